@@ -1,0 +1,12 @@
+package dev.palisade.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ModuleInfoTest {
+    @Test
+    void namesTheModule() {
+        assertThat(ModuleInfo.NAME).isEqualTo("example-server");
+    }
+}

@@ -1,0 +1,137 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one error shape of the kit: an RFC 9457 {@code application/problem+json} body,
+ * {@code {"type":"about:blank","title":…,"status":…,"detail":…,"requestId":…}}, with
+ * {@code X-Request-Id} and {@code Cache-Control: no-store}. Titles and details come from
+ * {@link Problems}: fixed sentences, never exception text. Every value is JSON-escaped and the
+ * detail is capped, so the body stays small whatever a caller passes.
+ *
+ * <p>Filters answer with this and never with the container's {@code sendError}, whose default
+ * pages leak server versions and exception messages.
+ */
+public final class ProblemResponse {
+    public static final String CONTENT_TYPE = "application/problem+json";
+    static final int MAX_DETAIL_LENGTH = 200;
+
+    private final int status;
+    private final String detail;
+    private final List<String[]> headers;
+
+    private ProblemResponse(int status, String detail, List<String[]> headers) {
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("A problem response needs a 4xx or 5xx status, not " + status);
+        }
+        this.status = status;
+        this.detail = detail;
+        this.headers = headers;
+    }
+
+    /** A problem with the status's standard title and generic detail. */
+    public static ProblemResponse of(int status) {
+        return new ProblemResponse(status, Problems.detail(status), List.of());
+    }
+
+    /** The same problem with another fixed detail sentence (at most names a field; never exception text). */
+    public ProblemResponse withDetail(String fixedSentence) {
+        return new ProblemResponse(status, fixedSentence == null ? Problems.detail(status) : fixedSentence, headers);
+    }
+
+    /** The same problem with one more response header (for example {@code Retry-After}). */
+    public ProblemResponse withHeader(String name, String value) {
+        List<String[]> more = new ArrayList<>(headers);
+        more.add(new String[] {name, value});
+        return new ProblemResponse(status, detail, List.copyOf(more));
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /**
+     * Writes the problem unless the response is already committed. Headers already set (security
+     * headers, for instance) are kept; any buffered body is discarded.
+     *
+     * @return {@code false} when the response was committed and nothing could be written
+     */
+    public boolean send(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (response.isCommitted()) {
+            return false;
+        }
+        String requestId = RequestIds.of(request);
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setHeader(RequestIds.HEADER, requestId);
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("Content-Encoding", null);
+        response.setHeader("Content-Disposition", null);
+        response.setHeader("ETag", null);
+        response.setHeader("Last-Modified", null);
+        for (String[] header : headers) {
+            response.setHeader(header[0], header[1]);
+        }
+        response.setContentType(CONTENT_TYPE);
+        byte[] body = json(status, Problems.title(status), detail, requestId).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        writeBody(response, body);
+        return true;
+    }
+
+    private static void writeBody(HttpServletResponse response, byte[] body) throws IOException {
+        try {
+            response.getOutputStream().write(body);
+        } catch (IllegalStateException writerAlreadyUsed) {
+            // The application took the writer before failing; the body is ASCII-safe JSON either way.
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write(new String(body, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The problem document itself; exposed for writers outside the servlet API (container error handlers). */
+    public static String json(int status, String title, String detail, String requestId) {
+        StringBuilder out = new StringBuilder(160);
+        out.append("{\"type\":\"about:blank\",\"title\":");
+        appendString(out, title);
+        out.append(",\"status\":").append(status).append(",\"detail\":");
+        appendString(out, cap(detail));
+        out.append(",\"requestId\":");
+        appendString(out, requestId);
+        return out.append('}').toString();
+    }
+
+    private static String cap(String detail) {
+        if (detail == null) {
+            return "";
+        }
+        return detail.length() <= MAX_DETAIL_LENGTH ? detail : detail.substring(0, MAX_DETAIL_LENGTH);
+    }
+
+    private static void appendString(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\t': out.append("\\t"); break;
+                default:
+                    // Control characters, and <, >, & so the body is inert if a browser sniffs it as HTML.
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+            }
+        }
+        out.append('"');
+    }
+}

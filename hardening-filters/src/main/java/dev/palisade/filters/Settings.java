@@ -1,0 +1,159 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.FilterConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One filter's raw settings, read strictly: the init-param first, then the environment variable,
+ * then the default. Unknown init-param names and bad values fail with an
+ * {@link InvalidSettingException} naming the key and value, so a typo in {@code web.xml} stops the
+ * deployment instead of silently running on defaults.
+ */
+public final class Settings {
+    private final Map<String, String> params;
+    private final Function<String, String> env;
+
+    private Settings(Map<String, String> params, Function<String, String> env) {
+        this.params = params;
+        this.env = env;
+    }
+
+    /** Reads the init-params of {@code config}; any name outside {@code known} is rejected. */
+    public static Settings from(FilterConfig config, Set<String> known, Function<String, String> env) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String name : Collections.list(config.getInitParameterNames())) {
+            params.put(name, config.getInitParameter(name));
+        }
+        return from(config.getFilterName(), params, known, env);
+    }
+
+    /** Same as {@link #from(FilterConfig, Set, Function)} for a plain map of init-params. */
+    public static Settings from(String filterName, Map<String, String> params, Set<String> known,
+            Function<String, String> env) {
+        for (String name : params.keySet()) {
+            if (!known.contains(name)) {
+                throw InvalidSettingException.unknownKey(filterName, name);
+            }
+        }
+        return new Settings(Map.copyOf(params), env == null ? key -> null : env);
+    }
+
+    /** An empty source: only environment variables (looked up through {@code env}) and defaults. */
+    public static Settings fromEnvironment(Function<String, String> env) {
+        return new Settings(Map.of(), env);
+    }
+
+    /** The raw text of a setting and where it came from, or empty when neither source has it. */
+    public Optional<Source> raw(String param, String envVar) {
+        if (param != null && params.containsKey(param)) {
+            return Optional.of(new Source(param, params.get(param)));
+        }
+        if (envVar != null) {
+            String value = env.apply(envVar);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(new Source(envVar, value));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public String string(String param, String envVar, String defaultValue) {
+        return raw(param, envVar).map(s -> s.value().trim()).orElse(defaultValue);
+    }
+
+    /** A whole number ≥ 0, times {@code unit} when it comes from the environment variable. */
+    public long nonNegativeLong(String param, String envVar, long envUnit, long defaultValue) {
+        Optional<Source> source = raw(param, envVar);
+        if (source.isEmpty()) {
+            return defaultValue;
+        }
+        long value = parseNonNegative(source.get());
+        if (source.get().key().equals(envVar)) {
+            try {
+                return Math.multiplyExact(value, envUnit);
+            } catch (ArithmeticException e) {
+                throw InvalidSettingException.badValue(envVar, source.get().value(), "a smaller number");
+            }
+        }
+        return value;
+    }
+
+    public long nonNegativeLong(String param, String envVar, long defaultValue) {
+        return nonNegativeLong(param, envVar, 1, defaultValue);
+    }
+
+    /** A number > 0, fractions allowed (rates such as 0.5 requests per second). */
+    public double positiveDouble(String param, String envVar, double defaultValue) {
+        Optional<Source> source = raw(param, envVar);
+        if (source.isEmpty()) {
+            return defaultValue;
+        }
+        String text = source.get().value().trim();
+        try {
+            double value = Double.parseDouble(text);
+            if (!(value > 0) || Double.isInfinite(value)) {
+                throw InvalidSettingException.badValue(source.get().key(), text, "a positive number");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw InvalidSettingException.badValue(source.get().key(), text, "a positive number");
+        }
+    }
+
+    /** {@code true/false}, {@code 1/0}, {@code yes/no}, {@code on/off}. */
+    public boolean bool(String param, String envVar, boolean defaultValue) {
+        Optional<Source> source = raw(param, envVar);
+        if (source.isEmpty()) {
+            return defaultValue;
+        }
+        switch (source.get().value().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true": case "1": case "yes": case "on":
+                return true;
+            case "false": case "0": case "no": case "off":
+                return false;
+            default:
+                throw InvalidSettingException.badValue(source.get().key(), source.get().value(),
+                        "true or false");
+        }
+    }
+
+    /** A comma-separated list; blank items are dropped, items are trimmed. */
+    public List<String> list(String param, String envVar, List<String> defaultValue) {
+        return raw(param, envVar).map(s -> split(s.value())).orElse(defaultValue);
+    }
+
+    static List<String> split(String text) {
+        List<String> items = new ArrayList<>();
+        for (String item : text.split(",")) {
+            String trimmed = item.trim();
+            if (!trimmed.isEmpty()) {
+                items.add(trimmed);
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    private static long parseNonNegative(Source source) {
+        String text = source.value().trim();
+        try {
+            long value = Long.parseLong(text);
+            if (value < 0) {
+                throw InvalidSettingException.badValue(source.key(), text, "a whole number >= 0");
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw InvalidSettingException.badValue(source.key(), text, "a whole number >= 0");
+        }
+    }
+
+    /** A setting's raw value and the init-param or environment variable it was read from. */
+    public record Source(String key, String value) {
+    }
+}

@@ -1,0 +1,60 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+    private static final Set<String> KNOWN = Set.of("maxBytes", "paths");
+
+    @Test
+    void initParamWinsOverEnvironmentWhichWinsOverDefault() {
+        Map<String, String> env = Map.of("LIMIT_KB", "2");
+        Settings withParam = Settings.from("F", Map.of("maxBytes", "10"), KNOWN, env::get);
+        Settings withEnv = Settings.from("F", Map.of(), KNOWN, env::get);
+        Settings bare = Settings.from("F", Map.of(), KNOWN, k -> null);
+
+        assertThat(withParam.nonNegativeLong("maxBytes", "LIMIT_KB", 1024, 7)).isEqualTo(10);
+        assertThat(withEnv.nonNegativeLong("maxBytes", "LIMIT_KB", 1024, 7)).isEqualTo(2048);
+        assertThat(bare.nonNegativeLong("maxBytes", "LIMIT_KB", 1024, 7)).isEqualTo(7);
+    }
+
+    @Test
+    void rejectsUnknownInitParamNamingIt() {
+        assertThatThrownBy(() -> Settings.from("SizeFilter", Map.of("maxByte", "1"), KNOWN, k -> null))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("SizeFilter").hasMessageContaining("maxByte");
+    }
+
+    @Test
+    void rejectsBadNumbersNamingKeyAndValue() {
+        Settings negative = Settings.from("F", Map.of("maxBytes", "-5"), KNOWN, k -> null);
+        Settings word = Settings.fromEnvironment(Map.of("LIMIT_KB", "lots")::get);
+
+        assertThatThrownBy(() -> negative.nonNegativeLong("maxBytes", null, 1))
+                .hasMessageContaining("maxBytes").hasMessageContaining("-5");
+        assertThatThrownBy(() -> word.nonNegativeLong(null, "LIMIT_KB", 1024, 1))
+                .hasMessageContaining("LIMIT_KB").hasMessageContaining("lots");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("R", "0")::get).positiveDouble(null, "R", 1))
+                .hasMessageContaining("R");
+    }
+
+    @Test
+    void escapesControlCharactersInTheMessage() {
+        Settings s = Settings.from("F", Map.of("maxBytes", "1\nFAKE LOG LINE"), KNOWN, k -> null);
+
+        assertThatThrownBy(() -> s.nonNegativeLong("maxBytes", null, 1))
+                .hasMessageNotContaining("\n").hasMessageContaining("\\nFAKE");
+    }
+
+    @Test
+    void splitsListsAndDropsBlanks() {
+        Settings s = Settings.from("F", Map.of("paths", " /a , ,/b/* "), KNOWN, k -> null);
+
+        assertThat(s.list("paths", null, List.of())).containsExactly("/a", "/b/*");
+    }
+}

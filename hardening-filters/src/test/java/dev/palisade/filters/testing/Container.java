@@ -1,0 +1,104 @@
+package dev.palisade.filters.testing;
+
+import jakarta.servlet.ServletContainerInitializer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The two real containers every filter is tested on. Both start on 127.0.0.1 and a free port and
+ * receive their filters and servlets through a {@link ServletContainerInitializer}, so tests use
+ * the portable {@code ServletContext.addFilter} path on each.
+ */
+public enum Container {
+    JETTY {
+        @Override
+        public RunningServer start(ServletSetup setup) throws Exception {
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+            context.setContextPath("/");
+            ServletContainerInitializer sci = (classes, ctx) -> {
+                try {
+                    setup.register(ctx);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            context.addServletContainerInitializer(sci);
+            server.setHandler(context);
+            server.setStopTimeout(2_000);
+            try {
+                server.start();
+            } catch (Exception e) {
+                server.stop();
+                throw new ContextFailedException("Jetty context failed to start", e);
+            }
+            if (!context.isAvailable() || !context.isStarted()) {
+                server.stop();
+                throw new ContextFailedException("Jetty context is unavailable", null);
+            }
+            return new RunningServer(this, connector.getLocalPort(), server::stop);
+        }
+    },
+
+    TOMCAT {
+        @Override
+        public RunningServer start(ServletSetup setup) throws Exception {
+            Path base = Files.createTempDirectory("palisade-tomcat");
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(base.toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.getService().addConnector(connector);
+            tomcat.setConnector(connector);
+            Path docBase = Files.createDirectories(base.resolve("docroot"));
+            Context context = tomcat.addContext("", docBase.toString());
+            ServletContainerInitializer sci = (classes, ctx) -> {
+                try {
+                    setup.register(ctx);
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            context.addServletContainerInitializer(sci, null);
+            tomcat.start();
+            if (context.getState() != LifecycleState.STARTED) {
+                // Tomcat marks the context FAILED and carries on quietly; make that loud here.
+                tomcat.stop();
+                tomcat.destroy();
+                throw new ContextFailedException("Tomcat context is " + context.getState(), null);
+            }
+            return new RunningServer(this, connector.getLocalPort(), () -> {
+                tomcat.stop();
+                tomcat.destroy();
+            });
+        }
+    };
+
+    /** Starts the container with {@code setup} applied to its one root context. */
+    public abstract RunningServer start(ServletSetup setup) throws Exception;
+
+    /** The context did not start: a filter or servlet failed {@code init()}. */
+    public static final class ContextFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ContextFailedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
