@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Throughput of a tiny GET on bare Jetty/Tomcat, with the Palisade chain, and with single peer
+# filters. The server is pinned to CPU 0 and wrk to CPU 1 so the two do not fight over one core;
+# variants are interleaved over several rounds and the median is reported.
+#
+# Usage: benchmarks/load.sh [rounds] [seconds]      (build first: mvn -B -q -DskipTests package)
+# Targets 127.0.0.1 only; every run stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+seconds=${2:-10}
+jar=benchmarks/target/benchmarks.jar
+port=18089
+variants=${VARIANTS:-"jetty-bare jetty-palisade jetty-dosfilter jetty-sizelimit tomcat-bare tomcat-palisade tomcat-ratelimit"}
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
+[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 2; }
+out=$(mktemp -d)
+
+run_variant() {
+  local variant=$1
+  taskset -c 0 java -Xms256m -Xmx256m -XX:+UseParallelGC -cp "$jar" dev.palisade.benchmarks.load.LoadServer "$variant" "$port" \
+    >"$out/$variant.server.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$port/api/ping" >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { cat "$out/$variant.server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  # Warm-up, then the measured run.
+  taskset -c 1 wrk -t1 -c16 -d5s "http://127.0.0.1:$port/api/ping" >/dev/null
+  taskset -c 1 wrk -t1 -c16 -d"${seconds}s" "http://127.0.0.1:$port/api/ping" >"$out/$variant.wrk"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  local rps non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/$variant.wrk")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$out/$variant.wrk")
+  [ -z "$non2xx" ] || { echo "$variant answered non-2xx responses: $non2xx" >&2; exit 1; }
+  echo "$rps" >>"$out/$variant.rps"
+}
+
+for r in $(seq 1 "$rounds"); do
+  for v in $variants; do run_variant "$v"; done
+done
+
+median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+printf '%-18s %12s %10s\n' variant "median rps" "vs bare"
+for v in $variants; do
+  m=$(median "$out/$v.rps")
+  base=$(median "$out/${v%%-*}-bare.rps" 2>/dev/null || echo "$m")
+  printf '%-18s %12.0f %9.1f%%\n' "$v" "$m" "$(awk -v m="$m" -v b="$base" 'BEGIN {print (m/b-1)*100}')"
+done
+echo "raw results: $out"

@@ -1,0 +1,139 @@
+package dev.palisade.benchmarks.load;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.filters.RateLimitFilter;
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlets.DoSFilter;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
+
+/**
+ * A server for throughput comparisons: one tiny GET endpoint ({@code /api/ping}, 2 bytes) on bare
+ * Jetty or Tomcat, with the Palisade chain, or with a single peer filter. Limits are set so high
+ * that no request is rejected: the figures measure what each filter costs on the path of every
+ * request. Driven by {@code benchmarks/load.sh}; see {@code docs/benchmarks.md}.
+ *
+ * <p>Usage: {@code LoadServer <variant> <port>} with variant one of {@code jetty-bare},
+ * {@code jetty-palisade}, {@code jetty-dosfilter}, {@code jetty-sizelimit}, {@code tomcat-bare},
+ * {@code tomcat-palisade}, {@code tomcat-ratelimit}.
+ */
+public final class LoadServer {
+    private LoadServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: LoadServer <variant> <port>");
+        }
+        String variant = args[0].toLowerCase(Locale.ROOT);
+        int port = Integer.parseInt(args[1]);
+        AutoCloseable server = variant.startsWith("tomcat-") ? startTomcat(variant, port) : startJetty(variant, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        new CountDownLatch(1).await();
+    }
+
+    private static AutoCloseable startJetty(String variant, int port) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.addServletContainerInitializer((ServletContainerInitializer) (c, ctx) -> setUp(variant, ctx));
+        Handler top = context;
+        if (variant.equals("jetty-sizelimit")) {
+            top = new SizeLimitHandler(1 << 20, -1);
+            ((SizeLimitHandler) top).setHandler(context);
+        }
+        server.setHandler(top);
+        server.start();
+        return server::stop;
+    }
+
+    private static AutoCloseable startTomcat(String variant, int port) throws Exception {
+        Path base = Files.createTempDirectory("palisade-load");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(port);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", Files.createDirectories(base.resolve("root")).toString());
+        context.addServletContainerInitializer((c, ctx) -> setUp(variant, ctx), null);
+        tomcat.start();
+        return () -> {
+            tomcat.stop();
+            tomcat.destroy();
+        };
+    }
+
+    private static void setUp(String variant, ServletContext ctx) {
+        switch (variant) {
+            case "jetty-bare":
+            case "tomcat-bare":
+            case "jetty-sizelimit":
+                break;
+            case "jetty-palisade":
+            case "tomcat-palisade":
+                PalisadeChain.install(ctx);
+                break;
+            case "jetty-dosfilter": {
+                FilterRegistration.Dynamic dos = ctx.addFilter("dos", DoSFilter.class);
+                // DoSFilter keeps one timestamp per allowed request in a ring: the ring must fit the heap.
+                dos.setInitParameter("maxRequestsPerSec", "1000000");
+                dos.setInitParameter("delayMs", "-1");
+                dos.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+                break;
+            }
+            case "tomcat-ratelimit": {
+                FilterRegistration.Dynamic rate = ctx.addFilter("rate", RateLimitFilter.class);
+                rate.setInitParameter("bucketDuration", "60");
+                rate.setInitParameter("bucketRequests", "100000000");
+                rate.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+                break;
+            }
+            default:
+                throw new IllegalArgumentException("unknown variant " + variant);
+        }
+        ctx.addServlet("ping", new PingServlet()).addMapping("/api/ping");
+    }
+
+    /** The smallest realistic endpoint: a fixed 2-byte body. */
+    static final class PingServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final byte[] OK = "ok".getBytes(StandardCharsets.US_ASCII);
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("text/plain");
+            resp.setContentLength(OK.length);
+            resp.getOutputStream().write(OK);
+        }
+    }
+}
