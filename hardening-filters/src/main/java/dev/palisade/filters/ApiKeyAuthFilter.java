@@ -193,7 +193,7 @@ public final class ApiKeyAuthFilter implements Filter {
 
     @Override
     public void destroy() {
-        // Nothing to release: keys and rules are plain immutable data.
+        // Keys and rules are plain data; dropping them makes any use after destroy() fail loudly.
         config = null;
     }
 

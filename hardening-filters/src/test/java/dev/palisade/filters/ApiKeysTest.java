@@ -47,8 +47,8 @@ class ApiKeysTest {
     }
 
     @Test
-    void tokenMayContainAtSignsBecauseTheLastOneSeparatesTheTeam() {
-        // '@' is not a bearer-token character, so such a key is refused rather than mis-split.
+    void tokenWithAnAtSignIsRefusedRatherThanMisSplit() {
+        // The last '@' separates the team; '@' is not a bearer-token character, so the rest is refused.
         assertThatThrownBy(() -> ApiKeys.parse("keys", "abc@" + SECRET + "@a:manager"))
                 .hasMessageContaining("entry 1 (team a)").hasMessageContaining("characters a bearer token cannot carry")
                 .hasMessageNotContaining(SECRET);
