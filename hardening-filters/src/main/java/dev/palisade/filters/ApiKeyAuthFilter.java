@@ -1,0 +1,396 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates requests by API key ({@code Authorization: Bearer TOKEN}) and authorises them by
+ * per-route role rules.
+ *
+ * <ul>
+ *   <li>No bearer credentials: 401 with {@code WWW-Authenticate: Bearer realm="palisade"}.
+ *   <li>A malformed or unknown token, or several {@code Authorization} headers: 401 with
+ *       {@code error="invalid_token"} (RFC 6750).
+ *   <li>A valid key without a role the route asks for: 403 with {@code error="insufficient_scope"}.
+ *   <li>Otherwise the request goes on wrapped so that {@code getUserPrincipal()},
+ *       {@code getRemoteUser()} (the team), {@code isUserInRole()} and {@code getAuthType()}
+ *       ({@code "Bearer"}) report the key, and the {@link ApiKeyPrincipal} is in the request
+ *       attribute {@link ApiKeyPrincipal#ATTRIBUTE} ({@link ApiKeyPrincipal#of}).
+ * </ul>
+ * Every refusal is a {@link ProblemResponse}; refusals are counted and logged as aggregated counts
+ * ({@link #unauthorizedCount()}, {@link #forbiddenCount()}). Tokens are never logged or echoed;
+ * only their SHA-256 digests are kept (see {@link ApiKeys} for the constant-time lookup).
+ *
+ * <p><b>Rules</b> ({@link Config.Builder}, or init-param {@code rules}:
+ * {@code [METHOD ]PATH=ACCESS} separated by {@code ;} or line breaks; PATH {@code /exact} or
+ * {@code /prefix/*}; ACCESS {@code public}, {@code authenticated} or {@code role|role}). The most
+ * specific rule wins, whatever the order (see {@link AccessRules}). A path no rule covers needs a
+ * valid key: forgetting a rule fails closed. Public paths never look at {@code Authorization}, so
+ * an unthrottled public route cannot serve as an oracle for guessing keys. Paths are matched on
+ * the decoded, normalised path the container maps ({@code servletPath + pathInfo}), so
+ * {@code /health/../api/x} or {@code /api/%78} cannot slip past a rule. Methods compare
+ * case-insensitively, and a {@code GET} rule also guards {@code HEAD}.
+ *
+ * <p><b>Where it goes in the chain.</b> After {@code RateLimitFilter}, so guessing keys is
+ * throttled per client like any other request; after {@code EnvironmentGateFilter}, so a
+ * dev-only path in prod still answers 404 rather than revealing itself with a 401; after
+ * {@code SafeErrorFilter} and {@code SecurityHeadersFilter}, so its answers carry their headers.
+ * Map it to {@code REQUEST} dispatches (the default): it decides once, when the request enters,
+ * and lets forwards, includes and error dispatches through.
+ */
+public final class ApiKeyAuthFilter implements Filter {
+    public static final String PARAM_KEYS = "keys";
+    public static final String PARAM_RULES = "rules";
+    public static final String PARAM_REALM = "realm";
+    public static final String ENV_KEYS = "API_KEYS";
+    static final Set<String> INIT_PARAMS = Set.of(PARAM_KEYS, PARAM_RULES, PARAM_REALM);
+    static final String DEFAULT_REALM = "palisade";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyAuthFilter.class);
+    private static final String AUTHORIZATION = "Authorization";
+    private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
+
+    private final Config programmatic;
+    private final Function<String, String> env;
+    private final RejectionLog unauthorized =
+            new RejectionLog(LOG, "requests without a valid API key (401)");
+    private final RejectionLog forbidden =
+            new RejectionLog(LOG, "requests with an API key lacking the route's role (403)");
+
+    private volatile Config config;
+    private volatile AccessRules rules;
+
+    /** Configured in {@link #init} from init-params, then the {@code API_KEYS} environment variable. */
+    public ApiKeyAuthFilter() {
+        this(null, System::getenv);
+    }
+
+    /** Configured in code; init-params and environment are ignored. */
+    public ApiKeyAuthFilter(Config config) {
+        this(requireConfig(config), key -> null);
+    }
+
+    /** For tests: environment variables read through {@code env}. */
+    ApiKeyAuthFilter(Function<String, String> env) {
+        this(null, env);
+    }
+
+    private ApiKeyAuthFilter(Config config, Function<String, String> env) {
+        this.programmatic = config;
+        this.env = env;
+        if (config != null) {
+            apply(config);
+        }
+    }
+
+    private static Config requireConfig(Config config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config is required; use new ApiKeyAuthFilter() to read init-params");
+        }
+        return config;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        String name = filterConfig.getFilterName();
+        Config effective = programmatic;
+        if (effective == null) {
+            try {
+                effective = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));
+            } catch (InvalidSettingException e) {
+                LOG.error("{}", e.getMessage());
+                throw new ServletException(name + ": " + e.getMessage(), e);
+            }
+        }
+        apply(effective);
+        if (effective.keys().size() == 0) {
+            LOG.warn("{}: no API keys configured ({} / {}): every protected route answers 401",
+                    LogSafe.escape(name), PARAM_KEYS, ENV_KEYS);
+        } else {
+            LOG.info("{}: {} API key(s) for teams {}; {} access rule(s), unmatched paths need a valid key",
+                    LogSafe.escape(name), effective.keys().size(), effective.keys().teams(),
+                    effective.rules().size());
+        }
+    }
+
+    private void apply(Config c) {
+        this.rules = new AccessRules(c.rules());
+        this.config = c;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request instanceof HttpServletRequest req) || !(response instanceof HttpServletResponse resp)) {
+            throw new ServletException("ApiKeyAuthFilter only handles HTTP requests");
+        }
+        Config c = config;
+        if (c == null) {
+            throw new ServletException("ApiKeyAuthFilter used before init()");
+        }
+        if (req.getDispatcherType() != DispatcherType.REQUEST) {
+            chain.doFilter(req, resp);
+            return;
+        }
+        Rule rule = rules.match(req.getMethod(), pathOf(req));
+        if (rule.access() == Access.PUBLIC) {
+            chain.doFilter(req, resp);
+            return;
+        }
+        Credentials credentials = credentials(req, c.keys());
+        if (credentials.principal() == null) {
+            unauthorized.record();
+            String challenge = "Bearer realm=\"" + c.realm() + "\""
+                    + (credentials.presented() ? ", error=\"invalid_token\"" : "");
+            ProblemResponse.of(401).withHeader(WWW_AUTHENTICATE, challenge).send(req, resp);
+            return;
+        }
+        ApiKeyPrincipal principal = credentials.principal();
+        if (rule.access() == Access.ROLES && !principal.hasAnyRole(rule.roles())) {
+            forbidden.record();
+            ProblemResponse.of(403)
+                    .withHeader(WWW_AUTHENTICATE, "Bearer realm=\"" + c.realm() + "\", error=\"insufficient_scope\"")
+                    .send(req, resp);
+            return;
+        }
+        req.setAttribute(ApiKeyPrincipal.ATTRIBUTE, principal);
+        chain.doFilter(new AuthenticatedRequest(req, principal), resp);
+    }
+
+    /** Requests refused with 401 since start. */
+    public long unauthorizedCount() {
+        return unauthorized.total();
+    }
+
+    /** Requests refused with 403 since start. */
+    public long forbiddenCount() {
+        return forbidden.total();
+    }
+
+    /** The effective configuration, once initialised. */
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public void destroy() {
+        // Keys and rules are plain data; dropping them makes any use after destroy() fail loudly.
+        config = null;
+    }
+
+    /** The decoded path within the context, as the container mapped it. */
+    static String pathOf(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return path.isEmpty() ? "/" : path;
+    }
+
+    private static Credentials credentials(HttpServletRequest request, ApiKeys keys) {
+        Enumeration<String> values = request.getHeaders(AUTHORIZATION);
+        if (values == null || !values.hasMoreElements()) {
+            return Credentials.NONE;
+        }
+        String value = values.nextElement();
+        if (values.hasMoreElements()) {
+            // Two Authorization headers: components could disagree on which one counts.
+            return Credentials.INVALID;
+        }
+        String trimmed = value == null ? "" : value.strip();
+        int space = trimmed.indexOf(' ');
+        String scheme = space < 0 ? trimmed : trimmed.substring(0, space);
+        if (!"bearer".equals(scheme.toLowerCase(Locale.ROOT))) {
+            return Credentials.NONE;
+        }
+        String token = space < 0 ? "" : trimmed.substring(space + 1).strip();
+        if (token.length() > ApiKeys.MAX_TOKEN_LENGTH || !ApiKeys.isBearerToken(token)) {
+            return Credentials.INVALID;
+        }
+        return keys.authenticate(token).map(Credentials::new).orElse(Credentials.INVALID);
+    }
+
+    /** What the request presented: nothing, something invalid, or a valid key. */
+    private record Credentials(ApiKeyPrincipal principal, boolean presented) {
+        static final Credentials NONE = new Credentials(null, false);
+        static final Credentials INVALID = new Credentials(null, true);
+
+        Credentials(ApiKeyPrincipal principal) {
+            this(principal, true);
+        }
+    }
+
+    /** Who may use a route. */
+    public enum Access {
+        /** Anyone; the {@code Authorization} header is not even read. */
+        PUBLIC("public"),
+        /** Any valid key, whatever its roles. */
+        AUTHENTICATED("authenticated"),
+        /** A valid key with at least one of the rule's roles. */
+        ROLES("roles");
+
+        private final String word;
+
+        Access(String word) {
+            this.word = word;
+        }
+
+        /** The word for this access in the {@code rules} init-param. */
+        public String word() {
+            return word;
+        }
+    }
+
+    /**
+     * One access rule.
+     *
+     * @param method HTTP method in upper case, or {@code null} for any ({@code "*"} is accepted);
+     *               a {@code GET} rule also covers {@code HEAD}
+     * @param path   {@code /exact/path}, or {@code /prefix/*} for the prefix and everything under it
+     * @param access who may use the route
+     * @param roles  for {@link Access#ROLES}, the roles any one of which grants access; else empty
+     */
+    public record Rule(String method, String path, Access access, Set<String> roles) {
+        public Rule {
+            method = method == null || "*".equals(method) ? null : method.toUpperCase(Locale.ROOT);
+            roles = roles == null ? Set.of() : Set.copyOf(new LinkedHashSet<>(roles));
+            AccessRules.validate(method, path, access, roles);
+        }
+
+        String describeTarget() {
+            return (method == null ? "" : method + " ") + path;
+        }
+    }
+
+    /**
+     * The filter's settings.
+     *
+     * @param keys  the accepted keys; none means every protected route answers 401
+     * @param rules access rules; unmatched paths need a valid key
+     * @param realm the {@code realm} of the {@code WWW-Authenticate} challenge
+     */
+    public record Config(ApiKeys keys, List<Rule> rules, String realm) {
+        private static final Pattern REALM = Pattern.compile("[A-Za-z0-9 ._-]{1,64}");
+
+        public Config {
+            keys = keys == null ? ApiKeys.none() : keys;
+            rules = rules == null ? List.of() : List.copyOf(rules);
+            AccessRules.checkDistinct(PARAM_RULES, rules);
+            realm = realm == null ? DEFAULT_REALM : realm;
+            if (!REALM.matcher(realm).matches()) {
+                throw InvalidSettingException.badValue(PARAM_REALM, realm, "1-64 characters of A-Z a-z 0-9 space . _ -");
+            }
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        static Config fromSettings(Settings settings) {
+            ApiKeys keys = settings.raw(PARAM_KEYS, ENV_KEYS)
+                    .map(source -> ApiKeys.parse(source.key(), source.value()))
+                    .orElse(ApiKeys.none());
+            List<Rule> rules = settings.raw(PARAM_RULES, null)
+                    .map(source -> AccessRules.parse(source.key(), source.value()))
+                    .orElse(List.of());
+            return new Config(keys, rules, settings.string(PARAM_REALM, null, DEFAULT_REALM));
+        }
+
+        /** Builds a {@link Config}; each call validates its arguments at once. */
+        public static final class Builder {
+            private final ApiKeys.Builder keys = new ApiKeys.Builder(PARAM_KEYS);
+            private int keyPosition;
+            private final List<Rule> rules = new ArrayList<>();
+            private String realm = DEFAULT_REALM;
+
+            private Builder() {
+            }
+
+            /** A key given as the token itself. */
+            public Builder key(String token, String team, String... roles) {
+                keys.add(++keyPosition, token, team, roles == null ? List.of() : Arrays.asList(roles));
+                return this;
+            }
+
+            /** A key given as the SHA-256 of its token, 64 hex digits ({@code printf %s "$TOKEN" | sha256sum}). */
+            public Builder hashedKey(String sha256Hex, String team, String... roles) {
+                keys.add(++keyPosition, ApiKeys.SHA256_PREFIX + (sha256Hex == null ? "" : sha256Hex), team,
+                        roles == null ? List.of() : Arrays.asList(roles));
+                return this;
+            }
+
+            /** Keys in the {@code API_KEYS} text form, added after those already given. */
+            public Builder keys(String apiKeys) {
+                if (apiKeys != null) {
+                    for (String item : apiKeys.split(",", -1)) {
+                        keyPosition++;
+                        if (!item.isBlank()) {
+                            keys.addEntry(keyPosition, item.trim());
+                        }
+                    }
+                }
+                return this;
+            }
+
+            /** {@code method} ({@code null} or {@code "*"}: any) on {@code path} needs one of {@code roles}. */
+            public Builder rule(String method, String path, String... roles) {
+                return add(method, path, Access.ROLES,
+                        roles == null ? Set.of() : new LinkedHashSet<>(Arrays.asList(roles)));
+            }
+
+            /** {@code method} ({@code null} or {@code "*"}: any) on {@code path} needs a valid key, any role. */
+            public Builder authenticated(String method, String path) {
+                return add(method, path, Access.AUTHENTICATED, Set.of());
+            }
+
+            /** {@code path} ({@code /exact} or {@code /prefix/*}) is open to anyone, any method. */
+            public Builder publicPath(String path) {
+                return add(null, path, Access.PUBLIC, Set.of());
+            }
+
+            /** Rules in the {@code rules} init-param's text form. */
+            public Builder rules(String text) {
+                rules.addAll(AccessRules.parse(PARAM_RULES, text));
+                return this;
+            }
+
+            public Builder realm(String realm) {
+                this.realm = realm;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(keys.build(), rules, realm);
+            }
+
+            private Builder add(String method, String path, Access access, Set<String> roles) {
+                try {
+                    rules.add(new Rule(method, path, access, roles));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidSettingException(PARAM_RULES, "Invalid rule " + (rules.size() + 1) + " \""
+                            + LogSafe.escape(String.valueOf(method)) + " " + LogSafe.escape(String.valueOf(path))
+                            + "\": " + e.getMessage());
+                }
+                return this;
+            }
+        }
+    }
+}

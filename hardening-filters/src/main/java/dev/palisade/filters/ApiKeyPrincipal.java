@@ -1,0 +1,69 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Who a request was authenticated as by {@link ApiKeyAuthFilter}: the key's team and roles. It
+ * never holds the token, so it is safe to log, to put in an error report, or to pass to code
+ * that should not see secrets.
+ *
+ * <p>{@link #getName()} is the team: downstream code scopes every read and write to it. Read it
+ * with {@link #of(HttpServletRequest)}, or through the standard {@code getUserPrincipal()},
+ * {@code getRemoteUser()} and {@code isUserInRole()} of the request the filter passes on.
+ *
+ * @param team  the team the key belongs to, {@code [A-Za-z0-9._-]{1,64}}
+ * @param roles the key's roles, at least one, sorted
+ */
+public record ApiKeyPrincipal(String team, Set<String> roles) implements Principal {
+    /** Request attribute under which the filter stores the principal of an authenticated request. */
+    public static final String ATTRIBUTE = "dev.palisade.apiKeyPrincipal";
+
+    public ApiKeyPrincipal {
+        if (team == null || team.isEmpty()) {
+            throw new IllegalArgumentException("An API-key principal needs a team");
+        }
+        if (roles == null || roles.isEmpty()) {
+            throw new IllegalArgumentException("An API-key principal needs at least one role");
+        }
+        SortedSet<String> sorted = new TreeSet<>(roles);
+        roles = Collections.unmodifiableSortedSet(sorted);
+    }
+
+    /** The principal {@link ApiKeyAuthFilter} attached to {@code request}, if it authenticated one. */
+    public static Optional<ApiKeyPrincipal> of(HttpServletRequest request) {
+        Object attribute = request.getAttribute(ATTRIBUTE);
+        if (attribute instanceof ApiKeyPrincipal principal) {
+            return Optional.of(principal);
+        }
+        if (request.getUserPrincipal() instanceof ApiKeyPrincipal principal) {
+            return Optional.of(principal);
+        }
+        return Optional.empty();
+    }
+
+    /** The team: the name the servlet API reports as the remote user. */
+    @Override
+    public String getName() {
+        return team;
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+
+    /** Whether the key has at least one of {@code anyOf}. */
+    public boolean hasAnyRole(Set<String> anyOf) {
+        for (String role : anyOf) {
+            if (roles.contains(role)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.palisade.filters.ApiKeyAuthFilter.Access;
+import dev.palisade.filters.ApiKeyAuthFilter.Config;
+import dev.palisade.filters.ApiKeyAuthFilter.Rule;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AccessRulesTest {
+    private static final String RULES = "GET /api/events/*=manager; POST /api/start-conversation=system|manager;\n"
+            + "/health=public\n/api/*=authenticated; DELETE /api/events/* = admin ; * /s/*=public";
+
+    @Test
+    void parsesMethodPathAndAccess() {
+        List<Rule> rules = AccessRules.parse("rules", RULES);
+
+        assertThat(rules).containsExactly(
+                new Rule("GET", "/api/events/*", Access.ROLES, Set.of("manager")),
+                new Rule("POST", "/api/start-conversation", Access.ROLES, Set.of("system", "manager")),
+                new Rule(null, "/health", Access.PUBLIC, Set.of()),
+                new Rule(null, "/api/*", Access.AUTHENTICATED, Set.of()),
+                new Rule("DELETE", "/api/events/*", Access.ROLES, Set.of("admin")),
+                new Rule(null, "/s/*", Access.PUBLIC, Set.of()));
+    }
+
+    @Test
+    void mostSpecificRuleWinsWhateverTheOrder() {
+        AccessRules rules = new AccessRules(AccessRules.parse("rules",
+                "/*=admin; /api/*=authenticated; /api/events/*=system; GET /api/events/*=manager; "
+                        + "/api/events/special=public; GET /api=system"));
+
+        assertThat(rules.match("GET", "/api/events/1").roles()).containsExactly("manager");
+        assertThat(rules.match("POST", "/api/events/1").roles()).containsExactly("system");
+        assertThat(rules.match("GET", "/api/events").roles()).containsExactly("manager");
+        assertThat(rules.match("GET", "/api/events/special").access()).isEqualTo(Access.PUBLIC);
+        assertThat(rules.match("GET", "/api/eventsX").access()).isEqualTo(Access.AUTHENTICATED);
+        assertThat(rules.match("GET", "/api").roles()).containsExactly("system");
+        assertThat(rules.match("PUT", "/api").access()).isEqualTo(Access.AUTHENTICATED);
+        assertThat(rules.match("GET", "/other").roles()).containsExactly("admin");
+    }
+
+    @Test
+    void unmatchedPathNeedsAValidKey() {
+        AccessRules rules = new AccessRules(AccessRules.parse("rules", "/health=public"));
+
+        assertThat(rules.match("GET", "/anything")).isSameAs(AccessRules.DEFAULT);
+        assertThat(rules.match("GET", "/health/")).isSameAs(AccessRules.DEFAULT);
+        assertThat(rules.match("GET", "/healthz")).isSameAs(AccessRules.DEFAULT);
+        assertThat(AccessRules.DEFAULT.access()).isEqualTo(Access.AUTHENTICATED);
+    }
+
+    @Test
+    void getRuleGuardsHeadAndMethodsCompareIgnoringCase() {
+        AccessRules rules = new AccessRules(AccessRules.parse("rules",
+                "GET /x=manager; HEAD /y=system; GET /y=manager"));
+
+        assertThat(rules.match("HEAD", "/x").roles()).containsExactly("manager");
+        assertThat(rules.match("get", "/x").roles()).containsExactly("manager");
+        assertThat(rules.match("HEAD", "/y").roles()).containsExactly("system");
+        assertThat(rules.match("POST", "/x")).isSameAs(AccessRules.DEFAULT);
+    }
+
+    @Test
+    void badRuleFailsNamingTheKeyPositionAndRule() {
+        assertThatThrownBy(() -> AccessRules.parse("rules", "/a=public; GET /b"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("rules: rule 2 \"GET /b\": no '='");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "api/x=public"))
+                .hasMessageContaining("rule 1").hasMessageContaining("does not start with /");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "/api/*/x=public"))
+                .hasMessageContaining("only allowed as a final /*");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "/api*=public"))
+                .hasMessageContaining("only allowed as a final /*");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "/a=Manager"))
+                .hasMessageContaining("a role is not a word");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "/a="))
+                .hasMessageContaining("a role is not a word");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "/a=manager|public"))
+                .hasMessageContaining("\"public\" cannot be combined");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "GET POST /a=manager"))
+                .hasMessageContaining("more than METHOD and PATH");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "G3T /a=manager"))
+                .hasMessageContaining("the method is not a word");
+        assertThatThrownBy(() -> AccessRules.parse("rules", "/a\u0001b=public"))
+                .hasMessageContaining("control character").hasMessageNotContaining("\u0001");
+    }
+
+    @Test
+    void twoRulesForTheSameMethodAndPathFail() {
+        assertThatThrownBy(() -> Config.builder().rules("GET /a=manager; /b=public; get /a=system").build())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("rules: rules 1 and 3 both cover \"GET /a\"");
+    }
+
+    @Test
+    void builderMatchesTheTextForm() {
+        Config built = Config.builder()
+                .rule("GET", "/api/events/*", "manager")
+                .rule("POST", "/api/start-conversation", "system", "manager")
+                .publicPath("/health")
+                .authenticated("*", "/api/*")
+                .build();
+
+        assertThat(built.rules()).isEqualTo(AccessRules.parse("rules",
+                "GET /api/events/*=manager; POST /api/start-conversation=system|manager; /health=public; "
+                        + "/api/*=authenticated"));
+        assertThatThrownBy(() -> Config.builder().rule("GET", "/x"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("no role given");
+    }
+
+    @Test
+    void configFromSettingsRejectsUnknownParamsAndBadRealm() {
+        assertThatThrownBy(() -> Config.fromSettings(
+                Settings.from("auth", Map.of("key", "x"), ApiKeyAuthFilter.INIT_PARAMS, k -> null)))
+                .hasMessageContaining("auth").hasMessageContaining("\"key\"");
+        assertThatThrownBy(() -> Config.fromSettings(
+                Settings.from("auth", Map.of("realm", "a\"b"), ApiKeyAuthFilter.INIT_PARAMS, k -> null)))
+                .hasMessageContaining("realm").hasMessageContaining("a\"b");
+    }
+
+    @Test
+    void configFromSettingsPrefersInitParamOverEnvironment() {
+        Map<String, String> env = Map.of("API_KEYS", ApiKeysTest.OTHER + "@env:system");
+        Config fromParam = Config.fromSettings(Settings.from("auth",
+                Map.of("keys", ApiKeysTest.SECRET + "@param:manager"), ApiKeyAuthFilter.INIT_PARAMS, env::get));
+        Config fromEnv = Config.fromSettings(Settings.from("auth", Map.of(), ApiKeyAuthFilter.INIT_PARAMS, env::get));
+        Config none = Config.fromSettings(Settings.from("auth", Map.of(), ApiKeyAuthFilter.INIT_PARAMS, k -> null));
+
+        assertThat(fromParam.keys().teams()).containsExactly("param");
+        assertThat(fromEnv.keys().teams()).containsExactly("env");
+        assertThat(none.keys().size()).isZero();
+        assertThat(none.realm()).isEqualTo("palisade");
+    }
+}

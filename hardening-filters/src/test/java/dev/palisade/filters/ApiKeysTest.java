@@ -1,0 +1,143 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ApiKeysTest {
+    static final String SECRET = "s3cret-Token_0123456789";
+    static final String OTHER = "other-Token.0123456789~";
+
+    static String sha256Hex(String token) throws Exception {
+        return HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void parsesRawAndHashedKeysWithTeamsAndRoles() throws Exception {
+        ApiKeys keys = ApiKeys.parse("API_KEYS", " " + SECRET + "@team-a:manager ,\n"
+                + "sha256:" + sha256Hex(OTHER).toUpperCase(Locale.ROOT) + "@Team.B_2:system+manager,");
+
+        assertThat(keys.size()).isEqualTo(2);
+        assertThat(keys.authenticate(SECRET)).contains(new ApiKeyPrincipal("team-a", java.util.Set.of("manager")));
+        ApiKeyPrincipal b = keys.authenticate(OTHER).orElseThrow();
+        assertThat(b.team()).isEqualTo("Team.B_2");
+        assertThat(b.getName()).isEqualTo("Team.B_2");
+        assertThat(b.roles()).containsExactly("manager", "system");
+        assertThat(keys.teams()).containsExactly("Team.B_2", "team-a");
+    }
+
+    @Test
+    void refusesUnknownEmptyAndOverlongTokens() {
+        ApiKeys keys = ApiKeys.parse("keys", SECRET + "@a:manager");
+
+        assertThat(keys.authenticate(SECRET + "x")).isEmpty();
+        assertThat(keys.authenticate(SECRET.substring(1))).isEmpty();
+        assertThat(keys.authenticate("")).isEmpty();
+        assertThat(keys.authenticate(null)).isEmpty();
+        assertThat(keys.authenticate("x".repeat(ApiKeys.MAX_TOKEN_LENGTH + 1))).isEmpty();
+        assertThat(ApiKeys.none().authenticate(SECRET)).isEmpty();
+    }
+
+    @Test
+    void tokenWithAnAtSignIsRefusedRatherThanMisSplit() {
+        // The last '@' separates the team; '@' is not a bearer-token character, so the rest is refused.
+        assertThatThrownBy(() -> ApiKeys.parse("keys", "abc@" + SECRET + "@a:manager"))
+                .hasMessageContaining("entry 1 (team a)").hasMessageContaining("characters a bearer token cannot carry")
+                .hasMessageNotContaining(SECRET);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "missing @           | TOKEN:manager                          | entry 2: no '@'",
+        "missing role        | TOKEN@team-a                           | entry 2: no ':ROLE'",
+        "empty role          | TOKEN@team-a:                          | entry 2 (team team-a): no role",
+        "empty second role   | TOKEN@team-a:manager+                  | role 2 is not a word",
+        "bad role            | TOKEN@team-a:Manager                   | role 1 is not a word",
+        "repeated role       | TOKEN@team-a:system+system             | role 2 repeats \"system\"",
+        "reserved role       | TOKEN@team-a:public                    | reserved word",
+        "bad team            | TOKEN@team a:manager                   | entry 2: the team is not",
+        "long team           | TOKEN@" + "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt" + ":manager | the team is not",
+        "bad hex             | sha256:TOKEN@team-a:manager            | the sha256: digest is not 64 hex digits",
+        "short hex           | sha256:abcdef@team-a:manager           | the sha256: digest is not 64 hex digits",
+        "unknown format      | md5:TOKEN@team-a:manager               | unknown format",
+        "bad token chars     | TOKEN!x@team-a:manager                 | characters a bearer token cannot carry",
+        "empty token         | @team-a:manager                        | the token is empty",
+    })
+    void malformedEntryFailsNamingKeyPositionAndProblemButNeverTheToken(String name, String entry, String expected) {
+        String text = OTHER + "@ok:system," + entry.replace("TOKEN", SECRET);
+
+        assertThatThrownBy(() -> ApiKeys.parse("API_KEYS", text))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("Invalid value for API_KEYS: ")
+                .hasMessageContaining(expected)
+                .hasMessageNotContaining(SECRET)
+                .hasMessageNotContaining(SECRET.substring(0, 8))
+                .hasMessageNotContaining(OTHER.substring(0, 8))
+                .satisfies(e -> assertThat(((InvalidSettingException) e).key()).isEqualTo("API_KEYS"))
+                .hasNoCause();
+    }
+
+    @Test
+    void aMissingAtSignDoesNotShowWhatFollowsTheToken() {
+        // Without '@' the whole entry may be a secret: nothing of it is shown.
+        assertThatThrownBy(() -> ApiKeys.parse("keys", SECRET + ":manager"))
+                .hasMessageContaining("keys: entry 1: no '@'")
+                .hasMessageNotContaining("manager\"").hasMessageNotContaining(SECRET);
+        // Nor the text after the last '@' when it has no ':' (it may be the tail of a token).
+        assertThatThrownBy(() -> ApiKeys.parse("keys", "abc@" + SECRET))
+                .hasMessageContaining("entry 1: no ':ROLE'").hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void duplicateTokensFailEvenWhenOneIsHashed() throws Exception {
+        assertThatThrownBy(() -> ApiKeys.parse("API_KEYS",
+                SECRET + "@a:manager, " + OTHER + "@b:system, sha256:" + sha256Hex(SECRET) + "@c:system"))
+                .hasMessageContaining("entry 3 (team c): the same token as entry 1")
+                .hasMessageNotContaining(SECRET).hasMessageNotContaining(sha256Hex(SECRET));
+        assertThatThrownBy(() -> ApiKeys.parse("keys", SECRET + "@a:manager," + SECRET + "@a:system"))
+                .hasMessageContaining("entry 2 (team a): the same token as entry 1");
+    }
+
+    @Test
+    void tooShortPlainTokenFailsButAHashIsTakenOnTrust() throws Exception {
+        assertThatThrownBy(() -> ApiKeys.parse("API_KEYS", "short-token@a:manager"))
+                .hasMessageContaining("entry 1 (team a): the token is shorter than 16 characters")
+                .hasMessageNotContaining("short-token");
+
+        assertThat(ApiKeys.parse("API_KEYS", "sha256:" + sha256Hex("short") + "@a:manager").authenticate("short"))
+                .isPresent();
+    }
+
+    @Test
+    void positionsCountEveryCommaSeparatedItem() {
+        assertThatThrownBy(() -> ApiKeys.parse("keys", SECRET + "@a:manager,, ," + OTHER + "@b"))
+                .hasMessageContaining("entry 4: no ':ROLE'");
+    }
+
+    @Test
+    void toStringShowsNoSecret() throws Exception {
+        ApiKeys keys = ApiKeys.parse("keys", SECRET + "@a:manager");
+
+        assertThat(keys.toString()).isEqualTo("ApiKeys[1 keys, teams [a]]")
+                .doesNotContain(SECRET).doesNotContain(sha256Hex(SECRET));
+        assertThat(keys.authenticate(SECRET).orElseThrow().toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void bearerTokenSyntaxIsRfc6750() {
+        assertThat(ApiKeys.isBearerToken("aZ09-._~+/==")).isTrue();
+        assertThat(ApiKeys.isBearerToken("==")).isFalse();
+        assertThat(ApiKeys.isBearerToken("a=b")).isFalse();
+        assertThat(ApiKeys.isBearerToken("a b")).isFalse();
+        assertThat(ApiKeys.isBearerToken("a\rb")).isFalse();
+        assertThat(ApiKeys.isBearerToken("é")).isFalse();
+    }
+}
