@@ -25,7 +25,9 @@ import org.slf4j.spi.LocationAwareLogger;
  * <p>A throwable is passed through untouched: its stack trace stays server side, but its message is
  * not redacted — do not put personal data in exception messages. Where the backend supports it
  * (logback, log4j2), caller location ({@code %line}, {@code %method}) still names the application's
- * class, not this wrapper. Every call checks the level first, so a disabled level costs nothing.
+ * class, not this wrapper — for the classic methods; the fluent API ({@code atInfo()…log()}) is
+ * redacted too (key-value pairs included) but reports SLF4J's event builder as the caller. Every
+ * call checks the level first, so a disabled level costs nothing.
  */
 public final class RedactingLogger implements Logger {
     private static final String FQCN = RedactingLogger.class.getName();
