@@ -23,24 +23,28 @@ final class LogSafe {
         StringBuilder out = new StringBuilder(n + 16);
         out.append(value, 0, i);
         for (; i < n; i++) {
-            char c = value.charAt(i);
-            if (!needsEscape(c)) {
-                out.append(c);
-            } else if (c == '\n') {
-                out.append("\\n");
-            } else if (c == '\r') {
-                out.append("\\r");
-            } else if (c == '\t') {
-                out.append("\\t");
-            } else {
-                out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-            }
+            appendEscaped(out, value.charAt(i));
         }
         return out.toString();
     }
 
-    private static boolean needsEscape(char c) {
+    /** Appends {@code c}, escaped when it is a control character. */
+    static void appendEscaped(StringBuilder out, char c) {
+        if (!needsEscape(c)) {
+            out.append(c);
+        } else if (c == '\n') {
+            out.append("\\n");
+        } else if (c == '\r') {
+            out.append("\\r");
+        } else if (c == '\t') {
+            out.append("\\t");
+        } else {
+            out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                    .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+        }
+    }
+
+    static boolean needsEscape(char c) {
         // C0, DEL, C1, and the Unicode line/paragraph separators some log viewers honour.
         return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029';
     }

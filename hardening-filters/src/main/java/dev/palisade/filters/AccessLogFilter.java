@@ -1,0 +1,225 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One INFO line per request on the {@code dev.palisade.access} logger:
+ * <pre>GET /api/events?page=2&amp;token=*** status=200 bytes=512 durationMs=3 requestId=4f3a…</pre>
+ * The path and query are redacted ({@link Redactor}: sensitive query values, emails, tokens and card
+ * numbers masked, control characters escaped, spaces as {@code %20}) so a request cannot forge a
+ * line or plant personal data in the log. Never logged: bodies, headers ({@code Authorization},
+ * {@code Cookie} or any other).
+ *
+ * <p>Bytes are the body bytes written through the response (stream or writer), or
+ * {@code Content-Length} when the body bypassed the wrapper. Asynchronous requests are logged
+ * when they complete. If the chain throws, the line says 500 (or the committed status).
+ *
+ * <p>Ordering: register it first (outermost), then {@code SafeErrorFilter}: the line then shows the
+ * status and size of the problem body the error filter wrote. Registered after the error filter it
+ * still logs 500 for a failed request, but without the error body's size. Register it for the
+ * {@code REQUEST} dispatch (other dispatches pass through unlogged) with async support on.
+ */
+public final class AccessLogFilter implements Filter {
+    /** The logger name lines are written to unless {@link Config#loggerName()} says otherwise. */
+    public static final String DEFAULT_LOGGER = "dev.palisade.access";
+    static final Set<String> INIT_PARAMS = Set.of();
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessLogFilter.class);
+    private static final String LINE = "{} {} status={} bytes={} durationMs={} requestId={}";
+
+    private final Config preset;
+    private final LongSupplier nanoTime;
+    private volatile Logger access = LoggerFactory.getLogger(DEFAULT_LOGGER);
+
+    /** Logs to {@code dev.palisade.access}; takes no init-params. */
+    public AccessLogFilter() {
+        this(null, System::nanoTime);
+    }
+
+    /** Programmatic configuration. */
+    public AccessLogFilter(Config config) {
+        this(Objects.requireNonNull(config, "config"), System::nanoTime);
+    }
+
+    AccessLogFilter(Config config, LongSupplier nanoTime) {
+        this.preset = config;
+        this.nanoTime = nanoTime;
+        if (config != null) {
+            access = LoggerFactory.getLogger(config.loggerName());
+        }
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        if (preset == null) {
+            try {
+                Settings.from(filterConfig, INIT_PARAMS, null);
+            } catch (InvalidSettingException e) {
+                LOG.error("{}", e.getMessage());
+                throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Logger log = access;
+        if (!log.isInfoEnabled() || request.getDispatcherType() != DispatcherType.REQUEST
+                || !(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse plain)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        long start = nanoTime.getAsLong();
+        RequestIds.ensure(http, plain);
+        CountingResponse counting = new CountingResponse(plain);
+        boolean completed = false;
+        try {
+            chain.doFilter(request, counting);
+            completed = true;
+        } finally {
+            if (!completed) {
+                log(log, http, counting, start, counting.isCommitted() ? counting.getStatus() : 500);
+            } else if (!http.isAsyncStarted() || !logOnCompletion(log, http, counting, start)) {
+                log(log, http, counting, start, counting.getStatus());
+            }
+        }
+    }
+
+    private boolean logOnCompletion(Logger log, HttpServletRequest http, CountingResponse counting, long start) {
+        try {
+            http.getAsyncContext().addListener(new CompletionListener(log, http, counting, start));
+            return true;
+        } catch (IllegalStateException alreadyCompleted) {
+            LOG.debug("Async request completed before its access-log listener was added; logging now");
+            return false;
+        }
+    }
+
+    private void log(Logger log, HttpServletRequest http, CountingResponse counting, long start, int status) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, nanoTime.getAsLong() - start));
+        log.info(LINE, LogSafe.escape(http.getMethod()), target(http), status, bytes(http, counting), millis,
+                RequestIds.of(http));
+    }
+
+    /** Redacted path and query as one space-free token. */
+    static String target(HttpServletRequest http) {
+        StringBuilder line = new StringBuilder(96);
+        line.append(Redactor.redact(http.getRequestURI()));
+        String query = http.getQueryString();
+        if (query != null) {
+            line.append('?').append(Redactor.redactQuery(query));
+        }
+        for (int i = line.indexOf(" "); i >= 0; i = line.indexOf(" ", i)) {
+            line.replace(i, i + 1, "%20");
+        }
+        return line.toString();
+    }
+
+    private static long bytes(HttpServletRequest http, CountingResponse counting) {
+        long counted = counting.bytes();
+        if (counted > 0 || "HEAD".equals(http.getMethod())) {
+            return counted;
+        }
+        String length = counting.getHeader("Content-Length");
+        if (length == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The access log's settings.
+     *
+     * @param loggerName the SLF4J logger lines go to (default {@code dev.palisade.access})
+     */
+    public record Config(String loggerName) {
+        public Config {
+            if (loggerName == null || loggerName.isBlank()) {
+                throw new InvalidSettingException("loggerName", "AccessLogFilter loggerName must not be blank");
+            }
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+    }
+
+    /** Builds a {@link Config}. */
+    public static final class Builder {
+        private String loggerName = DEFAULT_LOGGER;
+
+        private Builder() {
+        }
+
+        public Builder loggerName(String loggerName) {
+            this.loggerName = loggerName;
+            return this;
+        }
+
+        public Config build() {
+            return new Config(loggerName);
+        }
+    }
+
+    private final class CompletionListener implements AsyncListener {
+        private final Logger log;
+        private final HttpServletRequest http;
+        private final CountingResponse counting;
+        private final long start;
+        private final AtomicBoolean logged = new AtomicBoolean();
+
+        CompletionListener(Logger log, HttpServletRequest http, CountingResponse counting, long start) {
+            this.log = log;
+            this.http = http;
+            this.counting = counting;
+            this.start = start;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            if (logged.compareAndSet(false, true)) {
+                log(log, http, counting, start, counting.getStatus());
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // The container's timeout handling decides the status; onComplete logs it.
+            LOG.debug("Async request timed out; access line follows on completion");
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            LOG.debug("Async request failed; access line follows on completion");
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // A new async cycle drops the listeners of the previous one; stay registered.
+            event.getAsyncContext().addListener(this);
+        }
+    }
+}

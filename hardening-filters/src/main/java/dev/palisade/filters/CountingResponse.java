@@ -1,0 +1,189 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+
+/**
+ * Counts the body bytes the application writes, through the output stream or the writer (encoded
+ * in the response's charset). A buffer reset (as an error writer does before its problem body)
+ * resets the count, so the count is what was actually sent. Not a copy: nothing is buffered here.
+ */
+final class CountingResponse extends HttpServletResponseWrapper {
+    private long bytes;
+    private ServletOutputStream stream;
+    private PrintWriter writer;
+
+    CountingResponse(HttpServletResponse response) {
+        super(response);
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (stream == null) {
+            stream = new CountingStream(super.getOutputStream());
+        }
+        return stream;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (writer == null) {
+            PrintWriter inner = super.getWriter();
+            Charset charset = charsetOf(getCharacterEncoding());
+            writer = new PrintWriter(new CountingWriter(inner, charset), false) {
+                @Override
+                public boolean checkError() {
+                    // The container's writer records client aborts; report them as it would.
+                    return super.checkError() || inner.checkError();
+                }
+            };
+        }
+        return writer;
+    }
+
+    @Override
+    public void resetBuffer() {
+        super.resetBuffer();
+        bytes = 0;
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        bytes = 0;
+        stream = null;
+        writer = null;
+    }
+
+    private static Charset charsetOf(String name) {
+        if (name == null) {
+            return StandardCharsets.ISO_8859_1;
+        }
+        try {
+            return Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            // The container already refused or replaced it; counting in UTF-8 is the closest guess.
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    private final class CountingStream extends ServletOutputStream {
+        private final ServletOutputStream out;
+
+        CountingStream(ServletOutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            bytes += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+
+        @Override
+        public boolean isReady() {
+            return out.isReady();
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            out.setWriteListener(listener);
+        }
+    }
+
+    private final class CountingWriter extends Writer {
+        private final PrintWriter out;
+        private final Charset charset;
+        private final boolean utf8;
+        private final boolean singleByte;
+
+        CountingWriter(PrintWriter out, Charset charset) {
+            this.out = out;
+            this.charset = charset;
+            this.utf8 = charset.equals(StandardCharsets.UTF_8);
+            this.singleByte = charset.equals(StandardCharsets.ISO_8859_1) || charset.equals(StandardCharsets.US_ASCII)
+                    || charset.newEncoder().maxBytesPerChar() == 1.0f;
+        }
+
+        @Override
+        public void write(int c) {
+            out.write(c);
+            bytes += encodedLength(String.valueOf((char) c), 0, 1);
+        }
+
+        @Override
+        public void write(char[] buffer, int off, int len) {
+            out.write(buffer, off, len);
+            bytes += encodedLength(CharBuffer.wrap(buffer), off, len);
+        }
+
+        @Override
+        public void write(String text, int off, int len) {
+            out.write(text, off, len);
+            bytes += encodedLength(text, off, len);
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            out.close();
+        }
+
+        private long encodedLength(CharSequence text, int off, int len) {
+            if (singleByte) {
+                return len;
+            }
+            if (!utf8) {
+                return charset.encode(CharBuffer.wrap(text, off, off + len)).remaining();
+            }
+            long n = 0;
+            for (int i = off; i < off + len; i++) {
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    n++;
+                } else if (c < 0x800) {
+                    n += 2;
+                } else if (Character.isHighSurrogate(c)) {
+                    n += 4;
+                } else if (!Character.isLowSurrogate(c)) {
+                    n += 3;
+                }
+            }
+            return n;
+        }
+    }
+}

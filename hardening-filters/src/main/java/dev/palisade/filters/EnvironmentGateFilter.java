@@ -1,0 +1,235 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hides dev-only routes (test endpoints, debug traces) in prod: a request to one of
+ * {@code devOnlyPaths} answers exactly what an unknown path answers —
+ * {@code ProblemResponse.of(404)} — and the rest of the chain never runs, so a prober cannot tell
+ * the route exists. In dev the filter passes everything through.
+ *
+ * <p>The mode comes from {@link Environment} ({@code ENV}); anything not clearly dev is prod.
+ * Paths are exact ({@code /api/qna}) or prefixes ({@code /api/debug/*}, which also covers
+ * {@code /api/debug}), compared without case and without a trailing slash against both the
+ * container's mapping path and the normalised raw URI, so {@code ;jsessionid=}, {@code %2F},
+ * {@code //}, {@code /./}, {@code ..} and case tricks cannot reach a dev route.
+ *
+ * <p>Ordering: register it before any filter or servlet that could act on a dev route (right
+ * after the access log and error filters), for the {@code REQUEST} dispatch — add {@code FORWARD}
+ * if the application forwards to user-chosen paths. The 404 it writes carries the request id; an
+ * application's own unknown-path answer must also be {@code ProblemResponse.of(404)} for the two
+ * to be indistinguishable.
+ */
+public final class EnvironmentGateFilter implements Filter {
+    static final String DEV_ONLY_PATHS = "devOnlyPaths";
+    static final Set<String> INIT_PARAMS = Set.of(DEV_ONLY_PATHS);
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentGateFilter.class);
+
+    private final Config preset;
+    private final Function<String, String> env;
+    private final RejectionLog rejections = new RejectionLog(LOG, "requests to dev-only paths in prod (404)");
+    private volatile Config config;
+    private volatile PathPatterns patterns = PathPatterns.NONE;
+
+    /** Configured in {@code init()} from the {@code devOnlyPaths} init-param and {@code ENV}. */
+    public EnvironmentGateFilter() {
+        this(null, System::getenv);
+    }
+
+    /** Programmatic: {@code init()} uses {@code config} and ignores init-params. */
+    public EnvironmentGateFilter(Config config) {
+        this(Objects.requireNonNull(config, "config"), System::getenv);
+    }
+
+    EnvironmentGateFilter(Function<String, String> env) {
+        this(null, env);
+    }
+
+    private EnvironmentGateFilter(Config preset, Function<String, String> env) {
+        this.preset = preset;
+        this.env = env;
+        if (preset != null) {
+            apply(preset);
+        }
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        Config chosen = preset;
+        if (chosen == null) {
+            try {
+                chosen = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));
+            } catch (InvalidSettingException e) {
+                LOG.error("{}", e.getMessage());
+                throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+            }
+        }
+        apply(chosen);
+        LOG.info("{}: mode {}, dev-only paths {}", LogSafe.escape(filterConfig.getFilterName()),
+                chosen.mode().label(), chosen.devOnlyPaths().isEmpty() ? "none" : chosen.devOnlyPaths());
+    }
+
+    private void apply(Config chosen) {
+        this.config = chosen;
+        this.patterns = new PathPatterns(chosen.devOnlyPaths());
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Config current = config;
+        if (current != null && current.mode() == Environment.Mode.PROD && !patterns.isEmpty()
+                && request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
+                && isDevOnly(http)) {
+            rejections.record();
+            ProblemResponse.of(404).send(http, httpResponse);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private boolean isDevOnly(HttpServletRequest request) {
+        String routed = RequestPaths.routed(request);
+        if (routed != null && patterns.matches(routed)) {
+            return true;
+        }
+        String raw = RequestPaths.normalizedRaw(request);
+        return raw != null && patterns.matches(raw);
+    }
+
+    /** Number of requests hidden since start (for metrics). */
+    public long blockedTotal() {
+        return rejections.total();
+    }
+
+    /**
+     * The gate's settings.
+     *
+     * @param mode dev passes everything; prod hides {@code devOnlyPaths}
+     * @param devOnlyPaths exact paths or {@code /prefix/*}, each starting with {@code /}
+     */
+    public record Config(Environment.Mode mode, List<String> devOnlyPaths) {
+        public Config {
+            if (mode == null) {
+                throw new InvalidSettingException("mode", "EnvironmentGateFilter mode must be DEV or PROD, not null");
+            }
+            devOnlyPaths = devOnlyPaths == null ? List.of() : List.copyOf(devOnlyPaths);
+            for (String path : devOnlyPaths) {
+                PathPatterns.validate(DEV_ONLY_PATHS, path);
+            }
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        static Config fromSettings(Settings settings) {
+            Environment environment = Environment.fromValue(
+                    settings.raw(null, Environment.VARIABLE).map(Settings.Source::value).orElse(null));
+            return new Config(environment.mode(), settings.list(DEV_ONLY_PATHS, null, List.of()));
+        }
+    }
+
+    /** Builds a {@link Config}; the mode defaults to prod and the paths to none. */
+    public static final class Builder {
+        private Environment.Mode mode = Environment.Mode.PROD;
+        private final List<String> paths = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder mode(Environment.Mode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        /** Takes the mode of an already resolved environment, so the app decides it in one place. */
+        public Builder environment(Environment environment) {
+            this.mode = environment.mode();
+            return this;
+        }
+
+        public Builder devOnlyPaths(String... devOnlyPaths) {
+            return devOnlyPaths(Arrays.asList(devOnlyPaths));
+        }
+
+        public Builder devOnlyPaths(Collection<String> devOnlyPaths) {
+            this.paths.addAll(devOnlyPaths);
+            return this;
+        }
+
+        public Config build() {
+            return new Config(mode, paths);
+        }
+    }
+
+    /** Exact paths and {@code /prefix/*} patterns, pre-folded to the comparable form. */
+    static final class PathPatterns {
+        static final PathPatterns NONE = new PathPatterns(List.of());
+
+        private final Set<String> exact = new HashSet<>();
+        private final List<String> prefixes = new ArrayList<>();
+
+        PathPatterns(List<String> patterns) {
+            for (String pattern : patterns) {
+                if (pattern.endsWith("/*")) {
+                    String prefix = RequestPaths.comparable(pattern.substring(0, pattern.length() - 2));
+                    prefixes.add(prefix.equals("/") ? "" : prefix);
+                } else {
+                    exact.add(RequestPaths.comparable(pattern));
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return exact.isEmpty() && prefixes.isEmpty();
+        }
+
+        boolean matches(String path) {
+            String candidate = RequestPaths.comparable(path);
+            if (exact.contains(candidate)) {
+                return true;
+            }
+            for (String prefix : prefixes) {
+                if (candidate.startsWith(prefix)
+                        && (candidate.length() == prefix.length() || candidate.charAt(prefix.length()) == '/')) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        static void validate(String key, String pattern) {
+            String expected = "an exact path or /prefix/*, starting with /, with no other *, no ;, %, \\, // or dot segments";
+            if (pattern == null || !pattern.startsWith("/")) {
+                throw InvalidSettingException.badValue(key, String.valueOf(pattern), expected);
+            }
+            String body = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
+            if (body.indexOf('*') >= 0 || body.indexOf(';') >= 0 || body.indexOf('%') >= 0
+                    || body.indexOf('\\') >= 0 || body.contains("//") || body.contains("/./")
+                    || body.contains("/../") || body.endsWith("/.") || body.endsWith("/..")
+                    || body.chars().anyMatch(c -> c <= 0x20 || c == 0x7F)) {
+                throw InvalidSettingException.badValue(key, pattern, expected);
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+
+/**
+ * The path of a request within its context, for security decisions. Two views are offered because
+ * an application may route on either: the container's own mapping path (servlet path + path info:
+ * decoded, path parameters removed, dot segments resolved) and the raw request URI normalised here
+ * the same way — plus {@code //} collapsed and {@code \} read as {@code /}, which some routers do.
+ * A check that blocks when EITHER view matches cannot be bypassed by encoding tricks one of them
+ * would undo.
+ */
+final class RequestPaths {
+    private RequestPaths() {
+    }
+
+    /** Servlet path + path info, as the container matched it; {@code null} when the container refuses to say. */
+    static String routed(HttpServletRequest request) {
+        try {
+            String servletPath = request.getServletPath();
+            String pathInfo = request.getPathInfo();
+            String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+            return path.isEmpty() ? "/" : path;
+        } catch (IllegalArgumentException ambiguous) {
+            // Jetty throws for ambiguous URIs it would not route; the raw view still decides.
+            return null;
+        }
+    }
+
+    /** The raw request URI minus the context path, decoded and normalised; {@code null} when it cannot be. */
+    static String normalizedRaw(HttpServletRequest request) {
+        String uri = normalize(request.getRequestURI());
+        if (uri == null) {
+            return null;
+        }
+        String context = normalize(request.getContextPath());
+        if (context != null && !context.equals("/") && uri.startsWith(context)
+                && (uri.length() == context.length() || uri.charAt(context.length()) == '/')) {
+            uri = uri.substring(context.length());
+        }
+        return uri.isEmpty() ? "/" : uri;
+    }
+
+    /**
+     * Decodes {@code %XX} (ASCII only; other bytes are kept encoded), strips {@code ;parameters} from
+     * each segment, reads {@code \} as {@code /}, drops empty and {@code .} segments and resolves
+     * {@code ..}. Returns {@code null} for malformed escapes or a {@code ..} above the root.
+     */
+    static String normalize(String rawPath) {
+        if (rawPath == null) {
+            return null;
+        }
+        StringBuilder decoded = new StringBuilder(rawPath.length());
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= rawPath.length()) {
+                    return null;
+                }
+                int hi = Character.digit(rawPath.charAt(i + 1), 16);
+                int lo = Character.digit(rawPath.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                int b = hi * 16 + lo;
+                if (b < 0x80) {
+                    decoded.append((char) b);
+                } else {
+                    decoded.append(rawPath, i, i + 3);
+                }
+                i += 2;
+            } else {
+                decoded.append(c == '\\' ? '/' : c);
+            }
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : decoded.toString().split("/", -1)) {
+            int semicolon = segment.indexOf(';');
+            String name = semicolon >= 0 ? segment.substring(0, semicolon) : segment;
+            if (name.isEmpty() || name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                if (segments.isEmpty()) {
+                    return null;
+                }
+                segments.removeLast();
+                continue;
+            }
+            segments.addLast(name);
+        }
+        if (segments.isEmpty()) {
+            return "/";
+        }
+        StringBuilder out = new StringBuilder(decoded.length());
+        for (String segment : segments) {
+            out.append('/').append(segment);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Lower case (ASCII rules), runs of {@code /} collapsed, no trailing slash: the form path
+     * patterns are compared in. Case is folded because a router behind the filter may ignore it;
+     * blocking {@code /API/debug} too costs nothing.
+     */
+    static String comparable(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(lower.length());
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            if (c != '/' || out.length() == 0 || out.charAt(out.length() - 1) != '/') {
+                out.append(c);
+            }
+        }
+        int end = out.length();
+        while (end > 1 && out.charAt(end - 1) == '/') {
+            end--;
+        }
+        out.setLength(end);
+        return out.toString();
+    }
+}

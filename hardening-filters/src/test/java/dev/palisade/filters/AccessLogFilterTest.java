@@ -1,0 +1,257 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AccessLogFilterTest {
+    private static final long MS = 1_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(5_000 * MS);
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsMethodPathStatusBytesDurationAndRequestIdButNoSecrets(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = start(container, ctx -> servlet(ctx, "/echo", new HttpServlet() {
+                    @Override
+                    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        req.getInputStream().readAllBytes();
+                        clock.addAndGet(7 * MS);
+                        resp.setStatus(201);
+                        resp.setCharacterEncoding("UTF-8");
+                        resp.getWriter().print("héllo");
+                    }
+                }))) {
+            String body = "{\"password\":\"body-secret\"}";
+            RawHttp.Response r = RawHttp.exchange(server.port(),
+                    "POST /echo?page=2&token=tok-secret&email=a%40b.com HTTP/1.1\r\nHost: x\r\n"
+                            + "X-Request-Id: rid-1\r\nAuthorization: Bearer auth-secret\r\nCookie: SESSION=cookie-secret\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: " + body.length()
+                            + "\r\nConnection: close\r\n\r\n" + body);
+
+            assertThat(r.status()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == 1);
+            assertThat(logs.lines()).containsExactly(
+                    "INFO POST /echo?page=2&token=***&email=*** status=201 bytes=6 durationMs=7 requestId=rid-1");
+            assertThat(logs.text()).doesNotContain("secret", "password", "a%40b");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void countsOutputStreamBytesAndGivesEachResponseTheRequestId(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = start(container, ctx -> servlet(ctx, "/bin", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        resp.getOutputStream().write(new byte[1000]);
+                        resp.getOutputStream().write(7);
+                    }
+                }))) {
+            RawHttp.Response r = get(server, "/bin");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == 1);
+            assertThat(r.bodyBytes()).hasSize(1001);
+            assertThat(logs.lines().get(0)).matches("INFO GET /bin status=200 bytes=1001 durationMs=0 requestId=[0-9a-f]{32}")
+                    .endsWith("requestId=" + r.header("X-Request-Id"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void encodedOrRawLineBreaksCannotForgeASecondLine(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = start(container, ctx -> servlet(ctx, "/*", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                        resp.setStatus(204);
+                    }
+                }))) {
+            // Jetty refuses encoded control characters in the path (400) before any filter runs;
+            // Tomcat routes them. The query is never decoded for routing, so it reaches both.
+            RawHttp.Response query = get(server, "/q?q=%0d%0aINFO%20GET%20/admin&x=1%0aWARN&y=%E2%80%A8");
+            RawHttp.Response path = get(server, "/a%0d%0aINFO%20GET%20/admin%20status=200");
+            RawHttp.Response rawCr = RawHttp.exchange(server.port(),
+                    "GET /b?q=1\rINFO HTTP/1.1\r\nHost: x\r\nX-Request-Id: a\r\nINFO\r\nConnection: close\r\n\r\n");
+            RawHttp.Response control = RawHttp.exchange(server.port(),
+                    "GET /c\u0085d?e=\u2028 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            long reached = Stream.of(query, path, rawCr, control).filter(r -> r.status() == 204).count();
+
+            assertThat(query.status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == reached);
+            for (String line : logs.lines()) {
+                assertThat(line).doesNotContain("\n", "\r", "\u0085", "\u2028").startsWith("INFO GET /");
+            }
+            assertThat(logs.lines().get(0)).startsWith(
+                    "INFO GET /q?q=%0d%0aINFO%20GET%20/admin&x=1%0aWARN&y=%E2%80%A8 status=204 ");
+            if (path.status() == 204) {
+                assertThat(logs.lines().get(1)).startsWith("INFO GET /a%0d%0aINFO%20GET%20/admin%20status=200 status=204 ");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsTheProblemStatusAndSizeWhenOutermostAndTheErrorWriterRunsInside(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = container.start(ctx -> {
+                    addAccessLog(ctx);
+                    ctx.addFilter("errors", new ErrorWriter()).addMappingForUrlPatterns(null, true, "/*");
+                    failingServlet(ctx);
+                })) {
+            RawHttp.Response r = get(server, "/fail");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == 1);
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(logs.lines().get(0)).contains(" status=500 bytes=" + r.bodyBytes().length + " ");
+            assertThat(r.bodyBytes()).isNotEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logs500WhenTheChainThrowsWithTheErrorWriterOutside(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = container.start(ctx -> {
+                    ctx.addFilter("errors", new ErrorWriter()).addMappingForUrlPatterns(null, false, "/*");
+                    addAccessLog(ctx);
+                    failingServlet(ctx);
+                })) {
+            RawHttp.Response r = get(server, "/fail");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == 1);
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(logs.lines().get(0)).startsWith("INFO GET /fail status=500 ");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsAnAsyncRequestWhenItCompletes(Container container) throws Exception {
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = start(container, ctx -> async(ctx, new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                        // startAsync(req, resp) keeps the filters' wrappers; the no-argument form hands
+                        // the unwrapped response to the async code (Tomcat follows the spec here).
+                        AsyncContext async = req.startAsync(req, resp);
+                        worker.execute(() -> {
+                            try {
+                                clock.addAndGet(42 * MS);
+                                async.getResponse().getOutputStream().write("later".getBytes(StandardCharsets.US_ASCII));
+                                ((HttpServletResponse) async.getResponse()).setStatus(202);
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            } finally {
+                                async.complete();
+                            }
+                        });
+                    }
+                }))) {
+            RawHttp.Response r = get(server, "/async");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == 1);
+            assertThat(r.body()).isEqualTo("later");
+            assertThat(logs.lines().get(0)).startsWith("INFO GET /async status=202 bytes=5 durationMs=42 ");
+        } finally {
+            worker.shutdownNow();
+            assertThat(worker.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void failsToStartOnAnyInitParam(Container container) {
+        assertThatThrownBy(() -> container.start(ctx -> {
+            FilterRegistration.Dynamic reg = ctx.addFilter("access", new AccessLogFilter());
+            reg.setInitParameter("logger", "x");
+            reg.addMappingForUrlPatterns(null, false, "/*");
+        }).close()).isInstanceOf(Container.ContextFailedException.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void rejectsABlankLoggerName() {
+        assertThatThrownBy(() -> AccessLogFilter.Config.builder().loggerName(" ").build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("loggerName");
+        assertThat(AccessLogFilter.Config.builder().build().loggerName()).isEqualTo("dev.palisade.access");
+    }
+
+    private RunningServer start(Container container, dev.palisade.filters.testing.ServletSetup servlets) throws Exception {
+        return container.start(ctx -> {
+            addAccessLog(ctx);
+            servlets.register(ctx);
+        });
+    }
+
+    private void addAccessLog(ServletContext ctx) {
+        FilterRegistration.Dynamic reg = ctx.addFilter("access",
+                new AccessLogFilter(AccessLogFilter.Config.builder().build(), clock::get));
+        reg.setAsyncSupported(true);
+        reg.addMappingForUrlPatterns(null, false, "/*");
+    }
+
+    private static void servlet(ServletContext ctx, String mapping, HttpServlet servlet) {
+        ctx.addServlet("s", servlet).addMapping(mapping);
+    }
+
+    private static void async(ServletContext ctx, HttpServlet servlet) {
+        jakarta.servlet.ServletRegistration.Dynamic reg = ctx.addServlet("async", servlet);
+        reg.setAsyncSupported(true);
+        reg.addMapping("/async");
+    }
+
+    private static void failingServlet(ServletContext ctx) {
+        ctx.addServlet("fail", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write("partial");
+                throw new IllegalStateException("db down for jane@example.com");
+            }
+        }).addMapping("/fail");
+    }
+
+    private static RawHttp.Response get(RunningServer server, String target) throws IOException {
+        return RawHttp.exchange(server.port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
+
+    /** Stands in for SafeErrorFilter: turns an exception into the problem response. */
+    private static final class ErrorWriter implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            try {
+                chain.doFilter(request, response);
+            } catch (RuntimeException e) {
+                ProblemResponse.of(500).send((HttpServletRequest) request, (HttpServletResponse) response);
+            }
+        }
+    }
+}

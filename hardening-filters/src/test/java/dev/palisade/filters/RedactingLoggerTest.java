@@ -1,0 +1,102 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import dev.palisade.filters.testing.LogCapture;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.MarkerFactory;
+
+class RedactingLoggerTest {
+    private static final String NAME = "test.redacting";
+    private static final Logger LOG = RedactingLogger.getLogger(NAME);
+
+    @Test
+    void redactsTheFormattedLineIncludingLabelsInThePattern() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.info("Signup from {} with password={} and {}", "john.doe@example.com", "hunter2",
+                    "Authorization: Bearer abc123");
+
+            assertThat(logs.lines()).containsExactly(
+                    "INFO Signup from j***@example.com with password=*** and Authorization: ***");
+        }
+    }
+
+    @Test
+    void escapesLineBreaksSoNoArgumentCanForgeALine() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.warn("user {}", "bob\r\nINFO admin logged in");
+            LOG.warn("plain message\nsecond");
+
+            assertThat(logs.lines()).containsExactly("WARN user bob\\r\\nINFO admin logged in",
+                    "WARN plain message\\nsecond");
+        }
+    }
+
+    @Test
+    void passesTheThrowableThroughAndKeepsTheCallerLocation() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            IllegalStateException boom = new IllegalStateException("boom");
+            LOG.error("failed for {}", "a@b.com", boom);
+            LOG.error(MarkerFactory.getMarker("AUDIT"), "no args", boom);
+
+            ILoggingEvent event = logs.events().get(0);
+            assertThat(event.getFormattedMessage()).isEqualTo("failed for a***@b.com");
+            assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
+            assertThat(logs.events().get(1).getMarkerList()).extracting(Object::toString).containsExactly("AUDIT");
+            assertThat(logs.events().get(1).getThrowableProxy()).isNotNull();
+        }
+    }
+
+    @Test
+    void callerLocationNamesTheApplicationClassNotTheWrapper() {
+        ch.qos.logback.classic.Logger target = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(NAME);
+        List<StackTraceElement> callers = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                // Caller data is computed from the stack at append time, as a %line pattern would.
+                callers.add(event.getCallerData()[0]);
+            }
+        };
+        appender.setContext(target.getLoggerContext());
+        appender.start();
+        target.addAppender(appender);
+        try {
+            LOG.info("one {}", 1);
+            LOG.info("two");
+            LOG.warn("three {} {} {}", 1, 2, 3);
+        } finally {
+            target.detachAppender(appender);
+        }
+        assertThat(callers).extracting(StackTraceElement::getClassName)
+                .containsOnly(RedactingLoggerTest.class.getName()).hasSize(3);
+    }
+
+    @Test
+    void doesNotFormatTheRedactedTextTwice() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.info("literal {}", "{} and {}");
+            LOG.atInfo().addArgument("x@y.org").addKeyValue("password", "pw1").log("fluent {}");
+
+            assertThat(logs.lines()).containsExactly("INFO literal {} and {}", "INFO password=*** fluent x***@y.org");
+        }
+    }
+
+    @Test
+    void skipsDisabledLevelsAndDoesNotWrapTwice() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.trace("hidden {}", "x");
+
+            assertThat(logs.lines()).isEmpty();
+            assertThat(LOG.isTraceEnabled()).isFalse();
+            assertThat(LOG.isInfoEnabled()).isTrue();
+            assertThat(RedactingLogger.wrap(LOG)).isSameAs(LOG);
+            assertThat(LOG.getName()).isEqualTo(NAME);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RedactorTest {
+
+    static Stream<Arguments> masked() {
+        return Stream.of(
+                // emails
+                Arguments.of("signup from john.doe@example.com ok", "signup from j***@example.com ok"),
+                Arguments.of("<a+b@mail.example.co.uk>", "<a***@mail.example.co.uk>"),
+                Arguments.of("/users/jane%40example.org/profile", "/users/j***%40example.org/profile"),
+                Arguments.of("end: x@y.io.", "end: x***@y.io."),
+                // bearer and basic credentials, credential headers
+                Arguments.of("Authorization: Bearer abc.def-ghi_123", "Authorization: ***"),
+                Arguments.of("got bearer c2VjcmV0LXRva2Vu= from client", "got bearer *** from client"),
+                Arguments.of("sent Basic dXNlcjpwYXNz", "sent Basic ***"),
+                Arguments.of("Cookie: JSESSIONID=abc; theme=dark", "Cookie: ***"),
+                Arguments.of("x-api-key: k3y", "x-api-key: ***"),
+                // JWT
+                Arguments.of("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk4 end",
+                        "jwt *** end"),
+                // prefixed keys
+                Arguments.of("key sk_live_4eC39HqLyjWDarjtT1zdp7dc used", "key sk_*** used"),
+                Arguments.of("ghp_16C7e42F292c6912E7710c838347Ae178B4a!", "ghp_***!"),
+                // sensitive key=value pairs, quoted and JSON forms
+                Arguments.of("login password=hunter2 user=bob", "login password=*** user=bob"),
+                Arguments.of("GET /cb?code=abc123&state=xyz", "GET /cb?code=***&state=xyz"),
+                Arguments.of("api_key=0123456789abcdef0123456789abcdef", "api_key=***"),
+                Arguments.of("db_password='s3cr3t pass' host=db", "db_password='***' host=db"),
+                Arguments.of("{\"email\":\"a@b.com\",\"name\":\"Al\"}", "{\"email\":\"***\",\"name\":\"Al\"}"),
+                Arguments.of("{\"refresh_token\": \"r1\", \"n\": 1}", "{\"refresh_token\": \"***\", \"n\": 1}"),
+                Arguments.of("{\"pin\":1234}", "{\"pin\":***}"),
+                Arguments.of("X-Auth-Token=abc ACCESS_TOKEN=def", "X-Auth-Token=*** ACCESS_TOKEN=***"),
+                Arguments.of("authorization=Bearer abcdef rest", "authorization=*** rest"),
+                // card numbers (Luhn-valid)
+                Arguments.of("card 4111111111111111 ok", "card ****-****-****-1111 ok"),
+                Arguments.of("card 4111 1111 1111 1111.", "card ****-****-****-1111."),
+                Arguments.of("amex 3782-822463-10005", "amex ****-****-****-0005"),
+                Arguments.of("/pay/5555555555554444", "/pay/****-****-****-4444"),
+                // control characters
+                Arguments.of("a\r\nINFO forged", "a\\r\\nINFO forged"),
+                Arguments.of("tab\tbell\u0007nel\u0085ls\u2028", "tab\\tbell\\u0007nel\\u0085ls\\u2028"),
+                Arguments.of("password=abc\nINFO x", "password=***\\nINFO x"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("masked")
+    void masksSecretsAndPersonalData(String input, String expected) {
+        assertThat(Redactor.redact(input)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> kept() {
+        return Stream.of(
+                Arguments.of("request 4f3a9c0d1e2b4a5f8e7d6c5b4a392817 done"),
+                Arguments.of("requestId=4f3a9c0d1e2b4a5f8e7d6c5b4a392817"),
+                Arguments.of("trace 123e4567-e89b-12d3-a456-426614174000"),
+                Arguments.of("order 4111111111111112 shipped"),
+                Arguments.of("order number 1234567890123"),
+                Arguments.of("call +41 79 123 45 67 or +1-555-123-4567"),
+                Arguments.of("phone 0041791234567"),
+                Arguments.of("amount 4111111111111111.50"),
+                Arguments.of("ts 1718031234567 id 17180312345678901234567"),
+                Arguments.of("uses basic authentication; see api_request_handler_timeout"),
+                Arguments.of("status_code=500 keyboard=us monkey=3"),
+                Arguments.of("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+                Arguments.of("version 1.2.3 at 10:30 user@localhost"),
+                Arguments.of("token= empty"),
+                Arguments.of("plain words and http://example.com/path?page=2"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("kept")
+    void keepsRequestIdsOrderNumbersAndOrdinaryText(String input) {
+        assertThat(Redactor.redact(input)).isEqualTo(input);
+    }
+
+    @Test
+    void redactsQueryValuesOfSensitiveKeysIncludingEncodedKeys() {
+        assertThat(Redactor.redactQuery("page=2&token=abc&api%5Fkey=k&user[password]=p&q=j%40x.com&email="))
+                .isEqualTo("page=2&token=***&api%5Fkey=***&user[password]=***&q=j***%40x.com&email=");
+        assertThat(Redactor.redactQuery("a=%0d%0aINFO&b=\r\n")).isEqualTo("a=%0d%0aINFO&b=\\r\\n");
+        assertThat(Redactor.redactQuery(null)).isNull();
+        assertThat(Redactor.redactQuery("")).isEmpty();
+    }
+
+    @Test
+    void namesSensitiveKeys() {
+        assertThat(Redactor.isSensitiveKey("Password")).isTrue();
+        assertThat(Redactor.isSensitiveKey("stripe_secret")).isTrue();
+        assertThat(Redactor.isSensitiveKey("nextPageToken")).isTrue();
+        assertThat(Redactor.isSensitiveKey("page")).isFalse();
+        assertThat(Redactor.isSensitiveKey("requestId")).isFalse();
+    }
+
+    @Test
+    void staysLinearOnHostileInput() {
+        // Shapes that make backtracking patterns explode: long dotted local parts, digit runs, '=' chains.
+        String hostile = "a.".repeat(50_000) + "@" + "1 ".repeat(50_000) + "k=".repeat(50_000)
+                + "eyJ".repeat(20_000) + "sk_".repeat(20_000);
+        String redacted = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Redactor.redact(hostile));
+        assertThat(redacted).hasSizeGreaterThan(hostile.length() / 2);
+    }
+
+    @Test
+    void nullIsPrintedAsNull() {
+        assertThat(Redactor.redact(null)).isEqualTo("null");
+    }
+}
