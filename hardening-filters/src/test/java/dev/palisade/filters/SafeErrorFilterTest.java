@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -70,10 +72,15 @@ class SafeErrorFilterTest {
                         : new org.eclipse.jetty.io.EofException(SECRET);
                 case "async-send-error" -> {
                     AsyncContext async = req.startAsync();
+                    CountDownLatch dispatchReturned = new CountDownLatch(1);
+                    req.setAttribute(DispatchReturned.ATTRIBUTE, dispatchReturned);
                     async.start(() -> {
                         try {
-                            resp.sendError(404, SECRET);
-                        } catch (IOException e) {
+                            // Only once SafeErrorFilter has returned: nobody is left to write a recorded status.
+                            if (dispatchReturned.await(5, TimeUnit.SECONDS)) {
+                                resp.sendError(404, SECRET);
+                            }
+                        } catch (IOException | InterruptedException e) {
                             throw new IllegalStateException(e);
                         }
                         async.complete();
@@ -88,7 +95,24 @@ class SafeErrorFilterTest {
         return container.start(SafeErrorFilterTest::register);
     }
 
+    /** Outermost test filter: tells an async scenario that the original dispatch has left the chain. */
+    static final class DispatchReturned implements jakarta.servlet.Filter {
+        static final String ATTRIBUTE = "test.dispatchReturned";
+
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse resp,
+                jakarta.servlet.FilterChain chain) throws IOException, ServletException {
+            chain.doFilter(req, resp);
+            if (req.getAttribute(ATTRIBUTE) instanceof CountDownLatch latch) {
+                latch.countDown();
+            }
+        }
+    }
+
     static void register(ServletContext ctx) {
+        FilterRegistration.Dynamic outer = ctx.addFilter("dispatchReturned", new DispatchReturned());
+        outer.setAsyncSupported(true);
+        outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         FilterRegistration.Dynamic filter = ctx.addFilter("safeErrors", new SafeErrorFilter());
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
