@@ -1,5 +1,8 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -22,9 +25,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Every response carries {@code X-Request-Id} (2xx too), resolved by {@link RequestIds}.</li>
- *   <li>An exception (checked, runtime, or an {@link Error} such as {@link StackOverflowError})
- *       becomes a 500 problem. {@code OutOfMemoryError} and the other {@link VirtualMachineError}s
- *       are rethrown untouched: the JVM is in no state to be trusted with a reply.</li>
+ *   <li>Any {@link Throwable} becomes a 500 problem, {@link Error}s included. Even an
+ *       {@code OutOfMemoryError} is answered (best effort) rather than rethrown: the JVM's own
+ *       policy ({@code -XX:+ExitOnOutOfMemoryError}) acts where it is thrown, before any catch,
+ *       and a rethrow gains nothing but Jetty's HTML page quoting the error's message or, on
+ *       Tomcat, a connection closed without an answer. If the answer itself fails, that failure
+ *       goes to the container.</li>
  *   <li>{@code sendError(sc[, msg])} from the application or the container's own servlets (default
  *       404, {@code HttpServlet}'s 405) becomes the problem for {@code sc}; {@code msg} is dropped.
  *       The container never sees the call, so no container error page or ERROR dispatch happens.</li>
@@ -41,8 +47,16 @@ import org.slf4j.LoggerFactory;
  * every later filter are caught. It cannot see what the container answers before any filter runs
  * (malformed requests) and, on Tomcat, requests no servlet matches unless a servlet is mapped to
  * {@code /} (Tomcat's {@code DefaultServlet} in a standalone server); {@link #init} warns when
- * nothing is mapped there. After {@code startAsync} the asynchronous code owns the response; a
- * later {@code sendError} through this filter's wrapper is still turned into a problem.
+ * nothing is mapped there.
+ *
+ * <p><b>Async:</b> after {@code startAsync} the asynchronous code owns the response and no problem
+ * is written when the chain returns. A later {@code sendError} on the response the servlet was
+ * given (this filter's wrapper) is still turned into a problem at once, and an async timeout or
+ * error becomes a 500 problem (logged once) instead of the container's page. Code that writes
+ * through {@code AsyncContext.getResponse()} after a no-argument {@code startAsync()} holds the
+ * container's unwrapped response (the specification says so) and bypasses this filter: use
+ * {@code startAsync(request, response)} with the objects the servlet received. Register the filter
+ * with {@code asyncSupported=true}, or no servlet behind it can start async mode.
  */
 public final class SafeErrorFilter implements Filter {
     /** It has no settings; any init-param is a mistake and fails {@code init()}. */
@@ -85,9 +99,7 @@ public final class SafeErrorFilter implements Filter {
         try {
             chain.doFilter(request, wrapped);
         } catch (Throwable failure) {
-            if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
-                throw (VirtualMachineError) failure;
-            }
+            // Errors included, OutOfMemoryError too: see the class comment.
             onFailure(request, response, failure);
             return;
         }
@@ -95,9 +107,11 @@ public final class SafeErrorFilter implements Filter {
         if (errorStatus != 0) {
             // A sendError made before startAsync was meant to be sent, async or not.
             answer(request, response, errorStatus);
-        } else if (!request.isAsyncStarted() && !wrapped.bodyRequested() && !response.isCommitted()) {
+        } else if (request.isAsyncStarted()) {
+            request.getAsyncContext().addListener(ASYNC_FAILURES);
+        } else if (!wrapped.bodyRequested()) {
             int status = response.getStatus();
-            if (status >= 400 && status <= 599) {
+            if (status >= 400 && status <= 599 && !response.isCommitted()) {
                 answer(request, response, status);
             }
         }
@@ -134,6 +148,59 @@ public final class SafeErrorFilter implements Filter {
         response.setHeader("Set-Cookie", null);
         response.setHeader("Location", null);
         ProblemResponse.of(500).send(request, response);
+    }
+
+    /**
+     * Answers an async timeout or error with a problem instead of the container's error page. One
+     * stateless instance for all requests: everything it needs comes with the event.
+     */
+    private static final AsyncListener ASYNC_FAILURES = new AsyncListener() {
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            onAsyncFailure(event, null);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) throws IOException {
+            onAsyncFailure(event, event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            // Nothing to do: the response ended normally.
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // A new async cycle keeps its listeners only if re-added; this filter runs once per request.
+        }
+    };
+
+    private static void onAsyncFailure(AsyncEvent event, Throwable failure) throws IOException {
+        AsyncContext async = event.getAsyncContext();
+        if (!(async.getRequest() instanceof HttpServletRequest) || !(async.getResponse() instanceof HttpServletResponse)) {
+            return;
+        }
+        HttpServletRequest request = (HttpServletRequest) async.getRequest();
+        HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        String id = RequestIds.of(request);
+        String method = LogSafe.escape(request.getMethod());
+        String path = LogSafe.escape(request.getRequestURI());
+        if (response.isCommitted()) {
+            // Completing would end a half-written response cleanly; the container aborts it instead.
+            LOG.error("Request {} failed asynchronously after its response was committed: {} {}", id, method, path,
+                    failure);
+            return;
+        }
+        if (failure == null) {
+            LOG.error("Request {} timed out in asynchronous mode and was answered 500: {} {}", id, method, path);
+        } else {
+            LOG.error("Request {} failed asynchronously and was answered 500: {} {}", id, method, path, failure);
+        }
+        response.setHeader("Set-Cookie", null);
+        response.setHeader("Location", null);
+        ProblemResponse.of(500).send(request, response);
+        async.complete();
     }
 
     private static boolean clientGone(Throwable failure) {

@@ -47,6 +47,7 @@ class SafeErrorFilterTest {
                 case "io" -> throw new IOException(SECRET);
                 case "servlet" -> throw new ServletException(SECRET, new IllegalArgumentException(SECRET));
                 case "stack-overflow" -> throw new StackOverflowError(SECRET);
+                case "out-of-memory" -> throw new OutOfMemoryError(SECRET);
                 case "send-error-404" -> resp.sendError(404, SECRET);
                 case "send-error-503" -> resp.sendError(503, SECRET);
                 case "status-only" -> resp.setStatus(409);
@@ -81,6 +82,19 @@ class SafeErrorFilterTest {
                                 resp.sendError(404, SECRET);
                             }
                         } catch (IOException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        async.complete();
+                    });
+                }
+                case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "async-own-body" -> {
+                    AsyncContext async = req.startAsync(req, resp);
+                    async.start(() -> {
+                        try {
+                            resp.setStatus(404);
+                            resp.getWriter().write("async body");
+                        } catch (IOException e) {
                             throw new IllegalStateException(e);
                         }
                         async.complete();
@@ -155,9 +169,10 @@ class SafeErrorFilterTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
-    void answersEveryExceptionWithAGeneric500ProblemAndLogsItOnceWithStack(Container container) throws Exception {
-        try (RunningServer server = start(container)) {
-            for (String kind : List.of("runtime", "io", "servlet", "stack-overflow")) {
+    void answersEveryThrowableWithAGeneric500ProblemAndLogsItOnceWithStack(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture jetty = LogCapture.of("org.eclipse.jetty")) {
+            // Errors too: Jetty would answer an escaped OutOfMemoryError with an HTML page quoting its message.
+            for (String kind : List.of("runtime", "io", "servlet", "stack-overflow", "out-of-memory")) {
                 try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
                     RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
 
@@ -170,6 +185,7 @@ class SafeErrorFilterTest {
                             "at dev.palisade.filters.SafeErrorFilterTest$App.service");
                 }
             }
+            assertThat(jetty.text()).as("the container logs nothing more").doesNotContain("hunter2");
         }
     }
 
@@ -325,6 +341,23 @@ class SafeErrorFilterTest {
 
             assertProblem(r, 404);
             assertLeaksNothing(r);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAnAsyncTimeoutWithAProblemAndLeavesAsyncBodiesAlone(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response timedOut = get(server, "/t/async-timeout");
+
+            assertProblem(timedOut, 500);
+            assertLeaksNothing(timedOut);
+            assertThat(errors(logs)).hasSize(1);
+            assertThat(errors(logs).get(0).getFormattedMessage()).contains(bodyId(timedOut), "timed out");
+
+            RawHttp.Response own = get(server, "/t/async-own-body");
+            assertThat(own.status()).isEqualTo(404);
+            assertThat(own.body()).isEqualTo("async body");
         }
     }
 
