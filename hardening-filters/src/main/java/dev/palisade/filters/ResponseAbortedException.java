@@ -8,7 +8,7 @@ import java.io.IOException;
  * client sees a truncated response instead of a clean end. It has no stack trace and a generic
  * message: the full failure was already logged once, with the request id.
  */
-public final class ResponseAbortedException extends IOException {
+final class ResponseAbortedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     ResponseAbortedException(String requestId) {
