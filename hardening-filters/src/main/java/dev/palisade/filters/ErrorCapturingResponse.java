@@ -1,0 +1,115 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/**
+ * The response {@link SafeErrorFilter} hands down the chain. {@code sendError} never reaches the
+ * container (whose error pages echo the message and leak versions): on the request thread the
+ * status is recorded and the filter writes a problem body once the chain returns; on an async
+ * thread, where the filter has already returned, the problem is written at once. The message is
+ * dropped in both cases, since it often carries exception text.
+ *
+ * <p>It also notes whether the application asked for the body stream, so that a bare
+ * {@code setStatus(4xx/5xx)} with no body can be given a problem body while an application's own
+ * error body is left alone.
+ */
+final class ErrorCapturingResponse extends HttpServletResponseWrapper {
+    private final HttpServletRequest request;
+    private final SafeErrorFilter owner;
+    private int errorStatus;
+    private boolean bodyRequested;
+
+    ErrorCapturingResponse(HttpServletRequest request, HttpServletResponse response, SafeErrorFilter owner) {
+        super(response);
+        this.request = request;
+        this.owner = owner;
+    }
+
+    /** The status of a captured {@code sendError}, or 0. */
+    int errorStatus() {
+        return errorStatus;
+    }
+
+    /** Whether the application took the output stream or writer (it wrote, or meant to write, a body). */
+    boolean bodyRequested() {
+        return bodyRequested;
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        sendError(sc);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        if (sc < 400 || sc > 599) {
+            // Not an error status: nothing the problem format can express; keep the servlet semantics.
+            super.sendError(sc);
+            return;
+        }
+        if (isCommitted()) {
+            throw new IllegalStateException("Cannot send an error after the response has been committed");
+        }
+        HttpServletResponse response = (HttpServletResponse) getResponse();
+        response.resetBuffer();
+        if (request.isAsyncStarted()) {
+            // The filter may already have returned: nobody would write a recorded status later.
+            owner.answer(request, response, sc);
+            return;
+        }
+        errorStatus = sc;
+    }
+
+    /** After {@code sendError} the response counts as committed, as the servlet specification says. */
+    @Override
+    public boolean isCommitted() {
+        return errorStatus != 0 || super.isCommitted();
+    }
+
+    @Override
+    public int getStatus() {
+        return errorStatus != 0 ? errorStatus : super.getStatus();
+    }
+
+    @Override
+    public void setStatus(int sc) {
+        if (errorStatus == 0) {
+            super.setStatus(sc);
+        }
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        // Flushing after sendError would commit the real response with the wrong status.
+        if (errorStatus == 0) {
+            super.flushBuffer();
+        }
+    }
+
+    @Override
+    public void reset() {
+        if (errorStatus != 0) {
+            throw new IllegalStateException("Cannot reset after sendError: the response counts as committed");
+        }
+        super.reset();
+        errorStatus = 0;
+        bodyRequested = false;
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        bodyRequested = true;
+        return super.getOutputStream();
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        bodyRequested = true;
+        return super.getWriter();
+    }
+}

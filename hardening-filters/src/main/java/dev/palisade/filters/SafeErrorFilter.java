@@ -1,0 +1,233 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The error boundary of the chain: whatever fails below it, the client gets an RFC 9457 problem
+ * body with a fixed, generic detail and the request id — never exception text, class names or
+ * stack frames — and the server log gets one ERROR line with the id, method, path and stack.
+ *
+ * <ul>
+ *   <li>Every response carries {@code X-Request-Id} (2xx too), resolved by {@link RequestIds}.</li>
+ *   <li>Any {@link Throwable} becomes a 500 problem, {@link Error}s included. Even an
+ *       {@code OutOfMemoryError} is answered (best effort) rather than rethrown: the JVM's own
+ *       policy ({@code -XX:+ExitOnOutOfMemoryError}) acts where it is thrown, before any catch,
+ *       and a rethrow gains nothing but Jetty's HTML page quoting the error's message or, on
+ *       Tomcat, a connection closed without an answer. If the answer itself fails, that failure
+ *       goes to the container.</li>
+ *   <li>{@code sendError(sc[, msg])} from the application or the container's own servlets (default
+ *       404, {@code HttpServlet}'s 405) becomes the problem for {@code sc}; {@code msg} is dropped.
+ *       The container never sees the call, so no container error page or ERROR dispatch happens.</li>
+ *   <li>A bare {@code setStatus(>=400)} with no body gets the problem body; an application's own
+ *       error body is left alone.</li>
+ *   <li>An exception after the response was committed cannot be answered: it is logged and the
+ *       connection is aborted (the client sees a truncated response, never a clean end).</li>
+ *   <li>For a 500 caused by an exception, headers set earlier are kept (security headers, CORS,
+ *       {@code Retry-After}), except those describing the abandoned result: {@code Set-Cookie},
+ *       {@code Location} and those {@link ProblemResponse} drops ({@code Content-Disposition}, …).</li>
+ * </ul>
+ *
+ * <p><b>Ordering:</b> map it first, to {@code /*}, for the {@code REQUEST} dispatch, so failures in
+ * every later filter are caught. It cannot see what the container answers before any filter runs
+ * (malformed requests) and, on Tomcat, requests no servlet matches unless a servlet is mapped to
+ * {@code /} (Tomcat's {@code DefaultServlet} in a standalone server); {@link #init} warns when
+ * nothing is mapped there.
+ *
+ * <p><b>Async:</b> after {@code startAsync} the asynchronous code owns the response and no problem
+ * is written when the chain returns. A later {@code sendError} on the response the servlet was
+ * given (this filter's wrapper) is still turned into a problem at once, and an async timeout or
+ * error becomes a 500 problem (logged once) instead of the container's page. Code that writes
+ * through {@code AsyncContext.getResponse()} after a no-argument {@code startAsync()} holds the
+ * container's unwrapped response (the specification says so) and bypasses this filter: use
+ * {@code startAsync(request, response)} with the objects the servlet received. Register the filter
+ * with {@code asyncSupported=true}, or no servlet behind it can start async mode.
+ */
+public final class SafeErrorFilter implements Filter {
+    /** It has no settings; any init-param is a mistake and fails {@code init()}. */
+    static final Set<String> INIT_PARAMS = Set.of();
+
+    private static final Logger LOG = LoggerFactory.getLogger(SafeErrorFilter.class);
+
+    /** Connector exceptions meaning the client went away: nothing to answer, nothing to alarm anyone. */
+    private static final Set<String> CLIENT_GONE = Set.of(
+            "org.eclipse.jetty.io.EofException",
+            "org.apache.catalina.connector.ClientAbortException",
+            "org.apache.coyote.CloseNowException");
+
+    public SafeErrorFilter() {
+        // Nothing to configure: the behaviour is fixed on purpose.
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        try {
+            Settings.from(filterConfig, INIT_PARAMS, System::getenv);
+        } catch (InvalidSettingException e) {
+            LOG.error(e.getMessage());
+            throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+        }
+        warnWithoutDefaultServlet(filterConfig.getServletContext());
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        RequestIds.ensure(request, response);
+        ErrorCapturingResponse wrapped = new ErrorCapturingResponse(request, response, this);
+        try {
+            chain.doFilter(request, wrapped);
+        } catch (Throwable failure) {
+            // Errors included, OutOfMemoryError too: see the class comment.
+            onFailure(request, response, failure);
+            return;
+        }
+        int errorStatus = wrapped.errorStatus();
+        if (errorStatus != 0) {
+            // A sendError made before startAsync was meant to be sent, async or not.
+            answer(request, response, errorStatus);
+        } else if (request.isAsyncStarted()) {
+            request.getAsyncContext().addListener(ASYNC_FAILURES);
+        } else if (!wrapped.bodyRequested()) {
+            int status = response.getStatus();
+            if (status >= 400 && status <= 599 && !response.isCommitted()) {
+                answer(request, response, status);
+            }
+        }
+    }
+
+    /** Writes the problem for an error status that no exception explains; a 5xx is logged once. */
+    void answer(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
+        if (status >= 500) {
+            LOG.error("Request {} answered {} without an exception: {} {}", RequestIds.of(request), status,
+                    LogSafe.escape(request.getMethod()), LogSafe.escape(request.getRequestURI()));
+        }
+        ProblemResponse.of(status).send(request, response);
+    }
+
+    private static void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure)
+            throws IOException {
+        String id = RequestIds.of(request);
+        String method = LogSafe.escape(request.getMethod());
+        String path = LogSafe.escape(request.getRequestURI());
+        if (failure instanceof IOException && clientGone(failure)) {
+            // The container knows its own exception and stays quiet about it; an ERROR per
+            // disconnect would let any client fill the log.
+            LOG.debug("Request {} ended by the client: {} {}", id, method, path);
+            throw (IOException) failure;
+        }
+        if (response.isCommitted() || request.isAsyncStarted()) {
+            LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
+                    id, method, path, failure);
+            // Stackless and generic: the container logs it briefly and aborts instead of ending cleanly.
+            throw new ResponseAbortedException(id);
+        }
+        LOG.error("Request {} failed and was answered 500: {} {}", id, method, path, failure);
+        // The result was abandoned; a cookie or redirect target from half of it must not reach the client.
+        response.setHeader("Set-Cookie", null);
+        response.setHeader("Location", null);
+        ProblemResponse.of(500).send(request, response);
+    }
+
+    /**
+     * Answers an async timeout or error with a problem instead of the container's error page. One
+     * stateless instance for all requests: everything it needs comes with the event.
+     */
+    private static final AsyncListener ASYNC_FAILURES = new AsyncListener() {
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            onAsyncFailure(event, null);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) throws IOException {
+            onAsyncFailure(event, event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            // Nothing to do: the response ended normally.
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // A new async cycle keeps its listeners only if re-added; this filter runs once per request.
+        }
+    };
+
+    private static void onAsyncFailure(AsyncEvent event, Throwable failure) throws IOException {
+        AsyncContext async = event.getAsyncContext();
+        if (!(async.getRequest() instanceof HttpServletRequest) || !(async.getResponse() instanceof HttpServletResponse)) {
+            return;
+        }
+        HttpServletRequest request = (HttpServletRequest) async.getRequest();
+        HttpServletResponse response = (HttpServletResponse) async.getResponse();
+        String id = RequestIds.of(request);
+        String method = LogSafe.escape(request.getMethod());
+        String path = LogSafe.escape(request.getRequestURI());
+        if (response.isCommitted()) {
+            // Completing would end a half-written response cleanly; the container aborts it instead.
+            LOG.error("Request {} failed asynchronously after its response was committed: {} {}", id, method, path,
+                    failure);
+            return;
+        }
+        if (failure == null) {
+            LOG.error("Request {} timed out in asynchronous mode and was answered 500: {} {}", id, method, path);
+        } else {
+            LOG.error("Request {} failed asynchronously and was answered 500: {} {}", id, method, path, failure);
+        }
+        response.setHeader("Set-Cookie", null);
+        response.setHeader("Location", null);
+        ProblemResponse.of(500).send(request, response);
+        async.complete();
+    }
+
+    private static boolean clientGone(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (CLIENT_GONE.contains(t.getClass().getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void warnWithoutDefaultServlet(ServletContext context) {
+        for (ServletRegistration registration : context.getServletRegistrations().values()) {
+            if (registration.getMappings().contains("/")) {
+                return;
+            }
+        }
+        if (context.getServerInfo() != null && context.getServerInfo().startsWith("Apache Tomcat")) {
+            LOG.warn("No servlet is mapped to \"/\": Tomcat answers requests that match no servlet with its own "
+                    + "error page, before any filter runs. Map a servlet to \"/\" (Tomcat's DefaultServlet, or "
+                    + "one that calls sendError(404)) so that SafeErrorFilter answers them.");
+        }
+    }
+
+    @Override
+    public void destroy() {
+        // No resources held.
+    }
+}

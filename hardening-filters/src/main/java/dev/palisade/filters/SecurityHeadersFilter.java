@@ -1,0 +1,238 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets the response headers every response of an API service should carry:
+ * {@code X-Content-Type-Options: nosniff}, {@code Referrer-Policy: no-referrer}, frame denial
+ * ({@code X-Frame-Options: DENY} for old browsers and {@code Content-Security-Policy:
+ * frame-ancestors 'none'}), {@code Cache-Control: no-store} under the no-store path prefixes
+ * (default {@code /api/}), and {@code Strict-Transport-Security} on secure requests only (HSTS
+ * over plain HTTP is ignored by browsers and would be wrong behind a misconfigured proxy).
+ *
+ * <p>The headers are set <em>before</em> the chain runs, so every later answer — the
+ * application's, another filter's rejection, a {@link SafeErrorFilter} problem — carries them, and
+ * the application can still replace any of them with {@code setHeader} (its own
+ * {@code Cache-Control} or {@code Content-Security-Policy} wins; {@code addHeader} would add a
+ * second value instead). No wrapper, no per-request allocation.
+ *
+ * <p><b>Ordering:</b> map it right after {@link SafeErrorFilter}, before the filters that reject
+ * requests, so rejections carry the headers too. {@code isSecure()} is only true behind a
+ * TLS-terminating proxy if the container is told so (Jetty {@code ForwardedRequestCustomizer},
+ * Tomcat {@code RemoteIpValve}). An application calling {@code response.reset()} drops the headers.
+ */
+public final class SecurityHeadersFilter implements Filter {
+    static final String NO_STORE_PATHS = "noStorePaths";
+    static final String HSTS_MAX_AGE = "hstsMaxAge";
+    static final String HSTS_INCLUDE_SUBDOMAINS = "hstsIncludeSubDomains";
+    static final Set<String> INIT_PARAMS = Set.of(NO_STORE_PATHS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS);
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityHeadersFilter.class);
+
+    private final Function<String, String> env;
+    private Config config;
+    private String[] noStorePrefixes;
+    private String hsts;
+
+    /** Configured from init-params in {@link #init}. */
+    public SecurityHeadersFilter() {
+        this(null, System::getenv);
+    }
+
+    /** Configured by code; init-params are ignored. */
+    public SecurityHeadersFilter(Config config) {
+        this(requireConfig(config), System::getenv);
+    }
+
+    SecurityHeadersFilter(Config config, Function<String, String> env) {
+        this.env = env;
+        if (config != null) {
+            apply(config);
+        }
+    }
+
+    private static Config requireConfig(Config config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        return config;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        if (config != null) {
+            return;
+        }
+        try {
+            apply(Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env)));
+        } catch (InvalidSettingException e) {
+            LOG.error(e.getMessage());
+            throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void apply(Config c) {
+        this.config = c;
+        this.noStorePrefixes = c.noStorePaths().toArray(new String[0]);
+        this.hsts = "max-age=" + c.hstsMaxAge() + (c.hstsIncludeSubDomains() ? "; includeSubDomains" : "");
+    }
+
+    /** The configuration in use (after {@code init()} for the init-param constructor). */
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (req instanceof HttpServletRequest && res instanceof HttpServletResponse) {
+            HttpServletRequest request = (HttpServletRequest) req;
+            HttpServletResponse response = (HttpServletResponse) res;
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Referrer-Policy", "no-referrer");
+            response.setHeader("X-Frame-Options", "DENY");
+            response.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
+            if (request.isSecure()) {
+                response.setHeader("Strict-Transport-Security", hsts);
+            }
+            if (noStorePrefixes.length > 0 && noStore(request)) {
+                response.setHeader("Cache-Control", "no-store");
+            }
+        }
+        chain.doFilter(req, res);
+    }
+
+    /**
+     * Matches the decoded, normalised path (servlet path + path info), not the raw URI, so
+     * {@code /%61pi/x} or {@code /x/../api/y} cannot dodge the prefix. Compares in place: no
+     * concatenation per request.
+     */
+    private boolean noStore(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        for (String prefix : noStorePrefixes) {
+            if (startsWith(servletPath, pathInfo, prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code first + second} (either may be null) starts with {@code prefix}; a prefix
+     * ending in {@code /} also matches the path without that slash ({@code /api/} matches {@code /api}).
+     */
+    static boolean startsWith(String first, String second, String prefix) {
+        String a = first == null ? "" : first;
+        String b = second == null ? "" : second;
+        int length = a.length() + b.length();
+        int n = prefix.length();
+        if (length >= n) {
+            return startsWith(a, b, prefix, n);
+        }
+        return length == n - 1 && prefix.charAt(n - 1) == '/' && startsWith(a, b, prefix, n - 1);
+    }
+
+    private static boolean startsWith(String a, String b, String prefix, int n) {
+        int inA = Math.min(a.length(), n);
+        return a.regionMatches(0, prefix, 0, inA) && b.regionMatches(0, prefix, inA, n - inA);
+    }
+
+    @Override
+    public void destroy() {
+        // No resources held.
+    }
+
+    /**
+     * The filter's settings.
+     *
+     * @param noStorePaths path prefixes (context-relative, decoded, starting with {@code /}) whose
+     *     responses get {@code Cache-Control: no-store} unless the application sets its own; plain
+     *     string prefixes ({@code /api} also matches {@code /apix}; {@code /api/} matches {@code /api}
+     *     and {@code /api/…}); {@code /} means every response, an empty list none
+     * @param hstsMaxAge seconds for {@code Strict-Transport-Security: max-age}; 0 tells browsers
+     *     to forget an earlier policy
+     * @param hstsIncludeSubDomains whether HSTS covers subdomains too
+     */
+    public record Config(List<String> noStorePaths, long hstsMaxAge, boolean hstsIncludeSubDomains) {
+        public static final List<String> DEFAULT_NO_STORE_PATHS = List.of("/api/");
+        public static final long DEFAULT_HSTS_MAX_AGE = 31_536_000L;
+
+        public Config {
+            if (noStorePaths == null) {
+                throw new InvalidSettingException(NO_STORE_PATHS, "Invalid value for " + NO_STORE_PATHS + ": null");
+            }
+            for (String path : noStorePaths) {
+                if (path == null || !path.startsWith("/")) {
+                    throw InvalidSettingException.badValue(NO_STORE_PATHS, String.valueOf(path),
+                            "path prefixes starting with /");
+                }
+            }
+            noStorePaths = List.copyOf(noStorePaths);
+            if (hstsMaxAge < 0) {
+                throw InvalidSettingException.badValue(HSTS_MAX_AGE, Long.toString(hstsMaxAge), "a whole number >= 0");
+            }
+        }
+
+        /** Defaults: no-store under {@code /api/}, HSTS for a year including subdomains. */
+        public static Config defaults() {
+            return builder().build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        static Config fromSettings(Settings s) {
+            return new Config(
+                    s.list(NO_STORE_PATHS, null, DEFAULT_NO_STORE_PATHS),
+                    s.nonNegativeLong(HSTS_MAX_AGE, null, DEFAULT_HSTS_MAX_AGE),
+                    s.bool(HSTS_INCLUDE_SUBDOMAINS, null, true));
+        }
+
+        /** Builds a {@link Config}; unset fields keep their defaults. */
+        public static final class Builder {
+            private final List<String> noStorePaths = new ArrayList<>(DEFAULT_NO_STORE_PATHS);
+            private long hstsMaxAge = DEFAULT_HSTS_MAX_AGE;
+            private boolean hstsIncludeSubDomains = true;
+
+            private Builder() {
+            }
+
+            /** Replaces the no-store prefixes; none at all disables the header. */
+            public Builder noStorePaths(String... prefixes) {
+                noStorePaths.clear();
+                noStorePaths.addAll(List.of(prefixes));
+                return this;
+            }
+
+            public Builder hstsMaxAge(long seconds) {
+                this.hstsMaxAge = seconds;
+                return this;
+            }
+
+            public Builder hstsIncludeSubDomains(boolean include) {
+                this.hstsIncludeSubDomains = include;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(noStorePaths, hstsMaxAge, hstsIncludeSubDomains);
+            }
+        }
+    }
+}

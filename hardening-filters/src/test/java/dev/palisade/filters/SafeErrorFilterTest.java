@@ -1,0 +1,419 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SafeErrorFilterTest {
+    private static final String SECRET = "password=hunter2 at /etc/secret.conf";
+    private static final Pattern BODY_ID = Pattern.compile("\"requestId\":\"([^\"]*)\"");
+
+    /** Every failure the application can produce, by path. */
+    static final class App extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            String what = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
+            switch (what) {
+                case "ok" -> resp.getWriter().write("hello");
+                case "runtime" -> throw new IllegalStateException(SECRET);
+                case "io" -> throw new IOException(SECRET);
+                case "servlet" -> throw new ServletException(SECRET, new IllegalArgumentException(SECRET));
+                case "stack-overflow" -> throw new StackOverflowError(SECRET);
+                case "out-of-memory" -> throw new OutOfMemoryError(SECRET);
+                case "send-error-404" -> resp.sendError(404, SECRET);
+                case "send-error-503" -> resp.sendError(503, SECRET);
+                case "status-only" -> resp.setStatus(409);
+                case "own-body" -> {
+                    resp.setStatus(422);
+                    resp.setContentType("application/json");
+                    resp.getWriter().write("{\"field\":\"email\"}");
+                }
+                case "committed" -> {
+                    resp.getWriter().write("partial");
+                    resp.flushBuffer();
+                    throw new IllegalStateException(SECRET);
+                }
+                case "headers-then-fail" -> {
+                    resp.setHeader("Content-Disposition", "attachment; filename=report.csv");
+                    resp.addCookie(new Cookie("half", "done"));
+                    resp.setHeader("Access-Control-Allow-Origin", "https://app.example");
+                    resp.getWriter().write("a,b,c");
+                    throw new IllegalStateException(SECRET);
+                }
+                case "client-gone" -> throw req.getServletContext().getServerInfo().startsWith("Apache Tomcat")
+                        ? new org.apache.catalina.connector.ClientAbortException(SECRET)
+                        : new org.eclipse.jetty.io.EofException(SECRET);
+                case "async-send-error" -> {
+                    AsyncContext async = req.startAsync();
+                    CountDownLatch dispatchReturned = new CountDownLatch(1);
+                    req.setAttribute(DispatchReturned.ATTRIBUTE, dispatchReturned);
+                    async.start(() -> {
+                        try {
+                            // Only once SafeErrorFilter has returned: nobody is left to write a recorded status.
+                            if (dispatchReturned.await(5, TimeUnit.SECONDS)) {
+                                resp.sendError(404, SECRET);
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        async.complete();
+                    });
+                }
+                case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "async-own-body" -> {
+                    AsyncContext async = req.startAsync(req, resp);
+                    async.start(() -> {
+                        try {
+                            resp.setStatus(404);
+                            resp.getWriter().write("async body");
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        async.complete();
+                    });
+                }
+                default -> throw new IllegalArgumentException("no scenario " + what);
+            }
+        }
+    }
+
+    private static RunningServer start(Container container) throws Exception {
+        return container.start(SafeErrorFilterTest::register);
+    }
+
+    /** Outermost test filter: tells an async scenario that the original dispatch has left the chain. */
+    static final class DispatchReturned implements jakarta.servlet.Filter {
+        static final String ATTRIBUTE = "test.dispatchReturned";
+
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse resp,
+                jakarta.servlet.FilterChain chain) throws IOException, ServletException {
+            chain.doFilter(req, resp);
+            if (req.getAttribute(ATTRIBUTE) instanceof CountDownLatch latch) {
+                latch.countDown();
+            }
+        }
+    }
+
+    static void register(ServletContext ctx) {
+        FilterRegistration.Dynamic outer = ctx.addFilter("dispatchReturned", new DispatchReturned());
+        outer.setAsyncSupported(true);
+        outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        FilterRegistration.Dynamic filter = ctx.addFilter("safeErrors", new SafeErrorFilter());
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        var app = ctx.addServlet("app", new App());
+        app.setAsyncSupported(true);
+        app.addMapping("/t/*");
+    }
+
+    private static RawHttp.Response get(RunningServer server, String path, String... headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\nHost: x\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        return RawHttp.exchange(server.port(), request.append("Connection: close\r\n\r\n").toString());
+    }
+
+    private static String bodyId(RawHttp.Response r) {
+        Matcher m = BODY_ID.matcher(r.body());
+        assertThat(m.find()).as("requestId in %s", r.body()).isTrue();
+        return m.group(1);
+    }
+
+    private static void assertProblem(RawHttp.Response r, int status) {
+        assertThat(r.status()).isEqualTo(status);
+        assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+        assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(r.body()).startsWith("{\"type\":\"about:blank\",\"title\":\"" + Problems.title(status) + "\"")
+                .contains("\"status\":" + status + ",\"detail\":\"" + Problems.detail(status) + "\"");
+        assertThat(r.header("X-Request-Id")).isNotNull().isEqualTo(bodyId(r));
+    }
+
+    private static void assertLeaksNothing(RawHttp.Response r) {
+        assertThat(r.body()).doesNotContain("hunter2", "secret", "Exception", "java.", "dev.palisade", "Error:");
+        assertThat(r.body().toLowerCase(java.util.Locale.ROOT)).doesNotContain("jetty", "tomcat", "<html");
+    }
+
+    private static List<ILoggingEvent> errors(LogCapture logs) {
+        return logs.events().stream().filter(e -> e.getLevel() == Level.ERROR).collect(Collectors.toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersEveryThrowableWithAGeneric500ProblemAndLogsItOnceWithStack(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture jetty = LogCapture.of("org.eclipse.jetty")) {
+            // Errors too: Jetty would answer an escaped OutOfMemoryError with an HTML page quoting its message.
+            for (String kind : List.of("runtime", "io", "servlet", "stack-overflow", "out-of-memory")) {
+                try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+                    RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
+
+                    assertProblem(r, 500);
+                    assertLeaksNothing(r);
+                    assertThat(r.header("X-Request-Id")).isEqualTo("trace-" + kind);
+                    List<ILoggingEvent> errors = errors(logs);
+                    assertThat(errors).as(kind).hasSize(1);
+                    assertThat(logs.text()).contains("trace-" + kind, "GET", "/t/" + kind, SECRET,
+                            "at dev.palisade.filters.SafeErrorFilterTest$App.service");
+                }
+            }
+            assertThat(jetty.text()).as("the container logs nothing more").doesNotContain("hunter2");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void turnsSendErrorIntoAProblemWithoutTheMessage(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response notFound = get(server, "/t/send-error-404");
+
+            assertProblem(notFound, 404);
+            assertLeaksNothing(notFound);
+            assertThat(errors(logs)).isEmpty();
+
+            RawHttp.Response unavailable = get(server, "/t/send-error-503");
+
+            assertProblem(unavailable, 503);
+            assertLeaksNothing(unavailable);
+            assertThat(errors(logs)).hasSize(1);
+            assertThat(errors(logs).get(0).getFormattedMessage()).contains(bodyId(unavailable), "503", "/t/send-error-503");
+            assertThat(errors(logs).get(0).getThrowableProxy()).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void turnsTheContainers405IntoAProblem(Container container) throws Exception {
+        // HttpServlet answers an unimplemented method with sendError(405, "...method... not supported").
+        try (RunningServer server = container.start(ctx -> {
+            register(ctx);
+            ctx.addServlet("getOnly", new HttpServlet() {
+                private static final long serialVersionUID = 1L;
+            }).addMapping("/get-only");
+        })) {
+            RawHttp.Response r = RawHttp.exchange(server.port(),
+                    "DELETE /get-only HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertProblem(r, 405);
+            assertLeaksNothing(r);
+            assertThat(r.body()).doesNotContain("DELETE", "not supported");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void fillsInABodyForABareErrorStatusButKeepsTheAppsOwnBody(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            assertProblem(get(server, "/t/status-only"), 409);
+
+            RawHttp.Response own = get(server, "/t/own-body");
+            assertThat(own.status()).isEqualTo(422);
+            assertThat(own.header("Content-Type")).startsWith("application/json");
+            assertThat(own.body()).isEqualTo("{\"field\":\"email\"}");
+            assertThat(own.header("X-Request-Id")).matches("[0-9a-f]{32}");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void echoesAValidRequestIdOnSuccessToo(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            RawHttp.Response r = get(server, "/t/ok", "X-Request-Id: Abc.123_x-Y");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("hello");
+            assertThat(r.header("X-Request-Id")).isEqualTo("Abc.123_x-Y");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void replacesAnUnsafeIncomingRequestId(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            for (String bad : List.of("a".repeat(65), "<script>", "a b", "id%0d%0aInjected:%20yes", "ünïcode")) {
+                RawHttp.Response r = get(server, "/t/runtime", "X-Request-Id: " + bad);
+
+                assertProblem(r, 500);
+                assertThat(r.header("X-Request-Id")).as(bad).matches("[0-9a-f]{32}");
+            }
+            // A folded header line: whatever the container makes of it, no header is injected.
+            RawHttp.Response folded = RawHttp.exchange(server.port(), "GET /t/ok HTTP/1.1\r\nHost: x\r\n"
+                    + "X-Request-Id: ok\r\n Injected: yes\r\nConnection: close\r\n\r\n");
+            assertThat(folded.header("Injected")).isNull();
+            if (folded.status() == 200) {
+                assertThat(folded.header("X-Request-Id")).matches("[0-9a-f]{32}");
+            } else {
+                assertThat(folded.status()).isEqualTo(400);
+            }
+            // A bare CR inside the value never reaches the application: the container refuses the request.
+            RawHttp.Response bareCr = RawHttp.exchange(server.port(), "GET /t/ok HTTP/1.1\r\nHost: x\r\n"
+                    + "X-Request-Id: ok\rInjected: yes\r\nConnection: close\r\n\r\n");
+            assertThat(bareCr.header("Injected")).isNull();
+            assertThat(bareCr.status()).isEqualTo(400);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void abortsTheConnectionWhenTheResponseWasAlreadyCommitted(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            try (RawHttp c = server.raw()) {
+                // Keep-alive: a cleanly ended response would leave the connection open and readResponse would succeed.
+                c.send("GET /t/committed HTTP/1.1\r\nHost: x\r\nX-Request-Id: late-failure\r\n\r\n");
+
+                assertThatThrownBy(c::readResponse)
+                        .isInstanceOf(IOException.class)
+                        .isNotInstanceOf(SocketTimeoutException.class);
+            }
+            List<ILoggingEvent> errors = errors(logs);
+            assertThat(errors).hasSize(1);
+            assertThat(logs.text()).contains("late-failure", "/t/committed", SECRET, "SafeErrorFilterTest$App.service");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void keepsOuterHeadersButDropsTheAbandonedResultsOnA500(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("outer", (req, resp, chain) -> {
+                ((HttpServletResponse) resp).setHeader("X-Frame-Options", "DENY");
+                chain.doFilter(req, resp);
+            }).addMappingForUrlPatterns(null, false, "/*");
+            register(ctx);
+        })) {
+            RawHttp.Response r = get(server, "/t/headers-then-fail");
+
+            assertProblem(r, 500);
+            assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example");
+            assertThat(r.header("Content-Disposition")).isNull();
+            assertThat(r.header("Set-Cookie")).isNull();
+            assertThat(r.body()).doesNotContain("a,b,c");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void staysQuietWhenTheClientWentAway(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            try (RawHttp c = server.raw()) {
+                c.send("GET /t/client-gone HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                c.closedByServer();
+            }
+            assertThat(errors(logs)).isEmpty();
+            assertThat(logs.text()).contains("ended by the client");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void turnsAnAsyncSendErrorIntoAProblem(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            RawHttp.Response r = get(server, "/t/async-send-error");
+
+            assertProblem(r, 404);
+            assertLeaksNothing(r);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAnAsyncTimeoutWithAProblemAndLeavesAsyncBodiesAlone(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response timedOut = get(server, "/t/async-timeout");
+
+            assertProblem(timedOut, 500);
+            assertLeaksNothing(timedOut);
+            assertThat(errors(logs)).hasSize(1);
+            assertThat(errors(logs).get(0).getFormattedMessage()).contains(bodyId(timedOut), "timed out");
+
+            RawHttp.Response own = get(server, "/t/async-own-body");
+            assertThat(own.status()).isEqualTo(404);
+            assertThat(own.body()).isEqualTo("async body");
+        }
+    }
+
+    /**
+     * Jetty's context answers unmapped paths with a 404 servlet, so the filter runs. Tomcat answers
+     * them before any filter when nothing is mapped to "/"; with its DefaultServlet mapped, it runs.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAnUnknownPathWithAProblem404(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(SafeErrorFilter.class);
+                RunningServer server = container.start(ctx -> {
+                    register(ctx);
+                    if (container == Container.TOMCAT) {
+                        var fallback = ctx.addServlet("default", new org.apache.catalina.servlets.DefaultServlet());
+                        fallback.addMapping("/");
+                    }
+                })) {
+            RawHttp.Response r = get(server, "/no/such/path");
+
+            assertProblem(r, 404);
+            assertLeaksNothing(r);
+            assertThat(logs.text()).doesNotContain("No servlet is mapped");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void warnsOnTomcatWhenNoServletIsMappedToSlash(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(SafeErrorFilter.class);
+                RunningServer server = start(container)) {
+            RawHttp.Response r = get(server, "/no/such/path");
+
+            assertThat(r.status()).isEqualTo(404);
+            if (container == Container.JETTY) {
+                assertProblem(r, 404);
+                assertThat(logs.text()).doesNotContain("No servlet is mapped");
+            } else {
+                // Tomcat's own page: the filter never ran. This is what the warning is about.
+                assertThat(r.header("Content-Type")).doesNotStartWith(ProblemResponse.CONTENT_TYPE);
+                assertThat(logs.text()).contains("No servlet is mapped to \"/\"");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void failsInitOnAnyInitParam(Container container) {
+        try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            assertThatThrownBy(() -> container.start(ctx -> {
+                FilterRegistration.Dynamic f = ctx.addFilter("safeErrors", new SafeErrorFilter());
+                f.setInitParameter("showStacks", "true");
+                f.addMappingForUrlPatterns(null, false, "/*");
+            })).isInstanceOf(Container.ContextFailedException.class);
+            assertThat(errors(logs)).hasSize(1);
+            assertThat(errors(logs).get(0).getFormattedMessage()).contains("safeErrors", "showStacks");
+        }
+    }
+}
