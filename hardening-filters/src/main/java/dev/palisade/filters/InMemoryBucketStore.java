@@ -64,7 +64,7 @@ public final class InMemoryBucketStore implements BucketStore {
         this.segments = new Segment[count];
         long now = clock.currentTimeNanos();
         for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(now);
+            segments[i] = new Segment(now, clock.isWallClockBased());
         }
         this.mask = count - 1;
         // A per-instance seed so nobody can precompute keys that all land in one segment.
@@ -86,6 +86,9 @@ public final class InMemoryBucketStore implements BucketStore {
         boolean overCap = false;
         ConsumptionProbe probe;
         synchronized (segment) {
+            // Read before the lock, so a thread that waited may carry an older time: never go back.
+            now = Math.max(now, segment.now);
+            segment.now = now;
             if (now - segment.lastSweep >= SWEEP_INTERVAL_NANOS) {
                 sweep(segment, now);
             }
@@ -95,7 +98,7 @@ public final class InMemoryBucketStore implements BucketStore {
                 if (size.get() >= maxClients && !segment.map.isEmpty()) {
                     removeEldest(segment);
                 }
-                entry = new Entry(new ThreadUnsafeBucket(configuration, MathType.INTEGER_64_BITS, clock,
+                entry = new Entry(new ThreadUnsafeBucket(configuration, MathType.INTEGER_64_BITS, segment,
                         BucketListener.NOPE));
                 segment.map.put(clientKey, entry);
                 overCap = size.incrementAndGet() > maxClients;
@@ -173,12 +176,30 @@ public final class InMemoryBucketStore implements BucketStore {
         }
     }
 
-    private static final class Segment {
+    /**
+     * One stripe. It is also the clock of its buckets: they are only ever used under its lock,
+     * right after {@link #now} is set, so a decision reads the real clock once, not twice.
+     */
+    private static final class Segment implements TimeMeter {
         final LinkedHashMap<String, Entry> map = new LinkedHashMap<>(16, 0.75f, true);
+        final boolean wallClock;
         long lastSweep;
+        long now;
 
-        Segment(long now) {
+        Segment(long now, boolean wallClock) {
             this.lastSweep = now;
+            this.now = now;
+            this.wallClock = wallClock;
+        }
+
+        @Override
+        public long currentTimeNanos() {
+            return now;
+        }
+
+        @Override
+        public boolean isWallClockBased() {
+            return wallClock;
         }
     }
 
