@@ -1,0 +1,357 @@
+package dev.palisade.filters;
+
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-client token-bucket rate limit (Bucket4j). Each client has a bucket of {@code burst} tokens
+ * refilled at {@code rps} per second; a request takes one token, and a request that finds the
+ * bucket empty is answered {@code 429} with a problem body, {@code Retry-After} (whole seconds,
+ * at least 1) and the IETF draft {@code RateLimit-Policy} / {@code RateLimit} fields. Allowed
+ * responses carry the same two fields, so well-behaved clients can pace themselves.
+ *
+ * <p>Who "the client" is comes from a {@link ClientResolver}: by default the TCP peer, or with
+ * {@code trustedProxies} the right-most untrusted {@code X-Forwarded-For} address (see
+ * {@link ClientResolvers#forwardedFor}). Where buckets live is a {@link BucketStore}: in memory and
+ * bounded by default ({@link InMemoryBucketStore}), or shared between processes
+ * ({@link RedisBucketStore}). Requests under {@code allowlist} prefixes are never limited;
+ * {@code paths}, when set, restricts the limit to the routes listed.
+ *
+ * <p><b>Ordering.</b> Place it early: before authentication, body parsing and anything
+ * expensive, so a client over its limit costs one map lookup; after the request-id and
+ * error-shaping filters, so its 429 carries the request id. Do not place a filter that rewrites
+ * {@code getRemoteAddr()} from headers (Tomcat's {@code RemoteIpFilter}) in front of it unless
+ * that filter's own trust list is right: this filter would then trust whatever it produced.
+ *
+ * <p>If a remote store fails, the request is let through (an outage of Redis must not take the
+ * service down) and the failures are logged as counts.
+ */
+public final class RateLimitFilter implements Filter {
+    public static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
+    public static final String RATE_LIMIT = "RateLimit";
+    static final Set<String> INIT_PARAMS = Set.of("rps", "burst", "paths", "allowlist", "trustedProxies", "maxClients");
+    static final double DEFAULT_RPS = 2;
+    static final long DEFAULT_BURST = 10;
+    static final List<String> DEFAULT_ALLOWLIST = List.of("/health");
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
+
+    private final Config programmatic;
+    private final BucketStore.Factory storeOverride;
+    private final Function<String, String> env;
+    private final RejectionLog rejections = new RejectionLog(LOG, "requests over the rate limit (429)");
+    private final RejectionLog storeFailures = new RejectionLog(LOG,
+            "rate-limit checks that failed in the bucket store (requests let through)");
+
+    private volatile Limiter limiter;
+
+    /** Configured in {@link #init} from init-params and the environment. */
+    public RateLimitFilter() {
+        this(null, null, System::getenv);
+    }
+
+    /** Configured in code; init-params are ignored. */
+    public RateLimitFilter(Config config) {
+        this(requireConfig(config), null, key -> null);
+    }
+
+    /** Settings from init-params and the environment, buckets in the store {@code store} makes (Redis, say). */
+    public RateLimitFilter(BucketStore.Factory store) {
+        this(null, java.util.Objects.requireNonNull(store, "store"), System::getenv);
+    }
+
+    RateLimitFilter(Function<String, String> env) {
+        this(null, null, env);
+    }
+
+    private RateLimitFilter(Config programmatic, BucketStore.Factory storeOverride, Function<String, String> env) {
+        this.programmatic = programmatic;
+        this.storeOverride = storeOverride;
+        this.env = env;
+        if (programmatic != null) {
+            this.limiter = new Limiter(programmatic);
+        }
+    }
+
+    private static Config requireConfig(Config config) {
+        if (config == null) {
+            throw new IllegalArgumentException("config must not be null");
+        }
+        return config;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        String name = filterConfig.getFilterName();
+        try {
+            Config config = programmatic;
+            if (config == null) {
+                config = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));
+                if (storeOverride != null) {
+                    config = config.toBuilder().store(storeOverride).build();
+                }
+            }
+            Limiter built = programmatic != null && limiter != null ? limiter : new Limiter(config);
+            this.limiter = built;
+            LOG.info("{}: {} per client ({}), allowlist {}, {} trusted proxy network(s), {}", LogSafe.escape(name),
+                    built.quota, config.paths().isEmpty() ? "all requests" : "on " + config.paths(),
+                    config.allowlist(), config.trustedProxies().size(), built.store.getClass().getSimpleName());
+        } catch (InvalidSettingException e) {
+            LOG.error("{}", e.getMessage());
+            throw new ServletException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain)
+            throws IOException, ServletException {
+        Limiter rt = limiter;
+        if (rt == null || !(req instanceof HttpServletRequest request) || !(resp instanceof HttpServletResponse response)) {
+            chain.doFilter(req, resp);
+            return;
+        }
+        String path = PathRules.pathOf(request);
+        String method = request.getMethod();
+        if (rt.allowlist.matches(method, path) || (rt.scope != null && !rt.scope.matches(method, path))) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String client = rt.resolver.resolve(request);
+        if (client == null) {
+            client = IpAddress.clientKey(request.getRemoteAddr());
+        }
+        ConsumptionProbe probe;
+        try {
+            probe = rt.store.tryConsume(client);
+        } catch (RuntimeException e) {
+            storeFailures.record();
+            LOG.debug("Bucket store failed; request let through", e);
+            chain.doFilter(request, response);
+            return;
+        }
+        if (probe.isConsumed()) {
+            response.setHeader(RATE_LIMIT_POLICY, rt.quota.policyField());
+            response.setHeader(RATE_LIMIT, Quota.rateLimitField(probe.getRemainingTokens(), probe.getNanosToWaitForReset()));
+            chain.doFilter(request, response);
+            return;
+        }
+        rejections.record();
+        long retryAfter = Math.max(1, Quota.ceilSeconds(probe.getNanosToWaitForRefill()));
+        ProblemResponse.of(429)
+                .withHeader("Retry-After", Long.toString(retryAfter))
+                .withHeader(RATE_LIMIT_POLICY, rt.quota.policyField())
+                .withHeader(RATE_LIMIT, Quota.rateLimitField(0, probe.getNanosToWaitForReset()))
+                .send(request, response);
+    }
+
+    /** Requests answered 429 since start. */
+    public long rejectedCount() {
+        return rejections.total();
+    }
+
+    /** Rate-limit checks skipped because the bucket store failed (requests let through). */
+    public long storeFailureCount() {
+        return storeFailures.total();
+    }
+
+    /** The decision machinery built from one {@link Config}. */
+    private static final class Limiter {
+        final Quota quota;
+        final BucketStore store;
+        final ClientResolver resolver;
+        final PathRules scope;
+        final PathRules allowlist;
+
+        Limiter(Config config) {
+            this.quota = new Quota(config.rps(), config.burst());
+            this.store = config.store() == null
+                    ? new InMemoryBucketStore(quota, config.maxClients(), config.clock())
+                    : config.store().create(quota, config.clock());
+            this.resolver = config.clientResolver() != null
+                    ? config.clientResolver()
+                    : ClientResolvers.forwardedFor(config.trustedProxies());
+            this.scope = config.paths().isEmpty() ? null : PathRules.scope("paths", config.paths());
+            this.allowlist = PathRules.prefixes("allowlist", config.allowlist());
+        }
+    }
+
+    /**
+     * The filter's settings.
+     *
+     * @param rps tokens refilled per second, fractions allowed (init-param {@code rps}, env {@code RATE_LIMIT_RPS}; 2)
+     * @param burst bucket capacity (init-param {@code burst}, env {@code RATE_LIMIT_BURST}; 10)
+     * @param paths routes limited: {@code METHOD /path}, {@code /path}, {@code /prefix/*}; empty = all requests
+     * @param allowlist path prefixes never limited (init-param {@code allowlist}, env {@code RATE_LIMIT_ALLOWLIST}; {@code /health})
+     * @param trustedProxies peers whose {@code X-Forwarded-For} is believed (init-param {@code trustedProxies}, env {@code TRUSTED_PROXIES}; none)
+     * @param clientResolver a custom client identity; {@code null} derives it from {@code trustedProxies}. Not both.
+     * @param maxClients the in-memory store's cap on tracked clients (init-param {@code maxClients}; 100,000)
+     * @param clock Bucket4j time source, also the store's idle clock (tests pass a fake one)
+     * @param store makes the bucket store; {@code null} = bounded in-memory
+     */
+    public record Config(double rps, long burst, List<String> paths, List<String> allowlist,
+            List<Cidr> trustedProxies, ClientResolver clientResolver, int maxClients, TimeMeter clock,
+            BucketStore.Factory store) {
+
+        public Config {
+            new Quota(rps, burst);
+            paths = List.copyOf(paths == null ? List.of() : paths);
+            allowlist = List.copyOf(allowlist == null ? List.of() : allowlist);
+            trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
+            PathRules.scope("paths", paths);
+            PathRules.prefixes("allowlist", allowlist);
+            if (clientResolver != null && !trustedProxies.isEmpty()) {
+                throw new InvalidSettingException("clientResolver",
+                        "Set either trustedProxies or a clientResolver, not both (a custom resolver decides trust itself)");
+            }
+            if (maxClients < 1) {
+                throw InvalidSettingException.badValue("maxClients", Integer.toString(maxClients), "a whole number >= 1");
+            }
+            if (clock == null) {
+                clock = TimeMeter.SYSTEM_NANOTIME;
+            }
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public Builder toBuilder() {
+            return new Builder().rps(rps).burst(burst).paths(paths).allowlist(allowlist)
+                    .trustedProxies(trustedProxies).clientResolver(clientResolver).maxClients(maxClients)
+                    .clock(clock).store(store);
+        }
+
+        static Config fromSettings(Settings s) {
+            double rps = s.positiveDouble("rps", "RATE_LIMIT_RPS", DEFAULT_RPS);
+            if (rps > Quota.MAX_RPS) {
+                Settings.Source source = s.raw("rps", "RATE_LIMIT_RPS").orElseThrow();
+                throw InvalidSettingException.badValue(source.key(), source.value().trim(), "a number > 0 and <= 1000000");
+            }
+            Builder b = builder()
+                    .rps(rps)
+                    .burst(positiveLong(s, "burst", "RATE_LIMIT_BURST", DEFAULT_BURST, Quota.MAX_BURST))
+                    .maxClients((int) positiveLong(s, "maxClients", null, InMemoryBucketStore.DEFAULT_MAX_CLIENTS,
+                            Integer.MAX_VALUE));
+            Optional<Settings.Source> paths = s.raw("paths", null);
+            if (paths.isPresent()) {
+                List<String> items = Settings.split(paths.get().value());
+                PathRules.scope(paths.get().key(), items);
+                b.paths(items);
+            }
+            Optional<Settings.Source> allow = s.raw("allowlist", "RATE_LIMIT_ALLOWLIST");
+            if (allow.isPresent()) {
+                List<String> items = Settings.split(allow.get().value());
+                PathRules.prefixes(allow.get().key(), items);
+                b.allowlist(items);
+            }
+            Optional<Settings.Source> proxies = s.raw("trustedProxies", "TRUSTED_PROXIES");
+            if (proxies.isPresent()) {
+                b.trustedProxies(Cidr.parseAll(proxies.get().key(), Settings.split(proxies.get().value())));
+            }
+            return b.build();
+        }
+
+        private static long positiveLong(Settings s, String param, String envVar, long defaultValue, long max) {
+            long value = s.nonNegativeLong(param, envVar, defaultValue);
+            if (value < 1 || value > max) {
+                Settings.Source source = s.raw(param, envVar).orElseThrow();
+                throw InvalidSettingException.badValue(source.key(), source.value().trim(),
+                        "a whole number >= 1 and <= " + max);
+            }
+            return value;
+        }
+    }
+
+    /** Builds a {@link Config}; unset fields take the defaults of the table above. */
+    public static final class Builder {
+        private double rps = DEFAULT_RPS;
+        private long burst = DEFAULT_BURST;
+        private List<String> paths = List.of();
+        private List<String> allowlist = DEFAULT_ALLOWLIST;
+        private List<Cidr> trustedProxies = List.of();
+        private ClientResolver clientResolver;
+        private int maxClients = InMemoryBucketStore.DEFAULT_MAX_CLIENTS;
+        private TimeMeter clock = TimeMeter.SYSTEM_NANOTIME;
+        private BucketStore.Factory store;
+
+        private Builder() {
+        }
+
+        public Builder rps(double rps) {
+            this.rps = rps;
+            return this;
+        }
+
+        public Builder burst(long burst) {
+            this.burst = burst;
+            return this;
+        }
+
+        public Builder paths(List<String> paths) {
+            this.paths = paths;
+            return this;
+        }
+
+        public Builder paths(String... paths) {
+            return paths(List.of(paths));
+        }
+
+        public Builder allowlist(List<String> allowlist) {
+            this.allowlist = allowlist;
+            return this;
+        }
+
+        public Builder allowlist(String... allowlist) {
+            return allowlist(List.of(allowlist));
+        }
+
+        public Builder trustedProxies(List<Cidr> trustedProxies) {
+            this.trustedProxies = trustedProxies;
+            return this;
+        }
+
+        /** Parses each CIDR; a bad one fails naming {@code trustedProxies} and the value. */
+        public Builder trustedProxies(String... cidrs) {
+            return trustedProxies(Cidr.parseAll("trustedProxies", List.of(cidrs)));
+        }
+
+        public Builder clientResolver(ClientResolver clientResolver) {
+            this.clientResolver = clientResolver;
+            return this;
+        }
+
+        public Builder maxClients(int maxClients) {
+            this.maxClients = maxClients;
+            return this;
+        }
+
+        public Builder clock(TimeMeter clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder store(BucketStore.Factory store) {
+            this.store = store;
+            return this;
+        }
+
+        public Config build() {
+            return new Config(rps, burst, paths, allowlist, trustedProxies, clientResolver, maxClients, clock, store);
+        }
+    }
+}

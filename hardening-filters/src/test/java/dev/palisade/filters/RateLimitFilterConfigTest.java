@@ -1,0 +1,91 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RateLimitFilterConfigTest {
+
+    private static RateLimitFilter.Config parse(Map<String, String> params, Map<String, String> env) {
+        return RateLimitFilter.Config.fromSettings(Settings.from("rate", params, RateLimitFilter.INIT_PARAMS, env::get));
+    }
+
+    @Test
+    void defaultsMatchTheContract() {
+        RateLimitFilter.Config c = parse(Map.of(), Map.of());
+
+        assertThat(c.rps()).isEqualTo(2.0);
+        assertThat(c.burst()).isEqualTo(10);
+        assertThat(c.paths()).isEmpty();
+        assertThat(c.allowlist()).containsExactly("/health");
+        assertThat(c.trustedProxies()).isEmpty();
+        assertThat(c.maxClients()).isEqualTo(100_000);
+        assertThat(new Quota(c.rps(), c.burst()).policyField()).isEqualTo("\"default\";q=10;w=5");
+    }
+
+    @Test
+    void initParamsWinOverEnvironment() {
+        Map<String, String> env = Map.of("RATE_LIMIT_RPS", "0.25", "RATE_LIMIT_BURST", "4",
+                "RATE_LIMIT_ALLOWLIST", "/a,/b/*", "TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32");
+
+        RateLimitFilter.Config fromEnv = parse(Map.of(), env);
+        RateLimitFilter.Config fromParams = parse(Map.of("rps", "7", "burst", "9", "allowlist", "",
+                "trustedProxies", "", "maxClients", "50"), env);
+
+        assertThat(fromEnv.rps()).isEqualTo(0.25);
+        assertThat(fromEnv.burst()).isEqualTo(4);
+        assertThat(fromEnv.allowlist()).containsExactly("/a", "/b/*");
+        assertThat(fromEnv.trustedProxies()).extracting(Cidr::toString).containsExactly("10.0.0.0/8", "2001:db8::/32");
+        assertThat(fromParams.rps()).isEqualTo(7);
+        assertThat(fromParams.burst()).isEqualTo(9);
+        assertThat(fromParams.allowlist()).as("an empty init-param allowlists nothing").isEmpty();
+        assertThat(fromParams.trustedProxies()).isEmpty();
+        assertThat(fromParams.maxClients()).isEqualTo(50);
+    }
+
+    @Test
+    void badValuesNameTheKeyTheyCameFrom() {
+        assertThatThrownBy(() -> parse(Map.of(), Map.of("RATE_LIMIT_RPS", "lots")))
+                .hasMessageContaining("RATE_LIMIT_RPS").hasMessageContaining("\"lots\"");
+        assertThatThrownBy(() -> parse(Map.of("rps", "-1"), Map.of())).hasMessageContaining("rps").hasMessageContaining("\"-1\"");
+        assertThatThrownBy(() -> parse(Map.of("rps", "NaN"), Map.of())).hasMessageContaining("rps");
+        assertThatThrownBy(() -> parse(Map.of("rps", "1e9"), Map.of())).hasMessageContaining("rps").hasMessageContaining("1e9");
+        assertThatThrownBy(() -> parse(Map.of(), Map.of("RATE_LIMIT_BURST", "0")))
+                .hasMessageContaining("RATE_LIMIT_BURST").hasMessageContaining("\"0\"");
+        assertThatThrownBy(() -> parse(Map.of("burst", "1.5"), Map.of())).hasMessageContaining("burst").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> parse(Map.of(), Map.of("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal")))
+                .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("\"proxy.internal\"");
+        assertThatThrownBy(() -> parse(Map.of(), Map.of("RATE_LIMIT_ALLOWLIST", "health")))
+                .hasMessageContaining("RATE_LIMIT_ALLOWLIST").hasMessageContaining("\"health\"");
+        assertThatThrownBy(() -> parse(Map.of("paths", "GET /a, DELETE"), Map.of()))
+                .hasMessageContaining("paths").hasMessageContaining("\"DELETE\"");
+        assertThatThrownBy(() -> parse(Map.of("maxClients", "0"), Map.of())).hasMessageContaining("maxClients");
+        assertThatThrownBy(() -> parse(Map.of("maxClients", "99999999999"), Map.of())).hasMessageContaining("maxClients");
+        assertThatThrownBy(() -> parse(Map.of("burst ", "1"), Map.of())).hasMessageContaining("burst ");
+    }
+
+    @Test
+    void builderValidatesToo() {
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().burst(0).build()).hasMessageContaining("burst");
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().rps(0).build()).hasMessageContaining("rps");
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().paths("nope").build()).hasMessageContaining("paths");
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().trustedProxies("10.0.0.1/8"))
+                .hasMessageContaining("trustedProxies").hasMessageContaining("10.0.0.1/8");
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().trustedProxies("10.0.0.0/8")
+                .clientResolver(ClientResolvers.remoteAddress()).build()).hasMessageContaining("clientResolver");
+        assertThat(RateLimitFilter.Config.builder().build().toBuilder().rps(0.5).build().rps()).isEqualTo(0.5);
+    }
+
+    @Test
+    void policyWindowIsTheTimeToRefillAFullBurst() {
+        assertThat(new Quota(3, 10).windowSeconds()).isEqualTo(4); // 3.33 s, rounded up
+        assertThat(new Quota(100, 10).windowSeconds()).isEqualTo(1);
+        assertThat(new Quota(0.01, 1).windowSeconds()).isEqualTo(100);
+        assertThat(Quota.rateLimitField(3, 1)).isEqualTo("\"default\";r=3;t=1");
+        assertThat(Quota.rateLimitField(10, 0)).isEqualTo("\"default\";r=10;t=0");
+        assertThat(List.of(Quota.ceilSeconds(1_000_000_000L), Quota.ceilSeconds(1_000_000_001L))).containsExactly(1L, 2L);
+    }
+}
