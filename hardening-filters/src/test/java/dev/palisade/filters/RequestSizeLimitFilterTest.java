@@ -290,4 +290,25 @@ class RequestSizeLimitFilterTest {
             assertThat(servlets.readFailures).containsExactly("RequestTooLargeException");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersOverfullOrBrokenBodiesItParsesWith400(Container container) throws Exception {
+        RequestSizeLimitFilter filter = new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder()
+                .maxBytes(LIMIT).maxParameters(3).build());
+        try (RunningServer server = start(container, filter)) {
+            RawHttp.Response many = post(server, Framing.CHUNKED, "/params", "application/x-www-form-urlencoded",
+                    "a=1&b=2&c=3&d=4".getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response broken = post(server, Framing.CHUNKED, "/parts", "multipart/form-data; boundary=XyZ",
+                    "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated"
+                            .getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response fine = post(server, Framing.CHUNKED, "/params", "application/x-www-form-urlencoded",
+                    "a=1&b=2&c=3".getBytes(StandardCharsets.US_ASCII));
+
+            assertProblem(many, 400);
+            assertProblem(broken, 400);
+            assertThat(fine.body()).startsWith("a=[1];b=[2];c=[3];");
+            assertThat(filter.rejectedCount()).isEqualTo(2);
+        }
+    }
 }
