@@ -1,0 +1,128 @@
+package dev.palisade.filters;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes {@code application/x-www-form-urlencoded} text (query strings and form bodies) into
+ * parameters: {@code +} is a space, {@code %XX} a byte, bytes are decoded in the given charset
+ * (malformed sequences become U+FFFD), and a broken {@code %} escape is kept literally, as the
+ * containers do. Bodies are passed as ISO-8859-1 text, one char per byte, and decoded here. The number of parameters is bounded, so a body of a million {@code &} cannot
+ * build a million map entries.
+ */
+final class FormUrlEncoded {
+    private FormUrlEncoded() {
+    }
+
+    /** Adds each {@code name=value} pair of {@code text} to {@code into}, in order. */
+    static void parse(String text, Charset charset, Params into) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        int start = 0;
+        int n = text.length();
+        while (start <= n) {
+            int amp = text.indexOf('&', start);
+            int end = amp < 0 ? n : amp;
+            if (end > start) {
+                int eq = text.indexOf('=', start);
+                String name;
+                String value;
+                if (eq < 0 || eq > end) {
+                    name = decode(text, start, end, charset);
+                    value = "";
+                } else {
+                    name = decode(text, start, eq, charset);
+                    value = decode(text, eq + 1, end, charset);
+                }
+                into.add(name, value);
+            }
+            start = end + 1;
+        }
+    }
+
+    /** Parameters in arrival order, bounded in number. */
+    static final class Params {
+        private final Map<String, List<String>> values = new LinkedHashMap<>();
+        private final int max;
+        private int count;
+
+        Params(int max) {
+            this.max = max;
+        }
+
+        void add(String name, String value) {
+            if (count >= max) {
+                throw new MalformedBodyException("More than " + max + " request parameters or parts");
+            }
+            count++;
+            values.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        }
+
+        /** The servlet view: an unmodifiable map, names in arrival order. */
+        Map<String, String[]> toMap() {
+            Map<String, String[]> map = new LinkedHashMap<>();
+            values.forEach((name, list) -> map.put(name, list.toArray(new String[0])));
+            return Collections.unmodifiableMap(map);
+        }
+    }
+
+    static String decode(String text, int from, int to, Charset charset) {
+        boolean plain = true;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c == '+') {
+                plain = false;
+                break;
+            }
+        }
+        if (plain) {
+            return text.substring(from, to);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '+') {
+                bytes.write(' ');
+            } else if (c == '%' && hex(text, i + 1, to) >= 0 && hex(text, i + 2, to) >= 0) {
+                bytes.write(hex(text, i + 1, to) * 16 + hex(text, i + 2, to));
+                i += 2;
+            } else if (c < 0x100) {
+                // Bodies arrive as ISO-8859-1 views of their bytes: one char per byte.
+                bytes.write(c);
+            } else {
+                // A character a container already decoded: keep it, as UTF-8.
+                int cp = text.codePointAt(i);
+                byte[] encoded = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                bytes.write(encoded, 0, encoded.length);
+                i += Character.charCount(cp) - 1;
+            }
+        }
+        return decodeBytes(bytes.toByteArray(), charset);
+    }
+
+    private static int hex(String text, int i, int to) {
+        if (i >= to) {
+            return -1;
+        }
+        return Character.digit(text.charAt(i), 16);
+    }
+
+    static String decodeBytes(byte[] bytes, Charset charset) {
+        try {
+            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            // Unreachable with REPLACE; decode leniently all the same.
+            return new String(bytes, charset);
+        }
+    }
+}

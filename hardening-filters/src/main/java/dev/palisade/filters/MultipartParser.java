@@ -1,0 +1,386 @@
+package dev.palisade.filters;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A small streaming {@code multipart/form-data} parser (RFC 7578 / RFC 2046) over the counting
+ * stream, for bodies the container would otherwise parse from its own internal stream, out of the
+ * size filter's sight. The body is read once, in a fixed buffer; each part stays in memory up to a
+ * threshold and then spills to a temporary file. Part headers, the number of parts and (through
+ * the counting stream) the whole body are bounded.
+ */
+final class MultipartParser {
+    static final int MAX_HEADER_BYTES = 8 * 1024;
+    private static final int BUFFER_SIZE = 16 * 1024;
+    private static final int MAX_BOUNDARY_LENGTH = 70;
+
+    private final InputStream in;
+    /** {@code CRLF--boundary}: what ends every part. */
+    private final byte[] delimiter;
+    private final byte[] buf = new byte[BUFFER_SIZE];
+    private int pos;
+    private int lim;
+
+    private MultipartParser(InputStream in, String boundary) {
+        this.in = in;
+        this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        // The first boundary has no CRLF before it; pretend it has, so every delimiter looks alike.
+        buf[0] = '\r';
+        buf[1] = '\n';
+        lim = 2;
+    }
+
+    /** Limits and places for one parse. */
+    record Options(long memoryThreshold, Path tempDir, int maxParts, Charset fallbackCharset) {
+    }
+
+    /** The {@code boundary} parameter of a multipart content type, or {@code null} when unusable. */
+    static String boundary(String contentType) {
+        String value = parameter(contentType, "boundary");
+        if (value == null || value.isEmpty() || value.length() > MAX_BOUNDARY_LENGTH) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return null;
+            }
+        }
+        return value;
+    }
+
+    /** Reads every part of the body; on failure, parts already spilled to disk are deleted. */
+    static List<UploadedPart> parse(InputStream in, String boundary, Options options) throws IOException {
+        List<UploadedPart> parts = new ArrayList<>();
+        try {
+            new MultipartParser(in, boundary).readParts(options, parts);
+            return parts;
+        } catch (IOException | RuntimeException e) {
+            for (UploadedPart part : parts) {
+                deleteQuietly(part, e);
+            }
+            throw e;
+        }
+    }
+
+    private void readParts(Options options, List<UploadedPart> parts) throws IOException {
+        if (!skipPast(null)) {
+            throw new MalformedBodyException("No multipart boundary in the body");
+        }
+        while (true) {
+            if (!ensure(2)) {
+                throw new MalformedBodyException("Multipart body ends after a boundary");
+            }
+            if (buf[pos] == '-' && buf[pos + 1] == '-') {
+                pos += 2;
+                drainEpilogue();
+                return;
+            }
+            skipTransportPadding();
+            List<String[]> headers = readHeaders();
+            if (parts.size() >= options.maxParts()) {
+                throw new MalformedBodyException("Too many multipart parts");
+            }
+            String disposition = header(headers, "Content-Disposition");
+            String name = parameter(disposition, "name");
+            String fileName = parameter(disposition, "filename");
+            PartSink sink = new PartSink(options);
+            try {
+                if (!skipPast(sink)) {
+                    throw new MalformedBodyException("Multipart body ends inside a part");
+                }
+                sink.close();
+            } catch (IOException | RuntimeException e) {
+                sink.discard(e);
+                throw e;
+            }
+            if (name == null) {
+                // A part without a form-data name cannot be addressed; drop it, as the containers do.
+                sink.discard(null);
+                continue;
+            }
+            parts.add(sink.toPart(name, fileName, headers, options.tempDir()));
+        }
+    }
+
+    /** Copies to {@code sink} (or discards) everything up to and including the next delimiter. */
+    private boolean skipPast(PartSink sink) throws IOException {
+        int d = delimiter.length;
+        while (true) {
+            int hit = indexOfDelimiter();
+            if (hit >= 0) {
+                if (sink != null) {
+                    sink.write(buf, pos, hit - pos);
+                }
+                pos = hit + d;
+                return true;
+            }
+            // The last d-1 bytes may be the start of a delimiter: keep them.
+            int safe = lim - (d - 1);
+            if (safe > pos) {
+                if (sink != null) {
+                    sink.write(buf, pos, safe - pos);
+                }
+                pos = safe;
+            }
+            if (!fill()) {
+                return false;
+            }
+        }
+    }
+
+    private int indexOfDelimiter() {
+        byte first = delimiter[0];
+        int last = lim - delimiter.length;
+        outer:
+        for (int i = pos; i <= last; i++) {
+            if (buf[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < delimiter.length; j++) {
+                if (buf[i + j] != delimiter[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private void skipTransportPadding() throws IOException {
+        while (ensure(1) && (buf[pos] == ' ' || buf[pos] == '\t')) {
+            pos++;
+        }
+        if (!ensure(2) || buf[pos] != '\r' || buf[pos + 1] != '\n') {
+            throw new MalformedBodyException("Malformed multipart boundary line");
+        }
+        pos += 2;
+    }
+
+    private List<String[]> readHeaders() throws IOException {
+        List<String[]> headers = new ArrayList<>();
+        int total = 0;
+        while (true) {
+            String line = readLine(MAX_HEADER_BYTES - total);
+            total += line.length() + 2;
+            if (line.isEmpty()) {
+                return headers;
+            }
+            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && !headers.isEmpty()) {
+                String[] previous = headers.get(headers.size() - 1);
+                previous[1] = previous[1] + " " + line.trim();
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new MalformedBodyException("Malformed multipart header");
+            }
+            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+        }
+    }
+
+    /** One CRLF-terminated header line, decoded as UTF-8 (what browsers send for names). */
+    private String readLine(int max) throws IOException {
+        // Bytes after pos already known to hold no CRLF: a trickled line is scanned once, not again per fill.
+        int known = 0;
+        while (true) {
+            for (int i = pos + known; i + 1 < lim; i++) {
+                if (buf[i] == '\r' && buf[i + 1] == '\n') {
+                    if (i - pos > max) {
+                        throw new MalformedBodyException("Multipart headers too large");
+                    }
+                    String line = new String(buf, pos, i - pos, StandardCharsets.UTF_8);
+                    pos = i + 2;
+                    return line;
+                }
+            }
+            known = Math.max(0, lim - pos - 1);
+            if (lim - pos > max) {
+                throw new MalformedBodyException("Multipart headers too large");
+            }
+            if (!fill()) {
+                throw new MalformedBodyException("Multipart body ends inside part headers");
+            }
+        }
+    }
+
+    private void drainEpilogue() throws IOException {
+        // Counted like the rest of the body: an endless epilogue still ends in 413.
+        pos = lim;
+        while (in.read(buf, 0, buf.length) >= 0) {
+            continue;
+        }
+    }
+
+    private boolean ensure(int n) throws IOException {
+        while (lim - pos < n) {
+            if (!fill()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Compacts the buffer and reads more; {@code false} at end of stream. */
+    private boolean fill() throws IOException {
+        if (pos > 0) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        if (lim == buf.length) {
+            throw new IllegalStateException("multipart buffer full");
+        }
+        int n = in.read(buf, lim, buf.length - lim);
+        if (n < 0) {
+            return false;
+        }
+        lim += n;
+        return true;
+    }
+
+    static String header(List<String[]> headers, String name) {
+        for (String[] h : headers) {
+            if (h[0].equalsIgnoreCase(name)) {
+                return h[1];
+            }
+        }
+        return null;
+    }
+
+    /** A parameter of a header value such as {@code form-data; name="a"; filename="b"}. */
+    static String parameter(String headerValue, String name) {
+        if (headerValue == null) {
+            return null;
+        }
+        int n = headerValue.length();
+        int i = headerValue.indexOf(';');
+        while (i >= 0) {
+            i++;
+            int eq = headerValue.indexOf('=', i);
+            if (eq < 0) {
+                return null;
+            }
+            int semi = headerValue.indexOf(';', i);
+            if (semi >= 0 && semi < eq) {
+                i = semi;
+                continue;
+            }
+            String key = headerValue.substring(i, eq).trim();
+            int j = eq + 1;
+            while (j < n && (headerValue.charAt(j) == ' ' || headerValue.charAt(j) == '\t')) {
+                j++;
+            }
+            String value;
+            if (j < n && headerValue.charAt(j) == '"') {
+                StringBuilder quoted = new StringBuilder();
+                j++;
+                while (j < n && headerValue.charAt(j) != '"') {
+                    char c = headerValue.charAt(j);
+                    if (c == '\\' && j + 1 < n && (headerValue.charAt(j + 1) == '"' || headerValue.charAt(j + 1) == '\\')) {
+                        j++;
+                        c = headerValue.charAt(j);
+                    }
+                    quoted.append(c);
+                    j++;
+                }
+                value = quoted.toString();
+                i = headerValue.indexOf(';', j);
+            } else {
+                int end = headerValue.indexOf(';', j);
+                value = headerValue.substring(j, end < 0 ? n : end).trim();
+                i = end;
+            }
+            if (key.equalsIgnoreCase(name)) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The {@code charset} of a content type, or {@code fallback}. */
+    static Charset charsetOf(String contentType, Charset fallback) {
+        String name = parameter(contentType, "charset");
+        if (name == null) {
+            return fallback;
+        }
+        try {
+            return Charset.forName(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    private static void deleteQuietly(UploadedPart part, Exception cause) {
+        try {
+            part.delete();
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Where one part's bytes go: memory up to the threshold, then a temporary file. */
+    private static final class PartSink {
+        private final Options options;
+        private ByteArrayOutputStream memory = new ByteArrayOutputStream();
+        private Path file;
+        private OutputStream out;
+        private long size;
+
+        PartSink(Options options) {
+            this.options = options;
+        }
+
+        void write(byte[] b, int off, int len) throws IOException {
+            if (len <= 0) {
+                return;
+            }
+            size += len;
+            if (out == null && size > options.memoryThreshold()) {
+                file = Files.createTempFile(options.tempDir(), "palisade-part-", ".tmp");
+                out = Files.newOutputStream(file);
+                memory.writeTo(out);
+                memory = null;
+            }
+            if (out != null) {
+                out.write(b, off, len);
+            } else {
+                memory.write(b, off, len);
+            }
+        }
+
+        void close() throws IOException {
+            if (out != null) {
+                out.close();
+            }
+        }
+
+        void discard(Exception cause) {
+            try {
+                close();
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException e) {
+                if (cause != null) {
+                    cause.addSuppressed(e);
+                }
+            }
+        }
+
+        UploadedPart toPart(String name, String fileName, List<String[]> headers, Path location) {
+            return new UploadedPart(name, fileName, headers, memory == null ? null : memory.toByteArray(), file, size,
+                    location);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.palisade.filters;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Per-path body limits that override the filter-wide limit, such as a larger one for an upload
+ * route. A pattern is an exact path ({@code /api/uploads}) or a prefix ending in {@code /*}
+ * ({@code /api/uploads/*}, which also matches {@code /api/uploads} itself, as servlet mappings do).
+ * An exact match wins; otherwise the longest matching prefix; otherwise the filter-wide limit.
+ *
+ * <p>Text form, for the {@code pathLimits} init-param: a comma list of {@code pattern=bytes},
+ * for example {@code /api/uploads/*=10485760, /api/avatar=262144}. Parsing is strict: a pattern
+ * not starting with {@code /}, a {@code *} anywhere but a trailing {@code /*}, a value that is not
+ * a whole number of bytes, or the same pattern twice fails.
+ */
+public final class PathLimits {
+    private static final PathLimits NONE = new PathLimits(Map.of(), List.of());
+
+    private final Map<String, Long> exact;
+    /** Prefixes without the trailing {@code /*}, longest first. */
+    private final List<Map.Entry<String, Long>> prefixes;
+
+    private PathLimits(Map<String, Long> exact, List<Map.Entry<String, Long>> prefixes) {
+        this.exact = exact;
+        this.prefixes = prefixes;
+    }
+
+    public static PathLimits none() {
+        return NONE;
+    }
+
+    /** Parses the text form; {@code key} names the setting in error messages. */
+    public static PathLimits parse(String key, String text) {
+        Map<String, Long> limits = new LinkedHashMap<>();
+        for (String item : text.split(",", -1)) {
+            String entry = item.trim();
+            if (entry.isEmpty()) {
+                throw InvalidSettingException.badValue(key, text, "a comma list of /path=bytes or /prefix/*=bytes");
+            }
+            int eq = entry.lastIndexOf('=');
+            if (eq < 0) {
+                throw InvalidSettingException.badValue(key, entry, "/path=bytes or /prefix/*=bytes");
+            }
+            String pattern = entry.substring(0, eq).trim();
+            String bytes = entry.substring(eq + 1).trim();
+            long value;
+            try {
+                value = Long.parseLong(bytes);
+            } catch (NumberFormatException e) {
+                throw InvalidSettingException.badValue(key, entry, "a whole number of bytes after '='");
+            }
+            if (value < 0 || bytes.startsWith("+")) {
+                throw InvalidSettingException.badValue(key, entry, "a whole number of bytes >= 0 after '='");
+            }
+            add(limits, key, pattern, value);
+        }
+        return of(limits);
+    }
+
+    /** Builds from {@code pattern -> bytes}, with the same checks as {@link #parse}. */
+    public static PathLimits of(Map<String, Long> patterns) {
+        Map<String, Long> exact = new LinkedHashMap<>();
+        List<Map.Entry<String, Long>> prefixes = new ArrayList<>();
+        for (Map.Entry<String, Long> e : patterns.entrySet()) {
+            checkPattern("pathLimits", e.getKey());
+            if (e.getValue() == null || e.getValue() < 0) {
+                throw InvalidSettingException.badValue("pathLimits", e.getKey() + "=" + e.getValue(),
+                        "a whole number of bytes >= 0");
+            }
+            if (e.getKey().endsWith("/*")) {
+                prefixes.add(Map.entry(e.getKey().substring(0, e.getKey().length() - 2), e.getValue()));
+            } else {
+                exact.put(e.getKey(), e.getValue());
+            }
+        }
+        prefixes.sort(Comparator.comparingInt((Map.Entry<String, Long> p) -> p.getKey().length()).reversed());
+        return exact.isEmpty() && prefixes.isEmpty() ? NONE : new PathLimits(Map.copyOf(exact), List.copyOf(prefixes));
+    }
+
+    static void add(Map<String, Long> limits, String key, String pattern, long bytes) {
+        checkPattern(key, pattern);
+        if (limits.putIfAbsent(pattern, bytes) != null) {
+            throw InvalidSettingException.badValue(key, pattern, "each path pattern only once");
+        }
+    }
+
+    private static void checkPattern(String key, String pattern) {
+        boolean ok = pattern != null && pattern.startsWith("/")
+                && (pattern.indexOf('*') < 0 || (pattern.endsWith("/*") && pattern.indexOf('*') == pattern.length() - 1))
+                && pattern.chars().noneMatch(c -> c <= ' ' || c == ',' || c == '=' || c == 0x7F);
+        if (!ok) {
+            throw InvalidSettingException.badValue(key, String.valueOf(pattern),
+                    "a path starting with / and optionally ending in /*");
+        }
+    }
+
+    /** The override for {@code path} (the path within the context), if any. */
+    public OptionalLong limitFor(String path) {
+        if (this == NONE) {
+            return OptionalLong.empty();
+        }
+        Long hit = exact.get(path);
+        if (hit != null) {
+            return OptionalLong.of(hit);
+        }
+        for (Map.Entry<String, Long> prefix : prefixes) {
+            String p = prefix.getKey();
+            if (path.startsWith(p) && (path.length() == p.length() || path.charAt(p.length()) == '/' || p.isEmpty())) {
+                return OptionalLong.of(prefix.getValue());
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    public boolean isEmpty() {
+        return this == NONE;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        exact.forEach((p, v) -> out.append(out.length() == 0 ? "" : ",").append(p).append('=').append(v));
+        prefixes.forEach(e -> out.append(out.length() == 0 ? "" : ",").append(e.getKey()).append("/*=").append(e.getValue()));
+        return out.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PathLimits other && exact.equals(other.exact) && prefixes.equals(other.prefixes);
+    }
+
+    @Override
+    public int hashCode() {
+        return exact.hashCode() * 31 + prefixes.hashCode();
+    }
+}

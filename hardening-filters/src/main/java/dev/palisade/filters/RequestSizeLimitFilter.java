@@ -1,0 +1,378 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Limits the size of request bodies. A {@code Content-Length} above the limit is answered 413
+ * before a byte of the body is read; a body without a length (chunked, or HTTP/2 without the
+ * field) is counted as it streams — through {@code getInputStream()}, {@code getReader()},
+ * {@code getParameter*()}, {@code getParts()} and asynchronous {@code ReadListener} reads alike —
+ * and the request ends in 413 the moment it passes the limit. An invalid {@code Content-Length}
+ * (not a number, negative, conflicting values) is answered 400. Every answer is a problem+json
+ * body with {@code Connection: close}: an unread body makes the connection's framing useless.
+ *
+ * <p>Settings: {@code maxBytes} (or {@code REQUEST_SIZE_LIMIT_KB} × 1024; default 1 MiB),
+ * {@code pathLimits} (per-path overrides, see {@link PathLimits}), {@code maxParameters} (form
+ * parameters or multipart parts, default 1000) and {@code multipartThresholdBytes} (parts larger
+ * than this go to a temporary file, default 16 KiB).
+ *
+ * <p><b>Ordering.</b> Map it first, ahead of every filter that may touch the body (a
+ * {@code getParameter} call in an earlier filter reads the body from the container's own stream,
+ * uncounted). Code that unwraps the request ({@code ServletRequestWrapper.getRequest()}) and reads
+ * the container's request directly is not counted either. Register it with
+ * {@code asyncSupported=true} so asynchronous servlets behind it keep working.
+ *
+ * <p><b>Closing.</b> After a 413 the rest of the body is not read. Jetty closes the connection on
+ * {@code Connection: close}; Tomcat first drains up to the connector's {@code maxSwallowSize}
+ * (2 MiB) unless the context sets {@code swallowAbortedUploads="false"}, which makes it abort the
+ * connection for every 413.
+ */
+public final class RequestSizeLimitFilter implements Filter {
+    public static final long DEFAULT_MAX_BYTES = 1024L * 1024;
+    public static final int DEFAULT_MAX_PARAMETERS = 1000;
+    public static final long DEFAULT_MULTIPART_THRESHOLD_BYTES = 16 * 1024;
+    static final String MAX_BYTES = "maxBytes";
+    static final String PATH_LIMITS = "pathLimits";
+    static final String MAX_PARAMETERS = "maxParameters";
+    static final String MULTIPART_THRESHOLD = "multipartThresholdBytes";
+    static final String ENV_LIMIT_KB = "REQUEST_SIZE_LIMIT_KB";
+    static final Set<String> INIT_PARAMS = Set.of(MAX_BYTES, PATH_LIMITS, MAX_PARAMETERS, MULTIPART_THRESHOLD);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestSizeLimitFilter.class);
+
+    private final Function<String, String> env;
+    private final RejectionLog tooLarge = new RejectionLog(LOG, "requests over the size limit (413)");
+    private final RejectionLog badRequests = new RejectionLog(LOG,
+            "requests with an invalid Content-Length or malformed form body (400)");
+    private volatile Config config;
+    private volatile SizeLimitedRequest.BodyOptions bodyOptions;
+
+    /** Configured in {@link #init} from init-params and the environment. */
+    public RequestSizeLimitFilter() {
+        this(System::getenv);
+    }
+
+    /** Configured by code; init-params are ignored. */
+    public RequestSizeLimitFilter(Config config) {
+        this.env = System::getenv;
+        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.bodyOptions = bodyOptions(config, defaultTempDir(null));
+    }
+
+    RequestSizeLimitFilter(Function<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        Config effective = config;
+        if (effective == null) {
+            try {
+                effective = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));
+            } catch (InvalidSettingException e) {
+                LOG.error("{}", e.getMessage());
+                throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+            }
+        }
+        bodyOptions = bodyOptions(effective, defaultTempDir(filterConfig.getServletContext()));
+        config = effective;
+        LOG.info("{}: maxBytes={}, pathLimits=[{}]", LogSafe.escape(filterConfig.getFilterName()),
+                effective.maxBytes(), effective.pathLimits());
+    }
+
+    private static SizeLimitedRequest.BodyOptions bodyOptions(Config config, Path tempDir) {
+        return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(), tempDir);
+    }
+
+    private static Path defaultTempDir(ServletContext context) {
+        Object dir = context == null ? null : context.getAttribute(ServletContext.TEMPDIR);
+        if (dir instanceof File file) {
+            return file.toPath();
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** The configuration in force (after {@link #init} for the init-param constructor). */
+    public Config config() {
+        return config;
+    }
+
+    /** Requests answered 413 or 400 by this filter since start, for metrics. */
+    public long rejectedCount() {
+        return tooLarge.total() + badRequests.total();
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        Config current = config;
+        long declared = ContentLengthHeader.parse(request.getHeaders("Content-Length"));
+        if (declared == ContentLengthHeader.INVALID) {
+            badRequests.record();
+            ProblemResponse.of(400).withHeader("Connection", "close").send(request, response);
+            return;
+        }
+        long limit = current.limitFor(pathWithinContext(request));
+        if (declared > limit) {
+            tooLarge.record();
+            ProblemResponse.of(413).withHeader("Connection", "close").send(request, response);
+            return;
+        }
+        if (declared == ContentLengthHeader.ABSENT && !mayHaveBody(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        SizeLimitedRequest wrapped = new SizeLimitedRequest(request, limit, declared != ContentLengthHeader.ABSENT,
+                bodyOptions, r -> overflowed(r, response));
+        try {
+            chain.doFilter(wrapped, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            if (!answerAfterChain(wrapped, response, e)) {
+                throw e;
+            }
+            return;
+        } finally {
+            releaseWhenDone(wrapped);
+        }
+        answerAfterChain(wrapped, response, null);
+    }
+
+    /**
+     * The synchronous answer, once the chain has returned or thrown.
+     *
+     * @return whether the failure (if any) has been answered and must not propagate
+     */
+    private boolean answerAfterChain(SizeLimitedRequest wrapped, HttpServletResponse response, Exception failure)
+            throws IOException {
+        if (wrapped.answered()) {
+            return true;
+        }
+        if (wrapped.isAsyncStarted()) {
+            // Asynchronous reads are answered where they overflow (see overflowed).
+            return false;
+        }
+        if (wrapped.exceeded()) {
+            if (answerTooLarge(wrapped, response)) {
+                return true;
+            }
+            // The application had committed its response: breaking the connection is the only
+            // signal left, and both containers abort a connection when a committed request fails.
+            throw failure instanceof RequestTooLargeException tooLargeFailure ? tooLargeFailure
+                    : new RequestTooLargeException(wrapped.limit());
+        }
+        if (failure != null && wrapped.malformed() && wrapped.claimAnswer()) {
+            badRequests.record();
+            return ProblemResponse.of(400).withHeader("Connection", "close").send(wrapped, response);
+        }
+        return false;
+    }
+
+    /**
+     * Called on the reading thread when a body first passes its limit. Synchronous requests are
+     * answered after the chain returns; an asynchronous one has no such moment (an exception
+     * leaving {@code onDataAvailable} reaches the application's {@code onError}, usually a 500), so
+     * it is answered and completed here.
+     */
+    private void overflowed(SizeLimitedRequest wrapped, HttpServletResponse response) {
+        if (!wrapped.isAsyncStarted()) {
+            return;
+        }
+        try {
+            answerTooLarge(wrapped, response);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not write the 413 answer to an asynchronous request", e);
+        }
+        try {
+            wrapped.getAsyncContext().complete();
+        } catch (IllegalStateException e) {
+            LOG.debug("Asynchronous request already completed", e);
+        }
+    }
+
+    /** Writes the 413 once per request; {@code false} when the response was already committed. */
+    private boolean answerTooLarge(SizeLimitedRequest wrapped, HttpServletResponse response) throws IOException {
+        if (!wrapped.claimAnswer()) {
+            return true;
+        }
+        tooLarge.record();
+        return ProblemResponse.of(413).withHeader("Connection", "close").send(wrapped, response);
+    }
+
+    private static void releaseWhenDone(SizeLimitedRequest wrapped) {
+        if (!wrapped.isAsyncStarted()) {
+            wrapped.release();
+            return;
+        }
+        try {
+            wrapped.getAsyncContext().addListener(new ReleaseOnEnd(wrapped));
+        } catch (IllegalStateException e) {
+            LOG.debug("Asynchronous request ended before its parts could be tracked", e);
+            wrapped.release();
+        }
+    }
+
+    /** HTTP/1.x frames a request body only by Content-Length or Transfer-Encoding; HTTP/2 may omit both. */
+    private static boolean mayHaveBody(HttpServletRequest request) {
+        String protocol = request.getProtocol();
+        return request.getHeader("Transfer-Encoding") != null || protocol == null || !protocol.startsWith("HTTP/1.");
+    }
+
+    /** The container-decoded, normalised path within the context, as servlet mappings see it. */
+    static String pathWithinContext(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return path.isEmpty() ? "/" : path;
+    }
+
+    static void logCleanupFailure(IOException e) {
+        LOG.warn("Could not delete a temporary multipart file: {}", LogSafe.escape(String.valueOf(e.getMessage())));
+    }
+
+    @Override
+    public void destroy() {
+        // Nothing to release: the filter holds no threads or files between requests.
+        LOG.debug("destroyed");
+    }
+
+    /** Deletes temporary part files when an asynchronous request ends. */
+    private static final class ReleaseOnEnd implements AsyncListener {
+        private final SizeLimitedRequest request;
+
+        ReleaseOnEnd(SizeLimitedRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            request.release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            request.release();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            request.release();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+
+    /**
+     * The filter's settings.
+     *
+     * @param maxBytes the body limit, in bytes, where no path override applies
+     * @param pathLimits per-path overrides
+     * @param maxParameters the most form parameters (query included) or multipart parts parsed
+     * @param multipartThresholdBytes parts up to this size stay in memory; larger ones go to disk
+     */
+    public record Config(long maxBytes, PathLimits pathLimits, int maxParameters, long multipartThresholdBytes) {
+        public Config {
+            if (maxBytes < 0) {
+                throw InvalidSettingException.badValue(MAX_BYTES, Long.toString(maxBytes), "a whole number >= 0");
+            }
+            if (pathLimits == null) {
+                throw InvalidSettingException.badValue(PATH_LIMITS, "null", "a PathLimits value");
+            }
+            if (maxParameters < 1) {
+                throw InvalidSettingException.badValue(MAX_PARAMETERS, Integer.toString(maxParameters),
+                        "a whole number >= 1");
+            }
+            if (multipartThresholdBytes < 0) {
+                throw InvalidSettingException.badValue(MULTIPART_THRESHOLD, Long.toString(multipartThresholdBytes),
+                        "a whole number >= 0");
+            }
+        }
+
+        /** The limit for {@code path} (the path within the context). */
+        public long limitFor(String path) {
+            return pathLimits.limitFor(path).orElse(maxBytes);
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        static Config fromSettings(Settings s) {
+            long maxBytes = s.nonNegativeLong(MAX_BYTES, ENV_LIMIT_KB, 1024, DEFAULT_MAX_BYTES);
+            PathLimits paths = s.raw(PATH_LIMITS, null)
+                    .map(src -> src.value().isBlank() ? PathLimits.none() : PathLimits.parse(src.key(), src.value()))
+                    .orElse(PathLimits.none());
+            long maxParameters = s.nonNegativeLong(MAX_PARAMETERS, null, DEFAULT_MAX_PARAMETERS);
+            if (maxParameters < 1 || maxParameters > Integer.MAX_VALUE) {
+                throw InvalidSettingException.badValue(MAX_PARAMETERS, Long.toString(maxParameters),
+                        "a whole number from 1 to " + Integer.MAX_VALUE);
+            }
+            long threshold = s.nonNegativeLong(MULTIPART_THRESHOLD, null, DEFAULT_MULTIPART_THRESHOLD_BYTES);
+            return new Config(maxBytes, paths, (int) maxParameters, threshold);
+        }
+    }
+
+    /** Builds a {@link Config}; unset values take the defaults (not the environment). */
+    public static final class Builder {
+        private long maxBytes = DEFAULT_MAX_BYTES;
+        private final Map<String, Long> pathLimits = new LinkedHashMap<>();
+        private int maxParameters = DEFAULT_MAX_PARAMETERS;
+        private long multipartThresholdBytes = DEFAULT_MULTIPART_THRESHOLD_BYTES;
+
+        private Builder() {
+        }
+
+        public Builder maxBytes(long bytes) {
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        /** A limit for an exact path ({@code /api/uploads}) or a prefix ({@code /api/uploads/*}). */
+        public Builder pathLimit(String pattern, long bytes) {
+            if (bytes < 0) {
+                throw InvalidSettingException.badValue(PATH_LIMITS, pattern + "=" + bytes, "a whole number of bytes >= 0");
+            }
+            PathLimits.add(pathLimits, PATH_LIMITS, pattern, bytes);
+            return this;
+        }
+
+        public Builder maxParameters(int max) {
+            this.maxParameters = max;
+            return this;
+        }
+
+        public Builder multipartThresholdBytes(long bytes) {
+            this.multipartThresholdBytes = bytes;
+            return this;
+        }
+
+        public Config build() {
+            return new Config(maxBytes, PathLimits.of(pathLimits), maxParameters, multipartThresholdBytes);
+        }
+    }
+}

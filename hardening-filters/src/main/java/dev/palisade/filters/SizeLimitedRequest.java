@@ -1,0 +1,295 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.Part;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The request the size filter hands on: every way of reading the body goes through one
+ * {@link CountingInputStream}.
+ *
+ * <p>Overriding {@code getInputStream()} alone is not enough: Jetty's and Tomcat's own
+ * {@code getReader()}, {@code getParameter*()} and {@code getParts()} read the container's internal
+ * stream, never a wrapper's. So this class implements {@code getReader()} on the counting stream,
+ * and — for bodies without a {@code Content-Length}, the only ones the container's framing does
+ * not already bound — parses {@code application/x-www-form-urlencoded} and
+ * {@code multipart/form-data} bodies itself. With a declared length (already checked against the
+ * limit) the container parses as usual: it cannot read past that length.
+ */
+final class SizeLimitedRequest extends HttpServletRequestWrapper {
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String MULTIPART = "multipart/form-data";
+
+    /** What the body parsers may use. */
+    record BodyOptions(int maxParameters, long multipartThreshold, Path tempDir) {
+    }
+
+    /** Told, on the reading thread, the first time the body passes the limit. */
+    interface OverflowHandler {
+        void overflowed(SizeLimitedRequest request);
+    }
+
+    private enum Reading { NONE, STREAM, READER }
+
+    private final long limit;
+    private final boolean lengthDeclared;
+    private final BodyOptions options;
+    private final OverflowHandler overflowHandler;
+    private final AtomicBoolean answered = new AtomicBoolean();
+    private CountingInputStream stream;
+    private Reading reading = Reading.NONE;
+    private BufferedReader reader;
+    private Map<String, String[]> parameters;
+    private RuntimeException parameterFailure;
+    private List<UploadedPart> parts;
+    private Exception partsFailure;
+    private volatile boolean malformed;
+
+    SizeLimitedRequest(HttpServletRequest request, long limit, boolean lengthDeclared, BodyOptions options,
+            OverflowHandler overflowHandler) {
+        super(request);
+        this.limit = limit;
+        this.lengthDeclared = lengthDeclared;
+        this.options = options;
+        this.overflowHandler = overflowHandler;
+    }
+
+    long limit() {
+        return limit;
+    }
+
+    /** Whether any read passed the limit, even if the application swallowed the exception. */
+    boolean exceeded() {
+        CountingInputStream s = stream;
+        return s != null && s.exceeded();
+    }
+
+    /** Whether the filter's own form or multipart parsing rejected the body. */
+    boolean malformed() {
+        return malformed;
+    }
+
+    /** Claims the one answer this request gets from the filter; {@code false} if already claimed. */
+    boolean claimAnswer() {
+        return answered.compareAndSet(false, true);
+    }
+
+    boolean answered() {
+        return answered.get();
+    }
+
+    private synchronized CountingInputStream counting() throws IOException {
+        if (stream == null) {
+            stream = new CountingInputStream(super.getInputStream(), limit, () -> overflowHandler.overflowed(this));
+        }
+        return stream;
+    }
+
+    @Override
+    public synchronized ServletInputStream getInputStream() throws IOException {
+        if (reading == Reading.READER) {
+            throw new IllegalStateException("getReader() has already been called for this request");
+        }
+        reading = Reading.STREAM;
+        return counting();
+    }
+
+    @Override
+    public synchronized BufferedReader getReader() throws IOException {
+        if (reading == Reading.STREAM) {
+            throw new IllegalStateException("getInputStream() has already been called for this request");
+        }
+        if (reader == null) {
+            Charset charset = charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
+            reader = new BufferedReader(new InputStreamReader(counting(), charset));
+        }
+        reading = Reading.READER;
+        return reader;
+    }
+
+    private static Charset charset(String encoding, Charset fallback) throws UnsupportedEncodingException {
+        if (encoding == null) {
+            return fallback;
+        }
+        try {
+            return Charset.forName(encoding.trim());
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            UnsupportedEncodingException unsupported = new UnsupportedEncodingException(LogSafe.escape(encoding));
+            unsupported.initCause(e);
+            throw unsupported;
+        }
+    }
+
+    /** Whether this wrapper, not the container, must parse the body for parameters and parts. */
+    private boolean parsesBody() {
+        return !lengthDeclared && (isMediaType(FORM) || isMediaType(MULTIPART));
+    }
+
+    private boolean isMediaType(String expected) {
+        String type = getContentType();
+        if (type == null) {
+            return false;
+        }
+        int semi = type.indexOf(';');
+        return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT).equals(expected);
+    }
+
+    @Override
+    public String getParameter(String name) {
+        if (!parsesBody()) {
+            return super.getParameter(name);
+        }
+        String[] values = parameters().get(name);
+        return values == null ? null : values[0];
+    }
+
+    @Override
+    public Map<String, String[]> getParameterMap() {
+        return parsesBody() ? parameters() : super.getParameterMap();
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return parsesBody() ? Collections.enumeration(parameters().keySet()) : super.getParameterNames();
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        if (!parsesBody()) {
+            return super.getParameterValues(name);
+        }
+        String[] values = parameters().get(name);
+        return values == null ? null : values.clone();
+    }
+
+    private synchronized Map<String, String[]> parameters() {
+        if (parameterFailure != null) {
+            throw parameterFailure;
+        }
+        if (parameters != null) {
+            return parameters;
+        }
+        try {
+            FormUrlEncoded.Params params = new FormUrlEncoded.Params(options.maxParameters());
+            // Query strings are UTF-8 on both reference containers, whatever the body's charset.
+            FormUrlEncoded.parse(getQueryString(), StandardCharsets.UTF_8, params);
+            if (reading == Reading.NONE) {
+                addBodyParameters(params);
+            }
+            parameters = params.toMap();
+            return parameters;
+        } catch (IOException e) {
+            parameterFailure = new UncheckedIOException(e);
+        } catch (MalformedBodyException e) {
+            malformed = true;
+            parameterFailure = e;
+        } catch (ServletException e) {
+            malformed = true;
+            parameterFailure = new MalformedBodyException("Unreadable multipart body");
+            parameterFailure.initCause(e);
+        }
+        throw parameterFailure;
+    }
+
+    private void addBodyParameters(FormUrlEncoded.Params params) throws IOException, ServletException {
+        if (isMediaType(FORM)) {
+            byte[] body = counting().readAllBytes();
+            Charset charset = charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
+            FormUrlEncoded.parse(new String(body, StandardCharsets.ISO_8859_1), charset, params);
+        } else {
+            Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
+            for (UploadedPart part : parts()) {
+                if (part.isFormField()) {
+                    params.add(part.getName(), part.text(fallback));
+                }
+            }
+        }
+    }
+
+    @Override
+    public Collection<Part> getParts() throws IOException, ServletException {
+        if (!parsesBody() || !isMediaType(MULTIPART)) {
+            return super.getParts();
+        }
+        return new ArrayList<>(parts());
+    }
+
+    @Override
+    public Part getPart(String name) throws IOException, ServletException {
+        if (!parsesBody() || !isMediaType(MULTIPART)) {
+            return super.getPart(name);
+        }
+        for (UploadedPart part : parts()) {
+            if (part.getName().equals(name)) {
+                return part;
+            }
+        }
+        return null;
+    }
+
+    private synchronized List<UploadedPart> parts() throws IOException, ServletException {
+        if (partsFailure instanceof IOException io) {
+            throw io;
+        }
+        if (partsFailure instanceof ServletException se) {
+            throw se;
+        }
+        if (parts != null) {
+            return parts;
+        }
+        try {
+            if (reading != Reading.NONE) {
+                throw new IllegalStateException("The request body was already read as a stream");
+            }
+            String boundary = MultipartParser.boundary(getContentType());
+            if (boundary == null) {
+                throw new MalformedBodyException("No usable multipart boundary");
+            }
+            Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
+            parts = List.copyOf(MultipartParser.parse(counting(), boundary, new MultipartParser.Options(
+                    options.multipartThreshold(), options.tempDir(), options.maxParameters(), fallback)));
+            return parts;
+        } catch (IOException e) {
+            partsFailure = e;
+            throw e;
+        } catch (MalformedBodyException e) {
+            malformed = true;
+            partsFailure = new ServletException("Malformed multipart body", e);
+            throw (ServletException) partsFailure;
+        }
+    }
+
+    /** Deletes the temporary files of parsed parts; called when the request is over. */
+    synchronized void release() {
+        if (parts == null) {
+            return;
+        }
+        for (UploadedPart part : parts) {
+            try {
+                part.delete();
+            } catch (IOException e) {
+                RequestSizeLimitFilter.logCleanupFailure(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PathLimitsTest {
+    @Test
+    void exactMatchWinsThenTheLongestPrefix() {
+        PathLimits limits = PathLimits.parse("pathLimits", "/api/*=10, /api/uploads/*=1000, /api/uploads/avatar=50");
+
+        assertThat(limits.limitFor("/api/uploads/avatar")).hasValue(50);
+        assertThat(limits.limitFor("/api/uploads/x/y")).hasValue(1000);
+        assertThat(limits.limitFor("/api/uploads")).hasValue(1000);
+        assertThat(limits.limitFor("/api/other")).hasValue(10);
+        assertThat(limits.limitFor("/api")).hasValue(10);
+        assertThat(limits.limitFor("/apiary")).isEmpty();
+        assertThat(limits.limitFor("/")).isEmpty();
+    }
+
+    @Test
+    void configFallsBackToTheFilterWideLimit() {
+        RequestSizeLimitFilter.Config config = RequestSizeLimitFilter.Config.builder().maxBytes(7)
+                .pathLimit("/up/*", 70).pathLimit("/exact", 0).build();
+
+        assertThat(config.limitFor("/up/file")).isEqualTo(70);
+        assertThat(config.limitFor("/exact")).isZero();
+        assertThat(config.limitFor("/exact/more")).isEqualTo(7);
+    }
+
+    @Test
+    void rejectsMalformedEntriesNamingThem() {
+        Map<String, String> bad = Map.of(
+                "/a=ten", "/a=ten", "a=1", "a", "/a/*/b=1", "/a/*/b", "/a*=1", "/a*", "/a=1,,/b=2", "/a=1,,/b=2",
+                "/a=-1", "/a=-1", "/a", "/a", "/a=1,/a=2", "/a", "/a b=1", "/a b");
+        bad.forEach((text, named) -> assertThatThrownBy(() -> PathLimits.parse("pathLimits", text))
+                .as(text).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("pathLimits").hasMessageContaining(named));
+        assertThatThrownBy(() -> RequestSizeLimitFilter.Config.builder().pathLimit("/x", -1))
+                .hasMessageContaining("pathLimits");
+    }
+
+    @Test
+    void configFromSettingsReadsEveryParam() {
+        Settings s = Settings.from("size", Map.of("pathLimits", "/u/*=99", "maxParameters", "10",
+                "multipartThresholdBytes", "0"), RequestSizeLimitFilter.INIT_PARAMS,
+                Map.of("REQUEST_SIZE_LIMIT_KB", "2")::get);
+
+        RequestSizeLimitFilter.Config config = RequestSizeLimitFilter.Config.fromSettings(s);
+
+        assertThat(config.maxBytes()).isEqualTo(2048);
+        assertThat(config.limitFor("/u/x")).isEqualTo(99);
+        assertThat(config.maxParameters()).isEqualTo(10);
+        assertThat(config.multipartThresholdBytes()).isZero();
+        assertThat(RequestSizeLimitFilter.Config.fromSettings(Settings.fromEnvironment(k -> null)).maxBytes())
+                .isEqualTo(1024 * 1024);
+    }
+}

@@ -1,0 +1,314 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.FilterRegistration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class RequestSizeLimitFilterTest {
+    static final int LIMIT = 64 * 1024;
+    static final int CHUNK = 16 * 1024;
+
+    @TempDir
+    Path tempDir;
+
+    final SizeLimitServlets servlets = new SizeLimitServlets();
+
+    RunningServer start(Container container, RequestSizeLimitFilter filter) throws Exception {
+        return container.start(ctx -> {
+            FilterRegistration.Dynamic size = ctx.addFilter("size", filter);
+            size.setAsyncSupported(true);
+            size.addMappingForUrlPatterns(null, false, "/*");
+            servlets.register(ctx, tempDir.toString());
+        });
+    }
+
+    static RequestSizeLimitFilter filter() {
+        return new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build());
+    }
+
+    static String chunkedHead(String path, String contentType) {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: " + contentType
+                + "\r\nX-Request-Id: size-test\r\n\r\n";
+    }
+
+    static byte[] filler(int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) 'x');
+        return b;
+    }
+
+    /** The ways an application reads a body: path, content type, what precedes the filler bytes. */
+    enum ReadPath {
+        STREAM("/stream", "application/octet-stream", ""),
+        READER("/reader", "text/plain; charset=UTF-8", ""),
+        PARAMS("/params", "application/x-www-form-urlencoded", "a="),
+        PARTS("/parts", "multipart/form-data; boundary=XyZzy", "--XyZzy\r\nContent-Disposition: form-data; "
+                + "name=\"file\"; filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+
+        final String path;
+        final String contentType;
+        final String prefix;
+
+        ReadPath(String path, String contentType, String prefix) {
+            this.path = path;
+            this.contentType = contentType;
+            this.prefix = prefix;
+        }
+    }
+
+    /**
+     * Jetty closes at once on {@code Connection: close}. Default Tomcat first swallows up to its
+     * {@code maxSwallowSize} (2 MiB), then closes; so keep writing up to 4 MiB: a server that drained
+     * the whole body would keep the connection open past the read timeout.
+     */
+    static void assertConnectionEndsWithoutDrainingTheBody(RawHttp http) throws Exception {
+        byte[] more = filler(64 * 1024);
+        for (int i = 0; i < 64 && !http.writeFailed(); i++) {
+            http.chunk(more);
+        }
+        assertThat(http.closedByServer()).as("connection closed by the server").isTrue();
+    }
+
+    static Stream<Arguments> everyContainerAndReadPath() {
+        return Stream.of(Container.values())
+                .flatMap(c -> Stream.of(ReadPath.values()).map(p -> Arguments.of(c, p)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndReadPath")
+    void rejectsChunkedBodyPastLimit(Container container, ReadPath path) throws Exception {
+        try (RunningServer server = start(container, filter()); RawHttp http = server.raw()) {
+            http.send(chunkedHead(path.path, path.contentType));
+            if (!path.prefix.isEmpty()) {
+                http.chunk(path.prefix.getBytes(StandardCharsets.US_ASCII));
+            }
+            int sent = 0;
+            while (sent <= LIMIT) {
+                http.chunk(filler(CHUNK));
+                sent += CHUNK;
+            }
+            // No last chunk: the answer must come while the body is still unfinished.
+            RawHttp.Response r = http.readResponse();
+
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(r.body()).contains("\"status\":413").contains("\"requestId\":\"size-test\"");
+            assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+            assertThat(servlets.readFailures).isNotEmpty();
+            assertConnectionEndsWithoutDrainingTheBody(http);
+        }
+    }
+
+    static void assertProblem(RawHttp.Response r, int status) {
+        assertThat(r.status()).isEqualTo(status);
+        assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+        assertThat(r.body()).contains("\"status\":" + status);
+        assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void rejectsDeclaredLengthOverLimitBeforeReading(Container container) throws Exception {
+        RequestSizeLimitFilter filter = filter();
+        try (RunningServer server = start(container, filter); RawHttp http = server.raw()) {
+            http.send("POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: " + (LIMIT + 1) + "\r\n\r\n");
+            // Not a byte of body sent: the answer cannot depend on reading it.
+            RawHttp.Response r = http.readResponse();
+
+            assertProblem(r, 413);
+            assertThat(servlets.calls).hasValue(0);
+            assertThat(filter.rejectedCount()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void acceptsDeclaredLengthAtTheLimit(Container container) throws Exception {
+        try (RunningServer server = start(container, filter()); RawHttp http = server.raw()) {
+            http.send("POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                    + "Connection: close\r\nContent-Length: " + LIMIT + "\r\n\r\n");
+            http.send(filler(LIMIT));
+            RawHttp.Response r = http.readResponse();
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("bytes=" + LIMIT);
+        }
+    }
+
+    /** How a body within the limit is framed. */
+    enum Framing { CHUNKED, LENGTH }
+
+    static Stream<Arguments> everyContainerAndFraming() {
+        return Stream.of(Container.values()).flatMap(c -> Stream.of(Framing.values()).map(f -> Arguments.of(c, f)));
+    }
+
+    static RawHttp.Response post(RunningServer server, Framing framing, String target, String contentType, byte[] body)
+            throws Exception {
+        try (RawHttp http = server.raw()) {
+            String head = "POST " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: " + contentType
+                    + "\r\n";
+            if (framing == Framing.LENGTH) {
+                http.send(head + "Content-Length: " + body.length + "\r\n\r\n").send(body);
+            } else {
+                http.send(head + "Transfer-Encoding: chunked\r\n\r\n");
+                for (int off = 0; off < body.length; off += 1000) {
+                    http.chunk(Arrays.copyOfRange(body, off, Math.min(body.length, off + 1000)));
+                }
+                http.lastChunk();
+            }
+            return http.readResponse();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void readsStreamAndReaderWithinLimit(Container container, Framing framing) throws Exception {
+        try (RunningServer server = start(container, filter())) {
+            RawHttp.Response stream = post(server, framing, "/stream", "application/octet-stream", filler(LIMIT));
+            RawHttp.Response reader = post(server, framing, "/reader", "text/plain; charset=UTF-8",
+                    "h\u00e9llo w\u00f6rld \u20ac".getBytes(StandardCharsets.UTF_8));
+
+            assertThat(stream.body()).isEqualTo("bytes=" + LIMIT);
+            assertThat(reader.body()).isEqualTo("chars=13 text=h\u00e9llo w\u00f6rld \u20ac");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void decodesFormParametersAndMergesTheQuery(Container container, Framing framing) throws Exception {
+        try (RunningServer server = start(container, filter())) {
+            RawHttp.Response r = post(server, framing, "/params?q=1&z=%C3%A9",
+                    "application/x-www-form-urlencoded; charset=UTF-8",
+                    "a=1&b=%C3%A9t%C3%A9+x&q=2&c=%E2%82%AC&empty=".getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(
+                    "a=[1];b=[\u00e9t\u00e9 x];c=[\u20ac];empty=[];q=[1, 2];z=[\u00e9]; first(q)=1");
+        }
+    }
+
+    static final String BOUNDARY = "----pal1sade";
+
+    static byte[] multipart(byte[] file) {
+        String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"title\"\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n\r\nh\u00e9llo\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n";
+        String tail = "\r\n--" + BOUNDARY + "--\r\n";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(head.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(file);
+        out.writeBytes(tail.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void readsMultipartPartsWithinLimit(Container container, Framing framing) throws Exception {
+        byte[] file = new byte[40_000];
+        for (int i = 0; i < file.length; i++) {
+            // Include CR, LF and dashes so a sloppy boundary search would cut the part short.
+            file[i] = (byte) "\r\n--x\u0000ab".charAt(i % 8);
+        }
+        try (RunningServer server = start(container, filter())) {
+            RawHttp.Response r = post(server, framing, "/parts", "multipart/form-data; charset=UTF-8; boundary=" + BOUNDARY,
+                    multipart(file));
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("title[null,6," + SizeLimitServlets.sha("h\u00e9llo".getBytes(StandardCharsets.UTF_8))
+                    + "];file[a.bin,40000," + SizeLimitServlets.sha(file) + "]; title=h\u00e9llo");
+        }
+        try (Stream<Path> left = java.nio.file.Files.list(tempDir)) {
+            assertThat(left.filter(f -> f.getFileName().toString().startsWith("palisade-part-"))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void appliesALargerLimitToAnUploadPath(Container container) throws Exception {
+        RequestSizeLimitFilter filter = new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder()
+                .maxBytes(LIMIT).pathLimit("/upload/*", 4L * LIMIT).build());
+        try (RunningServer server = start(container, filter)) {
+            RawHttp.Response upload = post(server, Framing.CHUNKED, "/upload/stream", "application/octet-stream",
+                    filler(3 * LIMIT));
+            RawHttp.Response other = post(server, Framing.CHUNKED, "/stream", "application/octet-stream",
+                    filler(LIMIT + 1));
+
+            assertThat(upload.body()).isEqualTo("bytes=" + 3 * LIMIT);
+            assertProblem(other, 413);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAsyncReadPastLimitWith413(Container container) throws Exception {
+        try (RunningServer server = start(container, filter())) {
+            RawHttp.Response within = post(server, Framing.CHUNKED, "/async", "application/octet-stream", filler(LIMIT));
+            try (RawHttp http = server.raw()) {
+                http.send(chunkedHead("/async", "application/octet-stream"));
+                for (int sent = 0; sent <= LIMIT; sent += CHUNK) {
+                    http.chunk(filler(CHUNK));
+                }
+                RawHttp.Response over = http.readResponse();
+
+                assertThat(within.body()).isEqualTo("async bytes=" + LIMIT);
+                assertProblem(over, 413);
+                assertThat(over.body()).contains("\"requestId\":\"size-test\"");
+                assertConnectionEndsWithoutDrainingTheBody(http);
+            }
+            assertThat(servlets.readFailures).noneMatch(f -> f.startsWith("onError"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void closesTheConnectionWhenTheApplicationHadCommitted(Container container) throws Exception {
+        try (RunningServer server = start(container, filter()); RawHttp http = server.raw()) {
+            http.send(chunkedHead("/committed", "application/octet-stream"));
+            for (int sent = 0; sent <= LIMIT; sent += CHUNK) {
+                http.chunk(filler(CHUNK));
+            }
+
+            // The 200 head and "started " went out; the connection must break before the chunked
+            // body's terminating chunk, so the client knows the response is incomplete.
+            assertThatThrownBy(http::readResponse).isInstanceOf(java.io.IOException.class)
+                    .isNotInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(servlets.readFailures).containsExactly("RequestTooLargeException");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersOverfullOrBrokenBodiesItParsesWith400(Container container) throws Exception {
+        RequestSizeLimitFilter filter = new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder()
+                .maxBytes(LIMIT).maxParameters(3).build());
+        try (RunningServer server = start(container, filter)) {
+            RawHttp.Response many = post(server, Framing.CHUNKED, "/params", "application/x-www-form-urlencoded",
+                    "a=1&b=2&c=3&d=4".getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response broken = post(server, Framing.CHUNKED, "/parts", "multipart/form-data; boundary=XyZ",
+                    "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated"
+                            .getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Response fine = post(server, Framing.CHUNKED, "/params", "application/x-www-form-urlencoded",
+                    "a=1&b=2&c=3".getBytes(StandardCharsets.US_ASCII));
+
+            assertProblem(many, 400);
+            assertProblem(broken, 400);
+            assertThat(fine.body()).startsWith("a=[1];b=[2];c=[3];");
+            assertThat(filter.rejectedCount()).isEqualTo(2);
+        }
+    }
+}
