@@ -11,6 +11,8 @@ rounds=${1:-3}
 seconds=${2:-10}
 jar=benchmarks/target/benchmarks.jar
 port=18089
+# Every variant gets the same header; only the Palisade chain checks it (see PalisadeChain.TOKEN).
+auth="Authorization: Bearer load-test-token-0123456789abcdef"
 variants=${VARIANTS:-"jetty-bare jetty-palisade jetty-dosfilter jetty-sizelimit tomcat-bare tomcat-palisade tomcat-ratelimit"}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 [ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 2; }
@@ -22,13 +24,13 @@ run_variant() {
     >"$out/$variant.server.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$port/api/ping" >/dev/null 2>&1 && break
+    curl -fs -H "$auth" "http://127.0.0.1:$port/api/ping" >/dev/null 2>&1 && break
     kill -0 "$pid" 2>/dev/null || { cat "$out/$variant.server.log" >&2; exit 1; }
     sleep 0.1
   done
   # Warm-up, then the measured run.
-  taskset -c 1 wrk -t1 -c16 -d5s "http://127.0.0.1:$port/api/ping" >/dev/null
-  taskset -c 1 wrk -t1 -c16 -d"${seconds}s" "http://127.0.0.1:$port/api/ping" >"$out/$variant.wrk"
+  taskset -c 1 wrk -t1 -c16 -d5s -H "$auth" "http://127.0.0.1:$port/api/ping" >/dev/null
+  taskset -c 1 wrk -t1 -c16 -d"${seconds}s" -H "$auth" "http://127.0.0.1:$port/api/ping" >"$out/$variant.wrk"
   kill "$pid"; wait "$pid" 2>/dev/null || true
   local rps non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/$variant.wrk")

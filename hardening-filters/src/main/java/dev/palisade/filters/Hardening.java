@@ -1,0 +1,218 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs the recommended filter chain into a {@link ServletContext} in one call, from one
+ * {@link Config}. The order, outermost first, and why:
+ *
+ * <ol>
+ *   <li>{@link AccessLogFilter} — outermost, so its line has the final status and byte count of
+ *       every answer, the kit's own rejections and error bodies included, and the full duration.</li>
+ *   <li>{@link SafeErrorFilter} — the error boundary: everything below it that throws or calls
+ *       {@code sendError} ends as one problem+json body; it fixes the request id early.</li>
+ *   <li>{@link SecurityHeadersFilter} — before any filter that can reject, so 4xx answers carry
+ *       {@code nosniff}, frame denial and {@code no-store} too.</li>
+ *   <li>{@link RateLimitFilter}(s) — before anything that costs work (body reading, key hashing):
+ *       a client over its limit costs one bucket lookup, and key guessing is throttled.</li>
+ *   <li>{@link RequestSizeLimitFilter} — before anything reads the body.</li>
+ *   <li>{@link ApiKeyAuthFilter} (when configured) — after the limits, so brute force is throttled.</li>
+ *   <li>{@link EnvironmentGateFilter} — last, so a hidden dev-only path passes exactly the same
+ *       filters as an unknown path does (same 429, 413 or 401) and then answers the same 404: it
+ *       cannot be told apart from a path that does not exist.</li>
+ * </ol>
+ *
+ * <p>Each filter is mapped to {@code /*} for {@code REQUEST} dispatches with async support. On
+ * Tomcat, map a servlet to {@code /} (its {@code DefaultServlet} or the app's own) so that an
+ * unknown path reaches the chain and is answered as a problem, not by Tomcat's HTML page.
+ */
+public final class Hardening {
+    private static final Logger LOG = LoggerFactory.getLogger(Hardening.class);
+
+    private Hardening() {
+    }
+
+    /** A builder with every default of the contract and nothing read from the environment. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder filled from environment variables (through {@code env}, normally
+     * {@code System::getenv}): {@code ENV}, {@code REQUEST_SIZE_LIMIT_KB}, {@code RATE_LIMIT_RPS},
+     * {@code RATE_LIMIT_BURST}, {@code RATE_LIMIT_ALLOWLIST}, {@code TRUSTED_PROXIES}, and
+     * {@code API_KEYS} when it is set. Bad values throw {@link InvalidSettingException} naming the
+     * variable and value.
+     */
+    public static Builder fromEnvironment(Function<String, String> env) {
+        Settings settings = Settings.fromEnvironment(env);
+        Builder builder = new Builder()
+                .securityHeaders(SecurityHeadersFilter.Config.fromSettings(settings))
+                .rateLimit(RateLimitFilter.Config.fromSettings(settings))
+                .sizeLimit(RequestSizeLimitFilter.Config.fromSettings(settings))
+                .environmentGate(EnvironmentGateFilter.Config.fromSettings(settings));
+        if (settings.raw(null, ApiKeyAuthFilter.ENV_KEYS).isPresent()) {
+            builder.apiKeyAuth(ApiKeyAuthFilter.Config.fromSettings(settings));
+        }
+        return builder;
+    }
+
+    /** Installs the chain configured from the process environment. */
+    public static Installed install(ServletContext context) {
+        return install(context, fromEnvironment(System::getenv).build());
+    }
+
+    /** Installs the chain described by {@code config}, in the documented order. */
+    public static Installed install(ServletContext context, Config config) {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(config, "config");
+        AccessLogFilter accessLog = config.accessLog() == null ? null : new AccessLogFilter(config.accessLog());
+        SafeErrorFilter safeError = new SafeErrorFilter();
+        SecurityHeadersFilter headers = config.securityHeaders() == null ? null
+                : new SecurityHeadersFilter(config.securityHeaders());
+        List<RateLimitFilter> rateLimits = new ArrayList<>();
+        for (RateLimitFilter.Config rate : config.rateLimits()) {
+            rateLimits.add(new RateLimitFilter(rate));
+        }
+        RequestSizeLimitFilter size = config.sizeLimit() == null ? null : new RequestSizeLimitFilter(config.sizeLimit());
+        ApiKeyAuthFilter auth = config.apiKeyAuth() == null ? null : new ApiKeyAuthFilter(config.apiKeyAuth());
+        EnvironmentGateFilter gate = config.environmentGate() == null ? null
+                : new EnvironmentGateFilter(config.environmentGate());
+
+        add(context, "palisade.accessLog", accessLog);
+        add(context, "palisade.safeError", safeError);
+        add(context, "palisade.securityHeaders", headers);
+        for (int i = 0; i < rateLimits.size(); i++) {
+            add(context, "palisade.rateLimit." + (i + 1), rateLimits.get(i));
+        }
+        add(context, "palisade.requestSizeLimit", size);
+        add(context, "palisade.apiKeyAuth", auth);
+        add(context, "palisade.environmentGate", gate);
+        Installed installed = new Installed(Optional.ofNullable(accessLog), safeError, Optional.ofNullable(headers),
+                List.copyOf(rateLimits), Optional.ofNullable(size), Optional.ofNullable(auth), Optional.ofNullable(gate));
+        LOG.info("Palisade chain installed: {}", installed.describe());
+        return installed;
+    }
+
+    private static void add(ServletContext context, String name, Filter filter) {
+        if (filter == null) {
+            return;
+        }
+        FilterRegistration.Dynamic registration = context.addFilter(name, filter);
+        if (registration == null) {
+            throw new IllegalStateException("A filter named " + name + " is already registered");
+        }
+        registration.setAsyncSupported(true);
+        // Appended after filters the app registered before this call; the app's own go after the chain.
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /**
+     * The whole chain's configuration. A {@code null} component leaves that filter out
+     * ({@link SafeErrorFilter} is always installed); {@code rateLimits} may hold several limiters,
+     * for instance a strict one scoped by {@code paths} and a looser general one.
+     */
+    public record Config(AccessLogFilter.Config accessLog, SecurityHeadersFilter.Config securityHeaders,
+            List<RateLimitFilter.Config> rateLimits, RequestSizeLimitFilter.Config sizeLimit,
+            ApiKeyAuthFilter.Config apiKeyAuth, EnvironmentGateFilter.Config environmentGate) {
+        public Config {
+            rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+        }
+    }
+
+    /** Fills a {@link Config}; starts from the contract's defaults with every filter but authentication. */
+    public static final class Builder {
+        private AccessLogFilter.Config accessLog = AccessLogFilter.Config.builder().build();
+        private SecurityHeadersFilter.Config securityHeaders = SecurityHeadersFilter.Config.defaults();
+        private List<RateLimitFilter.Config> rateLimits = List.of(RateLimitFilter.Config.builder().build());
+        private RequestSizeLimitFilter.Config sizeLimit = RequestSizeLimitFilter.Config.builder().build();
+        private ApiKeyAuthFilter.Config apiKeyAuth;
+        private EnvironmentGateFilter.Config environmentGate = EnvironmentGateFilter.Config.builder().build();
+
+        private Builder() {
+        }
+
+        public Builder accessLog(AccessLogFilter.Config config) {
+            this.accessLog = config;
+            return this;
+        }
+
+        public Builder securityHeaders(SecurityHeadersFilter.Config config) {
+            this.securityHeaders = config;
+            return this;
+        }
+
+        /** One limiter for all requests (replaces any set before). */
+        public Builder rateLimit(RateLimitFilter.Config config) {
+            this.rateLimits = config == null ? List.of() : List.of(config);
+            return this;
+        }
+
+        /** Several limiters, applied in order; each counts only the requests its {@code paths} select. */
+        public Builder rateLimits(List<RateLimitFilter.Config> configs) {
+            this.rateLimits = configs == null ? List.of() : List.copyOf(configs);
+            return this;
+        }
+
+        public Builder sizeLimit(RequestSizeLimitFilter.Config config) {
+            this.sizeLimit = config;
+            return this;
+        }
+
+        public Builder apiKeyAuth(ApiKeyAuthFilter.Config config) {
+            this.apiKeyAuth = config;
+            return this;
+        }
+
+        public Builder environmentGate(EnvironmentGateFilter.Config config) {
+            this.environmentGate = config;
+            return this;
+        }
+
+        /** The current rate-limit configurations, for adjusting one read from the environment. */
+        public List<RateLimitFilter.Config> rateLimits() {
+            return rateLimits;
+        }
+
+        public Optional<EnvironmentGateFilter.Config> environmentGate() {
+            return Optional.ofNullable(environmentGate);
+        }
+
+        public Config build() {
+            return new Config(accessLog, securityHeaders, rateLimits, sizeLimit, apiKeyAuth, environmentGate);
+        }
+    }
+
+    /** The filter instances installed, for metrics (their rejection counts) and inspection. */
+    public record Installed(Optional<AccessLogFilter> accessLog, SafeErrorFilter safeError,
+            Optional<SecurityHeadersFilter> securityHeaders, List<RateLimitFilter> rateLimits,
+            Optional<RequestSizeLimitFilter> sizeLimit, Optional<ApiKeyAuthFilter> apiKeyAuth,
+            Optional<EnvironmentGateFilter> environmentGate) {
+
+        /** The filters in chain order, as short names. */
+        public String describe() {
+            List<String> names = new ArrayList<>();
+            accessLog.ifPresent(f -> names.add("accessLog"));
+            names.add("safeError");
+            securityHeaders.ifPresent(f -> names.add("securityHeaders"));
+            for (int i = 0; i < rateLimits.size(); i++) {
+                names.add("rateLimit");
+            }
+            sizeLimit.ifPresent(f -> names.add("requestSizeLimit"));
+            apiKeyAuth.ifPresent(f -> names.add("apiKeyAuth"));
+            environmentGate.ifPresent(f -> names.add("environmentGate"));
+            return String.join(" > ", names);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class HardeningTest {
+    private static final String TOKEN = "manager-token-0123456789";
+
+    /** The application: one route, one dev-only route, and a "/" servlet answering unknown paths. */
+    private static void app(ServletContext ctx) {
+        ctx.addServlet("events", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getParameter("fail") != null) {
+                    throw new IllegalStateException("db password leaked in exception text");
+                }
+                resp.setContentType("application/json");
+                resp.getWriter().write("{\"team\":\"" + ApiKeyPrincipal.of(req).orElseThrow().team() + "\"}");
+            }
+        }).addMapping("/api/events");
+        ctx.addServlet("debug", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write("debug trace");
+            }
+        }).addMapping("/api/debug/*");
+        ctx.addServlet("notFound", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.sendError(404);
+            }
+        }).addMapping("/");
+    }
+
+    private static Hardening.Config config(long burst) {
+        return Hardening.builder()
+                .rateLimit(RateLimitFilter.Config.builder().rps(1).burst(burst).build())
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/health").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/api/debug/*").build())
+                .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(64).build())
+                .build();
+    }
+
+    private static RunningServer start(Container container, AtomicReference<Hardening.Installed> installed)
+            throws Exception {
+        return start(container, installed, 100);
+    }
+
+    private static RunningServer start(Container container, AtomicReference<Hardening.Installed> installed, long burst)
+            throws Exception {
+        return container.start(ctx -> {
+            installed.set(Hardening.install(ctx, config(burst)));
+            app(ctx);
+        });
+    }
+
+    private static String get(String path, boolean withKey) {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\n"
+                + (withKey ? "Authorization: Bearer " + TOKEN + "\r\n" : "") + "Connection: close\r\n\r\n";
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void servesAnAuthenticatedRequestWithSecurityHeadersAndRequestId(Container container) throws Exception {
+        AtomicReference<Hardening.Installed> installed = new AtomicReference<>();
+        try (RunningServer server = start(container, installed)) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), get("/api/events", true));
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("{\"team\":\"acme\"}");
+            assertThat(r.header("X-Request-Id")).isNotBlank();
+            assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+            assertThat(r.header(RateLimitFilter.RATE_LIMIT_POLICY)).isNotBlank();
+            assertThat(installed.get().describe()).isEqualTo(
+                    "accessLog > safeError > securityHeaders > rateLimit > requestSizeLimit > apiKeyAuth > environmentGate");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void hidesADevOnlyPathExactlyAsAnUnknownPathWithAndWithoutAKey(Container container) throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>())) {
+            for (boolean withKey : new boolean[] {false, true}) {
+                RawHttp.Response hidden = RawHttp.exchange(server.port(), get("/api/debug/trace", withKey));
+                RawHttp.Response unknown = RawHttp.exchange(server.port(), get("/api/nothing-here", withKey));
+
+                assertThat(hidden.status()).isEqualTo(unknown.status()).isEqualTo(withKey ? 404 : 401);
+                assertThat(withoutRequestId(hidden.body())).isEqualTo(withoutRequestId(unknown.body()));
+                assertThat(hidden.header("Content-Type")).isEqualTo(unknown.header("Content-Type"));
+                assertThat(hidden.body()).doesNotContain("debug trace");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAnExceptionAsAProblemAndLogsTheAccessLineWithTheFinalStatus(Container container) throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>());
+                LogCapture access = LogCapture.of("dev.palisade.access")) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), get("/api/events?fail=1", true));
+
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(r.body()).doesNotContain("password").doesNotContain("IllegalStateException");
+            // The line is written after the response is complete: wait for it, bounded.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(access.text()).contains("GET /api/events").contains("status=500")
+                            .contains("requestId=" + r.header("X-Request-Id")));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void rateLimitsBeforeAuthenticationSoKeyGuessingIsThrottled(Container container) throws Exception {
+        AtomicReference<Hardening.Installed> installed = new AtomicReference<>();
+        try (RunningServer server = start(container, installed, 3)) {
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                statuses.add(RawHttp.exchange(server.port(), get("/api/events", false)).status());
+            }
+            RawHttp.Response limited = RawHttp.exchange(server.port(), get("/api/events", false));
+
+            assertThat(statuses.subList(0, 3)).containsOnly(401);
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(limited.header("Retry-After")).isNotBlank();
+            assertThat(installed.get().rateLimits().get(0).rejectedCount()).isGreaterThanOrEqualTo(1);
+            assertThat(installed.get().apiKeyAuth().orElseThrow().unauthorizedCount()).isEqualTo(3);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void limitsBodySizeBeforeTheApplicationReadsIt(Container container) throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>())) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), "POST /api/events HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer " + TOKEN + "\r\nContent-Length: 100\r\nConnection: close\r\n\r\n"
+                    + "x".repeat(100));
+
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+        }
+    }
+
+    @Test
+    void readsEveryFilterFromTheEnvironment() {
+        Map<String, String> env = Map.of("ENV", "development", "REQUEST_SIZE_LIMIT_KB", "2",
+                "RATE_LIMIT_RPS", "5", "RATE_LIMIT_BURST", "7", "API_KEYS", TOKEN + "@acme:manager");
+
+        Hardening.Config config = Hardening.fromEnvironment(env::get).build();
+
+        assertThat(config.environmentGate().mode()).isEqualTo(Environment.Mode.DEV);
+        assertThat(config.sizeLimit().maxBytes()).isEqualTo(2048);
+        assertThat(config.rateLimits()).singleElement().satisfies(rate -> {
+            assertThat(rate.rps()).isEqualTo(5);
+            assertThat(rate.burst()).isEqualTo(7);
+        });
+        assertThat(config.apiKeyAuth().keys().size()).isEqualTo(1);
+    }
+
+    @Test
+    void leavesAuthenticationOutWithoutApiKeysAndDefaultsToProd() {
+        Hardening.Config config = Hardening.fromEnvironment(key -> null).build();
+
+        assertThat(config.apiKeyAuth()).isNull();
+        assertThat(config.environmentGate().mode()).isEqualTo(Environment.Mode.PROD);
+        assertThat(config.sizeLimit().maxBytes()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void rejectsABadEnvironmentValueNamingTheVariable() {
+        assertThatThrownBy(() -> Hardening.fromEnvironment(Map.of("RATE_LIMIT_BURST", "many")::get))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("RATE_LIMIT_BURST").hasMessageContaining("many");
+    }
+
+    private static String withoutRequestId(String body) {
+        return body.replaceAll("\"requestId\":\"[^\"]*\"", "");
+    }
+}
