@@ -20,7 +20,7 @@ final class PalisadeChain {
 
     static void install(ServletContext ctx) {
         Hardening.install(ctx, Hardening.builder()
-                .rateLimit(RateLimitFilter.Config.builder().rps(1_000_000_000).burst(1_000_000_000).build())
+                .rateLimit(RateLimitFilter.Config.builder().rps(1_000_000).burst(1_000_000_000).build())
                 .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "bench", "manager").publicPath("/health").build())
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
                         .devOnlyPaths("/api/debug/*").build())
