@@ -205,6 +205,8 @@ public final class ApiKeyAuthFilter implements Filter {
         return path.isEmpty() ? "/" : path;
     }
 
+    private static final String BEARER = "bearer";
+
     private static Credentials credentials(HttpServletRequest request, ApiKeys keys) {
         Enumeration<String> values = request.getHeaders(AUTHORIZATION);
         if (values == null || !values.hasMoreElements()) {
@@ -217,8 +219,8 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         String trimmed = value == null ? "" : value.strip();
         int space = trimmed.indexOf(' ');
-        String scheme = space < 0 ? trimmed : trimmed.substring(0, space);
-        if (!"bearer".equals(scheme.toLowerCase(Locale.ROOT))) {
+        int schemeLength = space < 0 ? trimmed.length() : space;
+        if (schemeLength != BEARER.length() || !trimmed.regionMatches(true, 0, BEARER, 0, schemeLength)) {
             return Credentials.NONE;
         }
         String token = space < 0 ? "" : trimmed.substring(space + 1).strip();

@@ -108,6 +108,13 @@ public final class EnvironmentGateFilter implements Filter {
     }
 
     private boolean isDevOnly(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        if (uri != null && context != null && uri.startsWith(context) && RequestPaths.isPlain(uri, context.length())) {
+            // Nothing to decode, strip or resolve: the raw path is the path the container routes,
+            // so one comparison without allocation decides (the common case, on every request).
+            return patterns.matchesPlain(uri, context.length());
+        }
         String routed = RequestPaths.routed(request);
         if (routed != null && patterns.matches(routed)) {
             return true;
@@ -198,6 +205,31 @@ public final class EnvironmentGateFilter implements Filter {
                     exact.add(RequestPaths.comparable(pattern));
                 }
             }
+        }
+
+        /**
+         * {@link #matches} for a path known to be plain ({@link RequestPaths#isPlain}): ASCII,
+         * no escapes, parameters, empty or dot segments, so only case and a trailing slash differ
+         * from the comparable form.
+         */
+        boolean matchesPlain(String uri, int from) {
+            int end = uri.length();
+            if (end - from > 1 && uri.charAt(end - 1) == '/') {
+                end--;
+            }
+            int length = end - from;
+            for (String path : exact) {
+                if (length == path.length() && uri.regionMatches(true, from, path, 0, length)) {
+                    return true;
+                }
+            }
+            for (String prefix : prefixes) {
+                if (length >= prefix.length() && uri.regionMatches(true, from, prefix, 0, prefix.length())
+                        && (length == prefix.length() || uri.charAt(from + prefix.length()) == '/')) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         boolean isEmpty() {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * Per-client token-bucket rate limit (Bucket4j). Each client has a bucket of {@code burst} tokens
  * refilled at {@code rps} per second; a request takes one token, and a request that finds the
  * bucket empty is answered {@code 429} with a problem body, {@code Retry-After} (whole seconds,
- * at least 1) and the IETF draft {@code RateLimit-Policy} / {@code RateLimit} fields. Allowed
- * responses carry the same two fields, so well-behaved clients can pace themselves.
+ * at least 1) and the IETF draft {@code RateLimit-Policy} / {@code RateLimit} fields. With
+ * {@code quotaHeadersOnSuccess} allowed responses carry the same two fields, so well-behaved
+ * clients can pace themselves; it is off by default because every header field costs every response.
  *
  * <p>Who "the client" is comes from a {@link ClientResolver}: by default the TCP peer, or with
  * {@code trustedProxies} the right-most untrusted {@code X-Forwarded-For} address (see
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class RateLimitFilter implements Filter {
     public static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
     public static final String RATE_LIMIT = "RateLimit";
-    static final Set<String> INIT_PARAMS = Set.of("rps", "burst", "paths", "allowlist", "trustedProxies", "maxClients");
+    static final Set<String> INIT_PARAMS = Set.of("rps", "burst", "paths", "allowlist", "trustedProxies", "maxClients",
+            "quotaHeadersOnSuccess");
     static final double DEFAULT_RPS = 2;
     static final long DEFAULT_BURST = 10;
     static final List<String> DEFAULT_ALLOWLIST = List.of("/health");
@@ -145,8 +147,11 @@ public final class RateLimitFilter implements Filter {
             return;
         }
         if (probe.isConsumed()) {
-            response.setHeader(RATE_LIMIT_POLICY, rt.quota.policyField());
-            response.setHeader(RATE_LIMIT, Quota.rateLimitField(probe.getRemainingTokens(), probe.getNanosToWaitForReset()));
+            if (rt.quotaHeadersOnSuccess) {
+                response.setHeader(RATE_LIMIT_POLICY, rt.quota.policyField());
+                response.setHeader(RATE_LIMIT, Quota.rateLimitField(probe.getRemainingTokens(),
+                        probe.getNanosToWaitForReset()));
+            }
             chain.doFilter(request, response);
             return;
         }
@@ -176,8 +181,10 @@ public final class RateLimitFilter implements Filter {
         final ClientResolver resolver;
         final PathRules scope;
         final PathRules allowlist;
+        final boolean quotaHeadersOnSuccess;
 
         Limiter(Config config) {
+            this.quotaHeadersOnSuccess = config.quotaHeadersOnSuccess();
             this.quota = new Quota(config.rps(), config.burst());
             this.store = config.store() == null
                     ? new InMemoryBucketStore(quota, config.maxClients(), config.clock())
@@ -205,7 +212,7 @@ public final class RateLimitFilter implements Filter {
      */
     public record Config(double rps, long burst, List<String> paths, List<String> allowlist,
             List<Cidr> trustedProxies, ClientResolver clientResolver, int maxClients, TimeMeter clock,
-            BucketStore.Factory store) {
+            BucketStore.Factory store, boolean quotaHeadersOnSuccess) {
 
         public Config {
             new Quota(rps, burst);
@@ -233,7 +240,7 @@ public final class RateLimitFilter implements Filter {
         public Builder toBuilder() {
             return new Builder().rps(rps).burst(burst).paths(paths).allowlist(allowlist)
                     .trustedProxies(trustedProxies).clientResolver(clientResolver).maxClients(maxClients)
-                    .clock(clock).store(store);
+                    .clock(clock).store(store).quotaHeadersOnSuccess(quotaHeadersOnSuccess);
         }
 
         static Config fromSettings(Settings s) {
@@ -246,7 +253,8 @@ public final class RateLimitFilter implements Filter {
                     .rps(rps)
                     .burst(positiveLong(s, "burst", "RATE_LIMIT_BURST", DEFAULT_BURST, Quota.MAX_BURST))
                     .maxClients((int) positiveLong(s, "maxClients", null, InMemoryBucketStore.DEFAULT_MAX_CLIENTS,
-                            Integer.MAX_VALUE));
+                            Integer.MAX_VALUE))
+                    .quotaHeadersOnSuccess(s.bool("quotaHeadersOnSuccess", null, false));
             Optional<Settings.Source> paths = s.raw("paths", null);
             if (paths.isPresent()) {
                 List<String> items = Settings.split(paths.get().value());
@@ -288,6 +296,7 @@ public final class RateLimitFilter implements Filter {
         private int maxClients = InMemoryBucketStore.DEFAULT_MAX_CLIENTS;
         private TimeMeter clock = TimeMeter.SYSTEM_NANOTIME;
         private BucketStore.Factory store;
+        private boolean quotaHeadersOnSuccess;
 
         private Builder() {
         }
@@ -345,13 +354,24 @@ public final class RateLimitFilter implements Filter {
             return this;
         }
 
+        /**
+         * Whether allowed responses carry {@code RateLimit-Policy} and {@code RateLimit} too (a 429
+         * always does). Off by default: two more header fields on every response cost a small GET
+         * measurably (docs/benchmarks.md), and most clients only need them when refused.
+         */
+        public Builder quotaHeadersOnSuccess(boolean on) {
+            this.quotaHeadersOnSuccess = on;
+            return this;
+        }
+
         public Builder store(BucketStore.Factory store) {
             this.store = store;
             return this;
         }
 
         public Config build() {
-            return new Config(rps, burst, paths, allowlist, trustedProxies, clientResolver, maxClients, clock, store);
+            return new Config(rps, burst, paths, allowlist, trustedProxies, clientResolver, maxClients, clock, store,
+                    quotaHeadersOnSuccess);
         }
     }
 }

@@ -30,6 +30,28 @@ final class RequestPaths {
         }
     }
 
+    /**
+     * Whether {@code uri} from {@code from} on is a path no normaliser would change but for case
+     * and one trailing slash: non-empty, printable ASCII, starting with {@code /}, without
+     * {@code %}, {@code ;}, {@code \\}, {@code //} or a segment starting with {@code .}.
+     */
+    static boolean isPlain(String uri, int from) {
+        int end = uri.length();
+        if (from >= end || uri.charAt(from) != '/') {
+            return false;
+        }
+        char previous = 0;
+        for (int i = from; i < end; i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7F || c == '%' || c == ';' || c == '\\'
+                    || (previous == '/' && (c == '/' || c == '.'))) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
+    }
+
     /** The raw request URI minus the context path, decoded and normalised; {@code null} when it cannot be. */
     static String normalizedRaw(HttpServletRequest request) {
         String uri = normalize(request.getRequestURI());

@@ -135,14 +135,14 @@ public final class RequestSizeLimitFilter implements Filter {
             ProblemResponse.of(400).withHeader("Connection", "close").send(request, response);
             return;
         }
+        if (declared == ContentLengthHeader.ABSENT && !mayHaveBody(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
         long limit = current.limitFor(pathWithinContext(request));
         if (declared > limit) {
             tooLarge.record();
             ProblemResponse.of(413).withHeader("Connection", "close").send(request, response);
-            return;
-        }
-        if (declared == ContentLengthHeader.ABSENT && !mayHaveBody(request)) {
-            chain.doFilter(request, response);
             return;
         }
         SizeLimitedRequest wrapped = new SizeLimitedRequest(request, limit, declared != ContentLengthHeader.ABSENT,

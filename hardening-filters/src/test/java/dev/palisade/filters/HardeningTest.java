@@ -90,7 +90,7 @@ class HardeningTest {
             assertThat(r.header("X-Request-Id")).isNotBlank();
             assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(r.header("Cache-Control")).isEqualTo("no-store");
-            assertThat(r.header(RateLimitFilter.RATE_LIMIT_POLICY)).isNotBlank();
+            assertThat(r.header(RateLimitFilter.RATE_LIMIT_POLICY)).as("quota fields only on 429 by default").isNull();
             assertThat(installed.get().describe()).isEqualTo(
                     "accessLog > safeError > securityHeaders > rateLimit > requestSizeLimit > apiKeyAuth > environmentGate");
         }

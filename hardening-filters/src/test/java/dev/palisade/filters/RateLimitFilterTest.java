@@ -26,7 +26,8 @@ class RateLimitFilterTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void answersProblemWith429AndRateLimitFieldsPastTheBurst(Container container) throws Exception {
-        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().rps(2).burst(3).clock(clock).build());
+        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().rps(2).burst(3).clock(clock)
+                .quotaHeadersOnSuccess(true).build());
         try (RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
             for (int i = 0; i < 3; i++) {
                 RawHttp.Response ok = get(server, "/api/x");
@@ -147,10 +148,26 @@ class RateLimitFilterTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void leavesQuotaFieldsOffAllowedResponsesByDefault(Container container) throws Exception {
+        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().rps(2).burst(1).clock(clock).build());
+        try (RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
+            RawHttp.Response ok = get(server, "/api/x");
+            RawHttp.Response limited = get(server, "/api/x");
+
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.header("RateLimit-Policy")).isNull();
+            assertThat(ok.header("RateLimit")).isNull();
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.header("RateLimit-Policy")).isEqualTo("\"default\";q=1;w=1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void readsSettingsFromInitParamsAndEnvironment(Container container) throws Exception {
         RateLimitFilter filter = new RateLimitFilter(Map.of("RATE_LIMIT_BURST", "2", "RATE_LIMIT_ALLOWLIST", "/open")::get);
         try (RunningServer server = container.start(ctx -> deploy(ctx, filter, Map.of("rps", "0.5",
-                "paths", "GET /api/*", "trustedProxies", "127.0.0.1, ::1")))) {
+                "paths", "GET /api/*", "trustedProxies", "127.0.0.1, ::1", "quotaHeadersOnSuccess", "true")))) {
             RawHttp.Response first = get(server, "/api/x", "X-Forwarded-For: 203.0.113.1");
             assertThat(first.header("RateLimit-Policy")).isEqualTo("\"default\";q=2;w=4");
             assertThat(get(server, "/api/x", "X-Forwarded-For: 203.0.113.1").status()).isEqualTo(200);

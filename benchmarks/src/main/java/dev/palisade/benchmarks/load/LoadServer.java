@@ -103,6 +103,20 @@ public final class LoadServer {
             case "tomcat-palisade":
                 PalisadeChain.install(ctx);
                 break;
+            case "jetty-noop7":
+            case "tomcat-noop7":
+                // The container's own cost of running seven filters that do nothing: the floor of any 7-filter chain.
+                for (int i = 0; i < 7; i++) {
+                    ctx.addFilter("noop" + i, (jakarta.servlet.Filter) (req, resp, chain) -> chain.doFilter(req, resp))
+                            .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+                }
+                break;
+            case "jetty-headers":
+            case "tomcat-headers":
+                // The container's cost of writing the nine response headers the chain adds, with no filter logic.
+                ctx.addFilter("headers", new AddedHeadersFilter())
+                        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+                break;
             case "jetty-dosfilter": {
                 FilterRegistration.Dynamic dos = ctx.addFilter("dos", DoSFilter.class);
                 // DoSFilter keeps one timestamp per allowed request in a ring: the ring must fit the heap.
@@ -122,6 +136,29 @@ public final class LoadServer {
                 throw new IllegalArgumentException("unknown variant " + variant);
         }
         ctx.addServlet("ping", new PingServlet()).addMapping("/api/ping");
+    }
+
+    /** The endpoint every throughput figure is measured on. */
+    public static HttpServlet pingServlet() {
+        return new PingServlet();
+    }
+
+    /** Sets, as fixed strings, the response headers the Palisade chain adds to a small GET. */
+    static final class AddedHeadersFilter implements jakarta.servlet.Filter {
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse resp,
+                jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+            HttpServletResponse response = (HttpServletResponse) resp;
+            response.setHeader("X-Request-Id", "5b1b1b1c65cb368f8796f85a3805d3e2");
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Referrer-Policy", "no-referrer");
+            response.setHeader("X-Frame-Options", "DENY");
+            response.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
+            response.setHeader("Cache-Control", "no-store");
+            response.setHeader("RateLimit-Policy", "\"default\";q=1000000000;w=1000");
+            response.setHeader("RateLimit", "\"default\";r=999999999;t=1");
+            chain.doFilter(req, resp);
+        }
     }
 
     /** The smallest realistic endpoint: a fixed 2-byte body. */
