@@ -28,6 +28,7 @@ class ExampleServerTest {
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
+            assertThat(health.headers().firstValue("Server")).isEmpty();
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/problem+json"));

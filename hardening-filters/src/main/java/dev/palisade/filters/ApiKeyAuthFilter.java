@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * case-insensitively, and a {@code GET} rule also guards {@code HEAD}.
  *
  * <p><b>Where it goes in the chain.</b> After {@code RateLimitFilter}, so guessing keys is
- * throttled per client like any other request; after {@code EnvironmentGateFilter}, so a
- * dev-only path in prod still answers 404 rather than revealing itself with a 401; after
+ * throttled per client like any other request; before {@code EnvironmentGateFilter}, so a
+ * caller without a key gets the same 401 for a hidden dev-only path as for a path that does not
+ * exist (see {@link Hardening} for the whole order); after
  * {@code SafeErrorFilter} and {@code SecurityHeadersFilter}, so its answers carry their headers.
  * Map it to {@code REQUEST} dispatches (the default): it decides once, when the request enters,
  * and lets forwards, includes and error dispatches through.
