@@ -152,7 +152,7 @@ public final class ApiKeyAuthFilter implements Filter {
             chain.doFilter(req, resp);
             return;
         }
-        Rule rule = rules.match(req.getMethod(), pathOf(req));
+        Rule rule = rules.match(req.getMethod(), RequestPaths.mapped(req));
         if (rule.access() == Access.PUBLIC) {
             chain.doFilter(req, resp);
             return;
@@ -199,13 +199,6 @@ public final class ApiKeyAuthFilter implements Filter {
     }
 
     /** The decoded path within the context, as the container mapped it. */
-    static String pathOf(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        return path.isEmpty() ? "/" : path;
-    }
-
     private static final String BEARER = "bearer";
 
     private static Credentials credentials(HttpServletRequest request, ApiKeys keys) {

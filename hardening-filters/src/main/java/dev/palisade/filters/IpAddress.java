@@ -1,5 +1,7 @@
 package dev.palisade.filters;
 
+import java.util.HexFormat;
+
 /**
  * An IPv4 or IPv6 address parsed from its literal text, by hand. {@code InetAddress.getByName}
  * is never used: given anything that is not a literal it would resolve a host name, and a header
@@ -332,15 +334,6 @@ final class IpAddress {
     }
 
     private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return HexFormat.isHexDigit(c) ? HexFormat.fromHexDigit(c) : -1;
     }
 }

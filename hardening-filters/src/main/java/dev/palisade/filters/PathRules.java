@@ -92,16 +92,6 @@ final class PathRules {
         return false;
     }
 
-    /** The request's path inside the context, decoded and normalised by the container. */
-    static String pathOf(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        if (pathInfo == null) {
-            return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
-        }
-        return servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
-    }
-
     private static Rule path(String text, String method, boolean alwaysPrefix) {
         if (text.isEmpty() || text.charAt(0) != '/') {
             return null;

@@ -127,7 +127,7 @@ public final class RateLimitFilter implements Filter {
             chain.doFilter(req, resp);
             return;
         }
-        String path = PathRules.pathOf(request);
+        String path = RequestPaths.mapped(request);
         String method = request.getMethod();
         if (rt.allowlist.matches(method, path) || (rt.scope != null && !rt.scope.matches(method, path))) {
             chain.doFilter(request, response);

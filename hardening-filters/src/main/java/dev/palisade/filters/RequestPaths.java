@@ -17,13 +17,23 @@ final class RequestPaths {
     private RequestPaths() {
     }
 
-    /** Servlet path + path info, as the container matched it; {@code null} when the container refuses to say. */
+    /**
+     * The request's path inside the context as servlet mappings see it — servlet path + path info,
+     * decoded and normalised by the container — and what every path rule of the kit matches on.
+     */
+    static String mapped(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        if (pathInfo == null) {
+            return servletPath == null || servletPath.isEmpty() ? "/" : servletPath;
+        }
+        return servletPath == null || servletPath.isEmpty() ? pathInfo : servletPath + pathInfo;
+    }
+
+    /** {@link #mapped}, or {@code null} when the container refuses to say. */
     static String routed(HttpServletRequest request) {
         try {
-            String servletPath = request.getServletPath();
-            String pathInfo = request.getPathInfo();
-            String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-            return path.isEmpty() ? "/" : path;
+            return mapped(request);
         } catch (IllegalArgumentException ambiguous) {
             // Jetty throws for ambiguous URIs it would not route; the raw view still decides.
             return null;

@@ -139,7 +139,7 @@ public final class RequestSizeLimitFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        long limit = current.limitFor(pathWithinContext(request));
+        long limit = current.limitFor(RequestPaths.mapped(request));
         if (declared > limit) {
             tooLarge.record();
             ProblemResponse.of(413).withHeader("Connection", "close").send(request, response);
@@ -238,14 +238,6 @@ public final class RequestSizeLimitFilter implements Filter {
     private static boolean mayHaveBody(HttpServletRequest request) {
         String protocol = request.getProtocol();
         return request.getHeader("Transfer-Encoding") != null || protocol == null || !protocol.startsWith("HTTP/1.");
-    }
-
-    /** The container-decoded, normalised path within the context, as servlet mappings see it. */
-    static String pathWithinContext(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        return path.isEmpty() ? "/" : path;
     }
 
     static void logCleanupFailure(IOException e) {

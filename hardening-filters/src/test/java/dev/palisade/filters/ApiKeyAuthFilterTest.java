@@ -397,7 +397,7 @@ class ApiKeyAuthFilterTest {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             String attribute = ApiKeyPrincipal.of(req).map(p -> p.team() + p.roles()).orElse("none");
-            String body = "path=" + ApiKeyAuthFilter.pathOf(req)
+            String body = "path=" + RequestPaths.mapped(req)
                     + " principal=" + (req.getUserPrincipal() == null ? null : req.getUserPrincipal().getName())
                     + " remoteUser=" + req.getRemoteUser()
                     + " authType=" + req.getAuthType()
