@@ -49,8 +49,8 @@ public final class ExampleServer implements AutoCloseable {
             throw new InvalidSettingException("PORT", "Invalid value for PORT: \"" + port + "\" (expected 0 to 65535)");
         }
         String bind = settings.string(null, "BIND", "127.0.0.1");
-        Hardening.Config chain = Hardening.fromEnvironment(env).build();
         Environment environment = Environment.resolve(env);
+        Hardening.Config chain = Hardening.fromEnvironment(env, environment).build();
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("http");

@@ -56,12 +56,20 @@ public final class Hardening {
      * variable and value.
      */
     public static Builder fromEnvironment(Function<String, String> env) {
+        return fromEnvironment(env, Environment.resolve(env));
+    }
+
+    /**
+     * {@link #fromEnvironment(Function)} with the mode already resolved, for a server that
+     * resolves {@code ENV} once and reports it (an unknown value is then warned about once).
+     */
+    public static Builder fromEnvironment(Function<String, String> env, Environment environment) {
         Settings settings = Settings.fromEnvironment(env);
         Builder builder = new Builder()
                 .securityHeaders(SecurityHeadersFilter.Config.fromSettings(settings))
                 .rateLimit(RateLimitFilter.Config.fromSettings(settings))
                 .sizeLimit(RequestSizeLimitFilter.Config.fromSettings(settings))
-                .environmentGate(EnvironmentGateFilter.Config.fromSettings(settings));
+                .environmentGate(EnvironmentGateFilter.Config.builder().environment(environment).build());
         if (settings.raw(null, ApiKeyAuthFilter.ENV_KEYS).isPresent()) {
             builder.apiKeyAuth(ApiKeyAuthFilter.Config.fromSettings(settings));
         }
