@@ -270,12 +270,15 @@ public final class Redactor {
         private final int n;
         /** Null while nothing has changed. */
         private StringBuilder out;
+        /** Whether an encoded '@' occurs at all: one vectorised search instead of one per word. */
+        private final boolean hasPercent40;
         /** Input before this index has been written to {@link #out} (or, while it is null, needs nothing). */
         private int copied;
 
         Scan(String s) {
             this.s = s;
             this.n = s.length();
+            this.hasPercent40 = s.contains("%40");
         }
 
         String run() {
@@ -288,25 +291,33 @@ public final class Redactor {
                         copied = i + 1;
                     }
                     i++;
-                } else if (i > 0 && isWord(s.charAt(i - 1))) {
-                    // The rest of a word a rule stopped inside (after an email's domain, say): kept as is.
-                    i++;
-                } else {
-                    int runEnd = i + 1;
-                    boolean percent = c == '%';
-                    while (runEnd < n && isWord(s.charAt(runEnd))) {
-                        percent |= s.charAt(runEnd) == '%';
-                        runEnd++;
-                    }
-                    int next = rules(i, runEnd, percent);
+                    continue;
+                }
+                int runEnd = wordEnd(i + 1);
+                int next = rules(i, runEnd);
+                if (next < 0) {
                     // Word characters are never control characters: with no rule applied the word is kept as is.
-                    i = next < 0 ? runEnd : next;
+                    i = runEnd;
+                } else if (isWord(s.charAt(next - 1))) {
+                    // A rule stopped inside a word (after an email's domain, say): no rule starts in
+                    // its rest, which is kept as is.
+                    i = wordEnd(next);
+                } else {
+                    i = next;
                 }
             }
             if (out == null) {
                 return s;
             }
             return out.append(s, copied, n).toString();
+        }
+
+        private int wordEnd(int from) {
+            int j = from;
+            while (j < n && isWord(s.charAt(j))) {
+                j++;
+            }
+            return j;
         }
 
         /** The output, holding the input up to {@code upTo}: called when a rule replaces what starts there. */
@@ -329,7 +340,7 @@ public final class Redactor {
          * Applies the first rule matching the word at {@code [i, runEnd)}; the index after it, or -1.
          * Each rule is only called when the word's first character, or the one after it, can start it.
          */
-        private int rules(int i, int runEnd, boolean percent) {
+        private int rules(int i, int runEnd) {
             char first = s.charAt(i);
             char after = runEnd < n ? s.charAt(runEnd) : 0;
             int next = -1;
@@ -348,7 +359,7 @@ public final class Redactor {
             if (next < 0 && runEnd - i >= MIN_PREFIXED_WORD && PREFIXES_BY_FIRST_CHAR[first].length > 0) {
                 next = prefixedSecret(i, PREFIXES_BY_FIRST_CHAR[first]);
             }
-            if (next < 0 && (after == '@' || percent)) {
+            if (next < 0 && (after == '@' || hasPercent40)) {
                 next = email(i, runEnd);
             }
             return next;
@@ -703,7 +714,6 @@ public final class Redactor {
                 at = runEnd;
                 domainStart = runEnd + 1;
             } else {
-                // Only called for words holding a '%'.
                 at = indexOfPercent40(i, runEnd);
                 if (at < 0) {
                     return -1;
