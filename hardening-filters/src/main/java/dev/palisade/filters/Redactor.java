@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -8,6 +9,12 @@ import java.util.Set;
  * no value can forge a log line. One hand-written, linear scan per line (no backtracking regex):
  * rules are tried only where a word starts, and each looks ahead at most over that word and the
  * value after it.
+ *
+ * <p>Most lines have nothing to mask, so the scan is built to cost little per character: character
+ * classes come from a lookup table, each rule is tried only when the word's first character or the
+ * character after it can start that rule, keys are compared in place (no substring, no lower-cased
+ * copy), and no output is built until the first change: a {@code String} that needs nothing is
+ * returned as is.
  *
  * <table>
  * <caption>Rules</caption>
@@ -44,22 +51,73 @@ public final class Redactor {
         "_session", "sessionid", "credentials", "cookie",
     };
     /** Names whose {@code name: value} form (HTTP header style) is masked to the end of the line. */
-    private static final Set<String> CREDENTIAL_HEADERS = Set.of(
-            "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token");
+    private static final String[] CREDENTIAL_HEADERS = {
+        "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",
+    };
     private static final String[] SECRET_PREFIXES = {
         "sk_", "sk-", "pk_", "rk_", "api_", "key_", "ghp_", "gho_", "ghu_", "ghs_", "github_pat_", "glpat-",
         "xoxb-", "xoxp-", "whsec_",
     };
 
+    private static final String[] NONE = {};
+    /** Word characters (ASCII only): what emails' local parts, keys, tokens and numbers share. */
+    private static final boolean[] WORD = new boolean[128];
+    /** {@link #SENSITIVE_KEYS} by last character: a key is compared only with the few names ending like it. */
+    private static final String[][] KEYS_BY_LAST_CHAR = byLastChar(SENSITIVE_KEYS.toArray(NONE));
+    /** {@link #SENSITIVE_SUFFIXES} by last character. */
+    private static final String[][] SUFFIXES_BY_LAST_CHAR = byLastChar(SENSITIVE_SUFFIXES);
+    /** {@link #SECRET_PREFIXES} by first character, in their original order: most words start with none. */
+    private static final String[][] PREFIXES_BY_FIRST_CHAR = new String[128][];
+    /**
+     * The shortest word that can hold a prefixed secret. Prefixes and base64url are word
+     * characters, so a secret never extends past the word it starts: shorter words need no look.
+     */
+    private static final int MIN_PREFIXED_WORD =
+            Arrays.stream(SECRET_PREFIXES).mapToInt(String::length).min().orElse(0) + MIN_PREFIXED_SECRET;
+    /** More digits than any card number: such a run is an id, and no card is looked for inside it. */
+    private static final int MAX_CARD_DIGITS = 19;
+    private static final int MIN_CARD_DIGITS = 13;
+
+    static {
+        for (char c = 0; c < WORD.length; c++) {
+            WORD[c] = isAlnum(c) || c == '.' || c == '_' || c == '-' || c == '%' || c == '+';
+        }
+        Arrays.fill(PREFIXES_BY_FIRST_CHAR, NONE);
+        for (String prefix : SECRET_PREFIXES) {
+            char first = prefix.charAt(0);
+            PREFIXES_BY_FIRST_CHAR[first] = with(PREFIXES_BY_FIRST_CHAR[first], prefix);
+        }
+    }
+
     private Redactor() {
     }
 
-    /** {@code text} with every rule applied and control characters escaped; {@code "null"} for null. */
+    private static String[][] byLastChar(String[] words) {
+        String[][] table = new String[128][];
+        Arrays.fill(table, NONE);
+        for (String word : words) {
+            char last = word.charAt(word.length() - 1);
+            table[last] = with(table[last], word);
+        }
+        return table;
+    }
+
+    private static String[] with(String[] bucket, String word) {
+        String[] grown = Arrays.copyOf(bucket, bucket.length + 1);
+        grown[bucket.length] = word;
+        return grown;
+    }
+
+    /**
+     * {@code text} with every rule applied and control characters escaped; {@code "null"} for null.
+     * A {@code String} with nothing to mask or escape is returned itself, not a copy.
+     */
     public static String redact(CharSequence text) {
         if (text == null) {
             return "null";
         }
-        return new Scan(text).run();
+        // Scanned as a String: String.charAt is a direct, inlinable call whatever callers pass in.
+        return new Scan(text.toString()).run();
     }
 
     /**
@@ -96,6 +154,10 @@ public final class Redactor {
         if (name == null || name.isEmpty() || name.length() > MAX_KEY_LENGTH) {
             return false;
         }
+        if (isAscii(name)) {
+            return isSensitiveAsciiKey(name, 0, name.length());
+        }
+        // Some non-ASCII letters lower-case into ASCII ones (the Kelvin sign into 'k'): the general way.
         String lower = name.toLowerCase(Locale.ROOT);
         if (SENSITIVE_KEYS.contains(lower)) {
             return true;
@@ -106,6 +168,55 @@ public final class Redactor {
             }
         }
         return false;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 128) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #isSensitiveKey} for the ASCII name at {@code [start, end)} of {@code s}, compared in
+     * place: no substring, no lower-cased copy, and only with the names and suffixes ending in the
+     * same letter.
+     */
+    private static boolean isSensitiveAsciiKey(CharSequence s, int start, int end) {
+        int length = end - start;
+        if (length == 0 || length > MAX_KEY_LENGTH) {
+            return false;
+        }
+        char last = toLowerAscii(s.charAt(end - 1));
+        for (String key : KEYS_BY_LAST_CHAR[last]) {
+            if (key.length() == length && endsWithIgnoreCase(s, end, key)) {
+                return true;
+            }
+        }
+        for (String suffix : SUFFIXES_BY_LAST_CHAR[last]) {
+            if (suffix.length() <= length && endsWithIgnoreCase(s, end, suffix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the ASCII text ending at {@code end} ends with {@code lowerWord}, ignoring case; the caller checks the length. */
+    private static boolean endsWithIgnoreCase(CharSequence s, int end, String lowerWord) {
+        int offset = end - lowerWord.length();
+        // From the end: names sharing a last letter usually differ just before it.
+        for (int k = lowerWord.length() - 1; k >= 0; k--) {
+            if (toLowerAscii(s.charAt(offset + k)) != lowerWord.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char toLowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** Percent-decodes (ASCII) a query key and keeps the innermost {@code [name]} of {@code user[password]}. */
@@ -134,8 +245,7 @@ public final class Redactor {
 
     // Characters a "word" is made of: what emails' local parts, keys, tokens and numbers share.
     static boolean isWord(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '.' || c == '_' || c == '-' || c == '%' || c == '+';
+        return c < WORD.length && WORD[c];
     }
 
     private static boolean isAlnum(char c) {
@@ -150,65 +260,93 @@ public final class Redactor {
         return isAlnum(c) || c == '_' || c == '-';
     }
 
-    /** One redaction pass over one text. */
+    /**
+     * One redaction pass over one text. Unchanged text is not copied character by character: the
+     * output is only created when a rule masks something or a character must be escaped, and then
+     * receives the unchanged stretch before it in one piece ({@link #keepUpTo}).
+     */
     private static final class Scan {
-        private final CharSequence s;
+        private final String s;
         private final int n;
-        private final StringBuilder out;
-        private boolean hasAt;
-        private boolean hasPercent40;
-        private boolean hasEquals;
-        private boolean hasColon;
+        /** Null while nothing has changed. */
+        private StringBuilder out;
+        /** Whether an encoded '@' occurs at all: one vectorised search instead of one per word. */
+        private final boolean hasPercent40;
+        /** Input before this index has been written to {@link #out} (or, while it is null, needs nothing). */
+        private int copied;
 
-        Scan(CharSequence s) {
+        Scan(String s) {
             this.s = s;
             this.n = s.length();
-            this.out = new StringBuilder(n + 16);
-            for (int i = 0; i < n; i++) {
-                switch (s.charAt(i)) {
-                    case '@': hasAt = true; break;
-                    case '=': hasEquals = true; break;
-                    case ':': hasColon = true; break;
-                    case '%':
-                        hasPercent40 |= i + 2 < n && s.charAt(i + 1) == '4' && s.charAt(i + 2) == '0';
-                        break;
-                    default:
-                        break;
-                }
-            }
+            this.hasPercent40 = s.contains("%40");
         }
 
         String run() {
             int i = 0;
             while (i < n) {
                 char c = s.charAt(i);
-                if (isWord(c) && (i == 0 || !isWord(s.charAt(i - 1)))) {
-                    int runEnd = i + 1;
-                    while (runEnd < n && isWord(s.charAt(runEnd))) {
-                        runEnd++;
+                if (!isWord(c)) {
+                    if (LogSafe.needsEscape(c)) {
+                        LogSafe.appendEscaped(keepUpTo(i), c);
+                        copied = i + 1;
                     }
-                    int next = rules(i, runEnd);
-                    if (next < 0) {
-                        // Word characters are never control characters: copy as is.
-                        out.append(s, i, runEnd);
-                        next = runEnd;
-                    }
-                    i = next;
-                } else {
-                    LogSafe.appendEscaped(out, c);
                     i++;
+                    continue;
+                }
+                int runEnd = wordEnd(i + 1);
+                int next = rules(i, runEnd);
+                if (next < 0) {
+                    // Word characters are never control characters: with no rule applied the word is kept as is.
+                    i = runEnd;
+                } else if (isWord(s.charAt(next - 1))) {
+                    // A rule stopped inside a word (after an email's domain, say): no rule starts in
+                    // its rest, which is kept as is.
+                    i = wordEnd(next);
+                } else {
+                    i = next;
                 }
             }
-            return out.toString();
+            if (out == null) {
+                return s;
+            }
+            return out.append(s, copied, n).toString();
         }
 
-        /** Applies the first rule matching the word at {@code [i, runEnd)}; the index after it, or -1. */
+        private int wordEnd(int from) {
+            int j = from;
+            while (j < n && isWord(s.charAt(j))) {
+                j++;
+            }
+            return j;
+        }
+
+        /** The output, holding the input up to {@code upTo}: called when a rule replaces what starts there. */
+        private StringBuilder keepUpTo(int upTo) {
+            if (out == null) {
+                out = new StringBuilder(n + 16);
+            }
+            out.append(s, copied, upTo);
+            copied = upTo;
+            return out;
+        }
+
+        /** After a replacement written to the output: the input resumes at {@code end}. */
+        private int resumeAt(int end) {
+            copied = end;
+            return end;
+        }
+
+        /**
+         * Applies the first rule matching the word at {@code [i, runEnd)}; the index after it, or -1.
+         * Each rule is only called when the word's first character, or the one after it, can start it.
+         */
         private int rules(int i, int runEnd) {
+            char first = s.charAt(i);
+            char after = runEnd < n ? s.charAt(runEnd) : 0;
             int next = -1;
-            if (hasEquals || hasColon) {
+            if (after == '=' || after == ':' || after == '"') {
                 next = keyValue(i, runEnd);
             }
-            char first = s.charAt(i);
             if (next < 0 && isDigit(first)) {
                 next = cardNumber(i);
             }
@@ -218,10 +356,10 @@ public final class Redactor {
             if (next < 0 && first == 'e') {
                 next = jwt(i);
             }
-            if (next < 0) {
-                next = prefixedSecret(i);
+            if (next < 0 && runEnd - i >= MIN_PREFIXED_WORD && PREFIXES_BY_FIRST_CHAR[first].length > 0) {
+                next = prefixedSecret(i, PREFIXES_BY_FIRST_CHAR[first]);
             }
-            if (next < 0 && (hasAt || hasPercent40)) {
+            if (next < 0 && (after == '@' || hasPercent40)) {
                 next = email(i, runEnd);
             }
             return next;
@@ -237,14 +375,23 @@ public final class Redactor {
             if (after != '=' && after != ':' && !json) {
                 return -1;
             }
-            String key = s.subSequence(i, runEnd).toString();
+            // Keys are word characters, so ASCII: compared in place.
             if (after == '=') {
-                return isSensitiveKey(key) ? maskPlainValue(i, runEnd + 1) : -1;
+                return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(i, runEnd + 1) : -1;
             }
             if (json) {
-                return isSensitiveKey(key) ? maskJsonValue(i, runEnd + 2) : -1;
+                return isSensitiveAsciiKey(s, i, runEnd) ? maskJsonValue(runEnd + 2) : -1;
             }
-            return CREDENTIAL_HEADERS.contains(key.toLowerCase(Locale.ROOT)) ? maskToEndOfLine(i, runEnd + 1) : -1;
+            return isCredentialHeader(i, runEnd) ? maskToEndOfLine(runEnd + 1) : -1;
+        }
+
+        private boolean isCredentialHeader(int i, int runEnd) {
+            for (String header : CREDENTIAL_HEADERS) {
+                if (header.length() == runEnd - i && endsWithIgnoreCase(s, runEnd, header)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private int maskPlainValue(int keyStart, int v) {
@@ -254,12 +401,12 @@ public final class Redactor {
             char q = s.charAt(v);
             if (q == '"' || q == '\'') {
                 int close = closingQuote(v + 1, q);
-                out.append(s, keyStart, v + 1).append(MASK);
+                keepUpTo(v + 1).append(MASK);
                 if (close < n) {
                     out.append(q);
-                    return close + 1;
+                    return resumeAt(close + 1);
                 }
-                return n;
+                return resumeAt(n);
             }
             int end = v;
             while (end < n && !endsPlainValue(s.charAt(end))) {
@@ -268,19 +415,29 @@ public final class Redactor {
             if (end == v) {
                 return -1;
             }
-            String value = s.subSequence(v, end).toString();
-            if ((value.equalsIgnoreCase("bearer") || value.equalsIgnoreCase("basic")) && end < n && s.charAt(end) == ' ') {
+            if (end < n && s.charAt(end) == ' ' && isAuthSchemeName(v, end)) {
                 int token = skipSpaces(end);
                 end = token;
                 while (end < n && !endsPlainValue(s.charAt(end))) {
                     end++;
                 }
             }
-            out.append(s, keyStart, v).append(MASK);
-            return end;
+            keepUpTo(v).append(MASK);
+            return resumeAt(end);
         }
 
-        private int maskJsonValue(int keyStart, int afterColon) {
+        // The value may hold any character, so String.equalsIgnoreCase decides; the length check
+        // first keeps the substring off all other values.
+        private boolean isAuthSchemeName(int v, int end) {
+            int length = end - v;
+            if (length != "bearer".length() && length != "basic".length()) {
+                return false;
+            }
+            String value = s.substring(v, end);
+            return value.equalsIgnoreCase("bearer") || value.equalsIgnoreCase("basic");
+        }
+
+        private int maskJsonValue(int afterColon) {
             int v = skipSpaces(afterColon);
             if (v >= n) {
                 return -1;
@@ -291,12 +448,12 @@ public final class Redactor {
             }
             if (c == '"') {
                 int close = closingQuote(v + 1, '"');
-                out.append(s, keyStart, v + 1).append(MASK);
+                keepUpTo(v + 1).append(MASK);
                 if (close < n) {
                     out.append('"');
-                    return close + 1;
+                    return resumeAt(close + 1);
                 }
-                return n;
+                return resumeAt(n);
             }
             int end = v;
             while (end < n && !endsJsonValue(s.charAt(end))) {
@@ -305,15 +462,15 @@ public final class Redactor {
             if (end == v) {
                 return -1;
             }
-            out.append(s, keyStart, v).append(MASK);
-            return end;
+            keepUpTo(v).append(MASK);
+            return resumeAt(end);
         }
 
         private static boolean endsJsonValue(char c) {
             return c == ',' || c == '}' || c == ']' || c == ' ' || LogSafe.needsEscape(c);
         }
 
-        private int maskToEndOfLine(int keyStart, int afterColon) {
+        private int maskToEndOfLine(int afterColon) {
             int v = skipSpaces(afterColon);
             int end = v;
             while (end < n && s.charAt(end) != '"' && !LogSafe.needsEscape(s.charAt(end))) {
@@ -322,8 +479,8 @@ public final class Redactor {
             if (end == v) {
                 return -1;
             }
-            out.append(s, keyStart, v).append(MASK);
-            return end;
+            keepUpTo(v).append(MASK);
+            return resumeAt(end);
         }
 
         private int closingQuote(int from, char q) {
@@ -357,8 +514,9 @@ public final class Redactor {
         }
 
         // 13-19 digits, alone or in groups split by one space or dash, passing the Luhn check.
+        // Digits are read twice, once to check the shape and once for Luhn, rather than kept in an
+        // array: most digit runs (status codes, dates) fail the shape check at the first group.
         private int cardNumber(int i) {
-            int[] digits = new int[19];
             int count = 0;
             int groups = 0;
             int groupLength = 0;
@@ -368,10 +526,10 @@ public final class Redactor {
             while (j < n) {
                 char c = s.charAt(j);
                 if (isDigit(c)) {
-                    if (count == digits.length) {
-                        return copyDigitRun(i, j);
+                    if (count == MAX_CARD_DIGITS) {
+                        return skipDigitRun(j);
                     }
-                    digits[count++] = c - '0';
+                    count++;
                     groupLength++;
                     j++;
                 } else if ((c == ' ' || c == '-') && (separator == 0 || separator == c)
@@ -385,7 +543,7 @@ public final class Redactor {
                     break;
                 }
             }
-            if (count < 13 || badGroup || (groups > 0 && groupLength > 6)) {
+            if (count < MIN_CARD_DIGITS || badGroup || (groups > 0 && groupLength > 6)) {
                 return -1;
             }
             if (j < n) {
@@ -394,32 +552,47 @@ public final class Redactor {
                     return -1;
                 }
             }
-            if (!luhn(digits, count)) {
+            if (!luhn(i, j)) {
                 return -1;
             }
-            out.append("****-****-****-");
-            for (int k = count - 4; k < count; k++) {
-                out.append((char) ('0' + digits[k]));
+            // The last four digits, which may straddle a separator.
+            int lastFour = j;
+            int digits = 0;
+            while (digits < 4) {
+                lastFour--;
+                if (isDigit(s.charAt(lastFour))) {
+                    digits++;
+                }
             }
-            return j;
+            keepUpTo(i).append("****-****-****-");
+            for (int k = lastFour; k < j; k++) {
+                if (isDigit(s.charAt(k))) {
+                    out.append(s.charAt(k));
+                }
+            }
+            return resumeAt(j);
         }
 
-        // A digit sequence too long to be a card: copied whole so no card is found inside it.
-        private int copyDigitRun(int i, int from) {
+        // A digit sequence too long to be a card: skipped whole (kept as is) so no card is found inside it.
+        private int skipDigitRun(int from) {
             int j = from;
             while (j < n && (isDigit(s.charAt(j))
                     || ((s.charAt(j) == ' ' || s.charAt(j) == '-') && j + 1 < n && isDigit(s.charAt(j + 1))))) {
                 j++;
             }
-            out.append(s, i, j);
             return j;
         }
 
-        private static boolean luhn(int[] digits, int count) {
+        // The digits in [from, to), separators skipped, from the right.
+        private boolean luhn(int from, int to) {
             int sum = 0;
             boolean twice = false;
-            for (int k = count - 1; k >= 0; k--) {
-                int d = digits[k];
+            for (int k = to - 1; k >= from; k--) {
+                char c = s.charAt(k);
+                if (!isDigit(c)) {
+                    continue;
+                }
+                int d = c - '0';
                 if (twice) {
                     d *= 2;
                     if (d > 9) {
@@ -448,8 +621,8 @@ public final class Redactor {
             if (end == token || (basic && end - token < 4)) {
                 return -1;
             }
-            out.append(s, i, token).append(MASK);
-            return end;
+            keepUpTo(token).append(MASK);
+            return resumeAt(end);
         }
 
         private boolean equalsIgnoreCase(int i, String lowerWord) {
@@ -482,9 +655,8 @@ public final class Redactor {
             if (end2 - end1 - 1 < 2 || end2 >= n || s.charAt(end2) != '.') {
                 return -1;
             }
-            int end3 = base64UrlEnd(end2 + 1);
-            out.append(MASK);
-            return end3;
+            keepUpTo(i).append(MASK);
+            return resumeAt(base64UrlEnd(end2 + 1));
         }
 
         private int base64UrlEnd(int from) {
@@ -495,17 +667,18 @@ public final class Redactor {
             return j;
         }
 
-        // Known key prefixes followed by at least 16 random-looking characters.
-        private int prefixedSecret(int i) {
-            for (String prefix : SECRET_PREFIXES) {
+        // Known key prefixes followed by at least 16 random-looking characters; only the prefixes
+        // starting with the word's first character are tried.
+        private int prefixedSecret(int i, String[] prefixes) {
+            for (String prefix : prefixes) {
                 if (i + prefix.length() + MIN_PREFIXED_SECRET > n || !startsWith(i, prefix)) {
                     continue;
                 }
                 int start = i + prefix.length();
                 int end = base64UrlEnd(start);
                 if (end - start >= MIN_PREFIXED_SECRET && looksRandom(start, end)) {
-                    out.append(prefix).append(MASK);
-                    return end;
+                    keepUpTo(start).append(MASK);
+                    return resumeAt(end);
                 }
             }
             return -1;
@@ -540,14 +713,12 @@ public final class Redactor {
             if (runEnd < n && s.charAt(runEnd) == '@') {
                 at = runEnd;
                 domainStart = runEnd + 1;
-            } else if (hasPercent40) {
+            } else {
                 at = indexOfPercent40(i, runEnd);
                 if (at < 0) {
                     return -1;
                 }
                 domainStart = at + 3;
-            } else {
-                return -1;
             }
             if (at == i) {
                 return -1;
@@ -556,8 +727,8 @@ public final class Redactor {
             if (domainEnd < 0) {
                 return -1;
             }
-            out.append(s.charAt(i)).append(MASK).append(s, at, domainEnd);
-            return domainEnd;
+            keepUpTo(i + 1).append(MASK).append(s, at, domainEnd);
+            return resumeAt(domainEnd);
         }
 
         private int indexOfPercent40(int from, int to) {

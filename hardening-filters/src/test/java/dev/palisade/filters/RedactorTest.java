@@ -111,6 +111,26 @@ class RedactorTest {
     }
 
     @Test
+    void returnsTheSameStringWhenNothingChanges() {
+        String plain = "POST /api/send-message status=200 step=3 date=2026-12-03 requestId=3f2a9c1e5b7d4a8f";
+        assertThat(Redactor.redact(plain)).isSameAs(plain);
+    }
+
+    @Test
+    void redactsAnyCharSequence() {
+        assertThat(Redactor.redact(new StringBuilder("login password=hunter2\n"))).isEqualTo("login password=***\\n");
+        assertThat(Redactor.redact(new StringBuilder("plain"))).isEqualTo("plain");
+    }
+
+    @Test
+    void namesNonAsciiKeysThatLowerCaseToSensitiveOnes() {
+        // U+212A KELVIN SIGN lower-cases to 'k'.
+        assertThat(Redactor.isSensitiveKey("\u212Aey")).isTrue();
+        assertThat(Redactor.isSensitiveKey("pägetoken")).isTrue();
+        assertThat(Redactor.isSensitiveKey("päge")).isFalse();
+    }
+
+    @Test
     void nullIsPrintedAsNull() {
         assertThat(Redactor.redact(null)).isEqualTo("null");
     }
