@@ -188,15 +188,6 @@ public final class Hardening {
             return this;
         }
 
-        /** The current rate-limit configurations, for adjusting one read from the environment. */
-        public List<RateLimitFilter.Config> rateLimits() {
-            return rateLimits;
-        }
-
-        public Optional<EnvironmentGateFilter.Config> environmentGate() {
-            return Optional.ofNullable(environmentGate);
-        }
-
         public Config build() {
             return new Config(accessLog, securityHeaders, rateLimits, sizeLimit, apiKeyAuth, environmentGate);
         }

@@ -24,11 +24,6 @@ public final class InvalidSettingException extends IllegalArgumentException {
                 "Invalid value for " + key + ": \"" + LogSafe.escape(value) + "\" (expected " + expected + ")");
     }
 
-    static InvalidSettingException badSecret(String key, String expected) {
-        return new InvalidSettingException(key,
-                "Invalid value for " + key + ": <redacted> (expected " + expected + ")");
-    }
-
     static InvalidSettingException unknownKey(String filterName, String key) {
         return new InvalidSettingException(key,
                 "Unknown init-param for " + filterName + ": \"" + LogSafe.escape(key) + "\"");

@@ -14,8 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleState;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,35 +149,17 @@ class RequestSizeLimitFilterSetupTest {
     /**
      * Tomcat drains a rejected body up to maxSwallowSize unless the context has
      * swallowAbortedUploads=false; then a 413 aborts the connection at once. The shared fixture
-     * keeps Tomcat's default, so this test starts its own.
+     * keeps Tomcat's default, so this test starts Tomcat with the setting.
      */
     @Test
     void tomcatClosesAtOnceWithSwallowAbortedUploadsOff() throws Exception {
-        Path base = Files.createTempDirectory("palisade-tomcat");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.getService().addConnector(connector);
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", Files.createDirectories(base.resolve("docroot")).toString());
-        context.setSwallowAbortedUploads(false);
-        Tomcat.addServlet(context, "echo", echoLength());
-        context.addServletMappingDecoded("/*", "echo");
-        org.apache.tomcat.util.descriptor.web.FilterDef def = new org.apache.tomcat.util.descriptor.web.FilterDef();
-        def.setFilterName("size");
-        def.setFilter(new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(1000).build()));
-        context.addFilterDef(def);
-        org.apache.tomcat.util.descriptor.web.FilterMap map = new org.apache.tomcat.util.descriptor.web.FilterMap();
-        map.setFilterName("size");
-        map.addURLPattern("/*");
-        context.addFilterMap(map);
-        tomcat.start();
-        try {
-            assertThat(context.getState()).isEqualTo(LifecycleState.STARTED);
+        RequestSizeLimitFilter size = new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(1000).build());
+        try (RunningServer server = Container.startTomcat(ctx -> {
+            ctx.addFilter("size", size).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addServlet("echo", echoLength()).addMapping("/*");
+        }, context -> context.setSwallowAbortedUploads(false))) {
             for (boolean chunked : new boolean[] {true, false}) {
-                try (RawHttp http = RawHttp.connect(connector.getLocalPort())) {
+                try (RawHttp http = RawHttp.connect(server.port())) {
                     if (chunked) {
                         http.send("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
                         http.chunk(new byte[1001]);
@@ -193,9 +171,6 @@ class RequestSizeLimitFilterSetupTest {
                     assertThat(http.closedByServer()).as("chunked=" + chunked).isTrue();
                 }
             }
-        } finally {
-            tomcat.stop();
-            tomcat.destroy();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.palisade.filters.testing;
 import jakarta.servlet.ServletContainerInitializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
@@ -27,16 +28,7 @@ public enum Container {
             server.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
             context.setContextPath("/");
-            ServletContainerInitializer sci = (classes, ctx) -> {
-                try {
-                    setup.register(ctx);
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            context.addServletContainerInitializer(sci);
+            context.addServletContainerInitializer(initializer(setup));
             server.setHandler(context);
             server.setStopTimeout(2_000);
             try {
@@ -56,42 +48,51 @@ public enum Container {
     TOMCAT {
         @Override
         public RunningServer start(ServletSetup setup) throws Exception {
-            Path base = Files.createTempDirectory("palisade-tomcat");
-            Tomcat tomcat = new Tomcat();
-            tomcat.setBaseDir(base.toString());
-            Connector connector = new Connector();
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            tomcat.getService().addConnector(connector);
-            tomcat.setConnector(connector);
-            Path docBase = Files.createDirectories(base.resolve("docroot"));
-            Context context = tomcat.addContext("", docBase.toString());
-            ServletContainerInitializer sci = (classes, ctx) -> {
-                try {
-                    setup.register(ctx);
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            };
-            context.addServletContainerInitializer(sci, null);
-            tomcat.start();
-            if (context.getState() != LifecycleState.STARTED) {
-                // Tomcat marks the context FAILED and carries on quietly; make that loud here.
-                tomcat.stop();
-                tomcat.destroy();
-                throw new ContextFailedException("Tomcat context is " + context.getState(), null);
-            }
-            return new RunningServer(this, connector.getLocalPort(), () -> {
-                tomcat.stop();
-                tomcat.destroy();
-            });
+            return startTomcat(setup, context -> { });
         }
     };
 
     /** Starts the container with {@code setup} applied to its one root context. */
     public abstract RunningServer start(ServletSetup setup) throws Exception;
+
+    /** Tomcat, with {@code customizer} applied to its context first (for Tomcat-only settings). */
+    public static RunningServer startTomcat(ServletSetup setup, Consumer<Context> customizer) throws Exception {
+        Path base = Files.createTempDirectory("palisade-tomcat");
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        Path docBase = Files.createDirectories(base.resolve("docroot"));
+        Context context = tomcat.addContext("", docBase.toString());
+        context.addServletContainerInitializer(initializer(setup), null);
+        customizer.accept(context);
+        tomcat.start();
+        if (context.getState() != LifecycleState.STARTED) {
+            // Tomcat marks the context FAILED and carries on quietly; make that loud here.
+            tomcat.stop();
+            tomcat.destroy();
+            throw new ContextFailedException("Tomcat context is " + context.getState(), null);
+        }
+        return new RunningServer(TOMCAT, connector.getLocalPort(), () -> {
+            tomcat.stop();
+            tomcat.destroy();
+        });
+    }
+
+    private static ServletContainerInitializer initializer(ServletSetup setup) {
+        return (classes, ctx) -> {
+            try {
+                setup.register(ctx);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
 
     /** The context did not start: a filter or servlet failed {@code init()}. */
     public static final class ContextFailedException extends Exception {
