@@ -33,12 +33,16 @@ import org.slf4j.LoggerFactory;
  *       cannot be told apart from a path that does not exist.</li>
  * </ol>
  *
- * <p>Each filter is mapped to {@code /*} for {@code REQUEST} dispatches with async support. On
+ * <p>The chain is registered as one filter, {@value #FILTER_NAME}, that runs the members in this
+ * order (each one exactly as if registered alone), mapped to {@code /*} for {@code REQUEST}
+ * dispatches with async support: the container's per-filter overhead is paid once. On
  * Tomcat, map a servlet to {@code /} (its {@code DefaultServlet} or the app's own) so that an
  * unknown path reaches the chain and is answered as a problem, not by Tomcat's HTML page.
  */
 public final class Hardening {
     private static final Logger LOG = LoggerFactory.getLogger(Hardening.class);
+    /** The one filter registration the chain is installed as (see {@link FilterSequence}). */
+    public static final String FILTER_NAME = "palisade";
 
     private Hardening() {
     }
@@ -98,25 +102,32 @@ public final class Hardening {
         EnvironmentGateFilter gate = config.environmentGate() == null ? null
                 : new EnvironmentGateFilter(config.environmentGate());
 
-        add(context, "palisade.accessLog", accessLog);
-        add(context, "palisade.safeError", safeError);
-        add(context, "palisade.securityHeaders", headers);
+        List<String> names = new ArrayList<>();
+        List<Filter> members = new ArrayList<>();
+        addMember(names, members, "palisade.accessLog", accessLog);
+        addMember(names, members, "palisade.safeError", safeError);
+        addMember(names, members, "palisade.securityHeaders", headers);
         for (int i = 0; i < rateLimits.size(); i++) {
-            add(context, "palisade.rateLimit." + (i + 1), rateLimits.get(i));
+            addMember(names, members, "palisade.rateLimit." + (i + 1), rateLimits.get(i));
         }
-        add(context, "palisade.requestSizeLimit", size);
-        add(context, "palisade.apiKeyAuth", auth);
-        add(context, "palisade.environmentGate", gate);
+        addMember(names, members, "palisade.requestSizeLimit", size);
+        addMember(names, members, "palisade.apiKeyAuth", auth);
+        addMember(names, members, "palisade.environmentGate", gate);
+        register(context, FILTER_NAME, new FilterSequence(names, members));
         Installed installed = new Installed(Optional.ofNullable(accessLog), safeError, Optional.ofNullable(headers),
                 List.copyOf(rateLimits), Optional.ofNullable(size), Optional.ofNullable(auth), Optional.ofNullable(gate));
         LOG.info("Palisade chain installed: {}", installed.describe());
         return installed;
     }
 
-    private static void add(ServletContext context, String name, Filter filter) {
-        if (filter == null) {
-            return;
+    private static void addMember(List<String> names, List<Filter> members, String name, Filter filter) {
+        if (filter != null) {
+            names.add(name);
+            members.add(filter);
         }
+    }
+
+    private static void register(ServletContext context, String name, Filter filter) {
         FilterRegistration.Dynamic registration = context.addFilter(name, filter);
         if (registration == null) {
             throw new IllegalStateException("A filter named " + name + " is already registered");

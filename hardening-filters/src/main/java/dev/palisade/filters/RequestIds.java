@@ -37,7 +37,8 @@ public final class RequestIds {
     public static String ensure(HttpServletRequest request, HttpServletResponse response) {
         String id = of(request);
         if (!response.isCommitted() && !response.containsHeader(HEADER)) {
-            response.setHeader(HEADER, id);
+            // Known absent, so add: setHeader would search the fields again.
+            response.addHeader(HEADER, id);
         }
         return id;
     }

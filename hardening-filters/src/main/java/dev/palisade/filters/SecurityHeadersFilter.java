@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * application's, another filter's rejection, a {@link SafeErrorFilter} problem — carries them, and
  * the application can still replace any of them with {@code setHeader} (its own
  * {@code Cache-Control} or {@code Content-Security-Policy} wins; {@code addHeader} would add a
- * second value instead). No wrapper, no per-request allocation.
+ * second value instead). No wrapper, no per-request allocation. They are written with
+ * {@code addHeader}, not {@code setHeader}: on a fresh response the two are the same, and
+ * {@code setHeader} makes the container search the fields already there for each one (measurable
+ * on every request); so do not map a second filter before this one that sets the same fields.
  *
  * <p><b>Ordering:</b> map it right after {@link SafeErrorFilter}, before the filters that reject
  * requests, so rejections carry the headers too. {@code isSecure()} is only true behind a
@@ -102,15 +105,15 @@ public final class SecurityHeadersFilter implements Filter {
         if (req instanceof HttpServletRequest && res instanceof HttpServletResponse) {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
-            response.setHeader("X-Content-Type-Options", "nosniff");
-            response.setHeader("Referrer-Policy", "no-referrer");
-            response.setHeader("X-Frame-Options", "DENY");
-            response.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
+            response.addHeader("X-Content-Type-Options", "nosniff");
+            response.addHeader("Referrer-Policy", "no-referrer");
+            response.addHeader("X-Frame-Options", "DENY");
+            response.addHeader("Content-Security-Policy", "frame-ancestors 'none'");
             if (request.isSecure()) {
-                response.setHeader("Strict-Transport-Security", hsts);
+                response.addHeader("Strict-Transport-Security", hsts);
             }
             if (noStorePrefixes.length > 0 && noStore(request)) {
-                response.setHeader("Cache-Control", "no-store");
+                response.addHeader("Cache-Control", "no-store");
             }
         }
         chain.doFilter(req, res);

@@ -1,0 +1,124 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Several filters registered with the container as one, run in order. Each member behaves exactly
+ * as if registered on its own: it receives the request and response the previous member passed on,
+ * may wrap them, answer and stop, or throw; after the last member the container's chain continues.
+ *
+ * <p>Why: the container's own per-filter machinery (a chain link, holder checks and an
+ * interface call per filter) cost Jetty about 4% of a small GET's request-thread CPU for seven
+ * do-nothing filters, as much as the members' own work; a single registration pays it once.
+ * {@link Hardening} installs its chain this way.
+ */
+final class FilterSequence implements Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(FilterSequence.class);
+
+    private final List<String> names;
+    private final Filter[] members;
+
+    FilterSequence(List<String> names, List<Filter> members) {
+        if (names.size() != members.size() || members.isEmpty()) {
+            throw new IllegalArgumentException("one name per member, at least one member");
+        }
+        this.names = List.copyOf(names);
+        this.members = members.toArray(new Filter[0]);
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        ServletContext context = filterConfig.getServletContext();
+        for (int i = 0; i < members.length; i++) {
+            try {
+                members[i].init(new MemberConfig(names.get(i), context));
+            } catch (ServletException | RuntimeException e) {
+                destroyFirst(i);
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        new Cursor(members, chain).doFilter(request, response);
+    }
+
+    @Override
+    public void destroy() {
+        destroyFirst(members.length);
+    }
+
+    /** Destroys members {@code 0..count-1}, last first; one member failing does not spare the others. */
+    private void destroyFirst(int count) {
+        for (int i = count - 1; i >= 0; i--) {
+            try {
+                members[i].destroy();
+            } catch (RuntimeException e) {
+                LOG.error("{}: destroy failed", names.get(i), e);
+            }
+        }
+    }
+
+    List<String> names() {
+        return names;
+    }
+
+    /** The chain each member sees: the next member, then the container's chain. One per request. */
+    private static final class Cursor implements FilterChain {
+        private final Filter[] members;
+        private final FilterChain rest;
+        private int next;
+
+        Cursor(Filter[] members, FilterChain rest) {
+            this.members = members;
+            this.rest = rest;
+        }
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response) throws IOException, ServletException {
+            if (next < members.length) {
+                Filter member = members[next++];
+                member.doFilter(request, response, this);
+            } else {
+                rest.doFilter(request, response);
+            }
+        }
+    }
+
+    /** A member's view of its configuration: its own name, the context, and no init-params (it was built from a Config). */
+    private record MemberConfig(String name, ServletContext context) implements FilterConfig {
+        @Override
+        public String getFilterName() {
+            return name;
+        }
+
+        @Override
+        public ServletContext getServletContext() {
+            return context;
+        }
+
+        @Override
+        public String getInitParameter(String parameter) {
+            return null;
+        }
+
+        @Override
+        public Enumeration<String> getInitParameterNames() {
+            return Collections.emptyEnumeration();
+        }
+    }
+}
