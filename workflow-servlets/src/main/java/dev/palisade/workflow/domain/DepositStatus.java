@@ -1,0 +1,6 @@
+package dev.palisade.workflow.domain;
+
+public enum DepositStatus {
+    REQUESTED,
+    PAID
+}

@@ -1,0 +1,7 @@
+package dev.palisade.workflow.domain;
+
+public enum TaskStatus {
+    OPEN,
+    APPROVED,
+    REJECTED
+}
