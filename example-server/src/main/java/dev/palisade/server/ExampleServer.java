@@ -1,97 +1,380 @@
 package dev.palisade.server;
 
-import dev.palisade.filters.Environment;
 import dev.palisade.filters.Hardening;
 import dev.palisade.filters.InvalidSettingException;
-import dev.palisade.filters.Settings;
+import dev.palisade.filters.RateLimitFilter;
+import dev.palisade.filters.RedisBucketStore;
+import dev.palisade.workflow.WorkflowServlets;
+import dev.palisade.workflow.analysis.LlmAnalyzer;
+import dev.palisade.workflow.analysis.MessageAnalyzer;
+import dev.palisade.workflow.analysis.RuleBasedAnalyzer;
+import dev.palisade.workflow.email.OutboxSender;
+import dev.palisade.workflow.engine.WorkflowSettings;
+import dev.palisade.workflow.store.Store;
+import dev.palisade.workflow.store.StoreStartupException;
+import dev.palisade.workflow.store.jdbc.SqliteStores;
+import dev.palisade.workflow.uploads.UploadStorage;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reference server as far as it is built: embedded Jetty 12 with the Palisade chain and
- * {@code /health}. The booking workflow, metrics and the rest of the contract's routes come with
- * their issues.
+ * The reference server: embedded Jetty 12 with the Palisade chain in front of the booking workflow,
+ * composed in one place ({@link #start}) from a {@link ServerConfig}. What is mounted, which limits
+ * apply where, and what runs in the background is decided here and nowhere else.
+ *
+ * <p>{@link #close()} is the graceful stop: the connector stops accepting, requests in flight get up to
+ * {@link #STOP_TIMEOUT} to finish, then the outbox sender drains once more, the snapshot purge stops
+ * and the store closes.
  */
 public final class ExampleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
     private static final byte[] HEALTH = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
 
+    /** How long requests in flight may take to finish once a stop begins. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** Connections idle this long are closed, also while a request's headers are still arriving. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
+    /** A request body or header trickling in slower than this is aborted (slow-client attacks). */
+    public static final long MIN_REQUEST_BYTES_PER_SECOND = 256;
+    /** Request line plus headers; past it Jetty answers 431. */
+    public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
+    public static final int MAX_THREADS = 200;
+    public static final int MIN_THREADS = 8;
+    /** How often expired info-page snapshots are deleted. */
+    public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+
     private final Server server;
     private final ServerConnector connector;
+    private final Optional<AdminServer> admin;
+    private final Deque<AutoCloseable> resources;
+    private final String startupLine;
+    private final Hardening.Installed chain;
+    private final StatisticsHandler statistics;
+    private boolean closed;
 
-    private ExampleServer(Server server, ServerConnector connector) {
+    private ExampleServer(Server server, ServerConnector connector, Optional<AdminServer> admin,
+            Deque<AutoCloseable> resources, String startupLine, Hardening.Installed chain,
+            StatisticsHandler statistics) {
+        this.statistics = statistics;
         this.server = server;
         this.connector = connector;
+        this.admin = admin;
+        this.resources = resources;
+        this.startupLine = startupLine;
+        this.chain = chain;
     }
 
     /**
-     * Starts on {@code BIND:PORT} (127.0.0.1:8080 by default) with the chain read from {@code env}.
+     * Opens the store, starts the background work and Jetty, and logs the start-up line.
      *
-     * @throws InvalidSettingException for a bad setting, naming the variable
+     * @throws InvalidSettingException naming the variable when something configured cannot be used
+     *         (a taken port, an unusable data directory, an unreachable Redis, an unsupported store);
+     *         everything opened so far is closed again
      */
-    public static ExampleServer start(Function<String, String> env) throws Exception {
-        Settings settings = Settings.fromEnvironment(env);
-        long port = settings.nonNegativeLong(null, "PORT", 8080);
-        if (port > 65_535) {
-            throw new InvalidSettingException("PORT", "Invalid value for PORT: \"" + port + "\" (expected 0 to 65535)");
-        }
-        String bind = settings.string(null, "BIND", "127.0.0.1");
-        Environment environment = Environment.resolve(env);
-        Hardening.Config chain = Hardening.fromEnvironment(env, environment).build();
+    public static ExampleServer start(ServerConfig config, Clock clock) {
+        return start(config, clock, IDLE_TIMEOUT);
+    }
 
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    /** {@link #start(ServerConfig, Clock)} with another idle timeout, for tests of slow clients. */
+    static ExampleServer start(ServerConfig config, Clock clock, Duration idleTimeout) {
+        // Closed in reverse order of opening, on failure here and on close().
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            return startUp(config, clock, resources, idleTimeout);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    private static ExampleServer startUp(ServerConfig config, Clock clock, Deque<AutoCloseable> resources,
+            Duration idleTimeout) {
+        if (config.store() == ServerConfig.StoreKind.POSTGRES) {
+            throw new InvalidSettingException("STORE",
+                    "STORE=postgres is not implemented yet in this server; use STORE=sqlite (the default)");
+        }
+        Store store = openStore(config, clock);
+        resources.push(store);
+        UploadStorage uploads = uploads(config, clock);
+        Optional<LlmAnalyzer> llm = config.llm().map(c -> new LlmAnalyzer(c, new RuleBasedAnalyzer(), clock));
+        MessageAnalyzer analyzer = llm.<MessageAnalyzer>map(a -> a).orElseGet(RuleBasedAnalyzer::new);
+        WorkflowServlets servlets = WorkflowServlets.create(store, analyzer, clock, config.sessions(),
+                WorkflowSettings.defaults(), uploads);
+
+        List<RateLimitFilter.Config> limits = rateLimits(config, resources);
+        Hardening.Config chainConfig = new Hardening.Config(config.chain().accessLog(),
+                config.chain().securityHeaders(), limits, config.chain().sizeLimit(), config.chain().apiKeyAuth(),
+                config.chain().environmentGate());
+
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("http");
         Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration(idleTimeout)));
+        connector.setHost(config.bind());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(idleTimeout.toMillis());
+        server.addConnector(connector);
+
+        AtomicReference<Hardening.Installed> installed = new AtomicReference<>();
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.setErrorHandler(new ProblemErrorHandler());
+        context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
+            installed.set(Hardening.install(ctx, chainConfig));
+            ctx.addServlet("health", new HealthServlet()).addMapping("/health");
+            config.mounts().install(servlets, ctx);
+        });
+        StatisticsHandler statistics = new StatisticsHandler(new TraceRejectingHandler(context));
+        server.setHandler(new GracefulHandler(statistics));
+        server.setErrorHandler(new ProblemErrorHandler());
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
+        server.setStopAtShutdown(false);
+        // Background work starts before Jetty so that it stops after Jetty: the stop lets requests in
+        // flight finish first, then the outbox drains what they queued, then the store closes.
+        Optional<OutboxSender> outbox = config.email().map(c -> OutboxSender.create(c, store, clock));
+        outbox.ifPresent(sender -> {
+            sender.start();
+            resources.push(() -> {
+                sender.close();
+                // One last drain while the store is still open: nothing answered is left unsent needlessly.
+                sender.drainOnce();
+            });
+        });
+        ScheduledExecutorService purge = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "snapshot-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+        purge.scheduleWithFixedDelay(() -> purgeSnapshots(store, clock), PURGE_INTERVAL.toMillis(),
+                PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        resources.push(() -> stopPurge(purge));
+
+        resources.push(() -> server.stop());
+        startJetty(server, "PORT", config.port(), config.bind());
+
+        Optional<AdminServer> admin = Optional.empty();
+        if (config.adminPort().isPresent()) {
+            Metrics metrics = new Metrics(statistics, installed.get(), servlets.conversations(), llm, store, clock);
+            AdminServer started = AdminServer.start(config.adminPort().get(), metrics);
+            resources.push(started);
+            admin = Optional.of(started);
+        }
+
+        String line = startupLine(config, connector.getLocalPort(), store, admin, llm.isPresent(), outbox.isPresent());
+        LOG.info(line);
+        // The chain is installed once the context has started, which start() waited for.
+        return new ExampleServer(server, connector, admin, resources, line, installed.get(), statistics);
+    }
+
+    private static HttpConfiguration httpConfiguration(Duration idleTimeout) {
         HttpConfiguration http = new HttpConfiguration();
         // No version banner: it only helps an attacker pick exploits.
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(bind);
-        connector.setPort((int) port);
-        connector.setIdleTimeout(30_000);
-        server.addConnector(connector);
-
-        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-        context.setContextPath("/");
-        context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
-            Hardening.install(ctx, chain);
-            ctx.addServlet("health", new HealthServlet()).addMapping("/health");
-        });
-        server.setHandler(context);
-        server.setStopAtShutdown(true);
-        server.start();
-        LOG.info("Palisade example server on http://{}:{} - mode {} ({}); risky routes mounted: none; "
-                + "rate limit {}/s burst {}; request size limit {} bytes",
-                bind, connector.getLocalPort(), environment.mode().label(), environment.reason(),
-                chain.rateLimits().get(0).rps(), chain.rateLimits().get(0).burst(), chain.sizeLimit().maxBytes());
-        return new ExampleServer(server, connector);
+        http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
+        http.setIdleTimeout(idleTimeout.toMillis());
+        return http;
     }
 
+    static void startJetty(Server server, String variable, int port, String host) {
+        try {
+            server.start();
+        } catch (IOException e) {
+            if (isBindFailure(e)) {
+                throw new InvalidSettingException(variable, variable + " " + port + " on " + host
+                        + " is already in use (or not allowed)");
+            }
+            throw new InvalidSettingException(variable, "Cannot listen on " + host + ":" + port
+                    + " (" + variable + ", BIND): " + e.getClass().getSimpleName());
+        } catch (InvalidSettingException | StoreStartupException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("The HTTP server did not start", e);
+        }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Store openStore(ServerConfig config, Clock clock) {
+        try {
+            return SqliteStores.open(config.dataDir(), clock);
+        } catch (StoreStartupException e) {
+            throw new InvalidSettingException("DATA_DIR", "DATA_DIR " + config.dataDir() + ": " + e.getMessage());
+        }
+    }
+
+    private static UploadStorage uploads(ServerConfig config, Clock clock) {
+        UploadStorage uploads = new UploadStorage(config.dataDir().resolve("uploads"), config.uploadLimitBytes(), clock);
+        try {
+            int removed = uploads.removeAbandonedTempFiles();
+            if (removed > 0) {
+                LOG.debug("Removed {} abandoned upload temp files", removed);
+            }
+        } catch (IOException e) {
+            throw new InvalidSettingException("DATA_DIR", "DATA_DIR " + config.dataDir()
+                    + ": the uploads directory cannot be cleaned (" + e.getClass().getSimpleName() + ")");
+        }
+        return uploads;
+    }
+
+    private static List<RateLimitFilter.Config> rateLimits(ServerConfig config, Deque<AutoCloseable> resources) {
+        if (config.rateLimitBackend() != ServerConfig.RateLimitBackend.REDIS) {
+            return List.of(config.strictRateLimit(), config.generalRateLimit());
+        }
+        RedisClient client = RedisClient.create(config.redisUrl().orElseThrow().toString());
+        resources.push(client::shutdown);
+        StatefulRedisConnection<byte[], byte[]> connection;
+        try {
+            connection = client.connect(ByteArrayCodec.INSTANCE);
+        } catch (RedisException e) {
+            throw new InvalidSettingException("REDIS_URL", "REDIS_URL: Redis cannot be reached ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        resources.push(connection::close);
+        List<RateLimitFilter.Config> limits = new ArrayList<>();
+        limits.add(config.strictRateLimit().toBuilder()
+                .store(RedisBucketStore.lettuce(connection, "palisade:rl:strict:")).build());
+        limits.add(config.generalRateLimit().toBuilder()
+                .store(RedisBucketStore.lettuce(connection, "palisade:rl:general:")).build());
+        return limits;
+    }
+
+    private static void purgeSnapshots(Store store, Clock clock) {
+        try {
+            int purged = store.purgeExpiredSnapshots(clock.instant());
+            LOG.debug("Purged {} expired snapshots", purged);
+        } catch (RuntimeException e) {
+            // An executor drops a task that throws; log it and let the next run try again.
+            LOG.error("Purging expired snapshots failed; the next run tries again", e);
+        }
+    }
+
+    private static void stopPurge(ScheduledExecutorService purge) throws InterruptedException {
+        purge.shutdown();
+        if (!purge.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.warn("Snapshot purge still running after 5 s; interrupting it");
+            purge.shutdownNow();
+        }
+    }
+
+    static String startupLine(ServerConfig config, int port, Store store, Optional<AdminServer> admin,
+            boolean llm, boolean email) {
+        RateLimitFilter.Config strict = config.strictRateLimit();
+        RateLimitFilter.Config general = config.generalRateLimit();
+        return "Palisade example server on http://" + config.bind() + ":" + port
+                + " - mode " + config.environment().mode().label() + " (" + config.environment().reason() + ")"
+                + "; risky routes mounted: " + config.mounts().describeRiskyPaths()
+                + "; store " + store.describe()
+                + "; rate limits (" + config.rateLimitBackend().word() + "): high-risk " + strict.rps() + "/s burst "
+                + strict.burst() + ", general " + general.rps() + "/s burst " + general.burst()
+                + "; request size limit " + config.chain().sizeLimit().maxBytes() + " bytes, uploads "
+                + config.uploadLimitBytes() + " bytes"
+                + "; api keys " + apiKeys(config.chain().apiKeyAuth().keys().size())
+                + "; analysis " + (llm ? "llm" : "rules")
+                + "; email " + (email ? "on" : "off (queued)")
+                + "; metrics " + admin.map(a -> "http://127.0.0.1:" + a.port() + "/metrics").orElse("off");
+    }
+
+    private static String apiKeys(int count) {
+        return count == 0 ? "0 (every protected route answers 401)" : Integer.toString(count);
+    }
+
+    /** The main connector's port (the real one when {@code PORT=0}). */
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** The admin (metrics) port, when {@code ADMIN_PORT} is set. */
+    public Optional<Integer> adminPort() {
+        return admin.map(AdminServer::port);
+    }
+
+    /** The line logged at start. */
+    public String startupLine() {
+        return startupLine;
+    }
+
+    /** The filters installed, with their rejection counters. */
+    public Hardening.Installed chain() {
+        return chain;
+    }
+
+    /** Requests being handled now (for tests of the graceful stop). */
+    int activeRequests() {
+        return statistics.getRequestsActive();
+    }
+
+    /** True once a stop has begun and until Jetty has stopped. */
+    boolean stopping() {
+        return server.isStopping();
     }
 
     public void join() throws InterruptedException {
         server.join();
     }
 
+    /** Graceful stop; safe to call twice (a shutdown hook and a test may both call it). */
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        closeAll(resources);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("Interrupted while stopping; continuing with the rest", e);
+            } catch (Exception e) {
+                LOG.error("Stopping a part of the server failed; continuing with the rest", e);
+            }
+        }
     }
 
     /** {@code GET /health}: exactly {@code {"status":"ok"}}, never rate limited. */

@@ -1,25 +1,41 @@
 package dev.palisade.server;
 
 import dev.palisade.filters.InvalidSettingException;
+import java.time.Clock;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts the reference server from the environment; a bad setting exits with status 2 and one line. */
+/**
+ * Starts the reference server from the environment. A bad setting, or one that cannot be used (a
+ * taken port, an unusable data directory), exits with status 2 and one line naming the variable;
+ * SIGTERM stops it gracefully (see {@link ExampleServer#close()}).
+ */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Exit status for a configuration the server cannot start with. */
+    public static final int EXIT_BAD_CONFIGURATION = 2;
 
     private Main() {
     }
 
-    public static void main(String[] args) throws Exception {
-        ExampleServer server;
-        try {
-            server = ExampleServer.start(System::getenv);
-        } catch (InvalidSettingException e) {
-            LOG.error("Cannot start: {}", e.getMessage());
-            System.exit(2);
+    public static void main(String[] args) throws InterruptedException {
+        ExampleServer server = startOrNull(System::getenv);
+        if (server == null) {
+            System.exit(EXIT_BAD_CONFIGURATION);
             return;
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "graceful-stop"));
         server.join();
+    }
+
+    /** The running server, or {@code null} after logging the one line that says why it cannot start. */
+    static ExampleServer startOrNull(Function<String, String> env) {
+        try {
+            return ExampleServer.start(ServerConfig.fromEnvironment(env), Clock.systemUTC());
+        } catch (InvalidSettingException e) {
+            LOG.error("Cannot start: {}", e.getMessage());
+            return null;
+        }
     }
 }

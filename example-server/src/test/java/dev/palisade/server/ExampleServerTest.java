@@ -2,56 +2,259 @@ package dev.palisade.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.palisade.filters.InvalidSettingException;
+import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ExampleServerTest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String KEY = "k3y-for-tests-0123456789";
 
-    private static HttpResponse<String> get(ExampleServer server, String path) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    @TempDir
+    Path dataDir;
+
+    private ExampleServer start(String... pairs) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PORT", "0");
+        env.put("DATA_DIR", dataDir.toString());
+        env.put("API_KEYS", KEY + "@acme:manager+system");
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return ExampleServer.start(ServerConfig.fromEnvironment(env::get), Clock.systemUTC());
+    }
+
+    private static HttpResponse<String> get(int port, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
-    void answersHealthExactlyAndUnknownPathsAsProblems() throws Exception {
-        try (ExampleServer server = ExampleServer.start(Map.of("PORT", "0")::get)) {
-            HttpResponse<String> health = get(server, "/health");
-            HttpResponse<String> unknown = get(server, "/nothing");
+    void answersHealthExactlyInProdWithoutBanners() throws Exception {
+        try (ExampleServer server = start()) {
+            HttpResponse<String> health = get(server.port(), "/health");
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
             assertThat(health.headers().firstValue("Server")).isEmpty();
-            assertThat(unknown.statusCode()).isEqualTo(404);
-            assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
-            assertThat(unknown.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(health.headers().firstValue("X-Powered-By")).isEmpty();
         }
     }
 
     @Test
-    void neverRateLimitsHealth() throws Exception {
-        try (ExampleServer server = ExampleServer.start(Map.of("PORT", "0", "RATE_LIMIT_BURST", "1")::get)) {
+    void neverRateLimitsHealthButLimitsTheApi() throws Exception {
+        try (ExampleServer server = start("RATE_LIMIT_GENERAL_BURST", "2", "RATE_LIMIT_GENERAL_RPS", "0.01")) {
             for (int i = 0; i < 5; i++) {
-                assertThat(get(server, "/health").statusCode()).isEqualTo(200);
+                assertThat(get(server.port(), "/health").statusCode()).isEqualTo(200);
             }
-            assertThat(get(server, "/nothing").statusCode()).isEqualTo(404);
-            assertThat(get(server, "/nothing").statusCode()).isEqualTo(429);
+            String auth = "Bearer " + KEY;
+            assertThat(get(server.port(), "/api/events", "Authorization", auth).statusCode()).isEqualTo(200);
+            assertThat(get(server.port(), "/api/events", "Authorization", auth).statusCode()).isEqualTo(200);
+            assertThat(get(server.port(), "/api/events", "Authorization", auth).statusCode()).isEqualTo(429);
         }
     }
 
     @Test
-    void refusesABadSettingNamingTheVariable() {
-        assertThatThrownBy(() -> ExampleServer.start(Map.of("PORT", "eighty")::get))
-                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("PORT").hasMessageContaining("eighty");
-        assertThatThrownBy(() -> ExampleServer.start(Map.of("PORT", "0", "RATE_LIMIT_RPS", "-1")::get))
-                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("RATE_LIMIT_RPS");
+    void appliesTheStrictLimitToHighRiskRoutesOnly() throws Exception {
+        try (ExampleServer server = start("RATE_LIMIT_BURST", "1", "RATE_LIMIT_RPS", "0.01")) {
+            String auth = "Bearer " + KEY;
+            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/api/send-message")).header("Authorization", auth).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+            assertThat(CLIENT.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
+            HttpResponse<String> limited = CLIENT.send(post, HttpResponse.BodyHandlers.ofString());
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+            // The general limit (50/s, burst 100) still lets the cheap routes through.
+            assertThat(get(server.port(), "/api/events", "Authorization", auth).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void requiresAKeyForTheApi() throws Exception {
+        try (ExampleServer server = start()) {
+            HttpResponse<String> anonymous = get(server.port(), "/api/events");
+
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("Bearer"));
+            assertThat(anonymous.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("application/problem+json"));
+        }
+    }
+
+    @Test
+    void hidesTestAndDebugRoutesInProdExactlyAsUnknownOnes() throws Exception {
+        try (ExampleServer server = start("ALLOW_TEST_ENDPOINTS", "1", "DEBUG_TRACE_ENABLED", "1")) {
+            String auth = "Bearer " + KEY;
+            HttpResponse<String> qna = get(server.port(), "/api/qna", "Authorization", auth);
+            HttpResponse<String> debug = get(server.port(), "/api/debug/traces", "Authorization", auth);
+            HttpResponse<String> unknown = get(server.port(), "/api/no-such-route", "Authorization", auth);
+
+            assertThat(qna.statusCode()).isEqualTo(404);
+            assertThat(debug.statusCode()).isEqualTo(404);
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(withoutRequestId(qna.body())).isEqualTo(withoutRequestId(unknown.body()));
+            assertThat(server.startupLine()).contains("mode prod", "risky routes mounted: none");
+        }
+    }
+
+    @Test
+    void mountsTestRoutesInDevAndDebugOnlyWhenAsked() throws Exception {
+        try (ExampleServer server = start("ENV", "dev")) {
+            String auth = "Bearer " + KEY;
+            assertThat(get(server.port(), "/api/qna", "Authorization", auth).statusCode()).isNotEqualTo(404);
+            assertThat(get(server.port(), "/api/debug/traces", "Authorization", auth).statusCode()).isEqualTo(404);
+            assertThat(server.startupLine()).contains("mode dev", "/api/qna").doesNotContain("/api/debug");
+        }
+    }
+
+    @Test
+    void logsOneStartupLineWithModeStoreLimitsAndBackend() {
+        try (ExampleServer server = start("RATE_LIMIT_RPS", "3", "RATE_LIMIT_GENERAL_BURST", "77")) {
+            assertThat(server.startupLine())
+                    .contains("mode prod (ENV")
+                    .contains("risky routes mounted: none")
+                    .contains("store sqlite:" + dataDir.resolve("palisade.db"))
+                    .contains("rate limits (memory)")
+                    .contains("high-risk 3.0/s")
+                    .contains("burst 77")
+                    .contains("request size limit 1048576 bytes")
+                    .contains("metrics off")
+                    .doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void refusesPostgresUntilItIsBuilt() {
+        assertThatThrownBy(() -> start("STORE", "postgres"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("STORE");
+    }
+
+    @Test
+    void refusesATakenPortNamingItWithoutClosingTheHolder() throws Exception {
+        try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = holder.getLocalPort();
+            assertThatThrownBy(() -> start("PORT", Integer.toString(port)))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessage("PORT " + port + " on 127.0.0.1 is already in use (or not allowed)");
+            assertThat(holder.isClosed()).isFalse();
+            // The data directory lock was released: the next start succeeds.
+            try (ExampleServer server = start()) {
+                assertThat(server.port()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void refusesADataDirectoryThatIsAFile() throws Exception {
+        Path file = Files.writeString(dataDir.resolve("not-a-dir"), "x");
+        Map<String, String> env = Map.of("PORT", "0", "DATA_DIR", file.toString());
+
+        assertThatThrownBy(() -> ExampleServer.start(ServerConfig.fromEnvironment(env::get), Clock.systemUTC()))
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("DATA_DIR");
+    }
+
+    @Test
+    void servesMetricsOnTheAdminPortOnly() throws Exception {
+        try (ExampleServer server = start("ADMIN_PORT", "0", "LLM_URL", "http://127.0.0.1:9/v1")) {
+            int admin = server.adminPort().orElseThrow();
+            get(server.port(), "/api/events");  // a 401
+            get(server.port(), "/health");
+
+            HttpResponse<String> metrics = get(admin, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body())
+                    .contains("http_server_responses_total{status=\"2xx\"}")
+                    .contains("palisade_rejections_total{by=\"auth\",status=\"401\"} 1.0")
+                    .contains("palisade_rejections_total{by=\"rate_high_risk\",status=\"429\"}")
+                    .contains("palisade_rejections_total{by=\"size\",status=\"413\"}")
+                    .contains("palisade_sessions_evictions_total")
+                    .contains("palisade_llm_cache_size")
+                    .contains("palisade_outbox_depth");
+            assertThat(get(server.port(), "/metrics").statusCode()).isIn(401, 404);
+            assertThat(get(admin, "/health").statusCode()).isEqualTo(404);
+            assertThat(get(admin, "/api/events").statusCode()).isEqualTo(404);
+            assertThat(server.startupLine()).contains("metrics http://127.0.0.1:" + admin + "/metrics");
+        }
+    }
+
+    @Test
+    void dropsAClientThatNeverFinishesItsHeaders() throws Exception {
+        Map<String, String> env = Map.of("PORT", "0", "DATA_DIR", dataDir.toString());
+        try (ExampleServer server = ExampleServer.start(ServerConfig.fromEnvironment(env::get), Clock.systemUTC(),
+                Duration.ofMillis(500));
+                Raw slow = new Raw(server.port())) {
+            slow.send("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+            long started = System.nanoTime();
+
+            String answer = slow.readAll();  // returns once the server closes the connection (socket timeout 15 s)
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(answer).doesNotContain("200 OK");
+        }
+    }
+
+    @Test
+    void countsQueuedEmailsInTheOutboxDepthMetric() throws Exception {
+        try (ExampleServer server = start("ENV", "dev", "ADMIN_PORT", "0")) {
+            int admin = server.adminPort().orElseThrow();
+            assertThat(get(admin, "/metrics").body()).contains("palisade_outbox_depth 0.0");
+            HttpRequest queue = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/api/emails/test")).header("Authorization", "Bearer " + KEY)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"ops@example.com\"}")).build();
+
+            assertThat(CLIENT.send(queue, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+            assertThat(get(admin, "/metrics").body()).contains("palisade_outbox_depth 1.0");
+        }
+    }
+
+    @Test
+    void letsARequestInFlightFinishWhenStopped() throws Exception {
+        ExampleServer server = start();
+        String json = "{\"email\":\"guest@example.com\",\"message\":\"We would like a room for 20 people on 2030-05-03\"}";
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int half = body.length / 2;
+        try (Raw raw = new Raw(server.port())) {
+            raw.send("POST /api/start-conversation HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n" + json.substring(0, half));
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.activeRequests() == 1);
+
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
+            await().atMost(Duration.ofSeconds(10)).until(server::stopping);
+            raw.send(json.substring(half));
+            String response = raw.readAll();
+
+            assertThat(Raw.status(response)).isEqualTo(201);
+            stopping.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            server.close();
+        }
+    }
+
+    private static String withoutRequestId(String body) {
+        return body.replaceAll("\"requestId\":\"[^\"]*\"", "");
     }
 }

@@ -1,0 +1,289 @@
+package dev.palisade.server;
+
+import dev.palisade.filters.ApiKeyAuthFilter;
+import dev.palisade.filters.Environment;
+import dev.palisade.filters.EnvironmentGateFilter;
+import dev.palisade.filters.Hardening;
+import dev.palisade.filters.InvalidSettingException;
+import dev.palisade.filters.RateLimitFilter;
+import dev.palisade.filters.RequestSizeLimitFilter;
+import dev.palisade.filters.Settings;
+import dev.palisade.workflow.WorkflowMounts;
+import dev.palisade.workflow.WorkflowServlets;
+import dev.palisade.workflow.analysis.LlmConfig;
+import dev.palisade.workflow.email.EmailConfig;
+import dev.palisade.workflow.session.ConversationCache;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the reference server reads from its environment (contract sections 2 and 3), parsed
+ * and checked once, before anything starts. A bad value throws {@link InvalidSettingException}
+ * whose message names the variable, so {@link Main} can print it as one line.
+ *
+ * @param environment    the resolved mode ({@code ENV}) and why
+ * @param bind           {@code BIND} (127.0.0.1)
+ * @param port           {@code PORT} (8080; 0 picks a free port)
+ * @param adminPort      {@code ADMIN_PORT}: metrics on 127.0.0.1, empty = off
+ * @param dataDir        {@code DATA_DIR} (./data)
+ * @param store          {@code STORE} (sqlite)
+ * @param databaseUrl    {@code DATABASE_URL}, for {@code STORE=postgres}
+ * @param rateLimitBackend {@code RATE_LIMIT_BACKEND} (memory)
+ * @param redisUrl       {@code REDIS_URL}, required for {@code RATE_LIMIT_BACKEND=redis}
+ * @param mounts         which risky servlets are mounted ({@code ALLOW_TEST_ENDPOINTS}, {@code DEBUG_TRACE_ENABLED})
+ * @param uploadLimitBytes {@code UPLOAD_SIZE_LIMIT_MB} (10) in bytes
+ * @param sessions       {@code SESSION_TTL_MINUTES}, {@code SESSION_MAX_ENTRIES}
+ * @param llm            {@code LLM_URL} (+ {@code LLM_CACHE_MAX_SIZE}); empty = rule-based analysis
+ * @param email          {@code EMAIL_URL}; empty = emails stay queued
+ * @param chain          the filter chain, without a rate-limit store (the server adds Redis when asked)
+ */
+public record ServerConfig(Environment environment, String bind, int port, Optional<Integer> adminPort,
+        Path dataDir, StoreKind store, Optional<String> databaseUrl, RateLimitBackend rateLimitBackend,
+        Optional<URI> redisUrl, WorkflowMounts mounts, long uploadLimitBytes, ConversationCache.Settings sessions,
+        Optional<LlmConfig> llm, Optional<EmailConfig> email, Hardening.Config chain) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_BIND = "127.0.0.1";
+    public static final String DEFAULT_DATA_DIR = "./data";
+    public static final long DEFAULT_UPLOAD_LIMIT_MB = 10;
+    public static final double DEFAULT_GENERAL_RPS = 50;
+    public static final long DEFAULT_GENERAL_BURST = 100;
+    /** The largest upload limit accepted, so the multipart arithmetic cannot overflow. */
+    public static final long MAX_UPLOAD_LIMIT_MB = 1024L * 1024;
+
+    /**
+     * Routes that the strict limit ({@code RATE_LIMIT_RPS}/{@code BURST}) covers: those that cost
+     * the most (analysis, uploads) and every one that sends email (task approval, test emails).
+     */
+    public static final List<String> STRICT_RATE_LIMIT_PATHS = List.of(
+            "POST /api/start-conversation",
+            "POST /api/send-message",
+            "POST /api/uploads",
+            "POST /api/tasks/*",
+            "POST /api/config/hil-email/test",
+            "POST /api/emails/test");
+    /** Every other API route and the snapshot pages get the looser general limit. */
+    public static final List<String> GENERAL_RATE_LIMIT_PATHS = List.of("/api/*", "/s/*");
+
+    /** {@code STORE}. */
+    public enum StoreKind {
+        SQLITE, POSTGRES;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** {@code RATE_LIMIT_BACKEND}. */
+    public enum RateLimitBackend {
+        MEMORY, REDIS;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public ServerConfig {
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(adminPort, "adminPort");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
+        Objects.requireNonNull(rateLimitBackend, "rateLimitBackend");
+        Objects.requireNonNull(redisUrl, "redisUrl");
+        Objects.requireNonNull(mounts, "mounts");
+        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(llm, "llm");
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(chain, "chain");
+        if (rateLimitBackend == RateLimitBackend.REDIS && redisUrl.isEmpty()) {
+            throw new InvalidSettingException("REDIS_URL", "REDIS_URL must be set when RATE_LIMIT_BACKEND=redis");
+        }
+    }
+
+    /**
+     * Parses every variable through {@code env} (normally {@code System::getenv}).
+     *
+     * @throws InvalidSettingException naming the first bad variable
+     */
+    public static ServerConfig fromEnvironment(Function<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        Settings settings = Settings.fromEnvironment(env);
+        Environment environment = Environment.resolve(env);
+        int port = port(settings, "PORT", DEFAULT_PORT);
+        Optional<Integer> adminPort = settings.raw(null, "ADMIN_PORT").map(s -> port(settings, "ADMIN_PORT", 0));
+        String bind = settings.string(null, "BIND", DEFAULT_BIND);
+        Path dataDir = path(settings.string(null, "DATA_DIR", DEFAULT_DATA_DIR));
+        StoreKind store = word(settings, "STORE", StoreKind.class, StoreKind.SQLITE);
+        Optional<String> databaseUrl = settings.raw(null, "DATABASE_URL").map(s -> s.value().trim());
+        RateLimitBackend backend = word(settings, "RATE_LIMIT_BACKEND", RateLimitBackend.class, RateLimitBackend.MEMORY);
+        Optional<URI> redisUrl = settings.raw(null, "REDIS_URL").map(s -> redisUri(s.value().trim()));
+        long uploadMb = settings.nonNegativeLong(null, "UPLOAD_SIZE_LIMIT_MB", DEFAULT_UPLOAD_LIMIT_MB);
+        if (uploadMb < 1 || uploadMb > MAX_UPLOAD_LIMIT_MB) {
+            throw bad("UPLOAD_SIZE_LIMIT_MB", Long.toString(uploadMb),
+                    "a whole number >= 1 and <= " + MAX_UPLOAD_LIMIT_MB);
+        }
+        long uploadLimitBytes = uploadMb * 1024 * 1024;
+        WorkflowMounts mounts = named(() -> WorkflowMounts.decide(environment, env));
+        ConversationCache.Settings sessions = named(() -> ConversationCache.Settings.fromEnvironment(env));
+        Optional<LlmConfig> llm = named(() -> LlmConfig.fromEnvironment(env));
+        Optional<EmailConfig> email = named(() -> EmailConfig.fromEnvironment(env));
+        Hardening.Config chain = chain(env, settings, environment, mounts, uploadLimitBytes);
+        return new ServerConfig(environment, bind, port, adminPort, dataDir, store, databaseUrl, backend, redisUrl,
+                mounts, uploadLimitBytes, sessions, llm, email, chain);
+    }
+
+    /** The strict limiter, then the general one (their order in {@link Hardening.Installed#rateLimits()}). */
+    public RateLimitFilter.Config strictRateLimit() {
+        return chain.rateLimits().get(0);
+    }
+
+    public RateLimitFilter.Config generalRateLimit() {
+        return chain.rateLimits().get(1);
+    }
+
+    private static Hardening.Config chain(Function<String, String> env, Settings settings, Environment environment,
+            WorkflowMounts mounts, long uploadLimitBytes) {
+        Hardening.Builder builder = Hardening.fromEnvironment(env, environment);
+        Hardening.Config base = builder.build();
+        RateLimitFilter.Config strict = base.rateLimits().get(0).toBuilder().paths(STRICT_RATE_LIMIT_PATHS).build();
+        double generalRps = settings.positiveDouble(null, "RATE_LIMIT_GENERAL_RPS", DEFAULT_GENERAL_RPS);
+        long generalBurst = settings.nonNegativeLong(null, "RATE_LIMIT_GENERAL_BURST", DEFAULT_GENERAL_BURST);
+        if (generalBurst < 1) {
+            throw bad("RATE_LIMIT_GENERAL_BURST", "0", "a whole number >= 1");
+        }
+        RateLimitFilter.Config general = named("RATE_LIMIT_GENERAL_RPS", () -> strict.toBuilder()
+                .rps(generalRps).burst(generalBurst).paths(GENERAL_RATE_LIMIT_PATHS).build());
+
+        RequestSizeLimitFilter.Config base413 = base.sizeLimit();
+        RequestSizeLimitFilter.Config size = RequestSizeLimitFilter.Config.builder()
+                .maxBytes(base413.maxBytes())
+                .maxParameters(base413.maxParameters())
+                .multipartThresholdBytes(base413.multipartThresholdBytes())
+                .pathLimit("/api/uploads", WorkflowServlets.uploadRequestLimit(uploadLimitBytes))
+                .build();
+
+        ApiKeyAuthFilter.Config.Builder auth = ApiKeyAuthFilter.Config.builder();
+        Optional<Settings.Source> keys = settings.raw(null, ApiKeyAuthFilter.ENV_KEYS);
+        if (keys.isPresent()) {
+            auth.keys(keys.get().value());
+        }
+        mounts.accessRules(auth);
+
+        List<String> devOnly = new ArrayList<>(WorkflowServlets.TEST_ENDPOINT_PATHS);
+        devOnly.addAll(WorkflowServlets.DEBUG_ENDPOINT_PATHS);
+        return builder
+                .rateLimits(List.of(strict, general))
+                .sizeLimit(size)
+                .apiKeyAuth(auth.build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().environment(environment)
+                        .devOnlyPaths(devOnly).build())
+                .build();
+    }
+
+    private static int port(Settings settings, String variable, int fallback) {
+        long port = settings.nonNegativeLong(null, variable, fallback);
+        if (port > 65_535) {
+            throw bad(variable, Long.toString(port), "0 to 65535");
+        }
+        return (int) port;
+    }
+
+    private static Path path(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new InvalidSettingException("DATA_DIR", "Invalid value for DATA_DIR (not a usable path)");
+        }
+    }
+
+    private static URI redisUri(String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("redis") || scheme.equals("rediss")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // the value is not repeated: a Redis URL may carry a password
+            throw new InvalidSettingException("REDIS_URL", "REDIS_URL must be a redis:// or rediss:// URL with a host");
+        }
+        throw new InvalidSettingException("REDIS_URL", "REDIS_URL must be a redis:// or rediss:// URL with a host");
+    }
+
+    private static <E extends Enum<E>> E word(Settings settings, String variable, Class<E> type, E fallback) {
+        Optional<Settings.Source> source = settings.raw(null, variable);
+        if (source.isEmpty()) {
+            return fallback;
+        }
+        String text = source.get().value().trim();
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(text)) {
+                return constant;
+            }
+        }
+        List<String> words = new ArrayList<>();
+        for (E constant : type.getEnumConstants()) {
+            words.add(constant.name().toLowerCase(Locale.ROOT));
+        }
+        throw bad(variable, text, String.join(" or ", words));
+    }
+
+    /**
+     * Runs a parser from the workflow module, whose {@link IllegalArgumentException} messages
+     * already name the variable, and gives the failure the server's exception type.
+     */
+    private static <T> T named(java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (InvalidSettingException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(variableIn(e.getMessage()), e.getMessage());
+        }
+    }
+
+    private static <T> T named(String variable, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(variable, "Invalid value for " + variable + ": " + e.getMessage());
+        }
+    }
+
+    static InvalidSettingException bad(String variable, String value, String expected) {
+        return new InvalidSettingException(variable,
+                "Invalid value for " + variable + ": \"" + printable(value) + "\" (expected " + expected + ")");
+    }
+
+    /** At most 40 printable ASCII characters of a value, so it cannot forge or flood a log line. */
+    static String printable(String raw) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < raw.length() && out.length() < 40; i++) {
+            char c = raw.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+
+    /** The first upper-case word with an underscore or a known name in a message, for the exception's key. */
+    private static String variableIn(String message) {
+        if (message != null) {
+            for (String word : message.split("[^A-Z0-9_]+")) {
+                if (word.length() > 2 && word.contains("_")) {
+                    return word;
+                }
+            }
+        }
+        return "environment";
+    }
+}

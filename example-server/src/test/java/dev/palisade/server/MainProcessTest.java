@@ -1,0 +1,113 @@
+package dev.palisade.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Main} in a child JVM, as an operator runs it: its exit status and every line it prints. */
+class MainProcessTest {
+    @TempDir
+    Path dataDir;
+
+    /** A running child: its merged stdout/stderr lines, collected by a reader thread. */
+    private static final class Child implements AutoCloseable {
+        final Process process;
+        final List<String> lines = new CopyOnWriteArrayList<>();
+
+        Child(Map<String, String> env) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName()).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            process = builder.start();
+            process.getOutputStream().close();  // stdin closed, as under a service manager
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    lines.add("reader failed: " + e);
+                }
+            }, "child-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        int exitStatus() throws InterruptedException {
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("child exits").isTrue();
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() {
+            process.toHandle().destroyForcibly();
+        }
+    }
+
+    private Map<String, String> env(String... pairs) {
+        java.util.HashMap<String, String> env = new java.util.HashMap<>();
+        env.put("DATA_DIR", dataDir.toString());
+        env.put("PORT", "0");
+        for (int i = 0; i < pairs.length; i += 2) {
+            env.put(pairs[i], pairs[i + 1]);
+        }
+        return env;
+    }
+
+    @Test
+    void exitsWithStatusTwoAndOneLineNamingABadVariable() throws Exception {
+        try (Child child = new Child(env("RATE_LIMIT_GENERAL_RPS", "fast"))) {
+            assertThat(child.exitStatus()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !child.lines.isEmpty());
+            assertThat(child.lines).hasSize(1);
+            assertThat(child.lines.get(0)).contains("ERROR", "Cannot start: ", "RATE_LIMIT_GENERAL_RPS", "fast");
+        }
+    }
+
+    @Test
+    void exitsWithStatusTwoWhenThePortIsTakenAndLeavesTheHolderAlone() throws Exception {
+        try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+                Child child = new Child(env("PORT", "0").entrySet().stream().collect(java.util.stream.Collectors
+                        .toMap(Map.Entry::getKey, e -> e.getKey().equals("PORT")
+                                ? Integer.toString(holder.getLocalPort()) : e.getValue())))) {
+            assertThat(child.exitStatus()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !child.lines.isEmpty());
+            assertThat(child.lines).hasSize(1);
+            assertThat(child.lines.get(0)).contains("Cannot start: PORT " + holder.getLocalPort()
+                    + " on 127.0.0.1 is already in use");
+            assertThat(holder.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void startsWithOneInfoLineAndStopsOnSigterm() throws Exception {
+        try (Child child = new Child(env())) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> child.lines.stream().anyMatch(l -> l.contains("Palisade example server on")));
+            assertThat(child.lines).hasSize(1);
+            assertThat(child.lines.get(0)).contains(" INFO ", "mode prod", "risky routes mounted: none",
+                    "store sqlite:");
+
+            child.process.destroy();  // SIGTERM
+            assertThat(child.exitStatus()).isEqualTo(143);
+            assertThat(child.lines).noneMatch(l -> l.contains("WARN") || l.contains("ERROR"));
+        }
+    }
+}
