@@ -78,9 +78,10 @@ class SharedRedisLimitTest {
 
     @Test
     void twoProcessesShareOneClientsBudget() {
-        // A documentation-range address, random per run.
-        String client = "2001:db8::" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0x10000)) + ":"
-                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0x10000));
+        // A documentation-range address in a /64 of its own per run: the limiter keys IPv6 clients by their
+        // /64, so varying only the interface bits would meet an earlier run's bucket (refilled at 0.01/s).
+        String client = "2001:db8:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0x10000)) + ":"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(1, 0x10000)) + "::1";
         try (ServerProcess a = ServerProcess.start(dirA, env());
                 ServerProcess b = ServerProcess.start(dirB, env());
                 Http httpA = Http.to(a);
