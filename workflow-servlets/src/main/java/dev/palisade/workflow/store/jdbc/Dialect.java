@@ -29,11 +29,18 @@ public interface Dialect {
 
     /**
      * Begins a write transaction for {@code team}. Afterwards no other writer may change the team's rows
-     * until this one ends (SQLite: {@code BEGIN IMMEDIATE}; PostgreSQL would take a per-team advisory
-     * transaction lock and set the row-level-security team). {@code team} is null for the store's own
+     * until this one ends (SQLite: {@code BEGIN IMMEDIATE}; PostgreSQL: a per-team advisory transaction lock, and
+     * the team that row-level security admits). {@code team} is null for the store's own
      * maintenance writes across teams (purging expired snapshots).
      */
     void begin(Connection connection, Team team) throws SQLException;
+
+    /**
+     * Begins a read-only transaction for the store's lookups across teams (a snapshot by its id, the teams
+     * with due email). It must not wait for writers (SQLite: a deferred {@code BEGIN}); where rows are
+     * guarded per team (PostgreSQL row-level security) it is the one place allowed to see every team.
+     */
+    void beginCrossTeamRead(Connection connection) throws SQLException;
 
     /** Commits durably: when this returns the transaction survives a crash. */
     void commit(Connection connection) throws SQLException;

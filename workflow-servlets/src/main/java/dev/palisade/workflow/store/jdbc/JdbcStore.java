@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * in-process lock first, so they wait in order instead of polling the database's busy handler; readers of
  * the unscoped lookups ({@link #snapshot}, {@link #teamsWithDueEmail}) do not queue behind writers.
  *
- * <p>Built by a dialect's factory ({@link SqliteStores}), which owns the pool and the data-directory lock
+ * <p>Built by a dialect's factory ({@link SqliteStores}, {@link PostgresStores}), which owns the pool and the data-directory lock
  * and hands their release to the store as {@code onClose}.
  */
 public final class JdbcStore implements Store {
@@ -102,13 +102,13 @@ public final class JdbcStore implements Store {
                 + " WHERE s.id = ? AND s.expires_at > ? AND NOT (s.type IN (" + placeholders(TIED_TO_EVENT.size())
                 + ") AND EXISTS (SELECT 1 FROM events e WHERE e.team = s.team AND e.id = s.event_id AND e.status IN ("
                 + placeholders(TERMINAL.size()) + ")))";
-        return read(connection -> new Sql(connection).first(query, JdbcTeamStore::snapshot, params.toArray()));
+        return readAcrossTeams(connection -> new Sql(connection).first(query, JdbcTeamStore::snapshot, params.toArray()));
     }
 
     @Override
     public List<Team> teamsWithDueEmail(Instant now) {
         Objects.requireNonNull(now, "now");
-        return read(connection -> new Sql(connection).list(
+        return readAcrossTeams(connection -> new Sql(connection).list(
                 "SELECT DISTINCT team FROM outbox_emails WHERE status = ? AND next_attempt_at <= ? ORDER BY team",
                 row -> new Team(row.getString("team")), EmailStatus.PENDING, now.toEpochMilli()));
     }
@@ -160,7 +160,7 @@ public final class JdbcStore implements Store {
         }
         insideTransaction.set(Boolean.TRUE);
         try (Connection connection = dataSource.getConnection()) {
-            return inTransaction(connection, team, work);
+            return inTransaction(connection, c -> dialect.begin(c, team), work);
         } catch (SQLException e) {
             throw new StoreException("write transaction on " + description + " failed: " + e.getMessage(), e);
         } finally {
@@ -171,8 +171,14 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private <T> T inTransaction(Connection connection, Team team, Function<Connection, T> work) throws SQLException {
-        dialect.begin(connection, team);
+    /** How a transaction begins: a write for one team, or a read across teams. */
+    @FunctionalInterface
+    private interface Begin {
+        void on(Connection connection) throws SQLException;
+    }
+
+    private <T> T inTransaction(Connection connection, Begin begin, Function<Connection, T> work) throws SQLException {
+        begin.on(connection);
         T result;
         try {
             result = work.apply(connection);
@@ -208,6 +214,17 @@ public final class JdbcStore implements Store {
         if (!acquired) {
             throw new StoreException("timed out after " + writerWait + " waiting to write to " + description);
         }
+    }
+
+    /** Runs {@code work} in the dialect's read-only transaction across teams; it does not queue behind writers. */
+    private <T> T readAcrossTeams(Function<Connection, T> work) {
+        return read(connection -> {
+            try {
+                return inTransaction(connection, dialect::beginCrossTeamRead, work);
+            } catch (SQLException e) {
+                throw new StoreException("read on " + description + " failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     /** Runs {@code work} on a pooled connection outside any transaction (single statements, tests). */

@@ -37,6 +37,12 @@ public final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public void beginCrossTeamRead(Connection connection) throws SQLException {
+        // Deferred: a reader takes no write lock, and WAL lets it run beside the writer.
+        execute(connection, "BEGIN");
+    }
+
+    @Override
     public void commit(Connection connection) throws SQLException {
         execute(connection, "COMMIT");
     }

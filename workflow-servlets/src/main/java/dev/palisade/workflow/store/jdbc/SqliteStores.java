@@ -13,9 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.Locale;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -30,6 +27,7 @@ import org.sqlite.SQLiteDataSource;
  * and throws {@link StoreStartupException} with one line for the operator.
  */
 public final class SqliteStores {
+    private static final SqliteDialect DIALECT = new SqliteDialect();
     private static final Logger LOG = LoggerFactory.getLogger(SqliteStores.class);
 
     private SqliteStores() {
@@ -49,14 +47,14 @@ public final class SqliteStores {
             HikariDataSource pool = pool(databaseFile, config);
             try {
                 requireWal(pool, databaseFile);
-                migrate(pool, databaseFile);
+                Migrations.apply(pool, DIALECT, "database file " + databaseFile);
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;
             }
             String description = "sqlite:" + databaseFile;
             LOG.info("store {} open", description);
-            return new JdbcStore(pool, new SqliteDialect(), description, config.busyTimeout(), pool::evictConnection,
+            return new JdbcStore(pool, DIALECT, description, config.busyTimeout(), pool::evictConnection,
                     () -> {
                         try {
                             pool.close();
@@ -115,7 +113,8 @@ public final class SqliteStores {
         try {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
-            throw new StoreStartupException("Cannot open database file " + databaseFile + ": " + rootMessage(e), e);
+            throw new StoreStartupException("Cannot open database file " + databaseFile + ": "
+                    + Migrations.rootMessage(e), e);
         }
     }
 
@@ -132,34 +131,5 @@ public final class SqliteStores {
         } catch (SQLException e) {
             throw new StoreStartupException("Cannot read database file " + databaseFile + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void migrate(HikariDataSource pool, Path databaseFile) {
-        try {
-            MigrateResult result = Flyway.configure()
-                    .dataSource(pool)
-                    .locations(new SqliteDialect().migrationLocation())
-                    .validateOnMigrate(true)
-                    .cleanDisabled(true)
-                    .baselineOnMigrate(false)
-                    .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                LOG.info("database {} migrated to version {} ({} migrations)", databaseFile, result.targetSchemaVersion,
-                        result.migrationsExecuted);
-            }
-        } catch (FlywayException e) {
-            throw new StoreStartupException("Schema migration of database file " + databaseFile + " failed: "
-                    + rootMessage(e), e);
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

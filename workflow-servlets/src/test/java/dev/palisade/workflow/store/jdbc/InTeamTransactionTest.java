@@ -10,6 +10,7 @@ import dev.palisade.workflow.domain.Event;
 import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.TeamStore;
 import dev.palisade.workflow.testing.MutableClock;
+import dev.palisade.workflow.testing.StoreBackend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class InTeamTransactionTest {
+    @Parameter
+    StoreBackend backend;
+
     @TempDir
     Path dataDir;
 
@@ -31,7 +40,7 @@ class InTeamTransactionTest {
 
     @BeforeEach
     void open() {
-        store = SqliteStores.open(dataDir, new MutableClock(T0));
+        store = backend.open(dataDir, new MutableClock(T0));
     }
 
     @AfterEach
