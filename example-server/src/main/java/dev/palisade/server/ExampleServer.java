@@ -12,6 +12,7 @@ import dev.palisade.workflow.email.OutboxSender;
 import dev.palisade.workflow.engine.WorkflowSettings;
 import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.StoreStartupException;
+import dev.palisade.workflow.store.jdbc.PostgresStores;
 import dev.palisade.workflow.store.jdbc.SqliteStores;
 import dev.palisade.workflow.uploads.UploadStorage;
 import io.lettuce.core.RedisClient;
@@ -25,6 +26,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -72,6 +75,8 @@ public final class ExampleServer implements AutoCloseable {
     public static final int MIN_THREADS = 8;
     /** How often expired info-page snapshots are deleted. */
     public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    /** How long an upload's temp file must sit unwritten before another process may treat it as abandoned. */
+    static final Duration ABANDONED_UPLOAD_IDLE = Duration.ofHours(1);
 
     private final Server server;
     private final ServerConnector connector;
@@ -119,10 +124,6 @@ public final class ExampleServer implements AutoCloseable {
 
     private static ExampleServer startUp(ServerConfig config, Clock clock, Deque<AutoCloseable> resources,
             Duration idleTimeout) {
-        if (config.store() == ServerConfig.StoreKind.POSTGRES) {
-            throw new InvalidSettingException("STORE",
-                    "STORE=postgres is not implemented yet in this server; use STORE=sqlite (the default)");
-        }
         Store store = openStore(config, clock);
         resources.push(store);
         UploadStorage uploads = uploads(config, clock);
@@ -234,6 +235,13 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     private static Store openStore(ServerConfig config, Clock clock) {
+        if (config.store() == ServerConfig.StoreKind.POSTGRES) {
+            try {
+                return PostgresStores.open(config.database().orElseThrow());
+            } catch (StoreStartupException e) {
+                throw new InvalidSettingException("DATABASE_URL", "DATABASE_URL: " + e.getMessage());
+            }
+        }
         try {
             return SqliteStores.open(config.dataDir(), clock);
         } catch (StoreStartupException e) {
@@ -242,15 +250,25 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     private static UploadStorage uploads(ServerConfig config, Clock clock) {
-        UploadStorage uploads = new UploadStorage(config.dataDir().resolve("uploads"), config.uploadLimitBytes(), clock);
+        Path root = config.dataDir().resolve("uploads");
+        UploadStorage uploads = new UploadStorage(root, config.uploadLimitBytes(), clock);
         try {
-            int removed = uploads.removeAbandonedTempFiles();
-            if (removed > 0) {
-                LOG.debug("Removed {} abandoned upload temp files", removed);
+            if (config.store() == ServerConfig.StoreKind.POSTGRES) {
+                // No data-directory lock here: servers sharing the database may share DATA_DIR too, so only
+                // temp files idle long enough to be a crash's leftovers are another process's to remove.
+                Files.createDirectories(root);
+                if (!Files.isWritable(root)) {
+                    throw new InvalidSettingException("DATA_DIR", "DATA_DIR " + config.dataDir()
+                            + ": the uploads directory " + root + " is not writable by this process");
+                }
+                uploads.removeAbandonedTempFiles(ABANDONED_UPLOAD_IDLE);
+            } else {
+                // The SQLite store holds the data-directory lock: no other process uploads here.
+                uploads.removeAbandonedTempFiles();
             }
         } catch (IOException e) {
             throw new InvalidSettingException("DATA_DIR", "DATA_DIR " + config.dataDir()
-                    + ": the uploads directory cannot be cleaned (" + e.getClass().getSimpleName() + ")");
+                    + ": the uploads directory cannot be prepared (" + e.getClass().getSimpleName() + ")");
         }
         return uploads;
     }

@@ -13,6 +13,7 @@ import dev.palisade.workflow.WorkflowServlets;
 import dev.palisade.workflow.analysis.LlmConfig;
 import dev.palisade.workflow.email.EmailConfig;
 import dev.palisade.workflow.session.ConversationCache;
+import dev.palisade.workflow.store.jdbc.PostgresStoreConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -35,7 +36,7 @@ import java.util.function.Function;
  * @param adminPort      {@code ADMIN_PORT}: metrics on 127.0.0.1, empty = off
  * @param dataDir        {@code DATA_DIR} (./data)
  * @param store          {@code STORE} (sqlite)
- * @param databaseUrl    {@code DATABASE_URL}, for {@code STORE=postgres}
+ * @param database       {@code DATABASE_URL}, required for {@code STORE=postgres}
  * @param rateLimitBackend {@code RATE_LIMIT_BACKEND} (memory)
  * @param redisUrl       {@code REDIS_URL}, required for {@code RATE_LIMIT_BACKEND=redis}
  * @param mounts         which risky servlets are mounted ({@code ALLOW_TEST_ENDPOINTS}, {@code DEBUG_TRACE_ENABLED})
@@ -46,7 +47,7 @@ import java.util.function.Function;
  * @param chain          the filter chain, without a rate-limit store (the server adds Redis when asked)
  */
 public record ServerConfig(Environment environment, String bind, int port, Optional<Integer> adminPort,
-        Path dataDir, StoreKind store, Optional<String> databaseUrl, RateLimitBackend rateLimitBackend,
+        Path dataDir, StoreKind store, Optional<PostgresStoreConfig> database, RateLimitBackend rateLimitBackend,
         Optional<URI> redisUrl, WorkflowMounts mounts, long uploadLimitBytes, ConversationCache.Settings sessions,
         Optional<LlmConfig> llm, Optional<EmailConfig> email, Hardening.Config chain) {
 
@@ -97,7 +98,7 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
         Objects.requireNonNull(adminPort, "adminPort");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(store, "store");
-        Objects.requireNonNull(databaseUrl, "databaseUrl");
+        Objects.requireNonNull(database, "database");
         Objects.requireNonNull(rateLimitBackend, "rateLimitBackend");
         Objects.requireNonNull(redisUrl, "redisUrl");
         Objects.requireNonNull(mounts, "mounts");
@@ -105,6 +106,9 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
         Objects.requireNonNull(llm, "llm");
         Objects.requireNonNull(email, "email");
         Objects.requireNonNull(chain, "chain");
+        if (store == StoreKind.POSTGRES && database.isEmpty()) {
+            throw new InvalidSettingException("DATABASE_URL", "DATABASE_URL must be set when STORE=postgres");
+        }
         if (rateLimitBackend == RateLimitBackend.REDIS && redisUrl.isEmpty()) {
             throw new InvalidSettingException("REDIS_URL", "REDIS_URL must be set when RATE_LIMIT_BACKEND=redis");
         }
@@ -124,7 +128,7 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
         String bind = settings.string(null, "BIND", DEFAULT_BIND);
         Path dataDir = path(settings.string(null, "DATA_DIR", DEFAULT_DATA_DIR));
         StoreKind store = word(settings, "STORE", StoreKind.class, StoreKind.SQLITE);
-        Optional<String> databaseUrl = settings.raw(null, "DATABASE_URL").map(s -> s.value().trim());
+        Optional<PostgresStoreConfig> database = settings.raw(null, "DATABASE_URL").map(s -> databaseUrl(s.value()));
         RateLimitBackend backend = word(settings, "RATE_LIMIT_BACKEND", RateLimitBackend.class, RateLimitBackend.MEMORY);
         Optional<URI> redisUrl = settings.raw(null, "REDIS_URL").map(s -> redisUri(s.value().trim()));
         long uploadMb = settings.nonNegativeLong(null, "UPLOAD_SIZE_LIMIT_MB", DEFAULT_UPLOAD_LIMIT_MB);
@@ -138,7 +142,7 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
         Optional<LlmConfig> llm = named(() -> LlmConfig.fromEnvironment(env));
         Optional<EmailConfig> email = named(() -> EmailConfig.fromEnvironment(env));
         Hardening.Config chain = chain(env, settings, environment, mounts, uploadLimitBytes);
-        return new ServerConfig(environment, bind, port, adminPort, dataDir, store, databaseUrl, backend, redisUrl,
+        return new ServerConfig(environment, bind, port, adminPort, dataDir, store, database, backend, redisUrl,
                 mounts, uploadLimitBytes, sessions, llm, email, chain);
     }
 
@@ -203,6 +207,16 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
             return Path.of(text);
         } catch (InvalidPathException e) {
             throw new InvalidSettingException("DATA_DIR", "Invalid value for DATA_DIR (not a usable path)");
+        }
+    }
+
+    private static PostgresStoreConfig databaseUrl(String text) {
+        try {
+            return PostgresStoreConfig.fromDatabaseUrl(text);
+        } catch (IllegalArgumentException e) {
+            // The message never repeats the value: a database URL may carry a password.
+            throw new InvalidSettingException("DATABASE_URL", "Invalid value for DATABASE_URL: " + e.getMessage()
+                    + " (expected postgresql://user:password@host:5432/database or jdbc:postgresql://host:5432/database)");
         }
     }
 

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.palisade.filters.InvalidSettingException;
-import java.net.ServerSocket;
+import dev.palisade.workflow.testing.PostgresTestDatabase;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -146,9 +150,37 @@ class ExampleServerTest {
     }
 
     @Test
-    void refusesPostgresUntilItIsBuilt() {
-        assertThatThrownBy(() -> start("STORE", "postgres"))
-                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("STORE");
+    void runsOnPostgresAndNamesTheDatabaseWithoutCredentials() throws Exception {
+        try (PostgresTestDatabase.Schema schema = PostgresTestDatabase.newSchemaWithOwnRole();
+                ExampleServer server = start("STORE", "postgres", "DATABASE_URL", schema.jdbcUrl())) {
+            assertThat(server.startupLine()).contains("; store postgres://").doesNotContain("user=")
+                    .doesNotContain("currentSchema");
+
+            HttpRequest start = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/api/start-conversation")).header("Authorization", "Bearer " + KEY)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"email\":\"pg@example.com\",\"message\":\"Room for 30 on 3 June 2027\"}")).build();
+            assertThat(CLIENT.send(start, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+
+            try (Connection connection = PostgresTestDatabase.admin();
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + schema.name() + ".events")) {
+                // The admin (a superuser) reads past row-level security: the event is in this schema.
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void refusesAnUnreachableDatabaseNamingTheVariableButNotThePassword() {
+        assertThatThrownBy(() -> start("STORE", "postgres",
+                "DATABASE_URL", "postgresql://palisade:s3cr3t-pw@127.0.0.1:1/palisade"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("DATABASE_URL")
+                .hasMessageContaining("postgres://127.0.0.1:1/palisade")
+                .message().doesNotContain("s3cr3t-pw");
     }
 
     @Test

@@ -95,6 +95,9 @@ class ServerConfigTest {
         "PORT|-1",
         "ADMIN_PORT|admin",
         "STORE|mysql",
+        "DATABASE_URL|mysql://db/palisade",
+        "DATABASE_URL|postgresql://db",
+        "DATABASE_URL|jdbc:postgresql:palisade",
         "RATE_LIMIT_BACKEND|memcached",
         "REDIS_URL|http://cache:6379",
         "UPLOAD_SIZE_LIMIT_MB|ten",
@@ -135,6 +138,33 @@ class ServerConfigTest {
     void requiresRedisUrlForTheRedisBackend() {
         assertThatThrownBy(() -> parse(Map.of("RATE_LIMIT_BACKEND", "redis")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("REDIS_URL");
+    }
+
+    @Test
+    void requiresDatabaseUrlForPostgres() {
+        assertThatThrownBy(() -> parse(Map.of("STORE", "postgres")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("DATABASE_URL must be set when STORE=postgres");
+    }
+
+    @Test
+    void readsAPostgresUrlWithCredentialsAndNeverRepeatsThePassword() {
+        ServerConfig config = parse(Map.of("STORE", "Postgres",
+                "DATABASE_URL", "postgresql://booking:pa%40ss@db.internal:6432/palisade?sslmode=require"));
+
+        assertThat(config.store()).isEqualTo(ServerConfig.StoreKind.POSTGRES);
+        assertThat(config.database()).hasValueSatisfying(database -> {
+            assertThat(database.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6432/palisade?sslmode=require");
+            assertThat(database.user()).contains("booking");
+            assertThat(database.password()).contains("pa@ss");
+            assertThat(database.describe()).isEqualTo("postgres://db.internal:6432/palisade");
+        });
+        assertThat(config.toString()).doesNotContain("pa@ss").doesNotContain("pa%40ss");
+
+        assertThatThrownBy(() -> parse(Map.of("DATABASE_URL", "postgresql://booking:pa%40ss@/palisade")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("Invalid value for DATABASE_URL")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pa%40ss", "pa@ss"));
     }
 
     @Test

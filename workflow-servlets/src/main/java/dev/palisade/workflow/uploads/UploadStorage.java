@@ -9,12 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -132,19 +135,38 @@ public final class UploadStorage {
 
     /**
      * Deletes temporary files a crash left behind in every team directory; returns how many. Call
-     * once at start-up, before uploads are accepted (it would delete an upload in progress).
+     * once at start-up, before uploads are accepted (it would delete an upload in progress), and only
+     * when this process is the directory's one user (the SQLite store's data-directory lock).
      */
     public int removeAbandonedTempFiles() throws IOException {
+        return removeTempFiles(Duration.ZERO);
+    }
+
+    /**
+     * Deletes temporary files not written to for {@code idle} (by the files' modification times and
+     * {@code clock}); returns how many. Safe while other processes upload into the same directory, as
+     * servers sharing a PostgreSQL store may: an upload in progress writes its file every few
+     * milliseconds, so only one abandoned by a crash stays idle that long.
+     */
+    public int removeAbandonedTempFiles(Duration idle) throws IOException {
+        if (idle.isNegative() || idle.isZero()) {
+            throw new IllegalArgumentException("idle must be positive");
+        }
+        return removeTempFiles(idle);
+    }
+
+    private int removeTempFiles(Duration idle) throws IOException {
         if (!Files.isDirectory(root)) {
             return 0;
         }
+        Instant cutoff = clock.instant().minus(idle);
         int removed = 0;
         try (DirectoryStream<Path> teams = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path teamDirectory : teams) {
                 try (DirectoryStream<Path> temps =
                         Files.newDirectoryStream(teamDirectory, TEMP_PREFIX + "*" + TEMP_SUFFIX)) {
                     for (Path temp : temps) {
-                        if (Files.deleteIfExists(temp)) {
+                        if (isIdleSince(temp, idle, cutoff) && Files.deleteIfExists(temp)) {
                             removed++;
                         }
                     }
@@ -155,6 +177,18 @@ public final class UploadStorage {
             LOG.info("Removed {} partial upload file(s) left by an earlier crash under {}", removed, root);
         }
         return removed;
+    }
+
+    private static boolean isIdleSince(Path temp, Duration idle, Instant cutoff) throws IOException {
+        if (idle.isZero()) {
+            return true;
+        }
+        try {
+            return Files.getLastModifiedTime(temp).toInstant().isBefore(cutoff);
+        } catch (NoSuchFileException e) {
+            // Finished (renamed) or removed by its own process meanwhile: nothing to clean.
+            return false;
+        }
     }
 
     private Path teamDirectory(Team team) {

@@ -114,6 +114,11 @@ public final class PostgresTestDatabase {
             return name;
         }
 
+        /** The schema's own role, or null when it belongs to the admin user. */
+        public String role() {
+            return role;
+        }
+
         /** A JDBC URL whose current schema is this one, connecting as its role (or the admin user). */
         public String jdbcUrl() {
             String url = ADMIN_URL.replaceAll("([?&])user=[^&]*&?", "$1").replaceAll("[?&]$", "");

@@ -12,9 +12,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -255,6 +257,24 @@ class UploadStorageTest {
 
         assertThat(storage.removeAbandonedTempFiles()).isEqualTo(2);
         assertThat(filesUnderRoot()).containsExactly(storage.resolve(TEAM, kept.storedName()));
+    }
+
+    @Test
+    void removesOnlyTempFilesIdleLongEnoughWhenTheDirectoryIsShared() throws Exception {
+        UploadStorage storage = storage(1 << 20);
+        Path teamDirectory = Files.createDirectories(root.resolve("acme"));
+        Path abandoned = Files.write(teamDirectory.resolve(UploadStorage.TEMP_PREFIX + "1" + UploadStorage.TEMP_SUFFIX),
+                new byte[10]);
+        Path inProgress = Files.write(teamDirectory.resolve(UploadStorage.TEMP_PREFIX + "2" + UploadStorage.TEMP_SUFFIX),
+                new byte[10]);
+        // Modification times relative to the storage's clock: one idle for 61 minutes, one written a second ago.
+        Files.setLastModifiedTime(abandoned, FileTime.from(NOW.minus(Duration.ofMinutes(61))));
+        Files.setLastModifiedTime(inProgress, FileTime.from(NOW.minusSeconds(1)));
+
+        assertThat(storage.removeAbandonedTempFiles(Duration.ofHours(1))).isEqualTo(1);
+        assertThat(filesUnderRoot()).containsExactly(inProgress);
+        assertThatThrownBy(() -> storage.removeAbandonedTempFiles(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private List<Path> filesUnderRoot() {
