@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the store's outbox: every poll it takes each team's due emails, sends each one outside
- * any transaction, then records the outcome in its own short transaction.
+ * Delivers the store's outbox: every poll it claims each team's due emails one at a time (a short
+ * transaction that moves the email's next attempt {@link #CLAIM_LEASE} ahead), sends it outside any
+ * transaction, then records the outcome in another short transaction.
  *
  * <p><b>Never lost, never sent twice for one row.</b> A row is marked sent only after the service
  * answered 2xx. Every attempt carries the row's id as {@code Idempotency-Key}, so if the answer is
@@ -44,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * <p>Without {@code EMAIL_URL} the server creates no sender ({@link #fromEnvironment}); emails then
  * wait in the outbox until a server with a sender runs.
  *
- * <p>Several processes sharing one database (PostgreSQL) each run a sender; drains are serialised
- * only within a process, so two processes may attempt the same row at the same moment. The
- * idempotency key is what makes that safe: the service delivers one email per key.
+ * <p>Several processes sharing one database (PostgreSQL) each run a sender. The claim keeps them off
+ * each other's emails: once one sender has claimed a row, no other finds it due until the lease ends,
+ * by which time it is sent, rescheduled by its backoff, or (its sender died mid-send) free to be
+ * tried again. Only that last case can repeat a send, and the idempotency key covers it.
  *
  * <p>Thread-safe. Typical life: {@link #fromEnvironment} or {@link #create}, {@link #start()}; at
  * shutdown {@link #close()}, then optionally one {@link #drainOnce()}, then close the store.
@@ -57,6 +59,11 @@ public final class OutboxSender implements AutoCloseable {
     public static final int DEFAULT_BATCH_SIZE = 50;
     /** Rounds of one batch per team within one drain, a guard in case rows stay due after handling. */
     private static final int MAX_BATCHES_PER_TEAM = 20;
+    /**
+     * How long a claimed email is not due for any other sender. Far longer than one send may take (its
+     * timeouts are seconds); a sender that dies mid-send delays that one email by at most this much.
+     */
+    static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
     /** "Pending at any time": far enough ahead for every backoff, small enough for any SQL timestamp. */
     private static final Duration ANY_TIME = Duration.ofDays(3650);
     private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(2);
@@ -89,7 +96,8 @@ public final class OutboxSender implements AutoCloseable {
     }
 
     /**
-     * @param batchSize    emails read per team and transaction
+     * @param batchSize    with a fixed factor of 20, the most emails one drain sends per team, so one team's
+     *                     backlog cannot hold up the others' for long
      * @param random       values in [0, 1) for the backoff's jitter
      * @param closeTimeout how long {@link #close()} waits for a drain in progress
      */
@@ -162,22 +170,23 @@ public final class OutboxSender implements AutoCloseable {
             int sentNow = 0;
             int failedNow = 0;
             for (Team team : store.teamsWithDueEmail(now)) {
-                for (int batch = 0; batch < MAX_BATCHES_PER_TEAM; batch++) {
-                    List<OutboxEmail> due = store.inTeam(team, tx -> tx.dueEmails(now, batchSize));
-                    for (OutboxEmail email : due) {
-                        Outcome outcome = deliver(team, email);
-                        if (outcome == Outcome.SENT) {
-                            sentNow++;
-                        } else if (outcome == Outcome.REFUSED) {
-                            failedNow++;
-                        } else if (outcome == Outcome.UNAVAILABLE) {
-                            return new DrainResult(sentNow, failedNow + 1, true);
-                        } else {
-                            return new DrainResult(sentNow, failedNow, true);
-                        }
-                    }
-                    if (due.size() < batchSize) {
+                for (int n = 0; n < batchSize * MAX_BATCHES_PER_TEAM; n++) {
+                    // One claim per email: a claimed row is not due for anyone else until the lease ends, and
+                    // rows this drain does not reach (it stops at an outage) stay due on their own schedule.
+                    Optional<OutboxEmail> claimed =
+                            store.inTeam(team, tx -> tx.claimDueEmail(now, now.plus(CLAIM_LEASE)));
+                    if (claimed.isEmpty()) {
                         break;
+                    }
+                    Outcome outcome = deliver(team, claimed.get());
+                    if (outcome == Outcome.SENT) {
+                        sentNow++;
+                    } else if (outcome == Outcome.REFUSED) {
+                        failedNow++;
+                    } else if (outcome == Outcome.UNAVAILABLE) {
+                        return new DrainResult(sentNow, failedNow + 1, true);
+                    } else {
+                        return new DrainResult(sentNow, failedNow, true);
                     }
                 }
             }
@@ -204,7 +213,7 @@ public final class OutboxSender implements AutoCloseable {
             transport.send(email);
         } catch (EmailDeliveryException e) {
             if (Thread.currentThread().isInterrupted()) {
-                // close() gave up waiting: the row stays due exactly as it was, for the next sender.
+                // close() gave up waiting: the row stays pending, due again when its claim ends, for any sender.
                 LOG.debug("Sending email {} interrupted by shutdown; it stays queued", email.id(), e);
                 return Outcome.INTERRUPTED;
             }

@@ -118,6 +118,13 @@ public interface TeamStore {
     /** Pending emails due at {@code now}, oldest first. */
     List<OutboxEmail> dueEmails(Instant now, int limit);
 
+    /**
+     * The oldest pending email due at {@code now}, claimed until {@code leaseUntil}: its next attempt moves
+     * to {@code leaseUntil}, so no other sender (in this process or another sharing the database) finds it
+     * due while this one sends it. The email is returned as it was before the claim. Empty when none is due.
+     */
+    Optional<OutboxEmail> claimDueEmail(Instant now, Instant leaseUntil);
+
     /** Marks a pending email sent; false if it was already sent (it is never sent twice). */
     boolean markEmailSent(String emailId, Instant now);
 

@@ -316,12 +316,47 @@ class OutboxSenderTest {
         // The executor reports termination while its last thread is still leaving run(): allow it that moment.
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
                 .as("the drain thread has stopped").noneMatch(t -> t.getName().equals("outbox-sender") && t.isAlive()));
-        // Interrupted by shutdown: no verdict on the email, so it stays due as it was.
+        // Interrupted by shutdown: no verdict on the email; it stays queued, due again when its claim ends.
         assertThat(sender.sentCount()).isZero();
         assertThat(sender.failedAttemptCount()).isZero();
         OutboxEmail unchanged = stored(ACME, email.id());
         assertThat(unchanged.attempts()).isZero();
-        assertThat(unchanged.nextAttemptAt()).isEqualTo(T0);
+        assertThat(unchanged.nextAttemptAt()).isEqualTo(T0.plus(OutboxSender.CLAIM_LEASE));
+    }
+
+    @Test
+    void twoSendersDrainingOneOutboxAtOnceSendEachEmailOnce() throws Exception {
+        // Two senders on one store stand for two server processes on one PostgreSQL: each claims an email
+        // before sending it, so neither sends what the other has taken.
+        List<OutboxEmail> queued = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            queued.add(enqueue(i % 2 == 0 ? ACME : GLOBEX, "client" + i + "@example.com"));
+        }
+        answer(202, 100, "");
+        OutboxSender first = sender(GENEROUS);
+        OutboxSender second = sender(GENEROUS);
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<OutboxSender.DrainResult>> drains = new ArrayList<>();
+            for (OutboxSender sender : List.of(first, second)) {
+                drains.add(both.submit(() -> {
+                    go.await(10, TimeUnit.SECONDS);
+                    return sender.drainOnce();
+                }));
+            }
+            go.countDown();
+            int sent = 0;
+            for (Future<OutboxSender.DrainResult> drain : drains) {
+                sent += drain.get(30, TimeUnit.SECONDS).sent();
+            }
+            assertThat(sent).isEqualTo(queued.size());
+        } finally {
+            both.shutdownNow();
+        }
+        assertThat(requestedKeys()).hasSize(queued.size()).doesNotHaveDuplicates();
+        assertThat(first.sentCount()).as("both senders took part").isPositive();
+        assertThat(second.sentCount()).as("both senders took part").isPositive();
     }
 
     @Test

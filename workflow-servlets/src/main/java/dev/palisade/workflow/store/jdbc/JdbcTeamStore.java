@@ -413,6 +413,21 @@ final class JdbcTeamStore implements TeamStore {
     }
 
     @Override
+    public Optional<OutboxEmail> claimDueEmail(Instant now, Instant leaseUntil) {
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+        List<OutboxEmail> due = dueEmails(now, 1);
+        if (due.isEmpty()) {
+            return Optional.empty();
+        }
+        // The team's writers are serialised (SQLite's single writer, PostgreSQL's team lock), so no other
+        // sender can claim this row between the read above and this update.
+        OutboxEmail email = due.get(0);
+        sql().update("UPDATE outbox_emails SET next_attempt_at = ? WHERE team = ? AND id = ? AND status = ?",
+                Sql.millis(leaseUntil), teamId, email.id(), EmailStatus.PENDING);
+        return Optional.of(email);
+    }
+
+    @Override
     public boolean markEmailSent(String emailId, Instant now) {
         return sql().update("UPDATE outbox_emails SET status = ?, sent_at = ? WHERE team = ? AND id = ? AND status = ?",
                 EmailStatus.SENT, Sql.millis(Objects.requireNonNull(now, "now")), teamId, Sql.text(emailId),
