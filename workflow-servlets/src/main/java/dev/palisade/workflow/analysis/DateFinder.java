@@ -1,9 +1,12 @@
 package dev.palisade.workflow.analysis;
 
+import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,6 +19,13 @@ import java.util.regex.Pattern;
  * valid date in the text wins; an impossible one ({@code 31.02.2027}) is skipped, as is a date outside
  * {@link #isPlausible}. Every date-like span, valid or not, is blanked in {@link Result#masked()} so that
  * its digits are never read as a guest count.
+ *
+ * <p>Relative dates, only after {@code for} or {@code on} and only when the text holds no valid absolute
+ * date (clients write "I'll call you on Monday" as often as "a room for Monday"): {@code for tomorrow},
+ * {@code on the day after tomorrow}, {@code for next Friday}, {@code on this Friday}, {@code for the coming
+ * Friday}, {@code on Friday}: each weekday the first one after today, never today itself ("next" read as
+ * most booking clients mean it, the coming one; step 2 asks the client to confirm the date anyway).
+ * "In two weeks" and the like are not read: too often about the reply, not the event.
  */
 final class DateFinder {
 
@@ -36,6 +46,12 @@ final class DateFinder {
     private static final Pattern MONTH_DAY = Pattern.compile(
             "\\b(" + MONTH_NAMES + ")\\.?\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\b(?![.:/]?\\d)"
                     + "(?:,?\\s+(\\d{4})\\b)?");
+
+    private static final Pattern RELATIVE_DAY = Pattern.compile(
+            "\\b(?:for|on)\\s+(?:(the day after tomorrow)|tomorrow)\\b");
+    private static final Pattern WEEKDAY = Pattern.compile(
+            "\\b(?:for|on)\\s+(?:(?:the\\s+)?(?:next|this|coming|this coming)\\s+)?"
+                    + "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\\b");
 
     /** What was found: the date or {@code null}, and the text with every date-like span blanked. */
     record Result(LocalDate date, String masked) {
@@ -72,19 +88,43 @@ final class DateFinder {
         while (m.find()) {
             found.add(new Candidate(m.start(), m.end(), dayMonth(m.group(2), m.group(1), m.group(3), today)));
         }
-        LocalDate best = null;
-        int bestStart = Integer.MAX_VALUE;
+        LocalDate best = earliestPlausible(found, today);
+        if (best == null) {
+            addRelative(lower, today, found);
+            best = earliestPlausible(found, today);
+        }
         StringBuilder masked = new StringBuilder(lower);
         for (Candidate c : found) {
             for (int i = c.start(); i < c.end(); i++) {
                 masked.setCharAt(i, ' ');
             }
+        }
+        return new Result(best, masked.toString());
+    }
+
+    /** The plausible date that starts first in the text, or {@code null}. */
+    private static LocalDate earliestPlausible(List<Candidate> found, LocalDate today) {
+        LocalDate best = null;
+        int bestStart = Integer.MAX_VALUE;
+        for (Candidate c : found) {
             if (c.date() != null && isPlausible(c.date(), today) && c.start() < bestStart) {
                 best = c.date();
                 bestStart = c.start();
             }
         }
-        return new Result(best, masked.toString());
+        return best;
+    }
+
+    private static void addRelative(String lower, LocalDate today, List<Candidate> found) {
+        Matcher m = RELATIVE_DAY.matcher(lower);
+        while (m.find()) {
+            found.add(new Candidate(m.start(), m.end(), today.plusDays(m.group(1) != null ? 2 : 1)));
+        }
+        m = WEEKDAY.matcher(lower);
+        while (m.find()) {
+            DayOfWeek day = DayOfWeek.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+            found.add(new Candidate(m.start(), m.end(), today.with(TemporalAdjusters.next(day))));
+        }
     }
 
     private static LocalDate dayMonth(String day, String monthName, String year, LocalDate today) {

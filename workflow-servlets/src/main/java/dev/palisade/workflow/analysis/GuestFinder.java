@@ -9,14 +9,16 @@ import java.util.regex.Pattern;
  * A number counts only next to a word that says it is people: {@code 40 guests}, {@code for 40 people},
  * {@code party of 40}, {@code group of 40}, {@code guests: 40}, {@code 40-50 attendees} (the upper bound: the
  * room must hold it), {@code 1,200 delegates}, {@code forty guests}. A bare number, a year or a price is
- * never a guest count. The first count in range (1..10,000) wins.
+ * never a guest count. The first count in range (1..10,000) wins. Parts of one party are added up:
+ * {@code 40 adults and 10 children} is 50 ({@code adults}, {@code children}, {@code kids}, {@code teenagers},
+ * {@code seniors}, {@code infants}, joined by {@code and}, {@code plus}, {@code +}, {@code &} or a comma).
  */
 final class GuestFinder {
 
     static final int MAX_GUESTS = 10_000;
 
     private static final String PEOPLE = "guests?|people|persons?|pax|attendees?|participants?|delegates?"
-            + "|visitors?|adults|employees|colleagues|staff|ppl|heads|covers|seats";
+            + "|visitors?|adults|employees|colleagues|staff|ppl|heads|covers|seats|children|kids";
     private static final String NUMBER = "\\d{1,3}(?:,\\d{3})+|\\d{1,6}";
     private static final String WORDS = "(?:a\\s+dozen|two\\s+dozen|(?:one|two|three|four|five|six|seven|eight|nine)\\s+hundred"
             + "|a\\s+hundred|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three"
@@ -28,6 +30,11 @@ final class GuestFinder {
                     + "(" + NUMBER + ")(?!\\d|[,.]\\d)"
                     + "|\\b(?:guests?|people|attendees|participants|headcount|head count|pax|guest count"
                     + "|number of (?:guests|people|attendees|participants))\\s*[:=]\\s*(" + NUMBER + ")(?!\\d|[,.]\\d)");
+    private static final String PART = "adults?|grown-?ups|children|child|kids?|teens|teenagers?|seniors?|infants?"
+            + "|babies|baby";
+    private static final Pattern PARTS = Pattern.compile(
+            "(?<![\\d,.€$£])(" + NUMBER + ")\\s*(?:" + PART + ")\\s*(?:,|and|plus|\\+|&)\\s*(?:and\\s+)?(" + NUMBER
+                    + ")\\s*(?:" + PART + ")\\b");
     private static final Pattern WORD_COUNT = Pattern.compile(
             "\\b" + WORDS + "\\s+(?:" + PEOPLE + ")\\b|\\b(?:party|group|team) of " + WORDS + "\\b");
     private static final Pattern WORD_NUMBER = Pattern.compile("\\b" + WORDS + "\\b");
@@ -61,6 +68,14 @@ final class GuestFinder {
                 break;
             }
         }
+        Matcher parts = PARTS.matcher(maskedLower);
+        if (parts.find() && parts.start() <= digitsAt) {
+            Integer sum = sum(parts);
+            if (sum != null) {
+                fromDigits = sum;
+                digitsAt = parts.start();
+            }
+        }
         Matcher w = WORD_COUNT.matcher(maskedLower);
         if (w.find() && w.start() < digitsAt) {
             Matcher number = WORD_NUMBER.matcher(maskedLower).region(w.start(), w.end());
@@ -69,6 +84,17 @@ final class GuestFinder {
             }
         }
         return fromDigits;
+    }
+
+    /** The parts added up; null past the range. */
+    private static Integer sum(Matcher parts) {
+        Integer first = parse(parts.group(1));
+        Integer second = parse(parts.group(2));
+        if (first == null || second == null) {
+            return null;
+        }
+        int sum = first + second;
+        return sum >= 1 && sum <= MAX_GUESTS ? sum : null;
     }
 
     private static Integer firstNonNull(String... groups) {

@@ -115,6 +115,35 @@ class RuleBasedAnalyzerTest {
     }
 
     @Test
+    void readsRelativeDatesOnlyForTheEventAndOnlyWithoutAnAbsoluteOne() {
+        // TODAY is Sunday 10 January 2027.
+        assertThat(rules.analyze("Do you have a room for tomorrow? 12 people", TODAY).date())
+                .isEqualTo(LocalDate.of(2027, 1, 11));
+        assertThat(rules.analyze("Could we come on the day after tomorrow?", TODAY).date())
+                .isEqualTo(LocalDate.of(2027, 1, 12));
+        assertThat(rules.analyze("A room for next Friday, 20 guests", TODAY).date()).isEqualTo(LocalDate.of(2027, 1, 15));
+        assertThat(rules.analyze("Is the hall free on Friday?", TODAY).date()).isEqualTo(LocalDate.of(2027, 1, 15));
+        assertThat(rules.analyze("for the coming Saturday", TODAY).date()).isEqualTo(LocalDate.of(2027, 1, 16));
+        assertThat(rules.analyze("On Sunday, please", TODAY).date()).as("never today itself")
+                .isEqualTo(LocalDate.of(2027, 1, 17));
+        assertThat(rules.analyze("I will call you on Monday about our party on 14 March", TODAY).date())
+                .as("an absolute date wins").isEqualTo(MARCH_14);
+        assertThat(rules.analyze("Tomorrow I will send the guest list", TODAY).date()).as("not about the event")
+                .isNull();
+        assertThat(rules.analyze("We'll decide next Friday", TODAY).date()).as("no 'for' or 'on'").isNull();
+    }
+
+    @Test
+    void addsUpThePartsOfOneParty() {
+        assertThat(rules.analyze("We are 40 adults and 10 children on 14 March", TODAY).guests()).isEqualTo(50);
+        assertThat(rules.analyze("12 kids + 3 adults", TODAY).guests()).isEqualTo(15);
+        assertThat(rules.analyze("20 adults, 5 teenagers and a dog", TODAY).guests()).isEqualTo(25);
+        assertThat(rules.analyze("30 children", TODAY).guests()).isEqualTo(30);
+        assertThat(rules.analyze("A party of 60; among them 40 adults and 20 kids", TODAY).guests())
+                .as("the first count wins").isEqualTo(60);
+    }
+
+    @Test
     void analysesOnlyTheSanitisedCappedMessage() {
         String tail = " for 40 guests";
         String message = "x".repeat(MessageSanitizer.DEFAULT_MAX_LENGTH) + tail;
