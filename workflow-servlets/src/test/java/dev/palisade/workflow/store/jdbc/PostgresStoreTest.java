@@ -58,6 +58,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -254,6 +256,31 @@ class PostgresStoreTest {
         }
         // The failed begin left no connection inside a transaction (nor holding a lock).
         assertThat(sessionsIdleInTransaction(schema)).isZero();
+    }
+
+    @Test
+    void aBeginThatTimesOutLeavesTheConnectionOutsideATransactionAndInAutoCommit() throws Exception {
+        PostgresTestDatabase.Schema schema = schemaWithOwnRole();
+        open(schema.config()).close();
+        PostgresDialect dialect = new PostgresDialect();
+        try (Connection holder = DriverManager.getConnection(schema.jdbcUrl());
+                Connection waiter = DriverManager.getConnection(schema.jdbcUrl())) {
+            dialect.begin(holder, TEAM_A);
+            strings(waiter, "SELECT set_config('lock_timeout', '200ms', false)");
+
+            // Without a pool behind it: the dialect itself must end what it began (Dialect's contract).
+            assertThatThrownBy(() -> dialect.begin(waiter, TEAM_A)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("lock timeout");
+            assertThat(waiter.getAutoCommit()).isTrue();
+            assertThat(waiter.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.IDLE);
+            assertThat(strings(waiter, "SELECT coalesce(current_setting('palisade.team', true), '')")).containsExactly("");
+
+            dialect.begin(waiter, TEAM_B);
+            assertThat(strings(waiter, "SELECT current_setting('palisade.team', true)")).containsExactly("team-b");
+            dialect.commit(waiter);
+            dialect.rollback(holder);
+            assertThat(holder.getAutoCommit()).isTrue();
+        }
     }
 
     @Test
