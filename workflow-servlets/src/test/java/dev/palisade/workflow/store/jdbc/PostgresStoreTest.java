@@ -331,9 +331,16 @@ class PostgresStoreTest {
 
     @Test
     void aMissingSchemaIsOneLineAndReleasesThePool() {
-        String application = "palisade_t_" + UUID.randomUUID().toString().substring(0, 8);
+        String missing = "palisade_t_" + UUID.randomUUID().toString().substring(0, 8);
+        // Should the start wrongly succeed, Flyway will have created the schema: drop it whatever happens.
+        toClose.push(() -> {
+            try (Connection admin = PostgresTestDatabase.admin()) {
+                update(admin, "DROP SCHEMA IF EXISTS " + missing + " CASCADE");
+            }
+        });
+        String application = missing + "_app";
         assertStartupFails("postgres://" + adminUser() + ":" + SECRET + "@" + adminHostAndPort() + "/" + adminDatabase()
-                + "?currentSchema=palisade_no_such_schema&ApplicationName=" + application, "currentSchema");
+                + "?currentSchema=" + missing + "&ApplicationName=" + application, "currentSchema");
         Awaitility.await("the failed start's connections are closed").atMost(Duration.ofSeconds(10))
                 .until(() -> sessions("application_name = ?", application) == 0);
     }
