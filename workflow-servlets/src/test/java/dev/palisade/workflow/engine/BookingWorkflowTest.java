@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.palisade.workflow.analysis.Analysis;
 import dev.palisade.workflow.analysis.Intent;
 import dev.palisade.workflow.analysis.MessageAnalyzer;
+import dev.palisade.workflow.domain.Deposit;
+import dev.palisade.workflow.domain.DepositStatus;
 import dev.palisade.workflow.domain.Event;
 import dev.palisade.workflow.domain.EventStatus;
 import dev.palisade.workflow.domain.HilTask;
+import dev.palisade.workflow.domain.Offer;
 import dev.palisade.workflow.domain.OfferStatus;
 import dev.palisade.workflow.domain.OutboxEmail;
 import dev.palisade.workflow.domain.Step;
@@ -17,7 +20,8 @@ import dev.palisade.workflow.domain.TaskStatus;
 import dev.palisade.workflow.domain.Team;
 import dev.palisade.workflow.session.ConversationCache;
 import dev.palisade.workflow.store.Store;
-import dev.palisade.workflow.store.jdbc.SqliteStores;
+import dev.palisade.workflow.store.TeamStore;
+import dev.palisade.workflow.testing.StoreBackend;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,15 +34,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The workflow's transitions on a real store. The analyser is an input here: each message is mapped
  * to the analysis the test wants, so the steps are tested apart from the rules' vocabulary.
  */
+@ParameterizedClass
+@EnumSource(StoreBackend.class)
 class BookingWorkflowTest {
     private static final Team A = new Team("team-a");
     private static final Instant NOW = Instant.parse("2027-03-01T09:00:00Z");
     private static final LocalDate JUNE_12 = LocalDate.of(2027, 6, 12);
+
+    @Parameter
+    StoreBackend backend;
 
     @TempDir
     Path dir;
@@ -49,7 +61,7 @@ class BookingWorkflowTest {
     @BeforeEach
     void open() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        store = SqliteStores.open(dir, clock);
+        store = backend.open(dir, clock);
         MessageAnalyzer analyzer = (message, today) -> analyses.getOrDefault(message,
                 new Analysis(Intent.OTHER, null, null, List.of(), "test"));
         workflow = new BookingWorkflow(store, analyzer, clock,
@@ -63,12 +75,16 @@ class BookingWorkflowTest {
         analyses.put("huge party", new Analysis(Intent.ENQUIRY, JUNE_12, 500, List.of(), "test"));
         analyses.put("accept", new Analysis(Intent.ACCEPT, null, null, List.of(), "test"));
         analyses.put("cancel", new Analysis(Intent.CANCEL, null, null, List.of(), "test"));
+        analyses.put("decline", new Analysis(Intent.DECLINE, null, null, List.of(), "test"));
         analyses.put("question", new Analysis(Intent.QUESTION, null, null, List.of(), "test"));
     }
 
     @AfterEach
     void close() {
-        store.close();
+        // Null when the backend was skipped in open(): the skip must stay a skip.
+        if (store != null) {
+            store.close();
+        }
     }
 
     private Event event(String id) {
@@ -81,6 +97,95 @@ class BookingWorkflowTest {
 
     private List<OutboxEmail> outbox() {
         return store.inTeam(A, tx -> tx.dueEmails(NOW.plusSeconds(60), 1000));
+    }
+
+    /** An enquiry taken to a sent offer (step 5, the room held as an option); returns the offer's page id. */
+    private String toNegotiation(Outcomes.Started started) {
+        workflow.approve(A, started.taskId(), "m", null);
+        Outcomes.Handled check = workflow.sendMessage(A, started.conversationId(), "confirm");
+        assertThat(check.step()).isEqualTo(Step.ROOM_AVAILABILITY);
+        Outcomes.Decided offered = workflow.approve(A, check.taskId(), "m", null);
+        assertThat(offered.step()).isEqualTo(Step.OFFER);
+        assertThat(task(offered.nextTaskId()).kind()).isEqualTo(TaskKind.OFFER);
+        Offer draft = store.inTeam(A, (TeamStore tx) -> tx.currentOffer(started.eventId())).orElseThrow();
+        assertThat(draft.status()).isEqualTo(OfferStatus.DRAFT);
+        assertThat(store.snapshot(draft.snapshotId(), NOW)).isPresent();
+        Outcomes.Decided sent = workflow.approve(A, offered.nextTaskId(), "m", null);
+        assertThat(sent.eventStatus()).isEqualTo(EventStatus.OPTION);
+        assertThat(sent.step()).isEqualTo(Step.NEGOTIATION);
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.roomsTakenOn(JUNE_12, null))).containsExactly("loft");
+        return draft.snapshotId();
+    }
+
+    @Test
+    void walksABookingFromEnquiryToConfirmation() {
+        Outcomes.Started started = workflow.startConversation(A, "a@example.com", "Ada", "enquiry");
+        assertThat(started.step()).isEqualTo(Step.DATE_CONFIRMATION);
+        String offerPage = toNegotiation(started);
+
+        Outcomes.Handled accepted = workflow.sendMessage(A, started.conversationId(), "accept");
+        assertThat(accepted.step()).isEqualTo(Step.DEPOSIT);
+        assertThat(task(accepted.taskId()).kind()).isEqualTo(TaskKind.DEPOSIT_REQUEST);
+        workflow.approve(A, accepted.taskId(), "m", null);
+        Offer offer = store.inTeam(A, (TeamStore tx) -> tx.currentOffer(started.eventId())).orElseThrow();
+        Deposit deposit = store.inTeam(A, (TeamStore tx) -> tx.depositForEvent(started.eventId())).orElseThrow();
+        assertThat(offer.status()).isEqualTo(OfferStatus.ACCEPTED);
+        assertThat(deposit.status()).isEqualTo(DepositStatus.REQUESTED);
+        assertThat(deposit.amountCents()).isPositive().isLessThan(offer.totalCents());
+
+        Outcomes.DepositPaid paid = workflow.markDepositPaid(A, started.eventId());
+        assertThat(paid.status()).isEqualTo(EventStatus.CONFIRMED);
+        assertThat(task(paid.taskId()).kind()).isEqualTo(TaskKind.CONFIRMATION);
+        workflow.approve(A, paid.taskId(), "m", null);
+
+        Event confirmed = event(started.eventId());
+        assertThat(confirmed.status()).isEqualTo(EventStatus.CONFIRMED);
+        assertThat(confirmed.step()).isEqualTo(Step.CONFIRMATION);
+        assertThat(confirmed.roomId()).isEqualTo("loft");
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.depositForEvent(started.eventId())).orElseThrow().status())
+                .isEqualTo(DepositStatus.PAID);
+        assertThat(store.snapshot(offerPage, NOW)).isEmpty();
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.deleteSnapshotsOfEvent(started.eventId()))).as("pages deleted").isZero();
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.roomsTakenOn(JUNE_12, null))).containsExactly("loft");
+        // One email to the client per approved task: reply, availability, offer, deposit request, confirmation.
+        assertThat(outbox()).hasSize(5).allSatisfy(email -> assertThat(email.recipient()).isEqualTo("a@example.com"));
+        assertThat(store.teamsWithDueEmail(NOW.plusSeconds(60))).containsExactly(A);
+        assertThatThrownBy(() -> workflow.markDepositPaid(A, started.eventId()))
+                .isInstanceOf(StateConflictException.class);
+    }
+
+    @Test
+    void declineAfterTheOfferClosesTheEventReleasesTheRoomAndDeletesItsPages() {
+        Outcomes.Started started = workflow.startConversation(A, "a@example.com", "Ada", "enquiry");
+        String offerPage = toNegotiation(started);
+
+        Outcomes.Handled declined = workflow.sendMessage(A, started.conversationId(), "decline");
+        assertThat(declined.status()).isEqualTo(EventStatus.DECLINED);
+        assertThat(task(declined.taskId()).kind()).isEqualTo(TaskKind.REPLY);
+        assertThat(event(started.eventId()).status()).isEqualTo(EventStatus.DECLINED);
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.currentOffer(started.eventId()))).get()
+                .extracting(Offer::status).isEqualTo(OfferStatus.DECLINED);
+        assertThat(store.snapshot(offerPage, NOW)).isEmpty();
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.roomsTakenOn(JUNE_12, null))).isEmpty();
+        assertThat(workflow.sendMessage(A, started.conversationId(), "enquiry").reply()).contains("closed");
+    }
+
+    @Test
+    void cancellationAfterTheOfferWithdrawsItAndReleasesTheRoom() {
+        Outcomes.Started started = workflow.startConversation(A, "a@example.com", "Ada", "enquiry");
+        String offerPage = toNegotiation(started);
+
+        Outcomes.Handled cancelled = workflow.sendMessage(A, started.conversationId(), "cancel");
+        assertThat(cancelled.status()).isEqualTo(EventStatus.CANCELLED);
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.currentOffer(started.eventId()))).as("withdrawn, so not current").isEmpty();
+        assertThat(store.snapshot(offerPage, NOW)).isEmpty();
+        assertThat(store.inTeam(A, (TeamStore tx) -> tx.roomsTakenOn(JUNE_12, null))).isEmpty();
+
+        // The loft is free again for the next party.
+        Outcomes.Started next = workflow.startConversation(A, "b@example.com", "Bo", "enquiry");
+        Outcomes.Handled check = workflow.sendMessage(A, next.conversationId(), "confirm");
+        assertThat(check.step()).isEqualTo(Step.ROOM_AVAILABILITY);
+        assertThat(event(next.eventId()).roomId()).isEqualTo("loft");
     }
 
     @Test

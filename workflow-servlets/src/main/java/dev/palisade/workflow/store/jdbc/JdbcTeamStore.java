@@ -69,13 +69,24 @@ final class JdbcTeamStore implements TeamStore {
 
     private final Team team;
     private final String teamId;
+    private final Connection connection;
     private final Sql sql;
     private boolean valid = true;
 
     JdbcTeamStore(Connection connection, Team team) {
         this.team = team;
         this.teamId = team.id();
+        this.connection = connection;
         this.sql = new Sql(connection);
+    }
+
+    /**
+     * The transaction's connection, for tests that check what the database itself enforces (row-level
+     * security) with SQL that bypasses this class's team filters.
+     */
+    Connection connection() {
+        sql();
+        return connection;
     }
 
     /** Called when the transaction ends: a TeamStore kept past its work must not run statements. */

@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * How to reach the PostgreSQL store.
  *
- * @param jdbcUrl     a {@code jdbc:postgresql://host[:port]/database[?options]} URL, without credentials
+ * @param jdbcUrl     a {@code jdbc:postgresql://host[:port]/database[?options]} URL, one host, no credentials
+ *                    before the host (the driver takes them only as the {@code user} and {@code password} options)
  * @param user        the role to connect as; empty to let the driver decide (URL option, then the OS user)
  * @param password    its password; empty when the server needs none (trust, peer) or the URL carries it
  * @param poolSize    pooled connections of this process; 2 to 64
@@ -33,6 +34,13 @@ public record PostgresStoreConfig(String jdbcUrl, Optional<String> user, Optiona
         if (!jdbcUrl.startsWith(JDBC_PREFIX) || jdbcUrl.length() == JDBC_PREFIX.length()) {
             throw new IllegalArgumentException("not a jdbc:postgresql:// URL");
         }
+        URI uri = parse(jdbcUrl.substring("jdbc:".length()));
+        if (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@")) {
+            // The driver would take "user:password@host" for the host name and repeat it in its "unknown host" error.
+            throw new IllegalArgumentException("jdbc:postgresql:// URLs take no credentials before the host:"
+                    + " use the ?user=...&password=... options, or the postgres://user:password@host/database form");
+        }
+        requireHostAndDatabase(uri);
         if (poolSize < 2 || poolSize > 64) {
             throw new IllegalArgumentException("poolSize must be between 2 and 64, was " + poolSize);
         }
@@ -53,8 +61,6 @@ public record PostgresStoreConfig(String jdbcUrl, Optional<String> user, Optiona
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         String url = databaseUrl.trim();
         if (url.startsWith(JDBC_PREFIX)) {
-            URI uri = parse(url.substring("jdbc:".length()));
-            requireHostAndDatabase(uri);
             return new PostgresStoreConfig(url, Optional.empty(), Optional.empty(), DEFAULT_POOL_SIZE,
                     DEFAULT_LOCK_TIMEOUT);
         }

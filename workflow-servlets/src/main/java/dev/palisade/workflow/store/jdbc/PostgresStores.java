@@ -59,6 +59,9 @@ public final class PostgresStores {
         hikari.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("ApplicationName", "palisade");
+        // Without this the driver appends the server's DETAIL to exception messages: a second line, and for a role
+        // that row-level security does not hold, the failing row's values (emails, ids) in the server log.
+        hikari.addDataSourceProperty("logServerErrorDetail", "false");
         // A writer waits at most lockTimeout for its team's advisory lock or a row lock; no statement of this
         // workflow needs minutes, so one that runs that long is stuck and is cancelled.
         hikari.setConnectionInitSql("SET lock_timeout = " + config.lockTimeout().toMillis()
