@@ -1,5 +1,7 @@
 package dev.palisade.workflow.store.jdbc;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.palisade.workflow.domain.EmailStatus;
 import dev.palisade.workflow.domain.EventStatus;
 import dev.palisade.workflow.domain.Snapshot;
@@ -31,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * The {@link Store} on JDBC, for any {@link Dialect}. Each {@link #inTeam} borrows one pooled connection,
  * begins a write transaction through the dialect, runs the work on a {@link JdbcTeamStore} bound to the
  * team, and commits (or rolls back and rethrows). For single-writer databases the writers queue on a fair
- * in-process lock first, so they wait in order instead of polling the database's busy handler; readers of
- * the unscoped lookups ({@link #snapshot}, {@link #teamsWithDueEmail}) do not queue behind writers.
+ * in-process lock first, so they wait in order instead of polling the database's busy handler; for the
+ * others one team's writers in this process queue on a fair lock of that team before they borrow a
+ * connection (the dialect's database lock then only orders them against other processes). Readers of the
+ * unscoped lookups ({@link #snapshot}, {@link #teamsWithDueEmail}) do not queue behind writers.
  *
- * <p>Built by a dialect's factory ({@link SqliteStores}, {@link PostgresStores}), which owns the pool and the data-directory lock
- * and hands their release to the store as {@code onClose}.
+ * <p>Built by a dialect's factory ({@link SqliteStores}, {@link PostgresStores}), which owns the pool (and
+ * for SQLite the data-directory lock) and hands their release to the store as {@code onClose}.
  */
 public final class JdbcStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
@@ -52,6 +56,13 @@ public final class JdbcStore implements Store {
     private final Consumer<Connection> discardBroken;
     private final Runnable onClose;
     private final ReentrantLock writers = new ReentrantLock(true);
+    /**
+     * For databases with many writers: one team's writers in this process queue here before they borrow a
+     * connection, so those waiting for the team's database lock hold no pooled connection that another
+     * team's request needs. Weak values: a team's lock lives while someone holds or waits for it.
+     */
+    private final LoadingCache<Team, ReentrantLock> teamTurns =
+            Caffeine.newBuilder().weakValues().build(team -> new ReentrantLock(true));
     private final ThreadLocal<Boolean> insideTransaction = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private volatile boolean closed;
 
@@ -154,9 +165,9 @@ public final class JdbcStore implements Store {
             // A nested write would wait for the write lock its own thread holds.
             throw new IllegalStateException("inTeam does not nest: finish the current work first");
         }
-        boolean queued = dialect.singleWriter();
-        if (queued) {
-            awaitWriterTurn();
+        ReentrantLock turn = dialect.singleWriter() ? writers : team == null ? null : teamTurns.get(team);
+        if (turn != null) {
+            awaitTurn(turn);
         }
         insideTransaction.set(Boolean.TRUE);
         try (Connection connection = dataSource.getConnection()) {
@@ -165,8 +176,8 @@ public final class JdbcStore implements Store {
             throw new StoreException("write transaction on " + description + " failed: " + e.getMessage(), e);
         } finally {
             insideTransaction.remove();
-            if (queued) {
-                writers.unlock();
+            if (turn != null) {
+                turn.unlock();
             }
         }
     }
@@ -203,10 +214,10 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private void awaitWriterTurn() {
+    private void awaitTurn(ReentrantLock turn) {
         boolean acquired;
         try {
-            acquired = writers.tryLock(writerWait.toMillis(), TimeUnit.MILLISECONDS);
+            acquired = turn.tryLock(writerWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while waiting to write to " + description, e);
@@ -225,6 +236,12 @@ public final class JdbcStore implements Store {
                 throw new StoreException("read on " + description + " failed: " + e.getMessage(), e);
             }
         });
+    }
+
+    /** Writers of {@code team} in this process waiting for their turn (many-writer databases); for tests. */
+    int queuedWriters(Team team) {
+        ReentrantLock turn = teamTurns.getIfPresent(team);
+        return turn == null ? 0 : turn.getQueueLength();
     }
 
     /** Runs {@code work} on a pooled connection outside any transaction (single statements, tests). */

@@ -28,6 +28,8 @@ final class Migrations {
                     .cleanDisabled(true)
                     .baselineOnMigrate(false)
                     .failOnMissingLocations(true)
+                    // The store's own check names a missing schema; Flyway must not create one behind it.
+                    .createSchemas(false)
                     .load()
                     .migrate();
             if (result.migrationsExecuted > 0) {

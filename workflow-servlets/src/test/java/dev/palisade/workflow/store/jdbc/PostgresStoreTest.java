@@ -228,6 +228,39 @@ class PostgresStoreTest {
     }
 
     @Test
+    void oneTeamsQueuedWritersHoldNoConnectionAnotherTeamNeeds() throws Exception {
+        PostgresTestDatabase.Schema schema = schemaWithOwnRole();
+        Store store = open(withPool(schema.config(), 2, Duration.ofSeconds(10)));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Event> first = threads.submit(() -> store.inTeam(TEAM_A, (TeamStore a) -> {
+            Event event = newEvent(a, "first@example.com", T0);
+            holding.countDown();
+            await(release);
+            return event;
+        }));
+        await(holding);
+        List<Future<List<Event>>> queued = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            queued.add(threads.submit(() -> store.inTeam(TEAM_A, (TeamStore a) -> a.events(10))));
+        }
+        Awaitility.await("team A's writers queued in the store").atMost(Duration.ofSeconds(10))
+                .until(() -> ((JdbcStore) store).queuedWriters(TEAM_A) == 3);
+
+        // Two connections: A's open transaction holds one; A's queued writers must not hold the other.
+        Event teamB = threads.submit(() -> store.inTeam(TEAM_B, (TeamStore b) -> newEvent(b, "b@example.com", T0)))
+                .get(5, TimeUnit.SECONDS);
+        assertThat(store.inTeam(TEAM_B, (TeamStore b) -> b.event(teamB.id()))).contains(teamB);
+        assertThat(first).isNotDone();
+
+        release.countDown();
+        Event event = first.get(10, TimeUnit.SECONDS);
+        for (Future<List<Event>> writer : queued) {
+            assertThat(writer.get(10, TimeUnit.SECONDS)).extracting(Event::id).containsExactly(event.id());
+        }
+    }
+
+    @Test
     void aWriterThatCannotGetItsTeamsLockFailsAfterTheLockTimeoutAndThePoolRecovers() throws Exception {
         PostgresTestDatabase.Schema schema = schemaWithOwnRole();
         Store holder = open(schema.config());
