@@ -4,11 +4,14 @@ import dev.palisade.filters.ApiKeyPrincipal;
 import dev.palisade.filters.ProblemResponse;
 import dev.palisade.workflow.engine.StateConflictException;
 import dev.palisade.workflow.engine.UnknownResourceException;
+import dev.palisade.workflow.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Base of the API servlets: routes by method and path, checks the caller, and turns the workflow's
@@ -18,11 +21,15 @@ import java.util.Set;
  * without a key), unknown path → 404, wrong method → 405 with {@code Allow}, missing role → 403. The
  * authentication filter in front already enforces keys and roles; the servlet checks again so a
  * forgotten access rule cannot open a route (defence in depth). Problem bodies come from
- * {@link ProblemResponse}; unexpected exceptions propagate to the chain's {@code SafeErrorFilter},
- * which answers 500 and logs once.
+ * {@link ProblemResponse}. A store that cannot serve now ({@link StoreUnavailableException}: a lock or
+ * connection wait ran out, the database is unreachable) is a 503 with {@code Retry-After}; other unexpected
+ * exceptions propagate to the chain's {@code SafeErrorFilter}, which answers 500 and logs once.
  */
 abstract class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
+    /** A busy database (a lock, the pool) usually frees up within a second. */
+    private static final String RETRY_AFTER_SECONDS = "1";
 
     private final transient Router router = new Router();
     private final transient boolean requiresKey;
@@ -67,6 +74,12 @@ abstract class ApiServlet extends HttpServlet {
             ProblemResponse.of(404).withDetail(unknown.getMessage()).send(request, response);
         } catch (StateConflictException conflict) {
             ProblemResponse.of(409).withDetail(conflict.getMessage()).send(request, response);
+        } catch (StoreUnavailableException busy) {
+            // Not a defect: the database could not serve now and nothing was written. One line, no stack, and
+            // the servlet path only (a snapshot's path carries its capability id).
+            LOG.warn("{} {}: answered 503, the store is unavailable: {}", request.getMethod(), request.getServletPath(),
+                    busy.getMessage());
+            ProblemResponse.of(503).withHeader("Retry-After", RETRY_AFTER_SECONDS).send(request, response);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.palisade.workflow.engine.BookingWorkflow;
 import dev.palisade.workflow.engine.WorkflowSettings;
 import dev.palisade.workflow.session.ConversationCache;
 import dev.palisade.workflow.store.Store;
+import dev.palisade.workflow.store.jdbc.SqliteStoreConfig;
 import dev.palisade.workflow.store.jdbc.SqliteStores;
 import dev.palisade.workflow.testing.MutableClock;
 import dev.palisade.workflow.uploads.UploadStorage;
@@ -165,6 +166,7 @@ public final class WorkflowServer implements AutoCloseable {
         private boolean testEndpoints = true;
         private boolean debugEndpoints = true;
         private MessageAnalyzer analyzer = new RuleBasedAnalyzer();
+        private Duration busyTimeout = SqliteStoreConfig.DEFAULT_BUSY_TIMEOUT;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -187,6 +189,12 @@ public final class WorkflowServer implements AutoCloseable {
             return this;
         }
 
+        /** How long a writer waits for its turn before the request is answered 503. */
+        public Builder busyTimeout(Duration timeout) {
+            this.busyTimeout = timeout;
+            return this;
+        }
+
         public Builder analyzer(MessageAnalyzer analyzer) {
             this.analyzer = analyzer;
             return this;
@@ -194,7 +202,8 @@ public final class WorkflowServer implements AutoCloseable {
 
         public WorkflowServer start() throws Exception {
             MutableClock clock = new MutableClock(START);
-            Store store = SqliteStores.open(dataDir.resolve("data"), clock);
+            Store store = SqliteStores.open(new SqliteStoreConfig(dataDir.resolve("data"), clock,
+                    SqliteStoreConfig.DEFAULT_POOL_SIZE, busyTimeout));
             UploadStorage uploads = new UploadStorage(dataDir.resolve("uploads"), uploadLimit, clock);
             WorkflowServlets servlets = WorkflowServlets.create(store, analyzer, clock,
                     new ConversationCache.Settings(Duration.ofMinutes(30), sessionMaxEntries),

@@ -9,6 +9,7 @@ import dev.palisade.workflow.domain.SnapshotType;
 import dev.palisade.workflow.domain.Team;
 import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.StoreException;
+import dev.palisade.workflow.store.StoreUnavailableException;
 import dev.palisade.workflow.store.TeamWork;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -173,7 +174,9 @@ public final class JdbcStore implements Store {
         try (Connection connection = dataSource.getConnection()) {
             return inTransaction(connection, c -> dialect.begin(c, team), work);
         } catch (SQLException e) {
-            throw new StoreException("write transaction on " + description + " failed: " + e.getMessage(), e);
+            throw failure("write transaction on " + description + " failed: " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw unavailableIfTransient(e);
         } finally {
             insideTransaction.remove();
             if (turn != null) {
@@ -223,7 +226,7 @@ public final class JdbcStore implements Store {
             throw new StoreException("interrupted while waiting to write to " + description, e);
         }
         if (!acquired) {
-            throw new StoreException("timed out after " + writerWait + " waiting to write to " + description);
+            throw new StoreUnavailableException("timed out after " + writerWait + " waiting to write to " + description);
         }
     }
 
@@ -250,8 +253,23 @@ public final class JdbcStore implements Store {
         try (Connection connection = dataSource.getConnection()) {
             return work.apply(connection);
         } catch (SQLException e) {
-            throw new StoreException("cannot use a database connection of " + description + ": " + e.getMessage(), e);
+            throw failure("cannot use a database connection of " + description + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw unavailableIfTransient(e);
         }
+    }
+
+    /** A failure the caller may retry (the database could not serve now) becomes {@link StoreUnavailableException}. */
+    private static StoreException failure(String message, SQLException cause) {
+        return TransientFailures.isTransient(cause) ? new StoreUnavailableException(message, cause)
+                : new StoreException(message, cause);
+    }
+
+    private static StoreException unavailableIfTransient(StoreException e) {
+        if (e instanceof StoreUnavailableException || !TransientFailures.isTransient(e)) {
+            return e;
+        }
+        return new StoreUnavailableException(e.getMessage(), e);
     }
 
     private void checkOpen() {

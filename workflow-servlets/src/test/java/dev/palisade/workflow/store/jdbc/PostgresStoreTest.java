@@ -30,6 +30,7 @@ import dev.palisade.workflow.domain.Team;
 import dev.palisade.workflow.domain.Upload;
 import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.StoreException;
+import dev.palisade.workflow.store.StoreUnavailableException;
 import dev.palisade.workflow.store.StoreStartupException;
 import dev.palisade.workflow.store.TeamStore;
 import dev.palisade.workflow.testing.PostgresTestDatabase;
@@ -277,7 +278,7 @@ class PostgresStoreTest {
 
         Future<?> blocked = threads.submit(() -> waiter.inTeam(TEAM_A, (TeamStore a) -> a.events(1)));
         assertThatThrownBy(() -> blocked.get(10, TimeUnit.SECONDS))
-                .cause().isInstanceOf(StoreException.class).hasMessageContaining("lock timeout");
+                .cause().isInstanceOf(StoreUnavailableException.class).hasMessageContaining("lock timeout");
         assertThat(held).isNotDone();
         // Another team is not held up by the failure or the holder.
         assertThat(waiter.inTeam(TEAM_B, (TeamStore b) -> b.events(1))).isEmpty();
