@@ -7,11 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.workflow.domain.Event;
-import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.TeamStore;
-import dev.palisade.workflow.testing.MutableClock;
-import dev.palisade.workflow.testing.StoreBackend;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,37 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass
-@EnumSource(StoreBackend.class)
-class InTeamTransactionTest {
-    @Parameter
-    StoreBackend backend;
-
-    @TempDir
-    Path dataDir;
-
-    private Store store;
-
-    @BeforeEach
-    void open() {
-        store = backend.open(dataDir, new MutableClock(T0));
-    }
-
-    @AfterEach
-    void close() {
-        // Null when the backend was skipped in open(): the skip must stay a skip.
-        if (store != null) {
-            store.close();
-        }
-    }
+class InTeamTransactionTest extends OnBothDatabases {
 
     @Test
     void rollsBackEveryWriteOfWorkThatThrows() {

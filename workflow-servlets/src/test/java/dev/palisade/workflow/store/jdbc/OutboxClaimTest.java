@@ -6,48 +6,15 @@ import static dev.palisade.workflow.store.jdbc.StoreTestSupport.TEAM_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.workflow.domain.OutboxEmail;
-import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.TeamStore;
-import dev.palisade.workflow.testing.MutableClock;
-import dev.palisade.workflow.testing.StoreBackend;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@link TeamStore#claimDueEmail}: what keeps two senders (two processes on one database) off the same email. */
-@ParameterizedClass
-@EnumSource(StoreBackend.class)
-class OutboxClaimTest {
+class OutboxClaimTest extends OnBothDatabases {
     private static final Instant LEASE_END = T0.plus(Duration.ofMinutes(5));
-
-    @Parameter
-    StoreBackend backend;
-
-    @TempDir
-    Path dataDir;
-
-    private Store store;
-
-    @BeforeEach
-    void open() {
-        store = backend.open(dataDir, new MutableClock(T0));
-    }
-
-    @AfterEach
-    void close() {
-        // Null when the backend was skipped in open(): the skip must stay a skip.
-        if (store != null) {
-            store.close();
-        }
-    }
 
     private OutboxEmail enqueue(String to, Instant at) {
         return store.inTeam(TEAM_A, (TeamStore tx) -> tx.enqueueEmail(to, "Subject", "Body", at));

@@ -7,46 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.workflow.domain.EmailStatus;
 import dev.palisade.workflow.domain.OutboxEmail;
-import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.TeamStore;
-import dev.palisade.workflow.testing.MutableClock;
-import dev.palisade.workflow.testing.StoreBackend;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass
-@EnumSource(StoreBackend.class)
-class OutboxStoreTest {
-    @Parameter
-    StoreBackend backend;
+class OutboxStoreTest extends OnBothDatabases {
 
     private static final Instant LATER = T0.plus(Duration.ofMinutes(5));
-
-    @TempDir
-    Path dataDir;
-
-    private Store store;
-
-    @BeforeEach
-    void open() {
-        store = backend.open(dataDir, new MutableClock(T0));
-    }
-
-    @AfterEach
-    void close() {
-        // Null when the backend was skipped in open(): the skip must stay a skip.
-        if (store != null) {
-            store.close();
-        }
-    }
 
     @Test
     void enqueuesPendingEmailsDueAtOnceOldestFirst() {

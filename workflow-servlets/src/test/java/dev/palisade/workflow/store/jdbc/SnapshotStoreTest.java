@@ -10,47 +10,20 @@ import dev.palisade.workflow.domain.Event;
 import dev.palisade.workflow.domain.EventStatus;
 import dev.palisade.workflow.domain.Snapshot;
 import dev.palisade.workflow.domain.SnapshotType;
-import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.TeamStore;
-import dev.palisade.workflow.testing.MutableClock;
-import dev.palisade.workflow.testing.StoreBackend;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass
-@EnumSource(StoreBackend.class)
-class SnapshotStoreTest {
-    @Parameter
-    StoreBackend backend;
+class SnapshotStoreTest extends OnBothDatabases {
 
-    @TempDir
-    Path dataDir;
-
-    private final MutableClock clock = new MutableClock(T0);
-    private Store store;
     private Event event;
 
     @BeforeEach
-    void open() {
-        store = backend.open(dataDir, clock);
+    void oneEvent() {
         event = store.inTeam(TEAM_A, (TeamStore s) -> newEvent(s, "snap@example.com", T0));
-    }
-
-    @AfterEach
-    void close() {
-        // Null when the backend was skipped in open(): the skip must stay a skip.
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Test

@@ -27,50 +27,18 @@ import dev.palisade.workflow.domain.Step;
 import dev.palisade.workflow.domain.TaskKind;
 import dev.palisade.workflow.domain.TaskStatus;
 import dev.palisade.workflow.domain.Upload;
-import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.StoreException;
 import dev.palisade.workflow.store.TeamStore;
-import dev.palisade.workflow.testing.MutableClock;
 import dev.palisade.workflow.testing.StoreBackend;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass
-@EnumSource(StoreBackend.class)
-class TeamStoreRoundTripTest {
-    @Parameter
-    StoreBackend backend;
-
-    @TempDir
-    Path dataDir;
-
-    private final MutableClock clock = new MutableClock(T0);
-    private Store store;
-
-    @BeforeEach
-    void open() {
-        store = backend.open(dataDir, clock);
-    }
-
-    @AfterEach
-    void close() {
-        // Null when the backend was skipped in open(): the skip must stay a skip.
-        if (store != null) {
-            store.close();
-        }
-    }
+class TeamStoreRoundTripTest extends OnBothDatabases {
 
     @Test
     void findsClientsByEmailCaseInsensitivelyAndKeepsTheFirstName() {

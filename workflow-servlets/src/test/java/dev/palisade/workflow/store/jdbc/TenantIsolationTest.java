@@ -26,41 +26,24 @@ import dev.palisade.workflow.domain.Step;
 import dev.palisade.workflow.domain.TaskKind;
 import dev.palisade.workflow.domain.TaskStatus;
 import dev.palisade.workflow.domain.Upload;
-import dev.palisade.workflow.store.Store;
 import dev.palisade.workflow.store.StoreException;
 import dev.palisade.workflow.store.TeamStore;
-import dev.palisade.workflow.testing.MutableClock;
-import dev.palisade.workflow.testing.StoreBackend;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Team B holds ids of every kind of team A row and must see each of them as unknown: no read, update,
  * decision, mark, list or count reaches them, and no new row of B can reference them.
  */
-@ParameterizedClass
-@EnumSource(StoreBackend.class)
-class TenantIsolationTest {
-    @Parameter
-    StoreBackend backend;
+class TenantIsolationTest extends OnBothDatabases {
 
     private static final LocalDate DATE = LocalDate.of(2026, 9, 19);
     private static final Instant LATER = T0.plus(Duration.ofHours(1));
 
-    @TempDir
-    Path dataDir;
-
-    private Store store;
     private Client client;
     private Event event;
     private Conversation conversation;
@@ -74,7 +57,6 @@ class TenantIsolationTest {
 
     @BeforeEach
     void teamAHasOneOfEverything() {
-        store = backend.open(dataDir, new MutableClock(T0));
         store.inTeam(TEAM_A, (TeamStore a) -> {
             a.rooms();
             event = heldEvent(a, "ada@example.com", DATE, "loft", EventStatus.OPTION, T0);
@@ -95,14 +77,6 @@ class TenantIsolationTest {
             a.setHilEmail("team-a@venue.example");
             return null;
         });
-    }
-
-    @AfterEach
-    void close() {
-        // Null when the backend was skipped in open(): the skip must stay a skip.
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Test
