@@ -146,6 +146,25 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
                 mounts, uploadLimitBytes, sessions, llm, email, chain);
     }
 
+    /** Every field, as the record would print it, but {@code REDIS_URL} without its credentials. */
+    @Override
+    public String toString() {
+        return "ServerConfig[environment=" + environment + ", bind=" + bind + ", port=" + port
+                + ", adminPort=" + adminPort + ", dataDir=" + dataDir + ", store=" + store + ", database=" + database
+                + ", rateLimitBackend=" + rateLimitBackend
+                + ", redisUrl=" + redisUrl.map(ServerConfig::withoutCredentials)
+                + ", mounts=" + mounts + ", uploadLimitBytes=" + uploadLimitBytes + ", sessions=" + sessions
+                + ", llm=" + llm + ", email=" + email + ", chain=" + chain + "]";
+    }
+
+    private static String withoutCredentials(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri.toString();
+        }
+        return uri.getScheme() + "://***@" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
     /** The strict limiter, then the general one (their order in {@link Hardening.Installed#rateLimits()}). */
     public RateLimitFilter.Config strictRateLimit() {
         return chain.rateLimits().get(0);

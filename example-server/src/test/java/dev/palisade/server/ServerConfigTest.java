@@ -141,6 +141,14 @@ class ServerConfigTest {
     }
 
     @Test
+    void neverPrintsTheRedisPassword() {
+        ServerConfig config = parse(Map.of("RATE_LIMIT_BACKEND", "redis", "REDIS_URL", "redis://:s3cr3t-pw@cache:6379/2"));
+
+        assertThat(config.redisUrl()).hasValueSatisfying(url -> assertThat(url.toString()).contains("s3cr3t-pw"));
+        assertThat(config.toString()).contains("redis://***@cache:6379/2").doesNotContain("s3cr3t-pw");
+    }
+
+    @Test
     void requiresDatabaseUrlForPostgres() {
         assertThatThrownBy(() -> parse(Map.of("STORE", "postgres")))
                 .isInstanceOf(InvalidSettingException.class)
