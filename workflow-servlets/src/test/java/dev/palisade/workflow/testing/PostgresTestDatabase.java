@@ -59,6 +59,12 @@ public final class PostgresTestDatabase {
         probed = true;
     }
 
+    /** The admin user named in {@link #ADMIN_URL} ({@code postgres} when it names none). */
+    public static String adminUser() {
+        Matcher user = Pattern.compile("[?&]user=([^&]*)").matcher(ADMIN_URL);
+        return user.find() ? user.group(1) : "postgres";
+    }
+
     /** A connection as the admin user, in auto-commit mode. */
     public static Connection admin() throws SQLException {
         DriverManager.setLoginTimeout(3);
@@ -145,11 +151,6 @@ public final class PostgresTestDatabase {
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot drop test schema " + name, e);
             }
-        }
-
-        private static String adminUser() {
-            Matcher user = Pattern.compile("[?&]user=([^&]*)").matcher(ADMIN_URL);
-            return user.find() ? user.group(1) : "postgres";
         }
     }
 }

@@ -53,8 +53,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +69,9 @@ import org.slf4j.LoggerFactory;
 class PostgresStoreTest {
     private static final LocalDate DATE = LocalDate.of(2026, 9, 19);
     private static final String SECRET = "s3cret-pw";
+    /** The admin user with a password the server never needs (trust auth) and must never repeat. */
+    private static final String ADMIN_USER_WITH_SECRET = "postgres://" + PostgresTestDatabase.adminUser() + ":"
+            + SECRET;
     private static final List<String> TABLES = List.of("clients", "rooms", "events", "conversations", "messages",
             "offers", "deposits", "hil_tasks", "snapshots", "outbox_emails", "uploads", "team_config");
 
@@ -348,12 +349,12 @@ class PostgresStoreTest {
 
     @Test
     void anUnreachableServerIsOneLineWithoutThePassword() {
-        assertStartupFails("postgres://" + adminUser() + ":" + SECRET + "@127.0.0.1:1/test", "127.0.0.1:1");
+        assertStartupFails(ADMIN_USER_WITH_SECRET + "@127.0.0.1:1/test", "127.0.0.1:1");
     }
 
     @Test
     void anUnknownDatabaseIsOneLineWithoutThePassword() {
-        assertStartupFails("postgres://" + adminUser() + ":" + SECRET + "@" + adminHostAndPort()
+        assertStartupFails(ADMIN_USER_WITH_SECRET + "@" + adminHostAndPort()
                 + "/palisade_no_such_db", "palisade_no_such_db");
     }
 
@@ -373,7 +374,7 @@ class PostgresStoreTest {
             }
         });
         String application = missing + "_app";
-        assertStartupFails("postgres://" + adminUser() + ":" + SECRET + "@" + adminHostAndPort() + "/" + adminDatabase()
+        assertStartupFails(ADMIN_USER_WITH_SECRET + "@" + adminHostAndPort() + "/" + adminDatabase()
                 + "?currentSchema=" + missing + "&ApplicationName=" + application, "currentSchema");
         Awaitility.await("the failed start's connections are closed").atMost(Duration.ofSeconds(10))
                 .until(() -> sessions("application_name = ?", application) == 0);
@@ -415,7 +416,7 @@ class PostgresStoreTest {
             toClose.push(superuserSchema);
             open(superuserSchema.config());
             assertThat(warnings(appender)).singleElement().asString()
-                    .contains("row-level security").contains(adminUser());
+                    .contains("row-level security").contains(PostgresTestDatabase.adminUser());
         } finally {
             logger.detachAppender(appender);
         }
@@ -552,10 +553,5 @@ class PostgresStoreTest {
     private static String adminDatabase() {
         String described = admin().describe();
         return described.substring(described.lastIndexOf('/') + 1);
-    }
-
-    private static String adminUser() {
-        Matcher user = Pattern.compile("[?&]user=([^&]*)").matcher(PostgresTestDatabase.ADMIN_URL);
-        return user.find() ? user.group(1) : "postgres";
     }
 }
