@@ -36,7 +36,10 @@ public final class RequestIds {
     /** {@link #of} and, unless already there, the {@code X-Request-Id} response header. */
     public static String ensure(HttpServletRequest request, HttpServletResponse response) {
         String id = of(request);
-        if (!response.isCommitted() && !response.containsHeader(HEADER)) {
+        // No isCommitted() check: containers ignore header changes on a committed response (the
+        // servlet specification says so), and on Jetty the check takes the channel's lock, which
+        // the next request on the connection may be waiting for.
+        if (!response.containsHeader(HEADER)) {
             // Known absent, so add: setHeader would search the fields again.
             response.addHeader(HEADER, id);
         }

@@ -140,4 +140,14 @@ class ApiKeysTest {
         assertThat(ApiKeys.isBearerToken("a\rb")).isFalse();
         assertThat(ApiKeys.isBearerToken("é")).isFalse();
     }
+
+    @Test
+    void everyCharacterIsClassifiedAsRfc6750Says() {
+        String allowed = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/";
+        for (char c = 0; c < 0x400; c++) {
+            assertThat(ApiKeys.isBearerToken("a" + c + "b")).as("U+%04X", (int) c).isEqualTo(allowed.indexOf(c) >= 0);
+        }
+        // Characters whose case mapping lands in ASCII are not ASCII themselves.
+        assertThat(ApiKeys.isBearerToken("\u017f\u212a")).isFalse();
+    }
 }

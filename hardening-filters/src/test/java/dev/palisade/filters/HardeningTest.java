@@ -88,6 +88,8 @@ class HardeningTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("{\"team\":\"acme\"}");
             assertThat(r.header("X-Request-Id")).isNotBlank();
+            // The access log and the error boundary both ensure the id; the field is sent once.
+            assertThat(r.headerValues("X-Request-Id")).hasSize(1);
             assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
             assertThat(r.header("Cache-Control")).isEqualTo("no-store");
             assertThat(r.header(RateLimitFilter.RATE_LIMIT_POLICY)).as("quota fields only on 429 by default").isNull();
