@@ -7,6 +7,9 @@
 #
 # Usage: benchmarks/paired.sh [variant] [windows] [seconds]   e.g. paired.sh jetty-palisade 5 10
 #        VARIANT_OPTS="-Dpalisade.omit=apiKeyAuth" benchmarks/paired.sh jetty-palisade   (one filter left out)
+#        CONNECTIONS=64 benchmarks/paired.sh ...   (wrk connections per server, default 16)
+# The requests column shows each server's count per window: with both clients on one core they
+# are about equal, so neither server is saturated and requests/s says little; CPU per request does.
 #        (build first: mvn -B -q -DskipTests package). Targets 127.0.0.1 only; stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,12 +18,7 @@ windows=${2:-5}
 seconds=${3:-10}
 warmup=${WARMUP:-45}
 base="${variant%%-*}-bare"
-jar=benchmarks/target/benchmarks.jar
-auth="Authorization: Bearer load-test-token-0123456789abcdef"
 tck=$(getconf CLK_TCK)
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
-[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 2; }
-out=$(mktemp -d)
 
 # CPU ticks of a process's request-handling threads (all but JIT compiler and GC threads).
 req_ticks() {
@@ -36,42 +34,20 @@ req_ticks() {
   echo "$req"
 }
 
-start_server() {
-  # VARIANT_OPTS: extra JVM options for the variant only, e.g. -Dpalisade.omit=apiKeyAuth
-  local opts=""
-  [ "$1" = "$base" ] || opts=${VARIANT_OPTS:-}
-  # shellcheck disable=SC2086
-  taskset -c 0 java -Xms256m -Xmx256m -XX:+UseParallelGC $opts -cp "$jar" dev.palisade.benchmarks.load.LoadServer "$1" "$2" \
-    >"$out/$1.server.log" 2>&1 &
-  echo $!
-}
-
-wait_up() {
-  for _ in $(seq 1 150); do
-    curl -fs -H "$auth" "http://127.0.0.1:$1/api/ping" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not start" >&2
-  return 1
-}
-
-pb=$(start_server "$base" 18091)
-pv=$(start_server "$variant" 18092)
-trap 'kill $pb $pv 2>/dev/null || true' EXIT
-wait_up 18091
-wait_up 18092
-taskset -c 1 wrk -t1 -c16 -d"${warmup}s" -H "$auth" http://127.0.0.1:18091/api/ping >/dev/null &
+# shellcheck source=benchmarks/pair.sh
+. benchmarks/pair.sh
+taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${warmup}s" -H "$auth" http://127.0.0.1:18091/api/ping >/dev/null &
 wb=$!
-taskset -c 1 wrk -t1 -c16 -d"${warmup}s" -H "$auth" http://127.0.0.1:18092/api/ping >/dev/null &
+taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${warmup}s" -H "$auth" http://127.0.0.1:18092/api/ping >/dev/null &
 wv=$!
 wait $wb $wv
 
-printf '%-8s %14s %14s %8s\n' window "$base" "$variant" ratio
+printf '%-8s %14s %14s %8s %22s\n' window "$base" "$variant" ratio "requests (bare/variant)"
 for w in $(seq 1 "$windows"); do
   b0=$(req_ticks "$pb"); v0=$(req_ticks "$pv")
-  taskset -c 1 wrk -t1 -c16 -d"${seconds}s" -H "$auth" http://127.0.0.1:18091/api/ping >"$out/b$w.wrk" &
+  taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${seconds}s" -H "$auth" http://127.0.0.1:18091/api/ping >"$out/b$w.wrk" &
   wb=$!
-  taskset -c 1 wrk -t1 -c16 -d"${seconds}s" -H "$auth" http://127.0.0.1:18092/api/ping >"$out/v$w.wrk" &
+  taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${seconds}s" -H "$auth" http://127.0.0.1:18092/api/ping >"$out/v$w.wrk" &
   wv=$!
   wait $wb $wv
   b1=$(req_ticks "$pb"); v1=$(req_ticks "$pv")
@@ -83,7 +59,7 @@ for w in $(seq 1 "$windows"); do
   cv=$(awk -v a="$v0" -v b="$v1" -v n="$nv" -v t="$tck" 'BEGIN {printf "%.2f", (b-a)/t*1e6/n}')
   r=$(awk -v a="$cb" -v b="$cv" 'BEGIN {printf "%.3f", b/a}')
   echo "$r" >>"$out/ratios"
-  printf '%-8s %11s us %11s us %8s\n' "$w" "$cb" "$cv" "$r"
+  printf '%-8s %11s us %11s us %8s %22s\n' "$w" "$cb" "$cv" "$r" "$nb/$nv"
 done
 echo "median ratio (variant/bare CPU per request): $(sort -n "$out/ratios" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')"
 echo "raw results: $out"

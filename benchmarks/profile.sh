@@ -22,29 +22,9 @@ variant=${1:-jetty-palisade}
 seconds=${2:-40}
 warmup=${WARMUP:-45}
 base="${variant%%-*}-bare"
-jar=benchmarks/target/benchmarks.jar
-auth="Authorization: Bearer load-test-token-0123456789abcdef"
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
-[ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests install" >&2; exit 2; }
-out=$(mktemp -d)
-
-start_server() {
-  local opts=""
-  [ "$1" = "$base" ] || opts=${VARIANT_OPTS:-}
-  # shellcheck disable=SC2086
-  taskset -c 0 java -Xms256m -Xmx256m -XX:+UseParallelGC -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
-    $opts -cp "$jar" dev.palisade.benchmarks.load.LoadServer "$1" "$2" >"$out/$1.server.log" 2>&1 &
-  echo $!
-}
-
-wait_up() {
-  for _ in $(seq 1 150); do
-    curl -fs -H "$auth" "http://127.0.0.1:$1/api/ping" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not start" >&2
-  return 1
-}
+SERVER_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"   # samples between safepoints land on the right line
+# shellcheck source=benchmarks/pair.sh
+. benchmarks/pair.sh
 
 load_both() {
   taskset -c 1 wrk -t1 -c16 -d"$1s" -H "$auth" http://127.0.0.1:18091/api/ping >"$out/bare.wrk" &
@@ -58,11 +38,6 @@ profiler() {
   java -cp "$jar" dev.palisade.benchmarks.load.AttachProfiler "$1" "$2" >>"$out/profiler.log" 2>&1
 }
 
-pb=$(start_server "$base" 18091)
-pv=$(start_server "$variant" 18092)
-trap 'kill $pb $pv 2>/dev/null || true' EXIT
-wait_up 18091
-wait_up 18092
 load_both "$warmup"
 profiler "$pb" start,event=cpu,interval=100000,threads
 profiler "$pv" start,event=cpu,interval=100000,threads
