@@ -38,7 +38,7 @@ public final class RequestIds {
         String id = of(request);
         // No isCommitted() check: containers ignore header changes on a committed response (the
         // servlet specification says so), and on Jetty the check takes the channel's lock, which
-        // the next request on the connection may be waiting for.
+        // a profile under load showed contended.
         if (!response.containsHeader(HEADER)) {
             // Known absent, so add: setHeader would search the fields again.
             response.addHeader(HEADER, id);

@@ -56,7 +56,7 @@ public final class AttachProfiler {
         Path target = Path.of(System.getProperty("java.io.tmpdir"),
                 "palisade-asyncProfiler-" + version() + "-" + platform + ".so");
         if (Files.exists(target)) {
-            // Already loaded into the target by "start": "stop" must find the very same library.
+            // Extracted by an earlier call ("start"): "stop" must name the library the target loaded.
             return target;
         }
         try (InputStream in = AttachProfiler.class.getResourceAsStream(resource)) {
