@@ -1,10 +1,12 @@
 # Shared by paired.sh and profile.sh (sourced, not run): starts bare Jetty (or Tomcat) and one
 # variant at the same time, both pinned to CPU 0, and waits until both answer.
-# Needs: variant, base. Sets: jar, auth, out, pb, pv (the two servers' process ids).
+# Needs: variant, base. Sets: jar, auth, endpoint, out, pb, pv (the two servers' process ids).
 # SERVER_OPTS: extra JVM options for both servers; VARIANT_OPTS: for the variant only,
 # e.g. -Dpalisade.omit=apiKeyAuth. Servers listen on 127.0.0.1:18091 (bare) and :18092 (variant).
 jar=benchmarks/target/benchmarks.jar
 auth="Authorization: Bearer load-test-token-0123456789abcdef"
+# ENDPOINT: what wrk asks for; /api/ping (2 bytes, the default) or /api/events (a page of JSON).
+endpoint=${ENDPOINT:-/api/ping}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
 [ -f "$jar" ] || { echo "build first: mvn -B -q -DskipTests install" >&2; exit 2; }
 out=$(mktemp -d)

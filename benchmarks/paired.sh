@@ -36,18 +36,18 @@ req_ticks() {
 
 # shellcheck source=benchmarks/pair.sh
 . benchmarks/pair.sh
-taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${warmup}s" -H "$auth" http://127.0.0.1:18091/api/ping >/dev/null &
+taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${warmup}s" -H "$auth" http://127.0.0.1:18091$endpoint >/dev/null &
 wb=$!
-taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${warmup}s" -H "$auth" http://127.0.0.1:18092/api/ping >/dev/null &
+taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${warmup}s" -H "$auth" http://127.0.0.1:18092$endpoint >/dev/null &
 wv=$!
 wait $wb $wv
 
 printf '%-8s %14s %14s %8s %22s\n' window "$base" "$variant" ratio "requests (bare/variant)"
 for w in $(seq 1 "$windows"); do
   b0=$(req_ticks "$pb"); v0=$(req_ticks "$pv")
-  taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${seconds}s" -H "$auth" http://127.0.0.1:18091/api/ping >"$out/b$w.wrk" &
+  taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${seconds}s" -H "$auth" http://127.0.0.1:18091$endpoint >"$out/b$w.wrk" &
   wb=$!
-  taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${seconds}s" -H "$auth" http://127.0.0.1:18092/api/ping >"$out/v$w.wrk" &
+  taskset -c 1 wrk -t1 -c"${CONNECTIONS:-16}" -d"${seconds}s" -H "$auth" http://127.0.0.1:18092$endpoint >"$out/v$w.wrk" &
   wv=$!
   wait $wb $wv
   b1=$(req_ticks "$pb"); v1=$(req_ticks "$pv")

@@ -6,6 +6,7 @@
 # request, and the difference:
 #   filters   the chain's members, with the container calls they make (Palisade frames, outside the
 #             servlet), and the SHA-256 of the bearer token
+#   (ENDPOINT=/api/events profiles the JSON endpoint instead of /api/ping: see pair.sh)
 #   fields    encoding the response's header fields (Jetty's HttpGenerator, Tomcat's Http11OutputBuffer)
 #   write     the kernel's writev/tcp_sendmsg (bytes on the wire: the fields are most of them)
 #   read      the kernel's reads
@@ -27,9 +28,9 @@ SERVER_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"   # samples
 . benchmarks/pair.sh
 
 load_both() {
-  taskset -c 1 wrk -t1 -c16 -d"$1s" -H "$auth" http://127.0.0.1:18091/api/ping >"$out/bare.wrk" &
+  taskset -c 1 wrk -t1 -c16 -d"$1s" -H "$auth" http://127.0.0.1:18091$endpoint >"$out/bare.wrk" &
   local wb=$!
-  taskset -c 1 wrk -t1 -c16 -d"$1s" -H "$auth" http://127.0.0.1:18092/api/ping >"$out/variant.wrk" &
+  taskset -c 1 wrk -t1 -c16 -d"$1s" -H "$auth" http://127.0.0.1:18092$endpoint >"$out/variant.wrk" &
   local wv=$!
   wait $wb $wv
 }
@@ -57,7 +58,7 @@ categorise() {
       split(stack, f, ";")
       if (f[1] ~ /C1 Comp|C2 Comp|GC Thread|VM Thread/) next
       # SHA-256 runs as a compiler stub whose samples lose their Java callers: the token hash.
-      if ((stack ~ /dev\/palisade\/filters\// && stack !~ /PingServlet/) || stack ~ /sha256_implCompress/) c = "filters"
+      if ((stack ~ /dev\/palisade\/filters\// && stack !~ /benchmarks\/load\/LoadServer\$/) || stack ~ /sha256_implCompress/) c = "filters"
       else if (stack ~ /LockSupport\.unpark|futex/) c = "wake-ups"
       else if (stack ~ /writev|tcp_sendmsg/) c = "write"
       else if (stack ~ /HttpGenerator|Http11OutputBuffer/) c = "fields"

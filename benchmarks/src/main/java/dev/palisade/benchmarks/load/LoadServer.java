@@ -154,6 +154,7 @@ public final class LoadServer {
                 throw new IllegalArgumentException("unknown variant " + variant);
         }
         ctx.addServlet("ping", new PingServlet()).addMapping("/api/ping");
+        ctx.addServlet("events", new EventsServlet()).addMapping("/api/events");
     }
 
     /** The endpoint every throughput figure is measured on. */
@@ -202,6 +203,37 @@ public final class LoadServer {
             response.addHeader("Content-Security-Policy", "frame-ancestors 'none'");
             response.addHeader("Cache-Control", "no-store");
             chain.doFilter(req, resp);
+        }
+    }
+
+    /**
+     * An endpoint doing an API's usual work without a database: it reads a query parameter and
+     * serialises a page of ten events with Jackson (about 1.5 KB of JSON), as a list endpoint of the
+     * booking server does after its store read.
+     */
+    static final class EventsServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+        private static final java.util.List<Event> PAGE = java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> new Event("evt-" + (1000 + i), "acme", "Annual meeting " + i, "2027-03-" + (10 + i),
+                        i % 3 == 0 ? "offer_sent" : "awaiting_deposit", 40 + i, "Room " + (char) ('A' + i),
+                        "client" + i + "@example.com"))
+                .toList();
+
+        record Event(String id, String team, String title, String date, String status, int partySize,
+                String room, String contact) {
+        }
+
+        record Page(int offset, int total, java.util.List<Event> events) {
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String offset = req.getParameter("offset");
+            byte[] body = JSON.writeValueAsBytes(new Page(offset == null ? 0 : Integer.parseInt(offset), 57, PAGE));
+            resp.setContentType("application/json");
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
         }
     }
 
