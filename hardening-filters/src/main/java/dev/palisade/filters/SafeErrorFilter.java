@@ -137,6 +137,12 @@ public final class SafeErrorFilter implements Filter {
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
             throw (IOException) failure;
         }
+        if (failure instanceof RequestTooLargeException) {
+            // The client's doing, answered or counted by RequestSizeLimitFilter; rethrown as it is so
+            // that the container breaks the connection of a response already under way.
+            LOG.debug("Request {} sent a body over the size limit: {} {}", id, method, path);
+            throw (IOException) failure;
+        }
         if (response.isCommitted() || request.isAsyncStarted()) {
             LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
                     id, method, path, failure);

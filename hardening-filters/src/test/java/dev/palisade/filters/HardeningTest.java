@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
@@ -36,6 +37,12 @@ class HardeningTest {
                 resp.getWriter().write("{\"team\":\"" + ApiKeyPrincipal.of(req).orElseThrow().team() + "\"}");
             }
         }).addMapping("/api/events");
+        ctx.addServlet("upload", new HttpServlet() {
+            @Override
+            protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
+            }
+        }).addMapping("/api/upload");
         ctx.addServlet("debug", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -161,6 +168,28 @@ class HardeningTest {
 
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void endsAnOversizedChunkedUploadWith413AndClosesWithoutDrainingOrAnAlarmInTheLog(Container container)
+            throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>());
+                LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+                RawHttp http = server.raw()) {
+            http.send("POST /api/upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+            // Past the 64-byte limit; the body's last chunk is never sent.
+            http.chunk(new byte[100]);
+            RawHttp.Response r = http.readResponse();
+
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(http.closedByServer()).as("closed without waiting for the rest of the body").isTrue();
+            // One rejection is no alarm: no ERROR from anyone, no WARN from the container.
+            assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)
+                    || (e.getLevel().isGreaterOrEqual(Level.WARN) && !e.getLoggerName().startsWith("dev.palisade")));
         }
     }
 

@@ -147,9 +147,9 @@ class RequestSizeLimitFilterSetupTest {
     }
 
     /**
-     * Tomcat drains a rejected body up to maxSwallowSize unless the context has
-     * swallowAbortedUploads=false; then a 413 aborts the connection at once. The shared fixture
-     * keeps Tomcat's default, so this test starts Tomcat with the setting.
+     * The shared tests run Tomcat with its defaults, where the filter's own abort stops the drain;
+     * an operator may also set swallowAbortedUploads=false, and the two together must still answer
+     * 413 and close at once.
      */
     @Test
     void tomcatClosesAtOnceWithSwallowAbortedUploadsOff() throws Exception {

@@ -11,6 +11,7 @@ import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The two real containers every filter is tested on. Both start on 127.0.0.1 and a free port and
@@ -55,8 +56,20 @@ public enum Container {
     /** Starts the container with {@code setup} applied to its one root context. */
     public abstract RunningServer start(ServletSetup setup) throws Exception;
 
+    /**
+     * Tomcat logs through {@code java.util.logging}; routed to SLF4J, its lines reach Logback, so
+     * tests can assert on them with {@link LogCapture} as they do on Jetty's.
+     */
+    private static synchronized void routeTomcatLogsToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
     /** Tomcat, with {@code customizer} applied to its context first (for Tomcat-only settings). */
     public static RunningServer startTomcat(ServletSetup setup, Consumer<Context> customizer) throws Exception {
+        routeTomcatLogsToSlf4j();
         Path base = Files.createTempDirectory("palisade-tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,11 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     /** Everything captured, one event after another. */
     public String text() {
         return String.join("\n", lines());
+    }
+
+    /** The captured events that {@code which} selects, rendered as {@link #text()} renders them. */
+    public String text(Predicate<ILoggingEvent> which) {
+        return events.stream().filter(which).map(LogCapture::render).collect(Collectors.joining("\n"));
     }
 
     private static String render(ILoggingEvent e) {

@@ -71,12 +71,12 @@ public final class RawHttp implements AutoCloseable {
         return writeFailed;
     }
 
-    /** Writes one chunk of a chunked body. */
     /** Whether response bytes are waiting to be read (the server answered before the body ended). */
     public boolean responsePending() throws IOException {
         return in.available() > 0;
     }
 
+    /** Writes one chunk of a chunked body. */
     public RawHttp chunk(byte[] data) throws IOException {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream(data.length + 16);
         chunk.writeBytes((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
