@@ -196,6 +196,8 @@ public final class ApiKeyAuthFilter implements Filter {
     public void destroy() {
         // Keys and rules are plain data; dropping them makes any use after destroy() fail loudly.
         config = null;
+        unauthorized.flush();
+        forbidden.flush();
     }
 
     /** The decoded path within the context, as the container mapped it. */

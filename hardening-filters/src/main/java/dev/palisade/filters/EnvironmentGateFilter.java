@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * container's mapping path and the normalised raw URI, so {@code ;jsessionid=}, {@code %2F},
  * {@code //}, {@code /./}, {@code ..} and case tricks cannot reach a dev route.
  *
- * <p>Ordering: register it before any filter or servlet that could act on a dev route (right
- * after the access log and error filters), for the {@code REQUEST} dispatch — add {@code FORWARD}
+ * <p>Ordering: register it before any filter or servlet that could act on a dev route, but after
+ * the filters that may reject a request (rate limit, size limit, authentication), as
+ * {@link Hardening} does: then a hidden path answers exactly as an unknown path does, 401 and 429
+ * included. Register it for the {@code REQUEST} dispatch — add {@code FORWARD}
  * if the application forwards to user-chosen paths. The 404 it writes carries the request id; an
  * application's own unknown-path answer must also be {@code ProblemResponse.of(404)} for the two
  * to be indistinguishable.
@@ -126,6 +128,11 @@ public final class EnvironmentGateFilter implements Filter {
     /** Number of requests hidden since start (for metrics). */
     public long blockedTotal() {
         return rejections.total();
+    }
+
+    @Override
+    public void destroy() {
+        rejections.flush();
     }
 
     /**

@@ -174,6 +174,12 @@ public final class RateLimitFilter implements Filter {
         return storeFailures.total();
     }
 
+    @Override
+    public void destroy() {
+        rejections.flush();
+        storeFailures.flush();
+    }
+
     /** The decision machinery built from one {@link Config}. */
     private static final class Limiter {
         final Quota quota;

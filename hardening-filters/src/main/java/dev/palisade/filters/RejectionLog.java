@@ -8,8 +8,11 @@ import org.slf4j.Logger;
 
 /**
  * Counts the requests a filter rejects and logs them as aggregated counts — at most one WARN per
- * interval — instead of one line per request, so an attack cannot flood the log. The running
- * total is exposed for metrics.
+ * interval — instead of one line per request, so an attack cannot flood the log. The first
+ * rejection is logged at once; those after it are summed and logged with the first rejection after
+ * the interval, or by {@link #flush()} (the filters call it from {@code destroy()}). There is no
+ * timer thread, so the tail of a burst waits for one of those; {@link #total()} is always exact,
+ * for metrics.
  */
 public final class RejectionLog {
     static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -45,10 +48,23 @@ public final class RejectionLog {
         long now = nanoClock.getAsLong();
         long last = lastLineAt.get();
         if (now - last >= intervalNanos && lastLineAt.compareAndSet(last, now)) {
-            long count = sinceLastLine.sumThenReset();
-            logger.warn("Rejected {} {} in the last {} s", count, what,
-                    TimeUnit.NANOSECONDS.toSeconds(Math.min(now - last, intervalNanos)));
+            log(sinceLastLine.sumThenReset(), now - last);
         }
+    }
+
+    /** Logs what was counted since the last line, if anything. */
+    public void flush() {
+        long count = sinceLastLine.sumThenReset();
+        if (count > 0) {
+            long now = nanoClock.getAsLong();
+            log(count, now - lastLineAt.getAndSet(now));
+        }
+    }
+
+    private void log(long count, long spanNanos) {
+        // The span is the time since the previous line: after a quiet spell it is longer than the
+        // interval, and the count covers all of it.
+        logger.warn("Rejected {} {} in the last {} s", count, what, TimeUnit.NANOSECONDS.toSeconds(spanNanos));
     }
 
     /** Every rejection recorded since start. */

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * parameters or multipart parts, default 1000) and {@code multipartThresholdBytes} (parts larger
  * than this go to a temporary file, default 16 KiB).
  *
- * <p><b>Ordering.</b> Map it first, ahead of every filter that may touch the body (a
+ * <p><b>Ordering.</b> Map it ahead of every filter that may touch the body (in {@link Hardening}'s
+ * chain it follows the access log, error, header and rate-limit filters, none of which does; a
  * {@code getParameter} call in an earlier filter reads the body from the container's own stream,
  * uncounted). Code that unwraps the request ({@code ServletRequestWrapper.getRequest()}) and reads
  * the container's request directly is not counted either. Register it with
@@ -257,6 +258,8 @@ public final class RequestSizeLimitFilter implements Filter {
     @Override
     public void destroy() {
         // Nothing to release: the filter holds no threads or files between requests.
+        tooLarge.flush();
+        badRequests.flush();
         LOG.debug("destroyed");
     }
 

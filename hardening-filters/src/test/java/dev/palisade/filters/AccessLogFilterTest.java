@@ -190,11 +190,15 @@ class AccessLogFilterTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void failsToStartOnAnyInitParam(Container container) {
-        assertThatThrownBy(() -> container.start(ctx -> {
-            FilterRegistration.Dynamic reg = ctx.addFilter("access", new AccessLogFilter());
-            reg.setInitParameter("logger", "x");
-            reg.addMappingForUrlPatterns(null, false, "/*");
-        }).close()).isInstanceOf(Container.ContextFailedException.class);
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.class)) {
+            assertThatThrownBy(() -> container.start(ctx -> {
+                FilterRegistration.Dynamic reg = ctx.addFilter("access", new AccessLogFilter());
+                reg.setInitParameter("logger", "x");
+                reg.addMappingForUrlPatterns(null, false, "/*");
+            }).close()).isInstanceOf(Container.ContextFailedException.class);
+            // The value of an unknown init-param is not echoed (it could be a secret); the name is.
+            assertThat(logs.lines()).containsExactly("ERROR Unknown init-param for access: \"logger\"");
+        }
     }
 
     @org.junit.jupiter.api.Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.palisade.filters.Environment.Mode;
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.Filter;
@@ -129,15 +130,21 @@ class EnvironmentGateFilterTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void failsToStartOnAnUnknownInitParamOrABadPath(Container container) {
-        Filter typo = new EnvironmentGateFilter(name -> null);
-        assertThatThrownBy(() -> start(container, typo, new AtomicInteger(),
-                reg -> reg.setInitParameter("devOnlyPath", "/api/qna")).close())
-                .isInstanceOf(Container.ContextFailedException.class);
-
-        Filter bad = new EnvironmentGateFilter(name -> null);
-        assertThatThrownBy(() -> start(container, bad, new AtomicInteger(),
-                reg -> reg.setInitParameter("devOnlyPaths", "api/qna")).close())
-                .isInstanceOf(Container.ContextFailedException.class);
+        try (LogCapture logs = LogCapture.of(EnvironmentGateFilter.class)) {
+            Filter typo = new EnvironmentGateFilter(name -> null);
+            assertThatThrownBy(() -> start(container, typo, new AtomicInteger(),
+                    reg -> reg.setInitParameter("devOnlyPath", "/api/qna")).close())
+                    .isInstanceOf(Container.ContextFailedException.class);
+            assertThat(logs.lines()).containsExactly("ERROR Unknown init-param for gate: \"devOnlyPath\"");
+        }
+        try (LogCapture logs = LogCapture.of(EnvironmentGateFilter.class)) {
+            Filter bad = new EnvironmentGateFilter(name -> null);
+            assertThatThrownBy(() -> start(container, bad, new AtomicInteger(),
+                    reg -> reg.setInitParameter("devOnlyPaths", "/api/debug/*, api/qna")).close())
+                    .isInstanceOf(Container.ContextFailedException.class);
+            assertThat(logs.lines()).singleElement().asString()
+                    .startsWith("ERROR Invalid value for devOnlyPaths: \"api/qna\" (expected ");
+        }
     }
 
     @ParameterizedTest

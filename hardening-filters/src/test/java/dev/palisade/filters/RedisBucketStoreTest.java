@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Against the real Redis at 127.0.0.1:6379 (or {@code REDIS_URL}). Skipped with a message when it is not there, unless
@@ -157,11 +159,12 @@ class RedisBucketStoreTest {
         }
     }
 
-    @Test
-    void letsRequestsThroughWhenRedisFails() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void letsRequestsThroughWhenRedisFails(Container container) throws Exception {
         StatefulRedisConnection<byte[], byte[]> connection = newConnection();
         RateLimitFilter filter = filter(connection);
-        try (RunningServer server = Container.JETTY.start(ctx -> deploy(ctx, filter))) {
+        try (RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
             assertThat(RateLimitFilterTest.get(server, "/api/x").status()).isEqualTo(200);
             connection.close();
 

@@ -160,13 +160,30 @@ class SecurityHeadersFilterTest {
         }
     }
 
-    @Test
-    void programmaticConfigIgnoresInitParams() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void sendsHstsBehindATlsTerminatingProxyOnlyWhenItSaysHttps(Container container) throws Exception {
+        try (RunningServer server = container.startBehindProxy(
+                ctx -> register(ctx, Map.of("hstsMaxAge", "600"), false))) {
+            RawHttp.Response viaTls = RawHttp.exchange(server.port(),
+                    "GET /page HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n");
+            RawHttp.Response plain = get(server, "/page");
+
+            assertThat(viaTls.status()).isEqualTo(200);
+            assertThat(viaTls.header("Strict-Transport-Security")).isEqualTo("max-age=600; includeSubDomains");
+            assertThat(plain.status()).isEqualTo(200);
+            assertThat(plain.header("Strict-Transport-Security")).isNull();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void programmaticConfigIgnoresInitParams(Container container) throws Exception {
         SecurityHeadersFilter.Config config = SecurityHeadersFilter.Config.builder()
                 .noStorePaths("/private/", "/account")
                 .hstsMaxAge(60)
                 .build();
-        try (RunningServer server = Container.JETTY.start(ctx -> {
+        try (RunningServer server = container.start(ctx -> {
             FilterRegistration.Dynamic f = ctx.addFilter("h", new SecurityHeadersFilter(config));
             f.setInitParameter("whatever", "ignored");
             f.addMappingForUrlPatterns(null, false, "/*");

@@ -8,7 +8,11 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.RemoteIpValve;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -22,27 +26,13 @@ public enum Container {
     JETTY {
         @Override
         public RunningServer start(ServletSetup setup) throws Exception {
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-            context.setContextPath("/");
-            context.addServletContainerInitializer(initializer(setup));
-            server.setHandler(context);
-            server.setStopTimeout(2_000);
-            try {
-                server.start();
-            } catch (Exception e) {
-                server.stop();
-                throw new ContextFailedException("Jetty context failed to start", e);
-            }
-            if (!context.isAvailable() || !context.isStarted()) {
-                server.stop();
-                throw new ContextFailedException("Jetty context is unavailable", null);
-            }
-            return new RunningServer(this, connector.getLocalPort(), server::stop);
+            return startJetty(setup, http -> { });
+        }
+
+        @Override
+        public RunningServer startBehindProxy(ServletSetup setup) throws Exception {
+            // Trusts X-Forwarded-* from any peer; X-Forwarded-Proto: https makes isSecure() true.
+            return startJetty(setup, http -> http.addCustomizer(new ForwardedRequestCustomizer()));
         }
     },
 
@@ -51,10 +41,51 @@ public enum Container {
         public RunningServer start(ServletSetup setup) throws Exception {
             return startTomcat(setup, context -> { });
         }
+
+        @Override
+        public RunningServer startBehindProxy(ServletSetup setup) throws Exception {
+            // The valve's defaults trust 127.0.0.0/8 as an internal proxy and read X-Forwarded-Proto;
+            // "https" there makes isSecure() true.
+            return startTomcat(setup, context -> context.getPipeline().addValve(new RemoteIpValve()));
+        }
     };
 
     /** Starts the container with {@code setup} applied to its one root context. */
     public abstract RunningServer start(ServletSetup setup) throws Exception;
+
+    /**
+     * Starts the container as it runs behind a TLS-terminating proxy on the same host: the
+     * proxy's {@code X-Forwarded-Proto} and {@code X-Forwarded-For} are applied to the request, so
+     * a plain-HTTP request carrying {@code X-Forwarded-Proto: https} is {@code isSecure()}.
+     */
+    public abstract RunningServer startBehindProxy(ServletSetup setup) throws Exception;
+
+    /** Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration first. */
+    private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration)
+            throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        httpConfiguration.accept(connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration());
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.addServletContainerInitializer(initializer(setup));
+        server.setHandler(context);
+        server.setStopTimeout(2_000);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw new ContextFailedException("Jetty context failed to start", e);
+        }
+        if (!context.isAvailable() || !context.isStarted()) {
+            server.stop();
+            throw new ContextFailedException("Jetty context is unavailable", null);
+        }
+        return new RunningServer(JETTY, connector.getLocalPort(), server::stop);
+    }
 
     /**
      * Tomcat logs through {@code java.util.logging}; routed to SLF4J, its lines reach Logback, so
