@@ -35,6 +35,13 @@ public class CountingStreamBenchmark {
 
     byte[] body;
     final byte[] buffer = new byte[8192];
+    /**
+     * The container's stream: one heap object, rewound per operation, for both benchmarks. Made
+     * afresh inside the benchmark method, the JIT scalar-replaced it in the baseline only (0 B/op
+     * there, 24 B/op under the wrapper): its position lived in a register, which no container's
+     * stream does, and the baseline read about 16% faster for that alone.
+     */
+    ArrayServletInputStream raw;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -42,16 +49,19 @@ public class CountingStreamBenchmark {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) ('a' + i % 26);
         }
+        raw = new ArrayServletInputStream(body);
     }
 
     @Benchmark
     public long baselineRawStream() throws IOException {
-        return drain(new ArrayServletInputStream(body));
+        raw.rewind();
+        return drain(raw);
     }
 
     @Benchmark
     public long countingStream() throws IOException {
-        return drain(new CountingInputStream(new ArrayServletInputStream(body), Long.MAX_VALUE));
+        raw.rewind();
+        return drain(new CountingInputStream(raw, Long.MAX_VALUE));
     }
 
     private long drain(ServletInputStream in) throws IOException {
@@ -70,6 +80,10 @@ public class CountingStreamBenchmark {
 
         ArrayServletInputStream(byte[] data) {
             this.data = data;
+        }
+
+        void rewind() {
+            pos = 0;
         }
 
         @Override
