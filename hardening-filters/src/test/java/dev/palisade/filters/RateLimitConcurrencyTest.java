@@ -6,19 +6,12 @@ import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RunningServer;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +43,7 @@ class RateLimitConcurrencyTest {
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         List<String> badRejections = Collections.synchronizedList(new ArrayList<>());
         try (LogCapture logs = LogCapture.of(RateLimitFilter.class)) {
-            try (RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
+            try (RunningServer server = container.start(ctx -> RateLimitFilterTest.deploy(ctx, filter))) {
                 HttpRequest request = HttpRequest.newBuilder(server.uri("/api/x")).timeout(TIMEOUT).GET().build();
                 CountDownLatch ready = new CountDownLatch(THREADS);
                 CountDownLatch start = new CountDownLatch(1);
@@ -101,16 +94,5 @@ class RateLimitConcurrencyTest {
             assertThat(warnings).hasSize(2);
             assertThat(warnings.get(1)).startsWith("WARN Rejected 205 requests over the rate limit (429) in the last ");
         }
-    }
-
-    private static void deploy(ServletContext ctx, RateLimitFilter filter) {
-        ctx.addFilter("rate", filter).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        ctx.addServlet("ok", new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                resp.setContentType("text/plain");
-                resp.getWriter().write("ok");
-            }
-        }).addMapping("/");
     }
 }

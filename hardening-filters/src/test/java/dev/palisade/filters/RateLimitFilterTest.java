@@ -197,7 +197,8 @@ class RateLimitFilterTest {
         }
     }
 
-    private static void deploy(ServletContext ctx, RateLimitFilter filter) {
+    /** The filter on /* for REQUEST dispatches, in front of a servlet answering "ok" everywhere. */
+    static void deploy(ServletContext ctx, RateLimitFilter filter) {
         deploy(ctx, filter, Map.of());
     }
 

@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.EnumSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,7 +20,7 @@ class RateLimitResolverTest {
         ClientResolver byHeader = request -> request.getHeader(CLIENT_HEADER);
         RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
                 .clientResolver(byHeader).build());
-        try (RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
+        try (RunningServer server = container.start(ctx -> RateLimitFilterTest.deploy(ctx, filter))) {
             assertThat(get(server, "alice").status()).isEqualTo(200);
             assertThat(get(server, "bob").status()).as("same peer, another resolved client").isEqualTo(200);
             assertThat(get(server, "alice").status()).isEqualTo(429);
@@ -42,16 +36,5 @@ class RateLimitResolverTest {
         String header = client == null ? "" : CLIENT_HEADER + ": " + client + "\r\n";
         return RawHttp.exchange(server.port(),
                 "GET /api/x HTTP/1.1\r\nHost: x\r\n" + header + "Connection: close\r\n\r\n");
-    }
-
-    private static void deploy(ServletContext ctx, RateLimitFilter filter) {
-        ctx.addFilter("rate", filter).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        ctx.addServlet("ok", new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                resp.setContentType("text/plain");
-                resp.getWriter().write("ok");
-            }
-        }).addMapping("/");
     }
 }

@@ -8,15 +8,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -93,8 +87,8 @@ class RedisBucketStoreTest {
                 StatefulRedisConnection<byte[], byte[]> second = newConnection()) {
             RateLimitFilter jettyFilter = filter(first);
             RateLimitFilter tomcatFilter = filter(second);
-            try (RunningServer jetty = Container.JETTY.start(ctx -> deploy(ctx, jettyFilter));
-                    RunningServer tomcat = Container.TOMCAT.start(ctx -> deploy(ctx, tomcatFilter))) {
+            try (RunningServer jetty = Container.JETTY.start(ctx -> RateLimitFilterTest.deploy(ctx, jettyFilter));
+                    RunningServer tomcat = Container.TOMCAT.start(ctx -> RateLimitFilterTest.deploy(ctx, tomcatFilter))) {
                 assertThat(RateLimitFilterTest.get(jetty, "/api/x").status()).isEqualTo(200);
                 assertThat(RateLimitFilterTest.get(tomcat, "/api/x").status()).isEqualTo(200);
                 assertThat(RateLimitFilterTest.get(jetty, "/api/x").status()).isEqualTo(200);
@@ -164,7 +158,7 @@ class RedisBucketStoreTest {
     void letsRequestsThroughWhenRedisFails(Container container) throws Exception {
         StatefulRedisConnection<byte[], byte[]> connection = newConnection();
         RateLimitFilter filter = filter(connection);
-        try (RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
+        try (RunningServer server = container.start(ctx -> RateLimitFilterTest.deploy(ctx, filter))) {
             assertThat(RateLimitFilterTest.get(server, "/api/x").status()).isEqualTo(200);
             connection.close();
 
@@ -178,15 +172,5 @@ class RedisBucketStoreTest {
     private RateLimitFilter filter(StatefulRedisConnection<byte[], byte[]> connection) {
         return new RateLimitFilter(RateLimitFilter.Config.builder().rps(2).burst(3).clock(clock)
                 .store(RedisBucketStore.lettuce(connection, prefix)).build());
-    }
-
-    private static void deploy(jakarta.servlet.ServletContext ctx, RateLimitFilter filter) {
-        ctx.addFilter("rate", filter).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        ctx.addServlet("ok", new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-                resp.getWriter().write("ok");
-            }
-        }).addMapping("/");
     }
 }
