@@ -23,18 +23,17 @@ import org.slf4j.LoggerFactory;
  */
 final class UnreadBodyAbort {
     /** Does nothing: the container closes on {@code Connection: close} without draining. */
-    static final UnreadBodyAbort NONE = new UnreadBodyAbort(null, null);
+    static final UnreadBodyAbort NONE = new UnreadBodyAbort(null);
 
     private static final Logger LOG = LoggerFactory.getLogger(UnreadBodyAbort.class);
     private static final String TOMCAT_CLOSE_NOW = "org.apache.coyote.CloseNowException";
-    private static final String MESSAGE = "Request body left unread after the answer; closing the connection";
+    private static final String MESSAGE = "Request body left unread; closing the connection";
 
+    /** Tomcat's {@code CloseNowException(String, Throwable)}, typed to return an IOException. */
     private final MethodHandle closeNow;
-    private final MethodHandle closeNowWithCause;
 
-    private UnreadBodyAbort(MethodHandle closeNow, MethodHandle closeNowWithCause) {
+    private UnreadBodyAbort(MethodHandle closeNow) {
         this.closeNow = closeNow;
-        this.closeNowWithCause = closeNowWithCause;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -43,41 +42,30 @@ final class UnreadBodyAbort {
         if (serverInfo == null || !serverInfo.startsWith("Apache Tomcat")) {
             return NONE;
         }
-        Class<?> type = tomcatCloseNow(context.getClassLoader());
-        if (type == null) {
-            type = tomcatCloseNow(UnreadBodyAbort.class.getClassLoader());
+        MethodHandle constructor = closeNowConstructor(context.getClassLoader());
+        if (constructor == null) {
+            constructor = closeNowConstructor(UnreadBodyAbort.class.getClassLoader());
         }
-        MethodHandle constructor = constructor(type, String.class);
-        MethodHandle withCause = constructor(type, String.class, Throwable.class);
-        if (constructor == null || withCause == null) {
+        if (constructor == null) {
             LOG.warn("{}: {} not found; Tomcat will read up to maxSwallowSize of a rejected body before closing "
                     + "(set swallowAbortedUploads=\"false\" on the Context to stop it)", LogSafe.escape(serverInfo),
                     TOMCAT_CLOSE_NOW);
             return NONE;
         }
-        return new UnreadBodyAbort(constructor, withCause);
+        return new UnreadBodyAbort(constructor);
     }
 
-    private static Class<?> tomcatCloseNow(ClassLoader loader) {
+    private static MethodHandle closeNowConstructor(ClassLoader loader) {
         try {
             Class<?> type = Class.forName(TOMCAT_CLOSE_NOW, false, loader);
-            return IOException.class.isAssignableFrom(type) ? type : null;
-        } catch (ClassNotFoundException | LinkageError e) {
-            LOG.debug("{} not found from {}", TOMCAT_CLOSE_NOW, loader, e);
-            return null;
-        }
-    }
-
-    /** The public constructor of {@code type} with these parameters, typed to return an IOException. */
-    private static MethodHandle constructor(Class<?> type, Class<?>... parameters) {
-        if (type == null) {
-            return null;
-        }
-        try {
-            return MethodHandles.publicLookup().findConstructor(type, MethodType.methodType(void.class, parameters))
-                    .asType(MethodType.methodType(IOException.class, parameters));
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            LOG.debug("{} has no usable constructor", TOMCAT_CLOSE_NOW, e);
+            if (!IOException.class.isAssignableFrom(type)) {
+                return null;
+            }
+            MethodType parameters = MethodType.methodType(void.class, String.class, Throwable.class);
+            return MethodHandles.publicLookup().findConstructor(type, parameters)
+                    .asType(MethodType.methodType(IOException.class, String.class, Throwable.class));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("{} not usable from {}", TOMCAT_CLOSE_NOW, loader, e);
             return null;
         }
     }
@@ -92,16 +80,7 @@ final class UnreadBodyAbort {
             return;
         }
         response.flushBuffer();
-        IOException abort;
-        try {
-            abort = (IOException) closeNow.invokeExact(MESSAGE);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            // The constructor declares nothing checked; should that ever change, still abort.
-            throw new IOException(MESSAGE, e);
-        }
-        throw abort;
+        throw closeNow(null);
     }
 
     /**
@@ -111,17 +90,19 @@ final class UnreadBodyAbort {
      * without a log line above DEBUG; elsewhere {@code failure} itself.
      */
     IOException forCommittedResponse(RequestTooLargeException failure) {
-        if (closeNowWithCause == null) {
-            return failure;
-        }
+        return closeNow == null ? failure : closeNow(failure);
+    }
+
+    private IOException closeNow(Throwable cause) {
         try {
-            return (IOException) closeNowWithCause.invokeExact(MESSAGE, (Throwable) failure);
+            return (IOException) closeNow.invokeExact(MESSAGE, cause);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             // The constructor declares nothing checked; should that ever change, still abort.
-            failure.addSuppressed(e);
-            return failure;
+            IOException fallback = new IOException(MESSAGE, cause);
+            fallback.addSuppressed(e);
+            return fallback;
         }
     }
 }
