@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Closing.</b> After a 413 or 400 the rest of the body is not read, and the connection is
  * closed, not drained. Jetty closes it on {@code Connection: close}; Tomcat would first read and
  * discard up to its connector's {@code maxSwallowSize} (2 MiB), so there the filter flushes its
- * answer and ends the request with Tomcat's own {@code CloseNowException}, which Tomcat handles
- * quietly by closing at once (see {@link UnreadBodyAbort}).
+ * answer and ends the request with Tomcat's own {@code ClientAbortException}, which Tomcat handles
+ * quietly by closing at once (see {@link ConnectionAbort}).
  */
 public final class RequestSizeLimitFilter implements Filter {
     public static final long DEFAULT_MAX_BYTES = 1024L * 1024;
@@ -67,7 +67,7 @@ public final class RequestSizeLimitFilter implements Filter {
             "requests with an invalid Content-Length or malformed form body (400)");
     private volatile Config config;
     private volatile SizeLimitedRequest.BodyOptions bodyOptions;
-    private volatile UnreadBodyAbort unreadBody = UnreadBodyAbort.NONE;
+    private volatile ConnectionAbort abort = ConnectionAbort.NONE;
 
     /** Configured in {@link #init} from init-params and the environment. */
     public RequestSizeLimitFilter() {
@@ -97,7 +97,7 @@ public final class RequestSizeLimitFilter implements Filter {
             }
         }
         bodyOptions = bodyOptions(effective, defaultTempDir(filterConfig.getServletContext()));
-        unreadBody = UnreadBodyAbort.forContainer(filterConfig.getServletContext());
+        abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
         config = effective;
         LOG.info("{}: maxBytes={}, pathLimits=[{}]", LogSafe.escape(filterConfig.getFilterName()),
                 effective.maxBytes(), effective.pathLimits());
@@ -137,7 +137,7 @@ public final class RequestSizeLimitFilter implements Filter {
         if (declared == ContentLengthHeader.INVALID) {
             badRequests.record();
             ProblemResponse.of(400).withHeader("Connection", "close").send(request, response);
-            unreadBody.afterAnswer(response);
+            abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
         if (declared == ContentLengthHeader.ABSENT && !mayHaveBody(request)) {
@@ -148,7 +148,7 @@ public final class RequestSizeLimitFilter implements Filter {
         if (declared > limit) {
             tooLarge.record();
             ProblemResponse.of(413).withHeader("Connection", "close").send(request, response);
-            unreadBody.afterAnswer(response);
+            abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
         SizeLimitedRequest wrapped = new SizeLimitedRequest(request, limit, declared != ContentLengthHeader.ABSENT,
@@ -182,18 +182,18 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         if (wrapped.exceeded()) {
             if (answerTooLarge(wrapped, response)) {
-                unreadBody.afterAnswer(response);
+                abort.afterAnswerLeavingBodyUnread(response);
                 return true;
             }
             // The application had committed its response: breaking the connection is the only
             // signal left, and both containers abort a connection when a committed request fails.
-            throw unreadBody.forCommittedResponse(failure instanceof RequestTooLargeException tooLargeFailure
+            throw abort.forCommittedResponse(failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
         if (failure != null && wrapped.malformed() && wrapped.claimAnswer()) {
             badRequests.record();
             if (ProblemResponse.of(400).withHeader("Connection", "close").send(wrapped, response)) {
-                unreadBody.afterAnswer(response);
+                abort.afterAnswerLeavingBodyUnread(response);
                 return true;
             }
             return false;

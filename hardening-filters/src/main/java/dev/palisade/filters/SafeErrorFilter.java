@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A bare {@code setStatus(>=400)} with no body gets the problem body; an application's own
  *       error body is left alone.</li>
  *   <li>An exception after the response was committed cannot be answered: it is logged and the
- *       connection is aborted (the client sees a truncated response, never a clean end).</li>
+ *       connection is aborted (the client sees a truncated response, never a clean end), and no
+ *       container error page is appended (see {@link ConnectionAbort}). The same holds for an
+ *       asynchronous timeout or error after commit, but for Tomcat including an application
+ *       error page there (docs/filters.md).</li>
  *   <li>For a 500 caused by an exception, headers set earlier are kept (security headers, CORS,
  *       {@code Retry-After}), except those describing the abandoned result: {@code Set-Cookie},
  *       {@code Location} and those {@link ProblemResponse} drops ({@code Content-Disposition}, …).</li>
@@ -52,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Async:</b> after {@code startAsync} the asynchronous code owns the response and no problem
  * is written when the chain returns. A later {@code sendError} on the response the servlet was
  * given (this filter's wrapper) is still turned into a problem at once, and an async timeout or
- * error becomes a 500 problem (logged once) instead of the container's page. Code that writes
+ * error becomes a 500 problem (logged once) instead of the container's page, unless a listener of
+ * the application's answered it first with {@code complete()} or {@code dispatch()} (see
+ * {@link AsyncTrackingRequest}). Code that writes
  * through {@code AsyncContext.getResponse()} after a no-argument {@code startAsync()} holds the
  * container's unwrapped response (the specification says so) and bypasses this filter: use
  * {@code startAsync(request, response)} with the objects the servlet received. Register the filter
@@ -69,6 +74,11 @@ public final class SafeErrorFilter implements Filter {
             "org.eclipse.jetty.io.EofException",
             "org.apache.catalina.connector.ClientAbortException",
             "org.apache.coyote.CloseNowException");
+    /** Thrown by RequestSizeLimitFilter, sometimes inside a connector exception that ends the connection. */
+    private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
+
+    /** How to break a committed response's connection on the container found in {@link #init}. */
+    private volatile ConnectionAbort abort = ConnectionAbort.NONE;
 
     public SafeErrorFilter() {
         // Nothing to configure: the behaviour is fixed on purpose.
@@ -83,6 +93,7 @@ public final class SafeErrorFilter implements Filter {
             throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
         warnWithoutDefaultServlet(filterConfig.getServletContext());
+        abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
     }
 
     @Override
@@ -95,9 +106,10 @@ public final class SafeErrorFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         RequestIds.ensure(request, response);
+        AsyncTrackingRequest tracking = new AsyncTrackingRequest(request);
         ErrorCapturingResponse wrapped = new ErrorCapturingResponse(request, response, this);
         try {
-            chain.doFilter(request, wrapped);
+            chain.doFilter(tracking, wrapped);
         } catch (Throwable failure) {
             // Errors included, OutOfMemoryError too: see the class comment.
             onFailure(request, response, failure);
@@ -108,7 +120,13 @@ public final class SafeErrorFilter implements Filter {
             // A sendError made before startAsync was meant to be sent, async or not.
             answer(request, response, errorStatus);
         } else if (request.isAsyncStarted()) {
-            request.getAsyncContext().addListener(ASYNC_FAILURES);
+            AsyncTrackingRequest.TrackedAsyncContext async = tracking.trackedAsyncContext();
+            if (async == null) {
+                // Started past this filter's wrapper (on an unwrapped request): whether the
+                // application answers a timeout itself cannot be seen, so assume it does not.
+                async = new AsyncTrackingRequest.TrackedAsyncContext(request.getAsyncContext());
+            }
+            async.addListener(new AsyncFailures(async, abort));
         } else if (!wrapped.bodyRequested()) {
             int status = response.getStatus();
             if (status >= 400 && status <= 599 && !response.isCommitted()) {
@@ -126,28 +144,29 @@ public final class SafeErrorFilter implements Filter {
         ProblemResponse.of(status).send(request, response);
     }
 
-    private static void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure)
+    private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure)
             throws IOException {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = LogSafe.escape(request.getRequestURI());
-        if (failure instanceof IOException && clientGone(failure)) {
+        if (failure instanceof IOException io && causedBy(io, BODY_TOO_LARGE)) {
+            // The client's doing, answered or counted by RequestSizeLimitFilter (which also chose how
+            // the connection ends); rethrown as it is.
+            LOG.debug("Request {} sent a body over the size limit: {} {}", id, method, path);
+            throw io;
+        }
+        if (failure instanceof IOException io && causedBy(io, CLIENT_GONE)) {
             // The container knows its own exception and stays quiet about it; an ERROR per
             // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
-            throw (IOException) failure;
-        }
-        if (failure instanceof RequestTooLargeException) {
-            // The client's doing, answered or counted by RequestSizeLimitFilter; rethrown as it is so
-            // that the container breaks the connection of a response already under way.
-            LOG.debug("Request {} sent a body over the size limit: {} {}", id, method, path);
-            throw (IOException) failure;
+            throw io;
         }
         if (response.isCommitted() || request.isAsyncStarted()) {
             LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
                     id, method, path, failure);
-            // Stackless and generic: the container logs it briefly and aborts instead of ending cleanly.
-            throw new ResponseAbortedException(id);
+            // Stackless and generic, and on Tomcat in the form it neither logs again nor follows with an
+            // error page: the container aborts the connection instead of ending the response cleanly.
+            throw abort.forCommittedResponse(new ResponseAbortedException(id));
         }
         LOG.error("Request {} failed and was answered 500: {} {}", id, method, path, failure);
         // The result was abandoned; a cookie or redirect target from half of it must not reach the client.
@@ -157,18 +176,30 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /**
-     * Answers an async timeout or error with a problem instead of the container's error page. One
-     * stateless instance for all requests: everything it needs comes with the event.
+     * Answers an async timeout or error with a problem instead of the container's error page,
+     * unless an earlier listener (the application's) already completed or dispatched.
      */
-    private static final AsyncListener ASYNC_FAILURES = new AsyncListener() {
+    private static final class AsyncFailures implements AsyncListener {
+        private final AsyncTrackingRequest.TrackedAsyncContext async;
+        private final ConnectionAbort abort;
+
+        AsyncFailures(AsyncTrackingRequest.TrackedAsyncContext async, ConnectionAbort abort) {
+            this.async = async;
+            this.abort = abort;
+        }
+
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
-            onAsyncFailure(event, null);
+            if (!async.ended()) {
+                onAsyncFailure(event, null, abort);
+            }
         }
 
         @Override
         public void onError(AsyncEvent event) throws IOException {
-            onAsyncFailure(event, event.getThrowable());
+            if (!async.ended()) {
+                onAsyncFailure(event, event.getThrowable(), abort);
+            }
         }
 
         @Override
@@ -180,9 +211,10 @@ public final class SafeErrorFilter implements Filter {
         public void onStartAsync(AsyncEvent event) {
             // A new async cycle keeps its listeners only if re-added; this filter runs once per request.
         }
-    };
+    }
 
-    private static void onAsyncFailure(AsyncEvent event, Throwable failure) throws IOException {
+    private static void onAsyncFailure(AsyncEvent event, Throwable failure, ConnectionAbort abort)
+            throws IOException {
         AsyncContext async = event.getAsyncContext();
         if (!(async.getRequest() instanceof HttpServletRequest) || !(async.getResponse() instanceof HttpServletResponse)) {
             return;
@@ -193,9 +225,10 @@ public final class SafeErrorFilter implements Filter {
         String method = LogSafe.escape(request.getMethod());
         String path = LogSafe.escape(request.getRequestURI());
         if (response.isCommitted()) {
-            // Completing would end a half-written response cleanly; the container aborts it instead.
-            LOG.error("Request {} failed asynchronously after its response was committed: {} {}", id, method, path,
-                    failure);
+            // Completing would end a half-written response cleanly: the connection must break instead.
+            LOG.error("Request {} failed asynchronously after its response was committed; aborting the connection: "
+                    + "{} {}", id, method, path, failure);
+            abort.abortAsync(request, new ResponseAbortedException(id));
             return;
         }
         if (failure == null) {
@@ -209,10 +242,11 @@ public final class SafeErrorFilter implements Filter {
         async.complete();
     }
 
-    private static boolean clientGone(Throwable failure) {
+    /** Whether {@code failure} or one of its first causes is of a class named in {@code classNames}. */
+    private static boolean causedBy(Throwable failure, Set<String> classNames) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-            if (CLIENT_GONE.contains(t.getClass().getName())) {
+            if (classNames.contains(t.getClass().getName())) {
                 return true;
             }
         }

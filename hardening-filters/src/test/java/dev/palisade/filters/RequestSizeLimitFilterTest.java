@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import dev.palisade.filters.testing.AppErrorPage;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
@@ -29,12 +30,14 @@ class RequestSizeLimitFilterTest {
     final SizeLimitServlets servlets = new SizeLimitServlets();
 
     RunningServer start(Container container, RequestSizeLimitFilter filter) throws Exception {
-        return container.start(ctx -> {
-            FilterRegistration.Dynamic size = ctx.addFilter("size", filter);
-            size.setAsyncSupported(true);
-            size.addMappingForUrlPatterns(null, false, "/*");
-            servlets.register(ctx, tempDir.toString());
-        });
+        return container.start(ctx -> register(ctx, filter));
+    }
+
+    private void register(jakarta.servlet.ServletContext ctx, RequestSizeLimitFilter filter) {
+        FilterRegistration.Dynamic size = ctx.addFilter("size", filter);
+        size.setAsyncSupported(true);
+        size.addMappingForUrlPatterns(null, false, "/*");
+        servlets.register(ctx, tempDir.toString());
     }
 
     static RequestSizeLimitFilter filter() {
@@ -290,6 +293,38 @@ class RequestSizeLimitFilterTest {
             assertThat(servlets.readFailures).containsExactly("RequestTooLargeException");
             // A client's oversized body is no server error: neither container logs one.
             assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR));
+        }
+    }
+
+    /**
+     * Tomcat renders an application's error page for a failed request, after the response if it
+     * was committed, unless the failure is its own client-abort exception: the page would run for
+     * nothing after a 413, and its text would be appended to a half-written response.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void neverRunsTheApplicationsErrorPage(Container container) throws Exception {
+        AppErrorPage page = new AppErrorPage();
+        try (RunningServer server = container.startWithErrorPage(ctx -> {
+            register(ctx, filter());
+            page.register(ctx);
+        }, AppErrorPage.LOCATION)) {
+            try (RawHttp http = server.raw()) {
+                http.send("POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                        + "Content-Length: " + (LIMIT + 1) + "\r\n\r\n");
+                assertProblem(http.readResponse(), 413);
+                assertConnectionEndsWithoutDrainingTheBody(http);
+            }
+            try (RawHttp http = server.raw()) {
+                http.send(chunkedHead("/committed", "application/octet-stream"));
+                for (int sent = 0; sent <= LIMIT; sent += CHUNK) {
+                    http.chunk(filler(CHUNK));
+                }
+                // The application's own bytes, then a break: no terminating chunk, nothing appended.
+                assertThat(http.readAll()).contains("started ").doesNotContain(AppErrorPage.TEXT)
+                        .doesNotEndWith("0\r\n\r\n");
+            }
+            assertThat(page.calls()).isZero();
         }
     }
 

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.palisade.filters.testing.AppErrorPage;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -88,6 +91,45 @@ class SafeErrorFilterTest {
                     });
                 }
                 case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "async-committed-timeout" -> {
+                    AsyncContext async = req.startAsync(req, resp);
+                    async.setTimeout(100);
+                    resp.getWriter().write("partial");
+                    resp.flushBuffer();
+                }
+                case "async-timeout-answered", "async-timeout-answered-body" -> {
+                    // The usual long-poll: the application answers its own timeout.
+                    AsyncContext async = req.startAsync(req, resp);
+                    boolean body = what.endsWith("-body");
+                    async.addListener(new AsyncListener() {
+                        @Override
+                        public void onTimeout(AsyncEvent event) throws IOException {
+                            if (body) {
+                                resp.setContentType("text/plain");
+                                resp.getWriter().write("no news");
+                            } else {
+                                resp.setStatus(204);
+                            }
+                            async.complete();
+                        }
+
+                        @Override
+                        public void onComplete(AsyncEvent event) {
+                            // Nothing to release.
+                        }
+
+                        @Override
+                        public void onError(AsyncEvent event) {
+                            // Not part of this scenario.
+                        }
+
+                        @Override
+                        public void onStartAsync(AsyncEvent event) {
+                            // Not part of this scenario.
+                        }
+                    });
+                    async.setTimeout(100);
+                }
                 case "async-own-body" -> {
                     AsyncContext async = req.startAsync(req, resp);
                     async.start(() -> {
@@ -301,6 +343,49 @@ class SafeErrorFilterTest {
         }
     }
 
+    /**
+     * Tomcat includes an application's error page after a committed response unless the failure
+     * reaches it as its own client-abort exception: the page's text would be appended to the
+     * half-written body. Jetty renders no error page once committed.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void abortsACommittedResponseWithoutTheApplicationsErrorPage(Container container) throws Exception {
+        AppErrorPage page = new AppErrorPage();
+        try (RunningServer server = container.startWithErrorPage(ctx -> {
+            register(ctx);
+            page.register(ctx);
+        }, AppErrorPage.LOCATION); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            String received;
+            try (RawHttp c = server.raw()) {
+                c.send("GET /t/committed HTTP/1.1\r\nHost: x\r\n\r\n");
+                received = c.readAll();
+            }
+
+            assertThat(received).contains("partial").doesNotContain(AppErrorPage.TEXT).doesNotEndWith("0\r\n\r\n");
+            assertThat(page.calls()).isZero();
+            // Logged once, with the stack, by the filter; the container adds no second ERROR.
+            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.ERROR).hasSize(1)
+                    .allMatch(e -> e.getLoggerName().equals(SafeErrorFilter.class.getName()));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void abortsACommittedResponseThatTimesOutInAsyncMode(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            String received;
+            try (RawHttp c = server.raw()) {
+                c.send("GET /t/async-committed-timeout HTTP/1.1\r\nHost: x\r\n\r\n");
+                received = c.readAll();
+            }
+
+            assertThat(received).contains("partial").doesNotEndWith("0\r\n\r\n");
+            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.ERROR).hasSize(1)
+                    .allMatch(e -> e.getLoggerName().equals(SafeErrorFilter.class.getName()));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void keepsOuterHeadersButDropsTheAbandonedResultsOnA500(Container container) throws Exception {
@@ -360,6 +445,21 @@ class SafeErrorFilterTest {
             RawHttp.Response own = get(server, "/t/async-own-body");
             assertThat(own.status()).isEqualTo(404);
             assertThat(own.body()).isEqualTo("async body");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void leavesAnAsyncTimeoutTheApplicationAnsweredAlone(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            RawHttp.Response empty = get(server, "/t/async-timeout-answered");
+            RawHttp.Response withBody = get(server, "/t/async-timeout-answered-body");
+
+            assertThat(empty.status()).isEqualTo(204);
+            assertThat(withBody.status()).isEqualTo(200);
+            assertThat(withBody.body()).isEqualTo("no news");
+            // Neither a false alarm from the filter nor a container complaint about a listener.
+            assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
         }
     }
 

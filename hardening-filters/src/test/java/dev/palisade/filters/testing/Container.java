@@ -9,6 +9,8 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.RemoteIpValve;
+import org.apache.tomcat.util.descriptor.web.ErrorPage;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -26,13 +28,22 @@ public enum Container {
     JETTY {
         @Override
         public RunningServer start(ServletSetup setup) throws Exception {
-            return startJetty(setup, http -> { });
+            return startJetty(setup, http -> { }, context -> { });
         }
 
         @Override
         public RunningServer startBehindProxy(ServletSetup setup) throws Exception {
             // Trusts X-Forwarded-* from any peer; X-Forwarded-Proto: https makes isSecure() true.
-            return startJetty(setup, http -> http.addCustomizer(new ForwardedRequestCustomizer()));
+            return startJetty(setup, http -> http.addCustomizer(new ForwardedRequestCustomizer()), context -> { });
+        }
+
+        @Override
+        public RunningServer startWithErrorPage(ServletSetup setup, String location) throws Exception {
+            return startJetty(setup, http -> { }, context -> {
+                ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
+                errorPages.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, location);
+                context.setErrorHandler(errorPages);
+            });
         }
     },
 
@@ -48,6 +59,16 @@ public enum Container {
             // "https" there makes isSecure() true.
             return startTomcat(setup, context -> context.getPipeline().addValve(new RemoteIpValve()));
         }
+
+        @Override
+        public RunningServer startWithErrorPage(ServletSetup setup, String location) throws Exception {
+            return startTomcat(setup, context -> {
+                // Neither a status nor an exception type: Tomcat's default page, for every error.
+                ErrorPage errorPage = new ErrorPage();
+                errorPage.setLocation(location);
+                context.addErrorPage(errorPage);
+            });
+        }
     };
 
     /** Starts the container with {@code setup} applied to its one root context. */
@@ -60,9 +81,18 @@ public enum Container {
      */
     public abstract RunningServer startBehindProxy(ServletSetup setup) throws Exception;
 
-    /** Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration first. */
-    private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration)
-            throws Exception {
+    /**
+     * Starts the container with the application's own error page at {@code location} for every
+     * status and exception, as a {@code web.xml} {@code <error-page>} without a code would set up.
+     */
+    public abstract RunningServer startWithErrorPage(ServletSetup setup, String location) throws Exception;
+
+    /**
+     * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
+     * {@code customizer} to its context first.
+     */
+    private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
+            Consumer<ServletContextHandler> customizer) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -72,6 +102,7 @@ public enum Container {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.addServletContainerInitializer(initializer(setup));
+        customizer.accept(context);
         server.setHandler(context);
         server.setStopTimeout(2_000);
         try {

@@ -138,6 +138,27 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything the server sends until it closes the connection (or resets it, or the bounded
+     * timeout passes), unparsed: for asserting that nothing follows a response.
+     */
+    public String readAll() throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                all.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new IOException("the server kept the connection open; it sent: " + all.toString(StandardCharsets.ISO_8859_1), e);
+        } catch (SocketException e) {
+            // A reset ends the stream too; what arrived before it is what the client saw.
+            return all.toString(StandardCharsets.ISO_8859_1);
+        }
+        return all.toString(StandardCharsets.ISO_8859_1);
+    }
+
     private byte[] readChunked() throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         while (true) {

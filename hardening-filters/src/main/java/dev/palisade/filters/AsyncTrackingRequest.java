@@ -1,0 +1,139 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+/**
+ * The request {@link SafeErrorFilter} hands down the chain, so that it can tell whether the
+ * application ended an asynchronous cycle itself. When a timeout or error reaches the filter's
+ * listener, an earlier listener of the application's may already have answered and called
+ * {@code complete()} or {@code dispatch()}: the usual long poll answers its own timeout with a 204.
+ * Neither container says so portably (on Jetty {@code isAsyncStarted()} stays true while the
+ * listeners run), so the async context the application gets is wrapped and notes those calls.
+ */
+final class AsyncTrackingRequest extends HttpServletRequestWrapper {
+    private volatile TrackedAsyncContext current;
+
+    AsyncTrackingRequest(HttpServletRequest request) {
+        super(request);
+    }
+
+    /** The context of the latest {@code startAsync}, or {@code null} if there was none. */
+    TrackedAsyncContext trackedAsyncContext() {
+        return current;
+    }
+
+    @Override
+    public AsyncContext startAsync() {
+        return track(super.startAsync());
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        return track(super.startAsync(request, response));
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        AsyncContext context = super.getAsyncContext();
+        TrackedAsyncContext tracked = current;
+        return tracked != null && tracked.delegate == context ? tracked : context;
+    }
+
+    private AsyncContext track(AsyncContext context) {
+        // Each startAsync begins a new cycle (a container may hand back the same object), so a new record.
+        TrackedAsyncContext tracked = new TrackedAsyncContext(context);
+        current = tracked;
+        return tracked;
+    }
+
+    /** Delegates everything; notes whether the application completed or dispatched. */
+    static final class TrackedAsyncContext implements AsyncContext {
+        private final AsyncContext delegate;
+        private volatile boolean ended;
+
+        TrackedAsyncContext(AsyncContext delegate) {
+            this.delegate = delegate;
+        }
+
+        /** Whether {@code complete()} or a {@code dispatch} was called: the cycle has its answer. */
+        boolean ended() {
+            return ended;
+        }
+
+        @Override
+        public ServletRequest getRequest() {
+            return delegate.getRequest();
+        }
+
+        @Override
+        public ServletResponse getResponse() {
+            return delegate.getResponse();
+        }
+
+        @Override
+        public boolean hasOriginalRequestAndResponse() {
+            return delegate.hasOriginalRequestAndResponse();
+        }
+
+        @Override
+        public void dispatch() {
+            delegate.dispatch();
+            ended = true;
+        }
+
+        @Override
+        public void dispatch(String path) {
+            delegate.dispatch(path);
+            ended = true;
+        }
+
+        @Override
+        public void dispatch(ServletContext context, String path) {
+            delegate.dispatch(context, path);
+            ended = true;
+        }
+
+        @Override
+        public void complete() {
+            delegate.complete();
+            ended = true;
+        }
+
+        @Override
+        public void start(Runnable run) {
+            delegate.start(run);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener) {
+            delegate.addListener(listener);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
+            delegate.addListener(listener, request, response);
+        }
+
+        @Override
+        public <T extends AsyncListener> T createListener(Class<T> type) throws ServletException {
+            return delegate.createListener(type);
+        }
+
+        @Override
+        public void setTimeout(long timeout) {
+            delegate.setTimeout(timeout);
+        }
+
+        @Override
+        public long getTimeout() {
+            return delegate.getTimeout();
+        }
+    }
+}

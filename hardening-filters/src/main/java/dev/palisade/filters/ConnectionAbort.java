@@ -1,0 +1,179 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends a connection from inside a filter, in the way the running container understands: after an
+ * answer that leaves the rest of a request body unread, and after a failure once the response was
+ * committed. Both must close the connection, and neither may let the container add anything.
+ *
+ * <p>Jetty closes at once on {@code Connection: close}, and aborts a committed response when an
+ * exception leaves the filter chain: the exception is thrown as it is. After an asynchronous
+ * timeout or error on a committed response, though, no exception leaves a chain, and Jetty ends the
+ * response cleanly (a last chunk, the connection kept): there the filter asks Jetty's
+ * {@code ServletChannel.abort}, reached through public Jetty methods by reflection. Tomcat needs more:
+ * <ul>
+ *   <li>It reads and discards up to its connector's {@code maxSwallowSize} (2 MiB by default) of an
+ *       unread body before it closes, so a client can keep a request thread busy after its 413.</li>
+ *   <li>An application error page ({@code <error-page>} in {@code web.xml}) for the status or the
+ *       exception is <em>included</em> after a committed response: its text is appended to the
+ *       half-written body before the connection closes.</li>
+ *   <li>An ordinary exception is logged at ERROR with its stack a second time.</li>
+ * </ul>
+ * It skips all three for its own {@code org.apache.catalina.connector.ClientAbortException}: the
+ * host valve renders no error page for it, the wrapper valve logs it at DEBUG only, and the error
+ * report valve closes the committed response at once (no swallowing). So on Tomcat the filter
+ * flushes what it has written and throws that exception, carrying the real failure as its cause.
+ * It is made by reflection: the filter jar needs no Tomcat classes. (Tomcat itself breaks the
+ * connection after an asynchronous failure on a committed response.)
+ */
+final class ConnectionAbort {
+    /** Throws failures as they are and cannot abort an asynchronous response. */
+    static final ConnectionAbort NONE = new ConnectionAbort(null, null);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionAbort.class);
+    private static final String TOMCAT_ABORT = "org.apache.catalina.connector.ClientAbortException";
+    /** Jetty 12's servlet request classes, for Servlet 6.0 and 6.1 contexts. */
+    private static final String[] JETTY_REQUESTS = {
+        "org.eclipse.jetty.ee10.servlet.ServletContextRequest", "org.eclipse.jetty.ee11.servlet.ServletContextRequest"};
+    private static final String UNREAD_BODY = "Request body left unread; closing the connection";
+
+    /** Tomcat's {@code ClientAbortException(String, Throwable)}, typed to return an IOException. */
+    private final MethodHandle tomcatAbort;
+    /** Jetty's {@code (ServletRequest, Throwable) -> ServletChannel.abort}. */
+    private final MethodHandle jettyAbort;
+
+    private ConnectionAbort(MethodHandle tomcatAbort, MethodHandle jettyAbort) {
+        this.tomcatAbort = tomcatAbort;
+        this.jettyAbort = jettyAbort;
+    }
+
+    /** The abort that suits the container running {@code context}. */
+    static ConnectionAbort forContainer(ServletContext context) {
+        String serverInfo = context.getServerInfo();
+        if (serverInfo != null && serverInfo.startsWith("jetty/")) {
+            MethodHandle abort = jettyChannelAbort(context.getClassLoader());
+            if (abort == null) {
+                LOG.warn("{}: no ServletChannel.abort found; a response that fails asynchronously after it was "
+                        + "committed will end cleanly instead of breaking the connection", LogSafe.escape(serverInfo));
+                return NONE;
+            }
+            return new ConnectionAbort(null, abort);
+        }
+        if (serverInfo == null || !serverInfo.startsWith("Apache Tomcat")) {
+            return NONE;
+        }
+        MethodHandle constructor = tomcatAbortConstructor(context.getClassLoader());
+        if (constructor == null) {
+            constructor = tomcatAbortConstructor(ConnectionAbort.class.getClassLoader());
+        }
+        if (constructor == null) {
+            LOG.warn("{}: {} not found; Tomcat will read up to maxSwallowSize of a rejected body before closing "
+                    + "(set swallowAbortedUploads=\"false\" on the Context to stop it), and include an application "
+                    + "error page after a committed response", LogSafe.escape(serverInfo), TOMCAT_ABORT);
+            return NONE;
+        }
+        return new ConnectionAbort(constructor, null);
+    }
+
+    private static MethodHandle jettyChannelAbort(ClassLoader contextLoader) {
+        for (String name : JETTY_REQUESTS) {
+            for (ClassLoader loader : new ClassLoader[] {contextLoader, ConnectionAbort.class.getClassLoader()}) {
+                try {
+                    Class<?> request = Class.forName(name, false, loader);
+                    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                    MethodHandle of = lookup.findStatic(request, "getServletContextRequest",
+                            MethodType.methodType(request, ServletRequest.class));
+                    Method channelGetter = request.getMethod("getServletChannel");
+                    MethodHandle channel = lookup.unreflect(channelGetter);
+                    MethodHandle abort = lookup.findVirtual(channelGetter.getReturnType(), "abort",
+                            MethodType.methodType(void.class, Throwable.class));
+                    // (ServletRequest, Throwable) -> getServletContextRequest(r).getServletChannel().abort(t)
+                    return MethodHandles.filterArguments(abort, 0, MethodHandles.filterReturnValue(of, channel));
+                } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+                    LOG.debug("{} not usable from {}", name, loader, e);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static MethodHandle tomcatAbortConstructor(ClassLoader loader) {
+        try {
+            Class<?> type = Class.forName(TOMCAT_ABORT, false, loader);
+            if (!IOException.class.isAssignableFrom(type)) {
+                return null;
+            }
+            MethodType parameters = MethodType.methodType(void.class, String.class, Throwable.class);
+            return MethodHandles.publicLookup().findConstructor(type, parameters)
+                    .asType(MethodType.methodType(IOException.class, String.class, Throwable.class));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("{} not usable from {}", TOMCAT_ABORT, loader, e);
+            return null;
+        }
+    }
+
+    /**
+     * Called once an answer is written that leaves the request body unread: commits it and, where
+     * the container would otherwise drain the body, throws so that it closes the connection
+     * instead. The caller lets the exception propagate to the container.
+     */
+    void afterAnswerLeavingBodyUnread(HttpServletResponse response) throws IOException {
+        if (tomcatAbort == null) {
+            return;
+        }
+        response.flushBuffer();
+        throw tomcatAbort(UNREAD_BODY, null);
+    }
+
+    /**
+     * What to throw when a request fails after its response was committed, so that the container
+     * breaks the connection (the client must see the response is incomplete) and writes nothing
+     * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}.
+     */
+    IOException forCommittedResponse(IOException failure) {
+        return tomcatAbort == null ? failure : tomcatAbort(failure.getMessage(), failure);
+    }
+
+    /**
+     * Breaks the connection of a request that failed asynchronously after its response was
+     * committed, where the container would otherwise end the response cleanly (Jetty). Does nothing
+     * where the container breaks it itself (Tomcat) or no way is known.
+     */
+    void abortAsync(ServletRequest request, Throwable failure) {
+        if (jettyAbort == null) {
+            return;
+        }
+        try {
+            jettyAbort.invokeExact(request, failure);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // A request Jetty does not know as its own, or a changed API: the response then ends as
+            // Jetty decides, and the operator should know the client may not see it was cut short.
+            LOG.warn("Could not abort the connection of a failed asynchronous response: {}", e.toString());
+        }
+    }
+
+    private IOException tomcatAbort(String message, Throwable cause) {
+        try {
+            return (IOException) tomcatAbort.invokeExact(message, cause);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // The constructor declares nothing checked; should that ever change, still abort.
+            IOException fallback = new IOException(message, cause);
+            fallback.addSuppressed(e);
+            return fallback;
+        }
+    }
+}
