@@ -33,7 +33,9 @@ import org.eclipse.jetty.server.handler.SizeLimitHandler;
  *
  * <p>Usage: {@code LoadServer <variant> <port>} with variant one of {@code jetty-bare},
  * {@code jetty-palisade}, {@code jetty-dosfilter}, {@code jetty-sizelimit}, {@code tomcat-bare},
- * {@code tomcat-palisade}, {@code tomcat-ratelimit}.
+ * {@code tomcat-palisade}, {@code tomcat-ratelimit}, and, to take the chain apart,
+ * {@code -noop7}, {@code -wrap}, {@code -wrapreq}, {@code -headers} and {@code -floor} on either
+ * container.
  */
 public final class LoadServer {
     private LoadServer() {
@@ -135,6 +137,12 @@ public final class LoadServer {
                 ctx.addFilter("headers", new AddedHeadersFilter())
                         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
                 break;
+            case "jetty-floor":
+            case "tomcat-floor":
+                // What any implementation of the chain's required behaviour asks of the container, with no logic.
+                ctx.addFilter("floor", new ContainerFloorFilter())
+                        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+                break;
             case "jetty-dosfilter": {
                 FilterRegistration.Dynamic dos = ctx.addFilter("dos", DoSFilter.class);
                 // DoSFilter keeps one timestamp per allowed request in a ring: the ring must fit the heap.
@@ -203,6 +211,28 @@ public final class LoadServer {
             response.addHeader("Content-Security-Policy", "frame-ancestors 'none'");
             response.addHeader("Cache-Control", "no-store");
             chain.doFilter(req, resp);
+        }
+    }
+
+    /**
+     * The container calls the chain cannot do without, each done once, with no decision made: read
+     * the request id and the bearer token, publish the id and the principal as request attributes
+     * (so they survive an async dispatch), wrap the request (for {@code getUserPrincipal()}) and the
+     * response (to turn a downstream {@code sendError} into a problem body), and add the six header
+     * fields. Left out, as logic rather than container work: generating the id, hashing and
+     * checking the token, the rate-limit decision, the size check and the path rules.
+     */
+    static final class ContainerFloorFilter implements jakarta.servlet.Filter {
+        private final AddedHeadersFilter headers = new AddedHeadersFilter();
+
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse resp,
+                jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
+            HttpServletRequest request = (HttpServletRequest) req;
+            request.setAttribute("request-id", request.getHeader("X-Request-Id"));
+            request.setAttribute("principal", request.getHeader("Authorization"));
+            headers.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(request),
+                    new jakarta.servlet.http.HttpServletResponseWrapper((HttpServletResponse) resp), chain);
         }
     }
 
