@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>Ordering: register it before any filter or servlet that could act on a dev route, but after
  * the filters that may reject a request (rate limit, size limit, authentication), as
  * {@link Hardening} does: then a hidden path answers exactly as an unknown path does, 401 and 429
- * included. Register it for the {@code REQUEST} dispatch — add {@code FORWARD}
- * if the application forwards to user-chosen paths. The 404 it writes carries the request id; an
+ * included. Register it for the {@code REQUEST} and {@code ASYNC} dispatches (an
+ * {@code AsyncContext.dispatch(path)} is gated too) — add {@code FORWARD} if the application
+ * forwards to user-chosen paths. The 404 it writes carries the request id; an
  * application's own unknown-path answer must also be {@code ProblemResponse.of(404)} for the two
  * to be indistinguishable.
  */

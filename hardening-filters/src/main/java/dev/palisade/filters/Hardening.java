@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>The chain is registered as one filter, {@value #FILTER_NAME}, that runs the members in this
- * order (each one exactly as if registered alone), mapped to {@code /*} for {@code REQUEST}
- * dispatches with async support: the container's per-filter overhead is paid once. On
+ * order (each one exactly as if registered alone), mapped to {@code /*} for {@code REQUEST} and
+ * {@code ASYNC} dispatches with async support: the container's per-filter overhead is paid once,
+ * and the servlet's second run after {@code AsyncContext.dispatch()} is covered too. On
  * Tomcat, map a servlet to {@code /} (its {@code DefaultServlet} or the app's own) so that an
  * unknown path reaches the chain and is answered as a problem, not by Tomcat's HTML page.
  */
@@ -133,8 +134,10 @@ public final class Hardening {
             throw new IllegalStateException("A filter named " + name + " is already registered");
         }
         registration.setAsyncSupported(true);
+        // ASYNC too: after AsyncContext.dispatch() the servlet runs again, and only the error boundary
+        // can answer what it throws; the other members pass an ASYNC dispatch through.
         // Appended after filters the app registered before this call; the app's own go after the chain.
-        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.palisade.filters;
 
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -123,7 +124,9 @@ public final class RateLimitFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
         Limiter rt = limiter;
-        if (rt == null || !(req instanceof HttpServletRequest request) || !(resp instanceof HttpServletResponse response)) {
+        // An ASYNC dispatch is the same request again, counted on its REQUEST dispatch.
+        if (rt == null || req.getDispatcherType() != DispatcherType.REQUEST
+                || !(req instanceof HttpServletRequest request) || !(resp instanceof HttpServletResponse response)) {
             chain.doFilter(req, resp);
             return;
         }

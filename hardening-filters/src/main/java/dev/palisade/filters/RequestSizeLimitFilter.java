@@ -2,12 +2,14 @@ package dev.palisade.filters;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -58,6 +60,8 @@ public final class RequestSizeLimitFilter implements Filter {
     static final String MULTIPART_THRESHOLD = "multipartThresholdBytes";
     static final String ENV_LIMIT_KB = "REQUEST_SIZE_LIMIT_KB";
     static final Set<String> INIT_PARAMS = Set.of(MAX_BYTES, PATH_LIMITS, MAX_PARAMETERS, MULTIPART_THRESHOLD);
+    /** Request attribute holding the counting wrapper of a request with a body. */
+    static final String WRAPPED_ATTRIBUTE = SizeLimitedRequest.class.getName();
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestSizeLimitFilter.class);
 
@@ -132,6 +136,10 @@ public final class RequestSizeLimitFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        if (request.getDispatcherType() != DispatcherType.REQUEST) {
+            continueDispatch(request, response, chain);
+            return;
+        }
         Config current = config;
         long declared = ContentLengthHeader.parse(request.getHeaders("Content-Length"));
         if (declared == ContentLengthHeader.INVALID) {
@@ -153,15 +161,64 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         SizeLimitedRequest wrapped = new SizeLimitedRequest(request, limit, declared != ContentLengthHeader.ABSENT,
                 bodyOptions, r -> overflowed(r, response));
+        // For a later dispatch of this request (AsyncContext.dispatch()), which may carry the
+        // container's own request: the body must go on being counted against the same limit.
+        request.setAttribute(WRAPPED_ATTRIBUTE, wrapped);
         try {
-            chain.doFilter(wrapped, response);
+            filterBody(wrapped, wrapped, response, chain);
+        } finally {
+            releaseWhenDone(wrapped);
+        }
+    }
+
+    /**
+     * A later dispatch of a request this filter saw (an ASYNC one after {@code AsyncContext.dispatch()}).
+     * After {@code startAsync(request, response)} it carries the wrapper made before, and reads go on
+     * being counted there; a read past the limit is answered as on the first dispatch. After a
+     * no-argument {@code startAsync()} it carries the container's own request (in the container's
+     * dispatch wrapper, which must stay outermost), so that is wrapped again, with what the limit
+     * has left.
+     */
+    private void continueDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request.getAttribute(WRAPPED_ATTRIBUTE) instanceof SizeLimitedRequest earlier)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (wraps(request, earlier)) {
+            filterBody(earlier, request, response, chain);
+            return;
+        }
+        SizeLimitedRequest wrapped = earlier.continuedBy(request, r -> overflowed(r, response));
+        request.setAttribute(WRAPPED_ATTRIBUTE, wrapped);
+        try {
+            filterBody(wrapped, wrapped, response, chain);
+        } finally {
+            releaseWhenDone(wrapped);
+        }
+    }
+
+    private static boolean wraps(ServletRequest outer, ServletRequest inner) {
+        for (ServletRequest r = outer; ; r = ((ServletRequestWrapper) r).getRequest()) {
+            if (r == inner) {
+                return true;
+            }
+            if (!(r instanceof ServletRequestWrapper)) {
+                return false;
+            }
+        }
+    }
+
+    /** Runs the chain with {@code handedOn} (which reads through {@code wrapped}) and answers an overflow. */
+    private void filterBody(SizeLimitedRequest wrapped, HttpServletRequest handedOn, HttpServletResponse response,
+            FilterChain chain) throws IOException, ServletException {
+        try {
+            chain.doFilter(handedOn, response);
         } catch (IOException | ServletException | RuntimeException e) {
             if (!answerAfterChain(wrapped, response, e)) {
                 throw e;
             }
             return;
-        } finally {
-            releaseWhenDone(wrapped);
         }
         answerAfterChain(wrapped, response, null);
     }

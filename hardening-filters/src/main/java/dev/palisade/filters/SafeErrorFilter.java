@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *       {@code Location} and those {@link ProblemResponse} drops ({@code Content-Disposition}, …).</li>
  * </ul>
  *
- * <p><b>Ordering:</b> map it first, to {@code /*}, for the {@code REQUEST} dispatch, so failures in
- * every later filter are caught. It cannot see what the container answers before any filter runs
+ * <p><b>Ordering:</b> map it first, to {@code /*}, for the {@code REQUEST} and {@code ASYNC}
+ * dispatches, so failures in every later filter, and in a servlet's second run after
+ * {@code AsyncContext.dispatch()}, are caught. It cannot see what the container answers before any filter runs
  * (malformed requests) and, on Tomcat, requests no servlet matches unless a servlet is mapped to
  * {@code /} (Tomcat's {@code DefaultServlet} in a standalone server); {@link #init} warns when
  * nothing is mapped there.
@@ -151,9 +152,16 @@ public final class SafeErrorFilter implements Filter {
         String path = LogSafe.escape(request.getRequestURI());
         if (failure instanceof IOException io && causedBy(io, BODY_TOO_LARGE)) {
             // The client's doing, answered or counted by RequestSizeLimitFilter (which also chose how
-            // the connection ends); rethrown as it is.
+            // the connection ends).
             LOG.debug("Request {} sent a body over the size limit: {} {}", id, method, path);
-            throw io;
+            if (response.isCommitted() || request.isAsyncStarted()) {
+                throw io;
+            }
+            // Unanswered: RequestSizeLimitFilter did not see this dispatch (mapped for REQUEST only,
+            // and the body read after AsyncContext.dispatch()). Answered as it would have.
+            ProblemResponse.of(413).withHeader("Connection", "close").send(request, response);
+            abort.afterAnswerLeavingBodyUnread(response);
+            return;
         }
         if (failure instanceof IOException io && causedBy(io, CLIENT_GONE)) {
             // The container knows its own exception and stays quiet about it; an ERROR per

@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -102,7 +103,9 @@ public final class SecurityHeadersFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        if (req instanceof HttpServletRequest && res instanceof HttpServletResponse) {
+        // On an ASYNC dispatch the response already has the fields from the REQUEST dispatch.
+        if (req.getDispatcherType() == DispatcherType.REQUEST
+                && req instanceof HttpServletRequest && res instanceof HttpServletResponse) {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
             response.addHeader("X-Content-Type-Options", "nosniff");

@@ -78,6 +78,16 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return limit;
     }
 
+    /**
+     * A wrapper for a later dispatch of the same request that does not read through this one:
+     * the same options, and the limit less what this one has counted.
+     */
+    SizeLimitedRequest continuedBy(HttpServletRequest dispatched, OverflowHandler handler) {
+        CountingInputStream s = stream;
+        long counted = s == null ? 0 : s.count();
+        return new SizeLimitedRequest(dispatched, Math.max(0, limit - counted), lengthDeclared, options, handler);
+    }
+
     /** Whether any read passed the limit, even if the application swallowed the exception. */
     boolean exceeded() {
         CountingInputStream s = stream;

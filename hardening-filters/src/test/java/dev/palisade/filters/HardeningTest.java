@@ -37,6 +37,26 @@ class HardeningTest {
                 resp.getWriter().write("{\"team\":\"" + ApiKeyPrincipal.of(req).orElseThrow().team() + "\"}");
             }
         }).addMapping("/api/events");
+        // Answers in a second, ASYNC dispatch of the same request, as AsyncContext.dispatch() does.
+        var later = ctx.addServlet("later", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
+                    if (req.getParameter("to") != null) {
+                        req.startAsync(req, resp).dispatch(req.getParameter("to"));
+                    } else {
+                        req.startAsync(req, resp).dispatch();
+                    }
+                } else if (req.getParameter("fail") != null) {
+                    throw new IllegalStateException("db password leaked in exception text");
+                } else {
+                    resp.setContentType("application/json");
+                    resp.getWriter().write("{\"team\":\"" + ApiKeyPrincipal.of(req).orElseThrow().team() + "\"}");
+                }
+            }
+        });
+        later.setAsyncSupported(true);
+        later.addMapping("/api/later");
         ctx.addServlet("upload", new HttpServlet() {
             @Override
             protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -102,6 +122,46 @@ class HardeningTest {
             assertThat(r.header(RateLimitFilter.RATE_LIMIT_POLICY)).as("quota fields only on 429 by default").isNull();
             assertThat(installed.get().describe()).isEqualTo(
                     "accessLog > safeError > securityHeaders > rateLimit > requestSizeLimit > apiKeyAuth > environmentGate");
+        }
+    }
+
+    /**
+     * The chain is mapped for ASYNC dispatches too, so that the error boundary covers the servlet's
+     * second run after {@code AsyncContext.dispatch()}; every other member has done its work on the
+     * REQUEST dispatch and must not do it twice (count the request again, add header fields again).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void coversAnAsyncDispatchOnceAndAnswersItsFailureAsAProblem(Container container) throws Exception {
+        AtomicReference<Hardening.Installed> installed = new AtomicReference<>();
+        try (RunningServer server = start(container, installed, 3)) {
+            RawHttp.Response first = RawHttp.exchange(server.port(), get("/api/later", true));
+            RawHttp.Response second = RawHttp.exchange(server.port(), get("/api/later", true));
+            RawHttp.Response failed = RawHttp.exchange(server.port(), get("/api/later?fail=1", true));
+
+            // A burst of 3 admits exactly three requests, however many dispatches each one has.
+            assertThat(first.status()).isEqualTo(second.status()).isEqualTo(200);
+            assertThat(first.body()).isEqualTo("{\"team\":\"acme\"}");
+            assertThat(first.headerValues("X-Content-Type-Options")).containsExactly("nosniff");
+            assertThat(first.headerValues("X-Request-Id")).hasSize(1);
+            assertThat(failed.status()).isEqualTo(500);
+            assertThat(failed.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(failed.body()).doesNotContain("password").doesNotContain("IllegalStateException");
+            assertThat(installed.get().rateLimits().get(0).rejectedCount()).isZero();
+        }
+    }
+
+    /** In production a dev-only route stays hidden even when the application dispatches to it. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void hidesADevOnlyPathFromAnAsyncDispatchToo(Container container) throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>())) {
+            RawHttp.Response dispatched = RawHttp.exchange(server.port(), get("/api/later?to=/api/debug/trace", true));
+            RawHttp.Response unknown = RawHttp.exchange(server.port(), get("/api/nothing-here", true));
+
+            assertThat(dispatched.status()).isEqualTo(unknown.status()).isEqualTo(404);
+            assertThat(withoutRequestId(dispatched.body())).isEqualTo(withoutRequestId(unknown.body()));
+            assertThat(dispatched.body()).doesNotContain("debug trace");
         }
     }
 

@@ -297,6 +297,85 @@ class RequestSizeLimitFilterTest {
     }
 
     /**
+     * After {@code AsyncContext.dispatch()} the servlet reads the body in an ASYNC dispatch: through
+     * the counting wrapper it was given, or, after a no-argument {@code startAsync()}, through the
+     * container's own request, which the filter must replace with its wrapper again. Either way a
+     * body past the limit is a 413, not the container's 500 page (Tomcat's showed the stack) or an
+     * uncounted read.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void countsTheBodyReadInAnAsyncDispatch(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            FilterRegistration.Dynamic size = ctx.addFilter("size", filter());
+            size.setAsyncSupported(true);
+            size.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
+                    jakarta.servlet.DispatcherType.ASYNC), false, "/*");
+            registerLater(ctx);
+        })) {
+            for (String target : new String[] {"/later", "/later?plain=1"}) {
+                assertAsyncDispatchReadIsLimited(server, target);
+                RawHttp.Response small = post(server, Framing.CHUNKED, target, "application/octet-stream", filler(100));
+                assertThat(small.status()).as(target).isEqualTo(200);
+                assertThat(small.body()).isEqualTo("read 100");
+            }
+        }
+    }
+
+    /**
+     * Mapped for REQUEST only, as before ASYNC dispatches were covered, the size filter does not see
+     * the dispatch; its wrapper still throws on the read past the limit, and the error boundary
+     * (mapped for both) answers the 413 itself instead of letting the container's 500 page out.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theErrorBoundaryAnswersAnOverflowTheSizeFilterDidNotSee(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            FilterRegistration.Dynamic errors = ctx.addFilter("errors", new SafeErrorFilter());
+            errors.setAsyncSupported(true);
+            errors.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
+                    jakarta.servlet.DispatcherType.ASYNC), false, "/*");
+            FilterRegistration.Dynamic size = ctx.addFilter("size", filter());
+            size.setAsyncSupported(true);
+            size.addMappingForUrlPatterns(null, true, "/*");
+            registerLater(ctx);
+        })) {
+            assertAsyncDispatchReadIsLimited(server, "/later");
+        }
+    }
+
+    private static void assertAsyncDispatchReadIsLimited(RunningServer server, String target) throws Exception {
+        try (RawHttp http = server.raw()) {
+            http.send(chunkedHead(target, "application/octet-stream"));
+            for (int sent = 0; sent <= LIMIT; sent += CHUNK) {
+                http.chunk(filler(CHUNK));
+            }
+            RawHttp.Response r = http.readResponse();
+
+            assertProblem(r, 413);
+            assertThat(r.body()).as(target).contains("\"requestId\":\"size-test\"");
+            assertConnectionEndsWithoutDrainingTheBody(http);
+        }
+    }
+
+    /** {@code /later}: reads the body in an ASYNC dispatch; {@code ?plain=1} starts async without arguments. */
+    private static void registerLater(jakarta.servlet.ServletContext ctx) {
+        var later = ctx.addServlet("later", new jakarta.servlet.http.HttpServlet() {
+            @Override
+            protected void doPost(jakarta.servlet.http.HttpServletRequest req,
+                    jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                if (req.getDispatcherType() != jakarta.servlet.DispatcherType.ASYNC) {
+                    (req.getParameter("plain") != null ? req.startAsync() : req.startAsync(req, resp)).dispatch();
+                    return;
+                }
+                resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
+            }
+        });
+        later.setAsyncSupported(true);
+        later.addMapping("/later");
+    }
+
+    /**
      * Tomcat renders an application's error page for a failed request, after the response if it
      * was committed, unless the failure is its own client-abort exception: the page would run for
      * nothing after a 413, and its text would be appended to a half-written response.

@@ -91,6 +91,15 @@ class SafeErrorFilterTest {
                     });
                 }
                 case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "async-dispatch-throws", "async-dispatch-send-error" -> {
+                    if (req.getDispatcherType() == DispatcherType.REQUEST) {
+                        req.startAsync(req, resp).dispatch();
+                    } else if (what.endsWith("throws")) {
+                        throw new IllegalStateException(SECRET);
+                    } else {
+                        resp.sendError(503, SECRET);
+                    }
+                }
                 case "async-committed-timeout" -> {
                     AsyncContext async = req.startAsync(req, resp);
                     async.setTimeout(100);
@@ -171,7 +180,8 @@ class SafeErrorFilterTest {
         outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         FilterRegistration.Dynamic filter = ctx.addFilter("safeErrors", new SafeErrorFilter());
         filter.setAsyncSupported(true);
-        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        // As documented: an AsyncContext.dispatch() runs the servlet again outside any REQUEST-only filter.
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
         var app = ctx.addServlet("app", new App());
         app.setAsyncSupported(true);
         app.addMapping("/t/*");
@@ -445,6 +455,31 @@ class SafeErrorFilterTest {
             RawHttp.Response own = get(server, "/t/async-own-body");
             assertThat(own.status()).isEqualTo(404);
             assertThat(own.body()).isEqualTo("async body");
+        }
+    }
+
+    /**
+     * After {@code AsyncContext.dispatch()} the servlet runs again in an ASYNC dispatch. Mapped for
+     * REQUEST only, the filter would miss it: both containers then showed their own error page with
+     * the exception's text (Tomcat with the stack), and a {@code sendError} recorded by the filter's
+     * wrapper was never answered (a 200 with no body).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersFailuresInAnAsyncDispatchAsProblems(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response thrown = get(server, "/t/async-dispatch-throws");
+            RawHttp.Response sent = get(server, "/t/async-dispatch-send-error");
+
+            assertProblem(thrown, 500);
+            assertLeaksNothing(thrown);
+            assertProblem(sent, 503);
+            assertLeaksNothing(sent);
+            // Each 5xx logged once: the exception with its stack, the 503 as a status.
+            assertThat(errors(logs)).hasSize(2);
+            assertThat(errors(logs).get(0).getFormattedMessage()).contains(bodyId(thrown), "failed and was answered 500");
+            assertThat(errors(logs).get(0).getThrowableProxy()).isNotNull();
+            assertThat(errors(logs).get(1).getFormattedMessage()).contains(bodyId(sent), "answered 503");
         }
     }
 
