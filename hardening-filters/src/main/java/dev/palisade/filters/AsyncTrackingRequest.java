@@ -16,12 +16,25 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
  * {@code complete()} or {@code dispatch()}: the usual long poll answers its own timeout with a 204.
  * Neither container says so portably (on Jetty {@code isAsyncStarted()} stays true while the
  * listeners run), so the async context the application gets is wrapped and notes those calls.
+ *
+ * <p>A task given to {@code AsyncContext.start} that throws would otherwise leave the client
+ * waiting for the async timeout (30 s by default) before any answer: the wrapper hands its failure
+ * to a {@link TaskFailures} handler at once.
  */
 final class AsyncTrackingRequest extends HttpServletRequestWrapper {
+    private final TaskFailures taskFailures;
     private volatile TrackedAsyncContext current;
 
-    AsyncTrackingRequest(HttpServletRequest request) {
+    AsyncTrackingRequest(HttpServletRequest request, TaskFailures taskFailures) {
         super(request);
+        this.taskFailures = taskFailures;
+    }
+
+    /** What to do when a task started on the async context throws. */
+    @FunctionalInterface
+    interface TaskFailures {
+        /** Whether {@code failure} was answered; if not, it is rethrown to the container. */
+        boolean answered(TrackedAsyncContext async, Throwable failure);
     }
 
     /** The context of the latest {@code startAsync}, or {@code null} if there was none. */
@@ -48,18 +61,27 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
     private AsyncContext track(AsyncContext context) {
         // Each startAsync begins a new cycle (a container may hand back the same object), so a new record.
-        TrackedAsyncContext tracked = new TrackedAsyncContext(context);
+        TrackedAsyncContext tracked = new TrackedAsyncContext(context, taskFailures);
         current = tracked;
         return tracked;
     }
 
     /** Delegates everything; notes whether the application completed or dispatched. */
     static final class TrackedAsyncContext implements AsyncContext {
+        /** Answers no task failure: the container handles it. */
+        private static final TaskFailures UNANSWERED = (async, failure) -> false;
+
         private final AsyncContext delegate;
+        private final TaskFailures taskFailures;
         private volatile boolean ended;
 
         TrackedAsyncContext(AsyncContext delegate) {
+            this(delegate, UNANSWERED);
+        }
+
+        TrackedAsyncContext(AsyncContext delegate, TaskFailures taskFailures) {
             this.delegate = delegate;
+            this.taskFailures = taskFailures;
         }
 
         /** Whether {@code complete()} or a {@code dispatch} was called: the cycle has its answer. */
@@ -108,7 +130,15 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void start(Runnable run) {
-            delegate.start(run);
+            delegate.start(() -> {
+                try {
+                    run.run();
+                } catch (RuntimeException | Error e) {
+                    if (!taskFailures.answered(this, e)) {
+                        throw e;
+                    }
+                }
+            });
         }
 
         @Override

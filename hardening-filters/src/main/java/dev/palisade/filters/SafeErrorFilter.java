@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * given (this filter's wrapper) is still turned into a problem at once, and an async timeout or
  * error becomes a 500 problem (logged once) instead of the container's page, unless a listener of
  * the application's answered it first with {@code complete()} or {@code dispatch()} (see
- * {@link AsyncTrackingRequest}). Code that writes
+ * {@link AsyncTrackingRequest}); a task given to {@code AsyncContext.start} that throws is answered
+ * at once instead of at the timeout. Code that writes
  * through {@code AsyncContext.getResponse()} after a no-argument {@code startAsync()} holds the
  * container's unwrapped response (the specification says so) and bypasses this filter: use
  * {@code startAsync(request, response)} with the objects the servlet received. Register the filter
@@ -77,6 +78,9 @@ public final class SafeErrorFilter implements Filter {
             "org.apache.coyote.CloseNowException");
     /** Thrown by RequestSizeLimitFilter, sometimes inside a connector exception that ends the connection. */
     private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
+
+    /** One instance, not a method reference per request. */
+    private final AsyncTrackingRequest.TaskFailures taskFailures = this::answerTaskFailure;
 
     /** How to break a committed response's connection on the container found in {@link #init}. */
     private volatile ConnectionAbort abort = ConnectionAbort.NONE;
@@ -107,7 +111,7 @@ public final class SafeErrorFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         RequestIds.ensure(request, response);
-        AsyncTrackingRequest tracking = new AsyncTrackingRequest(request);
+        AsyncTrackingRequest tracking = new AsyncTrackingRequest(request, taskFailures);
         ErrorCapturingResponse wrapped = new ErrorCapturingResponse(request, response, this);
         try {
             chain.doFilter(tracking, wrapped);
@@ -219,6 +223,30 @@ public final class SafeErrorFilter implements Filter {
         public void onStartAsync(AsyncEvent event) {
             // A new async cycle keeps its listeners only if re-added; this filter runs once per request.
         }
+    }
+
+    /**
+     * A task the application started with {@code AsyncContext.start} threw: answered at once with
+     * the 500 problem, unless the response is already under way or the cycle was ended (then the
+     * container gets the failure, as without this filter).
+     */
+    private boolean answerTaskFailure(AsyncTrackingRequest.TrackedAsyncContext async, Throwable failure) {
+        if (async.ended() || !(async.getRequest() instanceof HttpServletRequest request)
+                || !(async.getResponse() instanceof HttpServletResponse response) || response.isCommitted()) {
+            return false;
+        }
+        LOG.error("Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
+                LogSafe.escape(request.getMethod()), LogSafe.escape(request.getRequestURI()), failure);
+        response.setHeader("Set-Cookie", null);
+        response.setHeader("Location", null);
+        try {
+            ProblemResponse.of(500).send(request, response);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+            return false;
+        }
+        async.complete();
+        return true;
     }
 
     private static void onAsyncFailure(AsyncEvent event, Throwable failure, ConnectionAbort abort)

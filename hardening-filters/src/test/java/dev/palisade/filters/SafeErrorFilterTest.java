@@ -91,6 +91,14 @@ class SafeErrorFilterTest {
                     });
                 }
                 case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "async-task-throws" -> {
+                    AsyncContext async = req.startAsync(req, resp);
+                    // Far beyond the client's read timeout: only an answer at once gets through.
+                    async.setTimeout(60_000);
+                    async.start(() -> {
+                        throw new IllegalStateException(SECRET);
+                    });
+                }
                 case "async-dispatch-throws", "async-dispatch-send-error" -> {
                     if (req.getDispatcherType() == DispatcherType.REQUEST) {
                         req.startAsync(req, resp).dispatch();
@@ -480,6 +488,24 @@ class SafeErrorFilterTest {
             assertThat(errors(logs).get(0).getFormattedMessage()).contains(bodyId(thrown), "failed and was answered 500");
             assertThat(errors(logs).get(0).getThrowableProxy()).isNotNull();
             assertThat(errors(logs).get(1).getFormattedMessage()).contains(bodyId(sent), "answered 503");
+        }
+    }
+
+    /** Without the filter the client would wait for the async timeout, and the container log the failure. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAFailedAsyncTaskAtOnce(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            RawHttp.Response r = get(server, "/t/async-task-throws");
+
+            assertProblem(r, 500);
+            assertLeaksNothing(r);
+            List<ILoggingEvent> problems = logs.events().stream()
+                    .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).collect(Collectors.toList());
+            assertThat(problems).hasSize(1);
+            assertThat(problems.get(0).getLoggerName()).isEqualTo(SafeErrorFilter.class.getName());
+            assertThat(problems.get(0).getFormattedMessage()).contains(bodyId(r), "asynchronous task");
+            assertThat(problems.get(0).getThrowableProxy().getMessage()).isEqualTo(SECRET);
         }
     }
 
