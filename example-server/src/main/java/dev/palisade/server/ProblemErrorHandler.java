@@ -5,7 +5,6 @@ import dev.palisade.filters.Problems;
 import dev.palisade.filters.RequestIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -65,6 +64,6 @@ public final class ProblemErrorHandler extends ErrorHandler {
     }
 
     private static String requestId(String incoming) {
-        return incoming != null && RequestIds.isValid(incoming) ? incoming : UUID.randomUUID().toString();
+        return incoming != null && RequestIds.isValid(incoming) ? incoming : RequestIds.newId();
     }
 }

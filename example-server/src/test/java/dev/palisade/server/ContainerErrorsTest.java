@@ -44,6 +44,26 @@ class ContainerErrorsTest {
                 .doesNotContain("<", "jetty", "Exception", "at org.");
         String id = headers.replaceAll("(?s).*x-request-id: ([^\\r\\n]*).*", "$1");
         assertThat(body).contains("\"requestId\":\"" + id + "\"");
+        // The title is the status code's reason phrase (RFC 9457), never a generic one.
+        assertThat(body).contains("\"title\":\"" + dev.palisade.filters.Problems.title(status) + "\"")
+                .doesNotContain("\"title\":\"Client Error\"", "\"title\":\"Server Error\"");
+    }
+
+    /** Ids the error handler issues look like the filters' own: 32 hex digits. */
+    private static void assertFreshRequestId(String response) {
+        assertThat(Raw.headers(response)).containsPattern("x-request-id: [0-9a-f]{32}\r\n");
+    }
+
+    @Test
+    void answersAnHttp09RequestLineWith505Problem() throws Exception {
+        String response = send("GET /health\r\n\r\n");
+        assertProblem(response, 505);
+        assertFreshRequestId(response);
+    }
+
+    @Test
+    void answersAnHttp2PrefaceOnThePlainPortWith426Problem() throws Exception {
+        assertProblem(send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), 426);
     }
 
     @Test

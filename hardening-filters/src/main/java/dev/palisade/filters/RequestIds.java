@@ -28,7 +28,7 @@ public final class RequestIds {
             return id;
         }
         String incoming = request.getHeader(HEADER);
-        String id = isValid(incoming) ? incoming : generate();
+        String id = isValid(incoming) ? incoming : newId();
         request.setAttribute(ATTRIBUTE, id);
         return id;
     }
@@ -62,8 +62,11 @@ public final class RequestIds {
         return true;
     }
 
-    /** 128 random bits as 32 hex digits; ids correlate logs, they are not secrets. */
-    static String generate() {
+    /**
+     * A fresh id: 128 random bits as 32 hex digits. Ids correlate logs, they are not secrets. Public
+     * so that code answering outside the filters (a container's error handler) issues the same kind.
+     */
+    public static String newId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         char[] out = new char[32];
         long hi = random.nextLong();
