@@ -134,7 +134,8 @@ class HardeningTest {
     @EnumSource(Container.class)
     void coversAnAsyncDispatchOnceAndAnswersItsFailureAsAProblem(Container container) throws Exception {
         AtomicReference<Hardening.Installed> installed = new AtomicReference<>();
-        try (RunningServer server = start(container, installed, 3)) {
+        try (RunningServer server = start(container, installed, 3);
+                LogCapture access = LogCapture.of("dev.palisade.access")) {
             RawHttp.Response first = RawHttp.exchange(server.port(), get("/api/later", true));
             RawHttp.Response second = RawHttp.exchange(server.port(), get("/api/later", true));
             RawHttp.Response failed = RawHttp.exchange(server.port(), get("/api/later?fail=1", true));
@@ -148,6 +149,11 @@ class HardeningTest {
             assertThat(failed.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
             assertThat(failed.body()).doesNotContain("password").doesNotContain("IllegalStateException");
             assertThat(installed.get().rateLimits().get(0).rejectedCount()).isZero();
+            // One access line per request, with its final status, however many dispatches it had.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(access.lines()).filteredOn(l -> l.contains("GET /api/later")).hasSize(3));
+            assertThat(access.text()).contains("requestId=" + first.header("X-Request-Id"))
+                    .contains("status=500 ").contains("requestId=" + failed.header("X-Request-Id"));
         }
     }
 
