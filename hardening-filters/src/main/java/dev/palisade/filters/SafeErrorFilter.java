@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Ordering:</b> map it first, to {@code /*}, for the {@code REQUEST} and {@code ASYNC}
  * dispatches, so failures in every later filter, and in a servlet's second run after
- * {@code AsyncContext.dispatch()}, are caught. It cannot see what the container answers before any filter runs
- * (malformed requests) and, on Tomcat, requests no servlet matches unless a servlet is mapped to
+ * {@code AsyncContext.dispatch()}, are caught. It cannot see what the container answers before
+ * any filter runs (malformed requests) and, on Tomcat, requests no servlet matches unless a servlet is mapped to
  * {@code /} (Tomcat's {@code DefaultServlet} in a standalone server); {@link #init} warns when
  * nothing is mapped there.
  *
@@ -59,9 +59,9 @@ import org.slf4j.LoggerFactory;
  * error becomes a 500 problem (logged once) instead of the container's page, unless a listener of
  * the application's answered it first with {@code complete()} or {@code dispatch()} (see
  * {@link AsyncTrackingRequest}); a task given to {@code AsyncContext.start} that throws is answered
- * at once instead of at the timeout. Code that writes
- * through {@code AsyncContext.getResponse()} after a no-argument {@code startAsync()} holds the
- * container's unwrapped response (the specification says so) and bypasses this filter: use
+ * at once instead of at the timeout. Code that writes through {@code AsyncContext.getResponse()}
+ * after a no-argument {@code startAsync()} holds the container's unwrapped response (the
+ * specification says so) and bypasses this filter: use
  * {@code startAsync(request, response)} with the objects the servlet received. Register the filter
  * with {@code asyncSupported=true}, or no servlet behind it can start async mode.
  */
@@ -181,7 +181,11 @@ public final class SafeErrorFilter implements Filter {
             throw abort.forCommittedResponse(new ResponseAbortedException(id));
         }
         LOG.error("Request {} failed and was answered 500: {} {}", id, method, path, failure);
-        // The result was abandoned; a cookie or redirect target from half of it must not reach the client.
+        answerAbandoned(request, response);
+    }
+
+    /** The 500 for a result abandoned half-way: a cookie or redirect target from it must not reach the client. */
+    private static void answerAbandoned(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Set-Cookie", null);
         response.setHeader("Location", null);
         ProblemResponse.of(500).send(request, response);
@@ -237,10 +241,8 @@ public final class SafeErrorFilter implements Filter {
         }
         LOG.error("Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
                 LogSafe.escape(request.getMethod()), LogSafe.escape(request.getRequestURI()), failure);
-        response.setHeader("Set-Cookie", null);
-        response.setHeader("Location", null);
         try {
-            ProblemResponse.of(500).send(request, response);
+            answerAbandoned(request, response);
         } catch (IOException e) {
             failure.addSuppressed(e);
             return false;
@@ -272,9 +274,7 @@ public final class SafeErrorFilter implements Filter {
         } else {
             LOG.error("Request {} failed asynchronously and was answered 500: {} {}", id, method, path, failure);
         }
-        response.setHeader("Set-Cookie", null);
-        response.setHeader("Location", null);
-        ProblemResponse.of(500).send(request, response);
+        answerAbandoned(request, response);
         async.complete();
     }
 
