@@ -63,8 +63,11 @@ final class ConnectionAbort {
         if (serverInfo != null && serverInfo.startsWith("jetty/")) {
             MethodHandle abort = jettyChannelAbort(context.getClassLoader());
             if (abort == null) {
-                LOG.warn("{}: no ServletChannel.abort found; a response that fails asynchronously after it was "
-                        + "committed will end cleanly instead of breaking the connection", LogSafe.escape(serverInfo));
+                // Expected in a WAR on a standalone Jetty, which hides its own classes from web
+                // applications: not worth a WARN at every start for a rare case.
+                LOG.info("{}: Jetty's ServletChannel is not visible here; a response that fails asynchronously "
+                        + "after it was committed will end cleanly instead of breaking the connection",
+                        LogSafe.escape(serverInfo));
                 return NONE;
             }
             return new ConnectionAbort(null, abort);
