@@ -256,6 +256,10 @@ class HardeningTest {
             // One rejection is no alarm: no ERROR from anyone, no WARN from the container.
             assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)
                     || (e.getLevel().isGreaterOrEqual(Level.WARN) && !e.getLoggerName().startsWith("dev.palisade")));
+            // The access line has the answer the client got, though on Tomcat the request ends in an exception.
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(logs.text(e -> e.getLoggerName().equals("dev.palisade.access")))
+                            .contains("POST /api/upload status=413 "));
         }
     }
 
