@@ -68,7 +68,7 @@ public final class RequestSizeLimitFilter implements Filter {
     private final Function<String, String> env;
     private final RejectionLog tooLarge = new RejectionLog(LOG, "requests over the size limit (413)");
     private final RejectionLog badRequests = new RejectionLog(LOG,
-            "requests with an invalid Content-Length or malformed form body (400)");
+            "requests with an invalid Content-Length or malformed form body (400) or an unknown charset (415)");
     private volatile Config config;
     private volatile SizeLimitedRequest.BodyOptions bodyOptions;
     private volatile ConnectionAbort abort = ConnectionAbort.NONE;
@@ -247,9 +247,10 @@ public final class RequestSizeLimitFilter implements Filter {
             throw abort.forCommittedResponse(failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
-        if (failure != null && wrapped.malformed() && wrapped.claimAnswer()) {
+        if (failure != null && (wrapped.malformed() || wrapped.unsupportedCharset()) && wrapped.claimAnswer()) {
             badRequests.record();
-            if (ProblemResponse.of(400).withHeader("Connection", "close").send(wrapped, response)) {
+            int status = wrapped.unsupportedCharset() ? 415 : 400;
+            if (ProblemResponse.of(status).withHeader("Connection", "close").send(wrapped, response)) {
                 abort.afterAnswerLeavingBodyUnread(response);
                 return true;
             }

@@ -173,6 +173,14 @@ public final class SafeErrorFilter implements Filter {
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
             throw io;
         }
+        int clientFault = ClientFaults.status(failure);
+        if (clientFault != 0 && !response.isCommitted() && !request.isAsyncStarted()) {
+            // A malformed query string or form the container refused when the application asked for
+            // it: the client's doing. The exception's message is not logged (Tomcat's quotes the value).
+            LOG.debug("Request {} is malformed ({}): {} {}", id, clientFault, method, path);
+            ProblemResponse.of(clientFault).send(request, response);
+            return;
+        }
         if (response.isCommitted() || request.isAsyncStarted()) {
             LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
                     id, method, path, failure);

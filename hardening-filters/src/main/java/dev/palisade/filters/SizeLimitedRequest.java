@@ -64,6 +64,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private List<UploadedPart> parts;
     private Exception partsFailure;
     private volatile boolean malformed;
+    private volatile boolean unsupportedCharset;
 
     SizeLimitedRequest(HttpServletRequest request, long limit, boolean lengthDeclared, BodyOptions options,
             OverflowHandler overflowHandler) {
@@ -137,16 +138,40 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return reader;
     }
 
-    private static Charset charset(String encoding, Charset fallback) throws UnsupportedEncodingException {
+    /**
+     * The body's declared charset, or {@code fallback}. One the JVM does not know is the client's
+     * doing: noted for a 415 and thrown as the specification's {@code UnsupportedEncodingException}.
+     */
+    private Charset charset(String encoding, Charset fallback) throws UnsupportedEncodingException {
         if (encoding == null) {
             return fallback;
         }
         try {
             return Charset.forName(encoding.trim());
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            unsupportedCharset = true;
             UnsupportedEncodingException unsupported = new UnsupportedEncodingException(LogSafe.escape(encoding));
             unsupported.initCause(e);
             throw unsupported;
+        }
+    }
+
+    /** Whether the body declared a charset the JVM does not know. */
+    boolean unsupportedCharset() {
+        return unsupportedCharset;
+    }
+
+    /**
+     * Before the container parses a form body: Jetty fails on an unknown charset with an exception
+     * the application would turn into a 500, Tomcat silently decodes in its default. Both get the 415.
+     */
+    private void checkContainerFormCharset() {
+        if (isMediaType(FORM)) {
+            try {
+                charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
+            } catch (UnsupportedEncodingException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -155,8 +180,23 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return !lengthDeclared && (isMediaType(FORM) || isMediaType(MULTIPART));
     }
 
+    /**
+     * Jetty's {@code getContentType()} throws when the type names a charset the JVM does not know:
+     * noted, so that the filter answers 415 rather than the application's failure becoming a 500.
+     */
+    @Override
+    public String getContentType() {
+        try {
+            return super.getContentType();
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            unsupportedCharset = true;
+            throw e;
+        }
+    }
+
     private boolean isMediaType(String expected) {
-        String type = getContentType();
+        // The raw field: this check must not fail on Jetty's charset validation (see getContentType).
+        String type = getHeader("Content-Type");
         if (type == null) {
             return false;
         }
@@ -167,6 +207,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     @Override
     public String getParameter(String name) {
         if (!parsesBody()) {
+            checkContainerFormCharset();
             return super.getParameter(name);
         }
         String[] values = parameters().get(name);
@@ -175,17 +216,26 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     @Override
     public Map<String, String[]> getParameterMap() {
-        return parsesBody() ? parameters() : super.getParameterMap();
+        if (!parsesBody()) {
+            checkContainerFormCharset();
+            return super.getParameterMap();
+        }
+        return parameters();
     }
 
     @Override
     public Enumeration<String> getParameterNames() {
-        return parsesBody() ? Collections.enumeration(parameters().keySet()) : super.getParameterNames();
+        if (!parsesBody()) {
+            checkContainerFormCharset();
+            return super.getParameterNames();
+        }
+        return Collections.enumeration(parameters().keySet());
     }
 
     @Override
     public String[] getParameterValues(String name) {
         if (!parsesBody()) {
+            checkContainerFormCharset();
             return super.getParameterValues(name);
         }
         String[] values = parameters().get(name);

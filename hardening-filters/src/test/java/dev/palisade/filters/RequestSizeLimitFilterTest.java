@@ -205,6 +205,49 @@ class RequestSizeLimitFilterTest {
 
     static final String BOUNDARY = "----pal1sade";
 
+    /**
+     * A charset the JVM does not know is the client's mistake, whichever way the body is read and
+     * framed: 415. (Jetty's own {@code getContentType()} throws on one, Tomcat's form parser ignores it.)
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void answersAnUnknownCharsetWith415(Container container, Framing framing) throws Exception {
+        try (RunningServer server = start(container, filter())) {
+            RawHttp.Response reader = post(server, framing, "/reader", "text/plain; charset=x-no-such", filler(10));
+            RawHttp.Response form = post(server, framing, "/params", "application/x-www-form-urlencoded; charset=x-no-such",
+                    "a=1".getBytes(StandardCharsets.US_ASCII));
+
+            assertProblem(reader, 415);
+            assertProblem(form, 415);
+            // Only asking for the type: Jetty's getContentType() throws on the charset, Tomcat's does not.
+            RawHttp.Response type = post(server, framing, "/type", "text/plain; charset=x-no-such", filler(10));
+            if (container == Container.JETTY) {
+                assertProblem(type, 415);
+            } else {
+                assertThat(type.body()).isEqualTo("type=text/plain; charset=x-no-such");
+            }
+        }
+    }
+
+    /**
+     * The filter's own form parser (chunked bodies) refuses what Jetty's and Tomcat's refuse when
+     * they parse a body with a length: a broken escape, or bytes that are not the declared charset.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAFormItCannotDecodeWith400(Container container) throws Exception {
+        try (RunningServer server = start(container, filter())) {
+            for (String body : new String[] {"a=%zz", "a=%", "a=%ff%fe"}) {
+                RawHttp.Response r = post(server, Framing.CHUNKED, "/params",
+                        "application/x-www-form-urlencoded; charset=UTF-8", body.getBytes(StandardCharsets.US_ASCII));
+                assertProblem(r, 400);
+            }
+            RawHttp.Response fine = post(server, Framing.CHUNKED, "/params",
+                    "application/x-www-form-urlencoded; charset=UTF-8", "a=%C3%A9".getBytes(StandardCharsets.US_ASCII));
+            assertThat(fine.body()).startsWith("a=[\u00e9];");
+        }
+    }
+
     static byte[] multipart(byte[] file) {
         String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"title\"\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\n\r\nh\u00e9llo\r\n"

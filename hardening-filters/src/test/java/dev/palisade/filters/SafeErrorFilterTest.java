@@ -46,6 +46,7 @@ class SafeErrorFilterTest {
             String what = req.getPathInfo() == null ? "" : req.getPathInfo().substring(1);
             switch (what) {
                 case "ok" -> resp.getWriter().write("hello");
+                case "param" -> resp.getWriter().write(String.valueOf(req.getParameter("a")));
                 case "runtime" -> throw new IllegalStateException(SECRET);
                 case "io" -> throw new IOException(SECRET);
                 case "servlet" -> throw new ServletException(SECRET, new IllegalArgumentException(SECRET));
@@ -488,6 +489,32 @@ class SafeErrorFilterTest {
             assertThat(errors(logs).get(0).getFormattedMessage()).contains(bodyId(thrown), "failed and was answered 500");
             assertThat(errors(logs).get(0).getThrowableProxy()).isNotNull();
             assertThat(errors(logs).get(1).getFormattedMessage()).contains(bodyId(sent), "answered 503");
+        }
+    }
+
+    /**
+     * Jetty 12 and Tomcat 11 refuse a broken percent-escape or non-UTF-8 bytes in a query string or
+     * a form body only when the application calls {@code getParameter}, by throwing into it. That is
+     * the client's mistake: a 400, not a 500 with an ERROR and a stack (Tomcat's message quotes the
+     * parameter's value) for anyone who types a stray '%'.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAParameterTheContainerCannotDecodeWith400AndNoAlarm(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            RawHttp.Response badEscape = get(server, "/t/param?a=%zz");
+            RawHttp.Response notUtf8 = get(server, "/t/param?a=%ff");
+            RawHttp.Response badForm = RawHttp.exchange(server.port(), "POST /t/param HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\nConnection: close\r\n\r\na=%zz!");
+            RawHttp.Response fine = get(server, "/t/param?a=%41");
+
+            for (RawHttp.Response r : List.of(badEscape, notUtf8, badForm)) {
+                assertProblem(r, 400);
+                assertLeaksNothing(r);
+            }
+            assertThat(fine.body()).isEqualTo("A");
+            assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+            assertThat(logs.text()).doesNotContain("%zz");
         }
     }
 

@@ -30,7 +30,7 @@ final class SizeLimitServlets {
     /** Exceptions the servlets saw while reading (class simple names). */
     final List<String> readFailures = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    /** Registers /stream, /reader, /params, /parts, /async, /committed (and the same under /upload/). */
+    /** Registers /stream, /reader, /type, /params, /parts, /async, /committed (and the same under /upload/). */
     void register(ServletContext ctx, String tempDir) {
         add(ctx, "stream", new Echo() {
             @Override
@@ -53,6 +53,12 @@ final class SizeLimitServlets {
                 return "chars=" + text.length() + " text=" + (text.length() > 40 ? "" : text);
             }
         }, "/reader");
+        add(ctx, "type", new Echo() {
+            @Override
+            String read(HttpServletRequest req) {
+                return "type=" + req.getContentType();
+            }
+        }, "/type");
         add(ctx, "params", new Echo() {
             @Override
             String read(HttpServletRequest req) {

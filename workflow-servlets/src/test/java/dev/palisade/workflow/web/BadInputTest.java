@@ -101,6 +101,26 @@ class BadInputTest {
         assertBadRequest(start(deep), Json.TOO_DEEP_OR_LONG);
     }
 
+    /**
+     * Jetty refuses a broken percent-escape in the query string only when the servlet asks for a
+     * parameter, by throwing into it: a 400 for the client's typo, not a 500 and an ERROR.
+     */
+    @Test
+    void aQueryParameterThatCannotBeDecodedIsA400() throws Exception {
+        // Raw: a client library refuses to send such a URI at all.
+        for (String query : new String[] {"limit=%zz", "limit=%ff", "limit=%"}) {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(("GET /api/events?" + query + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + WorkflowServer.MANAGER_A + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String head = readHead(socket.getInputStream());
+                assertThat(head).as(query).startsWith("HTTP/1.1 400 ");
+                assertThat(head.toLowerCase(Locale.ROOT)).contains("\r\ncontent-type: application/problem+json");
+            }
+        }
+        assertThat(server.get("/api/events?limit=%35", WorkflowServer.MANAGER_A).status()).isEqualTo(200);
+    }
+
     @Test
     void overLongStringsWithinTheSizeLimit() {
         String longString = "{\"email\":\"a@example.com\",\"message\":\"" + "a".repeat(100_000) + "\"}";

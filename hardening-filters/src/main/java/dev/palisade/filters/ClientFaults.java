@@ -1,0 +1,65 @@
+package dev.palisade.filters;
+
+import java.lang.reflect.InvocationTargetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exceptions Jetty and Tomcat throw into the application when it asks for a part of the
+ * request that the client got wrong: a query string or form body with a broken percent-escape or
+ * bytes that are not UTF-8 ({@code getParameter}), a form over the container's limits. Jetty 12
+ * throws an {@code org.eclipse.jetty.http.HttpException} carrying a 4xx code, Tomcat 11 an
+ * {@code org.apache.tomcat.util.http.InvalidParameterException}. Unrecognised, they would be a 500
+ * and an ERROR with a stack (Tomcat's message even quotes the parameter's value) for a client's
+ * typo. Recognised by name, so the filter jar needs neither container.
+ */
+final class ClientFaults {
+    private static final String JETTY_HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
+    private static final String TOMCAT_INVALID_PARAMETER = "org.apache.tomcat.util.http.InvalidParameterException";
+    private static final int MAX_CAUSES = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);
+
+    private ClientFaults() {
+    }
+
+    /** The 4xx status {@code failure} (or one of its first causes) stands for, or 0 if none. */
+    static int status(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+            if (TOMCAT_INVALID_PARAMETER.equals(t.getClass().getName())) {
+                int code = code(t, "getErrorCode");
+                return code >= 400 && code <= 499 ? code : 400;
+            }
+            if (isA(t.getClass(), JETTY_HTTP_EXCEPTION)) {
+                int code = code(t, "getCode");
+                // A 5xx HttpException is the server's failure: left to the 500 path.
+                return code >= 400 && code <= 499 ? code : 0;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean isA(Class<?> type, String name) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(name)) {
+                return true;
+            }
+            for (Class<?> i : c.getInterfaces()) {
+                if (isA(i, name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int code(Throwable t, String getter) {
+        try {
+            return t.getClass().getMethod(getter).invoke(t) instanceof Integer code ? code : 0;
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException | RuntimeException e) {
+            // A changed container API: the caller falls back to a plain 400 (Tomcat) or the 500 path (Jetty).
+            LOG.debug("No status from {}.{}()", t.getClass().getName(), getter, e);
+            return 0;
+        }
+    }
+}
