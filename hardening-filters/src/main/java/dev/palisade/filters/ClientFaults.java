@@ -7,15 +7,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The exceptions Jetty and Tomcat throw into the application when it asks for a part of the
  * request that the client got wrong: a query string or form body with a broken percent-escape or
- * bytes that are not UTF-8 ({@code getParameter}), a form over the container's limits. Jetty 12
- * throws an {@code org.eclipse.jetty.http.HttpException} carrying a 4xx code, Tomcat 11 an
- * {@code org.apache.tomcat.util.http.InvalidParameterException}. Unrecognised, they would be a 500
+ * bytes that are not UTF-8 ({@code getParameter}), a form over the container's limits, a broken
+ * multipart body ({@code getParts}). Jetty 12 throws an {@code org.eclipse.jetty.http.HttpException}
+ * carrying a 4xx code; Tomcat 11 an {@code org.apache.tomcat.util.http.InvalidParameterException},
+ * or a {@code FileUploadException} caused by its multipart stream's {@code MalformedStreamException}
+ * (only that cause: the same exception type also wraps a failure to write the temporary file). Unrecognised, they would be a 500
  * and an ERROR with a stack (Tomcat's message even quotes the parameter's value) for a client's
  * typo. Recognised by name, so the filter jar needs neither container.
  */
 final class ClientFaults {
     private static final String JETTY_HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
     private static final String TOMCAT_INVALID_PARAMETER = "org.apache.tomcat.util.http.InvalidParameterException";
+    /** Tomcat's multipart parser on a broken body (the cause of its FileUploadException). */
+    private static final String TOMCAT_MALFORMED_MULTIPART =
+            "org.apache.tomcat.util.http.fileupload.MultipartStream$MalformedStreamException";
+    private static final String TOMCAT_ILLEGAL_BOUNDARY =
+            "org.apache.tomcat.util.http.fileupload.MultipartStream$IllegalBoundaryException";
     private static final int MAX_CAUSES = 8;
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);
 
@@ -26,7 +33,11 @@ final class ClientFaults {
     static int status(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-            if (TOMCAT_INVALID_PARAMETER.equals(t.getClass().getName())) {
+            String name = t.getClass().getName();
+            if (TOMCAT_MALFORMED_MULTIPART.equals(name) || TOMCAT_ILLEGAL_BOUNDARY.equals(name)) {
+                return 400;
+            }
+            if (TOMCAT_INVALID_PARAMETER.equals(name)) {
                 int code = code(t, "getErrorCode");
                 return code >= 400 && code <= 499 ? code : 400;
             }

@@ -57,6 +57,15 @@ class HardeningTest {
         });
         later.setAsyncSupported(true);
         later.addMapping("/api/later");
+        var parts = ctx.addServlet("parts", new HttpServlet() {
+            @Override
+            protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException,
+                    jakarta.servlet.ServletException {
+                resp.getWriter().write("parts=" + req.getParts().size());
+            }
+        });
+        parts.addMapping("/api/parts");
+        parts.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir")));
         ctx.addServlet("upload", new HttpServlet() {
             @Override
             protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -155,6 +164,41 @@ class HardeningTest {
             assertThat(access.text()).contains("requestId=" + first.header("X-Request-Id"))
                     .contains("status=500 ").contains("requestId=" + failed.header("X-Request-Id"));
         }
+    }
+
+    /**
+     * A broken multipart body is a 400 whether the container parses it (a body with a length:
+     * Tomcat's parser throws a FileUploadException, Jetty's a 400 HttpException) or the size filter
+     * does (chunked). A part without a form-data name is refused by the filter's parser and Jetty's.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersABrokenMultipartBodyWith400WhicheverWayItIsFramed(Container container) throws Exception {
+        String good = "--B\r\nContent-Disposition: form-data; name=\"p\"\r\n\r\nv\r\n--B--\r\n";
+        String unfinished = "--B\r\nContent-Disposition: form-data; name=\"p\"\r\n\r\nv\r\n";
+        String nameless = "--B\r\nContent-Type: text/plain\r\n\r\nv\r\n--B--\r\n";
+        try (RunningServer server = start(container, new AtomicReference<>());
+                LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            for (boolean chunked : new boolean[] {false, true}) {
+                assertThat(postParts(server, good, chunked).body()).isEqualTo("parts=1");
+                // Tomcat's own parser skips a nameless part; Jetty's and the filter's refuse it.
+                boolean containerSkipsNameless = !chunked && container == Container.TOMCAT;
+                for (String body : containerSkipsNameless ? List.of(unfinished) : List.of(unfinished, nameless)) {
+                    RawHttp.Response r = postParts(server, body, chunked);
+                    assertThat(r.status()).as("%s chunked=%s", body, chunked).isEqualTo(400);
+                    assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+                }
+            }
+            assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR));
+        }
+    }
+
+    private static RawHttp.Response postParts(RunningServer server, String body, boolean chunked) throws IOException {
+        String framing = chunked
+                ? "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n"
+                : "Content-Length: " + body.length() + "\r\n\r\n" + body;
+        return RawHttp.exchange(server.port(), "POST /api/parts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: multipart/form-data; boundary=B\r\nConnection: close\r\n" + framing);
     }
 
     /** In production a dev-only route stays hidden even when the application dispatches to it. */
