@@ -1,6 +1,7 @@
 package dev.palisade.filters;
 
 import java.lang.reflect.InvocationTargetException;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,17 @@ final class ClientFaults {
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);
 
     private ClientFaults() {
+    }
+
+    /** Whether {@code failure} or one of its first causes is of a class named in {@code classNames}. */
+    static boolean causedBy(Throwable failure, Set<String> classNames) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+            if (classNames.contains(t.getClass().getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The 4xx status {@code failure} (or one of its first causes) stands for, or 0 if none. */

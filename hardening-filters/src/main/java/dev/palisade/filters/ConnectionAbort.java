@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,11 @@ final class ConnectionAbort {
     static ConnectionAbort forContainer(ServletContext context) {
         String serverInfo = context.getServerInfo();
         if (serverInfo != null && serverInfo.startsWith("jetty/")) {
-            MethodHandle abort = jettyChannelAbort(context.getClassLoader());
+            MethodHandle abort = null;
+            for (int i = 0; abort == null && i < JETTY_REQUESTS.length; i++) {
+                String requestClass = JETTY_REQUESTS[i];
+                abort = firstFound(context, loader -> jettyChannelAbort(requestClass, loader));
+            }
             if (abort == null) {
                 // Expected in a WAR on a standalone Jetty, which hides its own classes from web
                 // applications: not worth a WARN at every start for a rare case.
@@ -75,10 +80,7 @@ final class ConnectionAbort {
         if (serverInfo == null || !serverInfo.startsWith("Apache Tomcat")) {
             return NONE;
         }
-        MethodHandle constructor = tomcatAbortConstructor(context.getClassLoader());
-        if (constructor == null) {
-            constructor = tomcatAbortConstructor(ConnectionAbort.class.getClassLoader());
-        }
+        MethodHandle constructor = firstFound(context, ConnectionAbort::tomcatAbortConstructor);
         if (constructor == null) {
             LOG.warn("{}: {} not found; Tomcat will read up to maxSwallowSize of a rejected body before closing "
                     + "(set swallowAbortedUploads=\"false\" on the Context to stop it), and include an application "
@@ -88,26 +90,28 @@ final class ConnectionAbort {
         return new ConnectionAbort(constructor, null);
     }
 
-    private static MethodHandle jettyChannelAbort(ClassLoader contextLoader) {
-        for (String name : JETTY_REQUESTS) {
-            for (ClassLoader loader : new ClassLoader[] {contextLoader, ConnectionAbort.class.getClassLoader()}) {
-                try {
-                    Class<?> request = Class.forName(name, false, loader);
-                    MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                    MethodHandle of = lookup.findStatic(request, "getServletContextRequest",
-                            MethodType.methodType(request, ServletRequest.class));
-                    Method channelGetter = request.getMethod("getServletChannel");
-                    MethodHandle channel = lookup.unreflect(channelGetter);
-                    MethodHandle abort = lookup.findVirtual(channelGetter.getReturnType(), "abort",
-                            MethodType.methodType(void.class, Throwable.class));
-                    // (ServletRequest, Throwable) -> getServletContextRequest(r).getServletChannel().abort(t)
-                    return MethodHandles.filterArguments(abort, 0, MethodHandles.filterReturnValue(of, channel));
-                } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
-                    LOG.debug("{} not usable from {}", name, loader, e);
-                }
-            }
+    /** {@code lookup} through the web application's class loader, then through the filter jar's. */
+    private static MethodHandle firstFound(ServletContext context, Function<ClassLoader, MethodHandle> lookup) {
+        MethodHandle found = lookup.apply(context.getClassLoader());
+        return found != null ? found : lookup.apply(ConnectionAbort.class.getClassLoader());
+    }
+
+    private static MethodHandle jettyChannelAbort(String requestClass, ClassLoader loader) {
+        try {
+            Class<?> request = Class.forName(requestClass, false, loader);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle of = lookup.findStatic(request, "getServletContextRequest",
+                    MethodType.methodType(request, ServletRequest.class));
+            Method channelGetter = request.getMethod("getServletChannel");
+            MethodHandle channel = lookup.unreflect(channelGetter);
+            MethodHandle abort = lookup.findVirtual(channelGetter.getReturnType(), "abort",
+                    MethodType.methodType(void.class, Throwable.class));
+            // (ServletRequest, Throwable) -> getServletContextRequest(r).getServletChannel().abort(t)
+            return MethodHandles.filterArguments(abort, 0, MethodHandles.filterReturnValue(of, channel));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("{} not usable from {}", requestClass, loader, e);
+            return null;
         }
-        return null;
     }
 
     private static MethodHandle tomcatAbortConstructor(ClassLoader loader) {

@@ -154,7 +154,7 @@ public final class SafeErrorFilter implements Filter {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = LogSafe.escape(request.getRequestURI());
-        if (failure instanceof IOException io && causedBy(io, BODY_TOO_LARGE)) {
+        if (failure instanceof IOException io && ClientFaults.causedBy(io, BODY_TOO_LARGE)) {
             // The client's doing, answered or counted by RequestSizeLimitFilter (which also chose how
             // the connection ends).
             LOG.debug("Request {} sent a body over the size limit: {} {}", id, method, path);
@@ -167,7 +167,7 @@ public final class SafeErrorFilter implements Filter {
             abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
-        if (failure instanceof IOException io && causedBy(io, CLIENT_GONE)) {
+        if (failure instanceof IOException io && ClientFaults.causedBy(io, CLIENT_GONE)) {
             // The container knows its own exception and stays quiet about it; an ERROR per
             // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
@@ -286,16 +286,6 @@ public final class SafeErrorFilter implements Filter {
         async.complete();
     }
 
-    /** Whether {@code failure} or one of its first causes is of a class named in {@code classNames}. */
-    private static boolean causedBy(Throwable failure, Set<String> classNames) {
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-            if (classNames.contains(t.getClass().getName())) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private static void warnWithoutDefaultServlet(ServletContext context) {
         for (ServletRegistration registration : context.getServletRegistrations().values()) {

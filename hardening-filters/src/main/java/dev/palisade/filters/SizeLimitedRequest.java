@@ -65,6 +65,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private Exception partsFailure;
     private volatile boolean malformed;
     private volatile boolean unsupportedCharset;
+    /** The charset check before the container parses a form passed once; parameters are read often. */
+    private volatile boolean containerFormCharsetChecked;
 
     SizeLimitedRequest(HttpServletRequest request, long limit, boolean lengthDeclared, BodyOptions options,
             OverflowHandler overflowHandler) {
@@ -166,6 +168,9 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * the application would turn into a 500, Tomcat silently decodes in its default. Both get the 415.
      */
     private void checkContainerFormCharset() {
+        if (containerFormCharsetChecked) {
+            return;
+        }
         if (isMediaType(FORM)) {
             try {
                 charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
@@ -173,6 +178,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 throw new UncheckedIOException(e);
             }
         }
+        containerFormCharsetChecked = true;
     }
 
     /** Whether this wrapper, not the container, must parse the body for parameters and parts. */
