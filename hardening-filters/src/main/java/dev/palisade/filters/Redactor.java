@@ -20,7 +20,8 @@ import java.util.Set;
  * <caption>Rules</caption>
  * <tr><th>what</th><th>example</th><th>logged as</th></tr>
  * <tr><td>email</td><td>{@code john.doe@example.com}, {@code john%40example.com}</td><td>{@code j***@example.com}</td></tr>
- * <tr><td>sensitive {@code key=value}, {@code "key":"value"}</td><td>{@code password=hunter2}</td><td>{@code password=***}</td></tr>
+ * <tr><td>sensitive {@code key=value}, {@code key: value}, {@code "key":"value"}, also {@code key = value} and
+ *     {@code "key" : "value"}</td><td>{@code password=hunter2}</td><td>{@code password=***}</td></tr>
  * <tr><td>credential headers</td><td>{@code Authorization: Token x}, {@code Cookie: a=b}</td><td>{@code Authorization: ***}</td></tr>
  * <tr><td>bearer / basic credentials</td><td>{@code Bearer abc.def}</td><td>{@code Bearer ***}</td></tr>
  * <tr><td>JWT</td><td>{@code eyJhbGciOi….eyJzdWIi….sig}</td><td>{@code ***}</td></tr>
@@ -344,7 +345,7 @@ public final class Redactor {
             char first = s.charAt(i);
             char after = runEnd < n ? s.charAt(runEnd) : 0;
             int next = -1;
-            if (after == '=' || after == ':' || after == '"') {
+            if (after == '=' || after == ':' || after == '"' || (after == ' ' && isSeparator(runEnd + 1))) {
                 next = keyValue(i, runEnd);
             }
             if (next < 0 && isDigit(first)) {
@@ -365,24 +366,36 @@ public final class Redactor {
             return next;
         }
 
-        // key=value, "key": value, and Name: value for credential headers.
+        // key=value, key: value, "key": value (each also with one space before the separator, as
+        // in key = value and pretty-printed JSON's "key" : value), and Name: value for credential headers.
         private int keyValue(int i, int runEnd) {
             if (runEnd >= n || runEnd - i > MAX_KEY_LENGTH) {
                 return -1;
             }
-            char after = s.charAt(runEnd);
-            boolean json = after == '"' && i > 0 && s.charAt(i - 1) == '"' && runEnd + 1 < n && s.charAt(runEnd + 1) == ':';
-            if (after != '=' && after != ':' && !json) {
+            boolean json = s.charAt(runEnd) == '"' && i > 0 && s.charAt(i - 1) == '"';
+            int separator = json ? runEnd + 1 : runEnd;
+            boolean spaced = separator < n && s.charAt(separator) == ' ';
+            if (spaced) {
+                separator++;
+            }
+            if (!isSeparator(separator) || (json && s.charAt(separator) != ':')) {
                 return -1;
             }
             // Keys are word characters, so ASCII: compared in place.
-            if (after == '=') {
-                return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(i, runEnd + 1) : -1;
-            }
             if (json) {
-                return isSensitiveAsciiKey(s, i, runEnd) ? maskJsonValue(runEnd + 2) : -1;
+                return isSensitiveAsciiKey(s, i, runEnd) ? maskJsonValue(separator + 1) : -1;
             }
-            return isCredentialHeader(i, runEnd) ? maskToEndOfLine(runEnd + 1) : -1;
+            if (s.charAt(separator) == ':' && isCredentialHeader(i, runEnd)) {
+                return maskToEndOfLine(separator + 1);
+            }
+            // "key= value" is an empty value followed by text; "key: value" and "key = value" are not.
+            boolean valueAfterSpaces = spaced || s.charAt(separator) == ':';
+            int value = valueAfterSpaces ? skipSpaces(separator + 1) : separator + 1;
+            return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(i, value) : -1;
+        }
+
+        private boolean isSeparator(int at) {
+            return at < n && (s.charAt(at) == '=' || s.charAt(at) == ':');
         }
 
         private boolean isCredentialHeader(int i, int runEnd) {

@@ -41,6 +41,13 @@ class RedactorTest {
                 Arguments.of("{\"pin\":1234}", "{\"pin\":***}"),
                 Arguments.of("X-Auth-Token=abc ACCESS_TOKEN=def", "X-Auth-Token=*** ACCESS_TOKEN=***"),
                 Arguments.of("authorization=Bearer abcdef rest", "authorization=*** rest"),
+                // key: value and a space before the separator (YAML, properties, pretty-printed JSON)
+                Arguments.of("login failed, password: hunter2 user: bob", "login failed, password: *** user: bob"),
+                Arguments.of("token:abc rest", "token:*** rest"),
+                Arguments.of("db.password = s3cr3t", "db.password = ***"),
+                Arguments.of("{\n  \"password\" : \"hunter2\",\n  \"pin\" : 1234\n}",
+                        "{\\n  \"password\" : \"***\",\\n  \"pin\" : ***\\n}"),
+                Arguments.of("Authorization : Basic dXNlcjpwYXNz", "Authorization : ***"),
                 // card numbers (Luhn-valid)
                 Arguments.of("card 4111111111111111 ok", "card ****-****-****-1111 ok"),
                 Arguments.of("card 4111 1111 1111 1111.", "card ****-****-****-1111."),
@@ -74,6 +81,7 @@ class RedactorTest {
                 Arguments.of("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
                 Arguments.of("version 1.2.3 at 10:30 user@localhost"),
                 Arguments.of("token= empty"),
+                Arguments.of("status_code: 500 keyboard = us"),
                 Arguments.of("plain words and http://example.com/path?page=2"));
     }
 
