@@ -51,6 +51,17 @@ public final class ProblemResponse {
         return new ProblemResponse(status, detail, List.copyOf(more));
     }
 
+    /**
+     * The same problem, telling an HTTP/1.x client that the connection closes after it (its
+     * framing is useless once a body is left unread). Other versions get no field: HTTP/2 forbids
+     * connection-specific fields (RFC 9113, section 8.2.2), Tomcat 11 would send one as it is, and
+     * clients then reject the whole response; there the unread stream is reset on its own.
+     */
+    ProblemResponse closingConnection(HttpServletRequest request) {
+        String protocol = request.getProtocol();
+        return protocol != null && protocol.startsWith("HTTP/1.") ? withHeader("Connection", "close") : this;
+    }
+
     public int status() {
         return status;
     }

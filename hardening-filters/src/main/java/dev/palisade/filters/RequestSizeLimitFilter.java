@@ -144,7 +144,7 @@ public final class RequestSizeLimitFilter implements Filter {
         long declared = ContentLengthHeader.parse(request.getHeaders("Content-Length"));
         if (declared == ContentLengthHeader.INVALID) {
             badRequests.record();
-            ProblemResponse.of(400).withHeader("Connection", "close").send(request, response);
+            ProblemResponse.of(400).closingConnection(request).send(request, response);
             abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
@@ -155,7 +155,7 @@ public final class RequestSizeLimitFilter implements Filter {
         long limit = current.limitFor(RequestPaths.mapped(request));
         if (declared > limit) {
             tooLarge.record();
-            ProblemResponse.of(413).withHeader("Connection", "close").send(request, response);
+            ProblemResponse.of(413).closingConnection(request).send(request, response);
             abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
@@ -250,7 +250,7 @@ public final class RequestSizeLimitFilter implements Filter {
         if (failure != null && (wrapped.malformed() || wrapped.unsupportedCharset()) && wrapped.claimAnswer()) {
             badRequests.record();
             int status = wrapped.unsupportedCharset() ? 415 : 400;
-            if (ProblemResponse.of(status).withHeader("Connection", "close").send(wrapped, response)) {
+            if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
                 abort.afterAnswerLeavingBodyUnread(response);
                 return true;
             }
@@ -287,7 +287,7 @@ public final class RequestSizeLimitFilter implements Filter {
             return true;
         }
         tooLarge.record();
-        return ProblemResponse.of(413).withHeader("Connection", "close").send(wrapped, response);
+        return ProblemResponse.of(413).closingConnection(wrapped).send(wrapped, response);
     }
 
     private static void releaseWhenDone(SizeLimitedRequest wrapped) {

@@ -163,7 +163,7 @@ public final class SafeErrorFilter implements Filter {
             }
             // Unanswered: RequestSizeLimitFilter did not see this dispatch (mapped for REQUEST only,
             // and the body read after AsyncContext.dispatch()). Answered as it would have.
-            ProblemResponse.of(413).withHeader("Connection", "close").send(request, response);
+            ProblemResponse.of(413).closingConnection(request).send(request, response);
             abort.afterAnswerLeavingBodyUnread(response);
             return;
         }

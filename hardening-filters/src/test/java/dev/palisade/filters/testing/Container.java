@@ -9,9 +9,11 @@ import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.RemoteIpValve;
+import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -45,6 +47,11 @@ public enum Container {
                 context.setErrorHandler(errorPages);
             });
         }
+
+        @Override
+        public RunningServer startWithH2c(ServletSetup setup) throws Exception {
+            return startJetty(setup, http -> { }, context -> { }, true);
+        }
     },
 
     TOMCAT {
@@ -69,6 +76,11 @@ public enum Container {
                 context.addErrorPage(errorPage);
             });
         }
+
+        @Override
+        public RunningServer startWithH2c(ServletSetup setup) throws Exception {
+            return startTomcat(setup, context -> { }, connector -> connector.addUpgradeProtocol(new Http2Protocol()));
+        }
     };
 
     /** Starts the container with {@code setup} applied to its one root context. */
@@ -88,16 +100,30 @@ public enum Container {
     public abstract RunningServer startWithErrorPage(ServletSetup setup, String location) throws Exception;
 
     /**
+     * Starts the container speaking HTTP/2 without TLS (h2c) beside HTTP/1.1 on its one port, as
+     * an HTTP/2 client with prior knowledge reaches it.
+     */
+    public abstract RunningServer startWithH2c(ServletSetup setup) throws Exception;
+
+    /**
      * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
      * {@code customizer} to its context first.
      */
     private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
             Consumer<ServletContextHandler> customizer) throws Exception {
+        return startJetty(setup, httpConfiguration, customizer, false);
+    }
+
+    private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
+            Consumer<ServletContextHandler> customizer, boolean h2c) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        httpConfiguration.accept(http);
+        ServerConnector connector = h2c
+                ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
+                : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
-        httpConfiguration.accept(connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration());
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
@@ -131,6 +157,11 @@ public enum Container {
 
     /** Tomcat, with {@code customizer} applied to its context first (for Tomcat-only settings). */
     public static RunningServer startTomcat(ServletSetup setup, Consumer<Context> customizer) throws Exception {
+        return startTomcat(setup, customizer, connector -> { });
+    }
+
+    static RunningServer startTomcat(ServletSetup setup, Consumer<Context> customizer,
+            Consumer<Connector> connectorCustomizer) throws Exception {
         routeTomcatLogsToSlf4j();
         Path base = Files.createTempDirectory("palisade-tomcat");
         Tomcat tomcat = new Tomcat();
@@ -138,6 +169,7 @@ public enum Container {
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        connectorCustomizer.accept(connector);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Path docBase = Files.createDirectories(base.resolve("docroot"));
