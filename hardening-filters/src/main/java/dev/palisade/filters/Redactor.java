@@ -20,8 +20,10 @@ import java.util.Set;
  * <caption>Rules</caption>
  * <tr><th>what</th><th>example</th><th>logged as</th></tr>
  * <tr><td>email</td><td>{@code john.doe@example.com}, {@code john%40example.com}</td><td>{@code j***@example.com}</td></tr>
- * <tr><td>sensitive {@code key=value}, {@code key: value}, {@code "key":"value"}, also {@code key = value} and
- *     {@code "key" : "value"}</td><td>{@code password=hunter2}</td><td>{@code password=***}</td></tr>
+ * <tr><td>sensitive {@code key=value}, {@code key: value}, {@code "key":"value"}, {@code 'key': 'value'},
+ *     {@code \"key\":\"value\"}, also {@code key = value} and {@code "key" : "value"}; a bracketed value
+ *     to its closing bracket</td><td>{@code password=hunter2}, {@code {token=[a, b]}}</td>
+ *     <td>{@code password=***}, {@code {token=[***]}}</td></tr>
  * <tr><td>credential headers</td><td>{@code Authorization: Token x}, {@code Cookie: a=b}</td><td>{@code Authorization: ***}</td></tr>
  * <tr><td>bearer / basic credentials</td><td>{@code Bearer abc.def}</td><td>{@code Bearer ***}</td></tr>
  * <tr><td>JWT</td><td>{@code eyJhbGciOi….eyJzdWIi….sig}</td><td>{@code ***}</td></tr>
@@ -345,7 +347,8 @@ public final class Redactor {
             char first = s.charAt(i);
             char after = runEnd < n ? s.charAt(runEnd) : 0;
             int next = -1;
-            if (after == '=' || after == ':' || after == '"' || (after == ' ' && isSeparator(runEnd + 1))) {
+            if (after == '=' || after == ':' || after == '"' || after == '\'' || after == '\\'
+                    || (after == ' ' && isSeparator(runEnd + 1))) {
                 next = keyValue(i, runEnd);
             }
             if (next < 0 && isDigit(first)) {
@@ -366,24 +369,25 @@ public final class Redactor {
             return next;
         }
 
-        // key=value, key: value, "key": value (each also with one space before the separator, as
-        // in key = value and pretty-printed JSON's "key" : value), and Name: value for credential headers.
+        // key=value, key: value, "key": value, 'key': value and, inside a JSON string, \"key\": value
+        // (each also with one space before the separator, as in key = value and pretty-printed
+        // JSON's "key" : value), and Name: value for credential headers.
         private int keyValue(int i, int runEnd) {
             if (runEnd >= n || runEnd - i > MAX_KEY_LENGTH) {
                 return -1;
             }
-            boolean json = s.charAt(runEnd) == '"' && i > 0 && s.charAt(i - 1) == '"';
-            int separator = json ? runEnd + 1 : runEnd;
+            int quote = keyQuoteLength(i, runEnd);
+            int separator = runEnd + quote;
             boolean spaced = separator < n && s.charAt(separator) == ' ';
             if (spaced) {
                 separator++;
             }
-            if (!isSeparator(separator) || (json && s.charAt(separator) != ':')) {
+            if (!isSeparator(separator) || (quote > 0 && s.charAt(separator) != ':')) {
                 return -1;
             }
             // Keys are word characters, so ASCII: compared in place.
-            if (json) {
-                return isSensitiveAsciiKey(s, i, runEnd) ? maskJsonValue(separator + 1) : -1;
+            if (quote > 0) {
+                return isSensitiveAsciiKey(s, i, runEnd) ? maskJsonValue(separator + 1, quote == 2) : -1;
             }
             if (s.charAt(separator) == ':' && isCredentialHeader(i, runEnd)) {
                 return maskToEndOfLine(separator + 1);
@@ -391,7 +395,20 @@ public final class Redactor {
             // "key= value" is an empty value followed by text; "key: value" and "key = value" are not.
             boolean valueAfterSpaces = spaced || s.charAt(separator) == ':';
             int value = valueAfterSpaces ? skipSpaces(separator + 1) : separator + 1;
-            return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(i, value) : -1;
+            return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(value) : -1;
+        }
+
+        /** 1 for a key in quotes ("key" or 'key'), 2 for one in escaped quotes (\"key\"), else 0. */
+        private int keyQuoteLength(int i, int runEnd) {
+            char after = s.charAt(runEnd);
+            if ((after == '"' || after == '\'') && i > 0 && s.charAt(i - 1) == after) {
+                return 1;
+            }
+            if (after == '\\' && runEnd + 1 < n && s.charAt(runEnd + 1) == '"' && i > 1 && s.charAt(i - 1) == '"'
+                    && s.charAt(i - 2) == '\\') {
+                return 2;
+            }
+            return 0;
         }
 
         private boolean isSeparator(int at) {
@@ -407,19 +424,18 @@ public final class Redactor {
             return false;
         }
 
-        private int maskPlainValue(int keyStart, int v) {
+        private int maskPlainValue(int v) {
             if (v >= n) {
                 return -1;
             }
             char q = s.charAt(v);
             if (q == '"' || q == '\'') {
-                int close = closingQuote(v + 1, q);
-                keepUpTo(v + 1).append(MASK);
-                if (close < n) {
-                    out.append(q);
-                    return resumeAt(close + 1);
-                }
-                return resumeAt(n);
+                return maskQuoted(v, q);
+            }
+            char close = closingBracket(q);
+            if (close != 0) {
+                // A list or tuple ({key=[a, b]} from Map.toString, say): all of it, to its bracket.
+                return maskBracketed(v, q, close);
             }
             int end = v;
             while (end < n && !endsPlainValue(s.charAt(end))) {
@@ -439,6 +455,51 @@ public final class Redactor {
             return resumeAt(end);
         }
 
+        private static char closingBracket(char open) {
+            switch (open) {
+                case '[': return ']';
+                case '(': return ')';
+                case '{': return '}';
+                case '<': return '>';
+                default: return 0;
+            }
+        }
+
+        /** Masks inside the quotes starting at {@code v}, to the closing one or the end of the text. */
+        private int maskQuoted(int v, char q) {
+            int close = closingQuote(v + 1, q);
+            keepUpTo(v + 1).append(MASK);
+            if (close < n) {
+                out.append(q);
+                return resumeAt(close + 1);
+            }
+            return resumeAt(n);
+        }
+
+        /** Masks inside the brackets starting at {@code v}, to the matching one or the end of the line. */
+        private int maskBracketed(int v, char open, char close) {
+            int depth = 0;
+            int end = v;
+            while (end < n && !LogSafe.needsEscape(s.charAt(end))) {
+                char c = s.charAt(end);
+                if (c == open) {
+                    depth++;
+                } else if (c == close && --depth == 0) {
+                    break;
+                }
+                end++;
+            }
+            if (end == v + 1 && end < n && s.charAt(end) == close) {
+                return -1;
+            }
+            keepUpTo(v + 1).append(MASK);
+            if (end < n && s.charAt(end) == close) {
+                out.append(close);
+                return resumeAt(end + 1);
+            }
+            return resumeAt(end);
+        }
+
         // The value may hold any character, so String.equalsIgnoreCase decides; the length check
         // first keeps the substring off all other values.
         private boolean isAuthSchemeName(int v, int end) {
@@ -450,7 +511,7 @@ public final class Redactor {
             return value.equalsIgnoreCase("bearer") || value.equalsIgnoreCase("basic");
         }
 
-        private int maskJsonValue(int afterColon) {
+        private int maskJsonValue(int afterColon, boolean escapedQuotes) {
             int v = skipSpaces(afterColon);
             if (v >= n) {
                 return -1;
@@ -459,14 +520,13 @@ public final class Redactor {
             if (c == '{' || c == '[') {
                 return -1;
             }
-            if (c == '"') {
-                int close = closingQuote(v + 1, '"');
-                keepUpTo(v + 1).append(MASK);
-                if (close < n) {
-                    out.append('"');
-                    return resumeAt(close + 1);
-                }
-                return resumeAt(n);
+            if (escapedQuotes && c == '\\' && v + 1 < n && s.charAt(v + 1) == '"') {
+                int close = s.indexOf("\\\"", v + 2);
+                keepUpTo(v + 2).append(MASK);
+                return resumeAt(close < 0 ? n : close);
+            }
+            if (c == '"' || c == '\'') {
+                return maskQuoted(v, c);
             }
             int end = v;
             while (end < n && !endsJsonValue(s.charAt(end))) {
@@ -480,11 +540,15 @@ public final class Redactor {
         }
 
         private static boolean endsJsonValue(char c) {
-            return c == ',' || c == '}' || c == ']' || c == ' ' || LogSafe.needsEscape(c);
+            return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\\' || LogSafe.needsEscape(c);
         }
 
         private int maskToEndOfLine(int afterColon) {
             int v = skipSpaces(afterColon);
+            if (v < n && (s.charAt(v) == '"' || s.charAt(v) == '[')) {
+                // Spring's HttpHeaders.toString() quotes each value: [Cookie:"a=b", ...].
+                return maskPlainValue(v);
+            }
             int end = v;
             while (end < n && s.charAt(end) != '"' && !LogSafe.needsEscape(s.charAt(end))) {
                 end++;

@@ -48,6 +48,15 @@ class RedactorTest {
                 Arguments.of("{\n  \"password\" : \"hunter2\",\n  \"pin\" : 1234\n}",
                         "{\\n  \"password\" : \"***\",\\n  \"pin\" : ***\\n}"),
                 Arguments.of("Authorization : Basic dXNlcjpwYXNz", "Authorization : ***"),
+                // header and parameter maps as toString() prints them, single quotes, JSON inside a JSON string
+                Arguments.of("{authorization=[Bearer abc123def], cookie=[SESSION=xyz], accept=[*/*]}",
+                        "{authorization=[***], cookie=[***], accept=[*/*]}"),
+                Arguments.of("[Authorization:\"Bearer abc123def\", Cookie:\"SESSION=xyz\", Accept:\"*/*\"]",
+                        "[Authorization:\"***\", Cookie:\"***\", Accept:\"*/*\"]"),
+                Arguments.of("password=(hunter2) token=<abc> api_key={a=[b]} n=1", "password=(***) token=<***> api_key={***} n=1"),
+                Arguments.of("{'password': 'hunter2', 'user': 'bob'}", "{'password': '***', 'user': 'bob'}"),
+                Arguments.of("\"body\":\"{\\\"password\\\":\\\"hunter2\\\",\\\"pin\\\":1234}\"",
+                        "\"body\":\"{\\\"password\\\":\\\"***\\\",\\\"pin\\\":***}\""),
                 // card numbers (Luhn-valid)
                 Arguments.of("card 4111111111111111 ok", "card ****-****-****-1111 ok"),
                 Arguments.of("card 4111 1111 1111 1111.", "card ****-****-****-1111."),
@@ -82,6 +91,7 @@ class RedactorTest {
                 Arguments.of("version 1.2.3 at 10:30 user@localhost"),
                 Arguments.of("token= empty"),
                 Arguments.of("status_code: 500 keyboard = us"),
+                Arguments.of("no tokens token=[] left, key=<> either"),
                 Arguments.of("plain words and http://example.com/path?page=2"));
     }
 
@@ -113,7 +123,8 @@ class RedactorTest {
     void staysLinearOnHostileInput() {
         // Shapes that make backtracking patterns explode: long dotted local parts, digit runs, '=' chains.
         String hostile = "a.".repeat(50_000) + "@" + "1 ".repeat(50_000) + "k=".repeat(50_000)
-                + "eyJ".repeat(20_000) + "sk_".repeat(20_000);
+                + "eyJ".repeat(20_000) + "sk_".repeat(20_000) + "token=<>".repeat(20_000) + "\\\"key\\\":".repeat(20_000)
+                + "password=[".repeat(20_000);
         String redacted = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Redactor.redact(hostile));
         assertThat(redacted).hasSizeGreaterThan(hostile.length() / 2);
     }
