@@ -52,6 +52,11 @@ public enum Container {
         public RunningServer startWithH2c(ServletSetup setup) throws Exception {
             return startJetty(setup, http -> { }, context -> { }, true);
         }
+
+        @Override
+        public RunningServer startAt(String contextPath, ServletSetup setup) throws Exception {
+            return startJetty(setup, http -> { }, context -> context.setContextPath(contextPath));
+        }
     },
 
     TOMCAT {
@@ -79,7 +84,12 @@ public enum Container {
 
         @Override
         public RunningServer startWithH2c(ServletSetup setup) throws Exception {
-            return startTomcat(setup, context -> { }, connector -> connector.addUpgradeProtocol(new Http2Protocol()));
+            return startTomcat("", setup, context -> { }, connector -> connector.addUpgradeProtocol(new Http2Protocol()));
+        }
+
+        @Override
+        public RunningServer startAt(String contextPath, ServletSetup setup) throws Exception {
+            return startTomcat(contextPath, setup, context -> { }, connector -> { });
         }
     };
 
@@ -104,6 +114,9 @@ public enum Container {
      * an HTTP/2 client with prior knowledge reaches it.
      */
     public abstract RunningServer startWithH2c(ServletSetup setup) throws Exception;
+
+    /** Starts the container with {@code setup} applied to one context at {@code contextPath} ({@code /shop}), as a WAR there. */
+    public abstract RunningServer startAt(String contextPath, ServletSetup setup) throws Exception;
 
     /**
      * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
@@ -157,10 +170,10 @@ public enum Container {
 
     /** Tomcat, with {@code customizer} applied to its context first (for Tomcat-only settings). */
     public static RunningServer startTomcat(ServletSetup setup, Consumer<Context> customizer) throws Exception {
-        return startTomcat(setup, customizer, connector -> { });
+        return startTomcat("", setup, customizer, connector -> { });
     }
 
-    static RunningServer startTomcat(ServletSetup setup, Consumer<Context> customizer,
+    static RunningServer startTomcat(String contextPath, ServletSetup setup, Consumer<Context> customizer,
             Consumer<Connector> connectorCustomizer) throws Exception {
         routeTomcatLogsToSlf4j();
         Path base = Files.createTempDirectory("palisade-tomcat");
@@ -173,7 +186,7 @@ public enum Container {
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Path docBase = Files.createDirectories(base.resolve("docroot"));
-        Context context = tomcat.addContext("", docBase.toString());
+        Context context = tomcat.addContext(contextPath, docBase.toString());
         context.addServletContainerInitializer(initializer(setup), null);
         customizer.accept(context);
         tomcat.start();
