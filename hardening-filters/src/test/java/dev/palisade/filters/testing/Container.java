@@ -10,9 +10,11 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.catalina.valves.RemoteIpValve;
 import org.apache.coyote.http2.Http2Protocol;
+import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -57,6 +59,27 @@ public enum Container {
         public RunningServer startAt(String contextPath, ServletSetup setup) throws Exception {
             return startJetty(setup, http -> { }, context -> context.setContextPath(contextPath));
         }
+
+        @Override
+        public RunningServer startWebApp(Path webAppDirectory) throws Exception {
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            server.addConnector(connector);
+            WebAppContext webApp = new WebAppContext(webAppDirectory.toString(), "/");
+            // A web application normally brings its jars in WEB-INF/lib; here they are the test's class path.
+            webApp.setParentLoaderPriority(true);
+            webApp.setThrowUnavailableOnStartupException(true);
+            server.setHandler(webApp);
+            server.setStopTimeout(2_000);
+            try {
+                server.start();
+            } catch (Exception e) {
+                server.stop();
+                throw new ContextFailedException("Jetty web application failed to start", e);
+            }
+            return new RunningServer(JETTY, connector.getLocalPort(), server::stop);
+        }
     },
 
     TOMCAT {
@@ -91,6 +114,33 @@ public enum Container {
         public RunningServer startAt(String contextPath, ServletSetup setup) throws Exception {
             return startTomcat(contextPath, setup, context -> { }, connector -> { });
         }
+
+        @Override
+        public RunningServer startWebApp(Path webAppDirectory) throws Exception {
+            routeTomcatLogsToSlf4j();
+            Tomcat tomcat = new Tomcat();
+            tomcat.setBaseDir(Files.createTempDirectory("palisade-tomcat").toString());
+            Connector connector = new Connector();
+            connector.setPort(0);
+            connector.setProperty("address", "127.0.0.1");
+            tomcat.getService().addConnector(connector);
+            tomcat.setConnector(connector);
+            // No JSP engine on the class path: the descriptor alone, as the application declares it.
+            tomcat.setAddDefaultWebXmlToWebapp(false);
+            Context context = tomcat.addWebapp("", webAppDirectory.toString());
+            context.setParentClassLoader(Container.class.getClassLoader());
+            ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
+            tomcat.start();
+            if (context.getState() != LifecycleState.STARTED) {
+                tomcat.stop();
+                tomcat.destroy();
+                throw new ContextFailedException("Tomcat web application is " + context.getState(), null);
+            }
+            return new RunningServer(TOMCAT, connector.getLocalPort(), () -> {
+                tomcat.stop();
+                tomcat.destroy();
+            });
+        }
     };
 
     /** Starts the container with {@code setup} applied to its one root context. */
@@ -117,6 +167,13 @@ public enum Container {
 
     /** Starts the container with {@code setup} applied to one context at {@code contextPath} ({@code /shop}), as a WAR there. */
     public abstract RunningServer startAt(String contextPath, ServletSetup setup) throws Exception;
+
+    /**
+     * Deploys {@code webAppDirectory} (holding {@code WEB-INF/web.xml}) at {@code /} as a web
+     * application, its filters and servlets declared by the descriptor and loaded from the test's
+     * class path.
+     */
+    public abstract RunningServer startWebApp(Path webAppDirectory) throws Exception;
 
     /**
      * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
