@@ -1,11 +1,14 @@
 package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,6 +32,45 @@ class RateLimitResolverTest {
             assertThat(get(server, null).status()).as("null from the resolver: the peer's own bucket").isEqualTo(200);
             assertThat(get(server, null).status()).isEqualTo(429);
             assertThat(filter.rejectedCount()).isEqualTo(3);
+        }
+    }
+
+    /**
+     * Over a real IPv6 connection: Jetty 12 reports the peer in brackets ({@code [0:0:0:0:0:0:0:1]}),
+     * Tomcat without; either way it must match a trusted-proxy CIDR, and the forwarded client (an
+     * IPv6 one keyed by its /64) must get its own bucket.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void trustsAProxyThatConnectsOverIpv6(Container container) throws Exception {
+        assumeTrue(canBind("::1"), "no IPv6 loopback on this machine");
+        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
+                .trustedProxies("::1/128").build());
+        try (RunningServer server = container.startBoundTo("::1", ctx -> RateLimitFilterTest.deploy(ctx, filter))) {
+            assertThat(getVia(server, null).status()).isEqualTo(200);
+            assertThat(getVia(server, null).status()).as("the proxy's own bucket").isEqualTo(429);
+            assertThat(getVia(server, "203.0.113.7").status()).isEqualTo(200);
+            assertThat(getVia(server, "203.0.113.7").status()).isEqualTo(429);
+            assertThat(getVia(server, "2001:db8:1:2::10").status()).isEqualTo(200);
+            assertThat(getVia(server, "[2001:db8:1:2::20]:443").status()).as("same /64").isEqualTo(429);
+            assertThat(getVia(server, "2001:db8:1:3::10").status()).as("another /64").isEqualTo(200);
+        }
+    }
+
+    private static boolean canBind(String host) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(host, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static RawHttp.Response getVia(RunningServer server, String forwardedFor) throws IOException {
+        String header = forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n";
+        try (RawHttp http = server.raw()) {
+            http.send("GET /api/x HTTP/1.1\r\nHost: x\r\n" + header + "Connection: close\r\n\r\n");
+            return http.readResponse();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.palisade.filters.testing;
 
 import jakarta.servlet.ServletContainerInitializer;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -52,12 +53,17 @@ public enum Container {
 
         @Override
         public RunningServer startWithH2c(ServletSetup setup) throws Exception {
-            return startJetty(setup, http -> { }, context -> { }, true);
+            return startJetty(LOOPBACK, setup, http -> { }, context -> { }, true);
         }
 
         @Override
         public RunningServer startAt(String contextPath, ServletSetup setup) throws Exception {
             return startJetty(setup, http -> { }, context -> context.setContextPath(contextPath));
+        }
+
+        @Override
+        public RunningServer startBoundTo(String host, ServletSetup setup) throws Exception {
+            return startJetty(host, setup, http -> { }, context -> { }, false);
         }
 
         @Override
@@ -116,6 +122,11 @@ public enum Container {
         }
 
         @Override
+        public RunningServer startBoundTo(String host, ServletSetup setup) throws Exception {
+            return startTomcat("", setup, context -> { }, connector -> connector.setProperty("address", host));
+        }
+
+        @Override
         public RunningServer startWebApp(Path webAppDirectory) throws Exception {
             routeTomcatLogsToSlf4j();
             Tomcat tomcat = new Tomcat();
@@ -143,6 +154,8 @@ public enum Container {
         }
     };
 
+    private static final String LOOPBACK = "127.0.0.1";
+
     /** Starts the container with {@code setup} applied to its one root context. */
     public abstract RunningServer start(ServletSetup setup) throws Exception;
 
@@ -165,6 +178,9 @@ public enum Container {
      */
     public abstract RunningServer startWithH2c(ServletSetup setup) throws Exception;
 
+    /** Starts the container listening on {@code host} ({@code ::1}, say) instead of 127.0.0.1. */
+    public abstract RunningServer startBoundTo(String host, ServletSetup setup) throws Exception;
+
     /** Starts the container with {@code setup} applied to one context at {@code contextPath} ({@code /shop}), as a WAR there. */
     public abstract RunningServer startAt(String contextPath, ServletSetup setup) throws Exception;
 
@@ -181,10 +197,10 @@ public enum Container {
      */
     private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
             Consumer<ServletContextHandler> customizer) throws Exception {
-        return startJetty(setup, httpConfiguration, customizer, false);
+        return startJetty(LOOPBACK, setup, httpConfiguration, customizer, false);
     }
 
-    private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
+    private static RunningServer startJetty(String host, ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
             Consumer<ServletContextHandler> customizer, boolean h2c) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
@@ -192,7 +208,7 @@ public enum Container {
         ServerConnector connector = h2c
                 ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
                 : new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
@@ -211,7 +227,7 @@ public enum Container {
             server.stop();
             throw new ContextFailedException("Jetty context is unavailable", null);
         }
-        return new RunningServer(JETTY, connector.getLocalPort(), server::stop);
+        return new RunningServer(JETTY, host, connector.getLocalPort(), server::stop);
     }
 
     /**
@@ -253,7 +269,9 @@ public enum Container {
             tomcat.destroy();
             throw new ContextFailedException("Tomcat context is " + context.getState(), null);
         }
-        return new RunningServer(TOMCAT, connector.getLocalPort(), () -> {
+        Object address = connector.getProperty("address");
+        String host = address instanceof InetAddress inet ? inet.getHostAddress() : String.valueOf(address);
+        return new RunningServer(TOMCAT, host, connector.getLocalPort(), () -> {
             tomcat.stop();
             tomcat.destroy();
         });

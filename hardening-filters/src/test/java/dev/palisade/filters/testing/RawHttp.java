@@ -31,8 +31,12 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public static RawHttp connect(int port) throws IOException {
+        return connect("127.0.0.1", port);
+    }
+
+    public static RawHttp connect(String host, int port) throws IOException {
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
+        socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
         socket.setSoTimeout(TIMEOUT_MS);
         socket.setTcpNoDelay(true);
         return new RawHttp(socket);

@@ -5,11 +5,17 @@ import java.net.URI;
 /** A started container; close it to stop. */
 public final class RunningServer implements AutoCloseable {
     private final Container container;
+    private final String host;
     private final int port;
     private final Stopper stopper;
 
     RunningServer(Container container, int port, Stopper stopper) {
+        this(container, "127.0.0.1", port, stopper);
+    }
+
+    RunningServer(Container container, String host, int port, Stopper stopper) {
         this.container = container;
+        this.host = host;
         this.port = port;
         this.stopper = stopper;
     }
@@ -26,9 +32,9 @@ public final class RunningServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
-    /** A fresh raw connection to the server. */
+    /** A fresh raw connection to the server, on the address it listens on. */
     public RawHttp raw() throws java.io.IOException {
-        return RawHttp.connect(port);
+        return RawHttp.connect(host, port);
     }
 
     @Override
