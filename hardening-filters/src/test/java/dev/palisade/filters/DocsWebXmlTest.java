@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ public class DocsWebXmlTest {
 
     private RunningServer deploy(Container container, String example) throws Exception {
         Path descriptor = Files.createDirectories(webApp.resolve("WEB-INF")).resolve("web.xml");
-        Files.writeString(descriptor, """
+        Files.writeString(descriptor, String.format(Locale.ROOT, """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                 %s
@@ -121,8 +122,8 @@ public class DocsWebXmlTest {
                     <servlet-class>%s</servlet-class><async-supported>true</async-supported></servlet>
                   <servlet-mapping><servlet-name>async</servlet-name><url-pattern>/async</url-pattern></servlet-mapping>
                 </web-app>
-                """.formatted(example.replace("/health=public", "/health=public; /async=public"),
-                        Health.class.getName(), Api.class.getName(), Async.class.getName()), StandardCharsets.UTF_8);
+                """, example.replace("/health=public", "/health=public; /async=public"),
+                Health.class.getName(), Api.class.getName(), Async.class.getName()), StandardCharsets.UTF_8);
         return container.startWebApp(webApp);
     }
 

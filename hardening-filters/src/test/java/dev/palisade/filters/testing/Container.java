@@ -1,6 +1,7 @@
 package dev.palisade.filters.testing;
 
 import jakarta.servlet.ServletContainerInitializer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,21 +71,12 @@ public enum Container {
         public RunningServer startWebApp(Path webAppDirectory) throws Exception {
             Server server = new Server();
             ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
+            connector.setHost(LOOPBACK);
             WebAppContext webApp = new WebAppContext(webAppDirectory.toString(), "/");
             // A web application normally brings its jars in WEB-INF/lib; here they are the test's class path.
             webApp.setParentLoaderPriority(true);
             webApp.setThrowUnavailableOnStartupException(true);
-            server.setHandler(webApp);
-            server.setStopTimeout(2_000);
-            try {
-                server.start();
-            } catch (Exception e) {
-                server.stop();
-                throw new ContextFailedException("Jetty web application failed to start", e);
-            }
-            return new RunningServer(JETTY, connector.getLocalPort(), server::stop);
+            return runJetty(server, connector, webApp);
         }
     },
 
@@ -128,29 +120,16 @@ public enum Container {
 
         @Override
         public RunningServer startWebApp(Path webAppDirectory) throws Exception {
-            routeTomcatLogsToSlf4j();
-            Tomcat tomcat = new Tomcat();
-            tomcat.setBaseDir(Files.createTempDirectory("palisade-tomcat").toString());
-            Connector connector = new Connector();
-            connector.setPort(0);
-            connector.setProperty("address", "127.0.0.1");
-            tomcat.getService().addConnector(connector);
-            tomcat.setConnector(connector);
+            Tomcat tomcat = newTomcat(connector -> { });
             // No JSP engine on the class path: the descriptor alone, as the application declares it.
             tomcat.setAddDefaultWebXmlToWebapp(false);
             Context context = tomcat.addWebapp("", webAppDirectory.toString());
             context.setParentClassLoader(Container.class.getClassLoader());
             ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
-            tomcat.start();
-            if (context.getState() != LifecycleState.STARTED) {
-                tomcat.stop();
-                tomcat.destroy();
-                throw new ContextFailedException("Tomcat web application is " + context.getState(), null);
-            }
-            return new RunningServer(TOMCAT, connector.getLocalPort(), () -> {
-                tomcat.stop();
-                tomcat.destroy();
-            });
+            // The test's class path stands in for WEB-INF/lib; its initializers are not the
+            // application's. Logback's would stop the tests' shared logging context on undeploy.
+            context.setContainerSciFilter(".*");
+            return runTomcat(tomcat, context);
         }
     };
 
@@ -209,12 +188,18 @@ public enum Container {
                 ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
                 : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
-        connector.setPort(0);
-        server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.addServletContainerInitializer(initializer(setup));
         customizer.accept(context);
+        return runJetty(server, connector, context);
+    }
+
+    /** Starts {@code server} with {@code context} as its one handler, on {@code connector} and a free port. */
+    private static RunningServer runJetty(Server server, ServerConnector connector, ServletContextHandler context)
+            throws Exception {
+        connector.setPort(0);
+        server.addConnector(connector);
         server.setHandler(context);
         server.setStopTimeout(2_000);
         try {
@@ -227,7 +212,7 @@ public enum Container {
             server.stop();
             throw new ContextFailedException("Jetty context is unavailable", null);
         }
-        return new RunningServer(JETTY, host, connector.getLocalPort(), server::stop);
+        return new RunningServer(JETTY, connector.getHost(), connector.getLocalPort(), server::stop);
     }
 
     /**
@@ -248,20 +233,29 @@ public enum Container {
 
     static RunningServer startTomcat(String contextPath, ServletSetup setup, Consumer<Context> customizer,
             Consumer<Connector> connectorCustomizer) throws Exception {
-        routeTomcatLogsToSlf4j();
-        Path base = Files.createTempDirectory("palisade-tomcat");
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        connectorCustomizer.accept(connector);
-        tomcat.getService().addConnector(connector);
-        tomcat.setConnector(connector);
-        Path docBase = Files.createDirectories(base.resolve("docroot"));
+        Tomcat tomcat = newTomcat(connectorCustomizer);
+        Path docBase = Files.createDirectories(Path.of(tomcat.getServer().getCatalinaBase().getPath(), "docroot"));
         Context context = tomcat.addContext(contextPath, docBase.toString());
         context.addServletContainerInitializer(initializer(setup), null);
         customizer.accept(context);
+        return runTomcat(tomcat, context);
+    }
+
+    /** A Tomcat in a fresh base directory with one connector on 127.0.0.1 and a free port, then {@code connectorCustomizer}. */
+    private static Tomcat newTomcat(Consumer<Connector> connectorCustomizer) throws IOException {
+        routeTomcatLogsToSlf4j();
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("palisade-tomcat").toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", LOOPBACK);
+        connectorCustomizer.accept(connector);
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        return tomcat;
+    }
+
+    private static RunningServer runTomcat(Tomcat tomcat, Context context) throws Exception {
         tomcat.start();
         if (context.getState() != LifecycleState.STARTED) {
             // Tomcat marks the context FAILED and carries on quietly; make that loud here.
@@ -269,6 +263,7 @@ public enum Container {
             tomcat.destroy();
             throw new ContextFailedException("Tomcat context is " + context.getState(), null);
         }
+        Connector connector = tomcat.getConnector();
         Object address = connector.getProperty("address");
         String host = address instanceof InetAddress inet ? inet.getHostAddress() : String.valueOf(address);
         return new RunningServer(TOMCAT, host, connector.getLocalPort(), () -> {
