@@ -2,9 +2,12 @@ package dev.palisade.filters;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -90,18 +93,35 @@ public final class ProblemResponse {
         }
         response.setContentType(CONTENT_TYPE);
         byte[] body = json(status, Problems.title(status), detail, requestId).getBytes(StandardCharsets.UTF_8);
+        ServletOutputStream out;
+        try {
+            out = response.getOutputStream();
+        } catch (IllegalStateException writerAlreadyUsed) {
+            writeThroughWriter(response, body);
+            return true;
+        }
         response.setContentLength(body.length);
-        writeBody(response, body);
+        out.write(body);
         return true;
     }
 
-    private static void writeBody(HttpServletResponse response, byte[] body) throws IOException {
+    /**
+     * The application took the writer before failing, so the response's charset is fixed. The body
+     * is ASCII, so an ASCII-compatible charset writes the same bytes and the same length; another
+     * (UTF-16 writes a byte order mark and two bytes a character) leaves the length to the container.
+     */
+    private static void writeThroughWriter(HttpServletResponse response, byte[] body) throws IOException {
+        String text = new String(body, StandardCharsets.UTF_8);
+        response.setContentLengthLong(writesSameBytes(response.getCharacterEncoding(), text, body) ? body.length : -1);
+        response.getWriter().write(text);
+    }
+
+    private static boolean writesSameBytes(String charsetName, String text, byte[] utf8) {
         try {
-            response.getOutputStream().write(body);
-        } catch (IllegalStateException writerAlreadyUsed) {
-            // The application took the writer before failing; the body is ASCII-safe JSON either way.
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().write(new String(body, StandardCharsets.UTF_8));
+            return charsetName != null && Arrays.equals(text.getBytes(Charset.forName(charsetName)), utf8);
+        } catch (IllegalArgumentException unknownCharset) {
+            // The container could not have handed out a writer for it; no length is the safe answer.
+            return false;
         }
     }
 

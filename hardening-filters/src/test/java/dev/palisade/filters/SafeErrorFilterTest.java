@@ -65,6 +65,16 @@ class SafeErrorFilterTest {
                     resp.flushBuffer();
                     throw new IllegalStateException(SECRET);
                 }
+                case "utf16-writer-then-fail", "utf16-writer-then-send-error" -> {
+                    // A writer in a charset that is not ASCII-compatible: the problem body cannot be UTF-8 bytes.
+                    resp.setCharacterEncoding("UTF-16");
+                    resp.getWriter().write("partial");
+                    if (what.endsWith("send-error")) {
+                        resp.sendError(409, SECRET);
+                        return;
+                    }
+                    throw new IllegalStateException(SECRET);
+                }
                 case "headers-then-fail" -> {
                     resp.setHeader("Content-Disposition", "attachment; filename=report.csv");
                     resp.addCookie(new Cookie("half", "done"));
@@ -249,6 +259,31 @@ class SafeErrorFilterTest {
             // Tomcat's java.util.logging is routed to SLF4J by the test fixture, so both containers are seen.
             assertThat(all.text(e -> !e.getLoggerName().startsWith("dev.palisade")))
                     .as("the container logs nothing more").doesNotContain("hunter2");
+        }
+    }
+
+    /**
+     * The application took a UTF-16 writer before failing. The problem must still arrive whole and
+     * in the charset its Content-Type names: a UTF-8 length on the longer UTF-16 body made Jetty
+     * fail the write and answer with its HTML page (its version and the exception's message), and
+     * made Tomcat cut the body short.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersInTheCharsetOfAWriterTheApplicationAlreadyTook(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            for (String[] kind : new String[][] {{"utf16-writer-then-fail", "500"}, {"utf16-writer-then-send-error", "409"}}) {
+                RawHttp.Response r = get(server, "/t/" + kind[0]);
+                int status = Integer.parseInt(kind[1]);
+
+                assertThat(r.status()).isEqualTo(status);
+                assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE)
+                        .containsIgnoringCase("charset=utf-16");
+                String body = new String(r.bodyBytes(), java.nio.charset.StandardCharsets.UTF_16);
+                assertThat(body).startsWith("{\"type\":\"about:blank\"").endsWith("}")
+                        .contains("\"status\":" + status).contains("\"requestId\":\"" + r.header("X-Request-Id") + "\"")
+                        .doesNotContain("partial", "hunter2");
+            }
         }
     }
 
