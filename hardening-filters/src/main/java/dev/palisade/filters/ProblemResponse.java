@@ -23,6 +23,8 @@ import java.util.List;
 public final class ProblemResponse {
     public static final String CONTENT_TYPE = "application/problem+json";
     static final int MAX_DETAIL_LENGTH = 200;
+    /** Every character a problem body can hold: its JSON escapes keep it ASCII. */
+    private static final String PRINTABLE_ASCII = printableAscii();
 
     private final int status;
     private final String detail;
@@ -35,6 +37,14 @@ public final class ProblemResponse {
         this.status = status;
         this.detail = detail;
         this.headers = headers;
+    }
+
+    private static String printableAscii() {
+        StringBuilder chars = new StringBuilder(95);
+        for (char c = 0x20; c < 0x7F; c++) {
+            chars.append(c);
+        }
+        return chars.toString();
     }
 
     /** A problem with the status's standard title and generic detail. */
@@ -100,6 +110,10 @@ public final class ProblemResponse {
             writeThroughWriter(response, body);
             return true;
         }
+        if (!sendsAsciiAsIs(response.getCharacterEncoding())) {
+            // A charset the application chose (UTF-16, say) would mislabel the UTF-8 bytes.
+            response.setCharacterEncoding("UTF-8");
+        }
         response.setContentLength(body.length);
         out.write(body);
         return true;
@@ -111,16 +125,21 @@ public final class ProblemResponse {
      * (UTF-16 writes a byte order mark and two bytes a character) leaves the length to the container.
      */
     private static void writeThroughWriter(HttpServletResponse response, byte[] body) throws IOException {
-        String text = new String(body, StandardCharsets.UTF_8);
-        response.setContentLengthLong(writesSameBytes(response.getCharacterEncoding(), text, body) ? body.length : -1);
-        response.getWriter().write(text);
+        response.setContentLengthLong(sendsAsciiAsIs(response.getCharacterEncoding()) ? body.length : -1);
+        response.getWriter().write(new String(body, StandardCharsets.US_ASCII));
     }
 
-    private static boolean writesSameBytes(String charsetName, String text, byte[] utf8) {
+    /** Whether {@code charsetName} encodes every printable ASCII character as that one byte. */
+    private static boolean sendsAsciiAsIs(String charsetName) {
+        if (charsetName == null || charsetName.equalsIgnoreCase("UTF-8") || charsetName.equalsIgnoreCase("ISO-8859-1")
+                || charsetName.equalsIgnoreCase("US-ASCII")) {
+            return true;
+        }
         try {
-            return charsetName != null && Arrays.equals(text.getBytes(Charset.forName(charsetName)), utf8);
+            return Arrays.equals(PRINTABLE_ASCII.getBytes(Charset.forName(charsetName)),
+                    PRINTABLE_ASCII.getBytes(StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException unknownCharset) {
-            // The container could not have handed out a writer for it; no length is the safe answer.
+            // The container could not encode in it either; treat it as foreign.
             return false;
         }
     }
@@ -141,7 +160,12 @@ public final class ProblemResponse {
         if (detail == null) {
             return "";
         }
-        return detail.length() <= MAX_DETAIL_LENGTH ? detail : detail.substring(0, MAX_DETAIL_LENGTH);
+        if (detail.length() <= MAX_DETAIL_LENGTH) {
+            return detail;
+        }
+        // Not between the two halves of a surrogate pair.
+        int end = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_LENGTH - 1)) ? MAX_DETAIL_LENGTH - 1 : MAX_DETAIL_LENGTH;
+        return detail.substring(0, end);
     }
 
     private static void appendString(StringBuilder out, String value) {
@@ -155,8 +179,9 @@ public final class ProblemResponse {
                 case '\r': out.append("\\r"); break;
                 case '\t': out.append("\\t"); break;
                 default:
-                    // Control characters, and <, >, & so the body is inert if a browser sniffs it as HTML.
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+                    // Control characters, <, >, & so the body is inert if a browser sniffs it as HTML,
+                    // and all of non-ASCII so the body is the same bytes in any ASCII-compatible charset.
+                    if (c < 0x20 || c >= 0x7F || c == '<' || c == '>' || c == '&') {
                         out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         out.append(c);

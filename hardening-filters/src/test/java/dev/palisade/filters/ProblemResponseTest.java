@@ -69,6 +69,36 @@ class ProblemResponseTest {
     }
 
     @Test
+    void keepsTheBodyAsciiAndNeverSplitsASurrogatePair() {
+        String json = ProblemResponse.json(400, "T", "Feld 'Größe' \u2028 " + "x".repeat(184) + "\uD83D\uDE00", "id");
+
+        assertThat(json).contains("Feld 'Gr\\u00f6\\u00dfe' \\u2028 ").doesNotContain("\\ud83d");
+        assertThat(json.chars().allMatch(c -> c >= 0x20 && c < 0x7F)).isTrue();
+    }
+
+    /**
+     * The application set a charset that is not ASCII-compatible and then failed: the UTF-8 body
+     * must not go out labelled with it.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void labelsTheBodyWithItsOwnCharsetWhenTheApplicationChoseAForeignOne(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> ctx.addServlet("p", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("text/plain;charset=UTF-16");
+                ProblemResponse.of(409).send(req, resp);
+            }
+        }).addMapping("/p"))) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), "GET /p HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(r.header("Content-Type")).startsWith("application/problem+json").doesNotContainIgnoringCase("utf-16");
+            assertThat(r.body()).startsWith("{\"type\":\"about:blank\"").contains("\"status\":409");
+        }
+    }
+
+    @Test
     void refusesANonErrorStatus() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProblemResponse.of(200))
                 .isInstanceOf(IllegalArgumentException.class);
