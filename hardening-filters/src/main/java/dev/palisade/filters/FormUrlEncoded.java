@@ -24,8 +24,20 @@ final class FormUrlEncoded {
     private FormUrlEncoded() {
     }
 
-    /** Adds each {@code name=value} pair of {@code text} to {@code into}, in order. */
+    /**
+     * Adds each {@code name=value} pair of {@code text}, characters as a container hands out a
+     * query string, to {@code into}, in order; escapes are bytes in {@code charset}.
+     */
     static void parse(String text, Charset charset, Params into) {
+        parse(text, charset, false, into);
+    }
+
+    /** {@link #parse}, for a body passed as ISO-8859-1 text: every char is a byte in {@code charset}. */
+    static void parseBytes(String latin1, Charset charset, Params into) {
+        parse(latin1, charset, true, into);
+    }
+
+    private static void parse(String text, Charset charset, boolean bytes, Params into) {
         if (text == null || text.isEmpty()) {
             return;
         }
@@ -39,11 +51,11 @@ final class FormUrlEncoded {
                 String name;
                 String value;
                 if (eq < 0 || eq > end) {
-                    name = decode(text, start, end, charset);
+                    name = decode(text, start, end, charset, bytes);
                     value = "";
                 } else {
-                    name = decode(text, start, eq, charset);
-                    value = decode(text, eq + 1, end, charset);
+                    name = decode(text, start, eq, charset, bytes);
+                    value = decode(text, eq + 1, end, charset, bytes);
                 }
                 into.add(name, value);
             }
@@ -77,11 +89,16 @@ final class FormUrlEncoded {
         }
     }
 
-    static String decode(String text, int from, int to, Charset charset) {
+    /**
+     * Decodes {@code text[from, to)}. With {@code latin1Bytes} every char is one byte of the body,
+     * so raw bytes outside ASCII are decoded in {@code charset} like escaped ones; otherwise chars
+     * outside ASCII are characters the container already decoded and are kept.
+     */
+    static String decode(String text, int from, int to, Charset charset, boolean latin1Bytes) {
         boolean plain = true;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
-            if (c == '%' || c == '+') {
+            if (c == '%' || c == '+' || (latin1Bytes && c >= 0x80)) {
                 plain = false;
                 break;
             }
@@ -100,13 +117,12 @@ final class FormUrlEncoded {
                 }
                 bytes.write(hex(text, i + 1, to) * 16 + hex(text, i + 2, to));
                 i += 2;
-            } else if (c < 0x100) {
-                // Bodies arrive as ISO-8859-1 views of their bytes: one char per byte.
+            } else if (c < 0x80 || (latin1Bytes && c < 0x100)) {
                 bytes.write(c);
             } else {
-                // A character a container already decoded: keep it, as UTF-8.
+                // A character a container already decoded: kept, as the charset's bytes for it.
                 int cp = text.codePointAt(i);
-                byte[] encoded = new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] encoded = new String(Character.toChars(cp)).getBytes(charset);
                 bytes.write(encoded, 0, encoded.length);
                 i += Character.charCount(cp) - 1;
             }

@@ -15,6 +15,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,7 +84,7 @@ public final class RequestSizeLimitFilter implements Filter {
     public RequestSizeLimitFilter(Config config) {
         this.env = System::getenv;
         this.config = java.util.Objects.requireNonNull(config, "config");
-        this.bodyOptions = bodyOptions(config, defaultTempDir(null));
+        this.bodyOptions = bodyOptions(config, null);
     }
 
     RequestSizeLimitFilter(Function<String, String> env) {
@@ -100,15 +102,19 @@ public final class RequestSizeLimitFilter implements Filter {
                 throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
             }
         }
-        bodyOptions = bodyOptions(effective, defaultTempDir(filterConfig.getServletContext()));
+        bodyOptions = bodyOptions(effective, filterConfig.getServletContext());
         abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
         config = effective;
         LOG.info("{}: maxBytes={}, pathLimits=[{}]", LogSafe.escape(filterConfig.getFilterName()),
                 effective.maxBytes(), effective.pathLimits());
     }
 
-    private static SizeLimitedRequest.BodyOptions bodyOptions(Config config, Path tempDir) {
-        return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(), tempDir);
+    private static SizeLimitedRequest.BodyOptions bodyOptions(Config config, ServletContext context) {
+        // Jetty 12 decodes a form without a charset as UTF-8; Tomcat, as the specification says, as ISO-8859-1.
+        String server = context == null ? null : context.getServerInfo();
+        Charset formCharset = server != null && server.startsWith("jetty/") ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
+        return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(),
+                defaultTempDir(context), formCharset);
     }
 
     private static Path defaultTempDir(ServletContext context) {

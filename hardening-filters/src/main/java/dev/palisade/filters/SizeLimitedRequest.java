@@ -40,8 +40,12 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String MULTIPART = "multipart/form-data";
 
-    /** What the body parsers may use. */
-    record BodyOptions(int maxParameters, long multipartThreshold, Path tempDir) {
+    /**
+     * What the body parsers may use. {@code formCharset} decodes a form body that names no charset,
+     * as the container itself would (Jetty 12: UTF-8; Tomcat and the Servlet specification:
+     * ISO-8859-1), so a form reads the same chunked as with a length.
+     */
+    record BodyOptions(int maxParameters, long multipartThreshold, Path tempDir, Charset formCharset) {
     }
 
     /** Told, on the reading thread, the first time the body passes the limit. */
@@ -280,8 +284,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private void addBodyParameters(FormUrlEncoded.Params params) throws IOException, ServletException {
         if (isMediaType(FORM)) {
             byte[] body = counting().readAllBytes();
-            Charset charset = charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
-            FormUrlEncoded.parse(new String(body, StandardCharsets.ISO_8859_1), charset, params);
+            Charset charset = charset(getCharacterEncoding(), options.formCharset());
+            FormUrlEncoded.parseBytes(new String(body, StandardCharsets.ISO_8859_1), charset, params);
         } else {
             Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
             for (UploadedPart part : parts()) {
