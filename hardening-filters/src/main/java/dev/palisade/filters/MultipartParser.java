@@ -93,7 +93,7 @@ final class MultipartParser {
             }
             String disposition = header(headers, "Content-Disposition");
             String name = parameter(disposition, "name");
-            String fileName = parameter(disposition, "filename");
+            String fileName = fileName(disposition);
             if (name == null) {
                 // Cannot be addressed. Jetty 12 refuses such a part when it parses a body with a
                 // length (Tomcat 11 skips it): refused here too, the stricter of the two.
@@ -256,6 +256,52 @@ final class MultipartParser {
             }
         }
         return null;
+    }
+
+    /**
+     * The part's file name: {@code filename*} (RFC 7578, section 4.2, in RFC 5987 form:
+     * {@code UTF-8''%C3%A9t%C3%A9.txt}) when present and well formed, as both containers read it,
+     * else {@code filename}.
+     */
+    static String fileName(String disposition) {
+        String extended = parameter(disposition, "filename*");
+        String decoded = extended == null ? null : extendedValue(extended);
+        return decoded != null ? decoded : parameter(disposition, "filename");
+    }
+
+    /** An RFC 5987 {@code charset'language'percent-encoded} value, or {@code null} if it is not one. */
+    static String extendedValue(String value) {
+        int first = value.indexOf('\'');
+        int second = first < 0 ? -1 : value.indexOf('\'', first + 1);
+        if (second < 0) {
+            return null;
+        }
+        try {
+            Charset charset = Charset.forName(value.substring(0, first).trim());
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(value.length());
+            for (int i = second + 1; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '%') {
+                    int hi = i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
+                    int lo = hi < 0 ? -1 : Character.digit(value.charAt(i + 2), 16);
+                    if (lo < 0) {
+                        return null;
+                    }
+                    bytes.write(hi * 16 + lo);
+                    i += 2;
+                } else if (c < 0x80) {
+                    bytes.write(c);
+                } else {
+                    return null;
+                }
+            }
+            return charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException notExtended) {
+            // An unknown charset or bytes it cannot decode: the plain filename, if any, is used instead.
+            return null;
+        }
     }
 
     /** A parameter of a header value such as {@code form-data; name="a"; filename="b"}. */

@@ -87,4 +87,17 @@ class MultipartParserTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void prefersAWellFormedExtendedFileName() {
+        assertThat(MultipartParser.fileName("form-data; name=\"f\"; filename=\"a.txt\"; filename*=UTF-8''%E2%82%AC.txt"))
+                .isEqualTo("\u20ac.txt");
+        assertThat(MultipartParser.fileName("form-data; name=\"f\"; filename*=iso-8859-1'en'%E9.txt")).isEqualTo("\u00e9.txt");
+        // Malformed: a broken escape, an unknown charset, bytes the charset cannot decode, no quotes.
+        for (String bad : new String[] {"UTF-8''%E2%8.txt", "x-none''a.txt", "UTF-8''%FF.txt", "UTF-8%41.txt"}) {
+            assertThat(MultipartParser.fileName("form-data; name=\"f\"; filename=\"plain.txt\"; filename*=" + bad))
+                    .as(bad).isEqualTo("plain.txt");
+        }
+        assertThat(MultipartParser.fileName("form-data; name=\"f\"")).isNull();
+    }
 }

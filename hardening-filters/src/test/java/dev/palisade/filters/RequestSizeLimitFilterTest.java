@@ -254,6 +254,25 @@ class RequestSizeLimitFilterTest {
         }
     }
 
+    /**
+     * A file name in RFC 5987 form ({@code filename*}, RFC 7578 section 4.2; some client libraries
+     * send it for names outside ASCII) is read as both containers read it, chunked too; the
+     * filter's parser reported no file name at all.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void readsAnExtendedFileNameWhicheverWayThePartsAreFramed(Container container) throws Exception {
+        String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ete.txt\"; "
+                + "filename*=UTF-8''%C3%A9t%C3%A9.txt\r\nContent-Type: text/plain\r\n\r\nabc\r\n--" + BOUNDARY + "--\r\n";
+        try (RunningServer server = start(container, filter())) {
+            for (Framing framing : Framing.values()) {
+                RawHttp.Response r = post(server, framing, "/parts", "multipart/form-data; boundary=" + BOUNDARY,
+                        body.getBytes(StandardCharsets.US_ASCII));
+                assertThat(r.body()).as(framing.name()).startsWith("file[\u00e9t\u00e9.txt,3,");
+            }
+        }
+    }
+
     static final String BOUNDARY = "----pal1sade";
     static final String FORM = "application/x-www-form-urlencoded";
 
