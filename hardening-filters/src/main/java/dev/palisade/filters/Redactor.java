@@ -26,6 +26,7 @@ import java.util.Set;
  *     <td>{@code password=***}, {@code {token=[***]}}</td></tr>
  * <tr><td>credential headers</td><td>{@code Authorization: Token x}, {@code Cookie: a=b}</td><td>{@code Authorization: ***}</td></tr>
  * <tr><td>bearer / basic credentials</td><td>{@code Bearer abc.def}</td><td>{@code Bearer ***}</td></tr>
+ * <tr><td>password in a URL</td><td>{@code postgresql://app:s3cret@db/x}</td><td>{@code postgresql://app:***@db/x}</td></tr>
  * <tr><td>JWT</td><td>{@code eyJhbGciOi….eyJzdWIi….sig}</td><td>{@code ***}</td></tr>
  * <tr><td>prefixed API keys ({@code sk_ sk- pk_ rk_ api_ key_ ghp_ …}, ≥ 16 random-looking chars)</td><td>{@code sk_live_4eC39HqLyjWDarjtT1zdp7dc}</td><td>{@code sk_***}</td></tr>
  * <tr><td>card numbers: 13–19 digits, optionally in groups, Luhn-valid</td><td>{@code 4111 1111 1111 1111}</td><td>{@code ****-****-****-1111}</td></tr>
@@ -347,8 +348,11 @@ public final class Redactor {
             char first = s.charAt(i);
             char after = runEnd < n ? s.charAt(runEnd) : 0;
             int next = -1;
-            if (after == '=' || after == ':' || after == '"' || after == '\'' || after == '\\'
-                    || (after == ' ' && isSeparator(runEnd + 1))) {
+            if (after == ':' && s.startsWith("//", runEnd + 1)) {
+                next = urlPassword(runEnd + 3);
+            }
+            if (next < 0 && (after == '=' || after == ':' || after == '"' || after == '\'' || after == '\\'
+                    || (after == ' ' && isSeparator(runEnd + 1)))) {
                 next = keyValue(i, runEnd);
             }
             if (next < 0 && isDigit(first)) {
@@ -409,6 +413,32 @@ public final class Redactor {
                 return 2;
             }
             return 0;
+        }
+
+        /**
+         * The password of a URL's user information ({@code postgresql://app:secret@db/x}), the
+         * authority starting at {@code authority}: masked up to its {@code @}. The user name is kept.
+         */
+        private int urlPassword(int authority) {
+            int at = -1;
+            int colon = -1;
+            for (int end = authority; end < n; end++) {
+                char c = s.charAt(end);
+                if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '"' || c == '\'' || c == '<' || c == '>'
+                        || LogSafe.needsEscape(c)) {
+                    break;
+                }
+                if (c == '@') {
+                    at = end;
+                } else if (c == ':' && colon < 0) {
+                    colon = end;
+                }
+            }
+            if (colon < 0 || colon + 1 >= at) {
+                return -1;
+            }
+            keepUpTo(colon + 1).append(MASK);
+            return resumeAt(at);
         }
 
         private boolean isSeparator(int at) {

@@ -48,6 +48,11 @@ class RedactorTest {
                 Arguments.of("{\n  \"password\" : \"hunter2\",\n  \"pin\" : 1234\n}",
                         "{\\n  \"password\" : \"***\",\\n  \"pin\" : ***\\n}"),
                 Arguments.of("Authorization : Basic dXNlcjpwYXNz", "Authorization : ***"),
+                // passwords in URLs (connection strings)
+                Arguments.of("connecting to postgresql://app:hunter2@db:5432/booking?ssl=true",
+                        "connecting to postgresql://app:***@db:5432/booking?ssl=true"),
+                Arguments.of("REDIS_URL=redis://:s3cret@cache:6379/0", "REDIS_URL=redis://:***@cache:6379/0"),
+                Arguments.of("GET https://bob:pa55@example.com/x", "GET https://bob:***@example.com/x"),
                 // header and parameter maps as toString() prints them, single quotes, JSON inside a JSON string
                 Arguments.of("{authorization=[Bearer abc123def], cookie=[SESSION=xyz], accept=[*/*]}",
                         "{authorization=[***], cookie=[***], accept=[*/*]}"),
@@ -92,6 +97,7 @@ class RedactorTest {
                 Arguments.of("token= empty"),
                 Arguments.of("status_code: 500 keyboard = us"),
                 Arguments.of("no tokens token=[] left, key=<> either"),
+                Arguments.of("see https://example.com/u@v and http://host:8080/a:b@c and mailto:a@localhost"),
                 Arguments.of("plain words and http://example.com/path?page=2"));
     }
 
@@ -124,7 +130,7 @@ class RedactorTest {
         // Shapes that make backtracking patterns explode: long dotted local parts, digit runs, '=' chains.
         String hostile = "a.".repeat(50_000) + "@" + "1 ".repeat(50_000) + "k=".repeat(50_000)
                 + "eyJ".repeat(20_000) + "sk_".repeat(20_000) + "token=<>".repeat(20_000) + "\\\"key\\\":".repeat(20_000)
-                + "password=[".repeat(20_000);
+                + "a://b:c".repeat(20_000) + "password=[".repeat(20_000);
         String redacted = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Redactor.redact(hostile));
         assertThat(redacted).hasSizeGreaterThan(hostile.length() / 2);
     }
