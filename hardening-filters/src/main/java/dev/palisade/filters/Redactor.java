@@ -64,6 +64,8 @@ public final class Redactor {
     };
 
     private static final String[] NONE = {};
+    /** What can follow a key: {@code = : " ' \}. */
+    private static final boolean[] KEY_END = new boolean[128];
     /** Word characters (ASCII only): what emails' local parts, keys, tokens and numbers share. */
     private static final boolean[] WORD = new boolean[128];
     /** {@link #SENSITIVE_KEYS} by last character: a key is compared only with the few names ending like it. */
@@ -85,6 +87,9 @@ public final class Redactor {
     static {
         for (char c = 0; c < WORD.length; c++) {
             WORD[c] = isAlnum(c) || c == '.' || c == '_' || c == '-' || c == '%' || c == '+';
+        }
+        for (char c : new char[] {'=', ':', '"', '\'', '\\'}) {
+            KEY_END[c] = true;
         }
         Arrays.fill(PREFIXES_BY_FIRST_CHAR, NONE);
         for (String prefix : SECRET_PREFIXES) {
@@ -348,12 +353,17 @@ public final class Redactor {
             char first = s.charAt(i);
             char after = runEnd < n ? s.charAt(runEnd) : 0;
             int next = -1;
-            if (after == ':' && s.startsWith("//", runEnd + 1)) {
-                next = urlPassword(runEnd + 3);
-            }
-            if (next < 0 && (after == '=' || after == ':' || after == '"' || after == '\'' || after == '\\'
-                    || (after == ' ' && isSeparator(runEnd + 1)))) {
-                next = keyValue(i, runEnd);
+            if (after == ' ') {
+                if (isSeparator(runEnd + 1)) {
+                    next = keyValue(i, runEnd);
+                }
+            } else if (after < KEY_END.length && KEY_END[after]) {
+                if (after == ':' && s.startsWith("//", runEnd + 1)) {
+                    next = urlPassword(runEnd + 3);
+                }
+                if (next < 0) {
+                    next = keyValue(i, runEnd);
+                }
             }
             if (next < 0 && isDigit(first)) {
                 next = cardNumber(i);
@@ -379,6 +389,10 @@ public final class Redactor {
         private int keyValue(int i, int runEnd) {
             if (runEnd >= n || runEnd - i > MAX_KEY_LENGTH) {
                 return -1;
+            }
+            if (s.charAt(runEnd) == '=') {
+                // The common shape (status=200) first, with nothing else to look at.
+                return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(runEnd + 1) : -1;
             }
             int quote = keyQuoteLength(i, runEnd);
             int separator = runEnd + quote;
