@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -278,7 +281,7 @@ final class MultipartParser {
         }
         try {
             Charset charset = Charset.forName(value.substring(0, first).trim());
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(value.length());
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length());
             for (int i = second + 1; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '%') {
@@ -295,10 +298,9 @@ final class MultipartParser {
                     return null;
                 }
             }
-            return charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException notExtended) {
+            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (IllegalArgumentException | CharacterCodingException notExtended) {
             // An unknown charset or bytes it cannot decode: the plain filename, if any, is used instead.
             return null;
         }
