@@ -61,7 +61,7 @@ final class ConnectionAbort {
     /** The abort that suits the container running {@code context}. */
     static ConnectionAbort forContainer(ServletContext context) {
         String serverInfo = context.getServerInfo();
-        if (serverInfo != null && serverInfo.startsWith("jetty/")) {
+        if (Containers.isJetty(context)) {
             MethodHandle abort = null;
             for (int i = 0; abort == null && i < JETTY_REQUESTS.length; i++) {
                 String requestClass = JETTY_REQUESTS[i];
@@ -77,7 +77,7 @@ final class ConnectionAbort {
             }
             return new ConnectionAbort(null, abort);
         }
-        if (serverInfo == null || !serverInfo.startsWith("Apache Tomcat")) {
+        if (!Containers.isTomcat(context)) {
             return NONE;
         }
         MethodHandle constructor = firstFound(context, ConnectionAbort::tomcatAbortConstructor);

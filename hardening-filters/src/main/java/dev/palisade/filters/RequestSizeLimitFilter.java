@@ -111,8 +111,7 @@ public final class RequestSizeLimitFilter implements Filter {
 
     private static SizeLimitedRequest.BodyOptions bodyOptions(Config config, ServletContext context) {
         // Jetty 12 decodes a form without a charset as UTF-8; Tomcat, as the specification says, as ISO-8859-1.
-        String server = context == null ? null : context.getServerInfo();
-        Charset formCharset = server != null && server.startsWith("jetty/") ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
+        Charset formCharset = Containers.isJetty(context) ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
         return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(),
                 defaultTempDir(context), formCharset);
     }

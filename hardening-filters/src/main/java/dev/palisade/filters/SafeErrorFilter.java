@@ -293,7 +293,7 @@ public final class SafeErrorFilter implements Filter {
                 return;
             }
         }
-        if (context.getServerInfo() != null && context.getServerInfo().startsWith("Apache Tomcat")) {
+        if (Containers.isTomcat(context)) {
             LOG.warn("No servlet is mapped to \"/\": Tomcat answers requests that match no servlet with its own "
                     + "error page, before any filter runs. Map a servlet to \"/\" (Tomcat's DefaultServlet, or "
                     + "one that calls sendError(404)) so that SafeErrorFilter answers them.");
