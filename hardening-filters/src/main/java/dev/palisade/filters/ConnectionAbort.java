@@ -2,8 +2,10 @@ package dev.palisade.filters;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * report valve closes the committed response at once (no swallowing). So on Tomcat the filter
  * flushes what it has written and throws that exception, carrying the real failure as its cause.
  * It is made by reflection: the filter jar needs no Tomcat classes. (Tomcat itself breaks the
- * connection after an asynchronous failure on a committed response.)
+ * connection after an asynchronous failure on a committed response.) Over HTTP/2 Tomcat would still
+ * end the stream cleanly before it resets it; see {@link #forCommittedResponse}.
  */
 final class ConnectionAbort {
     /** Throws failures as they are and cannot abort an asynchronous response. */
@@ -147,8 +150,32 @@ final class ConnectionAbort {
      * breaks the connection (the client must see the response is incomplete) and writes nothing
      * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}.
      */
-    IOException forCommittedResponse(IOException failure) {
-        return tomcatAbort == null ? failure : tomcatAbort(failure.getMessage(), failure);
+    IOException forCommittedResponse(HttpServletRequest request, HttpServletResponse response, IOException failure) {
+        if (tomcatAbort == null) {
+            return failure;
+        }
+        if (request.getProtocol().startsWith("HTTP/2")) {
+            withholdEndOfStream(response, failure);
+        }
+        return tomcatAbort(failure.getMessage(), failure);
+    }
+
+    /**
+     * Tomcat answers its abort exception on an HTTP/2 stream by ending the stream cleanly
+     * ({@code END_STREAM} on the last DATA frame) and only then resetting it, too late: the client
+     * takes the half-written body for a whole one. With a trailer supplier set, Tomcat leaves
+     * {@code END_STREAM} for the trailer fields, and a supplier that fails makes it reset the stream
+     * before they are sent. Servlet API only; it changes nothing where trailers cannot be set (the
+     * stream has already ended, so there is nothing left to cut short).
+     */
+    private static void withholdEndOfStream(HttpServletResponse response, IOException failure) {
+        try {
+            response.setTrailerFields(() -> {
+                throw new UncheckedIOException(failure);
+            });
+        } catch (IllegalStateException e) {
+            LOG.debug("Trailer fields not accepted; the stream ends as Tomcat decides", e);
+        }
     }
 
     /**

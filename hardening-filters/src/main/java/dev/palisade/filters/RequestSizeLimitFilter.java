@@ -249,7 +249,7 @@ public final class RequestSizeLimitFilter implements Filter {
             }
             // The application had committed its response: breaking the connection is the only
             // signal left, and both containers abort a connection when a committed request fails.
-            throw abort.forCommittedResponse(failure instanceof RequestTooLargeException tooLargeFailure
+            throw abort.forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
         if (failure != null && (wrapped.malformed() || wrapped.unsupportedCharset()) && wrapped.claimAnswer()) {

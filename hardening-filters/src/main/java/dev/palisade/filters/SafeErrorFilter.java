@@ -186,7 +186,7 @@ public final class SafeErrorFilter implements Filter {
                     id, method, path, failure);
             // Stackless and generic, and on Tomcat in the form it neither logs again nor follows with an
             // error page: the container aborts the connection instead of ending the response cleanly.
-            throw abort.forCommittedResponse(new ResponseAbortedException(id));
+            throw abort.forCommittedResponse(request, response, new ResponseAbortedException(id));
         }
         LOG.error("Request {} failed and was answered 500: {} {}", id, method, path, failure);
         answerAbandoned(request, response);

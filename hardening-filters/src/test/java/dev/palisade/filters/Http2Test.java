@@ -76,6 +76,9 @@ class Http2Test {
                         req.startAsync(req, resp).setTimeout(100);
                         return;
                     }
+                    if (req.getPathInfo().equals("/reads-too-much")) {
+                        req.getInputStream().readAllBytes();
+                    }
                     throw new IllegalStateException("failed after commit");
                 }
             });
@@ -159,21 +162,27 @@ class Http2Test {
 
     /**
      * The stream must be reset, so that the client cannot take the half-written body for a whole
-     * one, and only the stream: the connection carries on. Known gap: Tomcat 11 ends the stream of a
-     * synchronous failure cleanly (END_STREAM) even for its own ClientAbortException, most of the
-     * time, so there only the connection's survival is asserted.
+     * one, and only the stream: the connection carries on. On its own, Tomcat 11 ends the stream of
+     * a synchronous failure cleanly (END_STREAM) even for its own ClientAbortException; see
+     * ConnectionAbort for how the filters withhold it.
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyContainerAndFailureAfterCommit")
-    void aFailureAfterTheResponseWasCommittedResetsTheStreamNotTheConnection(Container container, String failure,
-            boolean streamReset) throws Exception {
+    void aFailureAfterTheResponseWasCommittedResetsTheStreamNotTheConnection(Container container, String failure)
+            throws Exception {
         try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
-            Answer failed = send(client.newRequest(server.uri("/fails/" + failure)));
-            assertThat(failed.status()).isEqualTo(200);
-            if (streamReset) {
-                assertThat(failed.failed()).as("the client saw the response was cut short").isTrue();
+            Request request = client.newRequest(server.uri("/fails/" + failure));
+            if (failure.equals("reads-too-much")) {
+                // Streamed without a declared length, so the application commits before the limit is crossed.
+                request.method(HttpMethod.POST).body(new InputStreamRequestContent(
+                        new ByteArrayInputStream(RequestSizeLimitFilterTest.filler(16 * LIMIT))));
             }
-            assertThat(logs.text()).contains("after its response was committed");
+            Answer failed = send(request);
+            assertThat(failed.status()).isEqualTo(200);
+            assertThat(failed.failed()).as("the client saw the response was cut short").isTrue();
+            if (!failure.equals("reads-too-much")) {
+                assertThat(logs.text()).contains("after its response was committed");
+            }
 
             Answer next = send(post(server, RequestSizeLimitFilterTest.ReadPath.STREAM, new byte[3], false));
             assertThat(next.status()).isEqualTo(200);
@@ -182,11 +191,8 @@ class Http2Test {
     }
 
     static Stream<Arguments> everyContainerAndFailureAfterCommit() {
-        return Stream.of(
-                Arguments.of(Container.JETTY, "throws", true),
-                Arguments.of(Container.JETTY, "async-timeout", true),
-                Arguments.of(Container.TOMCAT, "throws", false),
-                Arguments.of(Container.TOMCAT, "async-timeout", true));
+        return Stream.of(Container.values()).flatMap(c -> Stream.of("throws", "async-timeout", "reads-too-much")
+                .map(failure -> Arguments.of(c, failure)));
     }
 
     @ParameterizedTest
