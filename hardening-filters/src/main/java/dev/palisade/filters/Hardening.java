@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>The chain is registered as one filter, {@value #FILTER_NAME}, that runs the members in this
  * order (each one exactly as if registered alone), mapped to {@code /*} for {@code REQUEST} and
  * {@code ASYNC} dispatches with async support: the container's per-filter overhead is paid once,
- * and the servlet's second run after {@code AsyncContext.dispatch()} is covered too. On
+ * and the servlet's second run after {@code AsyncContext.dispatch()} is covered too. A second
+ * registration, {@value #FILTER_NAME}{@code .errorPageGuard}, sees only {@code INCLUDE} dispatches:
+ * it keeps Tomcat from including an application's error page in a response that failed
+ * asynchronously after it was committed ({@link ErrorPageGuard}). On
  * Tomcat, map a servlet to {@code /} (its {@code DefaultServlet} or the app's own) so that an
  * unknown path reaches the chain and is answered as a problem, not by Tomcat's HTML page.
  */
@@ -115,6 +118,7 @@ public final class Hardening {
         addMember(names, members, "palisade.apiKeyAuth", auth);
         addMember(names, members, "palisade.environmentGate", gate);
         register(context, FILTER_NAME, new FilterSequence(names, members));
+        registerErrorPageGuard(context);
         Installed installed = new Installed(Optional.ofNullable(accessLog), safeError, Optional.ofNullable(headers),
                 List.copyOf(rateLimits), Optional.ofNullable(size), Optional.ofNullable(auth), Optional.ofNullable(gate));
         LOG.info("Palisade chain installed: {}", installed.describe());
@@ -138,6 +142,22 @@ public final class Hardening {
         // can answer what it throws; the other members pass an ASYNC dispatch through.
         // Appended after filters the app registered before this call; the app's own go after the chain.
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
+    }
+
+    /**
+     * {@link ErrorPageGuard} on its own registration, for {@code INCLUDE} dispatches only: the chain's
+     * members never see an include, and a request's own dispatch does not pass through the guard.
+     * First among the includes' filters, so that no filter of the application's writes the page's
+     * first bytes.
+     */
+    private static void registerErrorPageGuard(ServletContext context) {
+        String name = FILTER_NAME + ".errorPageGuard";
+        FilterRegistration.Dynamic registration = context.addFilter(name, new ErrorPageGuard());
+        if (registration == null) {
+            throw new IllegalStateException("A filter named " + name + " is already registered");
+        }
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.INCLUDE), false, "/*");
     }
 
     /**

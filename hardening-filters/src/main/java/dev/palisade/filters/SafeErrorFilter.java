@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>An exception after the response was committed cannot be answered: it is logged and the
  *       connection is aborted (the client sees a truncated response, never a clean end), and no
  *       container error page is appended (see {@link ConnectionAbort}). The same holds for an
- *       asynchronous timeout or error after commit, but for Tomcat including an application
- *       error page there (docs/filters.md).</li>
+ *       asynchronous timeout or error after commit; there Tomcat would include the application's
+ *       error page, which the filter refuses on the {@code INCLUDE} dispatch (see
+ *       {@link ErrorPageGuard}).</li>
  *   <li>For a 500 caused by an exception, headers set earlier are kept (security headers, CORS,
  *       {@code Retry-After}), except those describing the abandoned result: {@code Set-Cookie},
  *       {@code Location} and those {@link ProblemResponse} drops ({@code Content-Disposition}, …).</li>
@@ -48,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Ordering:</b> map it first, to {@code /*}, for the {@code REQUEST} and {@code ASYNC}
  * dispatches, so failures in every later filter, and in a servlet's second run after
- * {@code AsyncContext.dispatch()}, are caught. It cannot see what the container answers before
+ * {@code AsyncContext.dispatch()}, are caught; and for {@code INCLUDE}, where it only keeps an error
+ * page out of a response aborted after commit and passes every other include through. It cannot see what the container answers before
  * any filter runs (malformed requests) and, on Tomcat, requests no servlet matches unless a servlet is mapped to
  * {@code /} (Tomcat's {@code DefaultServlet} in a standalone server); {@link #init} warns when
  * nothing is mapped there.
@@ -79,6 +82,8 @@ public final class SafeErrorFilter implements Filter {
     /** Thrown by RequestSizeLimitFilter, sometimes inside a connector exception that ends the connection. */
     private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
 
+    private static final ErrorPageGuard ERROR_PAGE_GUARD = new ErrorPageGuard();
+
     /** One instance, not a method reference per request. */
     private final AsyncTrackingRequest.TaskFailures taskFailures = this::answerTaskFailure;
 
@@ -106,6 +111,10 @@ public final class SafeErrorFilter implements Filter {
             throws IOException, ServletException {
         if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
             chain.doFilter(req, res);
+            return;
+        }
+        if (req.getDispatcherType() == DispatcherType.INCLUDE) {
+            ERROR_PAGE_GUARD.doFilter(req, res, chain);
             return;
         }
         HttpServletRequest request = (HttpServletRequest) req;
@@ -274,6 +283,8 @@ public final class SafeErrorFilter implements Filter {
             // Completing would end a half-written response cleanly: the connection must break instead.
             LOG.error("Request {} failed asynchronously after its response was committed; aborting the connection: "
                     + "{} {}", id, method, path, failure);
+            // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
+            ErrorPageGuard.markAborted(request, id);
             abort.abortAsync(request, new ResponseAbortedException(id));
             return;
         }

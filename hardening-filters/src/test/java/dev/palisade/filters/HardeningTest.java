@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
+import dev.palisade.filters.testing.AppErrorPage;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
@@ -72,6 +73,17 @@ class HardeningTest {
                 resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
             }
         }).addMapping("/api/upload");
+        // Commits, then never completes: the async timeout fails a half-written response.
+        var stalls = ctx.addServlet("stalls", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                req.startAsync(req, resp).setTimeout(100);
+                resp.getWriter().write("partial");
+                resp.flushBuffer();
+            }
+        });
+        stalls.setAsyncSupported(true);
+        stalls.addMapping("/api/stalls");
         ctx.addServlet("debug", new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -228,6 +240,26 @@ class HardeningTest {
                 assertThat(hidden.header("Content-Type")).isEqualTo(unknown.header("Content-Type"));
                 assertThat(hidden.body()).doesNotContain("debug trace");
             }
+        }
+    }
+
+    /** Tomcat would include the page after the half-written body; the chain's guard refuses that include. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void breaksAResponseThatTimesOutAfterCommitWithoutTheApplicationsErrorPage(Container container) throws Exception {
+        AppErrorPage page = new AppErrorPage();
+        try (RunningServer server = container.startWithErrorPage(ctx -> {
+            Hardening.install(ctx, config(100));
+            app(ctx);
+            page.register(ctx);
+        }, AppErrorPage.LOCATION); RawHttp http = server.raw()) {
+            http.send("GET /api/stalls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\n\r\n");
+            String received = http.readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200");
+            // Nothing after the application's chunk: no page, no last chunk (the connection broke).
+            assertThat(received.stripTrailing()).endsWith("\r\n7\r\npartial");
+            assertThat(page.calls()).isZero();
         }
     }
 

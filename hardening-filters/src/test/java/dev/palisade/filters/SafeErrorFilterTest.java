@@ -199,8 +199,10 @@ class SafeErrorFilterTest {
         outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         FilterRegistration.Dynamic filter = ctx.addFilter("safeErrors", new SafeErrorFilter());
         filter.setAsyncSupported(true);
-        // As documented: an AsyncContext.dispatch() runs the servlet again outside any REQUEST-only filter.
-        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+        // As documented: an AsyncContext.dispatch() runs the servlet again outside any REQUEST-only filter,
+        // and Tomcat includes an error page after an async failure on a committed response.
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
+                DispatcherType.INCLUDE), false, "/*");
         var app = ctx.addServlet("app", new App());
         app.setAsyncSupported(true);
         app.addMapping("/t/*");
@@ -421,6 +423,58 @@ class SafeErrorFilterTest {
             // Logged once, with the stack, by the filter; the container adds no second ERROR.
             assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.ERROR).hasSize(1)
                     .allMatch(e -> e.getLoggerName().equals(SafeErrorFilter.class.getName()));
+        }
+    }
+
+    /**
+     * After an async timeout on a committed response, Tomcat includes the application's error page
+     * (an INCLUDE dispatch) before it breaks the connection: the filter, mapped for INCLUDE as
+     * documented, refuses that one include.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void abortsACommittedResponseThatTimesOutInAsyncModeWithoutTheApplicationsErrorPage(Container container)
+            throws Exception {
+        AppErrorPage page = new AppErrorPage();
+        try (RunningServer server = container.startWithErrorPage(ctx -> {
+            register(ctx);
+            page.register(ctx);
+        }, AppErrorPage.LOCATION); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            String received;
+            try (RawHttp c = server.raw()) {
+                c.send("GET /t/async-committed-timeout HTTP/1.1\r\nHost: x\r\n\r\n");
+                received = c.readAll();
+            }
+
+            // Nothing after the application's chunk: no page, no last chunk (the connection broke).
+            assertThat(received.stripTrailing()).endsWith("\r\n7\r\npartial");
+            assertThat(page.calls()).isZero();
+            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.ERROR).hasSize(1)
+                    .allMatch(e -> e.getLoggerName().equals(SafeErrorFilter.class.getName()));
+        }
+    }
+
+    /** Any other include passes through the filter untouched. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void passesAnOrdinaryIncludeThrough(Container container) throws Exception {
+        AppErrorPage page = new AppErrorPage();
+        try (RunningServer server = container.start(ctx -> {
+            register(ctx);
+            page.register(ctx);
+            ctx.addServlet("including", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, ServletException {
+                    resp.getWriter().write("before ");
+                    req.getRequestDispatcher(AppErrorPage.LOCATION).include(req, resp);
+                }
+            }).addMapping("/including");
+        })) {
+            RawHttp.Response r = get(server, "/including");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("before " + AppErrorPage.TEXT);
         }
     }
 

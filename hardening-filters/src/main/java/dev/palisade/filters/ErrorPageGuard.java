@@ -1,0 +1,45 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an application's error page out of a response that failed after it was committed.
+ *
+ * <p>Tomcat answers an asynchronous timeout or error on a committed response by <em>including</em>
+ * the error page the application configured for it: an {@code INCLUDE} dispatch whose output is
+ * appended to the half-written body before Tomcat breaks the connection. {@link SafeErrorFilter}
+ * marks a request it aborts that way; an {@code INCLUDE} dispatch of a marked request is not passed
+ * on, so the connection breaks after the application's own bytes. Every other include passes
+ * untouched. {@link SafeErrorFilter} does this itself on the {@code INCLUDE} dispatches it is mapped
+ * for; {@link Hardening} registers this filter for them, so the chain's members never see an include.
+ */
+final class ErrorPageGuard implements Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorPageGuard.class);
+    /** Holds the request id of a request aborted after its response was committed. */
+    private static final String ABORTED = ErrorPageGuard.class.getName() + ".aborted";
+
+    /** Marks {@code request} as failed after commit: no later include may add to its response. */
+    static void markAborted(ServletRequest request, String requestId) {
+        request.setAttribute(ABORTED, requestId);
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.INCLUDE && request.getAttribute(ABORTED) instanceof String id) {
+            LOG.debug("Request {} failed after its response was committed; not including {}", id,
+                    LogSafe.escape(String.valueOf(request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH))));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+}
