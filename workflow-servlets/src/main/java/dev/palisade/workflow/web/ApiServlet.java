@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +70,11 @@ abstract class ApiServlet extends HttpServlet {
         try {
             match.route().handler().handle(new Call(request, response, principal, match.ids()));
         } catch (ApiProblem problem) {
-            ProblemResponse.of(problem.status()).withDetail(problem.detail()).send(request, response);
+            ProblemResponse answer = ProblemResponse.of(problem.status()).withDetail(problem.detail());
+            for (Map.Entry<String, String> header : problem.headers().entrySet()) {
+                answer = answer.withHeader(header.getKey(), header.getValue());
+            }
+            answer.send(request, response);
         } catch (UnknownResourceException unknown) {
             ProblemResponse.of(404).withDetail(unknown.getMessage()).send(request, response);
         } catch (StateConflictException conflict) {

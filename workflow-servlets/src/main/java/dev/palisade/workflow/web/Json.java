@@ -22,7 +22,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Enumeration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -44,6 +46,7 @@ public final class Json {
     static final String NOT_JSON = "The body is not valid JSON.";
     static final String TOO_DEEP_OR_LONG = "The JSON document is nested too deeply or is too long.";
     static final String UNSUPPORTED = "The body must be application/json.";
+    static final String UNSUPPORTED_CODING = "The body must not be compressed or otherwise content-coded.";
     static final String NOT_OBJECT = "The body must be a JSON object.";
     private static final Pattern SAFE_FIELD = Pattern.compile("[A-Za-z0-9_]{1,40}");
 
@@ -104,6 +107,11 @@ public final class Json {
         if (contentType != null && !isJson(contentType)) {
             throw new ApiProblem(415, UNSUPPORTED);
         }
+        if (isEncoded(request)) {
+            // Compressed bytes would otherwise reach the parser and read as a syntax error (400).
+            // RFC 9110 15.5.16: name the codings that would be accepted.
+            throw new ApiProblem(415, UNSUPPORTED_CODING, Map.of("Accept-Encoding", "identity"));
+        }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_DOCUMENT + 1);
@@ -118,6 +126,20 @@ public final class Json {
             throw ApiProblem.badRequest(TOO_DEEP_OR_LONG);
         }
         return Optional.of(parse(body, type));
+    }
+
+    /** Whether the body declares a content coding other than {@code identity} (gzip, deflate, br, …). */
+    private static boolean isEncoded(HttpServletRequest request) {
+        Enumeration<String> fields = request.getHeaders("Content-Encoding");
+        while (fields != null && fields.hasMoreElements()) {
+            for (String coding : fields.nextElement().split(",", -1)) {
+                String name = coding.strip();
+                if (!name.isEmpty() && !name.equalsIgnoreCase("identity")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The request body as {@code type}; a missing body is a 400. */

@@ -2,14 +2,17 @@ package dev.palisade.workflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -194,6 +197,29 @@ class BadInputTest {
             assertThat(result.contentType()).startsWith("application/problem+json");
         }
         assertThat(server.send("POST", START, WorkflowServer.SYSTEM_A, null, body).status()).isEqualTo(415);
+    }
+
+    @Test
+    void aContentCodedDocumentIs415NamingTheCodingAccepted() throws IOException {
+        byte[] json = "{\"email\":\"coded@example.com\",\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+            out.write(json);
+        }
+        for (String coding : new String[] {"gzip", "GZIP", "identity, gzip", "br"}) {
+            HttpResult result = server.send(server.request(START, WorkflowServer.SYSTEM_A)
+                    .header("Content-Type", "application/json").header("Content-Encoding", coding)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())));
+            assertThat(result.status()).as(coding).isEqualTo(415);
+            assertThat(result.contentType()).startsWith("application/problem+json");
+            assertThat(result.header("Accept-Encoding")).isEqualTo("identity");
+            assertThat(result.text("detail")).isEqualTo(Json.UNSUPPORTED_CODING);
+        }
+        // "identity" is the absence of a coding.
+        HttpResult plain = server.send(server.request(START, WorkflowServer.SYSTEM_A)
+                .header("Content-Type", "application/json").header("Content-Encoding", "identity")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+        assertThat(plain.status()).isEqualTo(201);
     }
 
     @Test

@@ -99,12 +99,12 @@ public final class WorkflowServer implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
     }
 
-    /** Any method, content type and body. */
     /** The port the server listens on (127.0.0.1), for raw-socket tests. */
     public int port() {
         return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
     }
 
+    /** Any method, content type and body. */
     public HttpResult send(String method, String path, String token, String contentType, byte[] body) {
         HttpRequest.Builder builder = request(path, token)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
