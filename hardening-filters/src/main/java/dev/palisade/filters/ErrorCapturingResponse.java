@@ -16,13 +16,19 @@ import java.io.PrintWriter;
  *
  * <p>It also notes whether the application asked for the body stream, so that a bare
  * {@code setStatus(4xx/5xx)} with no body can be given a problem body while an application's own
- * error body is left alone.
+ * error body is left alone; and, as the one response wrapper of the chain, which of
+ * {@link SecurityHeadersFilter}'s fields still hold their default value
+ * ({@link #addDefaultField}): the application's own value replaces a default even when it is added,
+ * so that {@code addHeader("Cache-Control", "max-age=60")} (Spring's {@code ResponseEntity} writes
+ * its fields that way) does not end as a second field beside {@code no-store}.
  */
 final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private final HttpServletRequest request;
     private final SafeErrorFilter owner;
     private int errorStatus;
     private boolean bodyRequested;
+    /** Bits of the {@link DefaultFields} that still hold their default value. */
+    private int defaultFields;
 
     ErrorCapturingResponse(HttpServletRequest request, HttpServletResponse response, SafeErrorFilter owner) {
         super(response);
@@ -38,6 +44,31 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     /** Whether the application took the output stream or writer (it wrote, or meant to write, a body). */
     boolean bodyRequested() {
         return bodyRequested;
+    }
+
+    /** Adds {@code field} with its default {@code value}, which the application's own value replaces. */
+    void addDefaultField(int field, String value) {
+        super.addHeader(DefaultFields.name(field), value);
+        defaultFields |= 1 << field;
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        int replaced = defaultFields == 0 ? 0 : DefaultFields.bit(name) & defaultFields;
+        if (replaced != 0) {
+            defaultFields &= ~replaced;
+            super.setHeader(name, value);
+            return;
+        }
+        super.addHeader(name, value);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (defaultFields != 0) {
+            defaultFields &= ~DefaultFields.bit(name);
+        }
+        super.setHeader(name, value);
     }
 
     @Override
@@ -99,6 +130,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         super.reset();
         errorStatus = 0;
         bodyRequested = false;
+        defaultFields = 0;
     }
 
     @Override

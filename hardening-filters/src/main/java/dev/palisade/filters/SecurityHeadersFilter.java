@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>The headers are set <em>before</em> the chain runs, so every later answer — the
  * application's, another filter's rejection, a {@link SafeErrorFilter} problem — carries them, and
  * the application can still replace any of them with {@code setHeader} (its own
- * {@code Cache-Control} or {@code Content-Security-Policy} wins; {@code addHeader} would add a
- * second value instead). No wrapper, no per-request allocation. They are written with
+ * {@code Cache-Control} or {@code Content-Security-Policy} wins). Mapped right after
+ * {@link SafeErrorFilter}, as recommended (and as {@link Hardening} installs it), its values are
+ * defaults that the application's {@code addHeader} replaces too, the first time it adds that field
+ * (Spring's {@code ResponseEntity} adds its fields); on its own, {@code addHeader} adds a second
+ * value beside the filter's. No wrapper of its own, no per-request allocation. They are written with
  * {@code addHeader}, not {@code setHeader}: on a fresh response the two are the same, and
  * {@code setHeader} makes the container search the fields already there for each one (measurable
  * on every request); so do not map a second filter before this one that sets the same fields.
@@ -108,18 +111,30 @@ public final class SecurityHeadersFilter implements Filter {
                 && req instanceof HttpServletRequest && res instanceof HttpServletResponse) {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
-            response.addHeader("X-Content-Type-Options", "nosniff");
-            response.addHeader("Referrer-Policy", "no-referrer");
-            response.addHeader("X-Frame-Options", "DENY");
-            response.addHeader("Content-Security-Policy", "frame-ancestors 'none'");
+            add(response, DefaultFields.CONTENT_TYPE_OPTIONS, "nosniff");
+            add(response, DefaultFields.REFERRER_POLICY, "no-referrer");
+            add(response, DefaultFields.FRAME_OPTIONS, "DENY");
+            add(response, DefaultFields.CONTENT_SECURITY_POLICY, "frame-ancestors 'none'");
             if (request.isSecure()) {
-                response.addHeader("Strict-Transport-Security", hsts);
+                add(response, DefaultFields.STRICT_TRANSPORT_SECURITY, hsts);
             }
             if (noStorePrefixes.length > 0 && noStore(request)) {
-                response.addHeader("Cache-Control", "no-store");
+                add(response, DefaultFields.CACHE_CONTROL, "no-store");
             }
         }
         chain.doFilter(req, res);
+    }
+
+    /**
+     * Behind {@link SafeErrorFilter}, as a default its wrapper lets the application's own value
+     * replace even when added; on its own, a plain field.
+     */
+    private static void add(HttpServletResponse response, int field, String value) {
+        if (response instanceof ErrorCapturingResponse chainResponse) {
+            chainResponse.addDefaultField(field, value);
+        } else {
+            response.addHeader(DefaultFields.name(field), value);
+        }
     }
 
     /**

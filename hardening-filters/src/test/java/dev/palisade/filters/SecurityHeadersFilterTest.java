@@ -33,6 +33,14 @@ class SecurityHeadersFilterTest {
                     resp.setHeader("Cache-Control", "max-age=60");
                     resp.getWriter().write("cacheable");
                 }
+                case "/api/added" -> {
+                    // As Spring's ResponseEntity writes its fields: addHeader, names in any case.
+                    resp.addHeader("Cache-Control", "max-age=60");
+                    resp.addHeader("cache-control", "public");
+                    resp.addHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'");
+                    resp.addHeader("x-frame-options", "SAMEORIGIN");
+                    resp.getWriter().write("cacheable");
+                }
                 case "/api/fail" -> throw new IllegalStateException("boom");
                 case "/api/missing" -> resp.sendError(404);
                 default -> resp.getWriter().write("ok " + path);
@@ -112,6 +120,36 @@ class SecurityHeadersFilterTest {
 
             assertThat(r.headerValues("Cache-Control")).containsExactly("max-age=60");
             assertAlwaysPresent(r);
+        }
+    }
+
+    /** Behind SafeErrorFilter the filter's values are defaults: the application's added value replaces them. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void keepsTheApplicationsOwnFieldsWhenItAddsThem(Container container) throws Exception {
+        try (RunningServer server = start(container, Map.of(), false)) {
+            RawHttp.Response r = get(server, "/api/added");
+
+            assertThat(r.headerValues("Cache-Control")).containsExactly("max-age=60", "public");
+            assertThat(r.headerValues("Content-Security-Policy"))
+                    .containsExactly("default-src 'self'; frame-ancestors 'self'");
+            assertThat(r.headerValues("X-Frame-Options")).containsExactly("SAMEORIGIN");
+            assertThat(r.headerValues("X-Content-Type-Options")).containsExactly("nosniff");
+            assertThat(r.headerValues("Referrer-Policy")).containsExactly("no-referrer");
+        }
+    }
+
+    /** On its own (no SafeErrorFilter wrapper in front) an added field is a second value, as documented. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void onItsOwnAnAddedFieldGoesBesideTheFiltersValue(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("securityHeaders", new SecurityHeadersFilter()).addMappingForUrlPatterns(null, true, "/*");
+            ctx.addServlet("app", new App()).addMapping("/api/*");
+        })) {
+            RawHttp.Response r = get(server, "/api/added");
+
+            assertThat(r.headerValues("Cache-Control")).containsExactly("no-store", "max-age=60", "public");
         }
     }
 
