@@ -243,6 +243,31 @@ class HardeningTest {
         }
     }
 
+    /** A HEAD gets the problem's status and fields, its length included, and no body: the connection carries on. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAHeadRequestWithTheProblemsFieldsAndNoBody(Container container) throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>()); RawHttp http = server.raw()) {
+            RawHttp.Response asGet = RawHttp.exchange(server.port(), get("/api/events", false));
+            for (String path : new String[] {"/api/events", "/api/debug/x"}) {
+                boolean withKey = path.startsWith("/api/debug");
+                http.send("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n"
+                        + (withKey ? "Authorization: Bearer " + TOKEN + "\r\n" : "") + "\r\n");
+                RawHttp.Response head = http.readHeadResponse();
+
+                assertThat(head.status()).as(path).isEqualTo(withKey ? 404 : 401);
+                assertThat(head.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+                assertThat(head.header("X-Content-Type-Options")).isEqualTo("nosniff");
+                if (!withKey) {
+                    assertThat(head.header("Content-Length")).isEqualTo(String.valueOf(asGet.bodyBytes().length));
+                }
+            }
+            // Nothing was left on the connection: the next answer is read from its first byte.
+            http.send(get("/api/events", true));
+            assertThat(http.readResponse().status()).isEqualTo(200);
+        }
+    }
+
     /** Tomcat would include the page after the half-written body; the chain's guard refuses that include. */
     @ParameterizedTest
     @EnumSource(Container.class)

@@ -96,6 +96,15 @@ public final class RawHttp implements AutoCloseable {
 
     /** Reads one response: status line, headers, and a body framed by length, chunks or close. */
     public Response readResponse() throws IOException {
+        return readResponse(false);
+    }
+
+    /** Reads the response to a {@code HEAD} request: status line and headers, never a body. */
+    public Response readHeadResponse() throws IOException {
+        return readResponse(true);
+    }
+
+    private Response readResponse(boolean toHead) throws IOException {
         String statusLine = readLine();
         if (statusLine == null) {
             throw new IOException("Connection closed before a response arrived");
@@ -111,7 +120,9 @@ public final class RawHttp implements AutoCloseable {
         Response head = new Response(status, headers, new byte[0]);
         byte[] body;
         String length = head.header("Content-Length");
-        if ("chunked".equalsIgnoreCase(head.header("Transfer-Encoding"))) {
+        if (toHead) {
+            body = new byte[0];
+        } else if ("chunked".equalsIgnoreCase(head.header("Transfer-Encoding"))) {
             body = readChunked();
         } else if (length != null) {
             body = in.readNBytes(Integer.parseInt(length));
