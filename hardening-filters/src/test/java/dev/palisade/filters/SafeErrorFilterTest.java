@@ -30,8 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SafeErrorFilterTest {
     private static final String SECRET = "password=hunter2 at /etc/secret.conf";
@@ -400,40 +403,14 @@ class SafeErrorFilterTest {
     }
 
     /**
-     * Tomcat includes an application's error page after a committed response unless the failure
-     * reaches it as its own client-abort exception: the page's text would be appended to the
-     * half-written body. Jetty renders no error page once committed.
+     * Tomcat includes an application's error page after a committed response: after a synchronous
+     * failure unless it reaches Tomcat as its own client-abort exception, and after an async timeout
+     * as an INCLUDE dispatch, which the filter (mapped for INCLUDE as documented) refuses. The page's
+     * text would be appended to the half-written body. Jetty renders no error page once committed.
      */
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void abortsACommittedResponseWithoutTheApplicationsErrorPage(Container container) throws Exception {
-        AppErrorPage page = new AppErrorPage();
-        try (RunningServer server = container.startWithErrorPage(ctx -> {
-            register(ctx);
-            page.register(ctx);
-        }, AppErrorPage.LOCATION); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
-            String received;
-            try (RawHttp c = server.raw()) {
-                c.send("GET /t/committed HTTP/1.1\r\nHost: x\r\n\r\n");
-                received = c.readAll();
-            }
-
-            assertThat(received).contains("partial").doesNotContain(AppErrorPage.TEXT).doesNotEndWith("0\r\n\r\n");
-            assertThat(page.calls()).isZero();
-            // Logged once, with the stack, by the filter; the container adds no second ERROR.
-            assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.ERROR).hasSize(1)
-                    .allMatch(e -> e.getLoggerName().equals(SafeErrorFilter.class.getName()));
-        }
-    }
-
-    /**
-     * After an async timeout on a committed response, Tomcat includes the application's error page
-     * (an INCLUDE dispatch) before it breaks the connection: the filter, mapped for INCLUDE as
-     * documented, refuses that one include.
-     */
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void abortsACommittedResponseThatTimesOutInAsyncModeWithoutTheApplicationsErrorPage(Container container)
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFailureAfterCommit")
+    void abortsACommittedResponseWithoutTheApplicationsErrorPage(Container container, String scenario)
             throws Exception {
         AppErrorPage page = new AppErrorPage();
         try (RunningServer server = container.startWithErrorPage(ctx -> {
@@ -442,16 +419,22 @@ class SafeErrorFilterTest {
         }, AppErrorPage.LOCATION); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             String received;
             try (RawHttp c = server.raw()) {
-                c.send("GET /t/async-committed-timeout HTTP/1.1\r\nHost: x\r\n\r\n");
+                c.send("GET /t/" + scenario + " HTTP/1.1\r\nHost: x\r\n\r\n");
                 received = c.readAll();
             }
 
             // Nothing after the application's chunk: no page, no last chunk (the connection broke).
             assertThat(received.stripTrailing()).endsWith("\r\n7\r\npartial");
             assertThat(page.calls()).isZero();
+            // Logged once, with the stack, by the filter; the container adds no second ERROR.
             assertThat(logs.events()).filteredOn(e -> e.getLevel() == Level.ERROR).hasSize(1)
                     .allMatch(e -> e.getLoggerName().equals(SafeErrorFilter.class.getName()));
         }
+    }
+
+    static Stream<Arguments> everyContainerAndFailureAfterCommit() {
+        return Stream.of(Container.values()).flatMap(c -> Stream.of("committed", "async-committed-timeout")
+                .map(scenario -> Arguments.of(c, scenario)));
     }
 
     /** Any other include passes through the filter untouched. */
