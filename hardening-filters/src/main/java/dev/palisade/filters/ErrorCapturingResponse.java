@@ -27,6 +27,8 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private final SafeErrorFilter owner;
     private int errorStatus;
     private boolean bodyRequested;
+    /** Set once the filter's run that made this wrapper is over: a status recorded later would never be answered. */
+    private volatile boolean filterReturned;
     /** Bits of the {@link DefaultFields} that still hold their default value. */
     private int defaultFields;
 
@@ -88,12 +90,18 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         }
         HttpServletResponse response = (HttpServletResponse) getResponse();
         response.resetBuffer();
-        if (request.isAsyncStarted()) {
-            // The filter may already have returned: nobody would write a recorded status later.
+        if (filterReturned || request.isAsyncStarted()) {
+            // The filter has returned (or may have): nobody would write a recorded status later. After
+            // AsyncContext.dispatch() that includes code that kept this response from the first run.
             owner.answer(request, response, sc);
             return;
         }
         errorStatus = sc;
+    }
+
+    /** Called when the filter's run that made this wrapper returns normally. */
+    void filterReturned() {
+        filterReturned = true;
     }
 
     /** After {@code sendError} the response counts as committed, as the servlet specification says. */

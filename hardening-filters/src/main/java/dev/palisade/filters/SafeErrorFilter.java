@@ -129,6 +129,7 @@ public final class SafeErrorFilter implements Filter {
             onFailure(request, response, failure);
             return;
         }
+        wrapped.filterReturned();
         int errorStatus = wrapped.errorStatus();
         if (errorStatus != 0) {
             // A sendError made before startAsync was meant to be sent, async or not.

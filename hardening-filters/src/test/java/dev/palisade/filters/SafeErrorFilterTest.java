@@ -113,6 +113,15 @@ class SafeErrorFilterTest {
                         throw new IllegalStateException(SECRET);
                     });
                 }
+                case "async-dispatch-first-response-send-error" -> {
+                    // Code that kept the first run's response (a callback registered in it) answers in the second.
+                    if (req.getDispatcherType() == DispatcherType.REQUEST) {
+                        req.setAttribute("test.firstResponse", resp);
+                        req.startAsync(req, resp).dispatch();
+                    } else {
+                        ((HttpServletResponse) req.getAttribute("test.firstResponse")).sendError(503, SECRET);
+                    }
+                }
                 case "async-dispatch-throws", "async-dispatch-send-error" -> {
                     if (req.getDispatcherType() == DispatcherType.REQUEST) {
                         req.startAsync(req, resp).dispatch();
@@ -551,16 +560,20 @@ class SafeErrorFilterTest {
         try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
             RawHttp.Response thrown = get(server, "/t/async-dispatch-throws");
             RawHttp.Response sent = get(server, "/t/async-dispatch-send-error");
+            RawHttp.Response sentOnFirst = get(server, "/t/async-dispatch-first-response-send-error");
 
             assertProblem(thrown, 500);
             assertLeaksNothing(thrown);
             assertProblem(sent, 503);
             assertLeaksNothing(sent);
-            // Each 5xx logged once: the exception with its stack, the 503 as a status.
-            assertThat(errors(logs)).hasSize(2);
+            assertProblem(sentOnFirst, 503);
+            assertLeaksNothing(sentOnFirst);
+            // Each 5xx logged once: the exception with its stack, the 503s as a status.
+            assertThat(errors(logs)).hasSize(3);
             assertThat(errors(logs).get(0).getFormattedMessage()).contains(bodyId(thrown), "failed and was answered 500");
             assertThat(errors(logs).get(0).getThrowableProxy()).isNotNull();
             assertThat(errors(logs).get(1).getFormattedMessage()).contains(bodyId(sent), "answered 503");
+            assertThat(errors(logs).get(2).getFormattedMessage()).contains(bodyId(sentOnFirst), "answered 503");
         }
     }
 
