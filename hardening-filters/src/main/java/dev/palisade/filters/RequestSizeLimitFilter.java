@@ -64,6 +64,8 @@ public final class RequestSizeLimitFilter implements Filter {
     static final Set<String> INIT_PARAMS = Set.of(MAX_BYTES, PATH_LIMITS, MAX_PARAMETERS, MULTIPART_THRESHOLD);
     /** Request attribute holding the counting wrapper of a request with a body. */
     static final String WRAPPED_ATTRIBUTE = SizeLimitedRequest.class.getName();
+    /** Methods whose requests carry no body in practice; any other may, even with no framing field left. */
+    private static final Set<String> BODYLESS_BY_CONVENTION = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestSizeLimitFilter.class);
 
@@ -308,10 +310,22 @@ public final class RequestSizeLimitFilter implements Filter {
         }
     }
 
-    /** HTTP/1.x frames a request body only by Content-Length or Transfer-Encoding; HTTP/2 may omit both. */
+    /**
+     * Whether a request that declares no length may still have a body. On the wire, HTTP/1.x frames
+     * a body only by Content-Length or Transfer-Encoding, and HTTP/2 may omit both. But a layer in
+     * front of the filter that decompresses request bodies removes the framing fields and streams
+     * the inflated body: Jetty's {@code GzipHandler} with request inflation renames Content-Length
+     * and Content-Encoding to {@code X-Content-Length} and {@code X-Content-Encoding}. Taken as
+     * bodyless, such a request would be a decompression bomb that no limit counts. So only a
+     * bodyless-by-convention method (the common GET) without that field skips the counting; any
+     * other method is counted whether or not a body comes (no body costs only the wrapper).
+     */
     private static boolean mayHaveBody(HttpServletRequest request) {
         String protocol = request.getProtocol();
-        return request.getHeader("Transfer-Encoding") != null || protocol == null || !protocol.startsWith("HTTP/1.");
+        if (request.getHeader("Transfer-Encoding") != null || protocol == null || !protocol.startsWith("HTTP/1.")) {
+            return true;
+        }
+        return !BODYLESS_BY_CONVENTION.contains(request.getMethod()) || request.getHeader("X-Content-Encoding") != null;
     }
 
     static void logCleanupFailure(IOException e) {

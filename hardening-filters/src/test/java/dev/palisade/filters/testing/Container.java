@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -174,6 +175,18 @@ public enum Container {
      * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
      * {@code customizer} to its context first.
      */
+    /**
+     * Jetty with a {@code GzipHandler} that inflates gzip request bodies before the servlet context
+     * sees them, as a server that accepts compressed uploads is set up (Tomcat has no such option).
+     */
+    public static RunningServer startJettyInflatingRequests(ServletSetup setup) throws Exception {
+        return startJetty(setup, http -> { }, context -> {
+            GzipHandler gzip = new GzipHandler();
+            gzip.setInflateBufferSize(8192);
+            context.insertHandler(gzip);
+        });
+    }
+
     private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
             Consumer<ServletContextHandler> customizer) throws Exception {
         return startJetty(LOOPBACK, setup, httpConfiguration, customizer, false);
