@@ -14,6 +14,7 @@ import dev.palisade.workflow.analysis.LlmConfig;
 import dev.palisade.workflow.email.EmailConfig;
 import dev.palisade.workflow.session.ConversationCache;
 import dev.palisade.workflow.store.jdbc.PostgresStoreConfig;
+import dev.palisade.workflow.web.Roles;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -201,13 +204,22 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
             auth.keys(keys.get().value());
         }
         mounts.accessRules(auth);
+        ApiKeyAuthFilter.Config authConfig = auth.build();
+        Set<String> unknownRoles = new TreeSet<>(authConfig.keys().roles());
+        unknownRoles.removeAll(Roles.ALL);
+        if (!unknownRoles.isEmpty()) {
+            // A typo such as "manger" would leave the key refused with 403 everywhere; role names are not secret.
+            throw new InvalidSettingException(ApiKeyAuthFilter.ENV_KEYS, "Invalid value for API_KEYS: unknown role "
+                    + String.join(", ", unknownRoles) + " (expected " + String.join(" or ", new TreeSet<>(Roles.ALL))
+                    + ")");
+        }
 
         List<String> devOnly = new ArrayList<>(WorkflowServlets.TEST_ENDPOINT_PATHS);
         devOnly.addAll(WorkflowServlets.DEBUG_ENDPOINT_PATHS);
         return builder
                 .rateLimits(List.of(strict, general))
                 .sizeLimit(size)
-                .apiKeyAuth(auth.build())
+                .apiKeyAuth(authConfig)
                 .environmentGate(EnvironmentGateFilter.Config.builder().environment(environment)
                         .devOnlyPaths(devOnly).build())
                 .build();

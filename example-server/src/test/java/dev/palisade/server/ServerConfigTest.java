@@ -118,6 +118,8 @@ class ServerConfigTest {
         "TRUSTED_PROXIES|10.0.0.0/99",
         "API_KEYS|no-team-here",
         "API_KEYS|tok@team:superuser",
+        "API_KEYS|a-long-enough-token-0123@team:manger",
+        "API_KEYS|a-long-enough-token-0123@team:manager+superuser",
         "ALLOW_TEST_ENDPOINTS|maybe",
         "DEBUG_TRACE_ENABLED|sometimes",
     })
@@ -132,6 +134,18 @@ class ServerConfigTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining(variable)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "Exception", "\tat "));
+    }
+
+    /** The contract knows two roles: a typo would leave the key refused with 403 on every route. */
+    @Test
+    void refusesAnUnknownRoleNamingItButNotTheToken() {
+        Map<String, String> env = new HashMap<>();
+        env.put("API_KEYS", "s3cret-0123456789abcdef@acme:manager,other-secret-0123456789@acme:manger");
+
+        assertThatThrownBy(() -> parse(env))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("API_KEYS").hasMessageContaining("unknown role manger")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret", "other-secret"));
     }
 
     @Test

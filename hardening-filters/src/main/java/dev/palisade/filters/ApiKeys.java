@@ -122,6 +122,15 @@ public final class ApiKeys {
         return teams;
     }
 
+    /** The roles the keys carry, sorted; not secret, for checking them against an application's own. */
+    public Set<String> roles() {
+        Set<String> roles = new TreeSet<>();
+        for (Entry entry : entries) {
+            roles.addAll(entry.principal.roles());
+        }
+        return roles;
+    }
+
     /** Never shows tokens or digests. */
     @Override
     public String toString() {

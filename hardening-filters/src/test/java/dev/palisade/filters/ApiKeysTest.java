@@ -32,6 +32,8 @@ class ApiKeysTest {
         assertThat(b.getName()).isEqualTo("Team.B_2");
         assertThat(b.roles()).containsExactly("manager", "system");
         assertThat(keys.teams()).containsExactly("Team.B_2", "team-a");
+        assertThat(keys.roles()).containsExactly("manager", "system");
+        assertThat(ApiKeys.none().roles()).isEmpty();
     }
 
     @Test
