@@ -58,6 +58,7 @@ public final class RateLimitFilter implements Filter {
     private final BucketStore.Factory storeOverride;
     private final Function<String, String> env;
     private final RejectionLog rejections = new RejectionLog(LOG, "requests over the rate limit (429)");
+    private final ForwardedPeerCheck forwardedPeer = new ForwardedPeerCheck(LOG);
     private final RejectionLog storeFailures = new RejectionLog(LOG,
             "rate-limit checks that failed in the bucket store (requests let through)");
 
@@ -136,6 +137,7 @@ public final class RateLimitFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        forwardedPeer.sample(request);
         String client = rt.resolver.resolve(request);
         if (client == null) {
             client = IpAddress.clientKey(request.getRemoteAddr());

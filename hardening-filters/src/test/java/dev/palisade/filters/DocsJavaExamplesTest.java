@@ -9,7 +9,7 @@ import dev.palisade.filters.testing.DocsJavaExamples;
  */
 class DocsJavaExamplesTest extends DocsJavaExamples {
     DocsJavaExamplesTest() {
-        super("filters.md", 9, """
+        super("filters.md", 10, """
                 import dev.palisade.filters.*;
                 import io.lettuce.core.api.StatefulRedisConnection;
                 import jakarta.servlet.*;
@@ -20,7 +20,11 @@ class DocsJavaExamplesTest extends DocsJavaExamples {
                 import org.apache.catalina.LifecycleState;
                 import org.apache.catalina.startup.Tomcat;
                 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+                import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+                import org.eclipse.jetty.server.HttpConfiguration;
+                import org.eclipse.jetty.server.HttpConnectionFactory;
                 import org.eclipse.jetty.server.Server;
+                import org.eclipse.jetty.server.ServerConnector;
                 """, """
                     static final class EventsServlet extends HttpServlet {
                     }
@@ -31,6 +35,7 @@ class DocsJavaExamplesTest extends DocsJavaExamples {
                     ServletContext servletContext;
                     ServletContext ctx;
                     StatefulRedisConnection<byte[], byte[]> redisConnection;
+                    Server server;
                 """);
     }
 }

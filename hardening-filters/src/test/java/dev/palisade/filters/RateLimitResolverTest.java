@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RateLimitResolverTest {
     private static final String CLIENT_HEADER = "X-Test-Client";
@@ -54,6 +56,48 @@ class RateLimitResolverTest {
             assertThat(getVia(server, "2001:db8:1:2::10").status()).isEqualTo(200);
             assertThat(getVia(server, "[2001:db8:1:2::20]:443").status()).as("same /64").isEqualTo(429);
             assertThat(getVia(server, "2001:db8:1:3::10").status()).as("another /64").isEqualTo(200);
+        }
+    }
+
+    /**
+     * Behind a proxy that appends to {@code X-Forwarded-For}, set up as documented (Jetty's
+     * customizer keeping the peer, Tomcat's RemoteIpValve): a client rotating the left-most entry,
+     * which it writes itself, is still one client. No warning either.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void limitsAClientThatRotatesTheLeftMostForwardedEntryBehindAProxy(Container container) throws Exception {
+        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().burst(2).clock(clock)
+                .trustedProxies("127.0.0.1/32").build());
+        try (RunningServer server = container.startBehindProxy(ctx -> RateLimitFilterTest.deploy(ctx, filter));
+                LogCapture logs = LogCapture.of(RateLimitFilter.class)) {
+            assertThat(getVia(server, "10.9.9.1, 203.0.113.7").status()).isEqualTo(200);
+            assertThat(getVia(server, "10.9.9.2, 203.0.113.7").status()).isEqualTo(200);
+            assertThat(getVia(server, "10.9.9.3, 203.0.113.7").status()).isEqualTo(429);
+            assertThat(getVia(server, "10.9.9.4, 198.51.100.9").status()).as("another client").isEqualTo(200);
+            assertThat(logs.text()).doesNotContain("left-most");
+        }
+    }
+
+    /**
+     * With Jetty's customizer at its defaults, the remote address is the entry the client wrote: no
+     * limiter setting can see the peer again, so the filter says so, once, naming the fix.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"X-Forwarded-For: 10.9.9.1, 203.0.113.7", "Forwarded: for=10.9.9.1, for=203.0.113.7"})
+    void warnsOnceWhenTheContainerTookTheClientsOwnForwardedEntry(String header) throws Exception {
+        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().burst(100).clock(clock)
+                .trustedProxies("127.0.0.1/32").build());
+        try (RunningServer server = Container.startJettyTakingTheLeftMostForwardedAddress(
+                ctx -> RateLimitFilterTest.deploy(ctx, filter)); LogCapture logs = LogCapture.of(RateLimitFilter.class)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(RawHttp.exchange(server.port(), "GET /api/x HTTP/1.1\r\nHost: x\r\n" + header
+                        + "\r\nConnection: close\r\n\r\n").status()).isEqualTo(200);
+            }
+
+            assertThat(logs.events()).filteredOn(e -> e.getFormattedMessage().contains("left-most")).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage())
+                            .contains(header.substring(0, header.indexOf(':')), "setForwardedForHeader(null)"));
         }
     }
 

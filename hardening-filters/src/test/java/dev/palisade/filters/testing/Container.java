@@ -40,8 +40,13 @@ public enum Container {
 
         @Override
         public RunningServer startBehindProxy(ServletSetup setup) throws Exception {
-            // Trusts X-Forwarded-* from any peer; X-Forwarded-Proto: https makes isSecure() true.
-            return startJetty(setup, http -> http.addCustomizer(new ForwardedRequestCustomizer()), context -> { });
+            // As docs/filters.md says: X-Forwarded-Proto: https makes isSecure() true, and the remote
+            // address stays the peer (Jetty would take the left-most X-Forwarded-For entry, which the
+            // client writes); the rate limiter's trustedProxies reads the header from the right.
+            ForwardedRequestCustomizer forwarded = new ForwardedRequestCustomizer();
+            forwarded.setForwardedForHeader(null);
+            forwarded.setForwardedHeader(null);
+            return startJetty(setup, http -> http.addCustomizer(forwarded), context -> { });
         }
 
         @Override
@@ -175,6 +180,15 @@ public enum Container {
      * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
      * {@code customizer} to its context first.
      */
+    /**
+     * Jetty behind a proxy with {@code ForwardedRequestCustomizer}'s defaults: the remote address is
+     * the left-most {@code X-Forwarded-For} (or {@code Forwarded}) entry, which the client writes.
+     * The set-up docs/filters.md warns against.
+     */
+    public static RunningServer startJettyTakingTheLeftMostForwardedAddress(ServletSetup setup) throws Exception {
+        return startJetty(setup, http -> http.addCustomizer(new ForwardedRequestCustomizer()), context -> { });
+    }
+
     /**
      * Jetty with a {@code GzipHandler} that inflates gzip request bodies before the servlet context
      * sees them, as a server that accepts compressed uploads is set up (Tomcat has no such option).
