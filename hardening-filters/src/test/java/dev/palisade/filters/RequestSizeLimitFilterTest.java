@@ -152,6 +152,46 @@ class RequestSizeLimitFilterTest {
         }
     }
 
+    /**
+     * {@code Expect: 100-continue} with a length over the limit: the 413 must come before any
+     * {@code 100 Continue}, so that the client never sends the body. Jetty sends 100 only when the
+     * application first reads; Tomcat by default sends it before any filter runs
+     * ({@code continueResponseTiming="immediately"}, documented), and then the 413 follows.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAnExpectContinueRequestOverTheLimitBeforeAnyContinue(Container container) throws Exception {
+        try (RunningServer server = start(container, filter()); RawHttp http = server.raw()) {
+            http.send("POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: " + (16 * LIMIT) + "\r\n\r\n");
+            RawHttp.Response first = http.readResponse();
+            RawHttp.Response r = container == Container.TOMCAT && first.status() == 100 ? http.readResponse() : first;
+
+            if (container == Container.JETTY) {
+                assertThat(first.status()).as("no 100 Continue before the refusal").isEqualTo(413);
+            }
+            assertProblem(r, 413);
+            assertThat(servlets.calls).hasValue(0);
+            assertConnectionEndsWithoutDrainingTheBody(http);
+        }
+    }
+
+    /** Within the limit the client gets its 100 Continue (when the application reads) and then the answer. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void acceptsAnExpectContinueRequestWithinTheLimit(Container container) throws Exception {
+        try (RunningServer server = start(container, filter()); RawHttp http = server.raw()) {
+            http.send("POST /stream HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                    + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + LIMIT + "\r\n\r\n");
+            assertThat(http.readResponse().status()).isEqualTo(100);
+            http.send(filler(LIMIT));
+            RawHttp.Response r = http.readResponse();
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("bytes=" + LIMIT);
+        }
+    }
+
     /** How a body within the limit is framed. */
     enum Framing { CHUNKED, LENGTH }
 
