@@ -56,7 +56,8 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void addHeader(String name, String value) {
-        int replaced = defaultFields == 0 ? 0 : DefaultFields.bit(name) & defaultFields;
+        // A null value adds nothing in either container; it must not remove a default either.
+        int replaced = defaultFields == 0 || value == null ? 0 : DefaultFields.bit(name) & defaultFields;
         if (replaced != 0) {
             defaultFields &= ~replaced;
             super.setHeader(name, value);

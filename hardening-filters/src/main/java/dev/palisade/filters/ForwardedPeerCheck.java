@@ -1,6 +1,7 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 
 /**
@@ -12,16 +13,15 @@ import org.slf4j.Logger;
  * single one is also what a proxy writes), so a client that lists its own address first can raise
  * the warning falsely, once.
  *
- * <p>Checked on the first request and then one in {@value #SAMPLE_EVERY}: a header lookup on every
- * request would put a cost on the hot path for a warning that fires once. It never checks again
- * after warning.
+ * <p>Checked on the first request and then on one in {@value #SAMPLE_EVERY} at random: a header
+ * lookup on every request would put a cost on the hot path for a warning that fires once, and so
+ * would a counter every request thread writes. It never checks again after warning.
  */
 final class ForwardedPeerCheck {
     static final int SAMPLE_EVERY = 256;
 
     private final Logger log;
-    /** Racy on purpose: a lost increment only moves the sample. */
-    private int requests;
+    private volatile boolean firstChecked;
     private volatile boolean warned;
 
     ForwardedPeerCheck(Logger log) {
@@ -29,9 +29,10 @@ final class ForwardedPeerCheck {
     }
 
     void sample(HttpServletRequest request) {
-        if (warned || requests++ % SAMPLE_EVERY != 0) {
+        if (warned || (firstChecked && ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) != 0)) {
             return;
         }
+        firstChecked = true;
         IpAddress peer = IpAddress.parse(request.getRemoteAddr());
         if (peer == null) {
             return;
@@ -48,7 +49,8 @@ final class ForwardedPeerCheck {
         log.warn("The remote address of request {} is the left-most {} entry, which the client writes: the container "
                 + "took it from the header, so every client can choose its own rate-limit identity. Jetty's "
                 + "ForwardedRequestCustomizer does this unless setForwardedForHeader(null) and setForwardedHeader(null) "
-                + "keep the peer; then set trustedProxies, which reads the header from the right. (Said once.)",
+                + "keep the peer; then set trustedProxies, which reads the header from the right. (Said once by this "
+                + "limiter.)",
                 RequestIds.of(request), header);
     }
 

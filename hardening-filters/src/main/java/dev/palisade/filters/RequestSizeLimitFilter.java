@@ -76,6 +76,8 @@ public final class RequestSizeLimitFilter implements Filter {
     private volatile Config config;
     private volatile SizeLimitedRequest.BodyOptions bodyOptions;
     private volatile ConnectionAbort abort = ConnectionAbort.NONE;
+    /** Whether a bodyless-looking GET may carry an inflated body (see {@link #mayHaveBody}); Tomcat inflates none. */
+    private volatile boolean inflationPossible = true;
 
     /** Configured in {@link #init} from init-params and the environment. */
     public RequestSizeLimitFilter() {
@@ -106,6 +108,7 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         bodyOptions = bodyOptions(effective, filterConfig.getServletContext());
         abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
+        inflationPossible = !Containers.isTomcat(filterConfig.getServletContext());
         config = effective;
         LOG.info("{}: maxBytes={}, pathLimits=[{}]", LogSafe.escape(filterConfig.getFilterName()),
                 effective.maxBytes(), effective.pathLimits());
@@ -317,15 +320,17 @@ public final class RequestSizeLimitFilter implements Filter {
      * the inflated body: Jetty's {@code GzipHandler} with request inflation renames Content-Length
      * and Content-Encoding to {@code X-Content-Length} and {@code X-Content-Encoding}. Taken as
      * bodyless, such a request would be a decompression bomb that no limit counts. So only a
-     * bodyless-by-convention method (the common GET) without that field skips the counting; any
-     * other method is counted whether or not a body comes (no body costs only the wrapper).
+     * bodyless-by-convention method (the common GET) without that field skips the counting (on
+     * Tomcat, which inflates nothing, without looking for it); any other method is counted whether
+     * or not a body comes (no body costs only the wrapper).
      */
-    private static boolean mayHaveBody(HttpServletRequest request) {
+    private boolean mayHaveBody(HttpServletRequest request) {
         String protocol = request.getProtocol();
         if (request.getHeader("Transfer-Encoding") != null || protocol == null || !protocol.startsWith("HTTP/1.")) {
             return true;
         }
-        return !BODYLESS_BY_CONVENTION.contains(request.getMethod()) || request.getHeader("X-Content-Encoding") != null;
+        return !BODYLESS_BY_CONVENTION.contains(request.getMethod())
+                || (inflationPossible && request.getHeader("X-Content-Encoding") != null);
     }
 
     static void logCleanupFailure(IOException e) {

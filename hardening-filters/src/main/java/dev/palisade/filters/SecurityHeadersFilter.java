@@ -29,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * application's, another filter's rejection, a {@link SafeErrorFilter} problem — carries them, and
  * the application can still replace any of them with {@code setHeader} (its own
  * {@code Cache-Control} or {@code Content-Security-Policy} wins). Mapped right after
- * {@link SafeErrorFilter}, as recommended (and as {@link Hardening} installs it), its values are
- * defaults that the application's {@code addHeader} replaces too, the first time it adds that field
- * (Spring's {@code ResponseEntity} adds its fields); on its own, {@code addHeader} adds a second
- * value beside the filter's. No wrapper of its own, no per-request allocation. They are written with
+ * {@link SafeErrorFilter}, as recommended (and as {@link Hardening} installs it), its values but the
+ * policy are defaults that the application's {@code addHeader} replaces too, the first time it adds
+ * that field (Spring's {@code ResponseEntity} adds its fields); on its own, {@code addHeader} adds a
+ * second value beside the filter's. An added {@code Content-Security-Policy} always goes beside the
+ * filter's: browsers enforce both, so framing stays denied. No wrapper of its own, no per-request
+ * allocation. They are written with
  * {@code addHeader}, not {@code setHeader}: on a fresh response the two are the same, and
  * {@code setHeader} makes the container search the fields already there for each one (measurable
  * on every request); so do not map a second filter before this one that sets the same fields.
@@ -114,7 +116,8 @@ public final class SecurityHeadersFilter implements Filter {
             add(response, DefaultFields.CONTENT_TYPE_OPTIONS, "nosniff");
             add(response, DefaultFields.REFERRER_POLICY, "no-referrer");
             add(response, DefaultFields.FRAME_OPTIONS, "DENY");
-            add(response, DefaultFields.CONTENT_SECURITY_POLICY, "frame-ancestors 'none'");
+            // Not a replaceable default: policies add up, and an app's own must not drop this one.
+            response.addHeader("Content-Security-Policy", "frame-ancestors 'none'");
             if (request.isSecure()) {
                 add(response, DefaultFields.STRICT_TRANSPORT_SECURITY, hsts);
             }

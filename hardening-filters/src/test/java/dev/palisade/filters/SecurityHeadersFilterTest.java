@@ -39,6 +39,8 @@ class SecurityHeadersFilterTest {
                     resp.addHeader("cache-control", "public");
                     resp.addHeader("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'");
                     resp.addHeader("x-frame-options", "SAMEORIGIN");
+                    // Adds nothing in either container, and must not remove the default.
+                    resp.addHeader("Referrer-Policy", null);
                     resp.getWriter().write("cacheable");
                 }
                 case "/api/fail" -> throw new IllegalStateException("boom");
@@ -123,7 +125,7 @@ class SecurityHeadersFilterTest {
         }
     }
 
-    /** Behind SafeErrorFilter the filter's values are defaults: the application's added value replaces them. */
+    /** Behind SafeErrorFilter the filter's values but the policy are defaults: the application's added value replaces them. */
     @ParameterizedTest
     @EnumSource(Container.class)
     void keepsTheApplicationsOwnFieldsWhenItAddsThem(Container container) throws Exception {
@@ -131,8 +133,9 @@ class SecurityHeadersFilterTest {
             RawHttp.Response r = get(server, "/api/added");
 
             assertThat(r.headerValues("Cache-Control")).containsExactly("max-age=60", "public");
+            // Policies add up (browsers enforce both): the added one goes beside frame-ancestors 'none'.
             assertThat(r.headerValues("Content-Security-Policy"))
-                    .containsExactly("default-src 'self'; frame-ancestors 'self'");
+                    .containsExactly("frame-ancestors 'none'", "default-src 'self'; frame-ancestors 'self'");
             assertThat(r.headerValues("X-Frame-Options")).containsExactly("SAMEORIGIN");
             assertThat(r.headerValues("X-Content-Type-Options")).containsExactly("nosniff");
             assertThat(r.headerValues("Referrer-Policy")).containsExactly("no-referrer");

@@ -177,10 +177,6 @@ public enum Container {
     public abstract RunningServer startWebApp(Path webAppDirectory) throws Exception;
 
     /**
-     * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
-     * {@code customizer} to its context first.
-     */
-    /**
      * Jetty behind a proxy with {@code ForwardedRequestCustomizer}'s defaults: the remote address is
      * the left-most {@code X-Forwarded-For} (or {@code Forwarded}) entry, which the client writes.
      * The set-up docs/filters.md warns against.
@@ -201,6 +197,10 @@ public enum Container {
         });
     }
 
+    /**
+     * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
+     * {@code customizer} to its context first.
+     */
     private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
             Consumer<ServletContextHandler> customizer) throws Exception {
         return startJetty(LOOPBACK, setup, httpConfiguration, customizer, false);

@@ -107,17 +107,17 @@ public final class Json {
         if (contentType != null && !isJson(contentType)) {
             throw new ApiProblem(415, UNSUPPORTED);
         }
-        if (isEncoded(request)) {
-            // Compressed bytes would otherwise reach the parser and read as a syntax error (400).
-            // RFC 9110 15.5.16: name the codings that would be accepted.
-            throw new ApiProblem(415, UNSUPPORTED_CODING, Map.of("Accept-Encoding", "identity"));
-        }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
             body = in.readNBytes(MAX_DOCUMENT + 1);
         }
         if (body.length == 0) {
             return Optional.empty();
+        }
+        if (isEncoded(request)) {
+            // Compressed bytes would otherwise reach the parser and read as a syntax error (400).
+            // RFC 9110 15.5.16: name the codings that would be accepted. (No body, nothing coded.)
+            throw new ApiProblem(415, UNSUPPORTED_CODING, Map.of("Accept-Encoding", "identity"));
         }
         if (contentType == null) {
             throw new ApiProblem(415, UNSUPPORTED);

@@ -215,6 +215,10 @@ class BadInputTest {
             assertThat(result.header("Accept-Encoding")).isEqualTo("identity");
             assertThat(result.text("detail")).isEqualTo(Json.UNSUPPORTED_CODING);
         }
+        // No body, nothing coded: a route whose body is optional answers as without the field.
+        HttpResult empty = server.send(server.request("/api/events/00000000-0000-0000-0000-000000000000/deposit/paid",
+                WorkflowServer.MANAGER_A).header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(empty.status()).isEqualTo(404);
         // "identity" is the absence of a coding.
         HttpResult plain = server.send(server.request(START, WorkflowServer.SYSTEM_A)
                 .header("Content-Type", "application/json").header("Content-Encoding", "identity")
