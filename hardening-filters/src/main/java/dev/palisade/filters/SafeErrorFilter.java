@@ -51,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Ordering:</b> map it first, to {@code /*}, for the {@code REQUEST} and {@code ASYNC}
  * dispatches, so failures in every later filter, and in a servlet's second run after
  * {@code AsyncContext.dispatch()}, are caught; and for {@code INCLUDE}, where it only keeps an error
- * page out of a response aborted after commit and passes every other include through. It cannot see what the container answers before
- * any filter runs (malformed requests) and, on Tomcat, requests no servlet matches unless a servlet is mapped to
- * {@code /} (Tomcat's {@code DefaultServlet} in a standalone server); {@link #init} warns when
- * nothing is mapped there.
+ * page out of a response aborted after commit and passes every other include through. It cannot
+ * see what the container answers before any filter runs (malformed requests) and, on Tomcat,
+ * requests no servlet matches unless a servlet is mapped to {@code /} (Tomcat's
+ * {@code DefaultServlet} in a standalone server); {@link #init} warns when nothing is mapped there.
  *
  * <p><b>Async:</b> after {@code startAsync} the asynchronous code owns the response and no problem
  * is written when the chain returns. A later {@code sendError} on the response the servlet was
