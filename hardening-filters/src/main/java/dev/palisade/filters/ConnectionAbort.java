@@ -46,9 +46,10 @@ final class ConnectionAbort {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionAbort.class);
     private static final String TOMCAT_ABORT = "org.apache.catalina.connector.ClientAbortException";
-    /** Jetty 12's servlet request classes, for Servlet 6.0 and 6.1 contexts. */
-    private static final String[] JETTY_REQUESTS = {
-        "org.eclipse.jetty.ee10.servlet.ServletContextRequest", "org.eclipse.jetty.ee11.servlet.ServletContextRequest"};
+    private static final String JETTY_PACKAGE = "org.eclipse.jetty.";
+    private static final String JETTY_REQUEST = ".servlet.ServletContextRequest";
+    /** Jetty 12's EE environments with a servlet request class: Servlet 6.0 and 6.1. */
+    private static final String[] JETTY_ENVIRONMENTS = {"ee10", "ee11"};
     private static final String UNREAD_BODY = "Request body left unread; closing the connection";
 
     /** Tomcat's {@code ClientAbortException(String, Throwable)}, typed to return an IOException. */
@@ -66,9 +67,12 @@ final class ConnectionAbort {
         String serverInfo = context.getServerInfo();
         if (Containers.isJetty(context)) {
             MethodHandle abort = null;
-            for (int i = 0; abort == null && i < JETTY_REQUESTS.length; i++) {
-                String requestClass = JETTY_REQUESTS[i];
+            for (String environment : jettyEnvironments(context)) {
+                String requestClass = JETTY_PACKAGE + environment + JETTY_REQUEST;
                 abort = firstFound(context, loader -> jettyChannelAbort(requestClass, loader));
+                if (abort != null) {
+                    break;
+                }
             }
             if (abort == null) {
                 // Expected in a WAR on a standalone Jetty, which hides its own classes from web
@@ -91,6 +95,22 @@ final class ConnectionAbort {
             return NONE;
         }
         return new ConnectionAbort(constructor, null);
+    }
+
+    /**
+     * The EE environments whose request class may be this context's, most likely first. One Jetty
+     * server can run ee10 and ee11 contexts side by side with both on its class path, and the other
+     * environment's request class cannot reach this context's channel, so the context's own class
+     * ({@code org.eclipse.jetty.ee11.servlet.ServletContextHandler$ServletContextApi}) names the one
+     * to use; only a context of another class (a wrapper) leaves every environment to try.
+     */
+    private static String[] jettyEnvironments(ServletContext context) {
+        String type = context.getClass().getName();
+        int end = type.indexOf('.', JETTY_PACKAGE.length());
+        if (type.startsWith(JETTY_PACKAGE + "ee") && end > 0) {
+            return new String[] {type.substring(JETTY_PACKAGE.length(), end)};
+        }
+        return JETTY_ENVIRONMENTS.clone();
     }
 
     /** {@code lookup} through the web application's class loader, then through the filter jar's. */

@@ -14,15 +14,13 @@ import org.apache.catalina.valves.RemoteIpValve;
 import org.apache.coyote.http2.Http2Protocol;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
-import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
@@ -51,11 +49,7 @@ public enum Container {
 
         @Override
         public RunningServer startWithErrorPage(ServletSetup setup, String location) throws Exception {
-            return startJetty(setup, http -> { }, context -> {
-                ErrorPageErrorHandler errorPages = new ErrorPageErrorHandler();
-                errorPages.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, location);
-                context.setErrorHandler(errorPages);
-            });
+            return startJetty(setup, http -> { }, context -> context.setErrorHandler(JETTY_ENVIRONMENT.errorPage(location)));
         }
 
         @Override
@@ -78,11 +72,7 @@ public enum Container {
             Server server = new Server();
             ServerConnector connector = new ServerConnector(server);
             connector.setHost(LOOPBACK);
-            WebAppContext webApp = new WebAppContext(webAppDirectory.toString(), "/");
-            // A web application normally brings its jars in WEB-INF/lib; here they are the test's class path.
-            webApp.setParentLoaderPriority(true);
-            webApp.setThrowUnavailableOnStartupException(true);
-            return runJetty(server, connector, webApp);
+            return runJetty(server, connector, JETTY_ENVIRONMENT.webApp(webAppDirectory));
         }
     },
 
@@ -140,6 +130,8 @@ public enum Container {
     };
 
     private static final String LOOPBACK = "127.0.0.1";
+    /** Jetty's EE environment for this test run: ee10, or ee11 in the build's second run. */
+    private static final JettyEnvironment JETTY_ENVIRONMENT = JettyEnvironment.selected();
 
     /** Starts the container with {@code setup} applied to its one root context. */
     public abstract RunningServer start(ServletSetup setup) throws Exception;
@@ -202,12 +194,12 @@ public enum Container {
      * {@code customizer} to its context first.
      */
     private static RunningServer startJetty(ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
-            Consumer<ServletContextHandler> customizer) throws Exception {
+            Consumer<ContextHandler> customizer) throws Exception {
         return startJetty(LOOPBACK, setup, httpConfiguration, customizer, false);
     }
 
     private static RunningServer startJetty(String host, ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
-            Consumer<ServletContextHandler> customizer, boolean h2c) throws Exception {
+            Consumer<ContextHandler> customizer, boolean h2c) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         httpConfiguration.accept(http);
@@ -215,15 +207,13 @@ public enum Container {
                 ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
                 : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
-        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-        context.setContextPath("/");
-        context.addServletContainerInitializer(initializer(setup));
+        ContextHandler context = JETTY_ENVIRONMENT.servletContext(initializer(setup));
         customizer.accept(context);
         return runJetty(server, connector, context);
     }
 
     /** Starts {@code server} with {@code context} as its one handler, on {@code connector} and a free port. */
-    private static RunningServer runJetty(Server server, ServerConnector connector, ServletContextHandler context)
+    private static RunningServer runJetty(Server server, ServerConnector connector, ContextHandler context)
             throws Exception {
         connector.setPort(0);
         server.addConnector(connector);
