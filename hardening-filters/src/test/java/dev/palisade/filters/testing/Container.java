@@ -22,6 +22,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -130,6 +132,12 @@ public enum Container {
     };
 
     private static final String LOOPBACK = "127.0.0.1";
+    /**
+     * Whether requests run on virtual threads (Java 21 and later; both containers then use them
+     * for every request), as {@code -DargLine=-Dpalisade.test.virtualThreads=true} asks. README
+     * says how to run the suite so; the build's own runs use platform threads (Java 17).
+     */
+    private static final boolean VIRTUAL_THREADS = Boolean.getBoolean("palisade.test.virtualThreads");
     /** Jetty's EE environment for this test run: ee10, or ee11 in the build's second run. */
     private static final JettyEnvironment JETTY_ENVIRONMENT = JettyEnvironment.selected();
 
@@ -200,7 +208,11 @@ public enum Container {
 
     private static RunningServer startJetty(String host, ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
             Consumer<ContextHandler> customizer, boolean h2c) throws Exception {
-        Server server = new Server();
+        QueuedThreadPool threads = new QueuedThreadPool();
+        if (VIRTUAL_THREADS) {
+            threads.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+        }
+        Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         httpConfiguration.accept(http);
         ServerConnector connector = h2c
@@ -266,6 +278,9 @@ public enum Container {
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", LOOPBACK);
+        if (VIRTUAL_THREADS) {
+            connector.setProperty("useVirtualThreads", "true");
+        }
         connectorCustomizer.accept(connector);
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
