@@ -59,9 +59,13 @@ public final class Hardening {
     /**
      * A builder filled from environment variables (through {@code env}, normally
      * {@code System::getenv}): {@code ENV}, {@code REQUEST_SIZE_LIMIT_KB}, {@code RATE_LIMIT_RPS},
-     * {@code RATE_LIMIT_BURST}, {@code RATE_LIMIT_ALLOWLIST}, {@code TRUSTED_PROXIES}, and
-     * {@code API_KEYS} when it is set. Bad values throw {@link InvalidSettingException} naming the
-     * variable and value.
+     * {@code RATE_LIMIT_BURST}, {@code RATE_LIMIT_ALLOWLIST}, {@code TRUSTED_PROXIES} and
+     * {@code API_KEYS}. Bad values throw {@link InvalidSettingException} naming the variable and value.
+     *
+     * <p>Authentication is always part of the result: with {@code API_KEYS} unset or blank it has
+     * no keys, and every request answers 401 (its filter warns at start), because a forgotten
+     * variable must not open the service. An application that authenticates in another way leaves
+     * it out on purpose: {@code fromEnvironment(env).apiKeyAuth(null)}.
      */
     public static Builder fromEnvironment(Function<String, String> env) {
         return fromEnvironment(env, Environment.resolve(env));
@@ -77,10 +81,8 @@ public final class Hardening {
                 .securityHeaders(SecurityHeadersFilter.Config.fromSettings(settings))
                 .rateLimit(RateLimitFilter.Config.fromSettings(settings))
                 .sizeLimit(RequestSizeLimitFilter.Config.fromSettings(settings))
-                .environmentGate(EnvironmentGateFilter.Config.builder().environment(environment).build());
-        if (settings.raw(null, ApiKeyAuthFilter.ENV_KEYS).isPresent()) {
-            builder.apiKeyAuth(ApiKeyAuthFilter.Config.fromSettings(settings));
-        }
+                .environmentGate(EnvironmentGateFilter.Config.builder().environment(environment).build())
+                .apiKeyAuth(ApiKeyAuthFilter.Config.fromSettings(settings));
         return builder;
     }
 

@@ -381,12 +381,42 @@ class HardeningTest {
     }
 
     @Test
-    void leavesAuthenticationOutWithoutApiKeysAndDefaultsToProd() {
-        Hardening.Config config = Hardening.fromEnvironment(key -> null).build();
+    void keepsAuthenticationWithoutKeysWhenApiKeysIsUnsetOrBlankAndDefaultsToProd() {
+        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("API_KEYS", " "))) {
+            Hardening.Config config = Hardening.fromEnvironment(env::get).build();
 
-        assertThat(config.apiKeyAuth()).isNull();
-        assertThat(config.environmentGate().mode()).isEqualTo(Environment.Mode.PROD);
-        assertThat(config.sizeLimit().maxBytes()).isEqualTo(1024 * 1024);
+            assertThat(config.apiKeyAuth()).as("authentication with %s", env).isNotNull();
+            assertThat(config.apiKeyAuth().keys().size()).isZero();
+            assertThat(config.environmentGate().mode()).isEqualTo(Environment.Mode.PROD);
+            assertThat(config.sizeLimit().maxBytes()).isEqualTo(1024 * 1024);
+        }
+    }
+
+    /**
+     * A service whose API_KEYS was forgotten must not open up: every request answers 401, and the
+     * start-up log says why. Leaving authentication out takes a line of code.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aForgottenApiKeysRefusesEveryRequestUnlessCodeLeavesAuthenticationOut(Container container) throws Exception {
+        Map<String, String> noKeys = Map.of();
+        try (LogCapture logs = LogCapture.of(ApiKeyAuthFilter.class);
+                RunningServer server = container.start(ctx -> {
+                    Hardening.install(ctx, Hardening.fromEnvironment(noKeys::get).build());
+                    app(ctx);
+                })) {
+            assertThat(RawHttp.exchange(server.port(), get("/api/debug/x", true)).status()).isEqualTo(401);
+            assertThat(RawHttp.exchange(server.port(), get("/api/debug/x", false)).status()).isEqualTo(401);
+            assertThat(logs.text()).contains("no API keys configured");
+        }
+        try (RunningServer server = container.start(ctx -> {
+            Hardening.install(ctx, Hardening.fromEnvironment(noKeys::get).apiKeyAuth(null).build());
+            app(ctx);
+        })) {
+            RawHttp.Response open = RawHttp.exchange(server.port(), get("/api/debug/x", false));
+            assertThat(open.status()).isEqualTo(200);
+            assertThat(open.body()).isEqualTo("debug trace");
+        }
     }
 
     @Test
