@@ -98,6 +98,13 @@ final class AccessRules {
             if (c <= ' ' || c == 0x7F || c == '?' || c == '#' || c == ';' || c == '=' || c == '|') {
                 throw new IllegalArgumentException("the path has a space, control character or one of ? # ; = |");
             }
+            if (c == '%' || c == '\\') {
+                throw new IllegalArgumentException("the path has % or \\ (rules match the decoded path: "
+                        + "write /api/events, not /api/%65vents)");
+            }
+        }
+        if (RequestPaths.hasUnresolvedSegments(path)) {
+            throw new IllegalArgumentException("the path has //, a . or a .. segment (rules match the normalised path)");
         }
         int star = path.indexOf('*');
         if (star >= 0 && (star != path.length() - 1 || !path.endsWith("/*"))) {

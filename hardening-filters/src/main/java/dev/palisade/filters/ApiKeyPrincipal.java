@@ -53,8 +53,10 @@ public record ApiKeyPrincipal(String team, Set<String> roles) implements Princip
         return team;
     }
 
+    /** Whether the key has {@code role}; never for {@code null} (an unset name grants nothing). */
     public boolean hasRole(String role) {
-        return roles.contains(role);
+        // The role set may be sorted, and a sorted set throws on contains(null).
+        return role != null && roles.contains(role);
     }
 
     /** Whether the key has at least one of {@code anyOf}. */

@@ -265,8 +265,7 @@ public final class EnvironmentGateFilter implements Filter {
             }
             String body = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
             if (body.indexOf('*') >= 0 || body.indexOf(';') >= 0 || body.indexOf('%') >= 0
-                    || body.indexOf('\\') >= 0 || body.contains("//") || body.contains("/./")
-                    || body.contains("/../") || body.endsWith("/.") || body.endsWith("/..")
+                    || body.indexOf('\\') >= 0 || RequestPaths.hasUnresolvedSegments(body)
                     || body.chars().anyMatch(c -> c <= 0x20 || c == 0x7F)) {
                 throw InvalidSettingException.badValue(key, pattern, expected);
             }

@@ -113,8 +113,7 @@ final class PathRules {
                 return null;
             }
         }
-        if (path.contains("//") || path.contains("/./") || path.contains("/../")
-                || path.endsWith("/.") || path.endsWith("/..")) {
+        if (RequestPaths.hasUnresolvedSegments(path)) {
             return null;
         }
         return new Rule(method, path, prefix);

@@ -62,6 +62,15 @@ final class RequestPaths {
         return true;
     }
 
+    /**
+     * Whether {@code path} holds an empty, {@code .} or {@code ..} segment: a form no mapped path
+     * takes (containers resolve or refuse them), so a rule written that way could never match.
+     */
+    static boolean hasUnresolvedSegments(String path) {
+        return path.contains("//") || path.contains("/./") || path.contains("/../")
+                || path.endsWith("/.") || path.endsWith("/..");
+    }
+
     /** The raw request URI minus the context path, decoded and normalised; {@code null} when it cannot be. */
     static String normalizedRaw(HttpServletRequest request) {
         String uri = normalize(request.getRequestURI());

@@ -90,6 +90,28 @@ class AccessRulesTest {
                 .hasMessageContaining("control character").hasMessageNotContaining("\u0001");
     }
 
+    /** Rules match the decoded, normalised path, so a rule in any other form could never match. */
+    @Test
+    void aRulePathNoRequestPathCanTakeFailsStart() {
+        for (String path : List.of("/api/%61dmin/*", "/api\\admin", "/api//admin/*", "/api/./admin", "/api/../admin",
+                "/api/admin/.", "/api/admin/..")) {
+            assertThatThrownBy(() -> AccessRules.parse("rules", path + "=admin")).as(path)
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("rules: rule 1");
+            assertThatThrownBy(() -> Config.builder().rule(null, path, "admin").build()).as(path)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(AccessRules.parse("rules", "/api/admin.v2/..x/*=admin")).hasSize(1);
+    }
+
+    @Test
+    void noRoleIsNull() {
+        ApiKeyPrincipal principal = new ApiKeyPrincipal("acme", Set.of("manager"));
+
+        assertThat(principal.hasRole(null)).isFalse();
+        assertThat(principal.hasRole("manager")).isTrue();
+    }
+
     @Test
     void twoRulesForTheSameMethodAndPathFail() {
         assertThatThrownBy(() -> Config.builder().rules("GET /a=manager; /b=public; get /a=system").build())
