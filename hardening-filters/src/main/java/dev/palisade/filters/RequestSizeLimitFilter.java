@@ -72,7 +72,7 @@ public final class RequestSizeLimitFilter implements Filter {
     private final Function<String, String> env;
     private final RejectionLog tooLarge = new RejectionLog(LOG, "requests over the size limit (413)");
     private final RejectionLog badRequests = new RejectionLog(LOG,
-            "requests with an invalid Content-Length or malformed form body (400) or an unknown charset (415)");
+            "requests with an invalid Content-Length or malformed form body (400) or a media type they cannot be read as (415)");
     private volatile Config config;
     private volatile SizeLimitedRequest.BodyOptions bodyOptions;
     private volatile ConnectionAbort abort = ConnectionAbort.NONE;
@@ -257,9 +257,9 @@ public final class RequestSizeLimitFilter implements Filter {
             throw abort.forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
-        if (failure != null && (wrapped.malformed() || wrapped.unsupportedCharset()) && wrapped.claimAnswer()) {
+        if (failure != null && (wrapped.malformed() || wrapped.unsupportedMediaType()) && wrapped.claimAnswer()) {
             badRequests.record();
-            int status = wrapped.unsupportedCharset() ? 415 : 400;
+            int status = wrapped.unsupportedMediaType() ? 415 : 400;
             if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
                 abort.afterAnswerLeavingBodyUnread(response);
                 return true;

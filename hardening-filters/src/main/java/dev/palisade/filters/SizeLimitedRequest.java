@@ -68,7 +68,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private List<UploadedPart> parts;
     private Exception partsFailure;
     private volatile boolean malformed;
-    private volatile boolean unsupportedCharset;
+    private volatile boolean unsupportedMediaType;
     /** The charset check before the container parses a form passed once; parameters are read often. */
     private volatile boolean containerFormCharsetChecked;
 
@@ -155,16 +155,19 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         try {
             return Charset.forName(encoding.trim());
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            unsupportedCharset = true;
+            unsupportedMediaType = true;
             UnsupportedEncodingException unsupported = new UnsupportedEncodingException(LogSafe.escape(encoding));
             unsupported.initCause(e);
             throw unsupported;
         }
     }
 
-    /** Whether the body declared a charset the JVM does not know. */
-    boolean unsupportedCharset() {
-        return unsupportedCharset;
+    /**
+     * Whether the body's media type is one this request cannot be read as: a charset the JVM does
+     * not know, or another {@code multipart/} type where parts were asked for.
+     */
+    boolean unsupportedMediaType() {
+        return unsupportedMediaType;
     }
 
     /**
@@ -199,7 +202,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         try {
             return super.getContentType();
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            unsupportedCharset = true;
+            unsupportedMediaType = true;
             throw e;
         }
     }
@@ -299,6 +302,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     @Override
     public Collection<Part> getParts() throws IOException, ServletException {
         if (!parsesBody() || !isMediaType(MULTIPART)) {
+            refuseOtherMultipartWithoutLength();
             return super.getParts();
         }
         return new ArrayList<>(parts());
@@ -307,6 +311,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     @Override
     public Part getPart(String name) throws IOException, ServletException {
         if (!parsesBody() || !isMediaType(MULTIPART)) {
+            refuseOtherMultipartWithoutLength();
             return super.getPart(name);
         }
         for (UploadedPart part : parts()) {
@@ -315,6 +320,24 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             }
         }
         return null;
+    }
+
+    /**
+     * Parts are only for {@code multipart/form-data}, which this wrapper parses itself when no
+     * length bounds the body. Tomcat, though, parses any {@code multipart/} type ({@code mixed},
+     * {@code related}, {@code form-datax}) with its own stream, past the count: such a body without
+     * a length gets the specification's exception, and the client a 415.
+     */
+    private void refuseOtherMultipartWithoutLength() throws ServletException {
+        if (lengthDeclared) {
+            // The container cannot read past a length the limit has already checked.
+            return;
+        }
+        String type = getHeader("Content-Type");
+        if (type != null && type.trim().regionMatches(true, 0, "multipart/", 0, "multipart/".length())) {
+            unsupportedMediaType = true;
+            throw new ServletException("Parts need a multipart/form-data body");
+        }
     }
 
     private synchronized List<UploadedPart> parts() throws IOException, ServletException {

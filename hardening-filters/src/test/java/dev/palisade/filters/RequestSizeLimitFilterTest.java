@@ -341,6 +341,34 @@ class RequestSizeLimitFilterTest {
     }
 
     /**
+     * Without a length, parts are read from {@code multipart/form-data} alone. Tomcat would parse any
+     * other {@code multipart/} type itself, uncounted, to the end of a body of any size; Jetty refuses
+     * one (a 500 through the application). Both now answer 415 at once, reading nothing.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndOtherMultipartType")
+    void refusesPartsOfAnotherMultipartTypeWithoutLengthWith415(Container container, String type) throws Exception {
+        try (RunningServer server = start(container, filter()); RawHttp http = server.raw()) {
+            http.send(chunkedHead("/parts", type + "; boundary=XyZzy"));
+            http.chunk(ReadPath.PARTS.prefix.getBytes(StandardCharsets.US_ASCII));
+            for (int sent = 0; sent <= LIMIT; sent += CHUNK) {
+                http.chunk(filler(CHUNK));
+            }
+            http.chunk("\r\n--XyZzy--\r\n".getBytes(StandardCharsets.US_ASCII)).lastChunk();
+            RawHttp.Response r = http.readResponse();
+
+            assertProblem(r, 415);
+            assertThat(r.body()).contains("\"requestId\":\"size-test\"");
+            assertThat(servlets.readFailures).isNotEmpty();
+        }
+    }
+
+    static Stream<Arguments> everyContainerAndOtherMultipartType() {
+        return Stream.of(Container.values()).flatMap(c -> Stream.of("multipart/mixed", "Multipart/Related",
+                "multipart/form-datax").map(type -> Arguments.of(c, type)));
+    }
+
+    /**
      * The filter's own form parser (chunked bodies) refuses what Jetty's and Tomcat's refuse when
      * they parse a body with a length: a broken escape, or bytes that are not the declared charset.
      */
