@@ -12,6 +12,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,6 +56,9 @@ public final class RateLimitFilter implements Filter {
     static final long DEFAULT_BURST = 10;
     static final List<String> DEFAULT_ALLOWLIST = List.of("/health");
 
+    /** The longest client key the store keeps as it is; see {@link #boundedKey}. */
+    static final int MAX_KEY_LENGTH = 64;
+    private static final String LONG_KEY_PREFIX = "sha256:";
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final Config programmatic;
@@ -138,10 +145,8 @@ public final class RateLimitFilter implements Filter {
             return;
         }
         forwardedPeer.sample(request);
-        String client = rt.resolver.resolve(request);
-        if (client == null) {
-            client = IpAddress.clientKey(request.getRemoteAddr());
-        }
+        String resolved = rt.resolver.resolve(request);
+        String client = resolved == null ? IpAddress.clientKey(request.getRemoteAddr()) : boundedKey(resolved);
         ConsumptionProbe probe;
         try {
             probe = rt.store.tryConsume(client);
@@ -167,6 +172,25 @@ public final class RateLimitFilter implements Filter {
                 .withHeader(RATE_LIMIT_POLICY, rt.quota.policyField())
                 .withHeader(RATE_LIMIT, Quota.rateLimitField(0, probe.getNanosToWaitForReset()))
                 .send(request, response);
+    }
+
+    /**
+     * {@code key} as the store keeps it: as it is up to {@value #MAX_KEY_LENGTH} characters, else
+     * its SHA-256. A resolver may key on anything the client sends (a header, a token), and the
+     * store's memory bound counts clients, not bytes: unbounded, 100,000 keys of 8 KiB each would
+     * hold 800 MB. A digest keeps distinct long keys distinct, unlike a cut.
+     */
+    static String boundedKey(String key) {
+        if (key.length() <= MAX_KEY_LENGTH) {
+            return key;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return LONG_KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java platform must provide SHA-256.
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Requests answered 429 since start. */

@@ -38,6 +38,35 @@ class RateLimitResolverTest {
     }
 
     /**
+     * A resolver keyed on what the client sends can hand the store a key of any length; the store
+     * bounds clients, not bytes, so a long key is kept as its digest: distinct long keys stay
+     * distinct (a cut would merge them), the same one keeps its bucket, and none is stored long.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void keepsALongResolvedKeyAsItsDigest(Container container) throws Exception {
+        ClientResolver byHeader = request -> request.getHeader(CLIENT_HEADER);
+        java.util.Set<String> stored = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
+                .clientResolver(byHeader).store((quota, meter) -> {
+                    BucketStore memory = InMemoryBucketStore.factory(10).create(quota, meter);
+                    return key -> {
+                        stored.add(key);
+                        return memory.tryConsume(key);
+                    };
+                }).build());
+        String longKey = "k".repeat(4000);
+        try (RunningServer server = container.start(ctx -> RateLimitFilterTest.deploy(ctx, filter))) {
+            assertThat(get(server, longKey + "1").status()).isEqualTo(200);
+            assertThat(get(server, longKey + "2").status()).as("differs only past any cut").isEqualTo(200);
+            assertThat(get(server, longKey + "1").status()).isEqualTo(429);
+            assertThat(get(server, "k".repeat(64)).status()).isEqualTo(200);
+        }
+        assertThat(stored).hasSize(3).allMatch(key -> key.length() <= RateLimitFilter.MAX_KEY_LENGTH)
+                .contains("k".repeat(64));
+    }
+
+    /**
      * Over a real IPv6 connection: Jetty 12 reports the peer in brackets ({@code [0:0:0:0:0:0:0:1]}),
      * Tomcat without; either way it must match a trusted-proxy CIDR, and the forwarded client (an
      * IPv6 one keyed by its /64) must get its own bucket.
