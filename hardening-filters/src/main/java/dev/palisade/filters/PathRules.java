@@ -77,7 +77,7 @@ final class PathRules {
     /** Whether any rule matches; {@code method} is ignored by rules without one. */
     boolean matches(String method, String path) {
         for (int i = 0; i < paths.length; i++) {
-            if (methods[i] != null && !methods[i].equals(method)) {
+            if (methods[i] != null && !covers(methods[i], method)) {
                 continue;
             }
             String rule = paths[i];
@@ -90,6 +90,15 @@ final class PathRules {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a rule's method covers the request's: in any case, and a {@code GET} rule covers
+     * {@code HEAD} too, which {@code HttpServlet} answers with {@code doGet}, doing the same work.
+     */
+    private static boolean covers(String ruleMethod, String requestMethod) {
+        return ruleMethod.equalsIgnoreCase(requestMethod)
+                || ("GET".equals(ruleMethod) && "HEAD".equalsIgnoreCase(requestMethod));
     }
 
     private static Rule path(String text, String method, boolean alwaysPrefix) {

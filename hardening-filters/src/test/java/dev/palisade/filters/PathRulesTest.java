@@ -24,6 +24,18 @@ class PathRulesTest {
         assertThat(PathRules.scope("paths", List.of("/*")).matches("GET", "/anything")).isTrue();
     }
 
+    /** HttpServlet answers HEAD with doGet: a GET rule must cover it, or HEAD does the work unlimited. */
+    @Test
+    void aGetRuleCoversHeadAndMethodsMatchInAnyCase() {
+        PathRules rules = PathRules.scope("paths", List.of("GET /api/search", "POST /api/send-message"));
+
+        assertThat(rules.matches("HEAD", "/api/search")).isTrue();
+        assertThat(rules.matches("get", "/api/search")).isTrue();
+        assertThat(rules.matches("post", "/api/send-message")).isTrue();
+        assertThat(rules.matches("HEAD", "/api/send-message")).isFalse();
+        assertThat(rules.matches("OPTIONS", "/api/search")).isFalse();
+    }
+
     @Test
     void allowlistPrefixesMatchWholeSegmentsOnly() {
         PathRules allow = PathRules.prefixes("allowlist", List.of("/health", "/static/*", "/metrics/"));
