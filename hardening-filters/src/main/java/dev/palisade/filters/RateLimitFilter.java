@@ -140,7 +140,8 @@ public final class RateLimitFilter implements Filter {
         }
         String path = RequestPaths.mapped(request);
         String method = request.getMethod();
-        if (rt.allowlist.matches(method, path) || (rt.scope != null && !rt.scope.matches(method, path))) {
+        String literal = RequestPaths.literal(request);
+        if (rt.isExempt(method, path, literal) || !rt.isInScope(request, method, path, literal)) {
             chain.doFilter(request, response);
             return;
         }
@@ -229,6 +230,43 @@ public final class RateLimitFilter implements Filter {
                     : ClientResolvers.forwardedFor(config.trustedProxies());
             this.scope = config.paths().isEmpty() ? null : PathRules.scope("paths", config.paths());
             this.allowlist = PathRules.prefixes("allowlist", config.allowlist());
+        }
+
+        /**
+         * Never limited: only when the path is allowlisted however the application routes it, on
+         * the container's path or on the raw URI taken literally ({@code /api/files/../../health}
+         * is {@code /health} to the container, and a files route to a router matching the raw URI).
+         */
+        boolean isExempt(String method, String path, String literal) {
+            return allowlist.matches(method, path) && (literal == null || allowlist.matches(method, literal));
+        }
+
+        /**
+         * Limited: when any view of the path is in scope (the container's, the raw URI taken
+         * literally or decoded and normalised) or is with one trailing slash less, for a router
+         * that ignores it. Counting a request the application does not route there costs little;
+         * missing one it does would let it through unlimited.
+         */
+        boolean isInScope(HttpServletRequest request, String method, String path, String literal) {
+            if (scope == null || inScope(method, path)) {
+                return true;
+            }
+            if (literal == null) {
+                return false;
+            }
+            if (inScope(method, literal)) {
+                return true;
+            }
+            String normalized = RequestPaths.normalizedRaw(request);
+            return normalized != null && inScope(method, normalized);
+        }
+
+        private boolean inScope(String method, String path) {
+            if (scope.matches(method, path)) {
+                return true;
+            }
+            String shorter = RequestPaths.withoutTrailingSlash(path);
+            return shorter != null && scope.matches(method, shorter);
         }
     }
 

@@ -63,6 +63,30 @@ final class RequestPaths {
     }
 
     /**
+     * The raw request URI as a router that matches it literally sees it (minus the context path,
+     * nothing decoded, stripped or resolved), or {@code null} when there is no difference to see:
+     * the URI is {@link #isPlain plain}, so the container's {@link #mapped} path is the same.
+     */
+    static String literal(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        if (uri == null) {
+            return null;
+        }
+        String context = request.getContextPath();
+        int from = context != null && uri.startsWith(context) ? context.length() : 0;
+        if (isPlain(uri, from)) {
+            return null;
+        }
+        String path = uri.substring(from);
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /** {@code path} without one trailing slash, or {@code null} when it has none (or is the root). */
+    static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : null;
+    }
+
+    /**
      * Whether {@code path} holds an empty, {@code .} or {@code ..} segment: a form no mapped path
      * takes (containers resolve or refuse them), so a rule written that way could never match.
      */

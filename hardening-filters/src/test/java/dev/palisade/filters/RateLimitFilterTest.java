@@ -109,6 +109,33 @@ class RateLimitFilterTest {
         }
     }
 
+    /**
+     * An application may route on the raw URI, dot segments and all, or ignore a trailing slash:
+     * the allowlist exempts a request only when the raw URI taken literally is allowlisted too, and
+     * the scope counts a request when any view of its path is in scope.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void judgesEveryViewOfThePath(Container container) throws Exception {
+        RateLimitFilter scoped = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
+                .paths("/api/files/*", "POST /api/send-message").build());
+        try (RunningServer server = container.start(ctx -> deploy(ctx, scoped))) {
+            // The container routes it to /health; a router matching the raw URI, to the files route.
+            assertThat(get(server, "/api/files/../../health").status()).isEqualTo(200);
+            assertThat(get(server, "/api/files/../../health").status()).isEqualTo(429);
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(post(server, "/api/send-message/").status()).isEqualTo(200);
+            assertThat(post(server, "/api/send-message/").status()).isEqualTo(429);
+            assertThat(get(server, "/api/events/").status()).as("out of scope").isEqualTo(200);
+        }
+        RateLimitFilter everything = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock).build());
+        try (RunningServer server = container.start(ctx -> deploy(ctx, everything))) {
+            assertThat(get(server, "/api/../health").status()).isEqualTo(200);
+            assertThat(get(server, "/api/../health").status()).as("not exempt: /api/.. to a raw router").isEqualTo(429);
+            assertThat(get(server, "/health").status()).isEqualTo(200);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void takesTheClientFromForwardedForWhenThePeerIsATrustedProxy(Container container) throws Exception {
