@@ -166,6 +166,40 @@ final class AccessRules {
         return best == null ? DEFAULT : best;
     }
 
+    /**
+     * The rules of the other views of a request's path, which it must satisfy as well as the rule
+     * of its mapped {@code path}: an application may route on the raw URI or ignore a trailing
+     * slash, and a request must not reach a route by a spelling its rule does not see. The views
+     * are {@code path} with one trailing slash less and, when the raw URI differs from the mapped
+     * path, the raw URI taken {@code literal}ly and {@code normalized} (each also without a
+     * trailing slash; {@code null} ones are skipped). Empty, without allocating, for the common
+     * request: a plain raw URI and no trailing slash.
+     */
+    List<Rule> otherViews(String method, String path, String literal, String normalized) {
+        String slashless = RequestPaths.withoutTrailingSlash(path);
+        if (literal == null && slashless == null) {
+            return List.of();
+        }
+        List<Rule> found = new ArrayList<>(5);
+        addView(found, method, slashless);
+        if (literal != null) {
+            addView(found, method, literal);
+            addView(found, method, RequestPaths.withoutTrailingSlash(literal));
+            addView(found, method, normalized);
+            addView(found, method, normalized == null ? null : RequestPaths.withoutTrailingSlash(normalized));
+        }
+        return found;
+    }
+
+    private void addView(List<Rule> found, String method, String view) {
+        if (view != null) {
+            Rule rule = match(method, view);
+            if (!found.contains(rule)) {
+                found.add(rule);
+            }
+        }
+    }
+
     List<Rule> rules() {
         return rules;
     }

@@ -152,8 +152,13 @@ public final class ApiKeyAuthFilter implements Filter {
             chain.doFilter(req, resp);
             return;
         }
-        Rule rule = rules.match(req.getMethod(), RequestPaths.mapped(req));
-        if (rule.access() == Access.PUBLIC) {
+        String method = req.getMethod();
+        String path = RequestPaths.mapped(req);
+        Rule rule = rules.match(method, path);
+        String literal = RequestPaths.literal(req);
+        List<Rule> alsoRequired = rules.otherViews(method, path, literal,
+                literal == null ? null : RequestPaths.normalizedRaw(req));
+        if (rule.access() == Access.PUBLIC && allPublic(alsoRequired)) {
             chain.doFilter(req, resp);
             return;
         }
@@ -166,7 +171,7 @@ public final class ApiKeyAuthFilter implements Filter {
             return;
         }
         ApiKeyPrincipal principal = credentials.principal();
-        if (rule.access() == Access.ROLES && !principal.hasAnyRole(rule.roles())) {
+        if (!grants(rule, principal) || !grantsAll(alsoRequired, principal)) {
             forbidden.record();
             ProblemResponse.of(403)
                     .withHeader(WWW_AUTHENTICATE, "Bearer realm=\"" + c.realm() + "\", error=\"insufficient_scope\"")
@@ -175,6 +180,29 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         req.setAttribute(ApiKeyPrincipal.ATTRIBUTE, principal);
         chain.doFilter(new AuthenticatedRequest(req, principal), resp);
+    }
+
+    private static boolean allPublic(List<Rule> rules) {
+        for (Rule rule : rules) {
+            if (rule.access() != Access.PUBLIC) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code rule} lets {@code principal} through: public and authenticated do, roles need one of them. */
+    private static boolean grants(Rule rule, ApiKeyPrincipal principal) {
+        return rule.access() != Access.ROLES || principal.hasAnyRole(rule.roles());
+    }
+
+    private static boolean grantsAll(List<Rule> rules, ApiKeyPrincipal principal) {
+        for (Rule rule : rules) {
+            if (!grants(rule, principal)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Requests refused with 401 since start. */

@@ -123,7 +123,12 @@ public final class EnvironmentGateFilter implements Filter {
             return true;
         }
         String raw = RequestPaths.normalizedRaw(request);
-        return raw != null && patterns.matches(raw);
+        if (raw != null && patterns.matches(raw)) {
+            return true;
+        }
+        // A router matching the raw URI as it came sends /api/debug/../x to the debug route.
+        String literal = RequestPaths.literal(request);
+        return literal != null && patterns.matches(literal);
     }
 
     /** Number of requests hidden since start (for metrics). */

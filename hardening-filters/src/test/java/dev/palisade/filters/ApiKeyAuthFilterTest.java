@@ -232,6 +232,33 @@ class ApiKeyAuthFilterTest {
         }
     }
 
+    /**
+     * An application may route on the raw URI, dot segments and all, or ignore a trailing slash:
+     * a request must pass the rules of every view of its path, so no spelling reaches a route
+     * around its rule. (The container routes both requests below elsewhere; a router matching the
+     * raw URI, or ignoring the slash, would not.)
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theRulesOfEveryViewOfThePathMustAllPass(Container container) throws Exception {
+        ApiKeyAuthFilter filter = filterWithEnv(Map.of("API_KEYS", apiKeys()));
+        try (RunningServer server = start(container, filter, Map.of("rules", RULES + "; /api/admin=manager"))) {
+            String system = "Authorization: Bearer " + SYSTEM_TOKEN;
+            String manager = "Authorization: Bearer " + MANAGER_TOKEN;
+
+            assertThat(raw(server, "GET", "/api/admin", system).status()).isEqualTo(403);
+            assertThat(raw(server, "GET", "/api/admin/", system).status()).as("one trailing slash more").isEqualTo(403);
+            assertThat(raw(server, "GET", "/api/admin/", manager).status()).isEqualTo(200);
+            // /api/other to the container, but under /api/events/* (manager) taken literally.
+            assertThat(raw(server, "GET", "/api/events/../other", system).status()).isEqualTo(403);
+            assertThat(raw(server, "GET", "/api/events/../other", manager).status()).isEqualTo(200);
+            assertThat(raw(server, "GET", "/api/other", system).status()).isEqualTo(200);
+            // A public rule opens exactly its own spellings: not one that another view puts elsewhere.
+            assertThat(raw(server, "GET", "/api/x/../../health").status()).isEqualTo(401);
+            assertThat(raw(server, "GET", "/health").status()).isEqualTo(200);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void tokenWithControlCharactersIsInvalidAndNeverEchoed(Container container) throws Exception {

@@ -187,6 +187,38 @@ class EnvironmentGateFilterTest {
         return EnvironmentGateFilter.Config.builder().mode(mode).devOnlyPaths("/api/debug/*", "/api/qna").build();
     }
 
+    /**
+     * A router behind one servlet that matches the raw request URI as it came, as some frameworks
+     * do: {@code /api/debug/../x} is {@code /api/x} to the container and the debug route to it. The
+     * gate must hide that spelling too.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void prodBlocksADevOnlyRouteReachedThroughTheRawUri(Container container) throws Exception {
+        AtomicInteger devCalls = new AtomicInteger();
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("gate", new EnvironmentGateFilter(config(Mode.PROD))).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addServlet("router", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    if (req.getRequestURI().startsWith("/api/debug/")) {
+                        devCalls.incrementAndGet();
+                        resp.getWriter().write(DEV_BODY);
+                    } else {
+                        ProblemResponse.of(404).send(req, resp);
+                    }
+                }
+            }).addMapping("/");
+        })) {
+            RawHttp.Response r = get(server, "/api/debug/../x");
+
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.body()).doesNotContain(DEV_BODY);
+            assertThat(devCalls).hasValue(0);
+            assertThat(get(server, "/api/x").status()).isEqualTo(404);
+        }
+    }
+
     private static RunningServer start(Container container, Filter gate, AtomicInteger devCalls) throws Exception {
         return start(container, gate, devCalls, reg -> { });
     }
