@@ -149,7 +149,7 @@ public final class ApiKeyAuthFilter implements Filter {
             throw new ServletException("ApiKeyAuthFilter used before init()");
         }
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
-            chain.doFilter(req, resp);
+            chain.doFilter(stillAuthenticated(req), resp);
             return;
         }
         String method = req.getMethod();
@@ -180,6 +180,20 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         req.setAttribute(ApiKeyPrincipal.ATTRIBUTE, principal);
         chain.doFilter(new AuthenticatedRequest(req, principal), resp);
+    }
+
+    /**
+     * After a no-argument {@code startAsync()}, both containers dispatch the request they made, not
+     * the wrapper this filter passed down; the principal's attribute survives, so the wrapper is put
+     * back and {@code getUserPrincipal()} and {@code isUserInRole()} keep answering.
+     */
+    private static HttpServletRequest stillAuthenticated(HttpServletRequest req) {
+        if (req.getDispatcherType() == DispatcherType.ASYNC
+                && req.getAttribute(ApiKeyPrincipal.ATTRIBUTE) instanceof ApiKeyPrincipal principal
+                && !(req.getUserPrincipal() instanceof ApiKeyPrincipal)) {
+            return new AuthenticatedRequest(req, principal);
+        }
+        return req;
     }
 
     private static boolean allPublic(List<Rule> rules) {

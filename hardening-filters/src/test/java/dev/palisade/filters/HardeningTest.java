@@ -45,11 +45,18 @@ class HardeningTest {
                 if (req.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
                     if (req.getParameter("to") != null) {
                         req.startAsync(req, resp).dispatch(req.getParameter("to"));
+                    } else if (req.getParameter("bare") != null) {
+                        // No arguments: the container dispatches its own request, not the chain's wrappers.
+                        req.startAsync().dispatch();
                     } else {
                         req.startAsync(req, resp).dispatch();
                     }
                 } else if (req.getParameter("fail") != null) {
                     throw new IllegalStateException("db password leaked in exception text");
+                } else if (req.getParameter("bare") != null) {
+                    resp.getWriter().write("principal=" + req.getUserPrincipal().getName() + " remoteUser="
+                            + req.getRemoteUser() + " authType=" + req.getAuthType() + " manager="
+                            + req.isUserInRole("manager"));
                 } else {
                     resp.setContentType("application/json");
                     resp.getWriter().write("{\"team\":\"" + ApiKeyPrincipal.of(req).orElseThrow().team() + "\"}");
@@ -143,6 +150,18 @@ class HardeningTest {
             assertThat(r.header(RateLimitFilter.RATE_LIMIT_POLICY)).as("quota fields only on 429 by default").isNull();
             assertThat(installed.get().describe()).isEqualTo(
                     "accessLog > safeError > securityHeaders > rateLimit > requestSizeLimit > apiKeyAuth > environmentGate");
+        }
+    }
+
+    /** After a no-argument startAsync() the second run still sees the key's principal through the servlet API. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theServletApiKeepsThePrincipalAfterANoArgumentStartAsync(Container container) throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>())) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), get("/api/later?bare=1", true));
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("principal=acme remoteUser=acme authType=Bearer manager=true");
         }
     }
 
