@@ -194,6 +194,7 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
         RequestSizeLimitFilter.Config size = RequestSizeLimitFilter.Config.builder()
                 .maxBytes(base413.maxBytes())
                 .maxParameters(base413.maxParameters())
+                .maxFormBytes(base413.maxFormBytes())
                 .multipartThresholdBytes(base413.multipartThresholdBytes())
                 .pathLimit("/api/uploads", WorkflowServlets.uploadRequestLimit(uploadLimitBytes))
                 .build();

@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings: {@code maxBytes} (or {@code REQUEST_SIZE_LIMIT_KB} × 1024; default 1 MiB),
  * {@code pathLimits} (per-path overrides, see {@link PathLimits}), {@code maxParameters} (form
- * parameters or multipart parts, default 1000) and {@code multipartThresholdBytes} (parts larger
- * than this go to a temporary file, default 16 KiB).
+ * parameters or multipart parts, default 1000), {@code multipartThresholdBytes} (parts larger
+ * than this go to a temporary file, default 16 KiB) and {@code maxFormBytes} (the most of a form body,
+ * or of a multipart body's text fields, this filter decodes into memory itself; default 2 MiB).
+ *
  *
  * <p><b>Ordering.</b> Map it ahead of every filter that may touch the body (in {@link Hardening}'s
  * chain it follows the access log, error, header and rate-limit filters, none of which does; a
@@ -56,12 +58,16 @@ public final class RequestSizeLimitFilter implements Filter {
     public static final long DEFAULT_MAX_BYTES = 1024L * 1024;
     public static final int DEFAULT_MAX_PARAMETERS = 1000;
     public static final long DEFAULT_MULTIPART_THRESHOLD_BYTES = 16 * 1024;
+    /** Tomcat's default {@code maxPostSize}: what a container decodes of a form with a length. */
+    public static final long DEFAULT_MAX_FORM_BYTES = 2L * 1024 * 1024;
     static final String MAX_BYTES = "maxBytes";
     static final String PATH_LIMITS = "pathLimits";
     static final String MAX_PARAMETERS = "maxParameters";
     static final String MULTIPART_THRESHOLD = "multipartThresholdBytes";
+    static final String MAX_FORM_BYTES = "maxFormBytes";
     static final String ENV_LIMIT_KB = "REQUEST_SIZE_LIMIT_KB";
-    static final Set<String> INIT_PARAMS = Set.of(MAX_BYTES, PATH_LIMITS, MAX_PARAMETERS, MULTIPART_THRESHOLD);
+    static final Set<String> INIT_PARAMS = Set.of(MAX_BYTES, PATH_LIMITS, MAX_PARAMETERS, MULTIPART_THRESHOLD,
+            MAX_FORM_BYTES);
     /** Request attribute holding the counting wrapper of a request with a body. */
     static final String WRAPPED_ATTRIBUTE = SizeLimitedRequest.class.getName();
     /** Methods whose requests carry no body in practice; any other may, even with no framing field left. */
@@ -118,7 +124,7 @@ public final class RequestSizeLimitFilter implements Filter {
         // Jetty 12 decodes a form without a charset as UTF-8; Tomcat, as the specification says, as ISO-8859-1.
         Charset formCharset = Containers.isJetty(context) ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
         return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(),
-                defaultTempDir(context), formCharset);
+                config.maxFormBytes(), defaultTempDir(context), formCharset);
     }
 
     private static Path defaultTempDir(ServletContext context) {
@@ -381,8 +387,13 @@ public final class RequestSizeLimitFilter implements Filter {
      * @param pathLimits per-path overrides
      * @param maxParameters the most form parameters (query included) or multipart parts parsed
      * @param multipartThresholdBytes parts up to this size stay in memory; larger ones go to disk
+     * @param maxFormBytes the most of a body without a length that the filter decodes into memory as
+     *     parameters (a form, or a multipart body's text fields); more is answered 413. Containers cap
+     *     the forms they decode (Tomcat's {@code maxPostSize}, Jetty's {@code maxFormContentSize});
+     *     without this, a path with a large limit would decode a form of that size.
      */
-    public record Config(long maxBytes, PathLimits pathLimits, int maxParameters, long multipartThresholdBytes) {
+    public record Config(long maxBytes, PathLimits pathLimits, int maxParameters, long multipartThresholdBytes,
+            long maxFormBytes) {
         public Config {
             if (maxBytes < 0) {
                 throw InvalidSettingException.badValue(MAX_BYTES, Long.toString(maxBytes), "a whole number >= 0");
@@ -397,6 +408,9 @@ public final class RequestSizeLimitFilter implements Filter {
             if (multipartThresholdBytes < 0) {
                 throw InvalidSettingException.badValue(MULTIPART_THRESHOLD, Long.toString(multipartThresholdBytes),
                         "a whole number >= 0");
+            }
+            if (maxFormBytes < 0) {
+                throw InvalidSettingException.badValue(MAX_FORM_BYTES, Long.toString(maxFormBytes), "a whole number >= 0");
             }
         }
 
@@ -420,7 +434,8 @@ public final class RequestSizeLimitFilter implements Filter {
                         "a whole number from 1 to " + Integer.MAX_VALUE);
             }
             long threshold = s.nonNegativeLong(MULTIPART_THRESHOLD, null, DEFAULT_MULTIPART_THRESHOLD_BYTES);
-            return new Config(maxBytes, paths, (int) maxParameters, threshold);
+            long maxFormBytes = s.nonNegativeLong(MAX_FORM_BYTES, null, DEFAULT_MAX_FORM_BYTES);
+            return new Config(maxBytes, paths, (int) maxParameters, threshold, maxFormBytes);
         }
     }
 
@@ -430,6 +445,7 @@ public final class RequestSizeLimitFilter implements Filter {
         private final Map<String, Long> pathLimits = new LinkedHashMap<>();
         private int maxParameters = DEFAULT_MAX_PARAMETERS;
         private long multipartThresholdBytes = DEFAULT_MULTIPART_THRESHOLD_BYTES;
+        private long maxFormBytes = DEFAULT_MAX_FORM_BYTES;
 
         private Builder() {
         }
@@ -458,8 +474,15 @@ public final class RequestSizeLimitFilter implements Filter {
             return this;
         }
 
+        /** The most of a form (or of multipart text fields) without a length decoded into memory. */
+        public Builder maxFormBytes(long bytes) {
+            this.maxFormBytes = bytes;
+            return this;
+        }
+
         public Config build() {
-            return new Config(maxBytes, PathLimits.of(pathLimits), maxParameters, multipartThresholdBytes);
+            return new Config(maxBytes, PathLimits.of(pathLimits), maxParameters, multipartThresholdBytes,
+                    maxFormBytes);
         }
     }
 }

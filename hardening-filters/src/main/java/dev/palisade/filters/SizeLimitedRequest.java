@@ -45,7 +45,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * as the container itself would (Jetty 12: UTF-8; Tomcat and the Servlet specification:
      * ISO-8859-1), so a form reads the same chunked as with a length.
      */
-    record BodyOptions(int maxParameters, long multipartThreshold, Path tempDir, Charset formCharset) {
+    record BodyOptions(int maxParameters, long multipartThreshold, long maxFormBytes, Path tempDir,
+            Charset formCharset) {
     }
 
     /** Told, on the reading thread, the first time the body passes the limit. */
@@ -68,6 +69,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private List<UploadedPart> parts;
     private Exception partsFailure;
     private volatile boolean malformed;
+    /** Set when a multipart body's text fields, as parameters, would pass {@code maxFormBytes}. */
+    private volatile boolean formTooLarge;
     private volatile boolean unsupportedMediaType;
     /** The charset check before the container parses a form passed once; parameters are read often. */
     private volatile boolean containerFormCharsetChecked;
@@ -98,7 +101,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     /** Whether any read passed the limit, even if the application swallowed the exception. */
     boolean exceeded() {
         CountingInputStream s = stream;
-        return s != null && s.exceeded();
+        return formTooLarge || (s != null && s.exceeded());
     }
 
     /** Whether the filter's own form or multipart parsing rejected the body. */
@@ -115,9 +118,14 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return answered.get();
     }
 
-    private synchronized CountingInputStream counting() throws IOException {
+    private CountingInputStream counting() throws IOException {
+        return counting(limit);
+    }
+
+    /** The counting stream, made with {@code streamLimit} if this is the first read of the body. */
+    private synchronized CountingInputStream counting(long streamLimit) throws IOException {
         if (stream == null) {
-            stream = new CountingInputStream(super.getInputStream(), limit, () -> overflowHandler.overflowed(this));
+            stream = new CountingInputStream(super.getInputStream(), streamLimit, () -> overflowHandler.overflowed(this));
         }
         return stream;
     }
@@ -286,13 +294,22 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     private void addBodyParameters(FormUrlEncoded.Params params) throws IOException, ServletException {
         if (isMediaType(FORM)) {
-            byte[] body = counting().readAllBytes();
+            // Decoded into memory about three times over (bytes, text, values): capped as containers cap forms.
+            byte[] body = counting(Math.min(limit, options.maxFormBytes())).readAllBytes();
             Charset charset = charset(getCharacterEncoding(), options.formCharset());
             FormUrlEncoded.parseBytes(new String(body, StandardCharsets.ISO_8859_1), charset, params);
         } else {
             Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
+            long textBytes = 0;
             for (UploadedPart part : parts()) {
                 if (part.isFormField()) {
+                    textBytes += part.getSize();
+                    if (textBytes > options.maxFormBytes()) {
+                        // Parts wait on disk; as parameters, text fields would be decoded into memory.
+                        formTooLarge = true;
+                        overflowHandler.overflowed(this);
+                        throw new RequestTooLargeException(options.maxFormBytes());
+                    }
                     params.add(part.getName(), part.text(fallback));
                 }
             }

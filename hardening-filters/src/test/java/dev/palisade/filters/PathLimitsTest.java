@@ -45,7 +45,7 @@ class PathLimitsTest {
     @Test
     void configFromSettingsReadsEveryParam() {
         Settings s = Settings.from("size", Map.of("pathLimits", "/u/*=99", "maxParameters", "10",
-                "multipartThresholdBytes", "0"), RequestSizeLimitFilter.INIT_PARAMS,
+                "multipartThresholdBytes", "0", "maxFormBytes", "4096"), RequestSizeLimitFilter.INIT_PARAMS,
                 Map.of("REQUEST_SIZE_LIMIT_KB", "2")::get);
 
         RequestSizeLimitFilter.Config config = RequestSizeLimitFilter.Config.fromSettings(s);
@@ -54,7 +54,9 @@ class PathLimitsTest {
         assertThat(config.limitFor("/u/x")).isEqualTo(99);
         assertThat(config.maxParameters()).isEqualTo(10);
         assertThat(config.multipartThresholdBytes()).isZero();
-        assertThat(RequestSizeLimitFilter.Config.fromSettings(Settings.fromEnvironment(k -> null)).maxBytes())
-                .isEqualTo(1024 * 1024);
+        assertThat(config.maxFormBytes()).isEqualTo(4096);
+        RequestSizeLimitFilter.Config defaults = RequestSizeLimitFilter.Config.fromSettings(Settings.fromEnvironment(k -> null));
+        assertThat(defaults.maxBytes()).isEqualTo(1024 * 1024);
+        assertThat(defaults.maxFormBytes()).isEqualTo(2 * 1024 * 1024);
     }
 }

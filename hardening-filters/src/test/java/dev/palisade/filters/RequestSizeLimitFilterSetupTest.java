@@ -92,6 +92,7 @@ class RequestSizeLimitFilterSetupTest {
                 Arguments.of(c, Map.of("pathLimits", "/up/*=10MB"), Map.of(), "pathLimits", "/up/*=10MB"),
                 Arguments.of(c, Map.of("pathLimits", "up=10"), Map.of(), "pathLimits", "up"),
                 Arguments.of(c, Map.of("maxParameters", "0"), Map.of(), "maxParameters", "0"),
+                Arguments.of(c, Map.of("maxFormBytes", "2MB"), Map.of(), "maxFormBytes", "2MB"),
                 Arguments.of(c, Map.of("maxbytes", "10"), Map.of(), "size", "maxbytes")));
     }
 
