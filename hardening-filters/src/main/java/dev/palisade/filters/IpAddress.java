@@ -13,6 +13,8 @@ import java.util.HexFormat;
 final class IpAddress {
     /** Prefix length that identifies one IPv6 client: an end site is routinely given a whole /64. */
     static final int IPV6_CLIENT_PREFIX = 64;
+    /** The upper 64 bits of NAT64's well-known prefix {@code 64:ff9b::/96} (RFC 6052). */
+    private static final long NAT64_HI = 0x0064_ff9b_0000_0000L;
 
     private final boolean v4;
     /** IPv6: the upper 64 bits. IPv4: 0. */
@@ -108,6 +110,11 @@ final class IpAddress {
     String clientKey() {
         if (v4) {
             return toString();
+        }
+        if (hi == NAT64_HI && (lo >>> 32) == 0) {
+            // Behind NAT64 every IPv4 client arrives in 64:ff9b::/96: keyed by its /64, all of
+            // them would share one bucket. The IPv4 address in the low 32 bits is the client.
+            return new IpAddress(true, 0, lo).toString();
         }
         return formatV6(hi, 0) + "/" + IPV6_CLIENT_PREFIX;
     }

@@ -48,6 +48,10 @@ class IpAddressTest {
         assertThat(IpAddress.clientKey("2001:DB8:1:2:bbbb:0:0:7")).isEqualTo("2001:db8:1:2::/64");
         assertThat(IpAddress.clientKey("0:0:0:0:0:0:0:1")).isEqualTo("::/64");
         assertThat(IpAddress.clientKey("::ffff:10.1.2.3")).isEqualTo("10.1.2.3");
+        // NAT64's well-known prefix carries an IPv4 client in its low 32 bits: one key per client, not one for all.
+        assertThat(IpAddress.clientKey("64:ff9b::c000:201")).isEqualTo("192.0.2.1");
+        assertThat(IpAddress.clientKey("64:ff9b::198.51.100.7")).isEqualTo("198.51.100.7");
+        assertThat(IpAddress.clientKey("64:ff9b::1:c000:201")).isEqualTo("64:ff9b::/64");
     }
 
     @Test
