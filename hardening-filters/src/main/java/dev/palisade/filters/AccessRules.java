@@ -102,6 +102,10 @@ final class AccessRules {
                 throw new IllegalArgumentException("the path has % or \\ (rules match the decoded path: "
                         + "write /api/events, not /api/%65vents)");
             }
+            if (c > 0x7F) {
+                // The raw URI's views keep non-ASCII bytes encoded, so such a rule could not see them.
+                throw new IllegalArgumentException("the path has a character outside ASCII");
+            }
         }
         if (RequestPaths.hasUnresolvedSegments(path)) {
             throw new IllegalArgumentException("the path has //, a . or a .. segment (rules match the normalised path)");
@@ -202,6 +206,10 @@ final class AccessRules {
 
     List<Rule> rules() {
         return rules;
+    }
+
+    boolean isEmpty() {
+        return rules.isEmpty();
     }
 
     /** Higher is more specific; {@code -1} when the pattern does not match. */

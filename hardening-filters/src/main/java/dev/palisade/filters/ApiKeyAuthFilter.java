@@ -44,11 +44,13 @@ import org.slf4j.LoggerFactory;
  * {@code [METHOD ]PATH=ACCESS} separated by {@code ;} or line breaks; PATH {@code /exact} or
  * {@code /prefix/*}; ACCESS {@code public}, {@code authenticated} or {@code role|role}). The most
  * specific rule wins, whatever the order (see {@link AccessRules}). A path no rule covers needs a
- * valid key: forgetting a rule fails closed. Public paths never look at {@code Authorization}, so
- * an unthrottled public route cannot serve as an oracle for guessing keys. Paths are matched on
- * the decoded, normalised path the container maps ({@code servletPath + pathInfo}), so
- * {@code /health/../api/x} or {@code /api/%78} cannot slip past a rule. Methods compare
- * case-insensitively, and a {@code GET} rule also guards {@code HEAD}.
+ * valid key: forgetting a rule fails closed. A request whose every spelling is public never has its
+ * {@code Authorization} read, so an unthrottled public route cannot serve as an oracle for
+ * guessing keys. Paths are matched on the decoded, normalised path the container maps
+ * ({@code servletPath + pathInfo}), so {@code /health/../api/x} or {@code /api/%78} cannot slip
+ * past a rule; and, as an application may route on the raw URI or ignore a trailing slash, the
+ * request must also pass the rules of those spellings ({@link AccessRules#otherViews}). Methods
+ * compare case-insensitively, and a {@code GET} rule also guards {@code HEAD}.
  *
  * <p><b>Where it goes in the chain.</b> After {@code RateLimitFilter}, so guessing keys is
  * throttled per client like any other request; before {@code EnvironmentGateFilter}, so a
@@ -155,8 +157,9 @@ public final class ApiKeyAuthFilter implements Filter {
         String method = req.getMethod();
         String path = RequestPaths.mapped(req);
         Rule rule = rules.match(method, path);
-        String literal = RequestPaths.literal(req);
-        List<Rule> alsoRequired = rules.otherViews(method, path, literal,
+        // Without rules every view gets the same default rule: nothing more to work out.
+        String literal = rules.isEmpty() ? null : RequestPaths.literal(req);
+        List<Rule> alsoRequired = rules.isEmpty() ? List.of() : rules.otherViews(method, path, literal,
                 literal == null ? null : RequestPaths.normalizedRaw(req));
         if (rule.access() == Access.PUBLIC && allPublic(alsoRequired)) {
             chain.doFilter(req, resp);
@@ -197,8 +200,8 @@ public final class ApiKeyAuthFilter implements Filter {
     }
 
     private static boolean allPublic(List<Rule> rules) {
-        for (Rule rule : rules) {
-            if (rule.access() != Access.PUBLIC) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).access() != Access.PUBLIC) {
                 return false;
             }
         }
@@ -211,8 +214,8 @@ public final class ApiKeyAuthFilter implements Filter {
     }
 
     private static boolean grantsAll(List<Rule> rules, ApiKeyPrincipal principal) {
-        for (Rule rule : rules) {
-            if (!grants(rule, principal)) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (!grants(rules.get(i), principal)) {
                 return false;
             }
         }

@@ -10,6 +10,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,39 +44,42 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionAbort {
     /** Throws failures as they are and cannot abort an asynchronous response. */
-    static final ConnectionAbort NONE = new ConnectionAbort(null, null);
+    static final ConnectionAbort NONE = new ConnectionAbort(null, List.of());
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionAbort.class);
     private static final String TOMCAT_ABORT = "org.apache.catalina.connector.ClientAbortException";
     private static final String JETTY_PACKAGE = "org.eclipse.jetty.";
-    private static final String JETTY_REQUEST = ".servlet.ServletContextRequest";
+    private static final String JETTY_REQUEST_CLASS_SUFFIX = ".servlet.ServletContextRequest";
     /** Jetty 12's EE environments with a servlet request class: Servlet 6.0 and 6.1. */
     private static final String[] JETTY_ENVIRONMENTS = {"ee10", "ee11"};
     private static final String UNREAD_BODY = "Request body left unread; closing the connection";
 
     /** Tomcat's {@code ClientAbortException(String, Throwable)}, typed to return an IOException. */
     private final MethodHandle tomcatAbort;
-    /** Jetty's {@code (ServletRequest, Throwable) -> ServletChannel.abort}. */
-    private final MethodHandle jettyAbort;
+    /**
+     * Jetty's {@code (ServletRequest, Throwable) -> ServletChannel.abort}, one per EE environment
+     * this context may be (see {@link #jettyEnvironments}); empty elsewhere.
+     */
+    private final List<MethodHandle> jettyAborts;
 
-    private ConnectionAbort(MethodHandle tomcatAbort, MethodHandle jettyAbort) {
+    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts) {
         this.tomcatAbort = tomcatAbort;
-        this.jettyAbort = jettyAbort;
+        this.jettyAborts = List.copyOf(jettyAborts);
     }
 
     /** The abort that suits the container running {@code context}. */
     static ConnectionAbort forContainer(ServletContext context) {
         String serverInfo = context.getServerInfo();
         if (Containers.isJetty(context)) {
-            MethodHandle abort = null;
+            List<MethodHandle> aborts = new ArrayList<>();
             for (String environment : jettyEnvironments(context)) {
-                String requestClass = JETTY_PACKAGE + environment + JETTY_REQUEST;
-                abort = firstFound(context, loader -> jettyChannelAbort(requestClass, loader));
+                String requestClass = JETTY_PACKAGE + environment + JETTY_REQUEST_CLASS_SUFFIX;
+                MethodHandle abort = firstFound(context, loader -> jettyChannelAbort(requestClass, loader));
                 if (abort != null) {
-                    break;
+                    aborts.add(abort);
                 }
             }
-            if (abort == null) {
+            if (aborts.isEmpty()) {
                 // Expected in a WAR on a standalone Jetty, which hides its own classes from web
                 // applications: not worth a WARN at every start for a rare case.
                 LOG.info("{}: Jetty's ServletChannel is not visible here; a response that fails asynchronously "
@@ -82,7 +87,7 @@ final class ConnectionAbort {
                         LogSafe.escape(serverInfo));
                 return NONE;
             }
-            return new ConnectionAbort(null, abort);
+            return new ConnectionAbort(null, aborts);
         }
         if (!Containers.isTomcat(context)) {
             return NONE;
@@ -94,7 +99,7 @@ final class ConnectionAbort {
                     + "error page after a committed response", LogSafe.escape(serverInfo), TOMCAT_ABORT);
             return NONE;
         }
-        return new ConnectionAbort(constructor, null);
+        return new ConnectionAbort(constructor, List.of());
     }
 
     /**
@@ -102,7 +107,8 @@ final class ConnectionAbort {
      * server can run ee10 and ee11 contexts side by side with both on its class path, and the other
      * environment's request class cannot reach this context's channel, so the context's own class
      * ({@code org.eclipse.jetty.ee11.servlet.ServletContextHandler$ServletContextApi}) names the one
-     * to use; only a context of another class (a wrapper) leaves every environment to try.
+     * to use; only a context of another class (a wrapper) leaves every environment to try, each in
+     * turn when a response must be aborted.
      */
     private static String[] jettyEnvironments(ServletContext context) {
         String type = context.getClass().getName();
@@ -204,17 +210,22 @@ final class ConnectionAbort {
      * where the container breaks it itself (Tomcat) or no way is known.
      */
     void abortAsync(ServletRequest request, Throwable failure) {
-        if (jettyAbort == null) {
-            return;
+        Throwable last = null;
+        for (MethodHandle abort : jettyAborts) {
+            try {
+                abort.invokeExact(request, failure);
+                return;
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                // Another environment's request class does not know this request: try the next.
+                last = e;
+            }
         }
-        try {
-            jettyAbort.invokeExact(request, failure);
-        } catch (Error e) {
-            throw e;
-        } catch (Throwable e) {
+        if (last != null) {
             // A request Jetty does not know as its own, or a changed API: the response then ends as
             // Jetty decides, and the operator should know the client may not see it was cut short.
-            LOG.warn("Could not abort the connection of a failed asynchronous response: {}", e.toString());
+            LOG.warn("Could not abort the connection of a failed asynchronous response: {}", last.toString());
         }
     }
 

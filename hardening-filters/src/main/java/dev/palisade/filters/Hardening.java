@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,10 +63,11 @@ public final class Hardening {
      * {@code RATE_LIMIT_BURST}, {@code RATE_LIMIT_ALLOWLIST}, {@code TRUSTED_PROXIES} and
      * {@code API_KEYS}. Bad values throw {@link InvalidSettingException} naming the variable and value.
      *
-     * <p>Authentication is always part of the result: with {@code API_KEYS} unset or blank it has
-     * no keys, and every request answers 401 (its filter warns at start), because a forgotten
-     * variable must not open the service. An application that authenticates in another way leaves
-     * it out on purpose: {@code fromEnvironment(env).apiKeyAuth(null)}.
+     * <p>Authentication is always part of the result, with {@code /health} public: with
+     * {@code API_KEYS} unset or blank it has no keys, and every other request answers 401 (its
+     * filter warns at start), because a forgotten variable must not open the service. An
+     * application that authenticates in another way leaves it out on purpose:
+     * {@code fromEnvironment(env).apiKeyAuth(null)}.
      */
     public static Builder fromEnvironment(Function<String, String> env) {
         return fromEnvironment(env, Environment.resolve(env));
@@ -82,8 +84,18 @@ public final class Hardening {
                 .rateLimit(RateLimitFilter.Config.fromSettings(settings))
                 .sizeLimit(RequestSizeLimitFilter.Config.fromSettings(settings))
                 .environmentGate(EnvironmentGateFilter.Config.builder().environment(environment).build())
-                .apiKeyAuth(ApiKeyAuthFilter.Config.fromSettings(settings));
+                .apiKeyAuth(withPublicHealth(ApiKeyAuthFilter.Config.fromSettings(settings)));
         return builder;
+    }
+
+    /**
+     * {@code config} with {@code /health} public, as the rate limiter's default allowlist has it:
+     * health probes carry no key, and rules (which could say so) have no environment variable.
+     */
+    private static ApiKeyAuthFilter.Config withPublicHealth(ApiKeyAuthFilter.Config config) {
+        List<ApiKeyAuthFilter.Rule> rules = new ArrayList<>(config.rules());
+        rules.add(new ApiKeyAuthFilter.Rule(null, "/health", ApiKeyAuthFilter.Access.PUBLIC, Set.of()));
+        return new ApiKeyAuthFilter.Config(config.keys(), rules, config.realm());
     }
 
     /** Installs the chain configured from the process environment. */

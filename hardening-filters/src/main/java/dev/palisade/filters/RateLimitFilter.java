@@ -140,8 +140,7 @@ public final class RateLimitFilter implements Filter {
         }
         String path = RequestPaths.mapped(request);
         String method = request.getMethod();
-        String literal = RequestPaths.literal(request);
-        if (rt.isExempt(method, path, literal) || !rt.isInScope(request, method, path, literal)) {
+        if (rt.isExempt(request, method, path) || !rt.isInScope(request, method, path)) {
             chain.doFilter(request, response);
             return;
         }
@@ -233,35 +232,48 @@ public final class RateLimitFilter implements Filter {
         }
 
         /**
-         * Never limited: only when the path is allowlisted however the application routes it, on
-         * the container's path or on the raw URI taken literally ({@code /api/files/../../health}
-         * is {@code /health} to the container, and a files route to a router matching the raw URI).
+         * Never limited: only when the path is allowlisted in every view of it (see
+         * {@link RequestPaths}): the container's, and, when the raw URI is not plain, the raw URI as
+         * it came and normalised ({@code /api/files/../../health} is {@code /health} to the container
+         * and a files route to a router matching segments as they came). The raw views are only
+         * worked out for a request the container's path allowlists.
          */
-        boolean isExempt(String method, String path, String literal) {
-            return allowlist.matches(method, path) && (literal == null || allowlist.matches(method, literal));
+        boolean isExempt(HttpServletRequest request, String method, String path) {
+            if (!allowlist.matches(method, path)) {
+                return false;
+            }
+            String literal = RequestPaths.literal(request);
+            if (literal == null) {
+                // A plain URI has no other view; one with a malformed escape has none to trust.
+                String uri = request.getRequestURI();
+                return uri == null || RequestPaths.isPlain(uri, 0);
+            }
+            String normalized = RequestPaths.normalizedRaw(request);
+            return allowlist.matches(method, literal) && normalized != null && allowlist.matches(method, normalized);
         }
 
         /**
-         * Limited: when any view of the path is in scope (the container's, the raw URI taken
-         * literally or decoded and normalised) or is with one trailing slash less, for a router
-         * that ignores it. Counting a request the application does not route there costs little;
-         * missing one it does would let it through unlimited.
+         * Limited: when any view of the path is in scope, or is with one trailing slash less, for
+         * a router that ignores it. Counting a request the application does not route there costs
+         * little; missing one it does would let it through unlimited. The raw views are only worked
+         * out for a request the container's path leaves out of scope.
          */
-        boolean isInScope(HttpServletRequest request, String method, String path, String literal) {
-            if (scope == null || inScope(method, path)) {
+        boolean isInScope(HttpServletRequest request, String method, String path) {
+            if (scope == null || inScopeOrWithoutSlash(method, path)) {
                 return true;
             }
+            String literal = RequestPaths.literal(request);
             if (literal == null) {
                 return false;
             }
-            if (inScope(method, literal)) {
+            if (inScopeOrWithoutSlash(method, literal)) {
                 return true;
             }
             String normalized = RequestPaths.normalizedRaw(request);
-            return normalized != null && inScope(method, normalized);
+            return normalized != null && inScopeOrWithoutSlash(method, normalized);
         }
 
-        private boolean inScope(String method, String path) {
+        private boolean inScopeOrWithoutSlash(String method, String path) {
             if (scope.matches(method, path)) {
                 return true;
             }

@@ -6,12 +6,13 @@ import java.util.Deque;
 import java.util.Locale;
 
 /**
- * The path of a request within its context, for security decisions. Two views are offered because
- * an application may route on either: the container's own mapping path (servlet path + path info:
- * decoded, path parameters removed, dot segments resolved) and the raw request URI normalised here
- * the same way — plus {@code //} collapsed and {@code \} read as {@code /}, which some routers do.
- * A check that blocks when EITHER view matches cannot be bypassed by encoding tricks one of them
- * would undo.
+ * The path of a request within its context, for security decisions. Three views are offered
+ * because an application may route on any of them: the container's own mapping path (servlet path
+ * + path info: decoded, path parameters removed, dot segments resolved); the raw request URI
+ * normalised here the same way, plus {@code //} collapsed and {@code \} read as {@code /}, which
+ * some routers do; and the raw URI decoded with its path parameters removed but nothing resolved,
+ * as a router that matches segments as they came sees it. A check that blocks when ANY view matches
+ * cannot be bypassed by a spelling one of them would undo.
  */
 final class RequestPaths {
     private RequestPaths() {
@@ -63,22 +64,32 @@ final class RequestPaths {
     }
 
     /**
-     * The raw request URI as a router that matches it literally sees it (minus the context path,
-     * nothing decoded, stripped or resolved), or {@code null} when there is no difference to see:
-     * the URI is {@link #isPlain plain}, so the container's {@link #mapped} path is the same.
+     * The raw request URI as a router that matches its segments as they came sees it: minus the
+     * context path, {@code %XX} decoded (ASCII only) and {@code ;parameters} removed, but every
+     * empty, {@code .} and {@code ..} segment and every {@code \} kept ({@code /api/files/../../health}
+     * stays so, where the container maps {@code /health}). {@code null} when the URI is
+     * {@link #isPlain plain}, so that this view is the container's {@link #mapped} path (the
+     * common request: one scan, no allocation), or when an escape is malformed.
      */
     static String literal(HttpServletRequest request) {
         String uri = request.getRequestURI();
-        if (uri == null) {
+        if (uri == null || isPlain(uri, 0)) {
             return null;
         }
         String context = request.getContextPath();
-        int from = context != null && uri.startsWith(context) ? context.length() : 0;
-        if (isPlain(uri, from)) {
+        int from = context != null && !context.isEmpty() && uri.startsWith(context) ? context.length() : 0;
+        String decoded = decodeAscii(uri.substring(from));
+        if (decoded == null) {
             return null;
         }
-        String path = uri.substring(from);
-        return path.isEmpty() ? "/" : path;
+        StringBuilder out = new StringBuilder(decoded.length());
+        String[] segments = decoded.split("/", -1);
+        for (int i = 1; i < segments.length; i++) {
+            String segment = segments[i];
+            int semicolon = segment.indexOf(';');
+            out.append('/').append(semicolon >= 0 ? segment.substring(0, semicolon) : segment);
+        }
+        return out.length() == 0 ? "/" : out.toString();
     }
 
     /** {@code path} without one trailing slash, or {@code null} when it has none (or is the root). */
@@ -115,34 +126,12 @@ final class RequestPaths {
      * {@code ..}. Returns {@code null} for malformed escapes or a {@code ..} above the root.
      */
     static String normalize(String rawPath) {
-        if (rawPath == null) {
+        String decoded = rawPath == null ? null : decodeAscii(rawPath);
+        if (decoded == null) {
             return null;
         }
-        StringBuilder decoded = new StringBuilder(rawPath.length());
-        for (int i = 0; i < rawPath.length(); i++) {
-            char c = rawPath.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= rawPath.length()) {
-                    return null;
-                }
-                int hi = Character.digit(rawPath.charAt(i + 1), 16);
-                int lo = Character.digit(rawPath.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                int b = hi * 16 + lo;
-                if (b < 0x80) {
-                    decoded.append((char) b);
-                } else {
-                    decoded.append(rawPath, i, i + 3);
-                }
-                i += 2;
-            } else {
-                decoded.append(c == '\\' ? '/' : c);
-            }
-        }
         Deque<String> segments = new ArrayDeque<>();
-        for (String segment : decoded.toString().split("/", -1)) {
+        for (String segment : decoded.replace('\\', '/').split("/", -1)) {
             int semicolon = segment.indexOf(';');
             String name = semicolon >= 0 ? segment.substring(0, semicolon) : segment;
             if (name.isEmpty() || name.equals(".")) {
@@ -165,6 +154,37 @@ final class RequestPaths {
             out.append('/').append(segment);
         }
         return out.toString();
+    }
+
+    /** Decodes {@code %XX} escapes of ASCII characters; others stay encoded. {@code null} for a malformed escape. */
+    private static String decodeAscii(String rawPath) {
+        if (rawPath.indexOf('%') < 0) {
+            return rawPath;
+        }
+        StringBuilder decoded = new StringBuilder(rawPath.length());
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c != '%') {
+                decoded.append(c);
+                continue;
+            }
+            if (i + 2 >= rawPath.length()) {
+                return null;
+            }
+            int hi = Character.digit(rawPath.charAt(i + 1), 16);
+            int lo = Character.digit(rawPath.charAt(i + 2), 16);
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            int b = hi * 16 + lo;
+            if (b < 0x80) {
+                decoded.append((char) b);
+            } else {
+                decoded.append(rawPath, i, i + 3);
+            }
+            i += 2;
+        }
+        return decoded.toString();
     }
 
     /**

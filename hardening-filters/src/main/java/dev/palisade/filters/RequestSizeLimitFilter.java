@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  * than this go to a temporary file, default 16 KiB) and {@code maxFormBytes} (the most of a form body,
  * or of a multipart body's text fields, this filter decodes into memory itself; default 2 MiB).
  *
- *
  * <p><b>Ordering.</b> Map it ahead of every filter that may touch the body (in {@link Hardening}'s
  * chain it follows the access log, error, header and rate-limit filters, none of which does; a
  * {@code getParameter} call in an earlier filter reads the body from the container's own stream,

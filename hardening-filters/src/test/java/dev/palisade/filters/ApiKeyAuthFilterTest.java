@@ -256,6 +256,9 @@ class ApiKeyAuthFilterTest {
             // A public rule opens exactly its own spellings: not one that another view puts elsewhere.
             assertThat(raw(server, "GET", "/api/x/../../health").status()).isEqualTo(401);
             assertThat(raw(server, "GET", "/health").status()).isEqualTo(200);
+            // Escapes and path parameters are undone in every view: still /health, still public.
+            assertThat(raw(server, "GET", "/h%65alth").status()).isEqualTo(200);
+            assertThat(raw(server, "GET", "/health;jsessionid=abc").status()).isEqualTo(200);
         }
     }
 

@@ -406,6 +406,8 @@ class HardeningTest {
 
             assertThat(config.apiKeyAuth()).as("authentication with %s", env).isNotNull();
             assertThat(config.apiKeyAuth().keys().size()).isZero();
+            assertThat(config.apiKeyAuth().rules()).singleElement()
+                    .satisfies(rule -> assertThat(rule.describeTarget() + "=" + rule.access()).isEqualTo("/health=PUBLIC"));
             assertThat(config.environmentGate().mode()).isEqualTo(Environment.Mode.PROD);
             assertThat(config.sizeLimit().maxBytes()).isEqualTo(1024 * 1024);
         }
@@ -427,6 +429,8 @@ class HardeningTest {
             assertThat(RawHttp.exchange(server.port(), get("/api/debug/x", true)).status()).isEqualTo(401);
             assertThat(RawHttp.exchange(server.port(), get("/api/debug/x", false)).status()).isEqualTo(401);
             assertThat(logs.text()).contains("no API keys configured");
+            // Health probes carry no key: /health is public (this application answers it 404).
+            assertThat(RawHttp.exchange(server.port(), get("/health", false)).status()).isEqualTo(404);
         }
         try (RunningServer server = container.start(ctx -> {
             Hardening.install(ctx, Hardening.fromEnvironment(noKeys::get).apiKeyAuth(null).build());

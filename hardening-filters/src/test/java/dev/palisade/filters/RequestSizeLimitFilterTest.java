@@ -349,7 +349,7 @@ class RequestSizeLimitFilterTest {
     /**
      * Without a length, parts are read from {@code multipart/form-data} alone. Tomcat would parse any
      * other {@code multipart/} type itself, uncounted, to the end of a body of any size; Jetty refuses
-     * one (a 500 through the application). Both now answer 415 at once, reading nothing.
+     * one (a 400). Both answer 415, the application's getParts() failing.
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyContainerAndOtherMultipartType")
