@@ -1,6 +1,7 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -8,6 +9,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.IOException;
 
 /**
  * The request {@link SafeErrorFilter} hands down the chain, so that it can tell whether the
@@ -64,6 +66,45 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         TrackedAsyncContext tracked = new TrackedAsyncContext(context, taskFailures);
         current = tracked;
         return tracked;
+    }
+
+    /**
+     * An application's listener, handed events that carry the tracked context: the usual timeout
+     * handler ends the cycle with {@code event.getAsyncContext().complete()}, and the container's
+     * own context in the event would not note it.
+     */
+    private static final class SeesThisContext implements AsyncListener {
+        private final AsyncListener listener;
+        private final TrackedAsyncContext context;
+
+        SeesThisContext(AsyncListener listener, TrackedAsyncContext context) {
+            this.listener = listener;
+            this.context = context;
+        }
+
+        private AsyncEvent retarget(AsyncEvent event) {
+            return new AsyncEvent(context, event.getSuppliedRequest(), event.getSuppliedResponse(), event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) throws IOException {
+            listener.onComplete(retarget(event));
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            listener.onTimeout(retarget(event));
+        }
+
+        @Override
+        public void onError(AsyncEvent event) throws IOException {
+            listener.onError(retarget(event));
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) throws IOException {
+            listener.onStartAsync(retarget(event));
+        }
     }
 
     /** Delegates everything; notes whether the application completed or dispatched. */
@@ -143,12 +184,12 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void addListener(AsyncListener listener) {
-            delegate.addListener(listener);
+            delegate.addListener(new SeesThisContext(listener, this));
         }
 
         @Override
         public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
-            delegate.addListener(listener, request, response);
+            delegate.addListener(new SeesThisContext(listener, this), request, response);
         }
 
         @Override

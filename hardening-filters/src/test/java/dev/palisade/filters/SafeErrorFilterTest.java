@@ -137,10 +137,12 @@ class SafeErrorFilterTest {
                     resp.getWriter().write("partial");
                     resp.flushBuffer();
                 }
-                case "async-timeout-answered", "async-timeout-answered-body" -> {
+                case "async-timeout-answered", "async-timeout-answered-body", "async-timeout-answered-by-event" -> {
                     // The usual long-poll: the application answers its own timeout.
                     AsyncContext async = req.startAsync(req, resp);
                     boolean body = what.endsWith("-body");
+                    // The other common idiom completes the context the event carries.
+                    boolean byEvent = what.endsWith("-by-event");
                     async.addListener(new AsyncListener() {
                         @Override
                         public void onTimeout(AsyncEvent event) throws IOException {
@@ -150,7 +152,7 @@ class SafeErrorFilterTest {
                             } else {
                                 resp.setStatus(204);
                             }
-                            async.complete();
+                            (byEvent ? event.getAsyncContext() : async).complete();
                         }
 
                         @Override
@@ -627,8 +629,10 @@ class SafeErrorFilterTest {
         try (RunningServer server = start(container); LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             RawHttp.Response empty = get(server, "/t/async-timeout-answered");
             RawHttp.Response withBody = get(server, "/t/async-timeout-answered-body");
+            RawHttp.Response byEvent = get(server, "/t/async-timeout-answered-by-event");
 
             assertThat(empty.status()).isEqualTo(204);
+            assertThat(byEvent.status()).isEqualTo(204);
             assertThat(withBody.status()).isEqualTo(200);
             assertThat(withBody.body()).isEqualTo("no news");
             // Neither a false alarm from the filter nor a container complaint about a listener.
