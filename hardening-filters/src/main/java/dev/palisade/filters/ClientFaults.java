@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * multipart body ({@code getParts}). Jetty 12 throws an {@code org.eclipse.jetty.http.HttpException}
  * carrying a 4xx code; Tomcat 11 an {@code org.apache.tomcat.util.http.InvalidParameterException},
  * or a {@code FileUploadException} caused by its multipart stream's {@code MalformedStreamException}
- * (only that cause: the same exception type also wraps a failure to write the temporary file). Unrecognised, they would be a 500
+ * (only that cause: the same exception type also wraps a failure to write the temporary file), its
+ * multipart limits' and content-type exceptions, or its {@code BadRequestException} for a body whose
+ * framing is broken. Unrecognised, they would be a 500
  * and an ERROR with a stack (Tomcat's message even quotes the parameter's value) for a client's
  * typo. Recognised by name, so the filter jar needs neither container.
  */
@@ -24,6 +26,18 @@ final class ClientFaults {
             "org.apache.tomcat.util.http.fileupload.MultipartStream$MalformedStreamException";
     private static final String TOMCAT_ILLEGAL_BOUNDARY =
             "org.apache.tomcat.util.http.fileupload.MultipartStream$IllegalBoundaryException";
+    /** Tomcat's reading of a malformed body framing (a bad chunk-size line). */
+    private static final String TOMCAT_BAD_REQUEST = "org.apache.coyote.BadRequestException";
+    /** Jetty's reading of a body whose framing broke off or went wrong (a bad chunk-size line). */
+    private static final String JETTY_EARLY_EOF = "org.eclipse.jetty.server.internal.HttpConnection$HttpEofException";
+    /** Tomcat's {@code getParts()} on a body that is not multipart. */
+    private static final String TOMCAT_NOT_MULTIPART =
+            "org.apache.tomcat.util.http.fileupload.impl.InvalidContentTypeException";
+    /** Tomcat's multipart limits ({@code @MultipartConfig} sizes): the base of its two size exceptions. */
+    private static final String TOMCAT_MULTIPART_TOO_LARGE = "org.apache.tomcat.util.http.fileupload.impl.SizeException";
+    /** Tomcat's part-count limit ({@code maxPartCount}). */
+    private static final String TOMCAT_TOO_MANY_PARTS =
+            "org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException";
     private static final int MAX_CAUSES = 8;
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);
 
@@ -46,8 +60,16 @@ final class ClientFaults {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
             String name = t.getClass().getName();
-            if (TOMCAT_MALFORMED_MULTIPART.equals(name) || TOMCAT_ILLEGAL_BOUNDARY.equals(name)) {
+            if (TOMCAT_MALFORMED_MULTIPART.equals(name) || TOMCAT_ILLEGAL_BOUNDARY.equals(name)
+                    || TOMCAT_BAD_REQUEST.equals(name) || TOMCAT_TOO_MANY_PARTS.equals(name)
+                    || JETTY_EARLY_EOF.equals(name)) {
                 return 400;
+            }
+            if (TOMCAT_NOT_MULTIPART.equals(name)) {
+                return 415;
+            }
+            if (isA(t.getClass(), TOMCAT_MULTIPART_TOO_LARGE)) {
+                return 413;
             }
             if (TOMCAT_INVALID_PARAMETER.equals(name)) {
                 int code = code(t, "getErrorCode");

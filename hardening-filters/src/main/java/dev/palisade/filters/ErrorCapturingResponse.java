@@ -1,11 +1,13 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 
 /**
  * The response {@link SafeErrorFilter} hands down the chain. {@code sendError} never reaches the
@@ -98,6 +100,9 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
             return;
         }
         errorStatus = sc;
+        // Should a writer taken before this commit the response (a close() in a finally block), the
+        // client gets the right status, if not the problem body.
+        response.setStatus(sc);
     }
 
     /** Called when the filter's run that made this wrapper returns normally. */
@@ -145,12 +150,36 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     @Override
     public ServletOutputStream getOutputStream() throws IOException {
         bodyRequested = true;
-        return super.getOutputStream();
+        // After sendError the body is the problem's: what the application writes now is dropped, as
+        // the containers drop it, instead of committing the response before the problem is written.
+        return errorStatus != 0 ? DISCARDED_BODY : super.getOutputStream();
     }
 
     @Override
     public PrintWriter getWriter() throws IOException {
         bodyRequested = true;
-        return super.getWriter();
+        return errorStatus != 0 ? new PrintWriter(Writer.nullWriter()) : super.getWriter();
     }
+
+    private static final ServletOutputStream DISCARDED_BODY = new ServletOutputStream() {
+        @Override
+        public void write(int b) {
+            // Dropped: see getOutputStream.
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            // Dropped: see getOutputStream.
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            throw new IllegalStateException("No body can be written after sendError");
+        }
+    };
 }

@@ -184,22 +184,45 @@ public final class SafeErrorFilter implements Filter {
             throw io;
         }
         int clientFault = ClientFaults.status(failure);
-        if (clientFault != 0 && !response.isCommitted() && !request.isAsyncStarted()) {
+        if (clientFault != 0 && !response.isCommitted()) {
             // A malformed query string or form the container refused when the application asked for
             // it: the client's doing. The exception's message is not logged (Tomcat's quotes the value).
             LOG.debug("Request {} is malformed ({}): {} {}", id, clientFault, method, path);
             ProblemResponse.of(clientFault).send(request, response);
+            completeIfAsync(request);
             return;
         }
-        if (response.isCommitted() || request.isAsyncStarted()) {
-            LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
-                    id, method, path, failure);
+        if (response.isCommitted()) {
+            if (clientFault != 0) {
+                // The container answered the client's mistake itself (Tomcat, a broken chunk): no alarm.
+                LOG.debug("Request {} is malformed ({}) after its response was committed: {} {}", id, clientFault,
+                        method, path);
+            } else {
+                LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
+                        id, method, path, failure);
+            }
             // Stackless and generic, and on Tomcat in the form it neither logs again nor follows with an
             // error page: the container aborts the connection instead of ending the response cleanly.
             throw abort.forCommittedResponse(request, response, new ResponseAbortedException(id));
         }
         LOG.error("Request {} failed and was answered 500: {} {}", id, method, path, failure);
         answerAbandoned(request, response);
+        completeIfAsync(request);
+    }
+
+    /**
+     * Ends the async cycle a request started before it failed on its own thread (say, the executor
+     * refused its task), as Tomcat does with its error page: Jetty would otherwise hold the
+     * connection until the async timeout and then send its own page.
+     */
+    private static void completeIfAsync(HttpServletRequest request) {
+        if (request.isAsyncStarted()) {
+            try {
+                request.getAsyncContext().complete();
+            } catch (IllegalStateException e) {
+                LOG.debug("Async cycle already ended", e);
+            }
+        }
     }
 
     /** The 500 for a result abandoned half-way: a cookie or redirect target from it must not reach the client. */

@@ -318,8 +318,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     @Override
     public Collection<Part> getParts() throws IOException, ServletException {
-        if (!parsesBody() || !isMediaType(MULTIPART)) {
-            refuseOtherMultipartWithoutLength();
+        checkPartsCanBeRead();
+        if (!parsesBody()) {
             return super.getParts();
         }
         return new ArrayList<>(parts());
@@ -327,8 +327,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     @Override
     public Part getPart(String name) throws IOException, ServletException {
-        if (!parsesBody() || !isMediaType(MULTIPART)) {
-            refuseOtherMultipartWithoutLength();
+        checkPartsCanBeRead();
+        if (!parsesBody()) {
             return super.getPart(name);
         }
         for (UploadedPart part : parts()) {
@@ -340,20 +340,20 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     /**
-     * Parts are only for {@code multipart/form-data}, which this wrapper parses itself when no
-     * length bounds the body. Tomcat, though, parses any {@code multipart/} type ({@code mixed},
-     * {@code related}, {@code form-datax}) with its own stream, past the count: such a body without
-     * a length gets the specification's exception, and the client a 415.
+     * Parts are only for a {@code multipart/form-data} body with a boundary, as the specification
+     * says; anything else gets its {@code ServletException} and the client a 415 or a 400, on both
+     * containers alike. Left to the container, Tomcat would parse any {@code multipart/} type
+     * ({@code mixed}, {@code related}, {@code form-datax}) with its own stream, past the count when
+     * no length bounds the body, and answer a missing boundary with a 500.
      */
-    private void refuseOtherMultipartWithoutLength() throws ServletException {
-        if (lengthDeclared) {
-            // The container cannot read past a length the limit has already checked.
-            return;
-        }
-        String type = getHeader("Content-Type");
-        if (type != null && type.trim().regionMatches(true, 0, "multipart/", 0, "multipart/".length())) {
+    private void checkPartsCanBeRead() throws ServletException {
+        if (!isMediaType(MULTIPART)) {
             unsupportedMediaType = true;
             throw new ServletException("Parts need a multipart/form-data body");
+        }
+        if (MultipartParser.boundary(getContentType()) == null) {
+            malformed = true;
+            throw new ServletException("No usable multipart boundary");
         }
     }
 

@@ -105,6 +105,21 @@ class SafeErrorFilterTest {
                     });
                 }
                 case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "async-started-then-throws" -> {
+                    // Say the executor refused the task: nothing else will ever answer.
+                    req.startAsync(req, resp).setTimeout(60_000);
+                    throw new IllegalStateException(SECRET);
+                }
+                case "send-error-then-write" -> {
+                    resp.sendError(403, SECRET);
+                    resp.getWriter().write(SECRET);
+                    resp.getWriter().close();
+                }
+                case "writer-then-send-error-then-close" -> {
+                    java.io.PrintWriter writer = resp.getWriter();
+                    resp.sendError(403, SECRET);
+                    writer.close();
+                }
                 case "async-task-throws" -> {
                     AsyncContext async = req.startAsync(req, resp);
                     // Far beyond the client's read timeout: only an answer at once gets through.
@@ -220,6 +235,20 @@ class SafeErrorFilterTest {
         var app = ctx.addServlet("app", new App());
         app.setAsyncSupported(true);
         app.addMapping("/t/*");
+        ctx.addServlet("readsBody", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
+            }
+        }).addMapping("/body");
+        var parts = ctx.addServlet("readsParts", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                resp.getWriter().write("parts " + req.getParts().size());
+            }
+        });
+        parts.addMapping("/parts");
+        parts.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir"), 10, 1000, 0));
     }
 
     private static RawHttp.Response get(RunningServer server, String path, String... headers) throws IOException {
@@ -259,7 +288,8 @@ class SafeErrorFilterTest {
     void answersEveryThrowableWithAGeneric500ProblemAndLogsItOnceWithStack(Container container) throws Exception {
         try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             // Errors too: Jetty would answer an escaped OutOfMemoryError with an HTML page quoting its message.
-            for (String kind : List.of("runtime", "io", "servlet", "stack-overflow", "out-of-memory")) {
+            for (String kind : List.of("runtime", "io", "servlet", "stack-overflow", "out-of-memory",
+                    "async-started-then-throws")) {
                 try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
                     RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
 
@@ -275,6 +305,57 @@ class SafeErrorFilterTest {
             // Tomcat's java.util.logging is routed to SLF4J by the test fixture, so both containers are seen.
             assertThat(all.text(e -> !e.getLoggerName().startsWith("dev.palisade")))
                     .as("the container logs nothing more").doesNotContain("hunter2");
+        }
+    }
+
+    /**
+     * The client's mistakes that the containers find while the application reads the body are a
+     * 4xx and no ERROR: a broken chunk (Jetty's early EOF; Tomcat answers its own 400 before the
+     * filter hears of it), and, on Tomcat, getParts() of a body that is not multipart (415) or a
+     * part over the servlet's @MultipartConfig size (413). Jetty answers the last two 400 itself.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersTheClientsMistakesFoundWhileReadingTheBodyWithA4xx(Container container) throws Exception {
+        String part = "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\n" + "x".repeat(100)
+                + "\r\n--B--\r\n";
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response brokenChunk = RawHttp.exchange(server.port(), "POST /body HTTP/1.1\r\nHost: x\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+            RawHttp.Response json = RawHttp.exchange(server.port(), "POST /parts HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            RawHttp.Response tooLarge = RawHttp.exchange(server.port(), "POST /parts HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: multipart/form-data; boundary=B\r\nContent-Length: " + part.length()
+                    + "\r\nConnection: close\r\n\r\n" + part);
+
+            assertThat(brokenChunk.status()).isEqualTo(400);
+            if (container == Container.JETTY) {
+                assertProblem(brokenChunk, 400);
+                assertProblem(json, 400);
+                assertProblem(tooLarge, 400);
+            } else {
+                assertProblem(json, 415);
+                assertProblem(tooLarge, 413);
+            }
+            assertThat(errors(logs)).isEmpty();
+        }
+    }
+
+    /**
+     * After sendError the body is the problem's: what the application writes then is dropped, and a
+     * writer it took before cannot commit the response with the wrong status by closing.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBodyWrittenAfterSendErrorIsDroppedAndTheStatusHolds(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            RawHttp.Response afterward = get(server, "/t/send-error-then-write");
+            RawHttp.Response closedEarlier = get(server, "/t/writer-then-send-error-then-close");
+
+            assertProblem(afterward, 403);
+            assertLeaksNothing(afterward);
+            assertThat(closedEarlier.status()).isEqualTo(403);
+            assertLeaksNothing(closedEarlier);
         }
     }
 
