@@ -177,11 +177,12 @@ public final class SafeErrorFilter implements Filter {
             abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
-        if (failure instanceof IOException io && ClientFaults.causedBy(io, CLIENT_GONE)) {
+        if (ClientFaults.causedBy(failure, CLIENT_GONE)) {
             // The container knows its own exception and stays quiet about it; an ERROR per
-            // disconnect would let any client fill the log.
+            // disconnect would let any client fill the log. Found among the causes too: code
+            // between the container and here (a framework, an UncheckedIOException) may wrap it.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
-            throw io;
+            throw rethrowable(failure);
         }
         int clientFault = ClientFaults.status(failure);
         if (clientFault != 0 && !response.isCommitted()) {
@@ -223,6 +224,20 @@ public final class SafeErrorFilter implements Filter {
                 LOG.debug("Async cycle already ended", e);
             }
         }
+    }
+
+    /** {@code failure} as this filter may throw it: as it is, or in an IOException if it is neither unchecked nor one. */
+    private static IOException rethrowable(Throwable failure) {
+        if (failure instanceof IOException io) {
+            return io;
+        }
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new IOException(failure);
     }
 
     /** The 500 for a result abandoned half-way: a cookie or redirect target from it must not reach the client. */
@@ -303,6 +318,16 @@ public final class SafeErrorFilter implements Filter {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = LogSafe.escape(request.getRequestURI());
+        if (failure != null && ClientFaults.causedBy(failure, CLIENT_GONE)) {
+            // The client went away (a long poll or a stream it closed): nobody to answer, nothing to alarm.
+            LOG.debug("Request {} ended by the client in asynchronous mode: {} {}", id, method, path);
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                LOG.debug("Async cycle already ended", e);
+            }
+            return;
+        }
         if (response.isCommitted()) {
             // Completing would end a half-written response cleanly: the connection must break instead.
             LOG.error("Request {} failed asynchronously after its response was committed; aborting the connection: "
@@ -320,7 +345,6 @@ public final class SafeErrorFilter implements Filter {
         answerAbandoned(request, response);
         async.complete();
     }
-
 
     private static void warnWithoutDefaultServlet(ServletContext context) {
         for (ServletRegistration registration : context.getServletRegistrations().values()) {
