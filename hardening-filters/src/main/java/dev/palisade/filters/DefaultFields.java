@@ -22,6 +22,11 @@ final class DefaultFields {
     private DefaultFields() {
     }
 
+    /** How many fields there are, numbered from 0. */
+    static int count() {
+        return NAMES.length;
+    }
+
     static String name(int field) {
         return NAMES[field];
     }

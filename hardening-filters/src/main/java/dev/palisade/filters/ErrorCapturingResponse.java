@@ -33,6 +33,8 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private volatile boolean filterReturned;
     /** Bits of the {@link DefaultFields} that still hold their default value. */
     private int defaultFields;
+    /** The default value of each {@link DefaultFields} field added, by number, for {@link #reset()}. */
+    private String[] defaultValues;
 
     ErrorCapturingResponse(HttpServletRequest request, HttpServletResponse response, SafeErrorFilter owner) {
         super(response);
@@ -54,6 +56,10 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     void addDefaultField(int field, String value) {
         super.addHeader(DefaultFields.name(field), value);
         defaultFields |= 1 << field;
+        if (defaultValues == null) {
+            defaultValues = new String[DefaultFields.count()];
+        }
+        defaultValues[field] = value;
     }
 
     @Override
@@ -136,15 +142,37 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
+    /**
+     * Clears what the application set, as {@code reset()} means, but puts back what the chain set
+     * before it: the request id (every response carries one), the security fields' defaults (an
+     * application value that replaced one is gone with the reset) and the frame policy. Without this
+     * a reset response would leave as if the chain had never seen it.
+     */
     @Override
     public void reset() {
         if (errorStatus != 0) {
             throw new IllegalStateException("Cannot reset after sendError: the response counts as committed");
         }
+        String requestId = getHeader(RequestIds.HEADER);
+        boolean framePolicy = getHeaders(SecurityHeadersFilter.CONTENT_SECURITY_POLICY)
+                .contains(SecurityHeadersFilter.FRAME_POLICY);
+        String[] defaults = defaultValues;
+        defaultValues = null;
         super.reset();
         errorStatus = 0;
         bodyRequested = false;
         defaultFields = 0;
+        if (requestId != null) {
+            super.addHeader(RequestIds.HEADER, requestId);
+        }
+        for (int field = 0; defaults != null && field < defaults.length; field++) {
+            if (defaults[field] != null) {
+                addDefaultField(field, defaults[field]);
+            }
+        }
+        if (framePolicy) {
+            super.addHeader(SecurityHeadersFilter.CONTENT_SECURITY_POLICY, SecurityHeadersFilter.FRAME_POLICY);
+        }
     }
 
     @Override

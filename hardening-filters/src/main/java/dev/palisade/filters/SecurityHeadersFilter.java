@@ -49,6 +49,9 @@ public final class SecurityHeadersFilter implements Filter {
     static final String HSTS_MAX_AGE = "hstsMaxAge";
     static final String HSTS_INCLUDE_SUBDOMAINS = "hstsIncludeSubDomains";
     static final Set<String> INIT_PARAMS = Set.of(NO_STORE_PATHS, HSTS_MAX_AGE, HSTS_INCLUDE_SUBDOMAINS);
+    static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
+    /** The policy every response gets: no page may frame it. */
+    static final String FRAME_POLICY = "frame-ancestors 'none'";
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityHeadersFilter.class);
 
@@ -117,7 +120,7 @@ public final class SecurityHeadersFilter implements Filter {
             add(response, DefaultFields.REFERRER_POLICY, "no-referrer");
             add(response, DefaultFields.FRAME_OPTIONS, "DENY");
             // Not a replaceable default: policies add up, and an app's own must not drop this one.
-            response.addHeader("Content-Security-Policy", "frame-ancestors 'none'");
+            response.addHeader(CONTENT_SECURITY_POLICY, FRAME_POLICY);
             if (request.isSecure()) {
                 add(response, DefaultFields.STRICT_TRANSPORT_SECURITY, hsts);
             }

@@ -97,6 +97,16 @@ class HardeningTest {
                 resp.getWriter().write("debug trace");
             }
         }).addMapping("/api/debug/*");
+        ctx.addServlet("resets", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setHeader("X-App", "1");
+                resp.addHeader("Cache-Control", "max-age=60");
+                resp.getWriter().write("before");
+                resp.reset();
+                resp.getWriter().write("after");
+            }
+        }).addMapping("/api/resets");
         ctx.addServlet("notFound", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -150,6 +160,28 @@ class HardeningTest {
             assertThat(r.header(RateLimitFilter.RATE_LIMIT_POLICY)).as("quota fields only on 429 by default").isNull();
             assertThat(installed.get().describe()).isEqualTo(
                     "accessLog > safeError > securityHeaders > rateLimit > requestSizeLimit > apiKeyAuth > environmentGate");
+        }
+    }
+
+    /**
+     * reset() clears what the application set, not what the chain set before it: the request id
+     * and the security fields (the default Cache-Control included, which the application had replaced).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aResetKeepsTheChainsFields(Container container) throws Exception {
+        try (RunningServer server = start(container, new AtomicReference<>())) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), get("/api/resets", true));
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("after");
+            assertThat(r.header("X-App")).isNull();
+            assertThat(r.headerValues("X-Request-Id")).hasSize(1);
+            assertThat(r.headerValues("X-Content-Type-Options")).containsExactly("nosniff");
+            assertThat(r.headerValues("X-Frame-Options")).containsExactly("DENY");
+            assertThat(r.headerValues("Referrer-Policy")).containsExactly("no-referrer");
+            assertThat(r.headerValues("Content-Security-Policy")).containsExactly("frame-ancestors 'none'");
+            assertThat(r.headerValues("Cache-Control")).containsExactly("no-store");
         }
     }
 
