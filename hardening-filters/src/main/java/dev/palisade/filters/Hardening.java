@@ -154,8 +154,10 @@ public final class Hardening {
         registration.setAsyncSupported(true);
         // ASYNC too: after AsyncContext.dispatch() the servlet runs again, and only the error boundary
         // can answer what it throws; the other members pass an ASYNC dispatch through.
-        // Appended after filters the app registered before this call; the app's own go after the chain.
-        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
+        // Matched before: ahead of every filter web.xml declares and every mapping added with
+        // isMatchAfter=true, whenever added, so the error boundary covers them; only a mapping added
+        // with isMatchAfter=false before this call runs in front (ChainOrderTest, both containers).
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
     }
 
     /**

@@ -1,0 +1,119 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Where {@link Hardening}'s chain runs among an application's other filters, in a web application
+ * with a {@code web.xml}: before every filter the descriptor declares and every mapping added with
+ * {@code isMatchAfter=true}, whenever added; only a mapping added with {@code isMatchAfter=false}
+ * before {@code Hardening.install} runs in front of it. So the error boundary covers the
+ * application's own filters too.
+ */
+class ChainOrderTest {
+    /** The filters and the servlet that ran, in order, each with whether the chain had run before it. */
+    static final List<String> RAN = Collections.synchronizedList(new ArrayList<>());
+
+    @TempDir
+    Path webApp;
+
+    /** Notes its name, and whether the chain ran before it (the request id attribute is there). */
+    public static class Noting implements Filter {
+        private final String name;
+
+        public Noting() {
+            this("declared");
+        }
+
+        Noting(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+                throws IOException, ServletException {
+            RAN.add(name + (req.getAttribute(RequestIds.ATTRIBUTE) != null ? " after the chain" : " before it"));
+            if (name.equals("declared") && ((HttpServletRequest) req).getHeader("X-Fail") != null) {
+                throw new IllegalStateException("declared filter failed");
+            }
+            chain.doFilter(req, res);
+        }
+    }
+
+    /** Installs the chain from the descriptor's listener, with the application's filters around the call. */
+    public static class Installer implements ServletContextListener {
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            ServletContext ctx = event.getServletContext();
+            ctx.addFilter("earlyBefore", new Noting("earlyBefore")).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addFilter("earlyAfter", new Noting("earlyAfter")).addMappingForUrlPatterns(null, true, "/*");
+            Hardening.install(ctx, Hardening.builder().build());
+            ctx.addFilter("lateBefore", new Noting("lateBefore")).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addFilter("lateAfter", new Noting("lateAfter")).addMappingForUrlPatterns(null, true, "/*");
+        }
+    }
+
+    public static class Ok extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            RAN.add("servlet");
+            resp.getWriter().write("ok");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theChainRunsBeforeDeclaredFiltersAndEveryMappingMatchedAfter(Container container) throws Exception {
+        Files.writeString(Files.createDirectories(webApp.resolve("WEB-INF")).resolve("web.xml"), String.format(Locale.ROOT, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <listener><listener-class>%s</listener-class></listener>
+                  <filter><filter-name>declared</filter-name><filter-class>%s</filter-class></filter>
+                  <filter-mapping><filter-name>declared</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+                  <servlet><servlet-name>ok</servlet-name><servlet-class>%s</servlet-class></servlet>
+                  <servlet-mapping><servlet-name>ok</servlet-name><url-pattern>/x</url-pattern></servlet-mapping>
+                </web-app>
+                """, Installer.class.getName(), Noting.class.getName(), Ok.class.getName()), StandardCharsets.UTF_8);
+        RAN.clear();
+        try (RunningServer server = container.startWebApp(webApp)) {
+            RawHttp.Response ok = RawHttp.exchange(server.port(), "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(ok.body()).isEqualTo("ok");
+            assertThat(RAN).containsExactly("earlyBefore before it", "lateBefore after the chain",
+                    "declared after the chain", "earlyAfter after the chain", "lateAfter after the chain", "servlet");
+
+            // So the error boundary covers the application's own filters.
+            RawHttp.Response failed = RawHttp.exchange(server.port(),
+                    "GET /x HTTP/1.1\r\nHost: x\r\nX-Fail: 1\r\nConnection: close\r\n\r\n");
+            assertThat(failed.status()).isEqualTo(500);
+            assertThat(failed.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+        }
+    }
+}
