@@ -49,18 +49,22 @@ public final class Redactor {
             "secret", "email", "e-mail", "mail", "auth", "authorization", "access_token", "refresh_token",
             "id_token", "session", "sessionid", "session_id", "jsessionid", "sid", "code", "otp", "pin", "ssn",
             "cvv", "cvc", "card", "cardnumber", "card_number", "pan", "credential", "credentials", "signature",
-            "sig", "client_secret", "private_key", "cookie", "set-cookie", "jwt", "bearer");
+            "sig", "client_secret", "private_key", "cookie", "set-cookie", "jwt", "bearer", "otp_code", "phpsessid",
+            "remember-me");
     private static final String[] SENSITIVE_SUFFIXES = {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
-        "_session", "sessionid", "credentials", "cookie",
+        "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
+        "_pwd", "_pass", "-pass", "sessid",
     };
+    /** Names that start like these hold secrets whatever follows ({@code password_confirmation}). */
+    private static final String[] SENSITIVE_PREFIXES = {"password", "passwd"};
     /** Names whose {@code name: value} form (HTTP header style) is masked to the end of the line. */
     private static final String[] CREDENTIAL_HEADERS = {
         "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key", "x-auth-token",
     };
     private static final String[] SECRET_PREFIXES = {
         "sk_", "sk-", "pk_", "rk_", "api_", "key_", "ghp_", "gho_", "ghu_", "ghs_", "github_pat_", "glpat-",
-        "xoxb-", "xoxp-", "whsec_",
+        "xoxb-", "xoxp-", "xoxe-", "xapp-", "whsec_", "ghr_", "npm_", "AIza",
     };
 
     private static final String[] NONE = {};
@@ -143,9 +147,12 @@ public final class Redactor {
         while (start <= query.length()) {
             int amp = query.indexOf('&', start);
             int end = amp < 0 ? query.length() : amp;
-            int eq = query.indexOf('=', start);
-            if (eq >= 0 && eq < end && eq + 1 < end && isSensitiveKey(queryKey(query.substring(start, eq)))) {
+            // Searched within the pair only: a search to the end for every pair would cost pairs x length.
+            int eq = indexOf(query, '=', start, end);
+            if (eq >= 0 && eq + 1 < end && isSensitiveQueryKey(query.substring(start, eq))) {
                 out.append(LogSafe.escape(query.substring(start, eq))).append('=').append(MASK);
+            } else if (eq >= 0 && hasEncoding(query, eq + 1, end)) {
+                out.append(redact(query.substring(start, eq + 1))).append(redactEncodedValue(query.substring(eq + 1, end)));
             } else {
                 out.append(redact(query.substring(start, end)));
             }
@@ -156,6 +163,58 @@ public final class Redactor {
             start = amp + 1;
         }
         return out.toString();
+    }
+
+    private static int indexOf(String text, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean hasEncoding(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c == '+') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A percent-encoded query value: redacted as it is, unless its decoded form holds something to
+     * mask ({@code 4111+1111+1111+1111}, a URL whose own query carries {@code access_token%3D...}),
+     * which the encoding hides from the rules; then the decoded form, redacted, is what is logged.
+     */
+    private static String redactEncodedValue(String raw) {
+        String decoded = decodeQueryText(raw);
+        String redacted = redact(decoded);
+        if (redacted.equals(LogSafe.escape(decoded))) {
+            return redact(raw);
+        }
+        return redacted;
+    }
+
+    /** Percent-decodes ASCII escapes and reads {@code +} as a space; other bytes stay encoded. */
+    private static String decodeQueryText(String raw) {
+        StringBuilder text = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi >= 0 && lo >= 0 && hi < 8) {
+                    text.append((char) (hi * 16 + lo));
+                    i += 2;
+                    continue;
+                }
+            }
+            text.append(c == '+' ? ' ' : c);
+        }
+        return text.toString();
     }
 
     /** Whether a parameter or field of this name holds a value that must not be logged. */
@@ -173,6 +232,11 @@ public final class Redactor {
         }
         for (String suffix : SENSITIVE_SUFFIXES) {
             if (lower.endsWith(suffix)) {
+                return true;
+            }
+        }
+        for (String prefix : SENSITIVE_PREFIXES) {
+            if (lower.startsWith(prefix)) {
                 return true;
             }
         }
@@ -209,6 +273,12 @@ public final class Redactor {
                 return true;
             }
         }
+        char first = toLowerAscii(s.charAt(start));
+        for (String prefix : SENSITIVE_PREFIXES) {
+            if (first == prefix.charAt(0) && prefix.length() < length && endsWithIgnoreCase(s, start + prefix.length(), prefix)) {
+                return true;
+            }
+        }
         return false;
     }
 
@@ -228,28 +298,32 @@ public final class Redactor {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
-    /** Percent-decodes (ASCII) a query key and keeps the innermost {@code [name]} of {@code user[password]}. */
-    private static String queryKey(String raw) {
-        StringBuilder key = new StringBuilder(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%' && i + 2 < raw.length()) {
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi >= 0 && lo >= 0 && hi < 8) {
-                    key.append((char) (hi * 16 + lo));
-                    i += 2;
-                    continue;
-                }
+    /**
+     * Whether a raw query key names a secret: percent-decoded (ASCII), and with brackets
+     * ({@code user[password]}, {@code token[]}, {@code user[password][0]}) when any name in it does.
+     */
+    private static boolean isSensitiveQueryKey(String raw) {
+        String decoded = decodeQueryText(raw).trim();
+        int open = decoded.indexOf('[');
+        if (open < 0) {
+            return isSensitiveKey(decoded);
+        }
+        if (isSensitiveKey(decoded.substring(0, open))) {
+            return true;
+        }
+        int from = open + 1;
+        int close;
+        while ((close = decoded.indexOf(']', from)) >= 0) {
+            if (isSensitiveKey(decoded.substring(from, close))) {
+                return true;
             }
-            key.append(c == '+' ? ' ' : c);
+            from = decoded.indexOf('[', close);
+            if (from < 0) {
+                break;
+            }
+            from++;
         }
-        String decoded = key.toString().trim();
-        int open = decoded.lastIndexOf('[');
-        if (open >= 0 && decoded.endsWith("]") && open + 1 < decoded.length() - 1) {
-            return decoded.substring(open + 1, decoded.length() - 1);
-        }
-        return decoded;
+        return false;
     }
 
     // Characters a "word" is made of: what emails' local parts, keys, tokens and numbers share.
@@ -357,6 +431,8 @@ public final class Redactor {
                 if (isSeparator(runEnd + 1)) {
                     next = keyValue(i, runEnd);
                 }
+            } else if (after == '[' || (after == ']' && i > 0 && s.charAt(i - 1) == '[')) {
+                next = bracketedKeyValue(i, runEnd);
             } else if (after < KEY_END.length && KEY_END[after]) {
                 if (after == ':' && s.startsWith("//", runEnd + 1)) {
                     next = urlPassword(runEnd + 3);
@@ -383,6 +459,33 @@ public final class Redactor {
             return next;
         }
 
+        /**
+         * A form field's bracketed name, as PHP and Rails forms write them: {@code user[password]=x}
+         * (the word is the bracketed name) or {@code token[]=x}, {@code password[0]=x} (the word is
+         * the base name, its brackets follow): the value is masked when the word names a secret.
+         */
+        private int bracketedKeyValue(int i, int runEnd) {
+            int j = runEnd;
+            if (s.charAt(j) == ']') {
+                j++;
+            }
+            // Any further [..] groups, each short and within the line.
+            while (j < n && s.charAt(j) == '[') {
+                int close = j + 1;
+                while (close < n && close - j <= MAX_KEY_LENGTH && s.charAt(close) != ']' && isWord(s.charAt(close))) {
+                    close++;
+                }
+                if (close >= n || s.charAt(close) != ']') {
+                    return -1;
+                }
+                j = close + 1;
+            }
+            if (j >= n || s.charAt(j) != '=' || !isSensitiveAsciiKey(s, i, runEnd)) {
+                return -1;
+            }
+            return maskPlainValue(j + 1);
+        }
+
         // key=value, key: value, "key": value, 'key': value and, inside a JSON string, \"key\": value
         // (each also with one space before the separator, as in key = value and pretty-printed
         // JSON's "key" : value), and Name: value for credential headers.
@@ -392,7 +495,12 @@ public final class Redactor {
             }
             if (s.charAt(runEnd) == '=') {
                 // The common shape (status=200) first, with nothing else to look at.
-                return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(runEnd + 1) : -1;
+                if (isSensitiveAsciiKey(s, i, runEnd)) {
+                    return maskPlainValue(runEnd + 1);
+                }
+                // An encoded name (user%5Bpassword%5D, pass%77ord), as a form body carries it.
+                return hasEncoding(s, i, runEnd) && isSensitiveQueryKey(s.substring(i, runEnd))
+                        ? maskPlainValue(runEnd + 1) : -1;
             }
             int quote = keyQuoteLength(i, runEnd);
             int separator = runEnd + quote;
@@ -561,7 +669,12 @@ public final class Redactor {
                 return -1;
             }
             char c = s.charAt(v);
-            if (c == '{' || c == '[') {
+            if (c == '[') {
+                // {"password":["hunter2"]}, as a parameter map is written: the whole list.
+                return maskBracketed(v, '[', ']');
+            }
+            if (c == '{') {
+                // An object: the names inside it get their own look.
                 return -1;
             }
             if (escapedQuotes && c == '\\' && v + 1 < n && s.charAt(v + 1) == '"') {
@@ -643,18 +756,26 @@ public final class Redactor {
             int groupLength = 0;
             boolean badGroup = false;
             char separator = 0;
+            // Where the digits before a separator already formed a card: "4111111111111111 12/27" or
+            // "4111 1111 1111 1111 2027" go on with more digits, and the card is what came before.
+            int cardBeforeSeparator = -1;
             int j = i;
             while (j < n) {
                 char c = s.charAt(j);
                 if (isDigit(c)) {
                     if (count == MAX_CARD_DIGITS) {
-                        return skipDigitRun(j);
+                        return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : skipDigitRun(j);
                     }
                     count++;
                     groupLength++;
                     j++;
                 } else if ((c == ' ' || c == '-') && (separator == 0 || separator == c)
                         && j + 1 < n && isDigit(s.charAt(j + 1))) {
+                    boolean cardSoFar = count >= MIN_CARD_DIGITS && !badGroup
+                            && (groups == 0 || (groupLength >= 4 && groupLength <= 6));
+                    if (cardSoFar && cardBeforeSeparator < 0 && luhn(i, j)) {
+                        cardBeforeSeparator = j;
+                    }
                     badGroup |= groupLength < 4 || groupLength > 6;
                     groups++;
                     groupLength = 0;
@@ -665,7 +786,7 @@ public final class Redactor {
                 }
             }
             if (count < MIN_CARD_DIGITS || badGroup || (groups > 0 && groupLength > 6)) {
-                return -1;
+                return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
             }
             if (j < n) {
                 char c = s.charAt(j);
@@ -674,8 +795,13 @@ public final class Redactor {
                 }
             }
             if (!luhn(i, j)) {
-                return -1;
+                return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
             }
+            return maskCard(i, j);
+        }
+
+        /** Writes the card number at {@code [i, j)} as its last four digits. */
+        private int maskCard(int i, int j) {
             // The last four digits, which may straddle a separator.
             int lastFour = j;
             int digits = 0;

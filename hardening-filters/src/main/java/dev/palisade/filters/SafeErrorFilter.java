@@ -154,7 +154,7 @@ public final class SafeErrorFilter implements Filter {
     void answer(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
         if (status >= 500) {
             LOG.error("Request {} answered {} without an exception: {} {}", RequestIds.of(request), status,
-                    LogSafe.escape(request.getMethod()), LogSafe.escape(request.getRequestURI()));
+                    LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
         }
         ProblemResponse.of(status).send(request, response);
     }
@@ -163,7 +163,7 @@ public final class SafeErrorFilter implements Filter {
             throws IOException {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
-        String path = LogSafe.escape(request.getRequestURI());
+        String path = Redactor.redact(request.getRequestURI());
         if (failure instanceof IOException io && ClientFaults.causedBy(io, BODY_TOO_LARGE)) {
             // The client's doing, answered or counted by RequestSizeLimitFilter (which also chose how
             // the connection ends).
@@ -296,7 +296,7 @@ public final class SafeErrorFilter implements Filter {
             return false;
         }
         LOG.error("Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
-                LogSafe.escape(request.getMethod()), LogSafe.escape(request.getRequestURI()), failure);
+                LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()), failure);
         try {
             answerAbandoned(request, response);
         } catch (IOException e) {
@@ -317,7 +317,7 @@ public final class SafeErrorFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) async.getResponse();
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
-        String path = LogSafe.escape(request.getRequestURI());
+        String path = Redactor.redact(request.getRequestURI());
         if (failure != null && ClientFaults.causedBy(failure, CLIENT_GONE)) {
             // The client went away (a long poll or a stream it closed): nobody to answer, nothing to alarm.
             LOG.debug("Request {} ended by the client in asynchronous mode: {} {}", id, method, path);

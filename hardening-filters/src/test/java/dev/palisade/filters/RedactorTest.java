@@ -110,10 +110,59 @@ class RedactorTest {
     @Test
     void redactsQueryValuesOfSensitiveKeysIncludingEncodedKeys() {
         assertThat(Redactor.redactQuery("page=2&token=abc&api%5Fkey=k&user[password]=p&q=j%40x.com&email="))
-                .isEqualTo("page=2&token=***&api%5Fkey=***&user[password]=***&q=j***%40x.com&email=");
+                .isEqualTo("page=2&token=***&api%5Fkey=***&user[password]=***&q=j***@x.com&email=");
         assertThat(Redactor.redactQuery("a=%0d%0aINFO&b=\r\n")).isEqualTo("a=%0d%0aINFO&b=\\r\\n");
         assertThat(Redactor.redactQuery(null)).isNull();
         assertThat(Redactor.redactQuery("")).isEmpty();
+    }
+
+    /** Shapes a first version let through (found by review): each must be masked. */
+    static Stream<Arguments> maskedSince() {
+        return Stream.of(
+                // a card number followed by more digits (an expiry, a year)
+                Arguments.of("Charge 4111111111111111 12/27", "Charge ****-****-****-1111 12/27"),
+                Arguments.of("card 4111 1111 1111 1111 12/27", "card ****-****-****-1111 12/27"),
+                Arguments.of("card 4111 1111 1111 1111 2027", "card ****-****-****-1111 2027"),
+                // bracketed and encoded form names
+                Arguments.of("user[password]=hunter2 next", "user[password]=*** next"),
+                Arguments.of("token[]=abc&password[0]=x", "token[]=***&password[0]=***"),
+                Arguments.of("user%5Bpassword%5D=hunter2 next", "user%5Bpassword%5D=*** next"),
+                Arguments.of("pass%77ord=hunter2", "pass%77ord=***"),
+                // a list as the value of a sensitive JSON key
+                Arguments.of("{\"password\":[\"hunter2\"],\"n\":1}", "{\"password\":[***],\"n\":1}"),
+                // names
+                Arguments.of("DB_PASS=x MYSQL_PWD=y password_confirmation=z passwordConfirm=w",
+                        "DB_PASS=*** MYSQL_PWD=*** password_confirmation=*** passwordConfirm=***"),
+                Arguments.of("secretKey=a privateKey=b accessKey=c X-Amz-Signature=d otp_code=e PHPSESSID=f remember-me=g",
+                        "secretKey=*** privateKey=*** accessKey=*** X-Amz-Signature=*** otp_code=*** PHPSESSID=*** remember-me=***"),
+                // more key prefixes
+                Arguments.of("k AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUv end", "k AIza*** end"),
+                Arguments.of("npm_a1B2c3D4e5F6g7H8i9J0 ghr_a1B2c3D4e5F6g7H8i9J0", "npm_*** ghr_***"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("maskedSince")
+    void masksWhatTheReviewFound(String input, String expected) {
+        assertThat(Redactor.redact(input)).isEqualTo(expected);
+    }
+
+    @Test
+    void redactsQueryValuesAndKeysThatEncodingHides() {
+        assertThat(Redactor.redactQuery("q=4111+1111+1111+1111&page=2")).isEqualTo("q=****-****-****-1111&page=2");
+        assertThat(Redactor.redactQuery("q=4111%201111%201111%201111")).isEqualTo("q=****-****-****-1111");
+        assertThat(Redactor.redactQuery("next=https%3A%2F%2Fapp%2Fcb%3Faccess_token%3Dabc123"))
+                .isEqualTo("next=https://app/cb?access_token=***");
+        assertThat(Redactor.redactQuery("token[]=abc&user[password][]=x&password[0]=y&ok[]=1"))
+                .isEqualTo("token[]=***&user[password][]=***&password[0]=***&ok[]=1");
+        // Encoded values with nothing to mask are logged as they came.
+        assertThat(Redactor.redactQuery("q=hello+world&r=a%2Fb")).isEqualTo("q=hello+world&r=a%2Fb");
+    }
+
+    @Test
+    void redactsALongQueryOfPairsWithoutValuesInLinearTime() {
+        String hostile = "a&".repeat(200_000) + "x".repeat(200_000);
+        String redacted = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Redactor.redactQuery(hostile));
+        assertThat(redacted).isEqualTo(hostile);
     }
 
     @Test

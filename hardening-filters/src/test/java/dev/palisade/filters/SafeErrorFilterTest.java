@@ -341,6 +341,19 @@ class SafeErrorFilterTest {
         }
     }
 
+    /** The error log masks personal data in the path, as the access log does, and escapes it. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theErrorLogMasksThePath(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response r = get(server, "/t/runtime;user=john.doe@example.com");
+
+            assertProblem(r, 500);
+            assertThat(errors(logs)).hasSize(1);
+            assertThat(logs.text()).contains("/t/runtime;user=j***@example.com").doesNotContain("john.doe");
+        }
+    }
+
     /**
      * After sendError the body is the problem's: what the application writes then is dropped, and a
      * writer it took before cannot commit the response with the wrong status by closing.
