@@ -22,8 +22,9 @@ import org.slf4j.spi.LocationAwareLogger;
  * LOG.info("Signup from {} with {}", email, requestBody);   // -> Signup from j***@example.com ...
  * }</pre>
  *
- * <p>A throwable is passed through untouched: its stack trace stays server side, but its message is
- * not redacted — do not put personal data in exception messages. Where the backend supports it
+ * <p>A throwable keeps its stack trace, server side; a message in its chain that holds something
+ * to mask or a control character is logged redacted (the throwable then prints as a
+ * {@code RedactedThrowable} whose message starts with the original class). Where the backend supports it
  * (logback, log4j2), caller location ({@code %line}, {@code %method}) still names the application's
  * class, not this wrapper — for the classic methods; the fluent API ({@code atInfo()…log()}) is
  * redacted too (key-value pairs included) but reports SLF4J's event builder as the caller. Every
@@ -65,8 +66,9 @@ public final class RedactingLogger implements Logger {
         emit(level, marker, tuple.getMessage(), tuple.getThrowable());
     }
 
-    private void emit(Level level, Marker marker, String message, Throwable t) {
+    private void emit(Level level, Marker marker, String message, Throwable thrown) {
         String safe = Redactor.redact(message);
+        Throwable t = RedactedThrowable.loggable(thrown);
         if (location != null) {
             // No arguments: the backend must not format the already formatted, redacted text again.
             location.log(marker, FQCN, level.toInt(), safe, null, t);

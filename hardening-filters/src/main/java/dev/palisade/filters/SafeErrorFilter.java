@@ -200,13 +200,14 @@ public final class SafeErrorFilter implements Filter {
                         method, path);
             } else {
                 LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
-                        id, method, path, failure);
+                        id, method, path, RedactedThrowable.loggable(failure));
             }
             // Stackless and generic, and on Tomcat in the form it neither logs again nor follows with an
             // error page: the container aborts the connection instead of ending the response cleanly.
             throw abort.forCommittedResponse(request, response, new ResponseAbortedException(id));
         }
-        LOG.error("Request {} failed and was answered 500: {} {}", id, method, path, failure);
+        LOG.error("Request {} failed and was answered 500: {} {}", id, method, path,
+                RedactedThrowable.loggable(failure));
         answerAbandoned(request, response);
         completeIfAsync(request);
     }
@@ -296,7 +297,8 @@ public final class SafeErrorFilter implements Filter {
             return false;
         }
         LOG.error("Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
-                LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()), failure);
+                LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
+                RedactedThrowable.loggable(failure));
         try {
             answerAbandoned(request, response);
         } catch (IOException e) {
@@ -331,7 +333,7 @@ public final class SafeErrorFilter implements Filter {
         if (response.isCommitted()) {
             // Completing would end a half-written response cleanly: the connection must break instead.
             LOG.error("Request {} failed asynchronously after its response was committed; aborting the connection: "
-                    + "{} {}", id, method, path, failure);
+                    + "{} {}", id, method, path, RedactedThrowable.loggable(failure));
             // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
             ErrorPageGuard.markAborted(request, id);
             abort.abortAsync(request, new ResponseAbortedException(id));
@@ -340,7 +342,8 @@ public final class SafeErrorFilter implements Filter {
         if (failure == null) {
             LOG.error("Request {} timed out in asynchronous mode and was answered 500: {} {}", id, method, path);
         } else {
-            LOG.error("Request {} failed asynchronously and was answered 500: {} {}", id, method, path, failure);
+            LOG.error("Request {} failed asynchronously and was answered 500: {} {}", id, method, path,
+                    RedactedThrowable.loggable(failure));
         }
         answerAbandoned(request, response);
         async.complete();

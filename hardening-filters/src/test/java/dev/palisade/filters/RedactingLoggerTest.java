@@ -47,8 +47,19 @@ class RedactingLoggerTest {
             ILoggingEvent event = logs.events().get(0);
             assertThat(event.getFormattedMessage()).isEqualTo("failed for a***@b.com");
             assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
+            assertThat(event.getThrowableProxy().getClassName()).isEqualTo(IllegalStateException.class.getName());
             assertThat(logs.events().get(1).getMarkerList()).extracting(Object::toString).containsExactly("AUDIT");
             assertThat(logs.events().get(1).getThrowableProxy()).isNotNull();
+        }
+    }
+
+    @Test
+    void redactsAThrowablesMessages() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.warn("rejected", new IllegalArgumentException("unknown user a@b.com\r\nINFO forged"));
+
+            assertThat(logs.events().get(0).getThrowableProxy().getMessage())
+                    .isEqualTo("java.lang.IllegalArgumentException: unknown user a***@b.com\\r\\nINFO forged");
         }
     }
 

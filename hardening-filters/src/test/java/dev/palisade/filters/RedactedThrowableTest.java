@@ -1,0 +1,51 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RedactedThrowableTest {
+    @Test
+    void aThrowableWithNothingToMaskIsLoggedAsItIs() {
+        IllegalStateException plain = new IllegalStateException("boom", new RuntimeException("root cause"));
+
+        assertThat(RedactedThrowable.loggable(plain)).isSameAs(plain);
+        assertThat(RedactedThrowable.loggable(null)).isNull();
+    }
+
+    /**
+     * A message quoting the client (a parse error, a body excerpt) may carry a secret or a CR/LF that
+     * would forge a log line when the stack trace is printed: every message in the chain is redacted.
+     */
+    @Test
+    void everyMessageInTheChainIsRedactedAndTheStackTracesKept() {
+        NumberFormatException cause = new NumberFormatException("For input string: \"1\r\n2026-12-03 INFO admin login\"");
+        IllegalArgumentException failure = new IllegalArgumentException("bad body {\"password\":\"hunter2\"}", cause);
+        failure.addSuppressed(new IllegalStateException("from j.doe@example.com"));
+
+        Throwable logged = RedactedThrowable.loggable(failure);
+
+        assertThat(logged).isNotSameAs(failure);
+        assertThat(logged.getMessage()).isEqualTo(
+                "java.lang.IllegalArgumentException: bad body {\"password\":\"***\"}");
+        assertThat(logged.getStackTrace()).isEqualTo(failure.getStackTrace());
+        assertThat(logged.getCause().getMessage()).isEqualTo(
+                "java.lang.NumberFormatException: For input string: \"1\\r\\n2026-12-03 INFO admin login\"");
+        assertThat(logged.getCause().getStackTrace()).isEqualTo(cause.getStackTrace());
+        assertThat(logged.getSuppressed()).singleElement()
+                .satisfies(s -> assertThat(s.getMessage()).isEqualTo("java.lang.IllegalStateException: from j***@example.com"));
+    }
+
+    @Test
+    void aChainThatLoopsBackIsCopiedOnce() {
+        IllegalStateException first = new IllegalStateException("token=abc");
+        IllegalStateException second = new IllegalStateException("second", first);
+        first.initCause(second);
+        first.addSuppressed(second);
+
+        Throwable logged = RedactedThrowable.loggable(first);
+
+        assertThat(logged.getMessage()).endsWith("token=***");
+        assertThat(logged.getCause().getCause()).isSameAs(logged);
+    }
+}
