@@ -154,10 +154,11 @@ public final class Hardening {
         registration.setAsyncSupported(true);
         // ASYNC too: after AsyncContext.dispatch() the servlet runs again, and only the error boundary
         // can answer what it throws; the other members pass an ASYNC dispatch through.
-        // Matched before: ahead of every filter web.xml declares and every mapping added with
-        // isMatchAfter=true, whenever added, so the error boundary covers them; only a mapping added
-        // with isMatchAfter=false before this call runs in front (ChainOrderTest, both containers).
-        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+        // Matched after the filters web.xml declares and every isMatchAfter=false mapping: infrastructure
+        // that must see the request first (Tomcat's RemoteIpFilter, a CORS filter, request
+        // decompression) runs before the rate limit, authentication and the size count. The error
+        // boundary then does not cover them; see ChainOrderTest and docs/filters.md.
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
     }
 
     /**
