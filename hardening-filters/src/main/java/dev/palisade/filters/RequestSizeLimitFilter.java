@@ -262,9 +262,11 @@ public final class RequestSizeLimitFilter implements Filter {
             throw abort.forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
-        if (failure != null && (wrapped.malformed() || wrapped.unsupportedMediaType()) && wrapped.claimAnswer()) {
+        int partsRefusal = wrapped.partsRefusalStatus(failure);
+        if (failure != null && (partsRefusal != 0 || wrapped.malformed() || wrapped.unsupportedMediaType())
+                && wrapped.claimAnswer()) {
             badRequests.record();
-            int status = wrapped.unsupportedMediaType() ? 415 : 400;
+            int status = partsRefusal != 0 ? partsRefusal : wrapped.unsupportedMediaType() ? 415 : 400;
             if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
                 abort.afterAnswerLeavingBodyUnread(response);
                 return true;

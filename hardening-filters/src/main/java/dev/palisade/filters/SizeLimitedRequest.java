@@ -69,6 +69,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private List<UploadedPart> parts;
     private Exception partsFailure;
     private volatile boolean malformed;
+    /** The refusal {@link #checkPartsCanBeRead} threw, if any. */
+    private volatile PartsRefusedException partsRefusal;
     /** Set when a multipart body's text fields, as parameters, would pass {@code maxFormBytes}. */
     private volatile boolean formTooLarge;
     private volatile boolean unsupportedMediaType;
@@ -347,13 +349,46 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * no length bounds the body, and answer a missing boundary with a 500.
      */
     private void checkPartsCanBeRead() throws ServletException {
-        if (!isMediaType(MULTIPART)) {
-            unsupportedMediaType = true;
-            throw new ServletException("Parts need a multipart/form-data body");
+        String type = getHeader("Content-Type");
+        boolean multipart = type != null && type.trim().regionMatches(true, 0, "multipart/", 0, "multipart/".length());
+        if (!isMediaType(MULTIPART) && !(multipart && lengthDeclared)) {
+            // With a length the container cannot read past it: another multipart/ type is the
+            // container's to parse (Spring's resolver accepts any), as it was.
+            throw refuseParts(new PartsRefusedException(415, "Parts need a multipart/form-data body"));
         }
-        if (MultipartParser.boundary(getContentType()) == null) {
-            malformed = true;
-            throw new ServletException("No usable multipart boundary");
+        if (isMediaType(MULTIPART) && MultipartParser.boundary(getContentType()) == null) {
+            throw refuseParts(new PartsRefusedException(400, "No usable multipart boundary"));
+        }
+    }
+
+    private PartsRefusedException refuseParts(PartsRefusedException refusal) {
+        partsRefusal = refusal;
+        return refusal;
+    }
+
+    /**
+     * The status for {@code failure} when it is (or is caused by) this request's refusal to read
+     * parts, else 0: an application that catches the refusal and fails later for another reason
+     * gets its own answer, not this one.
+     */
+    int partsRefusalStatus(Throwable failure) {
+        PartsRefusedException refusal = partsRefusal;
+        for (Throwable t = failure; refusal != null && t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t == refusal) {
+                return refusal.status;
+            }
+        }
+        return 0;
+    }
+
+    /** {@code getParts()} of a body that has none: the specification's exception, and the client's fault. */
+    static final class PartsRefusedException extends ServletException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        PartsRefusedException(int status, String message) {
+            super(message);
+            this.status = status;
         }
     }
 
