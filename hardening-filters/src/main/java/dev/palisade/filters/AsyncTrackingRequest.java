@@ -24,6 +24,9 @@ import java.io.IOException;
  * to a {@link TaskFailures} handler at once.
  */
 final class AsyncTrackingRequest extends HttpServletRequestWrapper {
+    /** Request attribute holding the latest cycle's tracked context. */
+    static final String CURRENT_ATTRIBUTE = AsyncTrackingRequest.class.getName() + ".current";
+
     private final TaskFailures taskFailures;
     private volatile TrackedAsyncContext current;
 
@@ -65,25 +68,34 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         // Each startAsync begins a new cycle (a container may hand back the same object), so a new record.
         TrackedAsyncContext tracked = new TrackedAsyncContext(context, taskFailures);
         current = tracked;
+        // For the application's listeners, whichever dispatch's wrapper added them (see SeesThisContext).
+        setAttribute(CURRENT_ATTRIBUTE, tracked);
         return tracked;
     }
 
     /**
-     * An application's listener, handed events that carry the tracked context: the usual timeout
-     * handler ends the cycle with {@code event.getAsyncContext().complete()}, and the container's
-     * own context in the event would not note it.
+     * An application's listener, handed events that carry the tracked context of the cycle they
+     * belong to: the usual timeout handler ends the cycle with
+     * {@code event.getAsyncContext().complete()}, and the container's own context in the event would
+     * not note it. The cycle's tracked context is looked up when the event comes (a request
+     * attribute), not fixed when the listener was added: a listener that re-adds itself in
+     * {@code onStartAsync} serves the next cycle, whose tracked context does not exist yet then.
      */
     private static final class SeesThisContext implements AsyncListener {
         private final AsyncListener listener;
-        private final TrackedAsyncContext context;
 
-        SeesThisContext(AsyncListener listener, TrackedAsyncContext context) {
+        SeesThisContext(AsyncListener listener) {
             this.listener = listener;
-            this.context = context;
         }
 
-        private AsyncEvent retarget(AsyncEvent event) {
-            return new AsyncEvent(context, event.getSuppliedRequest(), event.getSuppliedResponse(), event.getThrowable());
+        private static AsyncEvent retarget(AsyncEvent event) {
+            AsyncContext container = event.getAsyncContext();
+            Object current = container == null ? null : container.getRequest().getAttribute(CURRENT_ATTRIBUTE);
+            if (current instanceof TrackedAsyncContext tracked && tracked.delegate == container) {
+                return new AsyncEvent(tracked, event.getSuppliedRequest(), event.getSuppliedResponse(),
+                        event.getThrowable());
+            }
+            return event;
         }
 
         @Override
@@ -184,12 +196,12 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void addListener(AsyncListener listener) {
-            delegate.addListener(new SeesThisContext(listener, this));
+            delegate.addListener(new SeesThisContext(listener));
         }
 
         @Override
         public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
-            delegate.addListener(new SeesThisContext(listener, this), request, response);
+            delegate.addListener(new SeesThisContext(listener), request, response);
         }
 
         @Override

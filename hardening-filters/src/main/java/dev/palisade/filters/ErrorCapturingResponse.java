@@ -153,7 +153,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         if (errorStatus != 0) {
             throw new IllegalStateException("Cannot reset after sendError: the response counts as committed");
         }
-        String requestId = getHeader(RequestIds.HEADER);
+        String requestId = RequestIds.of(request);
         boolean framePolicy = getHeaders(SecurityHeadersFilter.CONTENT_SECURITY_POLICY)
                 .contains(SecurityHeadersFilter.FRAME_POLICY);
         String[] defaults = defaultValues;
@@ -162,9 +162,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         errorStatus = 0;
         bodyRequested = false;
         defaultFields = 0;
-        if (requestId != null) {
-            super.addHeader(RequestIds.HEADER, requestId);
-        }
+        super.addHeader(RequestIds.HEADER, requestId);
         for (int field = 0; defaults != null && field < defaults.length; field++) {
             if (defaults[field] != null) {
                 addDefaultField(field, defaults[field]);

@@ -32,9 +32,9 @@ final class RedactedThrowable extends RuntimeException {
                 return failure;
             }
             return copy(failure, 0, new IdentityHashMap<>());
-        } catch (RuntimeException e) {
-            // A throwable whose getMessage() or getSuppressed() misbehaves: logged as it is.
-            failure.addSuppressed(e);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A throwable whose getMessage() misbehaves (throws, or recurses into toString()):
+            // logged as it is, and left as it is.
             return failure;
         }
     }

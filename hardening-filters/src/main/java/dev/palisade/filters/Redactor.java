@@ -87,6 +87,8 @@ public final class Redactor {
     /** More digits than any card number: such a run is an id, and no card is looked for inside it. */
     private static final int MAX_CARD_DIGITS = 19;
     private static final int MIN_CARD_DIGITS = 13;
+    /** The most [..] groups a form field's name may have ({@code user[address][0][line]}). */
+    private static final int MAX_BRACKET_GROUPS = 8;
 
     static {
         for (char c = 0; c < WORD.length; c++) {
@@ -469,8 +471,12 @@ public final class Redactor {
             if (s.charAt(j) == ']') {
                 j++;
             }
-            // Any further [..] groups, each short and within the line.
-            while (j < n && s.charAt(j) == '[') {
+            // Further [..] groups, each short, and few: "[a]" repeated would otherwise have every
+            // bracketed word look ahead over all the groups after it.
+            for (int groups = 0; j < n && s.charAt(j) == '['; groups++) {
+                if (groups == MAX_BRACKET_GROUPS) {
+                    return -1;
+                }
                 int close = j + 1;
                 while (close < n && close - j <= MAX_KEY_LENGTH && s.charAt(close) != ']' && isWord(s.charAt(close))) {
                     close++;
@@ -791,7 +797,8 @@ public final class Redactor {
             if (j < n) {
                 char c = s.charAt(j);
                 if (isAlnum(c) || c == '_' || ((c == '.' || c == ',') && j + 1 < n && isDigit(s.charAt(j + 1)))) {
-                    return -1;
+                    // "4111 1111 1111 1111 12.50": the group ending in a decimal is not the card's.
+                    return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
                 }
             }
             if (!luhn(i, j)) {

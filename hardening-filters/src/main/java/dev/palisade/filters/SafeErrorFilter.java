@@ -15,6 +15,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,7 +127,7 @@ public final class SafeErrorFilter implements Filter {
             chain.doFilter(tracking, wrapped);
         } catch (Throwable failure) {
             // Errors included, OutOfMemoryError too: see the class comment.
-            onFailure(request, response, failure);
+            onFailure(request, response, failure, tracking.trackedAsyncContext());
             return;
         }
         wrapped.filterReturned();
@@ -159,8 +160,8 @@ public final class SafeErrorFilter implements Filter {
         ProblemResponse.of(status).send(request, response);
     }
 
-    private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure)
-            throws IOException {
+    private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure,
+            AsyncTrackingRequest.TrackedAsyncContext async) throws IOException {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
@@ -177,10 +178,9 @@ public final class SafeErrorFilter implements Filter {
             abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
-        if (ClientFaults.causedBy(failure, CLIENT_GONE)) {
+        if (isClientGone(failure)) {
             // The container knows its own exception and stays quiet about it; an ERROR per
-            // disconnect would let any client fill the log. Found among the causes too: code
-            // between the container and here (a framework, an UncheckedIOException) may wrap it.
+            // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
             throw rethrowable(failure);
         }
@@ -206,6 +206,13 @@ public final class SafeErrorFilter implements Filter {
             // error page: the container aborts the connection instead of ending the response cleanly.
             throw abort.forCommittedResponse(request, response, new ResponseAbortedException(id));
         }
+        if (async != null && async.ended() && request.isAsyncStarted()) {
+            // The application completed or dispatched its async cycle before it threw: the answer
+            // is under way elsewhere, and writing here would race it.
+            LOG.error("Request {} failed after ending its async cycle: {} {}", id, method, path,
+                    RedactedThrowable.loggable(failure));
+            return;
+        }
         LOG.error("Request {} failed and was answered 500: {} {}", id, method, path,
                 RedactedThrowable.loggable(failure));
         answerAbandoned(request, response);
@@ -225,6 +232,17 @@ public final class SafeErrorFilter implements Filter {
                 LOG.debug("Async cycle already ended", e);
             }
         }
+    }
+
+    /**
+     * Whether {@code failure} is the connector's word that the client went away, as thrown or inside
+     * an I/O wrapper (an {@code UncheckedIOException} from a lambda, a framework's IOException). Not
+     * deeper in other exceptions: Jetty's HttpClient throws the same {@code EofException} when a
+     * backend closes, and that failure is the server's, to be answered 500 and logged.
+     */
+    private static boolean isClientGone(Throwable failure) {
+        return (failure instanceof IOException || failure instanceof UncheckedIOException)
+                && ClientFaults.causedBy(failure, CLIENT_GONE);
     }
 
     /** {@code failure} as this filter may throw it: as it is, or in an IOException if it is neither unchecked nor one. */
@@ -320,7 +338,7 @@ public final class SafeErrorFilter implements Filter {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
-        if (failure != null && ClientFaults.causedBy(failure, CLIENT_GONE)) {
+        if (failure != null && isClientGone(failure)) {
             // The client went away (a long poll or a stream it closed): nobody to answer, nothing to alarm.
             LOG.debug("Request {} ended by the client in asynchronous mode: {} {}", id, method, path);
             try {

@@ -36,6 +36,22 @@ class RedactedThrowableTest {
                 .satisfies(s -> assertThat(s.getMessage()).isEqualTo("java.lang.IllegalStateException: from j***@example.com"));
     }
 
+    /** It runs on the error path: a throwable whose getMessage() fails is logged as it is, untouched. */
+    @Test
+    void neverThrows() {
+        RuntimeException broken = new RuntimeException() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getMessage() {
+                throw new IllegalStateException("no message");
+            }
+        };
+
+        assertThat(RedactedThrowable.loggable(broken)).isSameAs(broken);
+        assertThat(broken.getSuppressed()).isEmpty();
+    }
+
     @Test
     void aChainThatLoopsBackIsCopiedOnce() {
         IllegalStateException first = new IllegalStateException("token=abc");

@@ -88,6 +88,8 @@ class SafeErrorFilterTest {
                     throw new IllegalStateException(SECRET);
                 }
                 case "client-gone" -> throw clientGone(req);
+                // The same connector exception from a backend the application called: the server's failure.
+                case "backend-gone" -> throw new IllegalStateException(SECRET, clientGone(req));
                 // As a framework or a lambda that may not throw IOException passes it on.
                 case "client-gone-wrapped" -> throw new java.io.UncheckedIOException(clientGone(req));
                 case "async-send-error" -> {
@@ -107,6 +109,10 @@ class SafeErrorFilterTest {
                     });
                 }
                 case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "dispatched-then-throws" -> {
+                    req.startAsync(req, resp).dispatch("/t/ok");
+                    throw new IllegalStateException(SECRET);
+                }
                 case "async-started-then-throws" -> {
                     // Say the executor refused the task: nothing else will ever answer.
                     req.startAsync(req, resp).setTimeout(60_000);
@@ -291,7 +297,7 @@ class SafeErrorFilterTest {
         try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             // Errors too: Jetty would answer an escaped OutOfMemoryError with an HTML page quoting its message.
             for (String kind : List.of("runtime", "io", "servlet", "stack-overflow", "out-of-memory",
-                    "async-started-then-throws")) {
+                    "async-started-then-throws", "backend-gone")) {
                 try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
                     RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
 
@@ -340,6 +346,20 @@ class SafeErrorFilterTest {
                 assertProblem(tooLarge, 413);
             }
             assertThat(errors(logs)).isEmpty();
+        }
+    }
+
+    /** A failure after the application dispatched its async cycle leaves the dispatch to answer. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFailureAfterADispatchLeavesTheDispatchToAnswer(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response r = get(server, "/t/dispatched-then-throws");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("hello");
+            assertThat(errors(logs)).hasSize(1);
+            assertThat(logs.text()).contains("after ending its async cycle");
         }
     }
 
