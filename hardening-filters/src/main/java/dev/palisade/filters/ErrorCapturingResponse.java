@@ -33,7 +33,9 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private volatile boolean filterReturned;
     /** Bits of the {@link DefaultFields} that still hold their default value. */
     private int defaultFields;
-    /** The default value of each {@link DefaultFields} field added, by number, for {@link #reset()}. */
+    /** Bits of the {@link DefaultFields} added, whatever became of them, for {@link #reset()}. */
+    private int addedDefaults;
+    /** The values they were added with, by number: the adding filter's own table, shared, not copied. */
     private String[] defaultValues;
 
     ErrorCapturingResponse(HttpServletRequest request, HttpServletResponse response, SafeErrorFilter owner) {
@@ -52,14 +54,15 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         return bodyRequested;
     }
 
-    /** Adds {@code field} with its default {@code value}, which the application's own value replaces. */
-    void addDefaultField(int field, String value) {
-        super.addHeader(DefaultFields.name(field), value);
+    /**
+     * Adds {@code field} with its default value, {@code values[field]}, which the application's own
+     * value replaces. {@code values} is kept (not copied) for {@link #reset()}: the caller never changes it.
+     */
+    void addDefaultField(int field, String[] values) {
+        super.addHeader(DefaultFields.name(field), values[field]);
         defaultFields |= 1 << field;
-        if (defaultValues == null) {
-            defaultValues = new String[DefaultFields.count()];
-        }
-        defaultValues[field] = value;
+        addedDefaults |= 1 << field;
+        defaultValues = values;
     }
 
     @Override
@@ -156,16 +159,17 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         String requestId = RequestIds.of(request);
         boolean framePolicy = getHeaders(SecurityHeadersFilter.CONTENT_SECURITY_POLICY)
                 .contains(SecurityHeadersFilter.FRAME_POLICY);
+        int added = addedDefaults;
         String[] defaults = defaultValues;
-        defaultValues = null;
+        addedDefaults = 0;
         super.reset();
         errorStatus = 0;
         bodyRequested = false;
         defaultFields = 0;
         super.addHeader(RequestIds.HEADER, requestId);
-        for (int field = 0; defaults != null && field < defaults.length; field++) {
-            if (defaults[field] != null) {
-                addDefaultField(field, defaults[field]);
+        for (int field = 0; field < DefaultFields.count(); field++) {
+            if ((added & (1 << field)) != 0) {
+                addDefaultField(field, defaults);
             }
         }
         if (framePolicy) {

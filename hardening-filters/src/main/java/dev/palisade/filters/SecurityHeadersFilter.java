@@ -58,7 +58,8 @@ public final class SecurityHeadersFilter implements Filter {
     private final Function<String, String> env;
     private Config config;
     private String[] noStorePrefixes;
-    private String hsts;
+    /** Each default field's value by {@link DefaultFields} number, for this configuration; never changed once made. */
+    private String[] defaultValues;
 
     /** Configured from init-params in {@link #init}. */
     public SecurityHeadersFilter() {
@@ -100,7 +101,14 @@ public final class SecurityHeadersFilter implements Filter {
     private void apply(Config c) {
         this.config = c;
         this.noStorePrefixes = c.noStorePaths().toArray(new String[0]);
-        this.hsts = "max-age=" + c.hstsMaxAge() + (c.hstsIncludeSubDomains() ? "; includeSubDomains" : "");
+        String[] values = new String[DefaultFields.count()];
+        values[DefaultFields.CONTENT_TYPE_OPTIONS] = "nosniff";
+        values[DefaultFields.REFERRER_POLICY] = "no-referrer";
+        values[DefaultFields.FRAME_OPTIONS] = "DENY";
+        values[DefaultFields.STRICT_TRANSPORT_SECURITY] =
+                "max-age=" + c.hstsMaxAge() + (c.hstsIncludeSubDomains() ? "; includeSubDomains" : "");
+        values[DefaultFields.CACHE_CONTROL] = "no-store";
+        this.defaultValues = values;
     }
 
     /** The configuration in use (after {@code init()} for the init-param constructor). */
@@ -116,16 +124,17 @@ public final class SecurityHeadersFilter implements Filter {
                 && req instanceof HttpServletRequest && res instanceof HttpServletResponse) {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
-            add(response, DefaultFields.CONTENT_TYPE_OPTIONS, "nosniff");
-            add(response, DefaultFields.REFERRER_POLICY, "no-referrer");
-            add(response, DefaultFields.FRAME_OPTIONS, "DENY");
+            String[] values = defaultValues;
+            add(response, DefaultFields.CONTENT_TYPE_OPTIONS, values);
+            add(response, DefaultFields.REFERRER_POLICY, values);
+            add(response, DefaultFields.FRAME_OPTIONS, values);
             // Not a replaceable default: policies add up, and an app's own must not drop this one.
             response.addHeader(CONTENT_SECURITY_POLICY, FRAME_POLICY);
             if (request.isSecure()) {
-                add(response, DefaultFields.STRICT_TRANSPORT_SECURITY, hsts);
+                add(response, DefaultFields.STRICT_TRANSPORT_SECURITY, values);
             }
             if (noStorePrefixes.length > 0 && noStore(request)) {
-                add(response, DefaultFields.CACHE_CONTROL, "no-store");
+                add(response, DefaultFields.CACHE_CONTROL, values);
             }
         }
         chain.doFilter(req, res);
@@ -135,11 +144,11 @@ public final class SecurityHeadersFilter implements Filter {
      * Behind {@link SafeErrorFilter}, as a default its wrapper lets the application's own value
      * replace even when added; on its own, a plain field.
      */
-    private static void add(HttpServletResponse response, int field, String value) {
+    private static void add(HttpServletResponse response, int field, String[] values) {
         if (response instanceof ErrorCapturingResponse chainResponse) {
-            chainResponse.addDefaultField(field, value);
+            chainResponse.addDefaultField(field, values);
         } else {
-            response.addHeader(DefaultFields.name(field), value);
+            response.addHeader(DefaultFields.name(field), values[field]);
         }
     }
 
