@@ -91,7 +91,7 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private static AsyncEvent retarget(AsyncEvent event) {
             AsyncContext container = event.getAsyncContext();
             Object current = container == null ? null : container.getRequest().getAttribute(CURRENT_ATTRIBUTE);
-            if (current instanceof TrackedAsyncContext tracked && tracked.delegate == container) {
+            if (current instanceof TrackedAsyncContext tracked && tracked.wraps(container)) {
                 return new AsyncEvent(tracked, event.getSuppliedRequest(), event.getSuppliedResponse(),
                         event.getThrowable());
             }
@@ -135,6 +135,19 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         TrackedAsyncContext(AsyncContext delegate, TaskFailures taskFailures) {
             this.delegate = delegate;
             this.taskFailures = taskFailures;
+        }
+
+        /**
+         * Whether this context stands for the container's {@code context}: directly, or through the
+         * tracked contexts of earlier dispatches' wrappers (after {@code AsyncContext.dispatch()} the
+         * filter wraps the request it wrapped before, and a new {@code startAsync} passes through both).
+         */
+        boolean wraps(AsyncContext context) {
+            AsyncContext inner = delegate;
+            while (inner instanceof TrackedAsyncContext tracked) {
+                inner = tracked.delegate;
+            }
+            return inner == context;
         }
 
         /** Whether {@code complete()} or a {@code dispatch} was called: the cycle has its answer. */

@@ -109,6 +109,38 @@ class SafeErrorFilterTest {
                     });
                 }
                 case "async-timeout" -> req.startAsync().setTimeout(100);
+                case "async-restart-timeout-answered" -> {
+                    // A long poll that dispatches once and waits again: its listener re-adds itself
+                    // for the second cycle in onStartAsync and answers that cycle's timeout itself.
+                    if (req.getDispatcherType() == DispatcherType.REQUEST) {
+                        AsyncContext first = req.startAsync(req, resp);
+                        first.addListener(new AsyncListener() {
+                            @Override
+                            public void onStartAsync(AsyncEvent event) {
+                                event.getAsyncContext().addListener(this);
+                            }
+
+                            @Override
+                            public void onTimeout(AsyncEvent event) throws IOException {
+                                ((HttpServletResponse) event.getAsyncContext().getResponse()).setStatus(204);
+                                event.getAsyncContext().complete();
+                            }
+
+                            @Override
+                            public void onComplete(AsyncEvent event) {
+                                // Nothing to release.
+                            }
+
+                            @Override
+                            public void onError(AsyncEvent event) {
+                                // Not part of this scenario.
+                            }
+                        });
+                        first.dispatch();
+                    } else {
+                        req.startAsync(req, resp).setTimeout(100);
+                    }
+                }
                 case "dispatched-then-throws" -> {
                     req.startAsync(req, resp).dispatch("/t/ok");
                     throw new IllegalStateException(SECRET);
@@ -755,9 +787,11 @@ class SafeErrorFilterTest {
             RawHttp.Response empty = get(server, "/t/async-timeout-answered");
             RawHttp.Response withBody = get(server, "/t/async-timeout-answered-body");
             RawHttp.Response byEvent = get(server, "/t/async-timeout-answered-by-event");
+            RawHttp.Response restarted = get(server, "/t/async-restart-timeout-answered");
 
             assertThat(empty.status()).isEqualTo(204);
             assertThat(byEvent.status()).isEqualTo(204);
+            assertThat(restarted.status()).isEqualTo(204);
             assertThat(withBody.status()).isEqualTo(200);
             assertThat(withBody.body()).isEqualTo("no news");
             // Neither a false alarm from the filter nor a container complaint about a listener.
