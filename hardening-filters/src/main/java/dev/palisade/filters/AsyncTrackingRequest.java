@@ -90,7 +90,13 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         private static AsyncEvent retarget(AsyncEvent event) {
             AsyncContext container = event.getAsyncContext();
-            Object current = container == null ? null : container.getRequest().getAttribute(CURRENT_ATTRIBUTE);
+            Object current;
+            try {
+                current = container == null ? null : container.getRequest().getAttribute(CURRENT_ATTRIBUTE);
+            } catch (IllegalStateException recycled) {
+                // Tomcat refuses getRequest() on a context it has recycled: nothing to retarget to.
+                return event;
+            }
             if (current instanceof TrackedAsyncContext tracked && tracked.wraps(container)) {
                 return new AsyncEvent(tracked, event.getSuppliedRequest(), event.getSuppliedResponse(),
                         event.getThrowable());
@@ -127,6 +133,7 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private final AsyncContext delegate;
         private final TaskFailures taskFailures;
         private volatile boolean ended;
+        private volatile boolean dispatched;
 
         TrackedAsyncContext(AsyncContext delegate) {
             this(delegate, UNANSWERED);
@@ -155,6 +162,11 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
             return ended;
         }
 
+        /** Whether a {@code dispatch} was called: another run of the request is to answer it. */
+        boolean dispatched() {
+            return dispatched;
+        }
+
         @Override
         public ServletRequest getRequest() {
             return delegate.getRequest();
@@ -174,18 +186,21 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         public void dispatch() {
             delegate.dispatch();
             ended = true;
+            dispatched = true;
         }
 
         @Override
         public void dispatch(String path) {
             delegate.dispatch(path);
             ended = true;
+            dispatched = true;
         }
 
         @Override
         public void dispatch(ServletContext context, String path) {
             delegate.dispatch(context, path);
             ended = true;
+            dispatched = true;
         }
 
         @Override

@@ -16,11 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Installs the recommended filter chain into a {@link ServletContext} in one call, from one
- * {@link Config}. The order, outermost first, and why:
+ * {@link Config}. Filters declared in {@code web.xml} and {@code isMatchAfter=false} mappings run
+ * before the whole chain (see {@link #install(ServletContext, Config)}'s mapping). Within the
+ * chain, the order, outermost first, and why:
  *
  * <ol>
  *   <li>{@link AccessLogFilter} — outermost, so its line has the final status and byte count of
- *       every answer, the kit's own rejections and error bodies included, and the full duration.</li>
+ *       every answer from the chain or below it, the kit's own rejections and error bodies included,
+ *       and the full duration.</li>
  *   <li>{@link SafeErrorFilter} — the error boundary: everything below it that throws or calls
  *       {@code sendError} ends as one problem+json body; it fixes the request id early.</li>
  *   <li>{@link SecurityHeadersFilter} — before any filter that can reject, so 4xx answers carry

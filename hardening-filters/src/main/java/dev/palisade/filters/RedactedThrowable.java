@@ -32,9 +32,9 @@ final class RedactedThrowable extends RuntimeException {
                 return failure;
             }
             return copy(failure, 0, new IdentityHashMap<>());
-        } catch (RuntimeException | StackOverflowError e) {
-            // A throwable whose getMessage() misbehaves (throws, or recurses into toString()):
-            // logged as it is, and left as it is.
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // A throwable whose getMessage() misbehaves (throws, or recurses into toString()), or
+            // no memory left to copy it: logged as it is, and left as it is.
             return failure;
         }
     }

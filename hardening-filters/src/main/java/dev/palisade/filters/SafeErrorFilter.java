@@ -206,10 +206,11 @@ public final class SafeErrorFilter implements Filter {
             // error page: the container aborts the connection instead of ending the response cleanly.
             throw abort.forCommittedResponse(request, response, new ResponseAbortedException(id));
         }
-        if (async != null && async.ended() && request.isAsyncStarted()) {
-            // The application completed or dispatched its async cycle before it threw: the answer
-            // is under way elsewhere, and writing here would race it.
-            LOG.error("Request {} failed after ending its async cycle: {} {}", id, method, path,
+        if (async != null && async.dispatched() && request.isAsyncStarted()) {
+            // The application dispatched its async cycle before it threw: another run of the
+            // request is to answer, and writing here would race it. (After complete() nothing else
+            // answers, and the container acts on it only once this thread returns: the 500 below.)
+            LOG.error("Request {} failed after dispatching its async cycle: {} {}", id, method, path,
                     RedactedThrowable.loggable(failure));
             return;
         }
@@ -236,13 +237,14 @@ public final class SafeErrorFilter implements Filter {
 
     /**
      * Whether {@code failure} is the connector's word that the client went away, as thrown or inside
-     * an I/O wrapper (an {@code UncheckedIOException} from a lambda, a framework's IOException). Not
+     * an I/O or servlet wrapper (an {@code UncheckedIOException} from a lambda, a framework's
+     * IOException or ServletException). Not
      * deeper in other exceptions: Jetty's HttpClient throws the same {@code EofException} when a
      * backend closes, and that failure is the server's, to be answered 500 and logged.
      */
     private static boolean isClientGone(Throwable failure) {
-        return (failure instanceof IOException || failure instanceof UncheckedIOException)
-                && ClientFaults.causedBy(failure, CLIENT_GONE);
+        return (failure instanceof IOException || failure instanceof UncheckedIOException
+                || failure instanceof ServletException) && ClientFaults.causedBy(failure, CLIENT_GONE);
     }
 
     /** {@code failure} as this filter may throw it: as it is, or in an IOException if it is neither unchecked nor one. */

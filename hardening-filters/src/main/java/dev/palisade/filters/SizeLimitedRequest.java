@@ -373,7 +373,9 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      */
     int partsRefusalStatus(Throwable failure) {
         PartsRefusedException refusal = partsRefusal;
-        for (Throwable t = failure; refusal != null && t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable t = failure;
+        // Bounded: a chain of causes may loop.
+        for (int depth = 0; refusal != null && t != null && depth < 8; depth++, t = t.getCause()) {
             if (t == refusal) {
                 return refusal.status;
             }

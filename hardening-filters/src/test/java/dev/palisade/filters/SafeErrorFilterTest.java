@@ -92,6 +92,7 @@ class SafeErrorFilterTest {
                 case "backend-gone" -> throw new IllegalStateException(SECRET, clientGone(req));
                 // As a framework or a lambda that may not throw IOException passes it on.
                 case "client-gone-wrapped" -> throw new java.io.UncheckedIOException(clientGone(req));
+                case "client-gone-in-servlet-exception" -> throw new ServletException(clientGone(req));
                 case "async-send-error" -> {
                     AsyncContext async = req.startAsync();
                     CountDownLatch dispatchReturned = new CountDownLatch(1);
@@ -140,6 +141,11 @@ class SafeErrorFilterTest {
                     } else {
                         req.startAsync(req, resp).setTimeout(100);
                     }
+                }
+                case "completed-then-throws" -> {
+                    // complete() takes effect once this thread returns: nothing else answers.
+                    req.startAsync(req, resp).complete();
+                    throw new IllegalStateException(SECRET);
                 }
                 case "dispatched-then-throws" -> {
                     req.startAsync(req, resp).dispatch("/t/ok");
@@ -329,7 +335,7 @@ class SafeErrorFilterTest {
         try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             // Errors too: Jetty would answer an escaped OutOfMemoryError with an HTML page quoting its message.
             for (String kind : List.of("runtime", "io", "servlet", "stack-overflow", "out-of-memory",
-                    "async-started-then-throws", "backend-gone")) {
+                    "async-started-then-throws", "backend-gone", "completed-then-throws")) {
                 try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
                     RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
 
@@ -391,7 +397,7 @@ class SafeErrorFilterTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hello");
             assertThat(errors(logs)).hasSize(1);
-            assertThat(logs.text()).contains("after ending its async cycle");
+            assertThat(logs.text()).contains("after dispatching its async cycle");
         }
     }
 
@@ -661,14 +667,14 @@ class SafeErrorFilterTest {
     @EnumSource(Container.class)
     void staysQuietWhenTheClientWentAway(Container container) throws Exception {
         try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
-            for (String kind : List.of("client-gone", "client-gone-wrapped")) {
+            for (String kind : List.of("client-gone", "client-gone-wrapped", "client-gone-in-servlet-exception")) {
                 try (RawHttp c = server.raw()) {
                     c.send("GET /t/" + kind + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                     c.closedByServer();
                 }
             }
             assertThat(errors(logs)).isEmpty();
-            assertThat(logs.lines()).filteredOn(line -> line.contains("ended by the client")).hasSize(2);
+            assertThat(logs.lines()).filteredOn(line -> line.contains("ended by the client")).hasSize(3);
         }
     }
 
