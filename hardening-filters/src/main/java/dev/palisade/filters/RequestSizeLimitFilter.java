@@ -77,7 +77,8 @@ public final class RequestSizeLimitFilter implements Filter {
     private final Function<String, String> env;
     private final RejectionLog tooLarge = new RejectionLog(LOG, "requests over the size limit (413)");
     private final RejectionLog badRequests = new RejectionLog(LOG,
-            "requests with an invalid Content-Length or malformed form body (400) or a media type they cannot be read as (415)");
+            "requests with an invalid Content-Length or a malformed body (400), or an unknown charset or parts asked of a body "
+            + "without them (415)");
     private volatile Config config;
     private volatile SizeLimitedRequest.BodyOptions bodyOptions;
     private volatile ConnectionAbort abort = ConnectionAbort.NONE;
@@ -263,10 +264,10 @@ public final class RequestSizeLimitFilter implements Filter {
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
         int partsRefusal = wrapped.partsRefusalStatus(failure);
-        if (failure != null && (partsRefusal != 0 || wrapped.malformed() || wrapped.unsupportedMediaType())
+        if (failure != null && (partsRefusal != 0 || wrapped.malformed() || wrapped.unsupportedCharset())
                 && wrapped.claimAnswer()) {
             badRequests.record();
-            int status = partsRefusal != 0 ? partsRefusal : wrapped.unsupportedMediaType() ? 415 : 400;
+            int status = partsRefusal != 0 ? partsRefusal : wrapped.unsupportedCharset() ? 415 : 400;
             if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
                 abort.afterAnswerLeavingBodyUnread(response);
                 return true;

@@ -73,7 +73,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private volatile PartsRefusedException partsRefusal;
     /** Set when a multipart body's text fields, as parameters, would pass {@code maxFormBytes}. */
     private volatile boolean formTooLarge;
-    private volatile boolean unsupportedMediaType;
+    private volatile boolean unsupportedCharset;
     /** The charset check before the container parses a form passed once; parameters are read often. */
     private volatile boolean containerFormCharsetChecked;
 
@@ -165,19 +165,16 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         try {
             return Charset.forName(encoding.trim());
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            unsupportedMediaType = true;
+            unsupportedCharset = true;
             UnsupportedEncodingException unsupported = new UnsupportedEncodingException(LogSafe.escape(encoding));
             unsupported.initCause(e);
             throw unsupported;
         }
     }
 
-    /**
-     * Whether the body's media type is one this request cannot be read as: a charset the JVM does
-     * not know, or another {@code multipart/} type where parts were asked for.
-     */
-    boolean unsupportedMediaType() {
-        return unsupportedMediaType;
+    /** Whether the body declared a charset the JVM does not know. */
+    boolean unsupportedCharset() {
+        return unsupportedCharset;
     }
 
     /**
@@ -212,7 +209,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         try {
             return super.getContentType();
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            unsupportedMediaType = true;
+            unsupportedCharset = true;
             throw e;
         }
     }
