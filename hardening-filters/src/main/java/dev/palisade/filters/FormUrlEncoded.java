@@ -49,7 +49,7 @@ final class FormUrlEncoded {
             if (end > start) {
                 // Searched within the pair only: a search to the end of the text for every pair
                 // made "a&a&...&a" followed by a long run without '=' cost pairs x length.
-                int eq = indexOf(text, '=', start, end);
+                int eq = Chars.indexOf(text, '=', start, end);
                 String name;
                 String value;
                 if (eq < 0) {
@@ -63,16 +63,6 @@ final class FormUrlEncoded {
             }
             start = end + 1;
         }
-    }
-
-    /** The first {@code c} in {@code text[from, to)}, or -1. */
-    private static int indexOf(String text, char c, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (text.charAt(i) == c) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Parameters in arrival order, bounded in number. */

@@ -61,7 +61,7 @@ final class IpAddress {
             return null;
         }
         if (text.charAt(from) == '[') {
-            int close = indexOf(text, ']', from, to);
+            int close = Chars.indexOf(text, ']', from, to);
             if (close < 0 || (close + 1 < to && !isPort(text, close + 1, to))) {
                 return null;
             }
@@ -307,7 +307,7 @@ final class IpAddress {
     }
 
     private static int stripZone(CharSequence text, int from, int to) {
-        int zone = indexOf(text, '%', from, to);
+        int zone = Chars.indexOf(text, '%', from, to);
         return zone < 0 ? to : zone;
     }
 
@@ -321,15 +321,6 @@ final class IpAddress {
             }
         }
         return true;
-    }
-
-    private static int indexOf(CharSequence text, char c, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (text.charAt(i) == c) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean isDigit(char c) {

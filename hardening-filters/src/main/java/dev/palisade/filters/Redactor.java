@@ -150,7 +150,7 @@ public final class Redactor {
             int amp = query.indexOf('&', start);
             int end = amp < 0 ? query.length() : amp;
             // Searched within the pair only: a search to the end for every pair would cost pairs x length.
-            int eq = indexOf(query, '=', start, end);
+            int eq = Chars.indexOf(query, '=', start, end);
             if (eq >= 0 && eq + 1 < end && isSensitiveQueryKey(query.substring(start, eq))) {
                 out.append(LogSafe.escape(query.substring(start, eq))).append('=').append(MASK);
             } else if (eq >= 0 && hasEncoding(query, eq + 1, end)) {
@@ -165,15 +165,6 @@ public final class Redactor {
             start = amp + 1;
         }
         return out.toString();
-    }
-
-    private static int indexOf(String text, char c, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (text.charAt(i) == c) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean hasEncoding(String text, int from, int to) {
