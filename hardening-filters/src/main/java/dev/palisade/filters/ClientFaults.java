@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * carrying a 4xx code; Tomcat 11 an {@code org.apache.tomcat.util.http.InvalidParameterException},
  * or a {@code FileUploadException} caused by its multipart stream's {@code MalformedStreamException}
  * (only that cause: the same exception type also wraps a failure to write the temporary file), its
- * multipart limits' and content-type exceptions, or its {@code BadRequestException} for a body whose
- * framing is broken. Unrecognised, they would be a 500
+ * multipart limits' and content-type exceptions, its complaint about a missing boundary, or its
+ * {@code BadRequestException} for a body whose framing is broken. Unrecognised, they would be a 500
  * and an ERROR with a stack (Tomcat's message even quotes the parameter's value) for a client's
  * typo. Recognised by name, so the filter jar needs neither container.
  */
@@ -38,6 +38,14 @@ final class ClientFaults {
     /** Tomcat's part-count limit ({@code maxPartCount}). */
     private static final String TOMCAT_TOO_MANY_PARTS =
             "org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException";
+    /**
+     * Tomcat's multipart parser on a {@code multipart/form-data} type without a boundary: a plain
+     * {@code FileUploadException}, told apart by its fixed English message (the same class reports a
+     * failure to write a part to disk, which is the server's). Should the message change, the
+     * missing boundary falls back to the 500 path.
+     */
+    private static final String TOMCAT_FILE_UPLOAD = "org.apache.tomcat.util.http.fileupload.FileUploadException";
+    private static final String TOMCAT_NO_BOUNDARY_MESSAGE = "no multipart boundary";
     private static final int MAX_CAUSES = 8;
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);
 
@@ -62,7 +70,7 @@ final class ClientFaults {
             String name = t.getClass().getName();
             if (TOMCAT_MALFORMED_MULTIPART.equals(name) || TOMCAT_ILLEGAL_BOUNDARY.equals(name)
                     || TOMCAT_BAD_REQUEST.equals(name) || TOMCAT_TOO_MANY_PARTS.equals(name)
-                    || JETTY_EARLY_EOF.equals(name)) {
+                    || JETTY_EARLY_EOF.equals(name) || isMissingBoundary(t, name)) {
                 return 400;
             }
             if (TOMCAT_NOT_MULTIPART.equals(name)) {
@@ -82,6 +90,11 @@ final class ClientFaults {
             }
         }
         return 0;
+    }
+
+    private static boolean isMissingBoundary(Throwable t, String className) {
+        String message = t.getMessage();
+        return TOMCAT_FILE_UPLOAD.equals(className) && message != null && message.contains(TOMCAT_NO_BOUNDARY_MESSAGE);
     }
 
     private static boolean isA(Class<?> type, String name) {

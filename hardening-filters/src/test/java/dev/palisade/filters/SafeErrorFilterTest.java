@@ -357,8 +357,9 @@ class SafeErrorFilterTest {
     /**
      * The client's mistakes that the containers find while the application reads the body are a
      * 4xx and no ERROR: a broken chunk (Jetty's early EOF; Tomcat answers its own 400 before the
-     * filter hears of it), and, on Tomcat, getParts() of a body that is not multipart (415) or a
-     * part over the servlet's @MultipartConfig size (413). Jetty answers the last two 400 itself.
+     * filter hears of it), and, on Tomcat, getParts() of a body that is not multipart (415), of a
+     * multipart body without a boundary (400) or with a part over the servlet's @MultipartConfig size
+     * (413). Jetty answers the other two 400 itself.
      */
     @ParameterizedTest
     @EnumSource(Container.class)
@@ -373,8 +374,12 @@ class SafeErrorFilterTest {
             RawHttp.Response tooLarge = RawHttp.exchange(server.port(), "POST /parts HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Type: multipart/form-data; boundary=B\r\nContent-Length: " + part.length()
                     + "\r\nConnection: close\r\n\r\n" + part);
+            RawHttp.Response noBoundary = RawHttp.exchange(server.port(), "POST /parts HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: multipart/form-data\r\nContent-Length: " + part.length()
+                    + "\r\nConnection: close\r\n\r\n" + part);
 
             assertThat(brokenChunk.status()).isEqualTo(400);
+            assertProblem(noBoundary, 400);
             if (container == Container.JETTY) {
                 assertProblem(brokenChunk, 400);
                 assertProblem(json, 400);
