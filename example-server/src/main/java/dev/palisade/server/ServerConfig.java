@@ -187,8 +187,16 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
         if (generalBurst < 1) {
             throw bad("RATE_LIMIT_GENERAL_BURST", "0", "a whole number >= 1");
         }
-        RateLimitFilter.Config general = named("RATE_LIMIT_GENERAL_RPS", () -> strict.toBuilder()
-                .rps(generalRps).burst(generalBurst).paths(GENERAL_RATE_LIMIT_PATHS).build());
+        RateLimitFilter.Config general;
+        try {
+            general = strict.toBuilder().rps(generalRps).burst(generalBurst).paths(GENERAL_RATE_LIMIT_PATHS).build();
+        } catch (InvalidSettingException e) {
+            // The config names its fields (rps, burst); the operator wrote these variables.
+            String variable = "burst".equals(e.key()) ? "RATE_LIMIT_GENERAL_BURST" : "RATE_LIMIT_GENERAL_RPS";
+            String written = settings.raw(null, variable).map(src -> src.value().trim())
+                    .orElse("burst".equals(e.key()) ? Long.toString(generalBurst) : Double.toString(generalRps));
+            throw e.as(variable, written);
+        }
 
         RequestSizeLimitFilter.Config base413 = base.sizeLimit();
         RequestSizeLimitFilter.Config size = RequestSizeLimitFilter.Config.builder()
@@ -295,14 +303,6 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
             throw e;
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(variableIn(e.getMessage()), e.getMessage());
-        }
-    }
-
-    private static <T> T named(String variable, java.util.function.Supplier<T> parser) {
-        try {
-            return parser.get();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(variable, "Invalid value for " + variable + ": " + e.getMessage());
         }
     }
 

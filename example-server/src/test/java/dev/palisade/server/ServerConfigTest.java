@@ -111,6 +111,9 @@ class ServerConfigTest {
         "RATE_LIMIT_GENERAL_RPS|0",
         "RATE_LIMIT_GENERAL_BURST|0",
         "RATE_LIMIT_GENERAL_BURST|x",
+        "RATE_LIMIT_GENERAL_BURST|2000000000",
+        "RATE_LIMIT_GENERAL_RPS|0.000000001",
+        "RATE_LIMIT_GENERAL_RPS|+5",
         "RATE_LIMIT_RPS|-1",
         "RATE_LIMIT_BURST|lots",
         "REQUEST_SIZE_LIMIT_KB|1MB",
@@ -134,6 +137,22 @@ class ServerConfigTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining(variable)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "Exception", "\tat "));
+    }
+
+    /** A general limit that only fails in combination names the variable and the value as written. */
+    @Test
+    void aGeneralRateTooSmallForItsBurstNamesTheVariableAsWritten() {
+        Map<String, String> env = new HashMap<>();
+        env.put("RATE_LIMIT_GENERAL_RPS", "0.000000001");
+
+        assertThatThrownBy(() -> parse(env))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("Invalid value for RATE_LIMIT_GENERAL_RPS: \"0.000000001\"")
+                .hasMessageContaining("a larger rate for burst 100");
+        env.clear();
+        env.put("RATE_LIMIT_GENERAL_BURST", "2000000000");
+        assertThatThrownBy(() -> parse(env))
+                .hasMessageStartingWith("Invalid value for RATE_LIMIT_GENERAL_BURST: \"2000000000\"");
     }
 
     /** The contract knows two roles: a typo would leave the key refused with 403 on every route. */

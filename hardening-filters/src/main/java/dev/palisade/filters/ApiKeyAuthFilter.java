@@ -314,8 +314,15 @@ public final class ApiKeyAuthFilter implements Filter {
     public record Rule(String method, String path, Access access, Set<String> roles) {
         public Rule {
             method = method == null || "*".equals(method) ? null : method.toUpperCase(Locale.ROOT);
-            roles = roles == null ? Set.of() : Set.copyOf(new LinkedHashSet<>(roles));
-            AccessRules.validate(method, path, access, roles);
+            // Checked before Set.copyOf, which would fail on a null role with a bare NullPointerException.
+            Set<String> given = roles == null ? Set.of() : new LinkedHashSet<>(roles);
+            AccessRules.validate(method, path, access, given);
+            roles = Set.copyOf(given);
+            if (path.length() > 1 && path.endsWith("/")) {
+                // Requests are matched with and without one trailing slash, so /api/admin/ means
+                // /api/admin: kept as written, it would miss the route without the slash.
+                path = path.substring(0, path.length() - 1);
+            }
         }
 
         String describeTarget() {

@@ -44,6 +44,9 @@ public final class ApiKeys {
     static final Set<String> RESERVED_ROLES = Set.of("public", "authenticated");
 
     static final Pattern TEAM = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    /** A team with this many letters and digits in a row, often mixed, is taken for a misplaced token. */
+    static final int TOKEN_LIKE_RUN = 16;
+    static final int TOKEN_LIKE_SWITCHES = 4;
     static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final String FORMAT = "entries are TOKEN@TEAM:ROLE[+ROLE], TOKEN being the token itself "
             + "or sha256:<64 hex digits>; the value is not shown because it holds secrets";
@@ -209,12 +212,12 @@ public final class ApiKeys {
         Builder addEntry(int position, String entry) {
             int at = entry.lastIndexOf('@');
             if (at < 0) {
-                throw problem(position, null, "no '@' (expected TOKEN@TEAM:ROLE[+ROLE])");
+                throw problem(position, "no '@' (expected TOKEN@TEAM:ROLE[+ROLE])");
             }
             String teamAndRoles = entry.substring(at + 1);
             int colon = teamAndRoles.indexOf(':');
             if (colon < 0) {
-                throw problem(position, null, "no ':ROLE' after the team (expected TOKEN@TEAM:ROLE[+ROLE])");
+                throw problem(position, "no ':ROLE' after the team (expected TOKEN@TEAM:ROLE[+ROLE])");
             }
             String team = teamAndRoles.substring(0, colon);
             String rolesText = teamAndRoles.substring(colon + 1);
@@ -225,14 +228,20 @@ public final class ApiKeys {
         /** One key: {@code tokenSpec} is the token or {@code sha256:<hex>}. */
         Builder add(int position, String tokenSpec, String team, List<String> roles) {
             if (team == null || !TEAM.matcher(team).matches()) {
-                // The team is not shown: text in the team's place may be a mistyped secret.
-                throw problem(position, null, "the team is not 1-64 characters of A-Z a-z 0-9 . _ -");
+                throw problem(position, "the team is not 1-64 characters of A-Z a-z 0-9 . _ -");
             }
-            Set<String> roleSet = roles(position, team, roles);
-            byte[] digest = digest(position, team, tokenSpec);
+            if (looksLikeToken(team)) {
+                // Most likely TEAM@TOKEN: started that way, the team's name would be the key, and
+                // the secret would be logged as a team name and returned by getRemoteUser().
+                throw problem(position, "the team looks like a token (" + TOKEN_LIKE_RUN
+                        + " or more letters and digits in a row, mixed); is the entry written TEAM@TOKEN?"
+                        + " (a team is a name, such as team-a)");
+            }
+            Set<String> roleSet = roles(position, roles);
+            byte[] digest = digest(position, tokenSpec);
             for (int i = 0; i < entries.size(); i++) {
                 if (Arrays.equals(entries.get(i).digest, digest)) {
-                    throw problem(position, team, "the same token as entry " + entries.get(i).position
+                    throw problem(position, "the same token as entry " + entries.get(i).position
                             + " (every key must be distinct)");
                 }
             }
@@ -244,58 +253,87 @@ public final class ApiKeys {
             return entries.isEmpty() ? NONE : new ApiKeys(entries.toArray(new Entry[0]));
         }
 
-        private Set<String> roles(int position, String team, List<String> roles) {
+        private Set<String> roles(int position, List<String> roles) {
             if (roles == null || roles.isEmpty()) {
-                throw problem(position, team, "no role after ':' (expected ROLE[+ROLE], such as manager+system)");
+                throw problem(position, "no role after ':' (expected ROLE[+ROLE], such as manager+system)");
             }
             Set<String> set = new LinkedHashSet<>();
             for (int i = 0; i < roles.size(); i++) {
                 String role = roles.get(i);
                 String which = "role " + (i + 1);
                 if (role == null || !ROLE.matcher(role).matches()) {
-                    throw problem(position, team, which + " is not a word of a-z 0-9 _ - starting with a letter");
+                    throw problem(position, which + " is not a word of a-z 0-9 _ - starting with a letter");
                 }
                 if (RESERVED_ROLES.contains(role)) {
-                    throw problem(position, team, which + " is \"" + role + "\", a reserved word in access rules");
+                    throw problem(position, which + " is \"" + role + "\", a reserved word in access rules");
                 }
                 if (!set.add(role)) {
-                    throw problem(position, team, which + " repeats \"" + role + "\"");
+                    throw problem(position, which + " repeats \"" + role + "\"");
                 }
             }
             return set;
         }
 
-        private byte[] digest(int position, String team, String tokenSpec) {
+        private byte[] digest(int position, String tokenSpec) {
             if (tokenSpec == null || tokenSpec.isEmpty()) {
-                throw problem(position, team, "the token is empty");
+                throw problem(position, "the token is empty");
             }
             if (tokenSpec.regionMatches(true, 0, SHA256_PREFIX, 0, SHA256_PREFIX.length())) {
                 byte[] digest = hex(tokenSpec.substring(SHA256_PREFIX.length()));
                 if (digest == null) {
-                    throw problem(position, team, "the sha256: digest is not 64 hex digits");
+                    throw problem(position, "the sha256: digest is not 64 hex digits");
                 }
                 return digest;
             }
             if (tokenSpec.indexOf(':') >= 0) {
-                throw problem(position, team, "the token has an unknown format "
+                throw problem(position, "the token has an unknown format "
                         + "(expected the token itself or sha256:<64 hex digits>)");
             }
             if (!isBearerToken(tokenSpec)) {
-                throw problem(position, team, "the token has characters a bearer token cannot carry "
+                throw problem(position, "the token has characters a bearer token cannot carry "
                         + "(allowed: A-Z a-z 0-9 - . _ ~ + / and trailing =)");
             }
             if (tokenSpec.length() < MIN_TOKEN_LENGTH) {
-                throw problem(position, team, "the token is shorter than " + MIN_TOKEN_LENGTH
+                throw problem(position, "the token is shorter than " + MIN_TOKEN_LENGTH
                         + " characters (use a long random one, such as the output of: openssl rand -hex 32)");
             }
             return sha256(tokenSpec);
         }
 
-        private InvalidSettingException problem(int position, String team, String what) {
-            String where = "entry " + position + (team == null ? "" : " (team " + team + ")");
+        // Only the entry's position: any part of an entry may be a secret typed in the wrong place.
+        private InvalidSettingException problem(int position, String what) {
             return new InvalidSettingException(key,
-                    "Invalid value for " + key + ": " + where + ": " + what + "; " + FORMAT);
+                    "Invalid value for " + key + ": entry " + position + ": " + what + "; " + FORMAT);
         }
+    }
+
+    /**
+     * Whether {@code team} holds {@value #TOKEN_LIKE_RUN} or more letters and digits in a row that
+     * change between letter and digit at least {@value #TOKEN_LIKE_SWITCHES} times, as random tokens
+     * (hex, base64) do and names such as {@code Marketing2025Europe} or a UUID's groups do not.
+     */
+    static boolean looksLikeToken(String team) {
+        int run = 0;
+        int switches = 0;
+        int previous = 0; // 1 letter, 2 digit, 0 neither
+        for (int i = 0; i <= team.length(); i++) {
+            char c = i < team.length() ? team.charAt(i) : '.';
+            int kind = c >= '0' && c <= '9' ? 2 : (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ? 1 : 0;
+            if (kind == 0) {
+                if (run >= TOKEN_LIKE_RUN && switches >= TOKEN_LIKE_SWITCHES) {
+                    return true;
+                }
+                run = 0;
+                switches = 0;
+            } else {
+                run++;
+                if (previous != 0 && kind != previous) {
+                    switches++;
+                }
+            }
+            previous = kind;
+        }
+        return false;
     }
 
     /** 64 hex digits as 32 bytes, or {@code null}; hand-written so no parser quotes the text. */

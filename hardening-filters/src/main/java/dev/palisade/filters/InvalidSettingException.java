@@ -8,10 +8,17 @@ public final class InvalidSettingException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final String key;
+    /** What a valid value looks like, when the failure is a bad value; else {@code null}. */
+    private final String expected;
 
     public InvalidSettingException(String key, String message) {
+        this(key, message, null);
+    }
+
+    private InvalidSettingException(String key, String message, String expected) {
         super(message);
         this.key = key;
+        this.expected = expected;
     }
 
     /** The init-param or environment variable at fault. */
@@ -21,7 +28,19 @@ public final class InvalidSettingException extends IllegalArgumentException {
 
     static InvalidSettingException badValue(String key, String value, String expected) {
         return new InvalidSettingException(key,
-                "Invalid value for " + key + ": \"" + LogSafe.escape(value) + "\" (expected " + expected + ")");
+                "Invalid value for " + key + ": \"" + LogSafe.escape(value) + "\" (expected " + expected + ")", expected);
+    }
+
+    /**
+     * The same failure told in terms of the setting the value really came from: a config object
+     * checks its fields by their own names ({@code rps}), while the operator wrote an environment
+     * variable ({@code RATE_LIMIT_RPS}) in a form the field's number no longer shows ({@code 1e-9}).
+     * A failure that is not about one value keeps its message under the new key.
+     */
+    public InvalidSettingException as(String settingKey, String writtenValue) {
+        return expected == null
+                ? new InvalidSettingException(settingKey, getMessage())
+                : badValue(settingKey, writtenValue, expected);
     }
 
     static InvalidSettingException unknownKey(String filterName, String key) {

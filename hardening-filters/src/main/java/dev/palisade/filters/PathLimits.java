@@ -15,8 +15,10 @@ import java.util.OptionalLong;
  *
  * <p>Text form, for the {@code pathLimits} init-param: a comma list of {@code pattern=bytes},
  * for example {@code /api/uploads/*=10485760, /api/avatar=262144}. Parsing is strict: a pattern
- * not starting with {@code /}, a {@code *} anywhere but a trailing {@code /*}, a value that is not
- * a whole number of bytes, or the same pattern twice fails.
+ * not starting with {@code /}, a {@code *} anywhere but a trailing {@code /*}, a {@code %},
+ * {@code \\}, {@code ?}, {@code #}, empty or dot segment (the patterns match the decoded, normalised
+ * path), a value that is not a whole number of bytes, or the same pattern twice fails. An exact
+ * pattern and the request's path both match with or without one trailing slash.
  */
 public final class PathLimits {
     private static final PathLimits NONE = new PathLimits(Map.of(), List.of());
@@ -50,11 +52,12 @@ public final class PathLimits {
             String bytes = entry.substring(eq + 1).trim();
             long value;
             try {
-                value = Long.parseLong(bytes);
+                // Long.parseLong alone would also take a leading + and digits of other scripts.
+                value = Settings.WHOLE_NUMBER.matcher(bytes).matches() ? Long.parseLong(bytes) : -1;
             } catch (NumberFormatException e) {
-                throw InvalidSettingException.badValue(key, entry, "a whole number of bytes after '='");
+                value = -1;
             }
-            if (value < 0 || bytes.startsWith("+")) {
+            if (value < 0) {
                 throw InvalidSettingException.badValue(key, entry, "a whole number of bytes >= 0 after '='");
             }
             add(limits, key, pattern, value);
@@ -72,10 +75,11 @@ public final class PathLimits {
                 throw InvalidSettingException.badValue("pathLimits", e.getKey() + "=" + e.getValue(),
                         "a whole number of bytes >= 0");
             }
-            if (e.getKey().endsWith("/*")) {
-                prefixes.add(Map.entry(e.getKey().substring(0, e.getKey().length() - 2), e.getValue()));
-            } else {
-                exact.put(e.getKey(), e.getValue());
+            String pattern = normalised(e.getKey());
+            if (pattern.endsWith("/*")) {
+                prefixes.add(Map.entry(pattern.substring(0, pattern.length() - 2), e.getValue()));
+            } else if (exact.putIfAbsent(pattern, e.getValue()) != null) {
+                throw InvalidSettingException.badValue("pathLimits", e.getKey(), "each path pattern only once");
             }
         }
         prefixes.sort(Comparator.comparingInt((Map.Entry<String, Long> p) -> p.getKey().length()).reversed());
@@ -84,18 +88,32 @@ public final class PathLimits {
 
     static void add(Map<String, Long> limits, String key, String pattern, long bytes) {
         checkPattern(key, pattern);
-        if (limits.putIfAbsent(pattern, bytes) != null) {
+        if (limits.putIfAbsent(normalised(pattern), bytes) != null) {
             throw InvalidSettingException.badValue(key, pattern, "each path pattern only once");
         }
     }
 
+    /**
+     * An exact pattern without its trailing slash: requests are looked up with and without one, so
+     * {@code /api/avatar/} must mean {@code /api/avatar}, or it would miss the route written
+     * without the slash.
+     */
+    private static String normalised(String pattern) {
+        return pattern.length() > 1 && pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
+    }
+
     private static void checkPattern(String key, String pattern) {
+        // The patterns match the decoded, normalised path: an escape, a backslash, a query or
+        // fragment mark, or an empty or dot segment could never match it, and would silently
+        // leave the route on the filter-wide limit.
         boolean ok = pattern != null && pattern.startsWith("/")
                 && (pattern.indexOf('*') < 0 || (pattern.endsWith("/*") && pattern.indexOf('*') == pattern.length() - 1))
-                && pattern.chars().noneMatch(c -> c <= ' ' || c == ',' || c == '=' || c == 0x7F);
+                && pattern.chars().noneMatch(c -> c <= ' ' || c == ',' || c == '=' || c == 0x7F
+                        || c == '%' || c == '\\' || c == '?' || c == '#')
+                && !RequestPaths.hasUnresolvedSegments(pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 1) : pattern);
         if (!ok) {
             throw InvalidSettingException.badValue(key, String.valueOf(pattern),
-                    "a path starting with / and optionally ending in /*");
+                    "a decoded path starting with / and optionally ending in /*, without %, \\, ?, #, // or dot segments");
         }
     }
 
@@ -105,6 +123,9 @@ public final class PathLimits {
             return OptionalLong.empty();
         }
         Long hit = exact.get(path);
+        if (hit == null && path.length() > 1 && path.endsWith("/")) {
+            hit = exact.get(path.substring(0, path.length() - 1));
+        }
         if (hit != null) {
             return OptionalLong.of(hit);
         }

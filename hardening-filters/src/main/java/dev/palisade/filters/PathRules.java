@@ -110,7 +110,9 @@ final class PathRules {
         if (path.endsWith("/*")) {
             prefix = true;
             path = path.substring(0, path.length() - 2);
-        } else if (alwaysPrefix && path.length() > 1 && path.endsWith("/")) {
+        } else if (path.length() > 1 && path.endsWith("/")) {
+            // Requests are matched with and without one trailing slash, so the rule is written
+            // without: /api/send/ must cover /api/send too.
             path = path.substring(0, path.length() - 1);
         }
         if (prefix && path.equals("/")) {

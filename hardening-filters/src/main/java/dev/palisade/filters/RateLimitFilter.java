@@ -356,7 +356,14 @@ public final class RateLimitFilter implements Filter {
             if (proxies.isPresent()) {
                 b.trustedProxies(Cidr.parseAll(proxies.get().key(), Settings.split(proxies.get().value())));
             }
-            return b.build();
+            try {
+                return b.build();
+            } catch (InvalidSettingException e) {
+                // Each value was in range alone; together they are not (a rate too small for the burst).
+                Optional<Settings.Source> written = "burst".equals(e.key())
+                        ? s.raw("burst", "RATE_LIMIT_BURST") : s.raw("rps", "RATE_LIMIT_RPS");
+                throw written.map(src -> e.as(src.key(), src.value().trim())).orElse(e);
+            }
         }
 
         private static long positiveLong(Settings s, String param, String envVar, long defaultValue, long max) {

@@ -199,7 +199,8 @@ public final class SecurityHeadersFilter implements Filter {
      * @param noStorePaths path prefixes (context-relative, decoded, starting with {@code /}) whose
      *     responses get {@code Cache-Control: no-store} unless the application sets its own; plain
      *     string prefixes ({@code /api} also matches {@code /apix}; {@code /api/} matches {@code /api}
-     *     and {@code /api/…}); {@code /} means every response, an empty list none
+     *     and {@code /api/…}; {@code /api/*} is read as {@code /api/}); {@code /} means every
+     *     response, an empty list none
      * @param hstsMaxAge seconds for {@code Strict-Transport-Security: max-age}; 0 tells browsers
      *     to forget an earlier policy
      * @param hstsIncludeSubDomains whether HSTS covers subdomains too
@@ -212,16 +213,32 @@ public final class SecurityHeadersFilter implements Filter {
             if (noStorePaths == null) {
                 throw new InvalidSettingException(NO_STORE_PATHS, "Invalid value for " + NO_STORE_PATHS + ": null");
             }
+            List<String> prefixes = new ArrayList<>(noStorePaths.size());
             for (String path : noStorePaths) {
-                if (path == null || !path.startsWith("/")) {
-                    throw InvalidSettingException.badValue(NO_STORE_PATHS, String.valueOf(path),
-                            "path prefixes starting with /");
-                }
+                prefixes.add(noStorePrefix(path));
             }
-            noStorePaths = List.copyOf(noStorePaths);
+            noStorePaths = List.copyOf(prefixes);
             if (hstsMaxAge < 0) {
                 throw InvalidSettingException.badValue(HSTS_MAX_AGE, Long.toString(hstsMaxAge), "a whole number >= 0");
             }
+        }
+
+        /**
+         * {@code path} as a prefix. The {@code /prefix/*} form every other path setting uses means
+         * {@code /prefix/} here; any other {@code *}, and characters the decoded, normalised path
+         * never holds, fail, since such a prefix would silently match nothing.
+         */
+        private static String noStorePrefix(String path) {
+            String prefix = path != null && path.endsWith("/*") ? path.substring(0, path.length() - 1) : path;
+            boolean ok = prefix != null && prefix.startsWith("/") && !RequestPaths.hasUnresolvedSegments(prefix)
+                    && prefix.chars().noneMatch(c -> c <= ' ' || c == 0x7F || c == '*' || c == '%' || c == '\\'
+                            || c == '?' || c == '#');
+            if (!ok) {
+                throw InvalidSettingException.badValue(NO_STORE_PATHS, String.valueOf(path),
+                        "decoded path prefixes starting with /, such as /api/ or /api/*, "
+                                + "without *, %, \\, ?, #, // or dot segments elsewhere");
+            }
+            return prefix;
         }
 
         /** Defaults: no-store under {@code /api/}, HSTS for a year including subdomains. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * One filter's raw settings, read strictly: the init-param first, then the environment variable,
@@ -17,6 +18,8 @@ import java.util.function.Function;
  * deployment instead of silently running on defaults.
  */
 public final class Settings {
+    static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,19}");
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,19}(\\.[0-9]{1,19})?");
     private final Map<String, String> params;
     private final Function<String, String> env;
 
@@ -96,6 +99,10 @@ public final class Settings {
             return defaultValue;
         }
         String text = source.get().value().trim();
+        if (!DECIMAL.matcher(text).matches()) {
+            // Double.parseDouble also takes 2d, 0x1p3, 1e3 and NaN: not what a rate setting looks like.
+            throw InvalidSettingException.badValue(source.get().key(), text, "a positive number");
+        }
         try {
             double value = Double.parseDouble(text);
             if (!(value > 0) || Double.isInfinite(value)) {
@@ -142,6 +149,10 @@ public final class Settings {
 
     private static long parseNonNegative(Source source) {
         String text = source.value().trim();
+        if (!WHOLE_NUMBER.matcher(text).matches()) {
+            // Long.parseLong also takes a leading + and digits of other scripts (Arabic-Indic, Devanagari).
+            throw InvalidSettingException.badValue(source.key(), text, "a whole number >= 0");
+        }
         try {
             long value = Long.parseLong(text);
             if (value < 0) {

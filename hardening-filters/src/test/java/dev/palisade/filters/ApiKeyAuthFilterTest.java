@@ -402,7 +402,7 @@ class ApiKeyAuthFilterTest {
             assertThatThrownBy(() -> start(container, filterWithEnv(Map.of()),
                     Map.of("keys", secret + "@team-x:manager+Admin")).close())
                     .isInstanceOf(Container.ContextFailedException.class);
-            assertThat(logs.text()).contains("Invalid value for keys: entry 1 (team team-x): role 2 is not a word")
+            assertThat(logs.text()).contains("Invalid value for keys: entry 1: role 2 is not a word")
                     .doesNotContain(secret);
         }
     }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ApiKeysTest {
     static final String SECRET = "s3cret-Token_0123456789";
@@ -52,7 +53,7 @@ class ApiKeysTest {
     void tokenWithAnAtSignIsRefusedRatherThanMisSplit() {
         // The last '@' separates the team; '@' is not a bearer-token character, so the rest is refused.
         assertThatThrownBy(() -> ApiKeys.parse("keys", "abc@" + SECRET + "@a:manager"))
-                .hasMessageContaining("entry 1 (team a)").hasMessageContaining("characters a bearer token cannot carry")
+                .hasMessageContaining("entry 1").hasMessageContaining("characters a bearer token cannot carry")
                 .hasMessageNotContaining(SECRET);
     }
 
@@ -60,7 +61,7 @@ class ApiKeysTest {
     @CsvSource(delimiter = '|', value = {
         "missing @           | TOKEN:manager                          | entry 2: no '@'",
         "missing role        | TOKEN@team-a                           | entry 2: no ':ROLE'",
-        "empty role          | TOKEN@team-a:                          | entry 2 (team team-a): no role",
+        "empty role          | TOKEN@team-a:                          | entry 2: no role",
         "empty second role   | TOKEN@team-a:manager+                  | role 2 is not a word",
         "bad role            | TOKEN@team-a:Manager                   | role 1 is not a word",
         "repeated role       | TOKEN@team-a:system+system             | role 2 repeats \"system\"",
@@ -98,20 +99,58 @@ class ApiKeysTest {
                 .hasMessageContaining("entry 1: no ':ROLE'").hasMessageNotContaining(SECRET);
     }
 
+    /**
+     * TEAM@TOKEN instead of TOKEN@TEAM: a 64-hex token passes the team's pattern, and a long team
+     * name the token's length check. Started, the word would be the key and the secret would be
+     * logged as a team and returned by getRemoteUser(); refused, the message shows neither.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"backend-service-prod", "backend"})
+    void aTeamThatLooksLikeATokenIsRefusedAsAnEntryWrittenTheWrongWayRound(String word) {
+        String hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+        assertThatThrownBy(() -> ApiKeys.parse("API_KEYS", word + "@" + hex + ":manager"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("entry 1: the team looks like a token")
+                .hasMessageContaining("TEAM@TOKEN")
+                .hasMessageNotContaining(hex.substring(0, 8))
+                .hasMessageNotContaining(word);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "backend-prod, false", "Marketing2025Europe, false", "team-2024-eu-west-1, false",
+        "550e8400-e29b-41d4-a716-446655440000, false", "abcdefghijklmnopqrstuvwxyz, false",
+        "ab1cd2ef3gh4ijklmnop, true", "9f86d081884c7d659a2feaa0c55ad015, true",
+        "dGhpcyBpcyBhIHJhbmRvbSB0b2tlbg, true", "team.9f86d081884c7d659a2feaa0, true",
+        "ab1cd2ef3gh4ijk, false", "ab1cd2ef3gh4ijklmno, true",
+    })
+    void aTeamLooksLikeATokenWhenSixteenLettersAndDigitsInARowChangeKindOften(String team, boolean expected) {
+        assertThat(ApiKeys.looksLikeToken(team)).isEqualTo(expected);
+    }
+
+    @Test
+    void noErrorNamesTheTeamWhichMayBeASecretInTheWrongPlace() {
+        assertThatThrownBy(() -> ApiKeys.parse("keys", "short-token@some-team:manager"))
+                .hasMessageContaining("entry 1: the token is shorter").hasMessageNotContaining("some-team");
+        assertThatThrownBy(() -> ApiKeys.parse("keys", SECRET + "@some-team:Manager"))
+                .hasMessageContaining("entry 1: role 1 is not a word").hasMessageNotContaining("some-team");
+    }
+
     @Test
     void duplicateTokensFailEvenWhenOneIsHashed() throws Exception {
         assertThatThrownBy(() -> ApiKeys.parse("API_KEYS",
                 SECRET + "@a:manager, " + OTHER + "@b:system, sha256:" + sha256Hex(SECRET) + "@c:system"))
-                .hasMessageContaining("entry 3 (team c): the same token as entry 1")
+                .hasMessageContaining("entry 3: the same token as entry 1")
                 .hasMessageNotContaining(SECRET).hasMessageNotContaining(sha256Hex(SECRET));
         assertThatThrownBy(() -> ApiKeys.parse("keys", SECRET + "@a:manager," + SECRET + "@a:system"))
-                .hasMessageContaining("entry 2 (team a): the same token as entry 1");
+                .hasMessageContaining("entry 2: the same token as entry 1");
     }
 
     @Test
     void tooShortPlainTokenFailsButAHashIsTakenOnTrust() throws Exception {
         assertThatThrownBy(() -> ApiKeys.parse("API_KEYS", "short-token@a:manager"))
-                .hasMessageContaining("entry 1 (team a): the token is shorter than 16 characters")
+                .hasMessageContaining("entry 1: the token is shorter than 16 characters")
                 .hasMessageNotContaining("short-token");
 
         assertThat(ApiKeys.parse("API_KEYS", "sha256:" + sha256Hex("short") + "@a:manager").authenticate("short"))
