@@ -22,6 +22,19 @@ public interface BucketStore {
      */
     ConsumptionProbe tryConsume(String clientKey);
 
+    /**
+     * Decisions the store made without its shared state because that state could not be reached
+     * (a remote store deciding with its process's own buckets); 0 for a store that cannot fail.
+     */
+    default long failureCount() {
+        return 0;
+    }
+
+    /** Logs what the store counted since its last log line; the filter calls it from {@code destroy()}. */
+    default void flush() {
+        // Nothing counted by default.
+    }
+
     /** Makes the store for one filter, given that filter's quota and clock. */
     @FunctionalInterface
     interface Factory {

@@ -114,6 +114,20 @@ public final class InMemoryBucketStore implements BucketStore {
         return probe;
     }
 
+    /**
+     * Gives back the token a decision took, when a shared store refused what this one granted: the
+     * client got no request through, so its bucket here must not run lower than the shared one.
+     */
+    void refund(String clientKey) {
+        Segment segment = segments[index(clientKey)];
+        synchronized (segment) {
+            Entry entry = segment.map.get(clientKey);
+            if (entry != null) {
+                entry.bucket.addTokens(1);
+            }
+        }
+    }
+
     /** Buckets currently tracked. */
     public int size() {
         return size.get();

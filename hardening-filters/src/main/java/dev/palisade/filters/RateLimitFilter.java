@@ -58,7 +58,13 @@ public final class RateLimitFilter implements Filter {
 
     /** The longest client key the store keeps as it is; see {@link #boundedKey}. */
     static final int MAX_KEY_LENGTH = 64;
-    private static final String LONG_KEY_PREFIX = "sha256:";
+    /**
+     * The key spaces of the store: what a custom resolver returns, as it is or as its digest, apart
+     * from each other and from peer addresses (which never start with a letter and a colon), so a
+     * client that writes its own key cannot name another's bucket.
+     */
+    private static final String RESOLVED_KEY_PREFIX = "k:";
+    private static final String LONG_KEY_PREFIX = "h:";
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final Config programmatic;
@@ -175,14 +181,15 @@ public final class RateLimitFilter implements Filter {
     }
 
     /**
-     * {@code key} as the store keeps it: as it is up to {@value #MAX_KEY_LENGTH} characters, else
-     * its SHA-256. A resolver may key on anything the client sends (a header, a token), and the
-     * store's memory bound counts clients, not bytes: unbounded, 100,000 keys of 8 KiB each would
-     * hold 800 MB. A digest keeps distinct long keys distinct, unlike a cut.
+     * A resolved {@code key} as the store keeps it: {@code k:} and the key, up to
+     * {@value #MAX_KEY_LENGTH} characters, else {@code h:} and its SHA-256. A resolver may key on
+     * anything the client sends (a header, a token), and the store's memory bound counts clients,
+     * not bytes: unbounded, 100,000 keys of 8 KiB each would hold 800 MB. A digest keeps distinct
+     * long keys distinct, unlike a cut.
      */
     static String boundedKey(String key) {
         if (key.length() <= MAX_KEY_LENGTH) {
-            return key;
+            return RESOLVED_KEY_PREFIX + key;
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
@@ -198,15 +205,24 @@ public final class RateLimitFilter implements Filter {
         return rejections.total();
     }
 
-    /** Rate-limit checks skipped because the bucket store failed (requests let through). */
+    /**
+     * Rate-limit checks the bucket store could not make as configured: those where it failed (the
+     * request let through) and those a shared store made with this process's buckets alone because
+     * its shared state did not answer ({@link BucketStore#failureCount()}).
+     */
     public long storeFailureCount() {
-        return storeFailures.total();
+        Limiter rt = limiter;
+        return storeFailures.total() + (rt == null ? 0 : rt.store.failureCount());
     }
 
     @Override
     public void destroy() {
         rejections.flush();
         storeFailures.flush();
+        Limiter rt = limiter;
+        if (rt != null) {
+            rt.store.flush();
+        }
     }
 
     /** The decision machinery built from one {@link Config}. */

@@ -2,14 +2,22 @@ package dev.palisade.filters;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.RemoteBucketBuilder;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link BucketStore} shared by every server process: the buckets live in Redis (Bucket4j's
@@ -17,26 +25,56 @@ import java.util.Objects;
  * requests are spread over. Needs {@code bucket4j_jdk17-lettuce} and {@code io.lettuce:lettuce-core}
  * on the classpath (both optional dependencies of this jar); the filter itself does not.
  *
+ * <p>In front of Redis each process keeps its own bounded in-memory bucket per client with the same
+ * quota. A client's requests in one process can never be allowed more than all its requests
+ * together, so when the local bucket refuses, the shared one would too: the request is refused
+ * without a Redis call, and a client flooding one process sends Redis at most its budget. A refusal
+ * by Redis gives the local token back. Concurrent checks of one client in one process are batched
+ * into one Redis call (Bucket4j's batching optimization, on a bounded set of recently used bucket
+ * proxies): under the compare-and-swap protocol every grant must otherwise win a race against every
+ * other racer, so concurrent calls for one key cost rounds of retries that grow with their number
+ * (they used to run into the timeout, which let the request through).
+ *
  * <p>Memory: each bucket is written with a time-to-live of its full-refill time plus
  * {@link #KEEP_AFTER_REFILL}, so an idle client's key disappears once it would be full anyway.
  * A flood of distinct clients is bounded by Redis's own {@code maxmemory} (use an eviction policy
- * such as {@code volatile-ttl} or {@code allkeys-lru} on a Redis dedicated to this).
+ * such as {@code volatile-ttl} or {@code allkeys-lru} on a Redis dedicated to this); the local
+ * buckets by {@link InMemoryBucketStore#DEFAULT_MAX_CLIENTS}.
  *
  * <p>Each call is one or two Redis round trips, bounded by {@link #REQUEST_TIMEOUT}. When Redis
- * cannot answer the call throws, and the filter lets the request through and counts the failure:
- * a Redis outage must not become a service outage.
+ * cannot answer, the process decides with its local buckets alone, and goes on doing so without
+ * asking Redis for {@link #RETRY_AFTER_FAILURE}; then one request tries Redis again. So an outage
+ * costs one timeout per interval, not one per request, and each process still holds every client
+ * to the budget (a client spread over N processes gets up to N times it while Redis is away).
+ * These decisions are counted ({@link #failureCount()}) and logged as counts.
  *
  * <p>Clock: Bucket4j stamps bucket state with the client's clock, which must be a wall clock that
  * all processes share (NTP). A {@code TimeMeter} that is not wall-clock based (the filter's default
- * {@code System.nanoTime}, meaningless across processes) is not used; Bucket4j's default
- * {@code System.currentTimeMillis} is.
+ * {@code System.nanoTime}, meaningless across processes) is not used for that; Bucket4j's default
+ * {@code System.currentTimeMillis} is. The local buckets and the retry interval use the filter's clock.
  */
 public final class RedisBucketStore implements BucketStore {
     public static final Duration KEEP_AFTER_REFILL = Duration.ofSeconds(5);
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a process decides alone after Redis failed it, before trying Redis again. */
+    public static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+    /** Bucket proxies kept for batching: the recently used clients, a few per stripe. */
+    static final int MAX_PROXIES = 16_384;
+    private static final int PROXY_STRIPES = 256;
+    private static final long CLOSED = Long.MIN_VALUE;
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBucketStore.class);
 
     private final RemoteBucketBuilder<String> buckets;
     private final BucketConfiguration configuration;
+    private final InMemoryBucketStore local;
+    private final TimeMeter clock;
+    private final ProxyStripe[] proxies = new ProxyStripe[PROXY_STRIPES];
+    /** Clock time until which Redis is not asked, or {@link #CLOSED} while it answers. */
+    private final AtomicLong skipRedisUntil = new AtomicLong(CLOSED);
+    private final AtomicLong redisCalls = new AtomicLong();
+    private final AtomicLong redisFailures = new AtomicLong();
+    private final RejectionLog localDecisions = new RejectionLog(LOG,
+            "rate-limit decisions this process made alone because Redis did not answer");
 
     /**
      * A store over any Bucket4j {@link ProxyManager} (Lettuce, Jedis, Redisson, JDBC…), keyed by the
@@ -44,8 +82,18 @@ public final class RedisBucketStore implements BucketStore {
      * filters would share buckets.
      */
     public RedisBucketStore(ProxyManager<String> proxies, Quota quota) {
-        this.buckets = Objects.requireNonNull(proxies, "proxies").builder();
+        this(proxies, quota, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    /** As above; {@code clock} drives the local buckets and the retry interval (tests pass a fake one). */
+    public RedisBucketStore(ProxyManager<String> proxies, Quota quota, TimeMeter clock) {
+        this.buckets = Objects.requireNonNull(proxies, "proxies").builder().withOptimization(Optimizations.batching());
         this.configuration = quota.bucketConfiguration();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.local = new InMemoryBucketStore(quota, InMemoryBucketStore.DEFAULT_MAX_CLIENTS, clock);
+        for (int i = 0; i < this.proxies.length; i++) {
+            this.proxies[i] = new ProxyStripe(MAX_PROXIES / PROXY_STRIPES);
+        }
     }
 
     /**
@@ -65,12 +113,107 @@ public final class RedisBucketStore implements BucketStore {
             }
             ProxyManager<String> proxies = builder.build()
                     .withMapper(key -> (keyPrefix + key).getBytes(StandardCharsets.UTF_8));
-            return new RedisBucketStore(proxies, quota);
+            return new RedisBucketStore(proxies, quota, clock);
         };
     }
 
     @Override
     public ConsumptionProbe tryConsume(String clientKey) {
-        return buckets.build(clientKey, configuration).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe alone = local.tryConsume(clientKey);
+        if (!alone.isConsumed() || !mayAskRedis()) {
+            // Refused here, refused by the shared bucket too; or Redis is being given time to recover.
+            if (alone.isConsumed()) {
+                localDecisions.record();
+            }
+            return alone;
+        }
+        try {
+            redisCalls.incrementAndGet();
+            ConsumptionProbe shared = proxy(clientKey).tryConsumeAndReturnRemaining(1);
+            skipRedisUntil.set(CLOSED);
+            if (!shared.isConsumed()) {
+                local.refund(clientKey);
+            }
+            return shared;
+        } catch (RuntimeException e) {
+            skipRedisUntil.set(clock.currentTimeNanos() + RETRY_AFTER_FAILURE.toNanos());
+            redisFailures.incrementAndGet();
+            localDecisions.record();
+            LOG.debug("Redis did not answer a rate-limit check; deciding with this process's buckets for {}",
+                    RETRY_AFTER_FAILURE, e);
+            return alone;
+        }
+    }
+
+    /** The client's bucket proxy: the same one for concurrent checks, so that they are batched. */
+    private BucketProxy proxy(String clientKey) {
+        ProxyStripe stripe = proxies[stripe(clientKey)];
+        synchronized (stripe) {
+            BucketProxy proxy = stripe.get(clientKey);
+            if (proxy == null) {
+                proxy = buckets.build(clientKey, configuration);
+                stripe.put(clientKey, proxy);
+            }
+            return proxy;
+        }
+    }
+
+    /**
+     * Whether this call may go to Redis: always while it answers; after a failure, once the retry
+     * interval is over, and then only for the one call that claims the retry (the others go on
+     * deciding locally until it succeeds or fails).
+     */
+    private boolean mayAskRedis() {
+        long until = skipRedisUntil.get();
+        if (until == CLOSED) {
+            return true;
+        }
+        long now = clock.currentTimeNanos();
+        return now - until >= 0 && skipRedisUntil.compareAndSet(until, now + REQUEST_TIMEOUT.toNanos() * 2);
+    }
+
+    private static int stripe(String key) {
+        int h = key.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        return h & (PROXY_STRIPES - 1);
+    }
+
+    /** Decisions made with this process's buckets alone because Redis did not answer (or was resting). */
+    @Override
+    public long failureCount() {
+        return localDecisions.total();
+    }
+
+    /** Checks handed to Redis (concurrent ones may share one call). */
+    long redisCalls() {
+        return redisCalls.get();
+    }
+
+    /** Redis calls that failed. */
+    long redisFailures() {
+        return redisFailures.get();
+    }
+
+    @Override
+    public void flush() {
+        localDecisions.flush();
+    }
+
+    /** Recently used proxies of one stripe, least recently used dropped first. */
+    private static final class ProxyStripe extends LinkedHashMap<String, BucketProxy> {
+        private static final long serialVersionUID = 1L;
+        private final int capacity;
+
+        ProxyStripe(int capacity) {
+            super(16, 0.75f, true);
+            this.capacity = capacity;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, BucketProxy> eldest) {
+            return size() > capacity;
+        }
     }
 }

@@ -85,14 +85,19 @@ class RateLimitConcurrencyTest {
                 assertThat(statuses.get(429).get()).as("rejected").isEqualTo(total - BURST);
                 assertThat(badRejections).as("429s without a problem body").isEmpty();
                 assertThat(filter.rejectedCount()).isEqualTo(total - BURST);
-                // All 206 rejections fall well inside one 60 s interval: one WARN, for the first.
+                // All 206 rejections fall well inside one 60 s interval: one WARN, for the first (or
+                // the first few, when they race to it). Its span runs from the filter's start.
                 assertThat(logs.text(e -> e.getLevel() == Level.WARN))
-                        .isEqualTo("WARN Rejected 1 requests over the rate limit (429) in the last 60 s");
+                        .matches("WARN Rejected \\d requests over the rate limit \\(429\\) in the last 6\\d s");
             }
             // Stopping the container destroys the filter, which logs the rest of the burst.
             List<String> warnings = logs.lines().stream().filter(line -> line.startsWith("WARN")).toList();
             assertThat(warnings).hasSize(2);
-            assertThat(warnings.get(1)).startsWith("WARN Rejected 205 requests over the rate limit (429) in the last ");
+            assertThat(warnings.stream().mapToLong(RateLimitConcurrencyTest::count).sum()).isEqualTo(206);
         }
+    }
+
+    private static long count(String warning) {
+        return Long.parseLong(warning.substring("WARN Rejected ".length(), warning.indexOf(" requests")));
     }
 }

@@ -62,8 +62,31 @@ class RateLimitResolverTest {
             assertThat(get(server, longKey + "1").status()).isEqualTo(429);
             assertThat(get(server, "k".repeat(64)).status()).isEqualTo(200);
         }
-        assertThat(stored).hasSize(3).allMatch(key -> key.length() <= RateLimitFilter.MAX_KEY_LENGTH)
-                .contains("k".repeat(64));
+        assertThat(stored).hasSize(3).allMatch(key -> key.length() <= RateLimitFilter.MAX_KEY_LENGTH + 2)
+                .contains("k:" + "k".repeat(64));
+    }
+
+    /**
+     * What a resolver returns is a key space of its own: a client writing a peer's address, or the
+     * stored form of another client's long key, as its own key does not spend their buckets.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aResolvedKeyCannotNameAPeersOrALongKeysBucket(Container container) throws Exception {
+        ClientResolver byHeader = request -> request.getHeader(CLIENT_HEADER);
+        RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
+                .clientResolver(byHeader).build());
+        String longKey = "k".repeat(100);
+        String storedLong = RateLimitFilter.boundedKey(longKey);
+        try (RunningServer server = container.start(ctx -> RateLimitFilterTest.deploy(ctx, filter))) {
+            assertThat(get(server, "127.0.0.1").status()).isEqualTo(200);
+            assertThat(get(server, "127.0.0.1").status()).isEqualTo(429);
+            assertThat(get(server, storedLong).status()).isEqualTo(200);
+            assertThat(get(server, storedLong.substring(2)).status()).isEqualTo(200);
+
+            assertThat(get(server, null).status()).as("the peer's own bucket, untouched").isEqualTo(200);
+            assertThat(get(server, longKey).status()).as("the long key's bucket, untouched").isEqualTo(200);
+        }
     }
 
     /**

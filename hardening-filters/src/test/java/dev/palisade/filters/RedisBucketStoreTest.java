@@ -3,11 +3,18 @@ package dev.palisade.filters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LatencyRelay;
 import dev.palisade.filters.testing.RunningServer;
+import io.github.bucket4j.TimeMeter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,6 +147,96 @@ class RedisBucketStoreTest {
         }
     }
 
+    /**
+     * One client's requests racing on one bucket from two processes, with the real clock (Bucket4j
+     * measures its request timeout with it), to a Redis 1 ms away each way, as on another host.
+     * Each grant must win a compare-and-swap against all the others, so unserialised racers retried
+     * until the timeout, and a timeout let the request through: the harder the client pushed, the
+     * more it got past its budget (180 of 180 here, before the fix).
+     */
+    @Test
+    void oneClientRacingFromTwoProcessesNeverGetsPastItsBudget() throws Exception {
+        int burst = 100;
+        int requests = 180;
+        RedisURI direct = RedisURI.create(REDIS_URL);
+        try (LatencyRelay relay = new LatencyRelay(direct.getHost(), direct.getPort(), Duration.ofMillis(1));
+                StatefulRedisConnection<byte[], byte[]> a = connectThrough(relay, direct);
+                StatefulRedisConnection<byte[], byte[]> b = connectThrough(relay, direct)) {
+            Quota quota = new Quota(0.01, burst);
+            BucketStore[] stores = {RedisBucketStore.lettuce(a, prefix).create(quota, TimeMeter.SYSTEM_MILLISECONDS),
+                    RedisBucketStore.lettuce(b, prefix).create(quota, TimeMeter.SYSTEM_MILLISECONDS)};
+            ExecutorService pool = Executors.newFixedThreadPool(requests);
+            CountDownLatch start = new CountDownLatch(1);
+            AtomicInteger granted = new AtomicInteger();
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < requests; t++) {
+                    BucketStore store = stores[t % 2];
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        if (store.tryConsume("hot").isConsumed()) {
+                            granted.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : futures) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(granted.get()).isEqualTo(burst);
+            assertThat(stores[0].failureCount() + stores[1].failureCount()).isZero();
+        }
+    }
+
+    /** Once Redis answers the retry, every call goes to it again at once. */
+    @Test
+    void goesBackToRedisForEveryCallOnceItAnswersAgain() {
+        try (StatefulRedisConnection<byte[], byte[]> connection = newConnection();
+                StatefulRedisConnection<String, String> admin = client.connect()) {
+            RedisBucketStore store = (RedisBucketStore) RedisBucketStore.lettuce(connection, prefix)
+                    .create(new Quota(100, 100), clock);
+            assertThat(store.tryConsume("client").isConsumed()).isTrue();
+            // Redis stops answering writes (and scripts) until unpaused: the call times out.
+            clientCommand(admin, "PAUSE", "30000", "WRITE");
+            try {
+                assertThat(store.tryConsume("client").isConsumed()).isTrue();
+            } finally {
+                clientCommand(admin, "UNPAUSE");
+            }
+            assertThat(store.redisFailures()).isEqualTo(1);
+            long callsBefore = store.redisCalls();
+
+            store.tryConsume("client");
+            assertThat(store.redisCalls()).as("still resting").isEqualTo(callsBefore);
+            clock.advance(RedisBucketStore.RETRY_AFTER_FAILURE);
+            store.tryConsume("client");
+            store.tryConsume("client");
+
+            assertThat(store.redisCalls()).as("the retry, then the next call").isEqualTo(callsBefore + 2);
+            assertThat(store.redisFailures()).isEqualTo(1);
+        }
+    }
+
+    /** A client over the budget in one process is refused there, without a Redis call. */
+    @Test
+    void refusesWhatTheProcessAloneAlreadySpentWithoutAskingRedis() {
+        try (StatefulRedisConnection<byte[], byte[]> connection = newConnection()) {
+            RedisBucketStore store = (RedisBucketStore) RedisBucketStore.lettuce(connection, prefix)
+                    .create(new Quota(2, 3), clock);
+            List<Boolean> granted = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                granted.add(store.tryConsume("flood").isConsumed());
+            }
+
+            assertThat(granted).containsExactly(true, true, true, false, false, false, false, false, false, false);
+            assertThat(store.redisCalls()).isEqualTo(3);
+        }
+    }
+
     @Test
     void idleBucketsExpireInRedis() {
         try (StatefulRedisConnection<byte[], byte[]> connection = newConnection()) {
@@ -153,20 +250,72 @@ class RedisBucketStoreTest {
         }
     }
 
+    /**
+     * While Redis does not answer, each process holds the client to the budget with its own buckets,
+     * and counts those decisions; the request that fails does not make the next ones wait.
+     */
     @ParameterizedTest
     @EnumSource(Container.class)
-    void letsRequestsThroughWhenRedisFails(Container container) throws Exception {
+    void decidesWithItsOwnBucketsWhenRedisFails(Container container) throws Exception {
         StatefulRedisConnection<byte[], byte[]> connection = newConnection();
         RateLimitFilter filter = filter(connection);
         try (RunningServer server = container.start(ctx -> RateLimitFilterTest.deploy(ctx, filter))) {
             assertThat(RateLimitFilterTest.get(server, "/api/x").status()).isEqualTo(200);
             connection.close();
 
-            for (int i = 0; i < 5; i++) {
-                assertThat(RateLimitFilterTest.get(server, "/api/x").status()).isEqualTo(200);
-            }
-            assertThat(filter.storeFailureCount()).isEqualTo(5);
+            assertThat(RateLimitFilterTest.get(server, "/api/x").status()).isEqualTo(200);
+            assertThat(RateLimitFilterTest.get(server, "/api/x").status()).isEqualTo(200);
+            assertThat(RateLimitFilterTest.get(server, "/api/x").status()).isEqualTo(429);
+            assertThat(filter.storeFailureCount()).isEqualTo(2);
         }
+    }
+
+    /**
+     * After a failed call the store asks Redis again only once the retry interval is over, so an
+     * outage costs one timeout per interval, not one per request; its local buckets keep in step
+     * with Redis (a token Redis refused is given back), so they hold the full budget when it fails.
+     */
+    @Test
+    void restsRedisAfterAFailureAndKeepsItsOwnBucketsInStep() {
+        Quota quota = new Quota(2, 3);
+        try (StatefulRedisConnection<byte[], byte[]> a = newConnection()) {
+            StatefulRedisConnection<byte[], byte[]> b = newConnection();
+            BucketStore first = RedisBucketStore.lettuce(a, prefix).create(quota, clock);
+            RedisBucketStore second = (RedisBucketStore) RedisBucketStore.lettuce(b, prefix).create(quota, clock);
+            for (int i = 0; i < 3; i++) {
+                assertThat(first.tryConsume("client").isConsumed()).isTrue();
+            }
+            assertThat(second.tryConsume("client").isConsumed()).as("the shared budget is spent").isFalse();
+            assertThat(second.tryConsume("client").isConsumed()).isFalse();
+
+            b.close();
+            List<Boolean> alone = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                alone.add(second.tryConsume("client").isConsumed());
+            }
+
+            assertThat(alone).as("the process's own budget, whole").containsExactly(true, true, true, false);
+            assertThat(second.redisFailures()).as("Redis asked once, then rested").isEqualTo(1);
+            assertThat(second.failureCount()).isEqualTo(3);
+
+            clock.advance(RedisBucketStore.RETRY_AFTER_FAILURE);
+            second.tryConsume("client");
+            assertThat(second.redisFailures()).as("asked again after the interval").isEqualTo(2);
+        }
+    }
+
+    /** {@code CLIENT <args>}, for the forms Lettuce has no method for (PAUSE … WRITE, UNPAUSE). */
+    private static void clientCommand(StatefulRedisConnection<String, String> connection, String... args) {
+        connection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).addValues(args));
+    }
+
+    private static StatefulRedisConnection<byte[], byte[]> connectThrough(LatencyRelay relay, RedisURI direct) {
+        RedisURI uri = RedisURI.create(REDIS_URL);
+        uri.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+        uri.setPort(relay.port());
+        uri.setTimeout(Duration.ofSeconds(10));
+        return client.connect(ByteArrayCodec.INSTANCE, uri);
     }
 
     private RateLimitFilter filter(StatefulRedisConnection<byte[], byte[]> connection) {
