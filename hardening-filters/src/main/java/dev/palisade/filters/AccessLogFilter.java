@@ -135,8 +135,13 @@ public final class AccessLogFilter implements Filter {
     }
 
     private static long bytes(HttpServletRequest http, CountingResponse counting) {
+        if ("HEAD".equals(http.getMethod())) {
+            // Servlet 6's HttpServlet.doHead runs doGet on the real response, so the wrapper counts
+            // a body the container then drops: a HEAD response sends none.
+            return 0;
+        }
         long counted = counting.bytes();
-        if (counted > 0 || "HEAD".equals(http.getMethod())) {
+        if (counted > 0) {
             return counted;
         }
         String length = counting.getHeader("Content-Length");

@@ -40,8 +40,13 @@ final class RedactedThrowable extends RuntimeException {
     }
 
     private static boolean needsRedaction(Throwable t, int depth, Map<Throwable, Boolean> seen) {
-        if (t == null || depth > MAX_DEPTH || seen.put(t, Boolean.TRUE) != null) {
+        if (t == null || seen.put(t, Boolean.TRUE) != null) {
             return false;
+        }
+        if (depth > MAX_DEPTH) {
+            // Too deep to check: the original would be logged with its whole chain, unchecked. The
+            // copy stops at this depth instead.
+            return true;
         }
         String message = t.getMessage();
         // Redactor returns the very same String when it has nothing to mask or escape.

@@ -62,8 +62,42 @@ public final class RedactingLogger implements Logger {
     }
 
     private void format(Level level, Marker marker, String format, Object[] arguments) {
-        FormattingTuple tuple = MessageFormatter.arrayFormat(format, arguments);
+        FormattingTuple tuple = MessageFormatter.arrayFormat(format, rendered(arguments));
         emit(level, marker, tuple.getMessage(), tuple.getThrowable());
+    }
+
+    /**
+     * The arguments with each object rendered here, where a {@code toString()} that throws is
+     * contained: SLF4J's formatter would catch it too, but then print the exception, message and
+     * all, unredacted, to {@code System.err}. Throwables stay as they are (the trailing one is the
+     * log event's throwable), as do arrays (the formatter renders their elements).
+     */
+    private static Object[] rendered(Object[] arguments) {
+        if (arguments == null) {
+            return null;
+        }
+        Object[] out = arguments;
+        for (int i = 0; i < arguments.length; i++) {
+            Object a = arguments[i];
+            if (a == null || a instanceof String || a instanceof Throwable || a.getClass().isArray()) {
+                continue;
+            }
+            if (out == arguments) {
+                out = arguments.clone();
+            }
+            out[i] = safeToString(a);
+        }
+        return out;
+    }
+
+    private static String safeToString(Object a) {
+        try {
+            return String.valueOf(a);
+        } catch (RuntimeException | StackOverflowError e) {
+            // The object cannot say what it is; its exception may quote what it holds, so it is not
+            // shown either. The marker is the one SLF4J's own formatter writes.
+            return "[FAILED toString()]";
+        }
     }
 
     private void emit(Level level, Marker marker, String message, Throwable thrown) {

@@ -599,9 +599,47 @@ public final class Redactor {
                 while (end < n && !endsPlainValue(s.charAt(end))) {
                     end++;
                 }
+            } else {
+                end = continuedValue(v, end);
             }
             keepUpTo(v).append(MASK);
             return resumeAt(end);
+        }
+
+        /**
+         * Where a sensitive key's unquoted value really ends, given that its first word ends at
+         * {@code end}: a number written in groups ({@code cardNumber=5555 5555 5555 4444}, as
+         * {@code Map.toString} prints a form) goes on over the following words made of digits only.
+         * The first group alone left a card's last twelve digits in the log. Words of other kinds are
+         * kept: they are usually the line's prose, not the value.
+         */
+        private int continuedValue(int v, int end) {
+            if (!isDigitsOnly(v, end)) {
+                return end;
+            }
+            int last = end;
+            while (last < n && s.charAt(last) == ' ') {
+                int word = last + 1;
+                int wordEnd = word;
+                while (wordEnd < n && isDigit(s.charAt(wordEnd))) {
+                    wordEnd++;
+                }
+                if (wordEnd == word || (wordEnd < n && !endsPlainValue(s.charAt(wordEnd)))) {
+                    return last;
+                }
+                last = wordEnd;
+            }
+            return last;
+        }
+
+        private boolean isDigitsOnly(int from, int to) {
+            for (int k = from; k < to; k++) {
+                char c = s.charAt(k);
+                if (!isDigit(c) && c != '-') {
+                    return false;
+                }
+            }
+            return isDigit(s.charAt(from));
         }
 
         private static char closingBracket(char open) {

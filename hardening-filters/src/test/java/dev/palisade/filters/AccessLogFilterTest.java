@@ -81,6 +81,14 @@ class AccessLogFilterTest {
             assertThat(r.bodyBytes()).hasSize(1001);
             assertThat(logs.lines().get(0)).matches("INFO GET /bin status=200 bytes=1001 durationMs=0 requestId=[0-9a-f]{32}")
                     .endsWith("requestId=" + r.header("X-Request-Id"));
+
+            // HttpServlet answers HEAD with doGet on the real response; the container drops the body.
+            RawHttp.Response head = RawHttp.exchange(server.port(),
+                    "HEAD /bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == 2);
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.bodyBytes()).isEmpty();
+            assertThat(logs.lines().get(1)).startsWith("INFO HEAD /bin status=200 bytes=0 ");
         }
     }
 

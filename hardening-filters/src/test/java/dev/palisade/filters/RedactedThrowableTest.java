@@ -37,6 +37,24 @@ class RedactedThrowableTest {
     }
 
     /** It runs on the error path: a throwable whose getMessage() fails is logged as it is, untouched. */
+    /** A secret deeper than the copy goes is not logged through the original's whole chain. */
+    @Test
+    void aSecretDeeperThanTheCheckGoesIsNotLoggedFromTheOriginal() {
+        Throwable chain = new IllegalArgumentException("bad login password=hunter2 for jane.doe@example.com");
+        for (int i = 0; i < 20; i++) {
+            chain = new IllegalStateException("wrapper " + i, chain);
+        }
+
+        Throwable loggable = RedactedThrowable.loggable(chain);
+
+        assertThat(loggable).isNotSameAs(chain);
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = loggable; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        assertThat(all.toString()).doesNotContain("hunter2").doesNotContain("jane.doe").contains("wrapper 19");
+    }
+
     @Test
     void neverThrows() {
         RuntimeException broken = new RuntimeException() {

@@ -26,6 +26,33 @@ class RedactingLoggerTest {
         }
     }
 
+    /**
+     * An argument whose toString() throws: SLF4J's formatter would print that exception, message
+     * and all, unredacted, to System.err (where containers send it to their logs too).
+     */
+    @Test
+    void anArgumentWhoseToStringThrowsPrintsNothingToStandardError() {
+        Object broken = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("cannot render user jane.doe@example.com password=hunter2");
+            }
+        };
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                LOG.info("rendering {} and {}", broken, 42);
+            } finally {
+                System.setErr(original);
+            }
+
+            assertThat(logs.lines()).containsExactly("INFO rendering [FAILED toString()] and 42");
+            assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+        }
+    }
+
     @Test
     void escapesLineBreaksSoNoArgumentCanForgeALine() {
         try (LogCapture logs = LogCapture.of(NAME)) {

@@ -124,6 +124,11 @@ class RedactorTest {
                 Arguments.of("card 4111 1111 1111 1111 12/27", "card ****-****-****-1111 12/27"),
                 Arguments.of("card 4111 1111 1111 1111 2027", "card ****-****-****-1111 2027"),
                 Arguments.of("paid 4111 1111 1111 1111 12.50", "paid ****-****-****-1111 12.50"),
+                // a grouped number as a sensitive key's value, as Map.toString prints a form
+                Arguments.of("checkout {cardNumber=5555 5555 5555 4444}", "checkout {cardNumber=***}"),
+                Arguments.of("{card_number=5555 5555 5555 4444, name=Ann}", "{card_number=***, name=Ann}"),
+                Arguments.of("password=1234 5678 9012 for x", "password=*** for x"),
+                Arguments.of("password=2024 edition", "password=*** edition"),
                 // bracketed and encoded form names
                 Arguments.of("user[password]=hunter2 next", "user[password]=*** next"),
                 Arguments.of("token[]=abc&password[0]=x", "token[]=***&password[0]=***"),
