@@ -212,13 +212,24 @@ public final class AccessLogFilter implements Filter {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            // The container's timeout handling decides the status; onComplete logs it.
-            LOG.debug("Async request timed out; access line follows on completion");
+            // Uncommitted, the timeout handling decides the status, and onComplete logs it.
+            logIfCommitted();
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            LOG.debug("Async request failed; access line follows on completion");
+            logIfCommitted();
+        }
+
+        /**
+         * A committed response already told the client its status. What follows may abort the
+         * connection (SafeErrorFilter does; Jetty then never completes the cycle, so onComplete never
+         * comes) or set a status the client never sees (Tomcat's 500): the line is written now.
+         */
+        private void logIfCommitted() {
+            if (counting.isCommitted() && logged.compareAndSet(false, true)) {
+                log(log, http, counting, start, counting.committedStatus());
+            }
         }
 
         @Override

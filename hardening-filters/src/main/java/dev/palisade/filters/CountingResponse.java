@@ -20,6 +20,8 @@ import java.nio.charset.UnsupportedCharsetException;
  */
 final class CountingResponse extends HttpServletResponseWrapper {
     private long bytes;
+    /** The status set through this wrapper before the response was committed; 0 for none. */
+    private int statusSet;
     private ServletOutputStream stream;
     private PrintWriter writer;
 
@@ -29,6 +31,46 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
     long bytes() {
         return bytes;
+    }
+
+    /**
+     * The status a committed response went out with, as the application and the filters set it
+     * through this wrapper (200 when none did). After an async failure Tomcat sets 500 on the
+     * response it holds, which {@link #getStatus()} then reports though the client got the first.
+     */
+    int committedStatus() {
+        return statusSet == 0 ? SC_OK : statusSet;
+    }
+
+    @Override
+    public void setStatus(int sc) {
+        recordStatus(sc);
+        super.setStatus(sc);
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        recordStatus(sc);
+        super.sendError(sc, msg);
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        recordStatus(sc);
+        super.sendError(sc);
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        recordStatus(SC_FOUND);
+        super.sendRedirect(location);
+    }
+
+    private void recordStatus(int sc) {
+        // Once committed the container ignores a new status, and so does this record.
+        if (!isCommitted()) {
+            statusSet = sc;
+        }
     }
 
     @Override
@@ -65,6 +107,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
     public void reset() {
         super.reset();
         bytes = 0;
+        statusSet = 0;
         stream = null;
         writer = null;
     }

@@ -22,6 +22,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 import java.util.concurrent.Executors;
@@ -193,6 +194,64 @@ class AccessLogFilterTest {
             worker.shutdownNow();
             assertThat(worker.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    /**
+     * An async request that times out or fails after its response was committed is logged once,
+     * with the status the client got: the error boundary aborts the connection (Jetty then never
+     * completes the cycle, and no line came) and Tomcat's error handling sets a 500 the client never
+     * sees (which the line showed).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsAnAsyncRequestThatFailsAfterCommittingWithTheStatusTheClientGot(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = container.start(ctx -> {
+                    Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+                    jakarta.servlet.ServletRegistration.Dynamic reg = ctx.addServlet("late", new HttpServlet() {
+                        @Override
+                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                            jakarta.servlet.AsyncContext async = req.startAsync(req, resp);
+                            async.setTimeout(300);
+                            resp.getOutputStream().write("head".getBytes(StandardCharsets.US_ASCII));
+                            resp.flushBuffer();
+                            resp.setStatus(404); // too late: the client has its 200
+                            if (req.getParameter("task") != null) {
+                                async.start(() -> {
+                                    throw new IllegalStateException("task failed");
+                                });
+                            }
+                        }
+                    });
+                    reg.setAsyncSupported(true);
+                    reg.addMapping("/late");
+                })) {
+            for (String target : List.of("/late", "/late?task=1")) {
+                String received = receivedUntilClosed(server.port(),
+                        "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                assertThat(received).startsWith("HTTP/1.1 200");
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> logs.lines().stream().anyMatch(line -> line.startsWith("INFO GET " + target + " ")));
+            }
+            assertThat(logs.lines()).hasSize(2).allMatch(line -> line.contains(" status=200 bytes=4 "));
+        }
+    }
+
+    /** What the server sent before it closed or reset the connection (each read bounded). */
+    private static String receivedUntilClosed(int port, String request) throws IOException {
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = socket.getInputStream().read(buffer)) >= 0) {
+                received.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketException reset) {
+            // An aborted response ends with a reset: what came before it is the answer.
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
     }
 
     @ParameterizedTest
