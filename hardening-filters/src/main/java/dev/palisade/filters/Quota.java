@@ -11,7 +11,10 @@ import java.util.Locale;
  * once; every bucket of a store shares its {@link BucketConfiguration}.
  *
  * <p>Also renders the IETF draft fields (draft-ietf-httpapi-ratelimit-headers): the policy
- * {@code "default";q=<burst>;w=<seconds to refill a full burst>} is a constant string.
+ * {@code "default";q=<quota>;w=<seconds to refill a full burst, rounded up>} is a constant string,
+ * the quota being the burst or, when more, what the rate refills in that window: rounding the
+ * window up to whole seconds must not advertise a slower rate than the real one (a burst of 1 at
+ * 1000 per second would otherwise read {@code q=1;w=1}).
  */
 public final class Quota {
     /** Above this a per-client limit is meaningless and the refill period underflows. */
@@ -51,7 +54,8 @@ public final class Quota {
                 .refillGreedy(burst, Duration.ofNanos(fullRefillNanos))
                 .build();
         this.configuration = BucketConfiguration.builder().addLimit(bandwidth).build();
-        this.policyField = "\"default\";q=" + burst + ";w=" + windowSeconds;
+        long quota = Math.max(burst, (long) Math.floor(rps * windowSeconds));
+        this.policyField = "\"default\";q=" + quota + ";w=" + windowSeconds;
     }
 
     public double rps() {

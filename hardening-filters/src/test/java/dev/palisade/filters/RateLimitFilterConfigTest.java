@@ -24,6 +24,10 @@ class RateLimitFilterConfigTest {
         assertThat(c.trustedProxies()).isEmpty();
         assertThat(c.maxClients()).isEqualTo(100_000);
         assertThat(new Quota(c.rps(), c.burst()).policyField()).isEqualTo("\"default\";q=10;w=5");
+        // The window is rounded up to whole seconds; the quota keeps the real rate.
+        assertThat(new Quota(1000, 1).policyField()).isEqualTo("\"default\";q=1000;w=1");
+        assertThat(new Quota(3, 10).policyField()).isEqualTo("\"default\";q=12;w=4");
+        assertThat(new Quota(0.5, 10).policyField()).isEqualTo("\"default\";q=10;w=20");
     }
 
     @Test

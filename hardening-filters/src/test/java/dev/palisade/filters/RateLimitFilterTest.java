@@ -33,7 +33,7 @@ class RateLimitFilterTest {
                 RawHttp.Response ok = get(server, "/api/x");
                 assertThat(ok.status()).isEqualTo(200);
                 assertThat(ok.body()).isEqualTo("ok");
-                assertThat(ok.header("RateLimit-Policy")).isEqualTo("\"default\";q=3;w=2");
+                assertThat(ok.header("RateLimit-Policy")).isEqualTo("\"default\";q=4;w=2");
                 assertThat(ok.header("RateLimit")).isEqualTo("\"default\";r=" + (2 - i) + ";t=" + (i < 2 ? 1 : 2)); // 0.5, 1.0, 1.5 s to refill
             }
 
@@ -43,7 +43,7 @@ class RateLimitFilterTest {
             assertThat(limited.status()).isEqualTo(429);
             assertThat(limited.header("Content-Type")).startsWith("application/problem+json");
             assertThat(limited.header("Retry-After")).isEqualTo("1");
-            assertThat(limited.header("RateLimit-Policy")).isEqualTo("\"default\";q=3;w=2");
+            assertThat(limited.header("RateLimit-Policy")).isEqualTo("\"default\";q=4;w=2");
             assertThat(limited.header("RateLimit")).isEqualTo("\"default\";r=0;t=2");
             assertThat(limited.header("Cache-Control")).isEqualTo("no-store");
             assertThat(limited.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Too Many Requests\","
@@ -185,7 +185,7 @@ class RateLimitFilterTest {
             assertThat(ok.header("RateLimit-Policy")).isNull();
             assertThat(ok.header("RateLimit")).isNull();
             assertThat(limited.status()).isEqualTo(429);
-            assertThat(limited.header("RateLimit-Policy")).isEqualTo("\"default\";q=1;w=1");
+            assertThat(limited.header("RateLimit-Policy")).isEqualTo("\"default\";q=2;w=1");
         }
     }
 
