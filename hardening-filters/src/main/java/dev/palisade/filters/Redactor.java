@@ -1031,7 +1031,7 @@ public final class Redactor {
             int end = -1;
             while (j < n) {
                 int start = j;
-                while (j < n && (isAlnum(s.charAt(j)) || s.charAt(j) == '-')) {
+                while (j < n && (isDomainLetterOrDigit(s.charAt(j)) || s.charAt(j) == '-')) {
                     j++;
                 }
                 if (j == start) {
@@ -1040,7 +1040,7 @@ public final class Redactor {
                 labels++;
                 lastLabelStart = start;
                 end = j;
-                if (j + 1 < n && s.charAt(j) == '.' && isAlnum(s.charAt(j + 1))) {
+                if (j + 1 < n && s.charAt(j) == '.' && isDomainLetterOrDigit(s.charAt(j + 1))) {
                     j++;
                 } else {
                     break;
@@ -1051,11 +1051,16 @@ public final class Redactor {
             }
             for (int k = lastLabelStart; k < end; k++) {
                 char c = s.charAt(k);
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c > 0x7F && Character.isLetter(c)))) {
                     return -1;
                 }
             }
             return end;
+        }
+
+        /** Internationalised domains ({@code bücher.de}, {@code пример.рф}) are written in letters of any script. */
+        private static boolean isDomainLetterOrDigit(char c) {
+            return isAlnum(c) || (c > 0x7F && Character.isLetterOrDigit(c));
         }
     }
 }

@@ -124,6 +124,10 @@ class RedactorTest {
                 Arguments.of("card 4111 1111 1111 1111 12/27", "card ****-****-****-1111 12/27"),
                 Arguments.of("card 4111 1111 1111 1111 2027", "card ****-****-****-1111 2027"),
                 Arguments.of("paid 4111 1111 1111 1111 12.50", "paid ****-****-****-1111 12.50"),
+                // internationalised domains
+                Arguments.of("signup anna.schmidt@b\u00fccher.de ok", "signup a***@b\u00fccher.de ok"),
+                Arguments.of("from ivan@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
+                        "from i***@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"),
                 // a grouped number as a sensitive key's value, as Map.toString prints a form
                 Arguments.of("checkout {cardNumber=5555 5555 5555 4444}", "checkout {cardNumber=***}"),
                 Arguments.of("{card_number=5555 5555 5555 4444, name=Ann}", "{card_number=***, name=Ann}"),
