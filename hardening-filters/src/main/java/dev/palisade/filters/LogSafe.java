@@ -7,7 +7,7 @@ final class LogSafe {
     private LogSafe() {
     }
 
-    /** Returns {@code value} with CR, LF, TAB and every other control character escaped. */
+    /** Returns {@code value} with CR, LF, TAB, every other control character and the bidi controls escaped. */
     static String escape(CharSequence value) {
         if (value == null) {
             return "null";
@@ -45,7 +45,16 @@ final class LogSafe {
     }
 
     static boolean needsEscape(char c) {
-        // C0, DEL, C1, and the Unicode line/paragraph separators some log viewers honour.
-        return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029';
+        if (c < 0x7F) {
+            return c < 0x20;
+        }
+        // DEL, C1, the Unicode line/paragraph separators some log viewers honour, and the bidi
+        // controls that make a terminal or viewer show a line in another order than it was written.
+        return c <= 0x9F || c == '\u2028' || c == '\u2029' || isBidiControl(c);
+    }
+
+    private static boolean isBidiControl(char c) {
+        return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 }

@@ -70,6 +70,8 @@ class RedactorTest {
                 // control characters
                 Arguments.of("a\r\nINFO forged", "a\\r\\nINFO forged"),
                 Arguments.of("tab\tbell\u0007nel\u0085ls\u2028", "tab\\tbell\\u0007nel\\u0085ls\\u2028"),
+                // bidi controls reorder what a terminal shows (U+202E would show "txt.exe" as "exe.txt")
+                Arguments.of("user \u202Eevil\u202C ok \u2066x\u2069", "user \\u202eevil\\u202c ok \\u2066x\\u2069"),
                 Arguments.of("password=abc\nINFO x", "password=***\\nINFO x"));
     }
 
