@@ -319,9 +319,11 @@ public final class ApiKeyAuthFilter implements Filter {
             AccessRules.validate(method, path, access, given);
             roles = Set.copyOf(given);
             if (path.length() > 1 && path.endsWith("/")) {
-                // Requests are matched with and without one trailing slash, so /api/admin/ means
-                // /api/admin: kept as written, it would miss the route without the slash.
-                path = path.substring(0, path.length() - 1);
+                // Kept as written, /api/admin/ would miss the route without the slash; read as
+                // /api/admin, it would change which rule governs /api/admin when a /api/admin/* rule
+                // exists. Refused: the operator says which was meant.
+                throw new IllegalArgumentException("the path ends in / (write /api/x for the path itself, "
+                        + "/api/x/* for it and everything under it)");
             }
         }
 

@@ -61,6 +61,9 @@ public final class RedactingLogger implements Logger {
         return delegate.getName();
     }
 
+    /** How deep nested arrays are rendered; a self-containing array stops at once. */
+    private static final int MAX_ARRAY_DEPTH = 8;
+
     private void format(Level level, Marker marker, String format, Object[] arguments) {
         FormattingTuple tuple = MessageFormatter.arrayFormat(format, rendered(arguments));
         emit(level, marker, tuple.getMessage(), tuple.getThrowable());
@@ -70,7 +73,8 @@ public final class RedactingLogger implements Logger {
      * The arguments with each object rendered here, where a {@code toString()} that throws is
      * contained: SLF4J's formatter would catch it too, but then print the exception, message and
      * all, unredacted, to {@code System.err}. Throwables stay as they are (the trailing one is the
-     * log event's throwable), as do arrays (the formatter renders their elements).
+     * log event's throwable); an array of objects is rendered here element by element, as the
+     * formatter would ({@code [a, b]}), so that its elements are contained too.
      */
     private static Object[] rendered(Object[] arguments) {
         if (arguments == null) {
@@ -79,7 +83,8 @@ public final class RedactingLogger implements Logger {
         Object[] out = arguments;
         for (int i = 0; i < arguments.length; i++) {
             Object a = arguments[i];
-            if (a == null || a instanceof String || a instanceof Throwable || a.getClass().isArray()) {
+            if (a == null || a instanceof String || a instanceof Throwable
+                    || (a.getClass().isArray() && !(a instanceof Object[]))) {
                 continue;
             }
             if (out == arguments) {
@@ -91,13 +96,38 @@ public final class RedactingLogger implements Logger {
     }
 
     private static String safeToString(Object a) {
+        if (a instanceof Object[] array) {
+            return safeToString(array, 0);
+        }
         try {
             return String.valueOf(a);
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
             // The object cannot say what it is; its exception may quote what it holds, so it is not
-            // shown either. The marker is the one SLF4J's own formatter writes.
+            // shown either. The marker is the one SLF4J's own formatter writes. Exception also
+            // stands for a checked one thrown sneakily: a log call must not throw.
             return "[FAILED toString()]";
         }
+    }
+
+    private static String safeToString(Object[] array, int depth) {
+        if (depth > MAX_ARRAY_DEPTH) {
+            return "[...]";
+        }
+        StringBuilder out = new StringBuilder().append('[');
+        for (int i = 0; i < array.length; i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            Object element = array[i];
+            if (element instanceof Object[] nested) {
+                out.append(nested == array ? "[...]" : safeToString(nested, depth + 1));
+            } else if (element != null && element.getClass().isArray()) {
+                out.append(MessageFormatter.arrayFormat("{}", new Object[] {element}).getMessage());
+            } else {
+                out.append(safeToString(element));
+            }
+        }
+        return out.append(']').toString();
     }
 
     private void emit(Level level, Marker marker, String message, Throwable thrown) {

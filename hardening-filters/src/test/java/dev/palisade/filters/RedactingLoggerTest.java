@@ -42,13 +42,21 @@ class RedactingLoggerTest {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         try (LogCapture logs = LogCapture.of(NAME)) {
             System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            Object brokenHard = new Object() {
+                @Override
+                public String toString() {
+                    throw new AssertionError("invariant broken for password=hunter2");
+                }
+            };
             try {
                 LOG.info("rendering {} and {}", broken, 42);
+                LOG.info("users {} and {}", new Object[] {"a", broken, new int[] {1, 2}}, brokenHard);
             } finally {
                 System.setErr(original);
             }
 
-            assertThat(logs.lines()).containsExactly("INFO rendering [FAILED toString()] and 42");
+            assertThat(logs.lines()).containsExactly("INFO rendering [FAILED toString()] and 42",
+                    "INFO users [a, [FAILED toString()], [1, 2]] and [FAILED toString()]");
             assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
         }
     }
