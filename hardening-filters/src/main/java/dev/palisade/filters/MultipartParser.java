@@ -175,7 +175,8 @@ final class MultipartParser {
         int total = 0;
         while (true) {
             String line = readLine(MAX_HEADER_BYTES - total);
-            total += line.length() + 2;
+            // Bytes, not characters: the cap is on what the client sends (a UTF-8 character is up to 3).
+            total += lastLineBytes + 2;
             if (line.isEmpty()) {
                 return headers;
             }
@@ -193,6 +194,9 @@ final class MultipartParser {
     }
 
     /** One CRLF-terminated header line, decoded as UTF-8 (what browsers send for names). */
+    /** The length in bytes of the line {@link #readLine} returned last. */
+    private int lastLineBytes;
+
     private String readLine(int max) throws IOException {
         // Bytes after pos already known to hold no CRLF: a trickled line is scanned once, not again per fill.
         int known = 0;
@@ -203,6 +207,7 @@ final class MultipartParser {
                         throw new MalformedBodyException("Multipart headers too large");
                     }
                     String line = new String(buf, pos, i - pos, StandardCharsets.UTF_8);
+                    lastLineBytes = i - pos;
                     pos = i + 2;
                     return line;
                 }

@@ -1,7 +1,10 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
@@ -88,6 +91,31 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     long limit() {
         return limit;
+    }
+
+    /** The context of the latest no-argument {@code startAsync()}, or {@code null}. */
+    private volatile CountedAsyncContext countedAsyncContext;
+
+    /** After a no-argument {@code startAsync()} async code must still read through this wrapper: see {@link CountedAsyncContext}. */
+    @Override
+    public AsyncContext startAsync() {
+        CountedAsyncContext counted = new CountedAsyncContext(super.startAsync(), this);
+        countedAsyncContext = counted;
+        return counted;
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        // The application names the request async code gets: this wrapper, or one around it.
+        countedAsyncContext = null;
+        return super.startAsync(request, response);
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        AsyncContext context = super.getAsyncContext();
+        CountedAsyncContext counted = countedAsyncContext;
+        return counted != null && counted.wraps(context) ? counted : context;
     }
 
     /**

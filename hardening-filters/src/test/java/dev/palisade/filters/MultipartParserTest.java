@@ -67,6 +67,19 @@ class MultipartParserTest {
         assertThat(MultipartParser.boundary("multipart/form-data; boundary=" + "x".repeat(71))).isNull();
     }
 
+    /** The part-header cap counts bytes: lines of 3-byte characters, each within what is left in characters, add up. */
+    @Test
+    void capsPartHeadersInBytesNotCharacters() {
+        StringBuilder body = new StringBuilder("--b\r\nContent-Disposition: form-data; name=\"f\"\r\n");
+        // 20 lines of 300 characters: 6 KB as characters, 18 KB as bytes.
+        for (int i = 0; i < 20; i++) {
+            body.append("X-").append((char) ('a' + i)).append(": ").append("\u20ac".repeat(300)).append("\r\n");
+        }
+        body.append("\r\nv\r\n--b--");
+        assertThatThrownBy(() -> MultipartParser.parse(trickle(body.toString()), "b", options(10, 10)))
+                .isInstanceOf(MalformedBodyException.class).hasMessageContaining("too large");
+    }
+
     @Test
     void rejectsBrokenFramingAndDeletesWhatWasSpilled() {
         String truncated = "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n" + "y".repeat(100);
