@@ -99,12 +99,16 @@ public final class AccessLogFilter implements Filter {
             if (!completed) {
                 log(log, http, counting, start, counting.isCommitted() ? counting.getStatus() : 500);
             } else if (!http.isAsyncStarted() || !logOnCompletion(log, http, counting, start)) {
-                log(log, http, counting, start, counting.getStatus());
+                // A status noted at a commit is what the client got: an async cycle that already
+                // failed on another thread may have had Tomcat set 500 on the response since.
+                int noted = counting.statusAtCommit();
+                log(log, http, counting, start, noted != 0 ? noted : counting.getStatus());
             }
         }
     }
 
     private boolean logOnCompletion(Logger log, HttpServletRequest http, CountingResponse counting, long start) {
+        counting.noteStatusIfCommitted();
         try {
             http.getAsyncContext().addListener(new CompletionListener(log, http, counting, start));
             return true;

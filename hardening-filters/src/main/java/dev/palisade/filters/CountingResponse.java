@@ -22,6 +22,11 @@ final class CountingResponse extends HttpServletResponseWrapper {
     private long bytes;
     /** The status set through this wrapper before the response was committed; 0 for none. */
     private int statusSet;
+    /**
+     * The status of the response as committed, noted where a commit is seen: an explicit flush
+     * through this wrapper, or the request thread returning from an async request; 0 if not seen.
+     */
+    private volatile int statusAtCommit;
     private ServletOutputStream stream;
     private PrintWriter writer;
 
@@ -34,12 +39,40 @@ final class CountingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * The status a committed response went out with, as the application and the filters set it
-     * through this wrapper (200 when none did). After an async failure Tomcat sets 500 on the
-     * response it holds, which {@link #getStatus()} then reports though the client got the first.
+     * The status a committed response went out with: as noted when the commit was seen (an
+     * explicit flush, or the request thread returning); else as set through this wrapper before
+     * the commit; else the response's. After an async
+     * failure Tomcat sets 500 on the response it holds, which {@link #getStatus()} then reports
+     * though the client got the first.
      */
     int committedStatus() {
-        return statusSet == 0 ? SC_OK : statusSet;
+        int noted = statusAtCommit;
+        if (noted != 0) {
+            return noted;
+        }
+        return statusSet != 0 ? statusSet : getStatus();
+    }
+
+    /** The status noted when the response was seen committed, or 0. */
+    int statusAtCommit() {
+        return statusAtCommit;
+    }
+
+    /**
+     * Notes the status if the response is committed now (the request thread returning from an
+     * async request): the container's, whoever set it, even past this wrapper (a no-argument
+     * {@code startAsync()} hands async code the unwrapped response).
+     */
+    void noteStatusIfCommitted() {
+        if (statusAtCommit == 0 && isCommitted()) {
+            statusAtCommit = getStatus();
+        }
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        super.flushBuffer();
+        noteStatusIfCommitted();
     }
 
     @Override
@@ -146,6 +179,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
         @Override
         public void flush() throws IOException {
             out.flush();
+            noteStatusIfCommitted();
         }
 
         @Override
@@ -199,6 +233,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
         @Override
         public void flush() {
             out.flush();
+            noteStatusIfCommitted();
         }
 
         @Override

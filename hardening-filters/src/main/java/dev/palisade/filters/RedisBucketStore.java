@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * such as {@code volatile-ttl} or {@code allkeys-lru} on a Redis dedicated to this); the local
  * buckets by {@link InMemoryBucketStore#DEFAULT_MAX_CLIENTS}.
  *
- * <p>Each call is one or two Redis round trips, bounded by {@link #REQUEST_TIMEOUT}. When Redis
+ * <p>Each call is one or two Redis round trips, bounded by {@link #REQUEST_TIMEOUT} (a check may
+ * first wait for the batch in flight, so about twice that in all). When Redis
  * cannot answer, the process decides with its local buckets alone, and goes on doing so without
  * asking Redis for {@link #RETRY_AFTER_FAILURE}; then one request tries Redis again. So an outage
  * costs one timeout per interval, not one per request, and each process still holds every client
@@ -51,11 +53,18 @@ import org.slf4j.LoggerFactory;
  * <p>Clock: Bucket4j stamps bucket state with the client's clock, which must be a wall clock that
  * all processes share (NTP). A {@code TimeMeter} that is not wall-clock based (the filter's default
  * {@code System.nanoTime}, meaningless across processes) is not used for that; Bucket4j's default
- * {@code System.currentTimeMillis} is. The local buckets and the retry interval use the filter's clock.
+ * {@code System.currentTimeMillis} is. The local buckets use the filter's clock; the rest after a
+ * failure is timed with {@code System.nanoTime}, which never steps back. The local buckets hold up to
+ * {@link InMemoryBucketStore#DEFAULT_MAX_CLIENTS} clients (idle ones expire), whatever the filter's
+ * {@code maxClients}, which sizes the in-memory store.
  */
 public final class RedisBucketStore implements BucketStore {
     public static final Duration KEEP_AFTER_REFILL = Duration.ofSeconds(5);
-    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Bucket4j's budget for one Redis call. A check may wait for the batch in flight before its own
+     * call, so it waits at most about twice this.
+     */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofMillis(500);
     /** How long a process decides alone after Redis failed it, before trying Redis again. */
     public static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
     /** Bucket proxies kept for batching: the recently used clients, a few per stripe. */
@@ -67,7 +76,8 @@ public final class RedisBucketStore implements BucketStore {
     private final RemoteBucketBuilder<String> buckets;
     private final BucketConfiguration configuration;
     private final InMemoryBucketStore local;
-    private final TimeMeter clock;
+    /** Times the rest after a failure: monotonic, whatever the buckets' clock (a wall clock may step back). */
+    private final LongSupplier restClock;
     private final ProxyStripe[] proxies = new ProxyStripe[PROXY_STRIPES];
     /** Clock time until which Redis is not asked, or {@link #CLOSED} while it answers. */
     private final AtomicLong skipRedisUntil = new AtomicLong(CLOSED);
@@ -85,11 +95,16 @@ public final class RedisBucketStore implements BucketStore {
         this(proxies, quota, TimeMeter.SYSTEM_NANOTIME);
     }
 
-    /** As above; {@code clock} drives the local buckets and the retry interval (tests pass a fake one). */
+    /** As above; {@code clock} drives the local buckets (tests pass a fake one). */
     public RedisBucketStore(ProxyManager<String> proxies, Quota quota, TimeMeter clock) {
+        this(proxies, quota, clock, System::nanoTime);
+    }
+
+    RedisBucketStore(ProxyManager<String> proxies, Quota quota, TimeMeter clock, LongSupplier restClock) {
         this.buckets = Objects.requireNonNull(proxies, "proxies").builder().withOptimization(Optimizations.batching());
         this.configuration = quota.bucketConfiguration();
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(clock, "clock");
+        this.restClock = Objects.requireNonNull(restClock, "restClock");
         this.local = new InMemoryBucketStore(quota, InMemoryBucketStore.DEFAULT_MAX_CLIENTS, clock);
         for (int i = 0; i < this.proxies.length; i++) {
             this.proxies[i] = new ProxyStripe(MAX_PROXIES / PROXY_STRIPES);
@@ -102,6 +117,11 @@ public final class RedisBucketStore implements BucketStore {
      * {@code keyPrefix + clientKey}. Use one prefix per filter, such as {@code "palisade:rl:api:"}.
      */
     public static Factory lettuce(StatefulRedisConnection<byte[], byte[]> connection, String keyPrefix) {
+        return lettuce(connection, keyPrefix, System::nanoTime);
+    }
+
+    /** As {@link #lettuce(StatefulRedisConnection, String)}, timing the rest after a failure with {@code restClock}. */
+    static Factory lettuce(StatefulRedisConnection<byte[], byte[]> connection, String keyPrefix, LongSupplier restClock) {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         return (quota, clock) -> {
@@ -113,7 +133,7 @@ public final class RedisBucketStore implements BucketStore {
             }
             ProxyManager<String> proxies = builder.build()
                     .withMapper(key -> (keyPrefix + key).getBytes(StandardCharsets.UTF_8));
-            return new RedisBucketStore(proxies, quota, clock);
+            return new RedisBucketStore(proxies, quota, clock, restClock);
         };
     }
 
@@ -136,7 +156,7 @@ public final class RedisBucketStore implements BucketStore {
             }
             return shared;
         } catch (RuntimeException e) {
-            skipRedisUntil.set(clock.currentTimeNanos() + RETRY_AFTER_FAILURE.toNanos());
+            skipRedisUntil.set(restClock.getAsLong() + RETRY_AFTER_FAILURE.toNanos());
             redisFailures.incrementAndGet();
             localDecisions.record();
             LOG.debug("Redis did not answer a rate-limit check; deciding with this process's buckets for {}",
@@ -168,7 +188,7 @@ public final class RedisBucketStore implements BucketStore {
         if (until == CLOSED) {
             return true;
         }
-        long now = clock.currentTimeNanos();
+        long now = restClock.getAsLong();
         return now - until >= 0 && skipRedisUntil.compareAndSet(until, now + REQUEST_TIMEOUT.toNanos() * 2);
     }
 

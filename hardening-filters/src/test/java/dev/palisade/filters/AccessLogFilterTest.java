@@ -207,13 +207,62 @@ class AccessLogFilterTest {
     void logsAnAsyncRequestThatFailsAfterCommittingWithTheStatusTheClientGot(Container container) throws Exception {
         try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
                 RunningServer server = container.start(ctx -> {
+                    // Outside the chain: tells a task when the request thread has returned through it.
+                    FilterRegistration.Dynamic outer = ctx.addFilter("returned", (Filter) (request, response, chain) -> {
+                        java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(1);
+                        request.setAttribute("returned", returned);
+                        try {
+                            chain.doFilter(request, response);
+                        } finally {
+                            returned.countDown();
+                        }
+                    });
+                    outer.setAsyncSupported(true);
+                    outer.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
                     Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
                     jakarta.servlet.ServletRegistration.Dynamic reg = ctx.addServlet("late", new HttpServlet() {
                         @Override
                         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                            byte[] head = "head".getBytes(StandardCharsets.US_ASCII);
+                            if (req.getParameter("plain") != null) {
+                                // Past the wrappers: committed with a 404 the access log's wrapper never saw.
+                                jakarta.servlet.AsyncContext async = req.startAsync();
+                                async.setTimeout(300);
+                                HttpServletResponse unwrapped = (HttpServletResponse) async.getResponse();
+                                unwrapped.setStatus(404);
+                                unwrapped.getOutputStream().write(head);
+                                unwrapped.flushBuffer();
+                                if (req.getParameter("task") != null) {
+                                    // Fails once the request thread has left the filters (see "returned" below).
+                                    java.util.concurrent.CountDownLatch returned =
+                                            (java.util.concurrent.CountDownLatch) req.getAttribute("returned");
+                                    async.start(() -> {
+                                        try {
+                                            returned.await(10, TimeUnit.SECONDS);
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        }
+                                        throw new IllegalStateException("task failed");
+                                    });
+                                }
+                                return;
+                            }
                             jakarta.servlet.AsyncContext async = req.startAsync(req, resp);
                             async.setTimeout(300);
-                            resp.getOutputStream().write("head".getBytes(StandardCharsets.US_ASCII));
+                            if (req.getParameter("later") != null) {
+                                // Committed on another thread, after the request thread returned; then it fails.
+                                async.start(() -> {
+                                    try {
+                                        resp.getOutputStream().write(head);
+                                        resp.flushBuffer();
+                                    } catch (IOException e) {
+                                        throw new java.io.UncheckedIOException(e);
+                                    }
+                                    throw new IllegalStateException("task failed");
+                                });
+                                return;
+                            }
+                            resp.getOutputStream().write(head);
                             resp.flushBuffer();
                             resp.setStatus(404); // too late: the client has its 200
                             if (req.getParameter("task") != null) {
@@ -226,14 +275,17 @@ class AccessLogFilterTest {
                     reg.setAsyncSupported(true);
                     reg.addMapping("/late");
                 })) {
-            for (String target : List.of("/late", "/late?task=1")) {
+            for (String target : List.of("/late", "/late?task=1", "/late?later=1", "/late?plain=1",
+                    "/late?plain=1&task=1")) {
                 String received = receivedUntilClosed(server.port(),
                         "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-                assertThat(received).startsWith("HTTP/1.1 200");
+                assertThat(received).startsWith(target.contains("plain") ? "HTTP/1.1 404" : "HTTP/1.1 200");
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> logs.lines().stream().anyMatch(line -> line.startsWith("INFO GET " + target + " ")));
             }
-            assertThat(logs.lines()).hasSize(2).allMatch(line -> line.contains(" status=200 bytes=4 "));
+            assertThat(logs.lines()).hasSize(5);
+            assertThat(logs.lines().subList(0, 3)).allMatch(line -> line.contains(" status=200 bytes=4 "));
+            assertThat(logs.lines().subList(3, 5)).allMatch(line -> line.contains(" status=404 bytes=0 "));
         }
     }
 

@@ -10,10 +10,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -194,18 +190,19 @@ class RedisBucketStoreTest {
 
     /** Once Redis answers the retry, every call goes to it again at once. */
     @Test
-    void goesBackToRedisForEveryCallOnceItAnswersAgain() {
-        try (StatefulRedisConnection<byte[], byte[]> connection = newConnection();
-                StatefulRedisConnection<String, String> admin = client.connect()) {
-            RedisBucketStore store = (RedisBucketStore) RedisBucketStore.lettuce(connection, prefix)
+    void goesBackToRedisForEveryCallOnceItAnswersAgain() throws Exception {
+        RedisURI direct = RedisURI.create(REDIS_URL);
+        try (LatencyRelay relay = new LatencyRelay(direct.getHost(), direct.getPort(), Duration.ZERO);
+                StatefulRedisConnection<byte[], byte[]> connection = connectThrough(relay, direct)) {
+            RedisBucketStore store = (RedisBucketStore) RedisBucketStore.lettuce(connection, prefix, clock::currentTimeNanos)
                     .create(new Quota(100, 100), clock);
             assertThat(store.tryConsume("client").isConsumed()).isTrue();
-            // Redis stops answering writes (and scripts) until unpaused: the call times out.
-            clientCommand(admin, "PAUSE", "30000", "WRITE");
+            // Redis stops answering (the relay holds everything back): the call times out.
+            relay.pause();
             try {
-                assertThat(store.tryConsume("client").isConsumed()).isTrue();
+                assertThat(store.tryConsume("client").isConsumed()).as("decided here").isTrue();
             } finally {
-                clientCommand(admin, "UNPAUSE");
+                relay.resume();
             }
             assertThat(store.redisFailures()).isEqualTo(1);
             long callsBefore = store.redisCalls();
@@ -281,7 +278,8 @@ class RedisBucketStoreTest {
         try (StatefulRedisConnection<byte[], byte[]> a = newConnection()) {
             StatefulRedisConnection<byte[], byte[]> b = newConnection();
             BucketStore first = RedisBucketStore.lettuce(a, prefix).create(quota, clock);
-            RedisBucketStore second = (RedisBucketStore) RedisBucketStore.lettuce(b, prefix).create(quota, clock);
+            RedisBucketStore second = (RedisBucketStore) RedisBucketStore.lettuce(b, prefix, clock::currentTimeNanos)
+                    .create(quota, clock);
             for (int i = 0; i < 3; i++) {
                 assertThat(first.tryConsume("client").isConsumed()).isTrue();
             }
@@ -302,12 +300,6 @@ class RedisBucketStoreTest {
             second.tryConsume("client");
             assertThat(second.redisFailures()).as("asked again after the interval").isEqualTo(2);
         }
-    }
-
-    /** {@code CLIENT <args>}, for the forms Lettuce has no method for (PAUSE … WRITE, UNPAUSE). */
-    private static void clientCommand(StatefulRedisConnection<String, String> connection, String... args) {
-        connection.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8).addValues(args));
     }
 
     private static StatefulRedisConnection<byte[], byte[]> connectThrough(LatencyRelay relay, RedisURI direct) {

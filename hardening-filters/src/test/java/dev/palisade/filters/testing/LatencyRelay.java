@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ public final class LatencyRelay implements AutoCloseable {
     private final long delayNanos;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<ScheduledExecutorService> deliveries = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch resumed = new CountDownLatch(0);
 
     public LatencyRelay(String host, int port, Duration delayEachWay) throws IOException {
         this.host = host;
@@ -40,6 +42,34 @@ public final class LatencyRelay implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * Holds back everything sent on the open connections, in both directions, until {@link #resume}
+     * (or 30 s): the service stops answering without closing anything, as a stalled server does.
+     */
+    public void pause() {
+        CountDownLatch latch = new CountDownLatch(1);
+        resumed = latch;
+        for (ScheduledExecutorService delivery : deliveries) {
+            // Each direction's deliveries run on one thread, in order: they wait behind this.
+            delivery.execute(() -> awaitQuietly(latch));
+        }
+    }
+
+    /** Delivers what {@link #pause} held back, in order, and lets everything through again. */
+    public void resume() {
+        resumed.countDown();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void acceptLoop() {
@@ -104,6 +134,7 @@ public final class LatencyRelay implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        resume();
         server.close();
         for (Socket socket : sockets) {
             closeQuietly(socket);
