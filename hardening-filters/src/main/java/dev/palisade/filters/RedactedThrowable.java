@@ -15,7 +15,7 @@ import java.util.Map;
 final class RedactedThrowable extends RuntimeException {
     private static final long serialVersionUID = 1L;
     /** Cause and suppressed chains followed this deep; a longer chain keeps its rest unprinted. */
-    private static final int MAX_DEPTH = 16;
+    private static final int MAX_DEPTH = 64;
 
     private RedactedThrowable(String text) {
         // The cause is set afterwards (initCause), once copied: chains may loop back.

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class Settings {
     static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,19}");
-    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,19}(\\.[0-9]{1,19})?");
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,19}(\\.[0-9]{0,19})?|\\.[0-9]{1,19}");
     private final Map<String, String> params;
     private final Function<String, String> env;
 

@@ -169,6 +169,10 @@ class SettingsAsWrittenTest {
         Hardening.Config plain = Hardening.fromEnvironment(
                 Map.of("RATE_LIMIT_RPS", " 0.5 ", "RATE_LIMIT_BURST", "20", "REQUEST_SIZE_LIMIT_KB", "64")::get).build();
         assertThat(plain.rateLimits().get(0).rps()).isEqualTo(0.5);
+        assertThat(Hardening.fromEnvironment(Map.of("RATE_LIMIT_RPS", ".5")::get).build().rateLimits().get(0).rps())
+                .isEqualTo(0.5);
+        assertThat(Hardening.fromEnvironment(Map.of("RATE_LIMIT_RPS", "5.")::get).build().rateLimits().get(0).rps())
+                .isEqualTo(5.0);
         assertThat(plain.rateLimits().get(0).burst()).isEqualTo(20);
         assertThat(plain.sizeLimit().maxBytes()).isEqualTo(64 * 1024);
     }
