@@ -120,25 +120,12 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     /**
      * A wrapper for a later dispatch of the same request that does not read through this one:
-     * the same options, the limit less what this one has counted, and what this one parsed. The
-     * body can be read only once: the next run must see the same parameters and parts (and the
-     * same failure, or way of reading), not a stream already at its end.
+     * the same options, and the limit less what this one has counted.
      */
-    synchronized SizeLimitedRequest continuedBy(HttpServletRequest dispatched, OverflowHandler handler) {
+    SizeLimitedRequest continuedBy(HttpServletRequest dispatched, OverflowHandler handler) {
         CountingInputStream s = stream;
         long counted = s == null ? 0 : s.count();
-        SizeLimitedRequest next = new SizeLimitedRequest(dispatched, Math.max(0, limit - counted), lengthDeclared,
-                options, handler);
-        next.reading = reading;
-        next.parameters = parameters;
-        next.parameterFailure = parameterFailure;
-        next.parts = parts;
-        next.partsFailure = partsFailure;
-        next.partsRefusal = partsRefusal;
-        next.malformed = malformed;
-        next.formTooLarge = formTooLarge;
-        next.unsupportedCharset = unsupportedCharset;
-        return next;
+        return new SizeLimitedRequest(dispatched, Math.max(0, limit - counted), lengthDeclared, options, handler);
     }
 
     /** Whether any read passed the limit, even if the application swallowed the exception. */

@@ -10,9 +10,7 @@ import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -72,28 +70,7 @@ class AsyncBodyReadsTest {
         }
     }
 
-    /** Reads parameters or parts, dispatches with a no-argument startAsync(), and reads them again. */
-    static final class ReadsAgainAfterADispatch extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
-            boolean parts = "parts".equals(req.getQueryString());
-            String value = parts ? String.valueOf(req.getParts().size()) : req.getParameter("a");
-            if (req.getDispatcherType() != DispatcherType.ASYNC) {
-                req.setAttribute("first", value);
-                req.startAsync().dispatch();
-                return;
-            }
-            resp.getWriter().write("first=" + req.getAttribute("first") + " second=" + value);
-        }
-    }
-
     private static void servlets(ServletContext ctx) {
-        ServletRegistration.Dynamic again = ctx.addServlet("again", new ReadsAgainAfterADispatch());
-        again.setAsyncSupported(true);
-        again.setMultipartConfig(new MultipartConfigElement(""));
-        again.addMapping("/again");
         ServletRegistration.Dynamic context = ctx.addServlet("context", new ReadsThroughTheContext());
         context.setAsyncSupported(true);
         context.addMapping("/context");
@@ -143,30 +120,6 @@ class AsyncBodyReadsTest {
         }
         try (RunningServer server = wholeChain(container)) {
             assertThat(postChunked(server, "/context", 4 * LIMIT).status()).isEqualTo(413);
-        }
-    }
-
-    /**
-     * The body is read once: after a no-argument startAsync().dispatch(), the next run sees the
-     * parameters and parts the first one parsed. A chunked body's were lost (parameters null, parts a 400),
-     * while with a length the container's own parse carried them over.
-     */
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void whatTheFirstRunParsedIsThereAfterADispatch(Container container) throws Exception {
-        byte[] form = "a=1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] multipart = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n"
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        try (RunningServer server = sizeFilterAlone(container)) {
-            for (RequestSizeLimitFilterTest.Framing framing : RequestSizeLimitFilterTest.Framing.values()) {
-                RawHttp.Response params = RequestSizeLimitFilterTest.post(server, framing, "/again",
-                        "application/x-www-form-urlencoded", form);
-                RawHttp.Response parts = RequestSizeLimitFilterTest.post(server, framing, "/again?parts",
-                        "multipart/form-data; boundary=b", multipart);
-
-                assertThat(params.status() + " " + params.body()).as(framing.name()).isEqualTo("200 first=1 second=1");
-                assertThat(parts.status() + " " + parts.body()).as(framing.name()).isEqualTo("200 first=1 second=1");
-            }
         }
     }
 
