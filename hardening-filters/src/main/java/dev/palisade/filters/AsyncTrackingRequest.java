@@ -151,10 +151,16 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
          */
         boolean wraps(AsyncContext context) {
             AsyncContext inner = delegate;
-            while (inner instanceof TrackedAsyncContext tracked) {
-                inner = tracked.delegate;
+            while (true) {
+                if (inner instanceof TrackedAsyncContext tracked) {
+                    inner = tracked.delegate;
+                } else if (inner instanceof CountedAsyncContext counted) {
+                    // RequestSizeLimitFilter's, when a later dispatch's request is its wrapper.
+                    inner = counted.delegate();
+                } else {
+                    return inner == context;
+                }
             }
-            return inner == context;
         }
 
         /** Whether {@code complete()} or a {@code dispatch} was called: the cycle has its answer. */

@@ -8,6 +8,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The async context {@link SizeLimitedRequest#startAsync()} hands out. After a no-argument
@@ -18,8 +19,12 @@ import java.io.IOException;
  * they would have seen the context they were added to.
  */
 final class CountedAsyncContext implements AsyncContext {
+    /** Request attribute holding the latest cycle's counted context. */
+    static final String CURRENT_ATTRIBUTE = CountedAsyncContext.class.getName() + ".current";
+
     private final AsyncContext delegate;
     private final SizeLimitedRequest request;
+    private final AtomicBoolean completed = new AtomicBoolean();
 
     CountedAsyncContext(AsyncContext delegate, SizeLimitedRequest request) {
         this.delegate = delegate;
@@ -29,6 +34,11 @@ final class CountedAsyncContext implements AsyncContext {
     /** Whether this stands for {@code context}, the one the request below returned. */
     boolean wraps(AsyncContext context) {
         return delegate == context;
+    }
+
+    /** The context this one delegates to. */
+    AsyncContext delegate() {
+        return delegate;
     }
 
     @Override
@@ -46,24 +56,39 @@ final class CountedAsyncContext implements AsyncContext {
         return delegate.hasOriginalRequestAndResponse();
     }
 
+    /*
+     * Once RequestSizeLimitFilter has answered a read past the limit with its 413 it has completed
+     * the cycle; the application's own complete() or dispatch() after that, as in the usual
+     * "finally { ac.complete(); }", would throw an IllegalStateException that the container logs
+     * with a stack for every oversized body. They do nothing then.
+     */
+
     @Override
     public void dispatch() {
-        delegate.dispatch();
+        if (!request.answered()) {
+            delegate.dispatch();
+        }
     }
 
     @Override
     public void dispatch(String path) {
-        delegate.dispatch(path);
+        if (!request.answered()) {
+            delegate.dispatch(path);
+        }
     }
 
     @Override
     public void dispatch(ServletContext context, String path) {
-        delegate.dispatch(context, path);
+        if (!request.answered()) {
+            delegate.dispatch(context, path);
+        }
     }
 
     @Override
     public void complete() {
-        delegate.complete();
+        if (completed.compareAndSet(false, true) || !request.answered()) {
+            delegate.complete();
+        }
     }
 
     @Override
@@ -104,11 +129,28 @@ final class CountedAsyncContext implements AsyncContext {
             this.listener = listener;
         }
 
+        /**
+         * The latest cycle's counted context when the event is about it (a listener that re-adds
+         * itself in onStartAsync serves the next cycle), else this one when the event is about the
+         * context it wraps, else the event as it is.
+         */
         private AsyncEvent retarget(AsyncEvent event) {
-            return event.getAsyncContext() == delegate
-                    ? new AsyncEvent(CountedAsyncContext.this, event.getSuppliedRequest(), event.getSuppliedResponse(),
-                            event.getThrowable())
-                    : event;
+            AsyncContext context = event.getAsyncContext();
+            CountedAsyncContext target = null;
+            try {
+                Object current = context == null ? null : context.getRequest().getAttribute(CURRENT_ATTRIBUTE);
+                if (current instanceof CountedAsyncContext latest && latest.wraps(context)) {
+                    target = latest;
+                }
+            } catch (IllegalStateException recycled) {
+                // Tomcat refuses getRequest() on a context it has recycled: fall back to this one.
+                target = null;
+            }
+            if (target == null && context == delegate) {
+                target = CountedAsyncContext.this;
+            }
+            return target == null ? event
+                    : new AsyncEvent(target, event.getSuppliedRequest(), event.getSuppliedResponse(), event.getThrowable());
         }
 
         @Override

@@ -41,7 +41,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
     /**
      * The status a committed response went out with: as noted when the commit was seen (an
      * explicit flush, or the request thread returning); else as set through this wrapper before
-     * the commit; else the response's. After an async
+     * the commit; else 200. After an async
      * failure Tomcat sets 500 on the response it holds, which {@link #getStatus()} then reports
      * though the client got the first.
      */
@@ -50,7 +50,8 @@ final class CountingResponse extends HttpServletResponseWrapper {
         if (noted != 0) {
             return noted;
         }
-        return statusSet != 0 ? statusSet : getStatus();
+        // Not getStatus(): after an async failure Tomcat has set its 500 there already.
+        return statusSet != 0 ? statusSet : SC_OK;
     }
 
     /** The status noted when the response was seen committed, or 0. */

@@ -312,10 +312,11 @@ public final class SafeErrorFilter implements Filter {
      * container gets the failure, as without this filter).
      */
     private boolean answerTaskFailure(AsyncTrackingRequest.TrackedAsyncContext async, Throwable failure) {
-        if (ClientFaults.causedBy(failure, BODY_TOO_LARGE) || isClientGone(failure)) {
+        if (ClientFaults.causedBy(failure, BODY_TOO_LARGE)) {
             // The client's doing: a body over the limit (RequestSizeLimitFilter answered it and chose
-            // how the connection ends) or a client that left. Handed back to the container, it would
-            // be logged with a stack (Tomcat at ERROR) for anyone who sends too much.
+            // how the connection ends). Handed back to the container, it would be logged with a stack
+            // (Tomcat at ERROR) for anyone who sends too much. A task's EofException is not taken for
+            // a departed client: deep in a task's failure it is as likely a backend that closed.
             // No request id: once the cycle has ended the container may refuse getRequest() (Jetty ee11).
             LOG.debug("An asynchronous task ended by the client's doing ({})", failure.getClass().getSimpleName());
             if (!async.ended()) {

@@ -101,6 +101,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     public AsyncContext startAsync() {
         CountedAsyncContext counted = new CountedAsyncContext(super.startAsync(), this);
         countedAsyncContext = counted;
+        // For listeners, whichever cycle's context added them (see CountedAsyncContext.SeesThisContext).
+        setAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE, counted);
         return counted;
     }
 

@@ -1,0 +1,307 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.Logger;
+
+/**
+ * Async cycles through the whole chain, where the error boundary's tracked context and the size
+ * limit's counted context (after a no-argument startAsync()) meet: found by a review of the change
+ * that brought the counted context in.
+ */
+class AsyncCyclesTest {
+    private static final int LIMIT = 64 * 1024;
+
+    abstract static class Listener implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent e) {
+            // Nothing to do on completion.
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent e) throws IOException {
+            // Overridden where a test answers the timeout.
+        }
+
+        @Override
+        public void onError(AsyncEvent e) {
+            // Nothing to do on an error.
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent e) {
+            // Not re-added by default.
+        }
+    }
+
+    /** First cycle startAsync(req, resp) and dispatch; the second run a long poll answering its own timeout. */
+    static final class LongPollAfterDispatch extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+            if (req.getDispatcherType() != DispatcherType.ASYNC) {
+                req.startAsync(req, resp).dispatch();
+                return;
+            }
+            AsyncContext async = req.startAsync();
+            async.setTimeout(300);
+            async.addListener(new Listener() {
+                @Override
+                public void onTimeout(AsyncEvent e) {
+                    resp.setHeader("X-Same-Context", String.valueOf(e.getAsyncContext() == async));
+                    resp.setStatus(204);
+                    e.getAsyncContext().complete();
+                }
+            });
+        }
+    }
+
+    /** A listener that follows the cycles (re-added in onStartAsync) and answers the current one's timeout. */
+    static final class Follower extends Listener {
+        volatile AsyncContext current;
+
+        @Override
+        public void onStartAsync(AsyncEvent e) {
+            e.getAsyncContext().addListener(this);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent e) {
+            if (e.getAsyncContext() == current) {
+                ((HttpServletResponse) current.getResponse()).setStatus(204);
+                current.complete();
+            }
+        }
+    }
+
+    static final class TwoCycles extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+            if (req.getDispatcherType() != DispatcherType.ASYNC) {
+                Follower follower = new Follower();
+                req.setAttribute("follower", follower);
+                AsyncContext async = req.startAsync();
+                follower.current = async;
+                async.addListener(follower);
+                async.dispatch();
+                return;
+            }
+            Follower follower = (Follower) req.getAttribute("follower");
+            AsyncContext second = req.startAsync();
+            follower.current = second;
+            second.setTimeout(300);
+        }
+    }
+
+    /** A task whose backend call failed: Jetty HttpClient's EofException when a backend closes. */
+    static final class BackendFailsInTask extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            AsyncContext async = req.startAsync();
+            async.start(() -> {
+                throw new UncheckedIOException("inventory service call failed",
+                        new org.eclipse.jetty.io.EofException("backend closed the connection"));
+            });
+        }
+    }
+
+    /** The usual shape: read in a task, complete in finally. */
+    static final class CompletesInFinally extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+            AsyncContext async = req.startAsync();
+            async.start(() -> {
+                try {
+                    async.getRequest().getInputStream().readAllBytes();
+                    async.getResponse().getWriter().write("ok");
+                } catch (IOException e) {
+                    // The filter has answered 413 and completed the cycle.
+                    return;
+                } finally {
+                    async.complete();
+                }
+            });
+        }
+    }
+
+    /** Commits past the wrappers on a task after the request thread returned, then fails. */
+    static final class CommitsUnwrappedOnATaskThenFails extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            AsyncContext async = req.startAsync();
+            async.setTimeout(2000);
+            HttpServletResponse unwrapped = (HttpServletResponse) async.getResponse();
+            CountDownLatch returned = (CountDownLatch) req.getAttribute("returned");
+            async.start(() -> {
+                try {
+                    returned.await(10, TimeUnit.SECONDS);
+                    unwrapped.getOutputStream().write("head".getBytes(StandardCharsets.US_ASCII));
+                    unwrapped.flushBuffer();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("task failed");
+            });
+        }
+    }
+
+    private static RunningServer wholeChain(Container container) throws Exception {
+        return container.start(ctx -> {
+            // Outside the chain: tells a task when the request thread has returned through it.
+            FilterRegistration.Dynamic outer = ctx.addFilter("returned", (Filter) (request, response, chain) -> {
+                CountDownLatch returned = new CountDownLatch(1);
+                request.setAttribute("returned", returned);
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    returned.countDown();
+                }
+            });
+            outer.setAsyncSupported(true);
+            outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            Hardening.install(ctx, Hardening.builder().rateLimit(null)
+                    .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()).build());
+            add(ctx, new LongPollAfterDispatch(), "/long-poll");
+            add(ctx, new TwoCycles(), "/two-cycles");
+            add(ctx, new BackendFailsInTask(), "/backend");
+            add(ctx, new CompletesInFinally(), "/finally");
+            add(ctx, new CommitsUnwrappedOnATaskThenFails(), "/unwrapped");
+        });
+    }
+
+    private static void add(ServletContext ctx, HttpServlet servlet, String path) {
+        ServletRegistration.Dynamic registration = ctx.addServlet(path, servlet);
+        registration.setAsyncSupported(true);
+        registration.addMapping(path);
+    }
+
+    private static RawHttp.Response exchange(RunningServer server, String request) throws IOException {
+        try (RawHttp http = server.raw()) {
+            return http.send(request).readResponse();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aSecondCycleAfterADispatchAnswersItsOwnTimeout(Container container) throws Exception {
+        try (RunningServer server = wholeChain(container)) {
+            RawHttp.Response r = exchange(server, "POST /long-poll HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n");
+
+            assertThat(r.status() + " same=" + r.header("X-Same-Context")).isEqualTo("204 same=true");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aListenerReaddedInOnStartAsyncSeesTheSecondCyclesContext(Container container) throws Exception {
+        try (RunningServer server = wholeChain(container)) {
+            RawHttp.Response r = exchange(server, "POST /two-cycles HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n");
+
+            assertThat(r.status()).isEqualTo(204);
+        }
+    }
+
+    /** A task's failure with an EofException deep inside is the server's (a backend closed): a 500 problem. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBackendFailureInATaskIsAnswered500(Container container) throws Exception {
+        try (RunningServer server = wholeChain(container)) {
+            RawHttp.Response r = exchange(server, "GET /backend HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(r.status() + " " + r.header("Content-Type")).isEqualTo("500 application/problem+json");
+        }
+    }
+
+    /** After the filter's 413 the application's own complete() in finally is quiet: no stack in the log. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anOversizedBodyReadInATaskThatCompletesInFinallyIsQuiet(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
+            try (RunningServer server = wholeChain(container); RawHttp http = server.raw()) {
+                http.send("POST /finally HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n");
+                byte[] chunk = new byte[8192];
+                Arrays.fill(chunk, (byte) 'x');
+                for (int sent = 0; sent < 4 * LIMIT; sent += chunk.length) {
+                    http.chunk(chunk);
+                }
+                http.lastChunk();
+                assertThat(http.readResponse().status()).isEqualTo(413);
+            }
+            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.WARN) && e.getThrowableProxy() != null))
+                    .isEmpty();
+        }
+    }
+
+    /** Tomcat sets 500 on its response when the task fails; the client got 200, and so says the line. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anUnwrappedCommitOnATaskThenAFailureLogsTheStatusTheClientGot(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER); RunningServer server = wholeChain(container)) {
+            String received = receivedUntilClosed(server.port(), "GET /unwrapped HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(received).startsWith("HTTP/1.1 200");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !logs.lines().isEmpty());
+            assertThat(logs.lines().get(0)).contains(" status=200 ");
+        }
+    }
+
+    private static String receivedUntilClosed(int port, String request) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = socket.getInputStream().read(buffer)) >= 0) {
+                received.write(buffer, 0, n);
+            }
+        } catch (SocketException reset) {
+            // An aborted response ends with a reset: what came before it is the answer.
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
+    }
+}
