@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +72,20 @@ class RedisBucketStoreTest {
             Assertions.fail(unreachable + " and REQUIRE_SERVICES=1");
         }
         Assumptions.abort(unreachable + "; skipped (set REQUIRE_SERVICES=1 to make this a failure)");
+    }
+
+    /** This test's keys go with it (some live for hours: a slow refill keeps a bucket that long). */
+    @AfterEach
+    void deleteTheKeys() {
+        if (client == null) {
+            return;
+        }
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            List<String> keys = connection.sync().keys(prefix + "*");
+            if (!keys.isEmpty()) {
+                connection.sync().del(keys.toArray(new String[0]));
+            }
+        }
     }
 
     @AfterAll
