@@ -25,6 +25,8 @@ final class CountedAsyncContext implements AsyncContext {
     private final AsyncContext delegate;
     private final SizeLimitedRequest request;
     private final AtomicBoolean completed = new AtomicBoolean();
+    /** Set when a later cycle began: this no longer stands for the container's context. */
+    private volatile boolean superseded;
 
     CountedAsyncContext(AsyncContext delegate, SizeLimitedRequest request) {
         this.delegate = delegate;
@@ -34,6 +36,11 @@ final class CountedAsyncContext implements AsyncContext {
     /** Whether this stands for {@code context}, the one the request below returned. */
     boolean wraps(AsyncContext context) {
         return delegate == context;
+    }
+
+    /** A later {@code startAsync} began a new cycle. */
+    void supersede() {
+        superseded = true;
     }
 
     /** The context this one delegates to. */
@@ -139,14 +146,14 @@ final class CountedAsyncContext implements AsyncContext {
             CountedAsyncContext target = null;
             try {
                 Object current = context == null ? null : context.getRequest().getAttribute(CURRENT_ATTRIBUTE);
-                if (current instanceof CountedAsyncContext latest && latest.wraps(context)) {
+                if (current instanceof CountedAsyncContext latest && !latest.superseded && latest.wraps(context)) {
                     target = latest;
                 }
             } catch (IllegalStateException recycled) {
                 // Tomcat refuses getRequest() on a context it has recycled: fall back to this one.
                 target = null;
             }
-            if (target == null && context == delegate) {
+            if (target == null && !superseded && context == delegate) {
                 target = CountedAsyncContext.this;
             }
             return target == null ? event
@@ -170,7 +177,15 @@ final class CountedAsyncContext implements AsyncContext {
 
         @Override
         public void onStartAsync(AsyncEvent event) throws IOException {
-            listener.onStartAsync(retarget(event));
+            try {
+                listener.onStartAsync(retarget(event));
+            } finally {
+                // A new cycle began, perhaps past this filter (mapped for REQUEST only, the next run
+                // is not wrapped): this context no longer stands for the container's, which may be
+                // the same object. Only after the listener had it, so that re-adding itself through
+                // it keeps the listener retargeted to a later counted context.
+                supersede();
+            }
         }
     }
 }

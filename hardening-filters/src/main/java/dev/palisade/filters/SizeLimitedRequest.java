@@ -101,16 +101,34 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     public AsyncContext startAsync() {
         CountedAsyncContext counted = new CountedAsyncContext(super.startAsync(), this);
         countedAsyncContext = counted;
-        // For listeners, whichever cycle's context added them (see CountedAsyncContext.SeesThisContext).
-        setAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE, counted);
+        replaceLatest(counted);
         return counted;
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
         // The application names the request async code gets: this wrapper, or one around it.
+        AsyncContext context = super.startAsync(request, response);
         countedAsyncContext = null;
-        return super.startAsync(request, response);
+        replaceLatest(null);
+        return context;
+    }
+
+    /**
+     * Records the new cycle's counted context (or none) for listeners, whichever cycle's context
+     * added them (see CountedAsyncContext.SeesThisContext), and retires the previous cycle's: the
+     * containers hand back the same context object for every cycle, so it would still seem to stand
+     * for it. After the container's startAsync, which has told the listeners of the new cycle.
+     */
+    private void replaceLatest(CountedAsyncContext next) {
+        if (getAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE) instanceof CountedAsyncContext previous) {
+            previous.supersede();
+        }
+        if (next == null) {
+            removeAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE);
+        } else {
+            setAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE, next);
+        }
     }
 
     @Override

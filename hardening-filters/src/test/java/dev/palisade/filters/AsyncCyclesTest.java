@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,6 +127,28 @@ class AsyncCyclesTest {
         }
     }
 
+    /** As TwoCycles, the second cycle started with the application's own request wrapper. */
+    static final class TwoCyclesSecondWrapped extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
+            if (req.getDispatcherType() != DispatcherType.ASYNC) {
+                Follower follower = new Follower();
+                req.setAttribute("follower", follower);
+                AsyncContext async = req.startAsync();
+                follower.current = async;
+                async.addListener(follower);
+                async.dispatch();
+                return;
+            }
+            Follower follower = (Follower) req.getAttribute("follower");
+            AsyncContext second = req.startAsync(new jakarta.servlet.http.HttpServletRequestWrapper(req), resp);
+            follower.current = second;
+            second.setTimeout(300);
+        }
+    }
+
     /** A task whose backend call failed: Jetty HttpClient's EofException when a backend closes. */
     static final class BackendFailsInTask extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -210,6 +233,18 @@ class AsyncCyclesTest {
         });
     }
 
+    private static RunningServer sizeFilterAlone(Container container, EnumSet<DispatcherType> dispatches)
+            throws Exception {
+        return container.start(ctx -> {
+            FilterRegistration.Dynamic size = ctx.addFilter("size",
+                    new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()));
+            size.setAsyncSupported(true);
+            size.addMappingForUrlPatterns(dispatches, false, "/*");
+            add(ctx, new TwoCycles(), "/two-cycles");
+            add(ctx, new TwoCyclesSecondWrapped(), "/two-cycles-wrapped");
+        });
+    }
+
     private static void add(ServletContext ctx, HttpServlet servlet, String path) {
         ServletRegistration.Dynamic registration = ctx.addServlet(path, servlet);
         registration.setAsyncSupported(true);
@@ -241,6 +276,27 @@ class AsyncCyclesTest {
                     + "Connection: close\r\n\r\n");
 
             assertThat(r.status()).isEqualTo(204);
+        }
+    }
+
+    /**
+     * Behind the size filter alone the counted contexts meet the container's directly, which hands
+     * back the same context object for every cycle: the first cycle's counted context must not
+     * stand for the second's.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void behindTheSizeFilterAloneAListenerFollowingTheCyclesSeesEachCyclesContext(Container container) throws Exception {
+        for (EnumSet<DispatcherType> dispatches : List.of(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC),
+                EnumSet.of(DispatcherType.REQUEST))) {
+            try (RunningServer server = sizeFilterAlone(container, dispatches)) {
+                for (String path : new String[] {"/two-cycles", "/two-cycles-wrapped"}) {
+                    RawHttp.Response r = exchange(server, "POST " + path + " HTTP/1.1\r\nHost: x\r\n"
+                            + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+
+                    assertThat(r.status()).as(path + " " + dispatches).isEqualTo(204);
+                }
+            }
         }
     }
 
