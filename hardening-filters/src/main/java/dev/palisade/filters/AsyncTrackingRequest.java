@@ -9,7 +9,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import java.io.IOException;
 
 /**
  * The request {@link SafeErrorFilter} hands down the chain, so that it can tell whether the
@@ -81,14 +80,13 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
      * attribute), not fixed when the listener was added: a listener that re-adds itself in
      * {@code onStartAsync} serves the next cycle, whose tracked context does not exist yet then.
      */
-    private static final class SeesThisContext implements AsyncListener {
-        private final AsyncListener listener;
-
+    private static final class SeesThisContext extends RetargetingListener {
         SeesThisContext(AsyncListener listener) {
-            this.listener = listener;
+            super(listener);
         }
 
-        private static AsyncEvent retarget(AsyncEvent event) {
+        @Override
+        AsyncEvent retarget(AsyncEvent event) {
             AsyncContext container = event.getAsyncContext();
             Object current;
             try {
@@ -102,26 +100,6 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
                         event.getThrowable());
             }
             return event;
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) throws IOException {
-            listener.onComplete(retarget(event));
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) throws IOException {
-            listener.onTimeout(retarget(event));
-        }
-
-        @Override
-        public void onError(AsyncEvent event) throws IOException {
-            listener.onError(retarget(event));
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) throws IOException {
-            listener.onStartAsync(retarget(event));
         }
     }
 

@@ -129,11 +129,9 @@ final class CountedAsyncContext implements AsyncContext {
     }
 
     /** Hands a listener events that carry this context when they carry the one it wraps. */
-    private final class SeesThisContext implements AsyncListener {
-        private final AsyncListener listener;
-
+    private final class SeesThisContext extends RetargetingListener {
         SeesThisContext(AsyncListener listener) {
-            this.listener = listener;
+            super(listener);
         }
 
         /**
@@ -141,7 +139,8 @@ final class CountedAsyncContext implements AsyncContext {
          * itself in onStartAsync serves the next cycle), else this one when the event is about the
          * context it wraps, else the event as it is.
          */
-        private AsyncEvent retarget(AsyncEvent event) {
+        @Override
+        AsyncEvent retarget(AsyncEvent event) {
             AsyncContext context = event.getAsyncContext();
             CountedAsyncContext target = null;
             try {
@@ -161,24 +160,9 @@ final class CountedAsyncContext implements AsyncContext {
         }
 
         @Override
-        public void onComplete(AsyncEvent event) throws IOException {
-            listener.onComplete(retarget(event));
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) throws IOException {
-            listener.onTimeout(retarget(event));
-        }
-
-        @Override
-        public void onError(AsyncEvent event) throws IOException {
-            listener.onError(retarget(event));
-        }
-
-        @Override
         public void onStartAsync(AsyncEvent event) throws IOException {
             try {
-                listener.onStartAsync(retarget(event));
+                super.onStartAsync(event);
             } finally {
                 // A new cycle began, perhaps past this filter (mapped for REQUEST only, the next run
                 // is not wrapped): this context no longer stands for the container's, which may be

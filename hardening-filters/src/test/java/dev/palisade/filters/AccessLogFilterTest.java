@@ -277,7 +277,7 @@ class AccessLogFilterTest {
                 })) {
             for (String target : List.of("/late", "/late?task=1", "/late?later=1", "/late?plain=1",
                     "/late?plain=1&task=1")) {
-                String received = receivedUntilClosed(server.port(),
+                String received = RawHttp.receivedUntilClosed(server.port(),
                         "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                 assertThat(received).startsWith(target.contains("plain") ? "HTTP/1.1 404" : "HTTP/1.1 200");
                 await().atMost(Duration.ofSeconds(10))
@@ -287,23 +287,6 @@ class AccessLogFilterTest {
             assertThat(logs.lines().subList(0, 3)).allMatch(line -> line.contains(" status=200 bytes=4 "));
             assertThat(logs.lines().subList(3, 5)).allMatch(line -> line.contains(" status=404 bytes=0 "));
         }
-    }
-
-    /** What the server sent before it closed or reset the connection (each read bounded). */
-    private static String receivedUntilClosed(int port, String request) throws IOException {
-        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = socket.getInputStream().read(buffer)) >= 0) {
-                received.write(buffer, 0, n);
-            }
-        } catch (java.net.SocketException reset) {
-            // An aborted response ends with a reset: what came before it is the answer.
-        }
-        return received.toString(StandardCharsets.ISO_8859_1);
     }
 
     @ParameterizedTest

@@ -19,11 +19,8 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -106,30 +103,14 @@ class AsyncCyclesTest {
         }
     }
 
+    /** Two cycles; the second started without arguments, or with the application's own request wrapper. */
     static final class TwoCycles extends HttpServlet {
         private static final long serialVersionUID = 1L;
+        private final boolean secondWrapped;
 
-        @Override
-        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
-            if (req.getDispatcherType() != DispatcherType.ASYNC) {
-                Follower follower = new Follower();
-                req.setAttribute("follower", follower);
-                AsyncContext async = req.startAsync();
-                follower.current = async;
-                async.addListener(follower);
-                async.dispatch();
-                return;
-            }
-            Follower follower = (Follower) req.getAttribute("follower");
-            AsyncContext second = req.startAsync();
-            follower.current = second;
-            second.setTimeout(300);
+        TwoCycles(boolean secondWrapped) {
+            this.secondWrapped = secondWrapped;
         }
-    }
-
-    /** As TwoCycles, the second cycle started with the application's own request wrapper. */
-    static final class TwoCyclesSecondWrapped extends HttpServlet {
-        private static final long serialVersionUID = 1L;
 
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
@@ -143,7 +124,8 @@ class AsyncCyclesTest {
                 return;
             }
             Follower follower = (Follower) req.getAttribute("follower");
-            AsyncContext second = req.startAsync(new jakarta.servlet.http.HttpServletRequestWrapper(req), resp);
+            AsyncContext second = secondWrapped
+                    ? req.startAsync(new jakarta.servlet.http.HttpServletRequestWrapper(req), resp) : req.startAsync();
             follower.current = second;
             second.setTimeout(300);
         }
@@ -226,7 +208,7 @@ class AsyncCyclesTest {
             Hardening.install(ctx, Hardening.builder().rateLimit(null)
                     .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()).build());
             add(ctx, new LongPollAfterDispatch(), "/long-poll");
-            add(ctx, new TwoCycles(), "/two-cycles");
+            add(ctx, new TwoCycles(false), "/two-cycles");
             add(ctx, new BackendFailsInTask(), "/backend");
             add(ctx, new CompletesInFinally(), "/finally");
             add(ctx, new CommitsUnwrappedOnATaskThenFails(), "/unwrapped");
@@ -240,8 +222,8 @@ class AsyncCyclesTest {
                     new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()));
             size.setAsyncSupported(true);
             size.addMappingForUrlPatterns(dispatches, false, "/*");
-            add(ctx, new TwoCycles(), "/two-cycles");
-            add(ctx, new TwoCyclesSecondWrapped(), "/two-cycles-wrapped");
+            add(ctx, new TwoCycles(false), "/two-cycles");
+            add(ctx, new TwoCycles(true), "/two-cycles-wrapped");
         });
     }
 
@@ -337,7 +319,7 @@ class AsyncCyclesTest {
     @EnumSource(Container.class)
     void anUnwrappedCommitOnATaskThenAFailureLogsTheStatusTheClientGot(Container container) throws Exception {
         try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER); RunningServer server = wholeChain(container)) {
-            String received = receivedUntilClosed(server.port(), "GET /unwrapped HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            String received = RawHttp.receivedUntilClosed(server.port(), "GET /unwrapped HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
             assertThat(received).startsWith("HTTP/1.1 200");
             await().atMost(Duration.ofSeconds(10)).until(() -> !logs.lines().isEmpty());
@@ -345,19 +327,4 @@ class AsyncCyclesTest {
         }
     }
 
-    private static String receivedUntilClosed(int port, String request) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            byte[] buffer = new byte[8192];
-            int n;
-            while ((n = socket.getInputStream().read(buffer)) >= 0) {
-                received.write(buffer, 0, n);
-            }
-        } catch (SocketException reset) {
-            // An aborted response ends with a reset: what came before it is the answer.
-        }
-        return received.toString(StandardCharsets.ISO_8859_1);
-    }
 }

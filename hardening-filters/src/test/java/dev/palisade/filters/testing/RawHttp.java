@@ -50,6 +50,25 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} on a new connection and returns all the server sent until it closed or
+     * reset the connection (an aborted response ends with a reset): each read bounded.
+     */
+    public static String receivedUntilClosed(int port, String request) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (RawHttp http = connect(port)) {
+            http.send(request);
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = http.in.read(buffer)) >= 0) {
+                received.write(buffer, 0, n);
+            }
+        } catch (SocketException reset) {
+            // What came before the reset is the answer.
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
+    }
+
     public RawHttp send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
