@@ -20,7 +20,7 @@ import java.nio.charset.UnsupportedCharsetException;
  */
 final class CountingResponse extends HttpServletResponseWrapper {
     private long bytes;
-    /** The status set through this wrapper before the response was committed; 0 for none. */
+    /** The status last set through this wrapper; 0 for none. */
     private int statusSet;
     /**
      * The status of the response as committed, noted where a commit is seen: an explicit flush
@@ -40,8 +40,8 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
     /**
      * The status a committed response went out with: as noted when the commit was seen (an
-     * explicit flush, or the request thread returning); else as set through this wrapper before
-     * the commit; else 200. After an async
+     * explicit flush, or the request thread returning); else as last set through this wrapper;
+     * else 200. After an async
      * failure Tomcat sets 500 on the response it holds, which {@link #getStatus()} then reports
      * though the client got the first.
      */
@@ -101,10 +101,10 @@ final class CountingResponse extends HttpServletResponseWrapper {
     }
 
     private void recordStatus(int sc) {
-        // Once committed the container ignores a new status, and so does this record.
-        if (!isCommitted()) {
-            statusSet = sc;
-        }
+        // No isCommitted() check (on Jetty it takes a lock, and an application may set a status on
+        // every request): a status set after a commit this wrapper saw does not matter, as the status
+        // noted at that commit comes first.
+        statusSet = sc;
     }
 
     @Override
