@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.ReturnLatch;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
@@ -207,18 +208,7 @@ class AccessLogFilterTest {
     void logsAnAsyncRequestThatFailsAfterCommittingWithTheStatusTheClientGot(Container container) throws Exception {
         try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
                 RunningServer server = container.start(ctx -> {
-                    // Outside the chain: tells a task when the request thread has returned through it.
-                    FilterRegistration.Dynamic outer = ctx.addFilter("returned", (Filter) (request, response, chain) -> {
-                        java.util.concurrent.CountDownLatch returned = new java.util.concurrent.CountDownLatch(1);
-                        request.setAttribute("returned", returned);
-                        try {
-                            chain.doFilter(request, response);
-                        } finally {
-                            returned.countDown();
-                        }
-                    });
-                    outer.setAsyncSupported(true);
-                    outer.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
+                    ReturnLatch.install(ctx);
                     Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
                     jakarta.servlet.ServletRegistration.Dynamic reg = ctx.addServlet("late", new HttpServlet() {
                         @Override
@@ -233,9 +223,8 @@ class AccessLogFilterTest {
                                 unwrapped.getOutputStream().write(head);
                                 unwrapped.flushBuffer();
                                 if (req.getParameter("task") != null) {
-                                    // Fails once the request thread has left the filters (see "returned" below).
-                                    java.util.concurrent.CountDownLatch returned =
-                                            (java.util.concurrent.CountDownLatch) req.getAttribute("returned");
+                                    // Fails once the request thread has left the filters.
+                                    java.util.concurrent.CountDownLatch returned = ReturnLatch.of(req);
                                     async.start(() -> {
                                         try {
                                             returned.await(10, TimeUnit.SECONDS);

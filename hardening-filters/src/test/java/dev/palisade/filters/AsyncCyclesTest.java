@@ -7,12 +7,12 @@ import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.ReturnLatch;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
@@ -175,7 +175,7 @@ class AsyncCyclesTest {
             AsyncContext async = req.startAsync();
             async.setTimeout(2000);
             HttpServletResponse unwrapped = (HttpServletResponse) async.getResponse();
-            CountDownLatch returned = (CountDownLatch) req.getAttribute("returned");
+            CountDownLatch returned = ReturnLatch.of(req);
             async.start(() -> {
                 try {
                     returned.await(10, TimeUnit.SECONDS);
@@ -193,18 +193,7 @@ class AsyncCyclesTest {
 
     private static RunningServer wholeChain(Container container) throws Exception {
         return container.start(ctx -> {
-            // Outside the chain: tells a task when the request thread has returned through it.
-            FilterRegistration.Dynamic outer = ctx.addFilter("returned", (Filter) (request, response, chain) -> {
-                CountDownLatch returned = new CountDownLatch(1);
-                request.setAttribute("returned", returned);
-                try {
-                    chain.doFilter(request, response);
-                } finally {
-                    returned.countDown();
-                }
-            });
-            outer.setAsyncSupported(true);
-            outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            ReturnLatch.install(ctx);
             Hardening.install(ctx, Hardening.builder().rateLimit(null)
                     .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()).build());
             add(ctx, new LongPollAfterDispatch(), "/long-poll");
