@@ -609,9 +609,10 @@ public final class Redactor {
         /**
          * Where a sensitive key's unquoted value really ends, given that its first word ends at
          * {@code end}: a number written in groups ({@code cardNumber=5555 5555 5555 4444}, as
-         * {@code Map.toString} prints a form) goes on over the following words made of digits only.
-         * The first group alone left a card's last twelve digits in the log. Words of other kinds are
-         * kept: they are usually the line's prose, not the value.
+         * {@code Map.toString} prints a form) goes on over the following words made of digits, with
+         * dashes between them ({@code 4111 1111-1111 1111}). The first group alone left a card's last
+         * twelve digits in the log. Words of other kinds are kept: they are usually the line's prose,
+         * not the value.
          */
         private int continuedValue(int v, int end) {
             if (!isDigitsOnly(v, end)) {
@@ -621,7 +622,8 @@ public final class Redactor {
             while (last < n && s.charAt(last) == ' ') {
                 int word = last + 1;
                 int wordEnd = word;
-                while (wordEnd < n && isDigit(s.charAt(wordEnd))) {
+                while (wordEnd < n && (isDigit(s.charAt(wordEnd)) || (s.charAt(wordEnd) == '-'
+                        && wordEnd > word && wordEnd + 1 < n && isDigit(s.charAt(wordEnd + 1))))) {
                     wordEnd++;
                 }
                 if (wordEnd == word || (wordEnd < n && !endsPlainValue(s.charAt(wordEnd)))) {
@@ -782,7 +784,9 @@ public final class Redactor {
             }
         }
 
-        // 13-19 digits, alone or in groups split by one space or dash, passing the Luhn check.
+        // 13-19 digits, alone or in groups split by one space or dash, passing the Luhn check. The
+        // separators may differ between groups: "4111-1111 1111-1111" (typed by hand, or two fields
+        // joined) is still a card, and requiring one kind left its second half in the log.
         // Digits are read twice, once to check the shape and once for Luhn, rather than kept in an
         // array: most digit runs (status codes, dates) fail the shape check at the first group.
         private int cardNumber(int i) {
@@ -790,7 +794,6 @@ public final class Redactor {
             int groups = 0;
             int groupLength = 0;
             boolean badGroup = false;
-            char separator = 0;
             // Where the digits before a separator already formed a card: "4111111111111111 12/27" or
             // "4111 1111 1111 1111 2027" go on with more digits, and the card is what came before.
             int cardBeforeSeparator = -1;
@@ -804,8 +807,7 @@ public final class Redactor {
                     count++;
                     groupLength++;
                     j++;
-                } else if ((c == ' ' || c == '-') && (separator == 0 || separator == c)
-                        && j + 1 < n && isDigit(s.charAt(j + 1))) {
+                } else if ((c == ' ' || c == '-') && j + 1 < n && isDigit(s.charAt(j + 1))) {
                     boolean cardSoFar = count >= MIN_CARD_DIGITS && !badGroup
                             && (groups == 0 || (groupLength >= 4 && groupLength <= 6));
                     if (cardSoFar && cardBeforeSeparator < 0 && luhn(i, j)) {
@@ -814,7 +816,6 @@ public final class Redactor {
                     badGroup |= groupLength < 4 || groupLength > 6;
                     groups++;
                     groupLength = 0;
-                    separator = c;
                     j++;
                 } else {
                     break;

@@ -126,6 +126,9 @@ class RedactorTest {
                 Arguments.of("card 4111 1111 1111 1111 12/27", "card ****-****-****-1111 12/27"),
                 Arguments.of("card 4111 1111 1111 1111 2027", "card ****-****-****-1111 2027"),
                 Arguments.of("paid 4111 1111 1111 1111 12.50", "paid ****-****-****-1111 12.50"),
+                // separators of both kinds in one number
+                Arguments.of("card 4111-1111 1111-1111 ok", "card ****-****-****-1111 ok"),
+                Arguments.of("card 5555 5555-5555 4444", "card ****-****-****-4444"),
                 // internationalised domains
                 Arguments.of("signup anna.schmidt@b\u00fccher.de ok", "signup a***@b\u00fccher.de ok"),
                 Arguments.of("from ivan@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
@@ -135,6 +138,8 @@ class RedactorTest {
                 Arguments.of("{card_number=5555 5555 5555 4444, name=Ann}", "{card_number=***, name=Ann}"),
                 Arguments.of("password=1234 5678 9012 for x", "password=*** for x"),
                 Arguments.of("password=2024 edition", "password=*** edition"),
+                Arguments.of("pan=4111 1111-1111 1111 ok", "pan=*** ok"),
+                Arguments.of("{cardNumber=5555-5555 5555-4444}", "{cardNumber=***}"),
                 // bracketed and encoded form names
                 Arguments.of("user[password]=hunter2 next", "user[password]=*** next"),
                 Arguments.of("token[]=abc&password[0]=x", "token[]=***&password[0]=***"),
