@@ -65,13 +65,17 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
 
     /**
      * Routes that the strict limit ({@code RATE_LIMIT_RPS}/{@code BURST}) covers: those that cost
-     * the most (analysis, uploads) and every one that sends email (task approval, test emails).
+     * the most (analysis, uploads) and every one that sends email. Besides the test emails and task
+     * approval (to the client), every route that opens a task notifies the team's HIL address:
+     * a conversation's messages, the availability check and the (dev-only) deposit payment.
      */
     public static final List<String> STRICT_RATE_LIMIT_PATHS = List.of(
             "POST /api/start-conversation",
             "POST /api/send-message",
             "POST /api/uploads",
             "POST /api/tasks/*",
+            "POST /api/events/*",
+            "POST /api/event/deposit/pay",
             "POST /api/config/hil-email/test",
             "POST /api/emails/test");
     /** Every other API route and the snapshot pages get the looser general limit. */

@@ -80,6 +80,19 @@ class RateLimitTest {
     }
 
     @Test
+    void availabilityCheckOpensATaskThatEmailsTheTeamSoItHasTheStrictLimit() {
+        String eventId = startConversation("203.0.113.60", 400).json().path("eventId").asText();
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            statuses.add(http.send(http.request("POST", "/api/events/" + eventId + "/availability", Keys.ALPHA_MANAGER)
+                    .headers(h -> h.put("X-Forwarded-For", "203.0.113.61"))
+                    .body(new StringRequestContent("application/json", "{}"))).status());
+        }
+
+        assertThat(statuses).as("burst 2, then the strict limit").containsExactly(200, 200, 429);
+    }
+
+    @Test
     void clientsBehindTheTrustedProxyHaveTheirOwnBuckets() {
         for (int i = 0; i < 3; i++) {
             startConversation("203.0.113.40", 100 + i);
