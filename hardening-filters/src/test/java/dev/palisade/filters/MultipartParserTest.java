@@ -71,13 +71,41 @@ class MultipartParserTest {
     @Test
     void capsPartHeadersInBytesNotCharacters() {
         StringBuilder body = new StringBuilder("--b\r\nContent-Disposition: form-data; name=\"f\"\r\n");
-        // 20 lines of 300 characters: 6 KB as characters, 18 KB as bytes.
-        for (int i = 0; i < 20; i++) {
-            body.append("X-").append((char) ('a' + i)).append(": ").append("\u20ac".repeat(300)).append("\r\n");
+        // 8 lines of 900 characters: 7.2 KB as characters, 21.6 KB as bytes.
+        for (int i = 0; i < 8; i++) {
+            body.append("X-").append((char) ('a' + i)).append(": ").append("\u20ac".repeat(900)).append("\r\n");
         }
         body.append("\r\nv\r\n--b--");
         assertThatThrownBy(() -> MultipartParser.parse(trickle(body.toString()), "b", options(10, 10)))
                 .isInstanceOf(MalformedBodyException.class).hasMessageContaining("too large");
+    }
+
+    /**
+     * Shapes a review found costly within the header cap (each once quadratic or unbounded), parsed
+     * right: a folded value, a run of {@code ;} before the parameters, and more fields than a part has.
+     * Their cost is measured in {@code MultipartHostileBenchmark}.
+     */
+    @Test
+    void unfoldsContinuedValuesAndFindsParametersAfterARunOfSemicolons() throws IOException {
+        String body = "--b\r\nContent-Disposition: form-data;" + ";".repeat(4000) + " name=\"a\"\r\n"
+                + "X-Folded: one\r\n two\r\n\tthree\r\n" + " x\r\n".repeat(500) + "Content-Type: text/plain\r\n\r\nv\r\n--b--";
+
+        UploadedPart part = MultipartParser.parse(trickle(body), "b", options(10, 10)).get(0);
+
+        assertThat(part.getName()).isEqualTo("a");
+        assertThat(part.getHeader("X-Folded")).isEqualTo("one two three" + " x".repeat(500));
+        assertThat(part.getContentType()).isEqualTo("text/plain");
+        assertThat(MultipartParser.parameter("form-data; x; y=1;;; name=n; z", "name")).isEqualTo("n");
+        assertThat(MultipartParser.parameter("form-data; x; y=1; z", "z")).isNull();
+        assertThat(MultipartParser.parameter("form-data;;;;", "name")).isNull();
+    }
+
+    @Test
+    void refusesMoreHeaderFieldsPerPartThanAnyClientSends() throws IOException {
+        String fields = "Content-Disposition: form-data; name=\"a\"\r\n" + "a:\r\n".repeat(MultipartParser.MAX_HEADERS_PER_PART - 1);
+        assertThat(MultipartParser.parse(trickle("--b\r\n" + fields + "\r\nv\r\n--b--"), "b", options(10, 10))).hasSize(1);
+        assertThatThrownBy(() -> MultipartParser.parse(trickle("--b\r\n" + fields + "a:\r\n\r\nv\r\n--b--"), "b", options(10, 10)))
+                .isInstanceOf(MalformedBodyException.class).hasMessageContaining("Too many multipart part headers");
     }
 
     @Test

@@ -478,6 +478,29 @@ class RequestSizeLimitFilterTest {
         }
     }
 
+    /**
+     * Part headers the filter parses itself (no length): a folded value and a run of {@code ;} are
+     * read as the container would, and more fields than the parser keeps per part are a 400 problem.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void readsFoldedPartHeadersAndRefusesTooManyFieldsPerPart(Container container) throws Exception {
+        String folded = "--" + BOUNDARY + "\r\nContent-Disposition: form-data;;;;\r\n name=\"title\"\r\n\r\nv\r\n--"
+                + BOUNDARY + "--\r\n";
+        String crowded = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"title\"\r\n"
+                + "X-a: 1\r\n".repeat(MultipartParser.MAX_HEADERS_PER_PART) + "\r\nv\r\n--" + BOUNDARY + "--\r\n";
+        try (RunningServer server = start(container, filter())) {
+            RawHttp.Response read = post(server, Framing.CHUNKED, "/parts", "multipart/form-data; boundary=" + BOUNDARY,
+                    folded.getBytes(StandardCharsets.UTF_8));
+            RawHttp.Response refused = post(server, Framing.CHUNKED, "/parts", "multipart/form-data; boundary=" + BOUNDARY,
+                    crowded.getBytes(StandardCharsets.UTF_8));
+
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.body()).endsWith("title=v");
+            assertProblem(refused, 400);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void appliesALargerLimitToAnUploadPath(Container container) throws Exception {
