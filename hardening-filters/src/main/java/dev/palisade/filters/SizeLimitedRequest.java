@@ -46,10 +46,11 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     /**
      * What the body parsers may use. {@code formCharset} decodes a form body that names no charset,
      * as the container itself would (Jetty 12: UTF-8; Tomcat and the Servlet specification:
-     * ISO-8859-1), so a form reads the same chunked as with a length.
+     * ISO-8859-1), so a form reads the same chunked as with a length. {@code formOnPut}: a form body
+     * is parameters on a {@code PUT} too (Jetty 12), not on {@code POST} alone (Tomcat).
      */
     record BodyOptions(int maxParameters, long multipartThreshold, long maxFormBytes, Path tempDir,
-            Charset formCharset) {
+            Charset formCharset, boolean formOnPut) {
     }
 
     /** Told, on the reading thread, the first time the body passes the limit. */
@@ -248,6 +249,11 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return !lengthDeclared && (isMediaType(FORM) || isMediaType(MULTIPART));
     }
 
+    private boolean formIsParameters() {
+        String method = getMethod();
+        return "POST".equals(method) || (options.formOnPut() && "PUT".equals(method));
+    }
+
     /**
      * Jetty's {@code getContentType()} throws when the type names a charset the JVM does not know:
      * noted, so that the filter answers 415 rather than the application's failure becoming a 500.
@@ -341,6 +347,10 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     private void addBodyParameters(FormUrlEncoded.Params params) throws IOException, ServletException {
         if (isMediaType(FORM)) {
+            if (!formIsParameters()) {
+                // As the containers: a PATCH's (or Tomcat's PUT's) form stays for the application to read.
+                return;
+            }
             // Decoded into memory about three times over (bytes, text, values): capped as containers cap forms.
             byte[] body = counting(Math.min(limit, options.maxFormBytes())).readAllBytes();
             Charset charset = charset(getCharacterEncoding(), options.formCharset());

@@ -30,7 +30,7 @@ final class SizeLimitServlets {
     /** Exceptions the servlets saw while reading (class simple names). */
     final List<String> readFailures = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    /** Registers /stream, /reader, /type, /params, /parts, /async, /committed (and the same under /upload/). */
+    /** Registers /stream, /reader, /type, /params, /paramThenStream, /parts, /async, /committed (and the same under /upload/). */
     void register(ServletContext ctx, String tempDir) {
         add(ctx, "stream", new Echo() {
             @Override
@@ -70,6 +70,15 @@ final class SizeLimitServlets {
                 return out + " first(q)=" + req.getParameter("q");
             }
         }, "/params");
+        add(ctx, "paramThenStream", new Echo() {
+            @Override
+            String read(HttpServletRequest req) throws IOException {
+                String a = req.getParameter("a");
+                try (InputStream in = req.getInputStream()) {
+                    return "a=" + a + " bytes=" + in.readAllBytes().length;
+                }
+            }
+        }, "/paramThenStream");
         ServletRegistration.Dynamic parts = add(ctx, "parts", new Echo() {
             @Override
             String read(HttpServletRequest req) throws IOException, ServletException {
