@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,6 +149,11 @@ final class FormUrlEncoded {
     }
 
     /** Lenient: malformed sequences become U+FFFD (multipart field text, which containers decode so). */
+    /** Whether the charset writes '=', '&', '%' and '+' as the single ASCII bytes a form is split on. */
+    static boolean isAsciiCompatible(Charset charset) {
+        return charset.canEncode() && Arrays.equals("=&%+az09".getBytes(charset), "=&%+az09".getBytes(StandardCharsets.US_ASCII));
+    }
+
     static String decodeBytes(byte[] bytes, Charset charset) {
         try {
             return charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)

@@ -354,11 +354,20 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             // Decoded into memory about three times over (bytes, text, values): capped as containers cap forms.
             byte[] body = counting(Math.min(limit, options.maxFormBytes())).readAllBytes();
             Charset charset = charset(getCharacterEncoding(), options.formCharset());
+            if (!FormUrlEncoded.isAsciiCompatible(charset)) {
+                // UTF-16 and the like: '=' and '&' are not single bytes, so the pairs cannot be split
+                // as bytes (they came out with NULs in names and values). Both containers refuse it.
+                throw new MalformedBodyException("A form body's charset is not ASCII-compatible");
+            }
             FormUrlEncoded.parseBytes(new String(body, StandardCharsets.ISO_8859_1), charset, params);
         } else {
-            Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
+            List<UploadedPart> all = parts();
+            // Text fields without a charset of their own: in the charset a _charset_ field names (as
+            // both containers read it, after HTML's form submission), else the request's, else the
+            // container's default, so that a field reads the same chunked as with a length.
+            Charset fallback = charsetField(all, charset(getCharacterEncoding(), options.formCharset()));
             long textBytes = 0;
-            for (UploadedPart part : parts()) {
+            for (UploadedPart part : all) {
                 if (part.isFormField()) {
                     textBytes += part.getSize();
                     if (textBytes > options.maxFormBytes()) {
@@ -371,6 +380,15 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 }
             }
         }
+    }
+
+    private static Charset charsetField(List<UploadedPart> parts, Charset fallback) throws IOException {
+        for (UploadedPart part : parts) {
+            if (part.isFormField() && "_charset_".equals(part.getName()) && part.getSize() <= 64) {
+                return MultipartParser.charsetOf("; charset=" + part.text(StandardCharsets.US_ASCII).trim(), fallback);
+            }
+        }
+        return fallback;
     }
 
     @Override

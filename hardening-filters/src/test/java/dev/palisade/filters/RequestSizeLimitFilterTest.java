@@ -451,6 +451,59 @@ class RequestSizeLimitFilterTest {
         }
     }
 
+    /** UTF-16 writes '=' and '&' in two bytes: the form cannot be split, and is a 400 as on both containers. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void refusesAFormInACharsetThatIsNotAsciiCompatible(Container container, Framing framing) throws Exception {
+        try (RunningServer server = start(container, filter())) {
+            // Without a byte-order mark, as UTF-16 allows: "t" is 00 74, and every byte is ASCII.
+            RawHttp.Response r = post(server, framing, "/params", "application/x-www-form-urlencoded; charset=UTF-16",
+                    "t=v&u=w".getBytes(StandardCharsets.UTF_16BE));
+
+            if (framing == Framing.CHUNKED) {
+                assertProblem(r, 400);
+            } else {
+                assertThat(r.status()).as("the container's own answer").isEqualTo(400);
+            }
+        }
+    }
+
+    /**
+     * A text field without a charset of its own reads the same with a length (the container parses)
+     * and without (the filter does): in the charset a {@code _charset_} field names, else in the
+     * container's default (UTF-8 on Jetty, ISO-8859-1 on Tomcat).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void decodesTextFieldsAsTheContainerDoes(Container container) throws Exception {
+        byte[] plain = multipartFields(new String[] {"title"}, new byte[][] {{(byte) 0xC3, (byte) 0xA9}});
+        byte[] named = multipartFields(new String[] {"_charset_", "title"},
+                new byte[][] {"ISO-8859-1".getBytes(StandardCharsets.US_ASCII), {(byte) 0xE9}});
+        try (RunningServer server = start(container, filter())) {
+            for (byte[] body : new byte[][] {plain, named}) {
+                String type = "multipart/form-data; boundary=" + BOUNDARY;
+                String withLength = post(server, Framing.LENGTH, "/parts", type, body).body();
+                String chunked = post(server, Framing.CHUNKED, "/parts", type, body).body();
+
+                String title = body == named || container == Container.JETTY ? "\u00e9" : "\u00c3\u00a9";
+                assertThat(withLength).endsWith(" title=" + title);
+                assertThat(chunked).isEqualTo(withLength);
+            }
+        }
+    }
+
+    static byte[] multipartFields(String[] names, byte[][] values) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < names.length; i++) {
+            out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + names[i] + "\"\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(values[i]);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
     static byte[] multipart(byte[] file) {
         String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"title\"\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\n\r\nh\u00e9llo\r\n"
