@@ -15,8 +15,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's error page for errors the container answers itself, before or outside the filter chain
  * (a malformed request line or header, headers too large, an ambiguous URI, a missing Host): the
- * same RFC 9457 problem+json body the filters write, with {@code X-Request-Id} and
- * {@code Cache-Control: no-store}. Never HTML, never Jetty's message, a cause or a stack.
+ * same RFC 9457 problem+json body the filters write, with {@code X-Request-Id},
+ * {@code Cache-Control: no-store} and the security fields. Never HTML, never Jetty's message, a cause or a stack.
  */
 public final class ProblemErrorHandler extends ErrorHandler {
 
@@ -43,8 +43,19 @@ public final class ProblemErrorHandler extends ErrorHandler {
         headers.put(HttpHeader.CONTENT_TYPE, ProblemResponse.CONTENT_TYPE);
         headers.put(HttpHeader.CACHE_CONTROL, "no-store");
         headers.put(RequestIds.HEADER, requestId);
-        headers.put("X-Content-Type-Options", "nosniff");
+        putSecurityFields(headers);
         response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /**
+     * The fields {@code SecurityHeadersFilter} puts on every answer of the chain (HSTS aside: this
+     * server sees plain HTTP behind its proxy), so that no answer of the server's goes without them.
+     */
+    private static void putSecurityFields(HttpFields.Mutable headers) {
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Content-Security-Policy", "frame-ancestors 'none'");
     }
 
     /** The body for a message so malformed that Jetty answers it without building a request. */
@@ -55,6 +66,7 @@ public final class ProblemErrorHandler extends ErrorHandler {
         fields.put(HttpHeader.CONTENT_TYPE, ProblemResponse.CONTENT_TYPE);
         fields.put(HttpHeader.CACHE_CONTROL, "no-store");
         fields.put(RequestIds.HEADER, requestId);
+        putSecurityFields(fields);
         return ByteBuffer.wrap(body(code, requestId));
     }
 

@@ -38,6 +38,7 @@ class ContainerErrorsTest {
         assertThat(headers).contains("cache-control: no-store");
         assertThat(headers).contains("x-request-id: ");
         assertThat(headers).doesNotContain("server:", "x-powered-by");
+        assertSecurityFields(headers);
         String body = Raw.body(response);
         assertThat(body).startsWith("{\"type\":\"about:blank\",\"title\":")
                 .contains("\"status\":" + status)
@@ -47,6 +48,12 @@ class ContainerErrorsTest {
         // The title is the status code's reason phrase (RFC 9457), never a generic one.
         assertThat(body).contains("\"title\":\"" + dev.palisade.filters.Problems.title(status) + "\"")
                 .doesNotContain("\"title\":\"Client Error\"", "\"title\":\"Server Error\"");
+    }
+
+    /** The fields the chain's SecurityHeadersFilter sends, also on the answers the container writes itself. */
+    private static void assertSecurityFields(String headers) {
+        assertThat(headers).contains("x-content-type-options: nosniff", "referrer-policy: no-referrer",
+                "x-frame-options: deny", "content-security-policy: frame-ancestors 'none'");
     }
 
     /** Ids the error handler issues look like the filters' own: 32 hex digits. */
@@ -114,6 +121,7 @@ class ContainerErrorsTest {
         assertThat(Raw.status(response)).isEqualTo(405);
         assertThat(response).doesNotContain("secret-token-123456");
         assertThat(Raw.headers(response)).contains("content-type: application/problem+json");
+        assertSecurityFields(Raw.headers(response));
     }
 
     @Test

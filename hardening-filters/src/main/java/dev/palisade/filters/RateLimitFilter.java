@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  * {@code getRemoteAddr()} from headers (Tomcat's {@code RemoteIpFilter}) in front of it unless
  * that filter's own trust list is right: this filter would then trust whatever it produced.
  *
- * <p>If a remote store fails, the request is let through (an outage of Redis must not take the
- * service down) and the failures are logged as counts.
+ * <p>If a shared store cannot answer, it must not take the service down: {@link RedisBucketStore}
+ * then decides with the process's own buckets, and a custom {@link BucketStore} that throws has its
+ * request let through. Either way the failures are counted ({@link #storeFailureCount()}) and logged
+ * as counts.
  */
 public final class RateLimitFilter implements Filter {
     public static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
