@@ -42,7 +42,8 @@ public final class PathLimits {
         for (String item : text.split(",", -1)) {
             String entry = item.trim();
             if (entry.isEmpty()) {
-                throw InvalidSettingException.badValue(key, text, "a comma list of /path=bytes or /prefix/*=bytes");
+                // As in every other list setting: "/a/*=10," (a trailing comma) is the one entry.
+                continue;
             }
             int eq = entry.lastIndexOf('=');
             if (eq < 0) {

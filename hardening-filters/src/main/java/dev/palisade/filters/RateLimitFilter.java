@@ -354,8 +354,8 @@ public final class RateLimitFilter implements Filter {
             }
             Builder b = builder()
                     .rps(rps)
-                    .burst(positiveLong(s, "burst", "RATE_LIMIT_BURST", DEFAULT_BURST, Quota.MAX_BURST))
-                    .maxClients((int) positiveLong(s, "maxClients", null, InMemoryBucketStore.DEFAULT_MAX_CLIENTS,
+                    .burst(s.positiveLong("burst", "RATE_LIMIT_BURST", DEFAULT_BURST, Quota.MAX_BURST))
+                    .maxClients((int) s.positiveLong("maxClients", null, InMemoryBucketStore.DEFAULT_MAX_CLIENTS,
                             Integer.MAX_VALUE))
                     .quotaHeadersOnSuccess(s.bool("quotaHeadersOnSuccess", null, false));
             Optional<Settings.Source> paths = s.raw("paths", null);
@@ -384,15 +384,6 @@ public final class RateLimitFilter implements Filter {
             }
         }
 
-        private static long positiveLong(Settings s, String param, String envVar, long defaultValue, long max) {
-            long value = s.nonNegativeLong(param, envVar, defaultValue);
-            if (value < 1 || value > max) {
-                Settings.Source source = s.raw(param, envVar).orElseThrow();
-                throw InvalidSettingException.badValue(source.key(), source.value().trim(),
-                        "a whole number >= 1 and <= " + max);
-            }
-            return value;
-        }
     }
 
     /** Builds a {@link Config}; unset fields take the defaults of the table above. */

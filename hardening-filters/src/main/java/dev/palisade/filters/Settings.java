@@ -92,6 +92,21 @@ public final class Settings {
         return nonNegativeLong(param, envVar, 1, defaultValue);
     }
 
+    /** A whole number from 1 to {@code max} (below 10^18); any other value fails naming that range. */
+    public long positiveLong(String param, String envVar, long defaultValue, long max) {
+        Optional<Source> source = raw(param, envVar);
+        if (source.isEmpty()) {
+            return defaultValue;
+        }
+        String text = source.get().value().trim();
+        // A value past the range, however long, says the range; so does "-1" (not "a number >= 0").
+        if (!WHOLE_NUMBER.matcher(text).matches() || text.length() > 18 || Long.parseLong(text) < 1
+                || Long.parseLong(text) > max) {
+            throw InvalidSettingException.badValue(source.get().key(), text, "a whole number >= 1 and <= " + max);
+        }
+        return Long.parseLong(text);
+    }
+
     /** A number > 0, fractions allowed (rates such as 0.5 requests per second). */
     public double positiveDouble(String param, String envVar, double defaultValue) {
         Optional<Source> source = raw(param, envVar);

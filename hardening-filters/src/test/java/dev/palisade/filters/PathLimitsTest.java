@@ -31,9 +31,17 @@ class PathLimitsTest {
     }
 
     @Test
+    void skipsBlankItemsAsEveryListSettingDoes() {
+        PathLimits limits = PathLimits.parse("pathLimits", " /a=1,, /b/*=2, ");
+
+        assertThat(limits.limitFor("/a")).hasValue(1);
+        assertThat(limits.limitFor("/b/c")).hasValue(2);
+    }
+
+    @Test
     void rejectsMalformedEntriesNamingThem() {
         Map<String, String> bad = Map.of(
-                "/a=ten", "/a=ten", "a=1", "a", "/a/*/b=1", "/a/*/b", "/a*=1", "/a*", "/a=1,,/b=2", "/a=1,,/b=2",
+                "/a=ten", "/a=ten", "a=1", "a", "/a/*/b=1", "/a/*/b", "/a*=1", "/a*",
                 "/a=-1", "/a=-1", "/a", "/a", "/a=1,/a=2", "/a", "/a b=1", "/a b");
         bad.forEach((text, named) -> assertThatThrownBy(() -> PathLimits.parse("pathLimits", text))
                 .as(text).isInstanceOf(InvalidSettingException.class)

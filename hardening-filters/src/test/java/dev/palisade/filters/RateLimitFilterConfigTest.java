@@ -60,6 +60,11 @@ class RateLimitFilterConfigTest {
         assertThatThrownBy(() -> parse(Map.of(), Map.of("RATE_LIMIT_BURST", "0")))
                 .hasMessageContaining("RATE_LIMIT_BURST").hasMessageContaining("\"0\"");
         assertThatThrownBy(() -> parse(Map.of("burst", "1.5"), Map.of())).hasMessageContaining("burst").hasMessageContaining("1.5");
+        // Every refusal names the range that holds, not "a whole number >= 0" for a negative one.
+        for (String burst : new String[] {"-1", "0", "1000000001", "99999999999999999999"}) {
+            assertThatThrownBy(() -> parse(Map.of("burst", burst), Map.of())).as(burst)
+                    .hasMessageContaining("\"" + burst + "\"").hasMessageContaining(">= 1 and <= 1000000000");
+        }
         assertThatThrownBy(() -> parse(Map.of(), Map.of("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal")))
                 .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("\"proxy.internal\"");
         assertThatThrownBy(() -> parse(Map.of(), Map.of("RATE_LIMIT_ALLOWLIST", "health")))
