@@ -48,8 +48,12 @@ final class MultipartParser {
         lim = 2;
     }
 
-    /** Limits and places for one parse. */
-    record Options(long memoryThreshold, Path tempDir, int maxParts, Charset fallbackCharset) {
+    /**
+     * Limits and places for one parse. {@code maxPartBytes}: the largest part (the servlet's
+     * {@code maxFileSize}), negative for none; a larger one fails the parse with a
+     * {@link RequestTooLargeException}.
+     */
+    record Options(long memoryThreshold, Path tempDir, int maxParts, Charset fallbackCharset, long maxPartBytes) {
     }
 
     /** The {@code boundary} parameter of a multipart content type, or {@code null} when unusable. */
@@ -418,6 +422,9 @@ final class MultipartParser {
                 return;
             }
             size += len;
+            if (options.maxPartBytes() >= 0 && size > options.maxPartBytes()) {
+                throw new RequestTooLargeException(options.maxPartBytes());
+            }
             if (out == null && size > options.memoryThreshold()) {
                 file = Files.createTempFile(options.tempDir(), "palisade-part-", ".tmp");
                 out = Files.newOutputStream(file);

@@ -75,8 +75,14 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private volatile boolean malformed;
     /** The refusal {@link #checkPartsCanBeRead} threw, if any. */
     private volatile PartsRefusedException partsRefusal;
-    /** Set when a multipart body's text fields, as parameters, would pass {@code maxFormBytes}. */
-    private volatile boolean formTooLarge;
+    /**
+     * Set when the filter's own parse of the body passed a limit other than the stream's: the text
+     * fields of a multipart body, as parameters, past {@code maxFormBytes}, or a part past the
+     * servlet's {@code maxFileSize}.
+     */
+    private volatile boolean parsedTooLarge;
+    /** The servlet's multipart config as far as it can be seen; looked up when first needed. */
+    private ServletMultipartConfig servletMultipartConfig;
     private volatile boolean unsupportedCharset;
     /** The charset check before the container parses a form passed once; parameters are read often. */
     private volatile boolean containerFormCharsetChecked;
@@ -152,7 +158,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     /** Whether any read passed the limit, even if the application swallowed the exception. */
     boolean exceeded() {
         CountingInputStream s = stream;
-        return formTooLarge || (s != null && s.exceeded());
+        return parsedTooLarge || (s != null && s.exceeded());
     }
 
     /** Whether the filter's own form or multipart parsing rejected the body. */
@@ -361,6 +367,11 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             }
             FormUrlEncoded.parseBytes(new String(body, StandardCharsets.ISO_8859_1), charset, params);
         } else {
+            if (servletMultipartConfig().absent()) {
+                // As the container: a servlet without a multipart config gets no parts, nor their
+                // fields as parameters, and the body stays for it to read.
+                return;
+            }
             List<UploadedPart> all = parts();
             // Text fields without a charset of their own: in the charset a _charset_ field names (as
             // both containers read it, after HTML's form submission), else the request's, else the
@@ -372,7 +383,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                     textBytes += part.getSize();
                     if (textBytes > options.maxFormBytes()) {
                         // Parts wait on disk; as parameters, text fields would be decoded into memory.
-                        formTooLarge = true;
+                        parsedTooLarge = true;
                         overflowHandler.overflowed(this);
                         throw new RequestTooLargeException(options.maxFormBytes());
                     }
@@ -394,7 +405,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     @Override
     public Collection<Part> getParts() throws IOException, ServletException {
         checkPartsCanBeRead();
-        if (!parsesBody()) {
+        if (!parsesBody() || servletMultipartConfig().absent()) {
+            // With no multipart config, the container refuses in its own way, before reading.
             return super.getParts();
         }
         return new ArrayList<>(parts());
@@ -403,7 +415,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     @Override
     public Part getPart(String name) throws IOException, ServletException {
         checkPartsCanBeRead();
-        if (!parsesBody()) {
+        if (!parsesBody() || servletMultipartConfig().absent()) {
             return super.getPart(name);
         }
         for (UploadedPart part : parts()) {
@@ -486,9 +498,21 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 throw new MalformedBodyException("No usable multipart boundary");
             }
             Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
-            parts = List.copyOf(MultipartParser.parse(counting(), boundary, new MultipartParser.Options(
-                    options.multipartThreshold(), options.tempDir(), options.maxParameters(), fallback)));
+            ServletMultipartConfig servlet = servletMultipartConfig();
+            long maxRequestSize = servlet.maxRequestSize();
+            CountingInputStream body = counting(maxRequestSize >= 0 ? Math.min(limit, maxRequestSize) : limit);
+            parts = List.copyOf(MultipartParser.parse(body, boundary, new MultipartParser.Options(
+                    options.multipartThreshold(), servlet.location(options.tempDir()), options.maxParameters(), fallback,
+                    servlet.maxFileSize())));
             return parts;
+        } catch (RequestTooLargeException e) {
+            partsFailure = e;
+            if (!stream.exceeded()) {
+                // A part past the servlet's maxFileSize: answered as the body passing its limit.
+                parsedTooLarge = true;
+                overflowHandler.overflowed(this);
+            }
+            throw e;
         } catch (IOException e) {
             partsFailure = e;
             throw e;
@@ -497,6 +521,13 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             partsFailure = new ServletException("Malformed multipart body", e);
             throw (ServletException) partsFailure;
         }
+    }
+
+    private synchronized ServletMultipartConfig servletMultipartConfig() {
+        if (servletMultipartConfig == null) {
+            servletMultipartConfig = ServletMultipartConfig.of(this);
+        }
+        return servletMultipartConfig;
     }
 
     /** Deletes the temporary files of parsed parts; called when the request is over. */
