@@ -68,7 +68,7 @@ public class MultipartHostileBenchmark {
         String part = "--b\r\n" + headers + "\r\nv\r\n";
         body = (part.repeat(PARTS) + "--b--\r\n").getBytes(StandardCharsets.UTF_8);
         tempDir = Files.createTempDirectory("palisade-bench");
-        options = new MultipartParser.Options(16 * 1024, tempDir, 1000, StandardCharsets.UTF_8, -1);
+        options = new MultipartParser.Options(16 * 1024, tempDir, 1000, StandardCharsets.UTF_8, -1, tempDir);
     }
 
     @TearDown(Level.Trial)

@@ -51,9 +51,11 @@ final class MultipartParser {
     /**
      * Limits and places for one parse. {@code maxPartBytes}: the largest part (the servlet's
      * {@code maxFileSize}), negative for none; a larger one fails the parse with a
-     * {@link RequestTooLargeException}.
+     * {@link RequestTooLargeException}. Parts spill to {@code tempDir}; {@code writeDir} is where
+     * {@code Part.write} puts a relative name (the servlet's {@code location}).
      */
-    record Options(long memoryThreshold, Path tempDir, int maxParts, Charset fallbackCharset, long maxPartBytes) {
+    record Options(long memoryThreshold, Path tempDir, int maxParts, Charset fallbackCharset, long maxPartBytes,
+            Path writeDir) {
     }
 
     /** The {@code boundary} parameter of a multipart content type, or {@code null} when unusable. */
@@ -121,7 +123,7 @@ final class MultipartParser {
                 sink.discard(e);
                 throw e;
             }
-            parts.add(sink.toPart(name, fileName, headers, options.tempDir()));
+            parts.add(sink.toPart(name, fileName, headers, options.writeDir()));
         }
     }
 

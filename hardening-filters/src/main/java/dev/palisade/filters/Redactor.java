@@ -626,12 +626,36 @@ public final class Redactor {
                         && wordEnd > word && wordEnd + 1 < n && isDigit(s.charAt(wordEnd + 1))))) {
                     wordEnd++;
                 }
-                if (wordEnd == word || (wordEnd < n && !endsPlainValue(s.charAt(wordEnd)))) {
+                if (wordEnd == word || (wordEnd < n && !endsPlainValue(s.charAt(wordEnd)))
+                        || !cardGroups(word, wordEnd)) {
                     return last;
                 }
                 last = wordEnd;
             }
             return last;
+        }
+
+        /**
+         * Whether the digits at {@code [from, to)} are split by dashes only into groups of 4-6, as
+         * a card's are ({@code 1111-1111}); a word without dashes passes. A date or a range after the
+         * value ({@code pin=1234 2026-12-04 done}) is the line's prose, not the value.
+         */
+        private boolean cardGroups(int from, int to) {
+            if (Chars.indexOf(s, '-', from, to) < 0) {
+                return true;
+            }
+            int group = 0;
+            for (int k = from; k <= to; k++) {
+                if (k == to || s.charAt(k) == '-') {
+                    if (group < 4 || group > 6) {
+                        return false;
+                    }
+                    group = 0;
+                } else {
+                    group++;
+                }
+            }
+            return true;
         }
 
         private boolean isDigitsOnly(int from, int to) {
@@ -784,9 +808,10 @@ public final class Redactor {
             }
         }
 
-        // 13-19 digits, alone or in groups split by one space or dash, passing the Luhn check. The
-        // separators may differ between groups: "4111-1111 1111-1111" (typed by hand, or two fields
-        // joined) is still a card, and requiring one kind left its second half in the log.
+        // 13-19 digits, alone or in groups split by one space or dash, passing the Luhn check. One
+        // kind of separator throughout: allowing both also masked one Luhn-valid pair of ranges in
+        // ten ("ports 1000-2000 3000-4000", "2020-2021 2022-2023"); after a card's key name a mixed
+        // number is masked whole all the same (see continuedValue).
         // Digits are read twice, once to check the shape and once for Luhn, rather than kept in an
         // array: most digit runs (status codes, dates) fail the shape check at the first group.
         private int cardNumber(int i) {
@@ -794,6 +819,7 @@ public final class Redactor {
             int groups = 0;
             int groupLength = 0;
             boolean badGroup = false;
+            char separator = 0;
             // Where the digits before a separator already formed a card: "4111111111111111 12/27" or
             // "4111 1111 1111 1111 2027" go on with more digits, and the card is what came before.
             int cardBeforeSeparator = -1;
@@ -807,7 +833,8 @@ public final class Redactor {
                     count++;
                     groupLength++;
                     j++;
-                } else if ((c == ' ' || c == '-') && j + 1 < n && isDigit(s.charAt(j + 1))) {
+                } else if ((c == ' ' || c == '-') && (separator == 0 || separator == c)
+                        && j + 1 < n && isDigit(s.charAt(j + 1))) {
                     boolean cardSoFar = count >= MIN_CARD_DIGITS && !badGroup
                             && (groups == 0 || (groupLength >= 4 && groupLength <= 6));
                     if (cardSoFar && cardBeforeSeparator < 0 && luhn(i, j)) {
@@ -816,6 +843,7 @@ public final class Redactor {
                     badGroup |= groupLength < 4 || groupLength > 6;
                     groups++;
                     groupLength = 0;
+                    separator = c;
                     j++;
                 } else {
                     break;

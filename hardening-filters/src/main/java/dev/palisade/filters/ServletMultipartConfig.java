@@ -3,7 +3,6 @@ package dev.palisade.filters;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
-import jakarta.servlet.annotation.MultipartConfig;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Method;
@@ -15,15 +14,12 @@ import org.slf4j.LoggerFactory;
  * The multipart config of the servlet a request is mapped to, as far as a filter can see it, for
  * the bodies the size filter parses itself (no length): the servlet's {@code maxFileSize},
  * {@code maxRequestSize} and {@code location} must hold there as they do when the container parses.
- * The Servlet API gives a filter no getter, so:
- * <ul>
- * <li>Jetty 12's registration has a public {@code getMultipartConfigElement()}: the config is
- *     seen however it was given (annotation, {@code web.xml}, {@code setMultipartConfig}), and so is
- *     its absence.</li>
- * <li>Elsewhere (Tomcat 11) a {@link MultipartConfig} annotation on the servlet's class is seen. A
- *     config given in {@code web.xml} or in code is not, and without an annotation the config is
- *     {@linkplain #UNKNOWN unknown}: the filter then parses with its own settings alone.</li>
- * </ul>
+ * The Servlet API gives a filter no getter. Jetty 12's registration has a public
+ * {@code getMultipartConfigElement()}, so there the config is seen however it was given (annotation,
+ * {@code web.xml}, {@code setMultipartConfig}), and so is its absence. Elsewhere (Tomcat 11) it is
+ * {@linkplain #UNKNOWN unknown} and the filter parses with its own settings alone: an annotation on
+ * the servlet's class is no guide there, since {@code web.xml} or code may replace it, and holding a
+ * replaced, smaller limit would refuse uploads the container accepts.
  */
 final class ServletMultipartConfig {
     /** Nothing could be seen: the filter's own settings alone apply. */
@@ -56,12 +52,13 @@ final class ServletMultipartConfig {
     }
 
     /**
-     * Where parts go and {@code Part.write(relative)} writes: the config's {@code location}, a
-     * relative one against the context's temporary directory, as both containers resolve it; else
-     * {@code contextTempDir}.
+     * Where {@code Part.write(relative)} writes: the config's {@code location} as Jetty resolves it
+     * ({@code new File(location)}, so a relative one against the working directory), else
+     * {@code contextTempDir}. Parts spill to the filter's own directory whatever it says: a location
+     * that does not exist must not fail an upload the container would take.
      */
     Path location(Path contextTempDir) {
-        return location == null ? contextTempDir : contextTempDir.resolve(location);
+        return location == null ? contextTempDir : location;
     }
 
     static ServletMultipartConfig of(HttpServletRequest request) {
@@ -70,21 +67,16 @@ final class ServletMultipartConfig {
         ServletContext context = request.getServletContext();
         ServletRegistration registration = servletName == null || context == null
                 ? null : context.getServletRegistration(servletName);
-        if (registration == null) {
+        Method getter = registration == null ? null : multipartGetter(registration.getClass());
+        if (getter == null) {
             return UNKNOWN;
         }
         try {
-            Method getter = multipartGetter(registration.getClass());
-            if (getter != null) {
-                return of((MultipartConfigElement) getter.invoke(registration));
-            }
-            if (registration.getClassName() == null) {
-                return UNKNOWN;
-            }
-            Class<?> servletClass = Class.forName(registration.getClassName(), false, context.getClassLoader());
-            MultipartConfig annotation = servletClass.getAnnotation(MultipartConfig.class);
-            return annotation == null ? UNKNOWN : of(new MultipartConfigElement(annotation));
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            MultipartConfigElement config = (MultipartConfigElement) getter.invoke(registration);
+            String location = config == null ? null : config.getLocation();
+            return new ServletMultipartConfig(config, true,
+                    location == null || location.isEmpty() ? null : Path.of(location).toAbsolutePath());
+        } catch (ReflectiveOperationException | RuntimeException e) {
             // Seeing less than the container does is not the client's fault: parse as before.
             LOG.debug("Could not read the multipart config of servlet {}", LogSafe.escape(servletName), e);
             return UNKNOWN;
@@ -99,11 +91,5 @@ final class ServletMultipartConfig {
             }
         }
         return null;
-    }
-
-    /** What the container itself reports ({@code null}: no config). */
-    private static ServletMultipartConfig of(MultipartConfigElement config) {
-        String location = config == null ? null : config.getLocation();
-        return new ServletMultipartConfig(config, true, location == null || location.isEmpty() ? null : Path.of(location));
     }
 }

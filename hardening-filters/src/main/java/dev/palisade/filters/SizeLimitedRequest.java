@@ -502,8 +502,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             long maxRequestSize = servlet.maxRequestSize();
             CountingInputStream body = counting(maxRequestSize >= 0 ? Math.min(limit, maxRequestSize) : limit);
             parts = List.copyOf(MultipartParser.parse(body, boundary, new MultipartParser.Options(
-                    options.multipartThreshold(), servlet.location(options.tempDir()), options.maxParameters(), fallback,
-                    servlet.maxFileSize())));
+                    options.multipartThreshold(), options.tempDir(), options.maxParameters(), fallback,
+                    servlet.maxFileSize(), servlet.location(options.tempDir()))));
             return parts;
         } catch (RequestTooLargeException e) {
             partsFailure = e;

@@ -34,7 +34,7 @@ class MultipartParserTest {
     }
 
     MultipartParser.Options options(long threshold, int maxParts) {
-        return new MultipartParser.Options(threshold, tmp, maxParts, StandardCharsets.UTF_8, -1);
+        return new MultipartParser.Options(threshold, tmp, maxParts, StandardCharsets.UTF_8, -1, tmp);
     }
 
     @Test

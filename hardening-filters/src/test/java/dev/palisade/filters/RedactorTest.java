@@ -100,7 +100,11 @@ class RedactorTest {
                 Arguments.of("status_code: 500 keyboard = us"),
                 Arguments.of("no tokens token=[] left, key=<> either"),
                 Arguments.of("see https://example.com/u@v and http://host:8080/a:b@c and mailto:a@localhost"),
-                Arguments.of("plain words and http://example.com/path?page=2"));
+                Arguments.of("plain words and http://example.com/path?page=2"),
+                // ranges: one kind of separator makes a card, so a pair of Luhn-valid ranges is not one
+                Arguments.of("ports 1000-2000 3000-4000 5000-6000"),
+                Arguments.of("range 1000-2000 3000-4000"),
+                Arguments.of("seasons 2020-2021 2022-2023"));
     }
 
     @ParameterizedTest
@@ -126,9 +130,6 @@ class RedactorTest {
                 Arguments.of("card 4111 1111 1111 1111 12/27", "card ****-****-****-1111 12/27"),
                 Arguments.of("card 4111 1111 1111 1111 2027", "card ****-****-****-1111 2027"),
                 Arguments.of("paid 4111 1111 1111 1111 12.50", "paid ****-****-****-1111 12.50"),
-                // separators of both kinds in one number
-                Arguments.of("card 4111-1111 1111-1111 ok", "card ****-****-****-1111 ok"),
-                Arguments.of("card 5555 5555-5555 4444", "card ****-****-****-4444"),
                 // internationalised domains
                 Arguments.of("signup anna.schmidt@b\u00fccher.de ok", "signup a***@b\u00fccher.de ok"),
                 Arguments.of("from ivan@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
@@ -138,8 +139,11 @@ class RedactorTest {
                 Arguments.of("{card_number=5555 5555 5555 4444, name=Ann}", "{card_number=***, name=Ann}"),
                 Arguments.of("password=1234 5678 9012 for x", "password=*** for x"),
                 Arguments.of("password=2024 edition", "password=*** edition"),
+                // separators of both kinds after a card's key name (in free text, see keptSince)
                 Arguments.of("pan=4111 1111-1111 1111 ok", "pan=*** ok"),
                 Arguments.of("{cardNumber=5555-5555 5555-4444}", "{cardNumber=***}"),
+                Arguments.of("pin=1234 2026-12-04 done", "pin=*** 2026-12-04 done"),
+                Arguments.of("token=5 10-20 30 seconds", "token=*** 10-20 30 seconds"),
                 // bracketed and encoded form names
                 Arguments.of("user[password]=hunter2 next", "user[password]=*** next"),
                 Arguments.of("token[]=abc&password[0]=x", "token[]=***&password[0]=***"),

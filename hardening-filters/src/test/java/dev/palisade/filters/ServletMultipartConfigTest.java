@@ -45,17 +45,15 @@ class ServletMultipartConfigTest {
     Path tempDir;
 
     /**
-     * The same limits, seen by the filter as each container applies them: Tomcat applies the
-     * annotation to a servlet it instantiates (registered by class), and its registration shows no
-     * other config; Jetty's embedded context applies no annotation, and its registration shows
-     * the config given in code.
+     * Lists its parts. Its annotation is what Tomcat applies to a servlet it instantiates, unless
+     * {@code web.xml} or code gives another config, which is what the tests do.
      */
     @MultipartConfig(maxFileSize = 1000, maxRequestSize = 4000)
-    public static final class AnnotatedUpload extends HttpServlet {
+    public static final class ListsParts extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
-        public AnnotatedUpload() {
-            // Instantiated by Tomcat, by class.
+        public ListsParts() {
+            // Instantiated by the container, by class.
         }
 
         @Override
@@ -100,24 +98,27 @@ class ServletMultipartConfigTest {
 
     private RunningServer start(Container container) throws Exception {
         Path location = Files.createDirectories(tempDir.resolve("location"));
-        return container.start(ctx -> register(ctx, container, location));
+        // Relative, as a deployment would write it: Jetty resolves it against the working directory.
+        Path relative = Path.of("").toAbsolutePath().relativize(location);
+        Path missing = tempDir.resolve("missing");
+        return container.start(ctx -> {
+            FilterRegistration.Dynamic size = ctx.addFilter("size", new RequestSizeLimitFilter(
+                    RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()));
+            size.addMappingForUrlPatterns(null, false, "/*");
+            servlet(ctx, "limited", new ListsParts(), new MultipartConfigElement("", 1000, 4000, 0));
+            ServletRegistration.Dynamic replaced = ctx.addServlet("replaced", ListsParts.class);
+            replaced.addMapping("/replaced");
+            replaced.setMultipartConfig(new MultipartConfigElement("", 100_000, -1, 0));
+            servlet(ctx, "missingLocation", new ListsParts(), new MultipartConfigElement(missing.toString()));
+            ctx.addServlet("noConfig", new NoConfig()).addMapping("/noConfig");
+            servlet(ctx, "writes", new WritesParts(), new MultipartConfigElement(relative.toString()));
+        });
     }
 
-    private static void register(ServletContext ctx, Container container, Path location) {
-        FilterRegistration.Dynamic size = ctx.addFilter("size", new RequestSizeLimitFilter(
-                RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()));
-        size.addMappingForUrlPatterns(null, false, "/*");
-        if (container == Container.TOMCAT) {
-            ctx.addServlet("annotated", AnnotatedUpload.class).addMapping("/annotated");
-        } else {
-            ServletRegistration.Dynamic annotated = ctx.addServlet("annotated", new AnnotatedUpload());
-            annotated.addMapping("/annotated");
-            annotated.setMultipartConfig(new MultipartConfigElement("", 1000, 4000, 0));
-        }
-        ctx.addServlet("noConfig", new NoConfig()).addMapping("/noConfig");
-        ServletRegistration.Dynamic writes = ctx.addServlet("writes", new WritesParts());
-        writes.addMapping("/writes");
-        writes.setMultipartConfig(new MultipartConfigElement(location.toString()));
+    private static void servlet(ServletContext ctx, String name, HttpServlet servlet, MultipartConfigElement config) {
+        ServletRegistration.Dynamic registration = ctx.addServlet(name, servlet);
+        registration.addMapping("/" + name);
+        registration.setMultipartConfig(config);
     }
 
     private static byte[] parts(int... sizes) {
@@ -134,22 +135,54 @@ class ServletMultipartConfigTest {
         return out.toByteArray();
     }
 
+    /** Jetty's registration shows the config: its limits hold without a length too. */
     @ParameterizedTest
-    @EnumSource(Container.class)
-    void holdsTheAnnotatedMaxFileSizeAndMaxRequestSizeWithoutALength(Container container) throws Exception {
+    @EnumSource(value = Container.class, names = "JETTY")
+    void holdsTheServletsMaxFileSizeAndMaxRequestSizeWithoutALength(Container container) throws Exception {
         try (RunningServer server = start(container)) {
             byte[] fits = parts(900, 900);
             byte[] bigPart = parts(2000);
             byte[] bigRequest = parts(900, 900, 900, 900, 900);
 
             for (Framing framing : Framing.values()) {
-                assertThat(send(server, "POST", framing, "/annotated", TYPE, fits).body())
+                assertThat(send(server, "POST", framing, "/limited", TYPE, fits).body())
                         .as(framing.name()).isEqualTo("f0=900;f1=900;");
             }
             for (byte[] body : new byte[][] {bigPart, bigRequest}) {
-                RawHttp.Response withLength = send(server, "POST", Framing.LENGTH, "/annotated", TYPE, body);
+                RawHttp.Response withLength = send(server, "POST", Framing.LENGTH, "/limited", TYPE, body);
                 assertThat(withLength.status()).as("the container's own refusal").isBetween(400, 499);
-                assertProblem(send(server, "POST", Framing.CHUNKED, "/annotated", TYPE, body), 413);
+                assertProblem(send(server, "POST", Framing.CHUNKED, "/limited", TYPE, body), 413);
+            }
+        }
+    }
+
+    /**
+     * Tomcat's registration shows no config, and the annotation on the class is no guide: here code
+     * replaced it with a larger limit, which the container holds. No limit of the filter's own
+     * making refuses what the container takes, on either container.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void neverHoldsAnAnnotationTheConfigReplaced(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            for (Framing framing : Framing.values()) {
+                assertThat(send(server, "POST", framing, "/replaced", TYPE, parts(5000)).body())
+                        .as(framing.name()).isEqualTo("f0=5000;");
+            }
+        }
+    }
+
+    /**
+     * Parts spill to the filter's own directory: a location that does not exist fails no upload
+     * that Jetty takes with a length. (Tomcat fails such a config itself, with a length too.)
+     */
+    @ParameterizedTest
+    @EnumSource(value = Container.class, names = "JETTY")
+    void takesAnUploadWhoseConfiguredLocationDoesNotExist(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            for (Framing framing : Framing.values()) {
+                assertThat(send(server, "POST", framing, "/missingLocation", TYPE, parts(30_000, 10)).body())
+                        .as(framing.name()).isEqualTo("f0=30000;f1=10;");
             }
         }
     }
@@ -175,7 +208,7 @@ class ServletMultipartConfigTest {
         }
     }
 
-    /** Seen on Jetty however it was given; on Tomcat only from the annotation (documented). */
+    /** A relative location, resolved as Jetty does (Tomcat's config is not seen: documented). */
     @ParameterizedTest
     @EnumSource(value = Container.class, names = "JETTY")
     void writesARelativePartNameIntoTheConfiguredLocation(Container container) throws Exception {
