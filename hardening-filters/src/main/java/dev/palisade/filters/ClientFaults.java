@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -46,6 +47,11 @@ final class ClientFaults {
      */
     private static final String TOMCAT_FILE_UPLOAD = "org.apache.tomcat.util.http.fileupload.FileUploadException";
     private static final String TOMCAT_NO_BOUNDARY_MESSAGE = "no multipart boundary";
+    /** Connector exceptions meaning the client went away: nothing to answer, nothing to alarm anyone. */
+    static final Set<String> CLIENT_GONE = Set.of(
+            "org.eclipse.jetty.io.EofException",
+            "org.apache.catalina.connector.ClientAbortException",
+            "org.apache.coyote.CloseNowException");
     private static final int MAX_CAUSES = 8;
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaults.class);
 
@@ -61,6 +67,21 @@ final class ClientFaults {
             }
         }
         return false;
+    }
+
+    /**
+     * The connector's own "client gone" exception in {@code failure} or its first causes, or
+     * {@code null}. Thrown on as it is, the container stays quiet about it; inside a wrapper
+     * ({@code UncheckedIOException}, {@code ServletException}) Tomcat logs an ERROR with a stack.
+     */
+    static IOException clientGone(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+            if (t instanceof IOException io && CLIENT_GONE.contains(t.getClass().getName())) {
+                return io;
+            }
+        }
+        return null;
     }
 
     /** The 4xx status {@code failure} (or one of its first causes) stands for, or 0 if none. */

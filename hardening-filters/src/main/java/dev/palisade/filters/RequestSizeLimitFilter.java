@@ -265,6 +265,14 @@ public final class RequestSizeLimitFilter implements Filter {
             throw abort.forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
+        if (failure != null && wrapped.isOwnParseFailure(failure)
+                && ClientFaults.causedBy(failure, ClientFaults.CLIENT_GONE)) {
+            // The client left in the middle of a body this filter was parsing: nothing to answer,
+            // and, as when the container parses, no server error (Tomcat logged an ERROR with a
+            // stack for the UncheckedIOException that getParameter must throw).
+            LOG.debug("The client left while its body was being read for parameters or parts", failure);
+            return true;
+        }
         int partsRefusal = wrapped.partsRefusalStatus(failure);
         if (failure != null && (partsRefusal != 0 || wrapped.malformed() || wrapped.unsupportedCharset())
                 && wrapped.claimAnswer()) {

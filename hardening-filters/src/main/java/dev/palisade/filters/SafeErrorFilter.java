@@ -75,11 +75,6 @@ public final class SafeErrorFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeErrorFilter.class);
 
-    /** Connector exceptions meaning the client went away: nothing to answer, nothing to alarm anyone. */
-    private static final Set<String> CLIENT_GONE = Set.of(
-            "org.eclipse.jetty.io.EofException",
-            "org.apache.catalina.connector.ClientAbortException",
-            "org.apache.coyote.CloseNowException");
     /** Thrown by RequestSizeLimitFilter, sometimes inside a connector exception that ends the connection. */
     private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
 
@@ -182,7 +177,9 @@ public final class SafeErrorFilter implements Filter {
             // The container knows its own exception and stays quiet about it; an ERROR per
             // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
-            throw rethrowable(failure);
+            // The connector's exception itself, out of any wrapper: the container is quiet about it.
+            IOException gone = ClientFaults.clientGone(failure);
+            throw gone != null ? gone : rethrowable(failure);
         }
         int clientFault = ClientFaults.status(failure);
         if (clientFault != 0 && !response.isCommitted()) {
@@ -244,7 +241,7 @@ public final class SafeErrorFilter implements Filter {
      */
     private static boolean isClientGone(Throwable failure) {
         return (failure instanceof IOException || failure instanceof UncheckedIOException
-                || failure instanceof ServletException) && ClientFaults.causedBy(failure, CLIENT_GONE);
+                || failure instanceof ServletException) && ClientFaults.causedBy(failure, ClientFaults.CLIENT_GONE);
     }
 
     /** {@code failure} as this filter may throw it: as it is, or in an IOException if it is neither unchecked nor one. */

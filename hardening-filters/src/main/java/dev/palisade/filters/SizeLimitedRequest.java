@@ -452,6 +452,21 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     /**
+     * Whether {@code failure} is (or is caused by) the failure of this wrapper's own parse of the
+     * body, for parameters or parts: what the application was handed, not something of its own.
+     */
+    synchronized boolean isOwnParseFailure(Throwable failure) {
+        Throwable t = failure;
+        // Bounded: a chain of causes may loop.
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t == parameterFailure || t == partsFailure) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The status for {@code failure} when it is (or is caused by) this request's refusal to read
      * parts, else 0: an application that catches the refusal and fails later for another reason
      * gets its own answer, not this one.

@@ -11,6 +11,8 @@ import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,6 +23,8 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -619,6 +623,44 @@ class RequestSizeLimitFilterTest {
             }
             assertThat(servlets.readFailures).noneMatch(f -> f.startsWith("onError"));
         }
+    }
+
+    /**
+     * A client that leaves in the middle of a form or multipart body the filter parses itself is
+     * no server error, as when the container parses (found by review: Tomcat logged an ERROR with a
+     * stack for each one, the filter's UncheckedIOException around its ClientAbortException).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndBodyTheFilterParses")
+    void aClientLeavingInTheMiddleOfABodyTheFilterParsesIsNoServerError(Container container, String type)
+            throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+                RunningServer server = container.start(ctx -> {
+                    register(ctx, filter());
+                    // Fired after the container has handled (and logged) what the chain threw.
+                    ctx.addListener(new ServletRequestListener() {
+                        @Override
+                        public void requestDestroyed(ServletRequestEvent event) {
+                            ended.countDown();
+                        }
+                    });
+                })) {
+            try (RawHttp http = server.raw()) {
+                http.send(chunkedHead(type.startsWith("multipart") ? "/parts" : "/params", type));
+                http.chunk(("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nabc").getBytes(
+                        StandardCharsets.US_ASCII));
+            }
+
+            assertThat(ended.await(10, TimeUnit.SECONDS)).as("the request ended").isTrue();
+            assertThat(servlets.readFailures).as("the servlet's read failed").isNotEmpty();
+            assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR));
+        }
+    }
+
+    static Stream<Arguments> everyContainerAndBodyTheFilterParses() {
+        return Stream.of(Container.values()).flatMap(c -> Stream.of(FORM, "multipart/form-data; boundary=XyZ")
+                .map(type -> Arguments.of(c, type)));
     }
 
     @ParameterizedTest
