@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
@@ -288,20 +290,33 @@ public enum Container {
     }
 
     private static RunningServer runTomcat(Tomcat tomcat, Context context) throws Exception {
-        tomcat.start();
+        try {
+            tomcat.start();
+        } catch (Exception | Error e) {
+            stopTomcat(tomcat);
+            throw e;
+        }
         if (context.getState() != LifecycleState.STARTED) {
             // Tomcat marks the context FAILED and carries on quietly; make that loud here.
-            tomcat.stop();
-            tomcat.destroy();
+            stopTomcat(tomcat);
             throw new ContextFailedException("Tomcat context is " + context.getState(), null);
         }
         Connector connector = tomcat.getConnector();
         Object address = connector.getProperty("address");
         String host = address instanceof InetAddress inet ? inet.getHostAddress() : String.valueOf(address);
-        return new RunningServer(TOMCAT, host, connector.getLocalPort(), () -> {
-            tomcat.stop();
-            tomcat.destroy();
-        });
+        return new RunningServer(TOMCAT, host, connector.getLocalPort(), () -> stopTomcat(tomcat));
+    }
+
+    /** Stops Tomcat and deletes its base directory (about 2,000 of them were left in /tmp per full run). */
+    private static void stopTomcat(Tomcat tomcat) throws Exception {
+        Path base = tomcat.getServer().getCatalinaBase().toPath();
+        tomcat.stop();
+        tomcat.destroy();
+        try (Stream<Path> files = Files.walk(base)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     private static ServletContainerInitializer initializer(ServletSetup setup) {
