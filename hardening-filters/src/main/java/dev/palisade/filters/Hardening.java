@@ -92,12 +92,14 @@ public final class Hardening {
     }
 
     /**
-     * {@code config} with {@code /health} public, as the rate limiter's default allowlist has it:
-     * health probes carry no key, and rules (which could say so) have no environment variable.
+     * {@code config} with {@code /health} and the paths below it public, as the rate limiter's
+     * default allowlist has them: health probes carry no key, and rules (which could say so) have
+     * no environment variable. Below it too: the limiter never limits {@code /health/x}, so a key
+     * checked there could be guessed at without ever being slowed down.
      */
     private static ApiKeyAuthFilter.Config withPublicHealth(ApiKeyAuthFilter.Config config) {
         List<ApiKeyAuthFilter.Rule> rules = new ArrayList<>(config.rules());
-        rules.add(new ApiKeyAuthFilter.Rule(null, "/health", ApiKeyAuthFilter.Access.PUBLIC, Set.of()));
+        rules.add(new ApiKeyAuthFilter.Rule(null, "/health/*", ApiKeyAuthFilter.Access.PUBLIC, Set.of()));
         return new ApiKeyAuthFilter.Config(config.keys(), rules, config.realm());
     }
 
@@ -134,6 +136,9 @@ public final class Hardening {
         addMember(names, members, "palisade.requestSizeLimit", size);
         addMember(names, members, "palisade.apiKeyAuth", auth);
         addMember(names, members, "palisade.environmentGate", gate);
+        for (String overlap : ChainOverlaps.find(config)) {
+            LOG.warn("Palisade chain: {}", LogSafe.escape(overlap));
+        }
         register(context, FILTER_NAME, new FilterSequence(names, members));
         registerErrorPageGuard(context);
         Installed installed = new Installed(Optional.ofNullable(accessLog), safeError, Optional.ofNullable(headers),

@@ -122,7 +122,7 @@ public class DocsWebXmlTest {
                     <servlet-class>%s</servlet-class><async-supported>true</async-supported></servlet>
                   <servlet-mapping><servlet-name>async</servlet-name><url-pattern>/async</url-pattern></servlet-mapping>
                 </web-app>
-                """, example.replace("/health=public", "/health=public; /async=public"),
+                """, example.replace("/health/*=public", "/health/*=public; /async=public"),
                 Health.class.getName(), Api.class.getName(), Async.class.getName()), StandardCharsets.UTF_8);
         return container.startWebApp(webApp);
     }
@@ -160,8 +160,8 @@ public class DocsWebXmlTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("containers")
     void theFullChainExampleRefusesAnOversizedChunkedBodyBeforeTheApplication(Container container) throws Exception {
-        String chain = examples().get(0).replace("<param-value>/health=public; GET /api/events/*=manager",
-                "<param-value>/health=public; /api/open=public; GET /api/events/*=manager");
+        String chain = examples().get(0).replace("<param-value>/health/*=public; GET /api/events/*=manager",
+                "<param-value>/health/*=public; /api/open=public; GET /api/events/*=manager");
         try (RunningServer server = deploy(container, chain); RawHttp http = server.raw()) {
             http.send("POST /api/open HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
                     + "Content-Type: application/octet-stream\r\n\r\n");

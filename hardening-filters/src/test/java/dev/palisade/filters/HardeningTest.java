@@ -439,7 +439,7 @@ class HardeningTest {
             assertThat(config.apiKeyAuth()).as("authentication with %s", env).isNotNull();
             assertThat(config.apiKeyAuth().keys().size()).isZero();
             assertThat(config.apiKeyAuth().rules()).singleElement()
-                    .satisfies(rule -> assertThat(rule.describeTarget() + "=" + rule.access()).isEqualTo("/health=PUBLIC"));
+                    .satisfies(rule -> assertThat(rule.describeTarget() + "=" + rule.access()).isEqualTo("/health/*=PUBLIC"));
             assertThat(config.environmentGate().mode()).isEqualTo(Environment.Mode.PROD);
             assertThat(config.sizeLimit().maxBytes()).isEqualTo(1024 * 1024);
         }
@@ -461,8 +461,11 @@ class HardeningTest {
             assertThat(RawHttp.exchange(server.port(), get("/api/debug/x", true)).status()).isEqualTo(401);
             assertThat(RawHttp.exchange(server.port(), get("/api/debug/x", false)).status()).isEqualTo(401);
             assertThat(logs.text()).contains("no API keys configured");
-            // Health probes carry no key: /health is public (this application answers it 404).
+            // Health probes carry no key: /health is public (this application answers it 404), and so
+            // is what lies below it, which the rate limiter's allowlist never limits either: a key
+            // checked there could be guessed at without ever being slowed down (found by review).
             assertThat(RawHttp.exchange(server.port(), get("/health", false)).status()).isEqualTo(404);
+            assertThat(RawHttp.exchange(server.port(), get("/health/live", false)).status()).isEqualTo(404);
         }
         try (RunningServer server = container.start(ctx -> {
             Hardening.install(ctx, Hardening.fromEnvironment(noKeys::get).apiKeyAuth(null).build());
@@ -471,6 +474,45 @@ class HardeningTest {
             RawHttp.Response open = RawHttp.exchange(server.port(), get("/api/debug/x", false));
             assertThat(open.status()).isEqualTo(200);
             assertThat(open.body()).isEqualTo("debug trace");
+        }
+    }
+
+    /**
+     * Members' settings that each make sense but together weaken the chain are warned about when it
+     * is installed: an allowlisted path that checks keys (guesses there are never slowed down), and a
+     * dev-only path that is public (in prod its 404 without a key, where an unknown path gets 401,
+     * shows it exists). The environment's defaults have neither.
+     */
+    @Test
+    void warnsAtInstallWhenTheMembersSettingsWeakenEachOther() {
+        Hardening.Config weak = Hardening.builder()
+                .rateLimit(RateLimitFilter.Config.builder().allowlist(List.of("/health", "/metrics")).build())
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/health/*")
+                        .publicPath("/api/QNA").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/api/qna", "/api/debug/*").build())
+                .build();
+
+        assertThat(ChainOverlaps.find(weak)).satisfiesExactly(
+                allowlisted -> assertThat(allowlisted).contains("never limits /metrics", "[/metrics, /metrics/*]"),
+                dev -> assertThat(dev).contains("dev-only path /api/qna is public"));
+        assertThat(ChainOverlaps.find(Hardening.fromEnvironment(Map.of("API_KEYS", TOKEN + "@acme:manager")::get)
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/api/qna", "/api/debug/*").build())
+                .build())).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsTheOverlapsItFindsWhenItInstallsTheChain(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(Hardening.class);
+                RunningServer server = container.start(ctx -> {
+                    Hardening.install(ctx, Hardening.fromEnvironment(
+                            Map.of("API_KEYS", TOKEN + "@acme:manager", "RATE_LIMIT_ALLOWLIST", "/health,/metrics")::get)
+                            .build());
+                    app(ctx);
+                })) {
+            assertThat(logs.text(e -> e.getLevel() == Level.WARN)).contains("never limits /metrics");
         }
     }
 
