@@ -78,8 +78,12 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
             "POST /api/event/deposit/pay",
             "POST /api/config/hil-email/test",
             "POST /api/emails/test");
-    /** Every other API route and the snapshot pages get the looser general limit. */
-    public static final List<String> GENERAL_RATE_LIMIT_PATHS = List.of("/api/*", "/s/*");
+    /**
+     * Every other route gets the looser general limit: the API, the snapshot pages, and any other
+     * path, where a wrong key is answered 401 all the same and must not be guessed at unslowed.
+     * {@code /health} is never limited (the allowlist).
+     */
+    public static final List<String> GENERAL_RATE_LIMIT_PATHS = List.of("/*");
 
     /** {@code STORE}. */
     public enum StoreKind {

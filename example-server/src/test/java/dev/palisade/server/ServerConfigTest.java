@@ -35,7 +35,7 @@ class ServerConfigTest {
         assertThat(config.strictRateLimit().paths()).containsExactlyElementsOf(ServerConfig.STRICT_RATE_LIMIT_PATHS);
         assertThat(config.generalRateLimit().rps()).isEqualTo(50.0);
         assertThat(config.generalRateLimit().burst()).isEqualTo(100);
-        assertThat(config.generalRateLimit().paths()).containsExactly("/api/*", "/s/*");
+        assertThat(config.generalRateLimit().paths()).containsExactly("/*");
         assertThat(config.generalRateLimit().allowlist()).contains("/health");
         assertThat(config.chain().sizeLimit().maxBytes()).isEqualTo(1024 * 1024);
         assertThat(config.chain().sizeLimit().limitFor("/api/uploads")).isGreaterThan(10L * 1024 * 1024);

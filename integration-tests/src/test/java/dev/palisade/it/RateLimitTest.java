@@ -127,6 +127,17 @@ class RateLimitTest {
         }
     }
 
+    /** Key guesses at a path outside the API are slowed down too: 401s, then 429s. */
+    @Test
+    void pathsOutsideTheApiHaveTheGeneralLimitToo() {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 40 && !statuses.contains(429); i++) {
+            statuses.add(get("/no-such-page", "wrong-key-" + i, "203.0.113.70").status());
+        }
+
+        assertThat(statuses).as("statuses").contains(401, 429);
+    }
+
     @Test
     void otherApiRoutesHaveTheLooserGeneralLimit() {
         List<Integer> statuses = new ArrayList<>();
