@@ -25,9 +25,21 @@ final class AccessRules {
             + "ACCESS being public, authenticated or ROLE[|ROLE]";
 
     private final List<Rule> rules;
+    /** The same rules with their paths in lower case, for the lower-case view of a request's path. */
+    private final AccessRules lowerCased;
 
     AccessRules(List<Rule> rules) {
         this.rules = List.copyOf(rules);
+        List<Rule> lowered = new ArrayList<>(rules.size());
+        for (Rule rule : rules) {
+            lowered.add(new Rule(rule.method(), rule.path().toLowerCase(Locale.ROOT), rule.access(), rule.roles()));
+        }
+        this.lowerCased = new AccessRules(lowered, true);
+    }
+
+    private AccessRules(List<Rule> lowered, boolean alreadyLowerCase) {
+        this.rules = List.copyOf(lowered);
+        this.lowerCased = this;
     }
 
     /**
@@ -176,15 +188,22 @@ final class AccessRules {
      * slash, and a request must not reach a route by a spelling its rule does not see. The views
      * are {@code path} with one trailing slash less and, when the raw URI differs from the mapped
      * path, the raw URI taken {@code literal}ly and {@code normalized} (each also without a
-     * trailing slash; {@code null} ones are skipped). Empty, without allocating, for the common
-     * request: a plain raw URI and no trailing slash.
+     * trailing slash; {@code null} ones are skipped), and each of them in lower case, matched
+     * against the rules in lower case: an application may route without regard to case (as the
+     * environment gate matches), and {@code /r/ADMIN/x} must not pass as a path no rule names.
+     * Empty, without allocating, for the common request: a plain raw URI in lower case and no
+     * trailing slash.
      */
     List<Rule> otherViews(String method, String path, String literal, String normalized) {
         String slashless = RequestPaths.withoutTrailingSlash(path);
-        if (literal == null && slashless == null) {
+        String lowerPath = lowerIfCased(path);
+        if (literal == null && slashless == null && lowerPath == null) {
             return List.of();
         }
         List<Rule> found = new ArrayList<>(5);
+        if (lowerPath != null) {
+            addRule(found, lowerCased.match(method, lowerPath));
+        }
         addView(found, method, slashless);
         if (literal != null) {
             addView(found, method, literal);
@@ -197,11 +216,30 @@ final class AccessRules {
 
     private void addView(List<Rule> found, String method, String view) {
         if (view != null) {
-            Rule rule = match(method, view);
-            if (!found.contains(rule)) {
-                found.add(rule);
+            addRule(found, match(method, view));
+            String lower = lowerIfCased(view);
+            if (lower != null) {
+                addRule(found, lowerCased.match(method, lower));
             }
         }
+    }
+
+    private static void addRule(List<Rule> found, Rule rule) {
+        if (!found.contains(rule)) {
+            found.add(rule);
+        }
+    }
+
+    /** {@code path} in lower case, or {@code null} when that is the same (most paths: one scan, no allocation). */
+    private static String lowerIfCased(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
+                String lower = path.toLowerCase(Locale.ROOT);
+                return lower.equals(path) ? null : lower;
+            }
+        }
+        return null;
     }
 
     List<Rule> rules() {

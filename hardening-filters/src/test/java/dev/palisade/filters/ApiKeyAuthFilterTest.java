@@ -101,6 +101,31 @@ class ApiKeyAuthFilterTest {
         }
     }
 
+    /**
+     * An application may route without regard to case (the echo servlet here is reached by any
+     * spelling): a path in another case must meet its rule all the same. {@code /API/EVENTS/1} named
+     * no rule and passed with any key (found by review). Public paths whose names have capitals stay public.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void holdsTheRuleOfAPathWrittenInAnotherCase(Container container) throws Exception {
+        ApiKeyAuthFilter filter = filterWithEnv(Map.of("API_KEYS", apiKeys()));
+        try (RunningServer server = start(container, filter,
+                Map.of("rules", RULES + "; /s/*=public; /Docs/*=public; /api/admin=admin"))) {
+            for (String path : new String[] {"/API/EVENTS/1", "/api/Events/1", "/Api/events/1/"}) {
+                assertThat(get(server, path, SYSTEM_TOKEN).statusCode()).as(path).isEqualTo(403);
+                assertThat(get(server, path, MANAGER_TOKEN).statusCode()).as(path).isEqualTo(200);
+            }
+            assertThat(send(server, "DELETE", "/API/events/1", "Bearer " + MANAGER_TOKEN).statusCode()).isEqualTo(403);
+            // An exact rule, reached in another case and with a trailing slash.
+            assertThat(get(server, "/API/ADMIN/", MANAGER_TOKEN).statusCode()).isEqualTo(403);
+            assertThat(get(server, "/s/AbCdEf", null).statusCode()).isEqualTo(200);
+            assertThat(get(server, "/Docs/Intro", null).statusCode()).isEqualTo(200);
+            // Only adds requirements: a public path spelt in another case is not made public.
+            assertThat(get(server, "/HEALTH", null).statusCode()).isEqualTo(401);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void rejectsOtherSchemesEmptyBearerAndUnknownTokens(Container container) throws Exception {
