@@ -1,8 +1,10 @@
 package dev.palisade.filters;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Settings of the chain's members that are each valid but together weaken it, found when
@@ -24,10 +26,11 @@ final class ChainOverlaps {
 
     /** What to warn about; empty when the members agree. */
     static List<String> find(Hardening.Config config) {
-        List<String> found = new ArrayList<>();
+        // A set: several limiters with the same allowlist make one warning.
+        Set<String> found = new LinkedHashSet<>();
         ApiKeyAuthFilter.Config auth = config.apiKeyAuth();
         if (auth == null) {
-            return found;
+            return List.of();
         }
         AccessRules rules = new AccessRules(auth.rules());
         for (RateLimitFilter.Config rate : config.rateLimits()) {
@@ -50,7 +53,7 @@ final class ChainOverlaps {
                 }
             }
         }
-        return found;
+        return List.copyOf(found);
     }
 
     /** The paths at or below {@code prefix} whose rule is not public. */

@@ -133,7 +133,8 @@ public final class WorkflowServlets {
 
     /**
      * Adds the access rules of the core routes to an {@code ApiKeyAuthFilter} configuration: which
-     * roles each route needs. {@code /s/*} and {@code /health} are public; every other path needs a
+     * roles each route needs. {@code /s/*}, {@code /health} and the paths below it are public (the
+     * rate limiter never limits those, so no key may be checked there); every other path needs a
      * valid key (the filter's default for unmatched paths). The servlets check the same roles again.
      * Rules for the test and debug routes are added only where those are mounted
      * ({@link WorkflowMounts#accessRules}): a role rule on an unmounted path would answer 403 where an
@@ -143,7 +144,7 @@ public final class WorkflowServlets {
         String manager = Roles.MANAGER;
         String system = Roles.SYSTEM;
         return builder
-                .publicPath("/health")
+                .publicPath("/health/*")
                 .publicPath("/s/*")
                 .rule("POST", ConversationServlet.START, manager, system)
                 .rule("POST", ConversationServlet.SEND, manager, system)
