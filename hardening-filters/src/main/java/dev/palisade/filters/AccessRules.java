@@ -32,7 +32,7 @@ final class AccessRules {
         this.rules = List.copyOf(rules);
         List<Rule> lowered = new ArrayList<>(rules.size());
         for (Rule rule : rules) {
-            lowered.add(new Rule(rule.method(), rule.path().toLowerCase(Locale.ROOT), rule.access(), rule.roles()));
+            lowered.add(new Rule(rule.method(), Chars.foldCase(rule.path()), rule.access(), rule.roles()));
         }
         this.lowerCased = new AccessRules(lowered, true);
     }
@@ -158,6 +158,15 @@ final class AccessRules {
                             + " and " + (i + 1) + " both cover \"" + LogSafe.escape(a.describeTarget())
                             + "\" (each method and path may have one rule)");
                 }
+                // Every spelling must also meet the rule of its case-folded view: two rules that
+                // fold alike would make that view's rule depend on their order.
+                if (Chars.foldCase(a.path()).equals(Chars.foldCase(b.path()))
+                        && java.util.Objects.equals(a.method(), b.method())) {
+                    throw new InvalidSettingException(key, "Invalid value for " + key + ": rules " + (j + 1)
+                            + " and " + (i + 1) + " cover \"" + LogSafe.escape(b.describeTarget()) + "\" and \""
+                            + LogSafe.escape(a.describeTarget()) + "\", which differ only in letter case (write one"
+                            + " rule: an application may route without regard to case)");
+                }
             }
         }
     }
@@ -230,16 +239,10 @@ final class AccessRules {
         }
     }
 
-    /** {@code path} in lower case, or {@code null} when that is the same (most paths: one scan, no allocation). */
+    /** {@code path} case-folded ({@link Chars#foldCase}), or {@code null} when that is the same (most paths: one scan, no allocation). */
     private static String lowerIfCased(String path) {
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
-                String lower = path.toLowerCase(Locale.ROOT);
-                return lower.equals(path) ? null : lower;
-            }
-        }
-        return null;
+        String folded = Chars.foldCase(path);
+        return folded == path ? null : folded;
     }
 
     List<Rule> rules() {

@@ -69,15 +69,23 @@ final class ClientFaults {
         return false;
     }
 
+    /** Tomcat's connector exceptions for a client gone, which Tomcat is quiet about when thrown as they are. */
+    private static final Set<String> TOMCAT_CLIENT_GONE = Set.of(
+            "org.apache.catalina.connector.ClientAbortException",
+            "org.apache.coyote.CloseNowException");
+
     /**
-     * The connector's own "client gone" exception in {@code failure} or its first causes, or
-     * {@code null}. Thrown on as it is, the container stays quiet about it; inside a wrapper
-     * ({@code UncheckedIOException}, {@code ServletException}) Tomcat logs an ERROR with a stack.
+     * Tomcat's own "client gone" exception in {@code failure} or its first causes, or {@code null}.
+     * Thrown on as it is, Tomcat stays quiet about it; inside the application's wrapper
+     * ({@code UncheckedIOException}, {@code ServletException}) it logs an ERROR with a stack. Only
+     * Tomcat's: Jetty is quiet about its {@code EofException} wrapped too, and the same class from
+     * Jetty's HttpClient on Tomcat is a backend's failure, whose wrapper's message and stack the
+     * log must keep.
      */
-    static IOException clientGone(Throwable failure) {
+    static IOException tomcatClientGone(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
-            if (t instanceof IOException io && CLIENT_GONE.contains(t.getClass().getName())) {
+            if (t instanceof IOException io && TOMCAT_CLIENT_GONE.contains(t.getClass().getName())) {
                 return io;
             }
         }

@@ -3,7 +3,6 @@ package dev.palisade.filters;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Locale;
 
 /**
  * The path of a request within its context, for security decisions. Three views are offered
@@ -193,7 +192,7 @@ final class RequestPaths {
      * blocking {@code /API/debug} too costs nothing.
      */
     static String comparable(String path) {
-        String lower = path.toLowerCase(Locale.ROOT);
+        String lower = Chars.foldCase(path);
         StringBuilder out = new StringBuilder(lower.length());
         for (int i = 0; i < lower.length(); i++) {
             char c = lower.charAt(i);

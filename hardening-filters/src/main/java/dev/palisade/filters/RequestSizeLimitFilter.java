@@ -265,12 +265,24 @@ public final class RequestSizeLimitFilter implements Filter {
             throw abort.forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
-        if (failure != null && wrapped.isOwnParseFailure(failure)
-                && ClientFaults.causedBy(failure, ClientFaults.CLIENT_GONE)) {
-            // The client left in the middle of a body this filter was parsing: nothing to answer,
-            // and, as when the container parses, no server error (Tomcat logged an ERROR with a
-            // stack for the UncheckedIOException that getParameter must throw).
-            LOG.debug("The client left while its body was being read for parameters or parts", failure);
+        int cutOff = failure == null || !wrapped.isOwnParseFailure(failure) ? 0
+                : ClientFaults.causedBy(failure, ClientFaults.CLIENT_GONE) ? 400 : ClientFaults.status(failure);
+        if (cutOff != 0) {
+            // The client ended or broke its body while this filter was parsing it: no server error
+            // (Tomcat logged an ERROR with a stack for the UncheckedIOException getParameter must
+            // throw). A client that only half-closed still reads: it gets the 400 a cut-off body
+            // earns, committed at once, not the container's own page (Tomcat's quotes a stack trace).
+            LOG.debug("The client ended its body early while it was being read for parameters or parts", failure);
+            if (!response.isCommitted() && wrapped.claimAnswer()) {
+                badRequests.record();
+                try {
+                    if (ProblemResponse.of(cutOff).closingConnection(wrapped).send(wrapped, response)) {
+                        response.flushBuffer();
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    LOG.debug("The client is gone: no answer could be written", gone);
+                }
+            }
             return true;
         }
         int partsRefusal = wrapped.partsRefusalStatus(failure);

@@ -158,4 +158,14 @@ class AccessRulesTest {
         assertThat(none.keys().size()).isZero();
         assertThat(none.realm()).isEqualTo("palisade");
     }
+
+    /** Two rules whose paths differ only in letter case would make the case-folded view's rule depend on their order. */
+    @org.junit.jupiter.api.Test
+    void refusesRulesThatDifferOnlyInLetterCase() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ApiKeyAuthFilter.Config.builder()
+                .rules("/reports/*=admin; /Reports/*=public").build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("differ only in letter case");
+        org.assertj.core.api.Assertions.assertThat(ApiKeyAuthFilter.Config.builder()
+                .rules("GET /reports/*=admin; POST /Reports/*=public").build().rules()).hasSize(2);
+    }
 }

@@ -494,8 +494,23 @@ class HardeningTest {
                 .build();
 
         assertThat(ChainOverlaps.find(weak)).satisfiesExactly(
-                allowlisted -> assertThat(allowlisted).contains("never limits /metrics", "[/metrics, /metrics/*]"),
+                allowlisted -> assertThat(allowlisted).contains("no rate limiter limits [/metrics, /metrics/*]"),
                 dev -> assertThat(dev).contains("dev-only path /api/qna is public"));
+        // The allowlist written as /x/*, a keyed rule below it, and a second limiter that does limit it.
+        Hardening.Config below = Hardening.builder()
+                .rateLimit(RateLimitFilter.Config.builder().allowlist(List.of("/static/*")).build())
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/static/*")
+                        .rule("POST", "/static/admin/*", "admin").build())
+                .build();
+        assertThat(ChainOverlaps.find(below)).singleElement().asString()
+                .contains("no rate limiter limits [POST /static/admin/*]");
+        Hardening.Config limitedElsewhere = Hardening.builder()
+                .rateLimits(List.of(RateLimitFilter.Config.builder().allowlist(List.of("/static/*")).build(),
+                        RateLimitFilter.Config.builder().rps(50).burst(100).allowlist(List.of()).build()))
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/static/*")
+                        .rule("POST", "/static/admin/*", "admin").build())
+                .build();
+        assertThat(ChainOverlaps.find(limitedElsewhere)).isEmpty();
         assertThat(ChainOverlaps.find(Hardening.fromEnvironment(Map.of("API_KEYS", TOKEN + "@acme:manager")::get)
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
                         .devOnlyPaths("/api/qna", "/api/debug/*").build())
@@ -512,7 +527,7 @@ class HardeningTest {
                             .build());
                     app(ctx);
                 })) {
-            assertThat(logs.text(e -> e.getLevel() == Level.WARN)).contains("never limits /metrics");
+            assertThat(logs.text(e -> e.getLevel() == Level.WARN)).containsOnlyOnce("no rate limiter limits [/metrics");
         }
     }
 

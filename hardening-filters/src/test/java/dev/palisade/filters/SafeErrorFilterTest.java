@@ -31,6 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -93,6 +94,9 @@ class SafeErrorFilterTest {
                 // As a framework or a lambda that may not throw IOException passes it on.
                 case "client-gone-wrapped" -> throw new java.io.UncheckedIOException(clientGone(req));
                 case "client-gone-in-servlet-exception" -> throw new ServletException(clientGone(req));
+                // Jetty's HttpClient on Tomcat: a backend closed, in the application's wrapper.
+                case "backend-eof-wrapped" -> throw new java.io.UncheckedIOException("payment backend call failed",
+                        new org.eclipse.jetty.io.EofException("backend closed"));
                 case "async-send-error" -> {
                     AsyncContext async = req.startAsync();
                     CountDownLatch dispatchReturned = new CountDownLatch(1);
@@ -682,6 +686,24 @@ class SafeErrorFilterTest {
             // The container's log too: it stays quiet about its own exception, not about one in a wrapper.
             assertThat(errors(all)).isEmpty();
             assertThat(logs.lines()).filteredOn(line -> line.contains("ended by the client")).hasSize(3);
+        }
+    }
+
+    /**
+     * On Tomcat only Tomcat's own exception is taken out of the application's wrapper: Jetty's
+     * {@code EofException} there comes from a backend (Jetty's HttpClient), and Tomcat's ERROR must
+     * keep the wrapper's message and stack.
+     */
+    @Test
+    void keepsTheApplicationsWrapperOfABackendsEofExceptionOnTomcat() throws Exception {
+        try (RunningServer server = start(Container.TOMCAT); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+                RawHttp c = server.raw()) {
+            c.send("GET /t/backend-eof-wrapped HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            c.closedByServer();
+
+            assertThat(all.text(e -> e.getLevel() == Level.ERROR && e.getThrowableProxy() != null
+                    && e.getThrowableProxy().getClassName().equals("java.io.UncheckedIOException")))
+                    .contains("payment backend call failed");
         }
     }
 

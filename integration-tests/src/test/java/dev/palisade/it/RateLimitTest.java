@@ -125,6 +125,11 @@ class RateLimitTest {
         for (int i = 0; i < 60; i++) {
             assertThat(get("/health", null, "203.0.113.20").status()).as("health call %d", i).isEqualTo(200);
         }
+        // Below /health nothing is limited either, so no key is looked at there: a guessed key gets
+        // the unknown path's 404, never a 401 that would tell a wrong key from a right one.
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("/health/live", "guess-" + i, "203.0.113.21").status()).as("call %d", i).isEqualTo(404);
+        }
     }
 
     /** Key guesses at a path outside the API are slowed down too: 401s, then 429s. */

@@ -2,6 +2,7 @@ package dev.palisade.filters.testing;
 
 import jakarta.servlet.ServletContainerInitializer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -293,7 +295,11 @@ public enum Container {
         try {
             tomcat.start();
         } catch (Exception | Error e) {
-            stopTomcat(tomcat);
+            try {
+                stopTomcat(tomcat);
+            } catch (Exception stop) {
+                e.addSuppressed(stop);
+            }
             throw e;
         }
         if (context.getState() != LifecycleState.STARTED) {
@@ -312,10 +318,13 @@ public enum Container {
         Path base = tomcat.getServer().getCatalinaBase().toPath();
         tomcat.stop();
         tomcat.destroy();
+        // Housekeeping: a directory Tomcat still touches after its stop is left, never a test failed.
         try (Stream<Path> files = Files.walk(base)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
+        } catch (IOException | UncheckedIOException e) {
+            LoggerFactory.getLogger(Container.class).debug("Could not delete Tomcat's base directory {}", base, e);
         }
     }
 

@@ -109,6 +109,13 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** Writes the terminating zero-length chunk. */
+    /** Ends the sending side only (TCP FIN): the server sees the body end early, and can still answer. */
+    public RawHttp halfClose() throws IOException {
+        out.flush();
+        socket.shutdownOutput();
+        return this;
+    }
+
     public RawHttp lastChunk() throws IOException {
         return send("0\r\n\r\n");
     }
