@@ -35,19 +35,25 @@ final class ChainOverlaps {
             return List.of();
         }
         AccessRules rules = new AccessRules(auth.rules());
+        List<Limiter> limiters = new ArrayList<>();
+        for (RateLimitFilter.Config rate : config.rateLimits()) {
+            limiters.add(new Limiter(rate));
+        }
         for (RateLimitFilter.Config rate : config.rateLimits()) {
             for (String prefix : rate.allowlist()) {
-                String base = base(prefix);
-                List<String> keyed = new ArrayList<>();
-                for (String[] sample : keyedUnder(rules, base)) {
-                    if (!limitedByAny(config.rateLimits(), sample[0])) {
-                        keyed.add(sample[1]);
+                Set<String> keyed = new LinkedHashSet<>();
+                for (String[] sample : samplesUnder(rules, base(prefix.trim()))) {
+                    for (String method : METHODS) {
+                        if (rules.match(method, sample[0]).access() != ApiKeyAuthFilter.Access.PUBLIC
+                                && !limitedByAny(limiters, method, sample[0])) {
+                            keyed.add(sample[1]);
+                        }
                     }
                 }
                 if (!keyed.isEmpty()) {
-                    found.add("no rate limiter limits " + keyed + " (allowlist " + prefix + "), where a key is "
-                            + "checked: guesses at keys there are never slowed down (make them public, or take "
-                            + prefix + " off the allowlist)");
+                    found.add("no rate limiter limits " + keyed + " (allowlist " + prefix.trim() + "), where a key "
+                            + "is checked: guesses at keys there are never slowed down (make them public, or take "
+                            + prefix.trim() + " off the allowlist)");
                 }
             }
         }
@@ -70,73 +76,43 @@ final class ChainOverlaps {
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
-    /**
-     * The paths at or below {@code base} that need a key, for some method: each as a sample path to
-     * ask the limiters about and as it is shown.
-     */
-    private static List<String[]> keyedUnder(AccessRules rules, String base) {
-        List<String[]> keyed = new ArrayList<>();
-        String self = base.isEmpty() ? "/" : base;
-        if (needsKeyForSomeMethod(rules, self)) {
-            keyed.add(new String[] {self, self});
-        }
-        if (needsKeyForSomeMethod(rules, base + ANY_SEGMENT)) {
-            keyed.add(new String[] {base + ANY_SEGMENT, base + "/*"});
-        }
+    /** Paths at or below {@code base} to ask about (the path, any path below it, each rule's), each with how it is shown. */
+    private static List<String[]> samplesUnder(AccessRules rules, String base) {
+        List<String[]> samples = new ArrayList<>();
+        samples.add(new String[] {base.isEmpty() ? "/" : base, base.isEmpty() ? "/" : base});
+        samples.add(new String[] {base + ANY_SEGMENT, base + "/*"});
         for (ApiKeyAuthFilter.Rule rule : rules.rules()) {
             String ruled = base(rule.path());
-            if (rule.access() != ApiKeyAuthFilter.Access.PUBLIC && ruled.startsWith(base + "/")) {
-                String sample = rule.path().endsWith("/*") ? ruled + ANY_SEGMENT : ruled;
-                keyed.add(new String[] {sample, rule.describeTarget()});
+            if (ruled.startsWith(base + "/")) {
+                samples.add(new String[] {rule.path().endsWith("/*") ? ruled + ANY_SEGMENT : ruled, rule.describeTarget()});
             }
         }
-        return keyed;
+        return samples;
     }
 
-    private static boolean needsKeyForSomeMethod(AccessRules rules, String path) {
-        for (String method : METHODS) {
-            if (rules.match(method, path).access() != ApiKeyAuthFilter.Access.PUBLIC) {
+    /** Whether some limiter's scope takes {@code method path} and its allowlist does not spare it. */
+    private static boolean limitedByAny(List<Limiter> limiters, String method, String path) {
+        for (Limiter limiter : limiters) {
+            if (limiter.limits(method, path)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether some limiter's scope takes {@code path} (for some method) and its allowlist does not spare it. */
-    private static boolean limitedByAny(List<RateLimitFilter.Config> limiters, String path) {
-        for (RateLimitFilter.Config limiter : limiters) {
-            if (inScope(limiter.paths(), path) && !spared(limiter.allowlist(), path)) {
-                return true;
-            }
-        }
-        return false;
-    }
+    /** A limiter's scope and allowlist, read as the filter reads them. */
+    private static final class Limiter {
+        private final PathRules scope;
+        private final PathRules allowlist;
 
-    private static boolean inScope(List<String> scope, String path) {
-        if (scope.isEmpty()) {
-            return true;
+        Limiter(RateLimitFilter.Config config) {
+            this.scope = PathRules.scope("paths", config.paths());
+            this.allowlist = PathRules.prefixes("allowlist", config.allowlist());
         }
-        for (String entry : scope) {
-            // "METHOD /path" or "/path": the method does not matter here, some method reaches the path.
-            String pattern = entry.substring(entry.indexOf('/'));
-            if (pattern.endsWith("/*") ? under(path, base(pattern)) : path.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    private static boolean spared(List<String> allowlist, String path) {
-        for (String prefix : allowlist) {
-            if (under(path, base(prefix))) {
-                return true;
-            }
+        boolean limits(String method, String path) {
+            return (scope.isEmpty() || scope.matches(method, path)) && !allowlist.matches(method, path);
         }
-        return false;
-    }
-
-    private static boolean under(String path, String base) {
-        return base.isEmpty() || path.equals(base) || path.startsWith(base + "/");
     }
 
     /** Whether the dev-only {@code path} (and, for a prefix, anything below it) is public to the key check. */

@@ -26,18 +26,25 @@ final class Chars {
      * which {@code equalsIgnoreCase} (and a router built on it) takes for {@code i} and {@code s}.
      */
     static String foldCase(String text) {
-        char[] folded = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            char f = c < 0x80 ? (c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c)
-                    : Character.toLowerCase(Character.toUpperCase(c));
-            if (f != c) {
-                if (folded == null) {
-                    folded = text.toCharArray();
-                }
-                folded[i] = f;
+            if ((c >= 'A' && c <= 'Z') || c >= 0x80) {
+                return foldFrom(text, i);
             }
         }
-        return folded == null ? text : new String(folded);
+        return text;
+    }
+
+    /** The fold of {@code text}, whose first {@code start} characters fold to themselves. By code point (Deseret too). */
+    private static String foldFrom(String text, int start) {
+        StringBuilder out = new StringBuilder(text.length()).append(text, 0, start);
+        for (int i = start; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            out.appendCodePoint(cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp)
+                    : Character.toLowerCase(Character.toUpperCase(cp)));
+            i += Character.charCount(cp);
+        }
+        String folded = out.toString();
+        return folded.equals(text) ? text : folded;
     }
 }

@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Set;
@@ -73,6 +74,19 @@ final class ClientFaults {
     private static final Set<String> TOMCAT_CLIENT_GONE = Set.of(
             "org.apache.catalina.connector.ClientAbortException",
             "org.apache.coyote.CloseNowException");
+    private static final Set<String> JETTY_CLIENT_GONE = Set.of("org.eclipse.jetty.io.EofException");
+
+    /**
+     * The exceptions that mean "the client went away" on the container running {@code context}:
+     * its own. On Tomcat a Jetty {@code EofException} comes from a backend (Jetty's HttpClient) and
+     * is the server's failure. On Jetty the same class from its HttpClient cannot be told apart.
+     */
+    static Set<String> clientGoneOn(ServletContext context) {
+        if (Containers.isTomcat(context)) {
+            return TOMCAT_CLIENT_GONE;
+        }
+        return Containers.isJetty(context) ? JETTY_CLIENT_GONE : CLIENT_GONE;
+    }
 
     /**
      * Tomcat's own "client gone" exception in {@code failure} or its first causes, or {@code null}.

@@ -264,14 +264,17 @@ public final class EnvironmentGateFilter implements Filter {
         }
 
         static void validate(String key, String pattern) {
-            String expected = "an exact path or /prefix/*, starting with /, with no other *, no ;, %, \\, // or dot segments";
+            String expected = "an exact path or /prefix/*, starting with /, in ASCII, with no other *, no ;, %, \\, // or "
+                    + "dot segments";
             if (pattern == null || !pattern.startsWith("/")) {
                 throw InvalidSettingException.badValue(key, String.valueOf(pattern), expected);
             }
             String body = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
             if (body.indexOf('*') >= 0 || body.indexOf(';') >= 0 || body.indexOf('%') >= 0
                     || body.indexOf('\\') >= 0 || RequestPaths.hasUnresolvedSegments(body)
-                    || body.chars().anyMatch(c -> c <= 0x20 || c == 0x7F)) {
+                    // ASCII, as access rules: a request in other letters is matched case-folded, and
+                    // only ASCII patterns fold the same way under every case mapping a router may use.
+                    || body.chars().anyMatch(c -> c <= 0x20 || c >= 0x7F)) {
                 throw InvalidSettingException.badValue(key, pattern, expected);
             }
         }

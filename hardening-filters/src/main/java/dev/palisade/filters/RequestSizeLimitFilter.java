@@ -84,6 +84,8 @@ public final class RequestSizeLimitFilter implements Filter {
     private volatile ConnectionAbort abort = ConnectionAbort.NONE;
     /** Whether a bodyless-looking GET may carry an inflated body (see {@link #mayHaveBody}); Tomcat inflates none. */
     private volatile boolean inflationPossible = true;
+    /** Tomcat breaks the connection itself after a failed read (see {@link #answerAfterChain}). */
+    private volatile boolean onTomcat;
 
     /** Configured in {@link #init} from init-params and the environment. */
     public RequestSizeLimitFilter() {
@@ -114,7 +116,8 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         bodyOptions = bodyOptions(effective, filterConfig.getServletContext());
         abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
-        inflationPossible = !Containers.isTomcat(filterConfig.getServletContext());
+        onTomcat = Containers.isTomcat(filterConfig.getServletContext());
+        inflationPossible = !onTomcat;
         config = effective;
         LOG.info("{}: maxBytes={}, pathLimits=[{}]", LogSafe.escape(filterConfig.getFilterName()),
                 effective.maxBytes(), effective.pathLimits());
@@ -267,6 +270,13 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         int cutOff = failure == null || !wrapped.isOwnParseFailure(failure) ? 0
                 : ClientFaults.causedBy(failure, ClientFaults.CLIENT_GONE) ? 400 : ClientFaults.status(failure);
+        if (cutOff != 0 && response.isCommitted() && !onTomcat) {
+            // Jetty, committed: the failure goes on, so the connection breaks and the client can
+            // tell the response is incomplete (swallowed, Jetty ended the chunked body cleanly).
+            // Tomcat breaks the connection after a failed read itself, and reports the response
+            // committed then whatever the application did.
+            return false;
+        }
         if (cutOff != 0) {
             // The client ended or broke its body while this filter was parsing it: no server error
             // (Tomcat logged an ERROR with a stack for the UncheckedIOException getParameter must

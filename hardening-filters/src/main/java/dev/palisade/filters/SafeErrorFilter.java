@@ -173,7 +173,7 @@ public final class SafeErrorFilter implements Filter {
             abort.afterAnswerLeavingBodyUnread(response);
             return;
         }
-        if (isClientGone(failure)) {
+        if (isClientGone(failure, request.getServletContext())) {
             // The container knows its own exception and stays quiet about it; an ERROR per
             // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
@@ -239,9 +239,9 @@ public final class SafeErrorFilter implements Filter {
      * deeper in other exceptions: Jetty's HttpClient throws the same {@code EofException} when a
      * backend closes, and that failure is the server's, to be answered 500 and logged.
      */
-    private static boolean isClientGone(Throwable failure) {
+    private static boolean isClientGone(Throwable failure, ServletContext context) {
         return (failure instanceof IOException || failure instanceof UncheckedIOException
-                || failure instanceof ServletException) && ClientFaults.causedBy(failure, ClientFaults.CLIENT_GONE);
+                || failure instanceof ServletException) && ClientFaults.causedBy(failure, ClientFaults.clientGoneOn(context));
     }
 
     /** {@code failure} as this filter may throw it: as it is, or in an IOException if it is neither unchecked nor one. */
@@ -353,7 +353,7 @@ public final class SafeErrorFilter implements Filter {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
-        if (failure != null && isClientGone(failure)) {
+        if (failure != null && isClientGone(failure, request.getServletContext())) {
             // The client went away (a long poll or a stream it closed): nobody to answer, nothing to alarm.
             LOG.debug("Request {} ended by the client in asynchronous mode: {} {}", id, method, path);
             try {

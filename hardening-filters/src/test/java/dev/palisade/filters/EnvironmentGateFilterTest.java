@@ -149,7 +149,7 @@ class EnvironmentGateFilterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"api/qna", "/api/*/x", "/api//x", "/api/./x", "/api/../x", "/api;x", "/api/%2e", "/api\\x",
-        "/api/x*", "/api /x"})
+        "/api/x*", "/api /x", "/d\u00e9bug", "/\u0130nfo"})
     void rejectsBadPathPatternsNamingKeyAndValue(String pattern) {
         assertThatThrownBy(() -> EnvironmentGateFilter.Config.builder().devOnlyPaths(pattern).build())
                 .isInstanceOf(InvalidSettingException.class)

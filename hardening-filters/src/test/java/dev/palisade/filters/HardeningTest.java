@@ -511,6 +511,22 @@ class HardeningTest {
                         .rule("POST", "/static/admin/*", "admin").build())
                 .build();
         assertThat(ChainOverlaps.find(limitedElsewhere)).isEmpty();
+        // Another limiter that limits only GET there leaves POST guesses unslowed; one whose scope
+        // is written with a trailing slash limits the path as the filter reads it.
+        Hardening.Config getOnly = Hardening.builder()
+                .rateLimits(List.of(RateLimitFilter.Config.builder().allowlist(List.of("/static")).build(),
+                        RateLimitFilter.Config.builder().allowlist(List.of()).paths("GET /static/admin/*").build()))
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/static/*")
+                        .rule("POST", "/static/admin/*", "admin").build())
+                .build();
+        assertThat(ChainOverlaps.find(getOnly)).singleElement().asString().contains("[POST /static/admin/*]");
+        Hardening.Config slashScope = Hardening.builder()
+                .rateLimits(List.of(RateLimitFilter.Config.builder().allowlist(List.of("/static")).build(),
+                        RateLimitFilter.Config.builder().allowlist(List.of()).paths("/static/admin/").build()))
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/static/*")
+                        .rule("POST", "/static/admin", "admin").build())
+                .build();
+        assertThat(ChainOverlaps.find(slashScope)).isEmpty();
         assertThat(ChainOverlaps.find(Hardening.fromEnvironment(Map.of("API_KEYS", TOKEN + "@acme:manager")::get)
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
                         .devOnlyPaths("/api/qna", "/api/debug/*").build())

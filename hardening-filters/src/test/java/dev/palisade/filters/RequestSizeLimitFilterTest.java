@@ -683,6 +683,24 @@ class RequestSizeLimitFilterTest {
         }
     }
 
+    /**
+     * After the application committed, a body cut off while the filter parses it must break the
+     * connection, so the client can tell the response is incomplete (found by review: on Jetty the
+     * chunked response ended cleanly, looking complete).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBodyCutOffAfterTheApplicationCommittedBreaksTheConnection(Container container) throws Exception {
+        try (RunningServer server = start(container, filter()); RawHttp http = server.raw()) {
+            http.send(chunkedHead("/flushThenParams", FORM));
+            http.chunk("a=abc".getBytes(StandardCharsets.US_ASCII));
+            http.halfClose();
+
+            String received = http.receivedUntilClosed();
+            assertThat(received).contains("started;").doesNotContain("a=").doesNotEndWith("0\r\n\r\n");
+        }
+    }
+
     static Stream<Arguments> everyContainerAndBodyTheFilterParses() {
         return Stream.of(Container.values()).flatMap(c -> Stream.of(FORM, "multipart/form-data; boundary=XyZ")
                 .map(type -> Arguments.of(c, type)));

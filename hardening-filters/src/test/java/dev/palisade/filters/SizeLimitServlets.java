@@ -79,6 +79,15 @@ final class SizeLimitServlets {
                 }
             }
         }, "/paramThenStream");
+        ctx.addServlet("flushThenParams", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("text/plain");
+                resp.getWriter().write("started;");
+                resp.flushBuffer();
+                resp.getWriter().write("a=" + req.getParameter("a"));
+            }
+        }).addMapping("/flushThenParams");
         ServletRegistration.Dynamic parts = add(ctx, "parts", new Echo() {
             @Override
             String read(HttpServletRequest req) throws IOException, ServletException {

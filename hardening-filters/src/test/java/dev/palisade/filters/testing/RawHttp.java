@@ -55,12 +55,18 @@ public final class RawHttp implements AutoCloseable {
      * reset the connection (an aborted response ends with a reset): each read bounded.
      */
     public static String receivedUntilClosed(int port, String request) throws IOException {
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
         try (RawHttp http = connect(port)) {
-            http.send(request);
+            return http.send(request).receivedUntilClosed();
+        }
+    }
+
+    /** Everything this connection receives until the server closes or resets it, each read bounded. */
+    public String receivedUntilClosed() throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try {
             byte[] buffer = new byte[8192];
             int n;
-            while ((n = http.in.read(buffer)) >= 0) {
+            while ((n = in.read(buffer)) >= 0) {
                 received.write(buffer, 0, n);
             }
         } catch (SocketException reset) {
