@@ -304,8 +304,13 @@ public enum Container {
         }
         if (context.getState() != LifecycleState.STARTED) {
             // Tomcat marks the context FAILED and carries on quietly; make that loud here.
-            stopTomcat(tomcat);
-            throw new ContextFailedException("Tomcat context is " + context.getState(), null);
+            ContextFailedException failed = new ContextFailedException("Tomcat context is " + context.getState(), null);
+            try {
+                stopTomcat(tomcat);
+            } catch (Exception stop) {
+                failed.addSuppressed(stop);
+            }
+            throw failed;
         }
         Connector connector = tomcat.getConnector();
         Object address = connector.getProperty("address");

@@ -114,7 +114,6 @@ public final class RawHttp implements AutoCloseable {
         return send(chunk.toByteArray());
     }
 
-    /** Writes the terminating zero-length chunk. */
     /** Ends the sending side only (TCP FIN): the server sees the body end early, and can still answer. */
     public RawHttp halfClose() throws IOException {
         out.flush();
@@ -122,6 +121,7 @@ public final class RawHttp implements AutoCloseable {
         return this;
     }
 
+    /** Writes the terminating zero-length chunk. */
     public RawHttp lastChunk() throws IOException {
         return send("0\r\n\r\n");
     }
