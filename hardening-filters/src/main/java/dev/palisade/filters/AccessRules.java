@@ -25,21 +25,24 @@ final class AccessRules {
             + "ACCESS being public, authenticated or ROLE[|ROLE]";
 
     private final List<Rule> rules;
-    /** The same rules with their paths in lower case, for the lower-case view of a request's path. */
+    /** The same rules with their paths case-folded, for the case-folded view of a request's path. */
     private final AccessRules lowerCased;
 
     AccessRules(List<Rule> rules) {
-        this.rules = List.copyOf(rules);
-        List<Rule> lowered = new ArrayList<>(rules.size());
-        for (Rule rule : rules) {
-            lowered.add(new Rule(rule.method(), Chars.foldCase(rule.path()), rule.access(), rule.roles()));
-        }
-        this.lowerCased = new AccessRules(lowered, true);
+        this(rules, false);
     }
 
-    private AccessRules(List<Rule> lowered, boolean alreadyLowerCase) {
-        this.rules = List.copyOf(lowered);
-        this.lowerCased = this;
+    private AccessRules(List<Rule> rules, boolean folded) {
+        this.rules = List.copyOf(rules);
+        if (folded) {
+            this.lowerCased = this;
+        } else {
+            List<Rule> foldedRules = new ArrayList<>(rules.size());
+            for (Rule rule : rules) {
+                foldedRules.add(new Rule(rule.method(), Chars.foldCase(rule.path()), rule.access(), rule.roles()));
+            }
+            this.lowerCased = new AccessRules(foldedRules, true);
+        }
     }
 
     /**

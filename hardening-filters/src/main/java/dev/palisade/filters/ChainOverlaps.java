@@ -3,7 +3,6 @@ package dev.palisade.filters;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -11,8 +10,8 @@ import java.util.Set;
  * {@link Hardening} installs the chain and logged as warnings (each is a choice an application may
  * make on purpose, so none stops start-up):
  * <ul>
- * <li>a path the rate limiter never limits ({@code allowlist}) where a key is checked: guesses at
- *     keys there are never slowed down;</li>
+ * <li>a path an {@code allowlist} spares, and no other limiter limits, where a key is checked (for
+ *     some method): guesses at keys there are never slowed down;</li>
  * <li>a dev-only path that is public to the key check: in prod it answers 404 without a key where an
  *     unknown path answers 401, so it shows that it exists.</li>
  * </ul>
@@ -122,9 +121,9 @@ final class ChainOverlaps {
             return true;
         }
         // The gate ignores case; a public rule under the path in any case counts too.
-        String lower = path.toLowerCase(Locale.ROOT);
+        String lower = Chars.foldCase(path);
         for (ApiKeyAuthFilter.Rule rule : rules.rules()) {
-            String ruled = rule.path().toLowerCase(Locale.ROOT);
+            String ruled = Chars.foldCase(rule.path());
             if (rule.access() == ApiKeyAuthFilter.Access.PUBLIC
                     && (ruled.equals(lower) || (prefix && ruled.startsWith(lower + "/")))) {
                 return true;
