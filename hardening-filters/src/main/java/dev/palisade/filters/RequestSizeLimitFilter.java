@@ -280,8 +280,9 @@ public final class RequestSizeLimitFilter implements Filter {
         if (cutOff != 0) {
             // The client ended or broke its body while this filter was parsing it: no server error
             // (Tomcat logged an ERROR with a stack for the UncheckedIOException getParameter must
-            // throw). A client that only half-closed still reads: it gets the 400 a cut-off body
-            // earns, committed at once, not the container's own page (Tomcat's quotes a stack trace).
+            // throw). A client that only half-closed still reads: on Jetty it gets the 400 a cut-off
+            // body earns, committed at once; Tomcat, once a read has failed, writes its own page
+            // whatever is written here.
             LOG.debug("The client ended its body early while it was being read for parameters or parts", failure);
             if (!response.isCommitted() && wrapped.claimAnswer()) {
                 badRequests.record();
