@@ -3,8 +3,9 @@ package dev.palisade.filters;
 import jakarta.servlet.ServletContext;
 
 /**
- * Which container runs a context, from {@link ServletContext#getServerInfo()}, for the few places
- * where Jetty 12 and Tomcat 11 must be met on their own terms.
+ * Which container runs a context, for the few places where Jetty 12 and Tomcat 11 must be met on
+ * their own terms: from {@link ServletContext#getServerInfo()}, else from the context's own class,
+ * which a hardened server that hides its version in {@code server.info} does not rename.
  */
 final class Containers {
     private Containers() {
@@ -13,12 +14,14 @@ final class Containers {
     /** Jetty ({@code jetty/12.1.14}); false for a {@code null} context. */
     static boolean isJetty(ServletContext context) {
         String serverInfo = context == null ? null : context.getServerInfo();
-        return serverInfo != null && serverInfo.startsWith("jetty/");
+        return (serverInfo != null && serverInfo.startsWith("jetty/"))
+                || (context != null && context.getClass().getName().startsWith("org.eclipse.jetty."));
     }
 
     /** Tomcat ({@code Apache Tomcat/11.0.14}); false for a {@code null} context. */
     static boolean isTomcat(ServletContext context) {
         String serverInfo = context == null ? null : context.getServerInfo();
-        return serverInfo != null && serverInfo.startsWith("Apache Tomcat");
+        return (serverInfo != null && serverInfo.startsWith("Apache Tomcat"))
+                || (context != null && context.getClass().getName().startsWith("org.apache.catalina."));
     }
 }

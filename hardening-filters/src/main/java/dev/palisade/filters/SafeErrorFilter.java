@@ -195,6 +195,12 @@ public final class SafeErrorFilter implements Filter {
                 // The container answered the client's mistake itself (Tomcat, a broken chunk): no alarm.
                 LOG.debug("Request {} is malformed ({}) after its response was committed: {} {}", id, clientFault,
                         method, path);
+                if (Containers.isJetty(request.getServletContext())) {
+                    // Jetty's own exception (an early EOF of the body) as it came: Jetty aborts the
+                    // connection and is quiet about it, where the stackless abort below is a WARN
+                    // per request, which any client could cause.
+                    throw rethrowable(failure);
+                }
             } else {
                 LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
                         id, method, path, RedactedThrowable.loggable(failure));

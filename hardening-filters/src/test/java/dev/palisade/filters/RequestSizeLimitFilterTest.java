@@ -701,6 +701,27 @@ class RequestSizeLimitFilterTest {
         }
     }
 
+    /** The same behind the error boundary: the connection breaks, and nothing is logged at WARN or above. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBodyCutOffAfterTheApplicationCommittedIsQuietBehindTheErrorBoundary(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+                    ctx.addFilter("errors", new SafeErrorFilter()).addMappingForUrlPatterns(null, false, "/*");
+                    register(ctx, filter());
+                });
+                LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+                RawHttp http = server.raw()) {
+            http.send(chunkedHead("/flushThenParams", FORM));
+            http.chunk("a=abc".getBytes(StandardCharsets.US_ASCII));
+            http.halfClose();
+
+            String received = http.receivedUntilClosed();
+            assertThat(received).contains("started;").doesNotContain("a=").doesNotEndWith("0\r\n\r\n");
+            // Found by review: Jetty logged a WARN per such request for the stackless abort.
+            assertThat(logs.events()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+        }
+    }
+
     static Stream<Arguments> everyContainerAndBodyTheFilterParses() {
         return Stream.of(Container.values()).flatMap(c -> Stream.of(FORM, "multipart/form-data; boundary=XyZ")
                 .map(type -> Arguments.of(c, type)));
