@@ -120,12 +120,14 @@ final class ChainOverlaps {
                 || (prefix && rules.match("GET", path + ANY_SEGMENT).access() == ApiKeyAuthFilter.Access.PUBLIC)) {
             return true;
         }
-        // The gate ignores case; a public rule under the path in any case counts too.
+        // The gate ignores case: a public rule in any case counts too, at the path, above it (a
+        // public /static/* over a dev-only /STATIC/x) or, for a dev-only prefix, below it.
         String lower = Chars.foldCase(path);
         for (ApiKeyAuthFilter.Rule rule : rules.rules()) {
-            String ruled = Chars.foldCase(rule.path());
+            String ruled = Chars.foldCase(base(rule.path()));
+            boolean above = rule.path().endsWith("/*") && (lower.equals(ruled) || lower.startsWith(ruled + "/"));
             if (rule.access() == ApiKeyAuthFilter.Access.PUBLIC
-                    && (ruled.equals(lower) || (prefix && ruled.startsWith(lower + "/")))) {
+                    && (ruled.equals(lower) || above || (prefix && ruled.startsWith(lower + "/")))) {
                 return true;
             }
         }

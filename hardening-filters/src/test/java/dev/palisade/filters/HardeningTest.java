@@ -527,6 +527,13 @@ class HardeningTest {
                         .rule("POST", "/static/admin", "admin").build())
                 .build();
         assertThat(ChainOverlaps.find(slashScope)).isEmpty();
+        // A public prefix above a dev-only path, written in another case (the gate ignores case).
+        Hardening.Config above = Hardening.builder()
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/static/*").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/STATIC/x").build())
+                .build();
+        assertThat(ChainOverlaps.find(above)).anySatisfy(w -> assertThat(w).contains("dev-only path /STATIC/x is public"));
         assertThat(ChainOverlaps.find(Hardening.fromEnvironment(Map.of("API_KEYS", TOKEN + "@acme:manager")::get)
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
                         .devOnlyPaths("/api/qna", "/api/debug/*").build())
