@@ -116,12 +116,8 @@ final class ChainOverlaps {
 
     /** Whether the dev-only {@code path} (and, for a prefix, anything below it) is public to the key check. */
     private static boolean publicAt(AccessRules rules, String path, boolean prefix) {
-        if (rules.match("GET", path).access() == ApiKeyAuthFilter.Access.PUBLIC
-                || (prefix && rules.match("GET", path + ANY_SEGMENT).access() == ApiKeyAuthFilter.Access.PUBLIC)) {
-            return true;
-        }
-        // The gate ignores case: a public rule in any case counts too, at the path, above it (a
-        // public /static/* over a dev-only /STATIC/x) or, for a dev-only prefix, below it.
+        // The gate ignores case: a public rule in any case counts, at the path, above it (a public
+        // /static/* over a dev-only /STATIC/x) or, for a dev-only prefix, below it.
         String lower = Chars.foldCase(path);
         for (ApiKeyAuthFilter.Rule rule : rules.rules()) {
             String ruled = Chars.foldCase(base(rule.path()));
