@@ -197,8 +197,8 @@ public final class RequestSizeLimitFilter implements Filter {
      * After {@code startAsync(request, response)} it carries the wrapper made before, and reads go on
      * being counted there; a read past the limit is answered as on the first dispatch. After a
      * no-argument {@code startAsync()} it carries the container's own request (in the container's
-     * dispatch wrapper, which must stay outermost), so that is wrapped again, with what the limit
-     * has left.
+     * dispatch wrapper, which must stay outermost), so that is wrapped again, sharing the first
+     * wrapper's body: its count, reader, parameters and parts.
      */
     private void continueDispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {

@@ -60,44 +60,67 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     private enum Reading { NONE, STREAM, READER }
 
-    private final long limit;
-    private final boolean lengthDeclared;
-    private final BodyOptions options;
+    /**
+     * What the one HTTP request's body has given so far, shared by every wrapper of it: after a
+     * no-argument {@code startAsync()} and {@code dispatch()}, the next run gets a new wrapper
+     * around the container's request, and must find the body as the first run left it (the stream
+     * and how far it was read, the parameters and parts parsed), as the container's own request
+     * would. Guarded by itself.
+     */
+    private static final class Body {
+        final long limit;
+        final boolean lengthDeclared;
+        final BodyOptions options;
+        /** The wrapper of the latest run: the one an overflow of the shared stream is answered through. */
+        volatile SizeLimitedRequest current;
+        /** Volatile for {@link SizeLimitedRequest#exceeded}, which must not wait for a parse in progress. */
+        volatile CountingInputStream stream;
+        Reading reading = Reading.NONE;
+        BufferedReader reader;
+        Map<String, String[]> parameters;
+        RuntimeException parameterFailure;
+        List<UploadedPart> parts;
+        Exception partsFailure;
+        volatile boolean malformed;
+        /** The refusal {@link SizeLimitedRequest#checkPartsCanBeRead} threw, if any. */
+        volatile PartsRefusedException partsRefusal;
+        /**
+         * Set when the filter's own parse of the body passed a limit other than the stream's: the
+         * text fields of a multipart body, as parameters, past {@code maxFormBytes}, or a part past
+         * the servlet's {@code maxFileSize}.
+         */
+        volatile boolean parsedTooLarge;
+        volatile boolean unsupportedCharset;
+
+        Body(long limit, boolean lengthDeclared, BodyOptions options) {
+            this.limit = limit;
+            this.lengthDeclared = lengthDeclared;
+            this.options = options;
+        }
+    }
+
+    private final Body body;
     private final OverflowHandler overflowHandler;
     private final AtomicBoolean answered = new AtomicBoolean();
-    private CountingInputStream stream;
-    private Reading reading = Reading.NONE;
-    private BufferedReader reader;
-    private Map<String, String[]> parameters;
-    private RuntimeException parameterFailure;
-    private List<UploadedPart> parts;
-    private Exception partsFailure;
-    private volatile boolean malformed;
-    /** The refusal {@link #checkPartsCanBeRead} threw, if any. */
-    private volatile PartsRefusedException partsRefusal;
-    /**
-     * Set when the filter's own parse of the body passed a limit other than the stream's: the text
-     * fields of a multipart body, as parameters, past {@code maxFormBytes}, or a part past the
-     * servlet's {@code maxFileSize}.
-     */
-    private volatile boolean parsedTooLarge;
     /** The servlet's multipart config as far as it can be seen; looked up when first needed. */
     private ServletMultipartConfig servletMultipartConfig;
-    private volatile boolean unsupportedCharset;
     /** The charset check before the container parses a form passed once; parameters are read often. */
     private volatile boolean containerFormCharsetChecked;
 
     SizeLimitedRequest(HttpServletRequest request, long limit, boolean lengthDeclared, BodyOptions options,
             OverflowHandler overflowHandler) {
+        this(request, new Body(limit, lengthDeclared, options), overflowHandler);
+    }
+
+    private SizeLimitedRequest(HttpServletRequest request, Body body, OverflowHandler overflowHandler) {
         super(request);
-        this.limit = limit;
-        this.lengthDeclared = lengthDeclared;
-        this.options = options;
+        this.body = body;
         this.overflowHandler = overflowHandler;
+        body.current = this;
     }
 
     long limit() {
-        return limit;
+        return body.limit;
     }
 
     /** The context of the latest no-argument {@code startAsync()}, or {@code null}. */
@@ -146,24 +169,22 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     /**
-     * A wrapper for a later dispatch of the same request that does not read through this one:
-     * the same options, and the limit less what this one has counted.
+     * A wrapper for a later dispatch of the same request that does not read through this one: it
+     * shares this one's body, and from now on an overflow of it is answered through the new one.
      */
     SizeLimitedRequest continuedBy(HttpServletRequest dispatched, OverflowHandler handler) {
-        CountingInputStream s = stream;
-        long counted = s == null ? 0 : s.count();
-        return new SizeLimitedRequest(dispatched, Math.max(0, limit - counted), lengthDeclared, options, handler);
+        return new SizeLimitedRequest(dispatched, body, handler);
     }
 
     /** Whether any read passed the limit, even if the application swallowed the exception. */
     boolean exceeded() {
-        CountingInputStream s = stream;
-        return parsedTooLarge || (s != null && s.exceeded());
+        CountingInputStream s = body.stream;
+        return body.parsedTooLarge || (s != null && s.exceeded());
     }
 
     /** Whether the filter's own form or multipart parsing rejected the body. */
     boolean malformed() {
-        return malformed;
+        return body.malformed;
     }
 
     /** Claims the one answer this request gets from the filter; {@code false} if already claimed. */
@@ -176,37 +197,46 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     private CountingInputStream counting() throws IOException {
-        return counting(limit);
+        return counting(body.limit);
     }
 
     /** The counting stream, made with {@code streamLimit} if this is the first read of the body. */
-    private synchronized CountingInputStream counting(long streamLimit) throws IOException {
-        if (stream == null) {
-            stream = new CountingInputStream(super.getInputStream(), streamLimit, () -> overflowHandler.overflowed(this));
+    private CountingInputStream counting(long streamLimit) throws IOException {
+        synchronized (body) {
+            if (body.stream == null) {
+                body.stream = new CountingInputStream(super.getInputStream(), streamLimit, () -> {
+                    SizeLimitedRequest latest = body.current;
+                    latest.overflowHandler.overflowed(latest);
+                });
+            }
+            return body.stream;
         }
-        return stream;
     }
 
     @Override
-    public synchronized ServletInputStream getInputStream() throws IOException {
-        if (reading == Reading.READER) {
-            throw new IllegalStateException("getReader() has already been called for this request");
+    public ServletInputStream getInputStream() throws IOException {
+        synchronized (body) {
+            if (body.reading == Reading.READER) {
+                throw new IllegalStateException("getReader() has already been called for this request");
+            }
+            body.reading = Reading.STREAM;
+            return counting();
         }
-        reading = Reading.STREAM;
-        return counting();
     }
 
     @Override
-    public synchronized BufferedReader getReader() throws IOException {
-        if (reading == Reading.STREAM) {
-            throw new IllegalStateException("getInputStream() has already been called for this request");
+    public BufferedReader getReader() throws IOException {
+        synchronized (body) {
+            if (body.reading == Reading.STREAM) {
+                throw new IllegalStateException("getInputStream() has already been called for this request");
+            }
+            if (body.reader == null) {
+                Charset charset = charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
+                body.reader = new BufferedReader(new InputStreamReader(counting(), charset));
+            }
+            body.reading = Reading.READER;
+            return body.reader;
         }
-        if (reader == null) {
-            Charset charset = charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
-            reader = new BufferedReader(new InputStreamReader(counting(), charset));
-        }
-        reading = Reading.READER;
-        return reader;
     }
 
     /**
@@ -220,7 +250,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         try {
             return Charset.forName(encoding.trim());
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            unsupportedCharset = true;
+            body.unsupportedCharset = true;
             UnsupportedEncodingException unsupported = new UnsupportedEncodingException(LogSafe.escape(encoding));
             unsupported.initCause(e);
             throw unsupported;
@@ -229,7 +259,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     /** Whether the body declared a charset the JVM does not know. */
     boolean unsupportedCharset() {
-        return unsupportedCharset;
+        return body.unsupportedCharset;
     }
 
     /**
@@ -252,12 +282,12 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     /** Whether this wrapper, not the container, must parse the body for parameters and parts. */
     private boolean parsesBody() {
-        return !lengthDeclared && (isMediaType(FORM) || isMediaType(MULTIPART));
+        return !body.lengthDeclared && (isMediaType(FORM) || isMediaType(MULTIPART));
     }
 
     private boolean formIsParameters() {
         String method = getMethod();
-        return "POST".equals(method) || (options.formOnPut() && "PUT".equals(method));
+        return "POST".equals(method) || (body.options.formOnPut() && "PUT".equals(method));
     }
 
     /**
@@ -269,7 +299,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         try {
             return super.getContentType();
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            unsupportedCharset = true;
+            body.unsupportedCharset = true;
             throw e;
         }
     }
@@ -322,33 +352,35 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return values == null ? null : values.clone();
     }
 
-    private synchronized Map<String, String[]> parameters() {
-        if (parameterFailure != null) {
-            throw parameterFailure;
-        }
-        if (parameters != null) {
-            return parameters;
-        }
-        try {
-            FormUrlEncoded.Params params = new FormUrlEncoded.Params(options.maxParameters());
-            // Query strings are UTF-8 on both reference containers, whatever the body's charset.
-            FormUrlEncoded.parse(getQueryString(), StandardCharsets.UTF_8, params);
-            if (reading == Reading.NONE) {
-                addBodyParameters(params);
+    private Map<String, String[]> parameters() {
+        synchronized (body) {
+            if (body.parameterFailure != null) {
+                throw body.parameterFailure;
             }
-            parameters = params.toMap();
-            return parameters;
-        } catch (IOException e) {
-            parameterFailure = new UncheckedIOException(e);
-        } catch (MalformedBodyException e) {
-            malformed = true;
-            parameterFailure = e;
-        } catch (ServletException e) {
-            malformed = true;
-            parameterFailure = new MalformedBodyException("Unreadable multipart body");
-            parameterFailure.initCause(e);
+            if (body.parameters != null) {
+                return body.parameters;
+            }
+            try {
+                FormUrlEncoded.Params params = new FormUrlEncoded.Params(body.options.maxParameters());
+                // Query strings are UTF-8 on both reference containers, whatever the body's charset.
+                FormUrlEncoded.parse(getQueryString(), StandardCharsets.UTF_8, params);
+                if (body.reading == Reading.NONE) {
+                    addBodyParameters(params);
+                }
+                body.parameters = params.toMap();
+                return body.parameters;
+            } catch (IOException e) {
+                body.parameterFailure = new UncheckedIOException(e);
+            } catch (MalformedBodyException e) {
+                body.malformed = true;
+                body.parameterFailure = e;
+            } catch (ServletException e) {
+                body.malformed = true;
+                body.parameterFailure = new MalformedBodyException("Unreadable multipart body");
+                body.parameterFailure.initCause(e);
+            }
+            throw body.parameterFailure;
         }
-        throw parameterFailure;
     }
 
     private void addBodyParameters(FormUrlEncoded.Params params) throws IOException, ServletException {
@@ -358,14 +390,14 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 return;
             }
             // Decoded into memory about three times over (bytes, text, values): capped as containers cap forms.
-            byte[] body = counting(Math.min(limit, options.maxFormBytes())).readAllBytes();
-            Charset charset = charset(getCharacterEncoding(), options.formCharset());
+            byte[] bytes = counting(Math.min(body.limit, body.options.maxFormBytes())).readAllBytes();
+            Charset charset = charset(getCharacterEncoding(), body.options.formCharset());
             if (!FormUrlEncoded.isAsciiCompatible(charset)) {
                 // UTF-16 and the like: '=' and '&' are not single bytes, so the pairs cannot be split
                 // as bytes (they came out with NULs in names and values). Both containers refuse it.
                 throw new MalformedBodyException("A form body's charset is not ASCII-compatible");
             }
-            FormUrlEncoded.parseBytes(new String(body, StandardCharsets.ISO_8859_1), charset, params);
+            FormUrlEncoded.parseBytes(new String(bytes, StandardCharsets.ISO_8859_1), charset, params);
         } else {
             if (servletMultipartConfig().absent()) {
                 // As the container: a servlet without a multipart config gets no parts, nor their
@@ -376,16 +408,16 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             // Text fields without a charset of their own: in the charset a _charset_ field names (as
             // both containers read it, after HTML's form submission), else the request's, else the
             // container's default, so that a field reads the same chunked as with a length.
-            Charset fallback = charsetField(all, charset(getCharacterEncoding(), options.formCharset()));
+            Charset fallback = charsetField(all, charset(getCharacterEncoding(), body.options.formCharset()));
             long textBytes = 0;
             for (UploadedPart part : all) {
                 if (part.isFormField()) {
                     textBytes += part.getSize();
-                    if (textBytes > options.maxFormBytes()) {
+                    if (textBytes > body.options.maxFormBytes()) {
                         // Parts wait on disk; as parameters, text fields would be decoded into memory.
-                        parsedTooLarge = true;
+                        body.parsedTooLarge = true;
                         overflowHandler.overflowed(this);
-                        throw new RequestTooLargeException(options.maxFormBytes());
+                        throw new RequestTooLargeException(body.options.maxFormBytes());
                     }
                     params.add(part.getName(), part.text(fallback));
                 }
@@ -436,7 +468,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private void checkPartsCanBeRead() throws ServletException {
         String type = getHeader("Content-Type");
         boolean multipart = type != null && type.trim().regionMatches(true, 0, "multipart/", 0, "multipart/".length());
-        if (!isMediaType(MULTIPART) && !(multipart && lengthDeclared)) {
+        if (!isMediaType(MULTIPART) && !(multipart && body.lengthDeclared)) {
             // With a length the container cannot read past it: another multipart/ type is the
             // container's to parse (Spring's resolver accepts any), as it was.
             throw refuseParts(new PartsRefusedException(415, "Parts need a multipart/form-data body"));
@@ -447,7 +479,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     private PartsRefusedException refuseParts(PartsRefusedException refusal) {
-        partsRefusal = refusal;
+        body.partsRefusal = refusal;
         return refusal;
     }
 
@@ -455,15 +487,17 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * Whether {@code failure} is (or is caused by) the failure of this wrapper's own parse of the
      * body, for parameters or parts: what the application was handed, not something of its own.
      */
-    synchronized boolean isOwnParseFailure(Throwable failure) {
-        Throwable t = failure;
-        // Bounded: a chain of causes may loop.
-        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-            if (t == parameterFailure || t == partsFailure) {
-                return true;
+    boolean isOwnParseFailure(Throwable failure) {
+        synchronized (body) {
+            Throwable t = failure;
+            // Bounded: a chain of causes may loop.
+            for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+                if (t == body.parameterFailure || t == body.partsFailure) {
+                    return true;
+                }
             }
+            return false;
         }
-        return false;
     }
 
     /**
@@ -472,7 +506,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * gets its own answer, not this one.
      */
     int partsRefusalStatus(Throwable failure) {
-        PartsRefusedException refusal = partsRefusal;
+        PartsRefusedException refusal = body.partsRefusal;
         Throwable t = failure;
         // Bounded: a chain of causes may loop.
         for (int depth = 0; refusal != null && t != null && depth < 8; depth++, t = t.getCause()) {
@@ -494,47 +528,50 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         }
     }
 
-    private synchronized List<UploadedPart> parts() throws IOException, ServletException {
-        if (partsFailure instanceof IOException io) {
-            throw io;
-        }
-        if (partsFailure instanceof ServletException se) {
-            throw se;
-        }
-        if (parts != null) {
-            return parts;
-        }
-        try {
-            if (reading != Reading.NONE) {
-                throw new IllegalStateException("The request body was already read as a stream");
+    private List<UploadedPart> parts() throws IOException, ServletException {
+        synchronized (body) {
+            if (body.partsFailure instanceof IOException io) {
+                throw io;
             }
-            String boundary = MultipartParser.boundary(getContentType());
-            if (boundary == null) {
-                throw new MalformedBodyException("No usable multipart boundary");
+            if (body.partsFailure instanceof ServletException se) {
+                throw se;
             }
-            Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
-            ServletMultipartConfig servlet = servletMultipartConfig();
-            long maxRequestSize = servlet.maxRequestSize();
-            CountingInputStream body = counting(maxRequestSize >= 0 ? Math.min(limit, maxRequestSize) : limit);
-            parts = List.copyOf(MultipartParser.parse(body, boundary, new MultipartParser.Options(
-                    options.multipartThreshold(), options.tempDir(), options.maxParameters(), fallback,
-                    servlet.maxFileSize(), servlet.location(options.tempDir()))));
-            return parts;
-        } catch (RequestTooLargeException e) {
-            partsFailure = e;
-            if (!stream.exceeded()) {
-                // A part past the servlet's maxFileSize: answered as the body passing its limit.
-                parsedTooLarge = true;
-                overflowHandler.overflowed(this);
+            if (body.parts != null) {
+                return body.parts;
             }
-            throw e;
-        } catch (IOException e) {
-            partsFailure = e;
-            throw e;
-        } catch (MalformedBodyException e) {
-            malformed = true;
-            partsFailure = new ServletException("Malformed multipart body", e);
-            throw (ServletException) partsFailure;
+            try {
+                if (body.reading != Reading.NONE) {
+                    throw new IllegalStateException("The request body was already read as a stream");
+                }
+                String boundary = MultipartParser.boundary(getContentType());
+                if (boundary == null) {
+                    throw new MalformedBodyException("No usable multipart boundary");
+                }
+                Charset fallback = charset(getCharacterEncoding(), StandardCharsets.UTF_8);
+                ServletMultipartConfig servlet = servletMultipartConfig();
+                long maxRequestSize = servlet.maxRequestSize();
+                BodyOptions options = body.options;
+                CountingInputStream in = counting(maxRequestSize >= 0 ? Math.min(body.limit, maxRequestSize) : body.limit);
+                body.parts = List.copyOf(MultipartParser.parse(in, boundary, new MultipartParser.Options(
+                        options.multipartThreshold(), options.tempDir(), options.maxParameters(), fallback,
+                        servlet.maxFileSize(), servlet.location(options.tempDir()))));
+                return body.parts;
+            } catch (RequestTooLargeException e) {
+                body.partsFailure = e;
+                if (!body.stream.exceeded()) {
+                    // A part past the servlet's maxFileSize: answered as the body passing its limit.
+                    body.parsedTooLarge = true;
+                    overflowHandler.overflowed(this);
+                }
+                throw e;
+            } catch (IOException e) {
+                body.partsFailure = e;
+                throw e;
+            } catch (MalformedBodyException e) {
+                body.malformed = true;
+                body.partsFailure = new ServletException("Malformed multipart body", e);
+                throw (ServletException) body.partsFailure;
+            }
         }
     }
 
@@ -546,11 +583,15 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     /** Deletes the temporary files of parsed parts; called when the request is over. */
-    synchronized void release() {
-        if (parts == null) {
+    void release() {
+        List<UploadedPart> parsed;
+        synchronized (body) {
+            parsed = body.parts;
+        }
+        if (parsed == null) {
             return;
         }
-        for (UploadedPart part : parts) {
+        for (UploadedPart part : parsed) {
             try {
                 part.delete();
             } catch (IOException e) {

@@ -774,6 +774,197 @@ class RequestSizeLimitFilterTest {
     }
 
     /**
+     * A form or multipart body parsed in the first run, then {@code AsyncContext.dispatch()}: the
+     * next run sees the same parameters and parts, as the container's own request carries them over
+     * (with a {@code Content-Length} the container parses). Without a length the filter parses, and
+     * after a no-argument {@code startAsync()} the next run gets a new wrapper around the container's
+     * request: it must share what the first one parsed (it found the body read away: no parameters,
+     * and a 400 for the parts), and the reader the first run began, with what it had read ahead.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void aBodyParsedBeforeADispatchIsStillThereAfterIt(Container container, Framing framing) throws Exception {
+        // Every part on disk: the first run's end must not delete what the next run reads.
+        RequestSizeLimitFilter onDisk = new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder()
+                .maxBytes(LIMIT).multipartThresholdBytes(0).build());
+        try (RunningServer server = container.start(ctx -> {
+            FilterRegistration.Dynamic size = ctx.addFilter("size", onDisk);
+            size.setAsyncSupported(true);
+            size.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
+                    jakarta.servlet.DispatcherType.ASYNC), false, "/*");
+            var parsesThenDispatches = ctx.addServlet("parsesThenDispatches", new jakarta.servlet.http.HttpServlet() {
+                @Override
+                protected void doPost(jakarta.servlet.http.HttpServletRequest req,
+                        jakarta.servlet.http.HttpServletResponse resp)
+                        throws java.io.IOException, jakarta.servlet.ServletException {
+                    boolean multipart = req.getContentType().startsWith("multipart/");
+                    boolean text = req.getContentType().startsWith("text/");
+                    if (req.getDispatcherType() != jakarta.servlet.DispatcherType.ASYNC) {
+                        String first = multipart ? req.getPart("f").getSize() + ""
+                                : text ? String.valueOf((char) req.getReader().read()) : req.getParameter("a");
+                        req.setAttribute("first", first);
+                        (req.getQueryString().contains("plain") ? req.startAsync() : req.startAsync(req, resp)).dispatch();
+                        return;
+                    }
+                    String now;
+                    if (multipart) {
+                        jakarta.servlet.http.Part part = req.getPart("f");
+                        try (java.io.InputStream in = part.getInputStream()) {
+                            now = new String(in.readAllBytes(), StandardCharsets.US_ASCII) + " title=" + req.getParameter("title");
+                        }
+                    } else if (text) {
+                        StringBuilder rest = new StringBuilder();
+                        for (int c = req.getReader().read(); c >= 0; c = req.getReader().read()) {
+                            rest.append((char) c);
+                        }
+                        now = rest.toString();
+                    } else {
+                        now = req.getParameter("a");
+                    }
+                    resp.getWriter().write("first=" + req.getAttribute("first") + " then=" + now);
+                }
+            });
+            parsesThenDispatches.setAsyncSupported(true);
+            parsesThenDispatches.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(tempDir.toString()));
+            parsesThenDispatches.addMapping("/parsesThenDispatches");
+        })) {
+            byte[] multipart = ("--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
+                    + "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\nfile-content\r\n"
+                    + "--XyZ--\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (String target : new String[] {"/parsesThenDispatches?plain=1", "/parsesThenDispatches?wrapped=1"}) {
+                RawHttp.Response form = post(server, framing, target, "application/x-www-form-urlencoded",
+                        "a=1&b=2".getBytes(StandardCharsets.US_ASCII));
+                RawHttp.Response parts = post(server, framing, target, "multipart/form-data; boundary=XyZ", multipart);
+                RawHttp.Response text = post(server, framing, target, "text/plain",
+                        "abcdefghij".getBytes(StandardCharsets.US_ASCII));
+
+                assertThat(form.status()).as(target).isEqualTo(200);
+                assertThat(form.body()).as(target).isEqualTo("first=1 then=1");
+                assertThat(parts.status()).as(target).isEqualTo(200);
+                assertThat(parts.body()).as(target).isEqualTo("first=12 then=file-content title=hello");
+                // The reader the first run began (and which buffered ahead) goes on in the next.
+                assertThat(text.body()).as(target).isEqualTo("first=a then=bcdefghij");
+            }
+        }
+        try (Stream<Path> left = java.nio.file.Files.list(tempDir)) {
+            assertThat(left.filter(f -> f.getFileName().toString().startsWith("palisade-part-"))).isEmpty();
+        }
+    }
+
+    /**
+     * The first run reads the start of the body and dispatches; the next run (a new wrapper, after a
+     * no-argument {@code startAsync()}) reads on with a {@code ReadListener} past the limit: the 413
+     * is answered through that run's response, behind the error boundary, as in a single run. On
+     * Tomcat the first run's response was an application filter's buffering wrapper, done with when
+     * that run ended: a 413 written there never reached the client. (Jetty hands the next run the
+     * first run's wrappers again, so there any writer's body would end in that buffer.)
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anAsyncReadPastTheLimitInTheNextRunIsAnswered413(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            for (jakarta.servlet.Filter f : new jakarta.servlet.Filter[] {new SafeErrorFilter(), filter()}) {
+                FilterRegistration.Dynamic reg = ctx.addFilter(f.getClass().getSimpleName(), f);
+                reg.setAsyncSupported(true);
+                reg.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
+                        jakarta.servlet.DispatcherType.ASYNC), true, "/*");
+                if (f instanceof SafeErrorFilter && container == Container.TOMCAT) {
+                    FilterRegistration.Dynamic buffering = ctx.addFilter("buffering", new BufferingFilter());
+                    buffering.setAsyncSupported(true);
+                    buffering.addMappingForUrlPatterns(null, true, "/*");
+                }
+            }
+            var readsOn = ctx.addServlet("readsOn", new jakarta.servlet.http.HttpServlet() {
+                @Override
+                protected void doPost(jakarta.servlet.http.HttpServletRequest req,
+                        jakarta.servlet.http.HttpServletResponse resp) throws java.io.IOException {
+                    if (req.getDispatcherType() != jakarta.servlet.DispatcherType.ASYNC) {
+                        req.getInputStream().read();
+                        req.startAsync().dispatch();
+                        return;
+                    }
+                    jakarta.servlet.AsyncContext async = req.startAsync();
+                    jakarta.servlet.ServletInputStream in = req.getInputStream();
+                    in.setReadListener(new jakarta.servlet.ReadListener() {
+                        private final byte[] buf = new byte[8192];
+                        private long total = 1;
+
+                        @Override
+                        public void onDataAvailable() throws java.io.IOException {
+                            while (in.isReady()) {
+                                int n = in.read(buf);
+                                if (n < 0) {
+                                    return;
+                                }
+                                total += n;
+                            }
+                        }
+
+                        @Override
+                        public void onAllDataRead() throws java.io.IOException {
+                            resp.getWriter().write("read " + total);
+                            async.complete();
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            resp.setStatus(500);
+                            async.complete();
+                        }
+                    });
+                }
+            });
+            readsOn.setAsyncSupported(true);
+            readsOn.addMapping("/readsOn");
+        })) {
+            assertAsyncDispatchReadIsLimited(server, "/readsOn");
+            RawHttp.Response small = post(server, Framing.CHUNKED, "/readsOn", "application/octet-stream", filler(100));
+            assertThat(small.status()).isEqualTo(200);
+            assertThat(small.body()).isEqualTo("read 100");
+        }
+    }
+
+    /** Holds the body its chain writes and copies it out when the chain returns, as caching filters do. */
+    private static final class BufferingFilter implements jakarta.servlet.Filter {
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res,
+                jakarta.servlet.FilterChain chain) throws java.io.IOException, jakarta.servlet.ServletException {
+            java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+            jakarta.servlet.ServletOutputStream out = new jakarta.servlet.ServletOutputStream() {
+                @Override
+                public void write(int b) {
+                    held.write(b);
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+            chain.doFilter(req, new jakarta.servlet.http.HttpServletResponseWrapper(
+                    (jakarta.servlet.http.HttpServletResponse) res) {
+                @Override
+                public jakarta.servlet.ServletOutputStream getOutputStream() {
+                    return out;
+                }
+
+                @Override
+                public java.io.PrintWriter getWriter() {
+                    return new java.io.PrintWriter(out, true, StandardCharsets.UTF_8);
+                }
+            });
+            if (held.size() > 0) {
+                res.getOutputStream().write(held.toByteArray());
+            }
+        }
+    }
+
+    /**
      * Mapped for REQUEST only, as before ASYNC dispatches were covered, the size filter does not see
      * the dispatch; its wrapper still throws on the read past the limit, and the error boundary
      * (mapped for both) answers the 413 itself instead of letting the container's 500 page out.
