@@ -177,6 +177,37 @@ final class CountingResponse extends HttpServletResponseWrapper {
             bytes += len;
         }
 
+        /**
+         * The container's stream prints: Jetty's encodes the text in the response's charset, the
+         * API's own {@code print} (Tomcat's) refuses a character past ISO-8859-1. The inherited
+         * method would write each character as one byte, which breaks UTF-8 text on Jetty.
+         */
+        @Override
+        public void print(String s) throws IOException {
+            String text = String.valueOf(s);
+            out.print(text);
+            bytes += printedLength(text);
+        }
+
+        private long printedLength(String text) {
+            for (int i = 0; i < text.length(); i++) {
+                if (text.charAt(i) >= 0x80) {
+                    return printsInResponseCharset()
+                            ? charsetOf(getCharacterEncoding()).encode(text).remaining() : text.length();
+                }
+            }
+            return text.length();
+        }
+
+        /** Whether the container's stream prints in the response's charset (Jetty) rather than one byte a character. */
+        private boolean printsInResponseCharset() {
+            try {
+                return out.getClass().getMethod("print", String.class).getDeclaringClass() != ServletOutputStream.class;
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("ServletOutputStream.print(String) is public API", e);
+            }
+        }
+
         @Override
         public void flush() throws IOException {
             out.flush();

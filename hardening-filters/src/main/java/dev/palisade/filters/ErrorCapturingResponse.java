@@ -203,6 +203,11 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         }
 
         @Override
+        public void print(String s) {
+            // Dropped, as any text: the inherited method would refuse a character past ISO-8859-1.
+        }
+
+        @Override
         public boolean isReady() {
             return true;
         }

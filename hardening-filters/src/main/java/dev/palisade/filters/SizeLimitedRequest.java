@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,6 +79,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         Reading reading = Reading.NONE;
         BufferedReader reader;
         Map<String, String[]> parameters;
+        /** What {@code getParameterMap()} hands out: its own arrays, which the application may change. */
+        Map<String, String[]> handedOutParameters;
         RuntimeException parameterFailure;
         List<UploadedPart> parts;
         Exception partsFailure;
@@ -330,7 +333,16 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             checkContainerFormCharset();
             return super.getParameterMap();
         }
-        return parameters();
+        Map<String, String[]> parsed = parameters();
+        synchronized (body) {
+            if (body.handedOutParameters == null) {
+                // As the containers' maps: writing into an array there does not change getParameter.
+                Map<String, String[]> copy = new LinkedHashMap<>();
+                parsed.forEach((name, values) -> copy.put(name, values.clone()));
+                body.handedOutParameters = Collections.unmodifiableMap(copy);
+            }
+            return body.handedOutParameters;
+        }
     }
 
     @Override

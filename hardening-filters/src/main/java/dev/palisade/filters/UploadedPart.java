@@ -25,7 +25,10 @@ final class UploadedPart implements Part {
     private final byte[] bytes;
     private final long size;
     private final Path location;
+    /** The temporary file, this filter's to delete; {@code null} once moved away or deleted. */
     private Path file;
+    /** Where {@link #write} moved the temporary file: the application's now, never deleted here. */
+    private Path written;
 
     UploadedPart(String name, String submittedFileName, List<String[]> headers, byte[] bytes, Path file, long size,
             Path location) {
@@ -40,13 +43,27 @@ final class UploadedPart implements Part {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(file);
+        return bytes != null ? new ByteArrayInputStream(bytes) : Files.newInputStream(content());
+    }
+
+    /**
+     * Where the content is on disk: after {@link #write} the written file, as on Jetty (Tomcat's
+     * part throws there, its file gone).
+     */
+    private synchronized Path content() throws IOException {
+        if (file != null) {
+            return file;
+        }
+        if (written != null) {
+            return written;
+        }
+        throw new IOException("The part's temporary file was deleted");
     }
 
     /** The content as text, for form fields. */
     String text(Charset fallback) throws IOException {
         Charset charset = MultipartParser.charsetOf(getContentType(), fallback);
-        byte[] content = bytes != null ? bytes : Files.readAllBytes(file);
+        byte[] content = bytes != null ? bytes : Files.readAllBytes(content());
         return FormUrlEncoded.decodeBytes(content, charset);
     }
 
@@ -86,8 +103,15 @@ final class UploadedPart implements Part {
             Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
             // The file now belongs to the application; delete() must not remove it.
             file = null;
+            written = target;
+        } else if (written != null) {
+            // Written before: moved on from there, as Jetty does.
+            if (!target.equals(written)) {
+                Files.move(written, target, StandardCopyOption.REPLACE_EXISTING);
+                written = target;
+            }
         } else {
-            throw new IOException("The part was already written elsewhere");
+            throw new IOException("The part's temporary file was deleted");
         }
     }
 

@@ -1,0 +1,163 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import dev.palisade.filters.testing.ServletSetup;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Drop-in parity: the same servlet, on the bare container and behind the whole chain, gives the
+ * application and the client the same result for ordinary, valid requests.
+ */
+class DropInParityTest {
+    @TempDir
+    Path tempDir;
+
+    private static RawHttp.Response exchange(Container container, boolean chain, ServletSetup app, String request)
+            throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            if (chain) {
+                Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+            }
+            app.register(ctx);
+        }); RawHttp http = server.raw()) {
+            return http.send(request).readResponse();
+        }
+    }
+
+    /**
+     * {@code ServletOutputStream.print(String)} is the container's: Jetty encodes the text in the
+     * response's charset (the inherited method, under the access log's counting stream, wrote
+     * {@code é} as the one byte 0xE9 and threw on {@code €}); Tomcat refuses what is past
+     * ISO-8859-1, bare or not. The text that fits ISO-8859-1 prints on both.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void printsOnTheOutputStreamAsTheContainerDoes(Container container) throws Exception {
+        ServletSetup app = ctx -> ctx.addServlet("print", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("text/plain;charset=UTF-8");
+                ServletOutputStream out = resp.getOutputStream();
+                out.print("h\u00e9llo ");
+                try {
+                    out.print("\u20ac");
+                } catch (IOException e) {
+                    out.print("[" + e.getClass().getSimpleName() + "]");
+                }
+                out.println(42);
+            }
+        }).addMapping("/print");
+        String request = "GET /print HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+        RawHttp.Response bare = exchange(container, false, app, request);
+        RawHttp.Response chained;
+        String accessLog;
+        try (LogCapture logs = LogCapture.of("dev.palisade.access")) {
+            chained = exchange(container, true, app, request);
+            accessLog = logs.text();
+        }
+
+        assertThat(HexFormat.of().formatHex(chained.bodyBytes())).isEqualTo(HexFormat.of().formatHex(bare.bodyBytes()));
+        assertThat(chained.body()).startsWith(container == Container.JETTY ? "h\u00e9llo \u20ac42" : "h");
+        // The bytes the container's print wrote: UTF-8 on Jetty, one byte a character on Tomcat.
+        assertThat(accessLog).contains(" bytes=" + chained.bodyBytes().length + " ");
+    }
+
+    /**
+     * The parameter map of a form the filter parsed (no length) hands out its own arrays, as the
+     * containers' maps do: writing into one does not change what {@code getParameter} answers.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void writingIntoTheParameterMapsArraysDoesNotChangeTheParameters(Container container) throws Exception {
+        ServletSetup app = ctx -> ctx.addServlet("form", new HttpServlet() {
+            @Override
+            protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                req.getParameterMap().get("a")[0] = "changed";
+                resp.getWriter().write("a=" + req.getParameter("a") + " values=" + req.getParameterValues("a")[0]);
+            }
+        }).addMapping("/form");
+        String request = "POST /form HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na=1\r\n0\r\n\r\n";
+
+        RawHttp.Response bare = exchange(container, false, app, request);
+        RawHttp.Response chained = exchange(container, true, app, request);
+
+        assertThat(bare.body()).isEqualTo("a=1 values=1");
+        assertThat(chained.body()).isEqualTo(bare.body());
+    }
+
+    /**
+     * {@code Part.write} moves a chunked upload's file out of the temporary directory; reading the
+     * part afterwards reads the written file, as on Jetty (Tomcat's own part throws an
+     * {@code IOException} there; ours failed with a {@code NullPointerException}, a 500 on both),
+     * and writing it again moves it on.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPartWrittenToDiskCanStillBeRead(Container container) throws Exception {
+        String content = "x".repeat(40_000);
+        String multipart = "--BB\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big.txt\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + content + "\r\n--BB--\r\n";
+        ServletSetup app = ctx -> {
+            var upload = ctx.addServlet("upload", new HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, ServletException {
+                    Part part = req.getPart("f");
+                    Path first = Files.createTempDirectory(tempDir, "w").resolve("upload.txt");
+                    part.write(first.toString());
+                    String after = "written=" + Files.size(first) + " then ";
+                    try (InputStream in = part.getInputStream()) {
+                        after += "read " + in.readAllBytes().length;
+                    } catch (IOException e) {
+                        after += "IOException";
+                    }
+                    try {
+                        Path second = first.resolveSibling("again.txt");
+                        part.write(second.toString());
+                        after += " again " + Files.size(second) + " first " + Files.exists(first);
+                        try (InputStream in = part.getInputStream()) {
+                            after += " read " + in.readAllBytes().length;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        after += " again " + e.getClass().getSimpleName();
+                    }
+                    resp.getWriter().write(after);
+                }
+            });
+            upload.setMultipartConfig(new MultipartConfigElement(tempDir.toString()));
+            upload.addMapping("/upload");
+        };
+        String request = "POST /upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Content-Type: multipart/form-data; boundary=BB\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(multipart.length()) + "\r\n" + multipart + "\r\n0\r\n\r\n";
+
+        RawHttp.Response bare = exchange(container, false, app, request);
+        RawHttp.Response chained = exchange(container, true, app, request);
+
+        assertThat(bare.body()).isEqualTo(container == Container.JETTY
+                ? "written=40000 then read 40000 again 40000 first false read 40000"
+                : "written=40000 then IOException again IOException");
+        assertThat(chained.body()).isEqualTo("written=40000 then read 40000 again 40000 first false read 40000");
+    }
+}
