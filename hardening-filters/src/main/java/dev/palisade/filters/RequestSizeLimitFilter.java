@@ -285,7 +285,7 @@ public final class RequestSizeLimitFilter implements Filter {
             // whatever is written here.
             LOG.debug("The client ended its body early while it was being read for parameters or parts", failure);
             if (!response.isCommitted() && wrapped.claimAnswer()) {
-                badRequests.record();
+                recordOnce(wrapped, badRequests);
                 try {
                     if (ProblemResponse.of(cutOff).closingConnection(wrapped).send(wrapped, response)) {
                         response.flushBuffer();
@@ -299,7 +299,7 @@ public final class RequestSizeLimitFilter implements Filter {
         int partsRefusal = wrapped.partsRefusalStatus(failure);
         if (failure != null && (partsRefusal != 0 || wrapped.malformed() || wrapped.unsupportedCharset())
                 && wrapped.claimAnswer()) {
-            badRequests.record();
+            recordOnce(wrapped, badRequests);
             int status = partsRefusal != 0 ? partsRefusal : wrapped.unsupportedCharset() ? 415 : 400;
             if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
                 abort.afterAnswerLeavingBodyUnread(response);
@@ -332,12 +332,22 @@ public final class RequestSizeLimitFilter implements Filter {
         }
     }
 
+    /**
+     * Counts a rejection once per request: a later dispatch's wrapper (an error page's, mapped for
+     * ERROR) may answer the same body again, after Jetty reset the response.
+     */
+    private static void recordOnce(SizeLimitedRequest wrapped, RejectionLog log) {
+        if (wrapped.firstRejection()) {
+            log.record();
+        }
+    }
+
     /** Writes the 413 once per request; {@code false} when the response was already committed. */
     private boolean answerTooLarge(SizeLimitedRequest wrapped, HttpServletResponse response) throws IOException {
         if (!wrapped.claimAnswer()) {
             return true;
         }
-        tooLarge.record();
+        recordOnce(wrapped, tooLarge);
         return ProblemResponse.of(413).closingConnection(wrapped).send(wrapped, response);
     }
 
@@ -399,14 +409,25 @@ public final class RequestSizeLimitFilter implements Filter {
             request.release();
         }
 
+        /**
+         * Not yet, unless committed: a timeout or an error is often answered by a dispatch, whose run
+         * reads the same parts, and the cycle then completes. Committed, the connection may be
+         * aborted instead, and Jetty then never completes the cycle.
+         */
         @Override
         public void onTimeout(AsyncEvent event) {
-            request.release();
+            releaseIfCommitted(event);
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            request.release();
+            releaseIfCommitted(event);
+        }
+
+        private void releaseIfCommitted(AsyncEvent event) {
+            if (event.getAsyncContext().getResponse().isCommitted()) {
+                request.release();
+            }
         }
 
         @Override

@@ -94,6 +94,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
          */
         volatile boolean parsedTooLarge;
         volatile boolean unsupportedCharset;
+        /** Whether the filter has counted this request as rejected. */
+        final AtomicBoolean rejectionRecorded = new AtomicBoolean();
 
         Body(long limit, boolean lengthDeclared, BodyOptions options) {
             this.limit = limit;
@@ -197,6 +199,11 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     boolean answered() {
         return answered.get();
+    }
+
+    /** Whether this is the first time the request is counted as rejected, whichever run answers it. */
+    boolean firstRejection() {
+        return body.rejectionRecorded.compareAndSet(false, true);
     }
 
     private CountingInputStream counting() throws IOException {

@@ -784,14 +784,9 @@ class RequestSizeLimitFilterTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyContainerAndFraming")
     void aBodyParsedBeforeADispatchIsStillThereAfterIt(Container container, Framing framing) throws Exception {
-        // Every part on disk: the first run's end must not delete what the next run reads.
-        RequestSizeLimitFilter onDisk = new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder()
-                .maxBytes(LIMIT).multipartThresholdBytes(0).build());
-        try (RunningServer server = container.start(ctx -> {
-            FilterRegistration.Dynamic size = ctx.addFilter("size", onDisk);
-            size.setAsyncSupported(true);
-            size.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
-                    jakarta.servlet.DispatcherType.ASYNC), false, "/*");
+        Path partsDir = java.nio.file.Files.createDirectories(tempDir.resolve("parts"));
+        try (RunningServer server = container.startWithTempDir(ctx -> {
+            partsOnDisk(ctx, DispatcherType.ASYNC);
             var parsesThenDispatches = ctx.addServlet("parsesThenDispatches", new jakarta.servlet.http.HttpServlet() {
                 @Override
                 protected void doPost(jakarta.servlet.http.HttpServletRequest req,
@@ -810,7 +805,8 @@ class RequestSizeLimitFilterTest {
                     if (multipart) {
                         jakarta.servlet.http.Part part = req.getPart("f");
                         try (java.io.InputStream in = part.getInputStream()) {
-                            now = new String(in.readAllBytes(), StandardCharsets.US_ASCII) + " title=" + req.getParameter("title");
+                            now = new String(in.readAllBytes(), StandardCharsets.US_ASCII) + " title=" + req.getParameter("title")
+                                    + " files=" + partFiles(partsDir);
                         }
                     } else if (text) {
                         StringBuilder rest = new StringBuilder();
@@ -827,7 +823,7 @@ class RequestSizeLimitFilterTest {
             parsesThenDispatches.setAsyncSupported(true);
             parsesThenDispatches.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(tempDir.toString()));
             parsesThenDispatches.addMapping("/parsesThenDispatches");
-        })) {
+        }, partsDir, null)) {
             byte[] multipart = ("--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n"
                     + "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\nfile-content\r\n"
                     + "--XyZ--\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -841,13 +837,211 @@ class RequestSizeLimitFilterTest {
                 assertThat(form.status()).as(target).isEqualTo(200);
                 assertThat(form.body()).as(target).isEqualTo("first=1 then=1");
                 assertThat(parts.status()).as(target).isEqualTo(200);
-                assertThat(parts.body()).as(target).isEqualTo("first=12 then=file-content title=hello");
+                assertThat(parts.body()).as(target).isEqualTo("first=12 then=file-content title=hello files="
+                        + (framing == Framing.CHUNKED ? 2 : 0));
                 // The reader the first run began (and which buffered ahead) goes on in the next.
                 assertThat(text.body()).as(target).isEqualTo("first=a then=bcdefghij");
             }
         }
-        try (Stream<Path> left = java.nio.file.Files.list(tempDir)) {
-            assertThat(left.filter(f -> f.getFileName().toString().startsWith("palisade-part-"))).isEmpty();
+        // Every request is over once the server has stopped: the last run's end deleted the files.
+        assertThat(partFiles(partsDir)).isZero();
+    }
+
+    /**
+     * Registers the size filter for REQUEST and {@code also}, keeping every part on disk (the end
+     * of a run must not delete what a later run reads), in the context's temporary directory.
+     */
+    private static void partsOnDisk(jakarta.servlet.ServletContext ctx, DispatcherType also) {
+        FilterRegistration.Dynamic size = ctx.addFilter("size", new RequestSizeLimitFilter(
+                RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).multipartThresholdBytes(0).build()));
+        size.setAsyncSupported(true);
+        size.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, also), false, "/*");
+    }
+
+    private static long partFiles(Path dir) throws IOException {
+        try (Stream<Path> files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("palisade-part-")).count();
+        }
+    }
+
+    private static final byte[] ONE_FILE = ("--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\n"
+            + "file-content\r\n--XyZ--\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    private static String partText(HttpServletRequest req) {
+        try (java.io.InputStream in = req.getPart("f").getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException | jakarta.servlet.ServletException e) {
+            return e.getClass().getSimpleName();
+        }
+    }
+
+    /**
+     * A timeout answered by a dispatch, whose run reads the parts the first run parsed: the files
+     * are kept until the cycle completes (deleted at the timeout, the part read failed).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void partsOutliveATimeoutAnsweredByADispatch(Container container, Framing framing) throws Exception {
+        Path partsDir = java.nio.file.Files.createDirectories(tempDir.resolve("parts"));
+        try (RunningServer server = container.startWithTempDir(ctx -> {
+            partsOnDisk(ctx, DispatcherType.ASYNC);
+            var timesOut = ctx.addServlet("timesOut", new HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, jakarta.servlet.ServletException {
+                    if (req.getDispatcherType() == DispatcherType.ASYNC) {
+                        resp.getWriter().write("then: " + partText(req));
+                        return;
+                    }
+                    req.getPart("f");
+                    jakarta.servlet.AsyncContext async = req.startAsync();
+                    async.setTimeout(100);
+                    async.addListener(new jakarta.servlet.AsyncListener() {
+                        @Override
+                        public void onTimeout(jakarta.servlet.AsyncEvent e) {
+                            e.getAsyncContext().dispatch();
+                        }
+
+                        @Override
+                        public void onComplete(jakarta.servlet.AsyncEvent e) {
+                            // Nothing to do: the dispatch answers.
+                        }
+
+                        @Override
+                        public void onError(jakarta.servlet.AsyncEvent e) {
+                            // Nothing to do: the dispatch answers.
+                        }
+
+                        @Override
+                        public void onStartAsync(jakarta.servlet.AsyncEvent e) {
+                            // Nothing to do: the dispatch answers.
+                        }
+                    });
+                }
+            });
+            timesOut.setAsyncSupported(true);
+            timesOut.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(tempDir.toString()));
+            timesOut.addMapping("/timesOut");
+        }, partsDir, null)) {
+            RawHttp.Response r = post(server, framing, "/timesOut", "multipart/form-data; boundary=XyZ", ONE_FILE);
+
+            assertThat(r.body()).isEqualTo("then: file-content");
+        }
+        assertThat(partFiles(partsDir)).isZero();
+    }
+
+    /**
+     * Behind the whole chain, an async request that parsed parts and committed its response, then
+     * timed out: the error boundary aborts the connection, after which Jetty never completes the
+     * cycle, so the files go at the timeout (waiting for the completion left them on disk).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void partsOfACommittedRequestThatTimesOutAreDeleted(Container container) throws Exception {
+        Path partsDir = java.nio.file.Files.createDirectories(tempDir.resolve("parts"));
+        try (RunningServer server = container.startWithTempDir(ctx -> {
+            Hardening.install(ctx, Hardening.builder().rateLimit(null).sizeLimit(RequestSizeLimitFilter.Config.builder()
+                    .maxBytes(LIMIT).multipartThresholdBytes(0).build()).build());
+            var commitsThenTimesOut = ctx.addServlet("commitsThenTimesOut", new HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, jakarta.servlet.ServletException {
+                    req.getPart("f");
+                    req.startAsync().setTimeout(100);
+                    resp.getWriter().write("started");
+                    resp.flushBuffer();
+                }
+            });
+            commitsThenTimesOut.setAsyncSupported(true);
+            commitsThenTimesOut.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(tempDir.toString()));
+            commitsThenTimesOut.addMapping("/commitsThenTimesOut");
+        }, partsDir, null); RawHttp http = server.raw()) {
+            http.send("POST /commitsThenTimesOut HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n");
+            http.chunk(ONE_FILE);
+            http.lastChunk();
+
+            assertThat(http.readAll()).contains("started");
+        }
+        assertThat(partFiles(partsDir)).isZero();
+    }
+
+    /**
+     * An error page (the filter mapped for ERROR) after a run that parsed a body without a length:
+     * it sees the parameters, but the part files went with the run that parsed them (a request
+     * without async has no later moment to delete them at), and reading a part is an
+     * {@code IOException} (it was a {@code NullPointerException}). With a length the container's
+     * parts are still there.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndFraming")
+    void anErrorPageAfterTheRunThatParsedPartsFindsTheirFilesGone(Container container, Framing framing)
+            throws Exception {
+        Path partsDir = java.nio.file.Files.createDirectories(tempDir.resolve("parts"));
+        try (RunningServer server = container.startWithTempDir(ctx -> {
+            partsOnDisk(ctx, DispatcherType.ERROR);
+            var fails = ctx.addServlet("fails", new HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, jakarta.servlet.ServletException {
+                    req.getPart("f");
+                    resp.sendError(422);
+                }
+            });
+            fails.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(tempDir.toString()));
+            fails.addMapping("/fails");
+            var page = ctx.addServlet("page", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.getWriter().write("page: q=" + req.getParameter("q") + " " + partText(req));
+                }
+            });
+            page.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(tempDir.toString()));
+            page.addMapping(AppErrorPage.LOCATION);
+        }, partsDir, AppErrorPage.LOCATION)) {
+            RawHttp.Response r = post(server, framing, "/fails?q=1", "multipart/form-data; boundary=XyZ", ONE_FILE);
+
+            assertThat(r.body()).isEqualTo("page: q=1 " + (framing == Framing.CHUNKED ? "IOException" : "file-content"));
+        }
+        assertThat(partFiles(partsDir)).isZero();
+    }
+
+    /**
+     * A read past the limit that the servlet catches and answers with {@code sendError}, with an
+     * error page and the filter mapped for ERROR: one rejection counted, though on Jetty the error
+     * page's run answers the 413 again (Jetty resets the response for its error dispatch).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aRequestAnsweredAgainByAnErrorPagesRunIsCountedOnce(Container container) throws Exception {
+        RequestSizeLimitFilter filter = filter();
+        try (RunningServer server = container.startWithErrorPage(ctx -> {
+            FilterRegistration.Dynamic size = ctx.addFilter("size", filter);
+            size.setAsyncSupported(true);
+            size.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+            ctx.addServlet("swallows", new HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    try {
+                        req.getInputStream().readAllBytes();
+                    } catch (IOException e) {
+                        resp.sendError(500);
+                    }
+                }
+            }).addMapping("/swallows");
+            ctx.addServlet("page", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.getWriter().write("PAGE");
+                }
+            }).addMapping(AppErrorPage.LOCATION);
+        }, AppErrorPage.LOCATION)) {
+            RawHttp.Response r = post(server, Framing.CHUNKED, "/swallows", "application/octet-stream", filler(LIMIT + 1));
+
+            if (container == Container.JETTY) {
+                assertProblem(r, 413);
+            }
+            assertThat(filter.rejectedCount()).isEqualTo(1);
         }
     }
 

@@ -59,6 +59,18 @@ public enum Container {
         }
 
         @Override
+        public RunningServer startWithTempDir(ServletSetup setup, Path tempDir, String errorPage) throws Exception {
+            return startJetty(setup, http -> { }, context -> {
+                context.setTempDirectory(tempDir.toFile());
+                // Kept at stop (Jetty deletes its temporary directory then), for the test to look into.
+                context.setTempDirectoryPersistent(true);
+                if (errorPage != null) {
+                    context.setErrorHandler(JETTY_ENVIRONMENT.errorPage(errorPage));
+                }
+            });
+        }
+
+        @Override
         public RunningServer startWithH2c(ServletSetup setup) throws Exception {
             return startJetty(LOOPBACK, setup, http -> { }, context -> { }, true);
         }
@@ -102,6 +114,19 @@ public enum Container {
                 ErrorPage errorPage = new ErrorPage();
                 errorPage.setLocation(location);
                 context.addErrorPage(errorPage);
+            });
+        }
+
+        @Override
+        public RunningServer startWithTempDir(ServletSetup setup, Path tempDir, String errorPage) throws Exception {
+            return startTomcat(setup, context -> {
+                // The context's work directory is its ServletContext.TEMPDIR.
+                ((org.apache.catalina.core.StandardContext) context).setWorkDir(tempDir.toString());
+                if (errorPage != null) {
+                    ErrorPage page = new ErrorPage();
+                    page.setLocation(errorPage);
+                    context.addErrorPage(page);
+                }
             });
         }
 
@@ -160,6 +185,13 @@ public enum Container {
      * status and exception, as a {@code web.xml} {@code <error-page>} without a code would set up.
      */
     public abstract RunningServer startWithErrorPage(ServletSetup setup, String location) throws Exception;
+
+    /**
+     * Starts the container with {@code tempDir} as the context's temporary directory
+     * ({@code ServletContext.TEMPDIR}), which outlives the container, and, unless {@code null}, the
+     * application's error page at {@code errorPage} as {@link #startWithErrorPage} sets it up.
+     */
+    public abstract RunningServer startWithTempDir(ServletSetup setup, Path tempDir, String errorPage) throws Exception;
 
     /**
      * Starts the container speaking HTTP/2 without TLS (h2c) beside HTTP/1.1 on its one port, as
