@@ -160,4 +160,115 @@ class DropInParityTest {
                 : "written=40000 then IOException again IOException");
         assertThat(chained.body()).isEqualTo("written=40000 then read 40000 again 40000 first false read 40000");
     }
+
+    /**
+     * {@code logout()} behind {@code ApiKeyAuthFilter} ends the key's identity, as the
+     * specification says (the principal, the team as remote user and the roles stayed), and the
+     * container's own logout still runs (Jetty without a security handler refuses it, bare or
+     * not); {@code authenticate} is {@code true} while the key's identity stands and
+     * {@code login} is refused then.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logoutEndsTheKeysIdentity(Container container) throws Exception {
+        String token = "mgr-Token_0123456789abcdef";
+        ServletSetup app = ctx -> ctx.addServlet("who", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                StringBuilder r = new StringBuilder("user=" + req.getRemoteUser() + " role=" + req.isUserInRole("manager"));
+                try {
+                    r.append(" authenticate=").append(req.authenticate(resp));
+                } catch (ServletException e) {
+                    r.append(" authenticate=refused");
+                }
+                try {
+                    req.login("u", "p");
+                    r.append(" login=ok");
+                } catch (ServletException e) {
+                    r.append(" login=refused");
+                }
+                try {
+                    req.logout();
+                    r.append(" logout=ok");
+                } catch (ServletException e) {
+                    r.append(" logout=refused");
+                }
+                r.append(" after: user=").append(req.getRemoteUser()).append(" type=").append(req.getAuthType())
+                        .append(" principal=").append(req.getUserPrincipal()).append(" role=")
+                        .append(req.isUserInRole("manager")).append(" of=").append(ApiKeyPrincipal.of(req).isPresent());
+                resp.getWriter().write(r.toString());
+            }
+        }).addMapping("/api/who");
+        String request = "GET /api/who HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+        RawHttp.Response r;
+        try (RunningServer server = container.start(ctx -> {
+            Hardening.install(ctx, Hardening.builder().rateLimit(null)
+                    .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(token, "team-a", "manager").build()).build());
+            app.register(ctx);
+        }); RawHttp http = server.raw()) {
+            r = http.send(request).readResponse();
+        }
+
+        // Jetty without a security handler refuses logout() as it does bare; the identity is gone either way.
+        assertThat(r.body()).isEqualTo("user=team-a role=true authenticate=true login=refused logout="
+                + (container == Container.JETTY ? "refused" : "ok")
+                + " after: user=null type=null principal=null role=false of=false");
+    }
+
+    /**
+     * On Tomcat with a realm and an authenticator, {@code login} works on a bare request and is
+     * refused behind {@code ApiKeyAuthFilter} once a key has established the caller, as the
+     * specification says; after {@code logout} it works again.
+     */
+    @org.junit.jupiter.api.Test
+    void loginIsRefusedWhileAKeyIdentifiesTheCaller() throws Exception {
+        String token = "mgr-Token_0123456789abcdef";
+        ServletSetup app = ctx -> ctx.addServlet("login", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                StringBuilder r = new StringBuilder();
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    try {
+                        req.login("u", "p");
+                        r.append("login=").append(req.getRemoteUser()).append(' ');
+                        req.logout();
+                    } catch (ServletException e) {
+                        r.append("refused ");
+                        req.logout();
+                    }
+                }
+                resp.getWriter().write(r.toString().trim());
+            }
+        }).addMapping("/api/login");
+        String request = "GET /api/login HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\nConnection: close\r\n\r\n";
+        String[] answers = new String[2];
+        for (int chain = 0; chain < 2; chain++) {
+            boolean withKeys = chain == 1;
+            try (RunningServer server = Container.startTomcat(ctx -> {
+                if (withKeys) {
+                    Hardening.install(ctx, Hardening.builder().rateLimit(null)
+                            .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(token, "team-a", "manager").build()).build());
+                }
+                app.register(ctx);
+            }, context -> {
+                context.setRealm(new org.apache.catalina.realm.RealmBase() {
+                    @Override
+                    protected String getPassword(String username) {
+                        return "u".equals(username) ? "p" : null;
+                    }
+
+                    @Override
+                    protected java.security.Principal getPrincipal(String username) {
+                        return new org.apache.catalina.realm.GenericPrincipal(username, java.util.List.of());
+                    }
+                });
+                context.getPipeline().addValve(new org.apache.catalina.authenticator.BasicAuthenticator());
+            }); RawHttp http = server.raw()) {
+                answers[chain] = http.send(request).readResponse().body();
+            }
+        }
+
+        assertThat(answers[0]).isEqualTo("login=u login=u");
+        assertThat(answers[1]).isEqualTo("refused login=u");
+    }
 }
