@@ -125,11 +125,12 @@ public final class RequestSizeLimitFilter implements Filter {
 
     private static SizeLimitedRequest.BodyOptions bodyOptions(Config config, ServletContext context) {
         // Jetty 12 decodes a form without a charset as UTF-8; Tomcat, as the specification says, as
-        // ISO-8859-1. Jetty reads a PUT's form as parameters too; Tomcat a POST's alone.
+        // ISO-8859-1. Jetty reads a PUT's form as parameters too; Tomcat a POST's alone, and without
+        // a length only a chunked one.
         boolean jetty = Containers.isJetty(context);
         Charset formCharset = jetty ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
         return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(),
-                config.maxFormBytes(), defaultTempDir(context), formCharset, jetty);
+                config.maxFormBytes(), defaultTempDir(context), formCharset, jetty, !jetty);
     }
 
     private static Path defaultTempDir(ServletContext context) {

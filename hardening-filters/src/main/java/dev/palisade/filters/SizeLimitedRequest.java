@@ -49,9 +49,11 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * as the container itself would (Jetty 12: UTF-8; Tomcat and the Servlet specification:
      * ISO-8859-1), so a form reads the same chunked as with a length. {@code formOnPut}: a form body
      * is parameters on a {@code PUT} too (Jetty 12), not on {@code POST} alone (Tomcat).
+     * {@code formWithoutLengthOnlyChunked}: a form without a length is parameters only when it comes
+     * chunked (Tomcat: over HTTP/2, where no body is chunked, it stays for the application to read).
      */
     record BodyOptions(int maxParameters, long multipartThreshold, long maxFormBytes, Path tempDir,
-            Charset formCharset, boolean formOnPut) {
+            Charset formCharset, boolean formOnPut, boolean formWithoutLengthOnlyChunked) {
     }
 
     /** Told, on the reading thread, the first time the body passes the limit. */
@@ -297,7 +299,9 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     private boolean formIsParameters() {
         String method = getMethod();
-        return "POST".equals(method) || (body.options.formOnPut() && "PUT".equals(method));
+        boolean parsedMethod = "POST".equals(method) || (body.options.formOnPut() && "PUT".equals(method));
+        return parsedMethod && (!body.options.formWithoutLengthOnlyChunked()
+                || "chunked".equalsIgnoreCase(getHeader("Transfer-Encoding")));
     }
 
     /**

@@ -151,9 +151,49 @@ class Http2Test {
     void aBodyWithoutLengthIsCountedAsItStreamsAndRefusedPastTheLimit(Container container,
             RequestSizeLimitFilterTest.ReadPath path) throws Exception {
         try (RunningServer server = start(container)) {
-            assertTooLarge(send(post(server, path, RequestSizeLimitFilterTest.filler(16 * LIMIT), false)));
+            Answer answer = send(post(server, path, RequestSizeLimitFilterTest.filler(16 * LIMIT), false));
+            if (formLeftUnread(container, path)) {
+                // Nothing reads it, as without the filter (see formWithoutLengthStaysForTheApplicationOnTomcat).
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.body()).startsWith(" first(q)=null");
+                return;
+            }
+            assertTooLarge(answer);
             assertThat(servlets.readFailures).isNotEmpty();
         }
+    }
+
+    /** Tomcat reads a form without a length as parameters only when it comes chunked: over HTTP/2, never. */
+    static boolean formLeftUnread(Container container, RequestSizeLimitFilterTest.ReadPath path) {
+        return container == Container.TOMCAT && path == RequestSizeLimitFilterTest.ReadPath.PARAMS;
+    }
+
+    /**
+     * A form POST without a length over HTTP/2 is parameters on Jetty, and on Tomcat stays for the
+     * application to read, with the filter as without it (the filter parsed it on Tomcat too, so
+     * the body an application read after {@code getParameter} was gone).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFormWithoutLengthIsParametersWhereTheContainerMakesItSo(Container container) throws Exception {
+        String[] answers = new String[2];
+        for (int chain = 0; chain < 2; chain++) {
+            boolean withChain = chain == 1;
+            try (RunningServer server = container.startWithH2c(ctx -> {
+                if (withChain) {
+                    Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+                }
+                servlets.register(ctx, tempDir.toString());
+            })) {
+                answers[chain] = send(client.newRequest(server.uri("/paramThenStream")).method(HttpMethod.POST)
+                        .headers(h -> h.put(HttpHeader.CONTENT_TYPE, "application/x-www-form-urlencoded"))
+                        .body(new InputStreamRequestContent(new ByteArrayInputStream(
+                                "a=1&b=2".getBytes(StandardCharsets.US_ASCII))))).body();
+            }
+        }
+
+        assertThat(answers[0]).isEqualTo(container == Container.JETTY ? "a=1 bytes=0" : "a=null bytes=7");
+        assertThat(answers[1]).isEqualTo(answers[0]);
     }
 
     @ParameterizedTest
@@ -216,11 +256,13 @@ class Http2Test {
     @EnumSource(Container.class)
     void aBodyWithinTheLimitIsReadWhole(Container container) throws Exception {
         try (RunningServer server = start(container)) {
-            Answer answer = send(post(server, RequestSizeLimitFilterTest.ReadPath.PARAMS,
-                    RequestSizeLimitFilterTest.filler(LIMIT - 2), false));
+            RequestSizeLimitFilterTest.ReadPath path = container == Container.TOMCAT
+                    ? RequestSizeLimitFilterTest.ReadPath.READER : RequestSizeLimitFilterTest.ReadPath.PARAMS;
+            Answer answer = send(post(server, path, RequestSizeLimitFilterTest.filler(LIMIT - 2), false));
             assertThat(answer.version()).isEqualTo("HTTP/2.0");
             assertThat(answer.status()).isEqualTo(200);
-            assertThat(answer.body()).startsWith("a=len:" + (LIMIT - 2) + ";");
+            assertThat(answer.body()).startsWith(path == RequestSizeLimitFilterTest.ReadPath.PARAMS
+                    ? "a=len:" + (LIMIT - 2) + ";" : "chars=" + (LIMIT - 2));
         }
     }
 }
