@@ -1,6 +1,9 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,6 +31,10 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private final HttpServletRequest request;
     private final SafeErrorFilter owner;
     private int errorStatus;
+    /** Whether the problem for {@link #errorStatus} has been written already (in a forward). */
+    private boolean errorAnswered;
+    /** The include or forward in progress through this response, as {@link ErrorPageGuard} sees it; {@code null} for none. */
+    private volatile DispatcherType dispatch;
     private boolean bodyRequested;
     /** Set once the filter's run that made this wrapper is over: a status recorded later would never be answered. */
     private volatile boolean filterReturned;
@@ -47,6 +54,31 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     /** The status of a captured {@code sendError}, or 0. */
     int errorStatus() {
         return errorStatus;
+    }
+
+    /** Whether the problem for {@link #errorStatus()} was written at once (in a forward). */
+    boolean errorAnswered() {
+        return errorAnswered;
+    }
+
+    /** The chain's response under {@code response}'s wrappers, or {@code null}. */
+    static ErrorCapturingResponse in(ServletResponse response) {
+        for (ServletResponse r = response; r instanceof ServletResponseWrapper wrapper; r = wrapper.getResponse()) {
+            if (r instanceof ErrorCapturingResponse capturing) {
+                return capturing;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Notes the include or forward that now runs through this response ({@code null} when it ends),
+     * and returns the one it interrupts.
+     */
+    DispatcherType dispatching(DispatcherType type) {
+        DispatcherType previous = dispatch;
+        dispatch = type;
+        return previous;
     }
 
     /** Whether the application took the output stream or writer (it wrote, or meant to write, a body). */
@@ -92,6 +124,11 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int sc) throws IOException {
+        if (dispatch == DispatcherType.INCLUDE) {
+            // An included servlet cannot change the status (the specification): the containers ignore
+            // it, but Tomcat only below this wrapper, which would have answered the error regardless.
+            return;
+        }
         if (sc < 400 || sc > 599) {
             // Not an error status: nothing the problem format can express; keep the servlet semantics.
             super.sendError(sc);
@@ -105,6 +142,14 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         if (filterReturned || request.isAsyncStarted()) {
             // The filter has returned (or may have): nobody would write a recorded status later. After
             // AsyncContext.dispatch() that includes code that kept this response from the first run.
+            owner.answer(request, response, sc);
+            return;
+        }
+        if (dispatch == DispatcherType.FORWARD) {
+            // The response is closed when a forward returns (Tomcat finishes its own there, before the
+            // filter could write): answered now; the status stays, so later writes are dropped.
+            errorStatus = sc;
+            errorAnswered = true;
             owner.answer(request, response, sc);
             return;
         }

@@ -19,8 +19,16 @@ import org.slf4j.LoggerFactory;
  * appended to the half-written body before Tomcat breaks the connection. {@link SafeErrorFilter}
  * marks a request it aborts that way; an {@code INCLUDE} dispatch of a marked request is not passed
  * on, so the connection breaks after the application's own bytes. Every other include passes
- * untouched. {@link SafeErrorFilter} does this itself on the {@code INCLUDE} dispatches it is mapped
- * for; {@link Hardening} registers this filter for them, so the chain's members never see an include.
+ * untouched.
+ *
+ * <p>It also tells the chain's response (an {@link ErrorCapturingResponse} under the dispatched one)
+ * that an include or forward runs through it: an included servlet's {@code sendError} is ignored, as
+ * the specification says (Tomcat ignores it only below the chain's wrapper, which had turned it into
+ * a problem replacing the page), and a forwarded one's is answered at once (Tomcat finishes its
+ * response when the forward returns, before {@link SafeErrorFilter} could write: the client got an
+ * empty 404). {@link SafeErrorFilter} does all this itself on the {@code INCLUDE} and
+ * {@code FORWARD} dispatches it is mapped for; {@link Hardening} registers this filter for them, so
+ * the chain's members never see an include or a forward.
  */
 final class ErrorPageGuard implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorPageGuard.class);
@@ -35,11 +43,25 @@ final class ErrorPageGuard implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getDispatcherType() == DispatcherType.INCLUDE && request.getAttribute(ABORTED) instanceof String id) {
+        DispatcherType type = request.getDispatcherType();
+        if (type == DispatcherType.INCLUDE && request.getAttribute(ABORTED) instanceof String id) {
             LOG.debug("Request {} failed after its response was committed; not including {}", id,
                     LogSafe.escape(String.valueOf(request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH))));
             return;
         }
-        chain.doFilter(request, response);
+        ErrorCapturingResponse capturing = type == DispatcherType.INCLUDE || type == DispatcherType.FORWARD
+                ? ErrorCapturingResponse.in(response) : null;
+        if (capturing == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        // The chain's response must know: an included servlet's sendError is ignored, a forwarded
+        // one's answered at once (see ErrorCapturingResponse.sendError).
+        DispatcherType interrupted = capturing.dispatching(type);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            capturing.dispatching(interrupted);
+        }
     }
 }

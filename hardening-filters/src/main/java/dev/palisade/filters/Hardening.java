@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * order (each one exactly as if registered alone), mapped to {@code /*} for {@code REQUEST} and
  * {@code ASYNC} dispatches with async support: the container's per-filter overhead is paid once,
  * and the servlet's second run after {@code AsyncContext.dispatch()} is covered too. A second
- * registration, {@value #FILTER_NAME}{@code .errorPageGuard}, sees only {@code INCLUDE} dispatches:
- * it keeps Tomcat from including an application's error page in a response that failed
- * asynchronously after it was committed ({@link ErrorPageGuard}). On
+ * registration, {@value #FILTER_NAME}{@code .errorPageGuard}, sees only {@code INCLUDE} and
+ * {@code FORWARD} dispatches: it keeps Tomcat from including an application's error page in a
+ * response that failed asynchronously after it was committed, and has an included servlet's
+ * {@code sendError} ignored and a forwarded one's answered at once ({@link ErrorPageGuard}). On
  * Tomcat, map a servlet to {@code /} (its {@code DefaultServlet} or the app's own) so that an
  * unknown path reaches the chain and is answered as a problem, not by Tomcat's HTML page.
  */
@@ -170,8 +171,9 @@ public final class Hardening {
     }
 
     /**
-     * {@link ErrorPageGuard} on its own registration, for {@code INCLUDE} dispatches only: the chain's
-     * members never see an include, and a request's own dispatch does not pass through the guard.
+     * {@link ErrorPageGuard} on its own registration, for {@code INCLUDE} and {@code FORWARD}
+     * dispatches only: the chain's members never see them, and a request's own dispatch does not
+     * pass through the guard.
      * First among the includes' filters, so that no filter of the application's writes the page's
      * first bytes.
      */
@@ -182,7 +184,7 @@ public final class Hardening {
             throw new IllegalStateException("A filter named " + name + " is already registered");
         }
         registration.setAsyncSupported(true);
-        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.INCLUDE), false, "/*");
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "/*");
     }
 
     /**

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Ordering:</b> map it first, to {@code /*}, for the {@code REQUEST} and {@code ASYNC}
  * dispatches, so failures in every later filter, and in a servlet's second run after
- * {@code AsyncContext.dispatch()}, are caught; and for {@code INCLUDE}, where it only keeps an error
- * page out of a response aborted after commit and passes every other include through. It cannot
+ * {@code AsyncContext.dispatch()}, are caught; and for {@code INCLUDE} and {@code FORWARD}, where it
+ * only keeps an error page out of a response aborted after commit, ignores an included servlet's
+ * {@code sendError} and answers a forwarded one's at once ({@link ErrorPageGuard}). It cannot
  * see what the container answers before any filter runs (malformed requests) and, on Tomcat,
  * requests no servlet matches unless a servlet is mapped to {@code /} (Tomcat's
  * {@code DefaultServlet} in a standalone server); {@link #init} warns when nothing is mapped there.
@@ -109,7 +110,7 @@ public final class SafeErrorFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (req.getDispatcherType() == DispatcherType.INCLUDE) {
+        if (req.getDispatcherType() == DispatcherType.INCLUDE || req.getDispatcherType() == DispatcherType.FORWARD) {
             ERROR_PAGE_GUARD.doFilter(req, res, chain);
             return;
         }
@@ -128,8 +129,11 @@ public final class SafeErrorFilter implements Filter {
         wrapped.filterReturned();
         int errorStatus = wrapped.errorStatus();
         if (errorStatus != 0) {
-            // A sendError made before startAsync was meant to be sent, async or not.
-            answer(request, response, errorStatus);
+            // A sendError made before startAsync was meant to be sent, async or not (unless a
+            // forward's was answered at once).
+            if (!wrapped.errorAnswered()) {
+                answer(request, response, errorStatus);
+            }
         } else if (request.isAsyncStarted()) {
             AsyncTrackingRequest.TrackedAsyncContext async = tracking.trackedAsyncContext();
             if (async == null) {

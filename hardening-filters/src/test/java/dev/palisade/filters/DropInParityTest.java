@@ -271,4 +271,98 @@ class DropInParityTest {
         assertThat(answers[0]).isEqualTo("login=u login=u");
         assertThat(answers[1]).isEqualTo("refused login=u");
     }
+
+    /** {@code /fwd} forwards and {@code /inc} includes {@code /target}, which writes and then calls {@code sendError}. */
+    private static final ServletSetup DISPATCHING_APP = ctx -> {
+        ctx.addServlet("target", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write("[target]");
+                resp.sendError(Integer.parseInt(req.getParameter("error")));
+                resp.getWriter().write("[after sendError]");
+            }
+        }).addMapping("/target");
+        ctx.addServlet("fwd", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                String status = req.getParameter("status");
+                req.getRequestDispatcher("/target?error=" + (status == null ? "404" : status)).forward(req, resp);
+            }
+        }).addMapping("/fwd");
+        ctx.addServlet("inc", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                resp.setContentType("text/plain");
+                resp.getWriter().write("before ");
+                req.getRequestDispatcher("/target?error=500").include(req, resp);
+                resp.getWriter().write(" after status=" + resp.getStatus());
+            }
+        }).addMapping("/inc");
+    };
+
+    /** The chain, or SafeErrorFilter alone mapped as docs/filters.md says. */
+    private static RawHttp.Response dispatched(Container container, boolean alone, String path) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            if (alone) {
+                jakarta.servlet.FilterRegistration.Dynamic errors = ctx.addFilter("safeErrors", new SafeErrorFilter());
+                errors.setAsyncSupported(true);
+                errors.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
+                        jakarta.servlet.DispatcherType.ASYNC, jakarta.servlet.DispatcherType.INCLUDE,
+                        jakarta.servlet.DispatcherType.FORWARD), false, "/*");
+            } else {
+                Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+            }
+            DISPATCHING_APP.register(ctx);
+        }); RawHttp http = server.raw()) {
+            return http.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readResponse();
+        }
+    }
+
+    /**
+     * A forwarded servlet's {@code sendError} becomes the problem, as the request's own does: on
+     * Tomcat the client got an empty 404 (Tomcat finishes its response when the forward returns,
+     * before the filter could write). Bare, each container writes its own page.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aForwardedServletsSendErrorIsAnsweredWithTheProblem(Container container) throws Exception {
+        assertThat(exchange(container, false, DISPATCHING_APP, "GET /fwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .status()).isEqualTo(404);
+        for (boolean alone : new boolean[] {false, true}) {
+            RawHttp.Response r = dispatched(container, alone, "/fwd");
+
+            assertThat(r.status()).as("alone=%s", alone).isEqualTo(404);
+            assertThat(r.header("Content-Type")).as("alone=%s", alone).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(r.body()).as("alone=%s", alone).contains("\"status\":404").doesNotContain("[target]")
+                    .doesNotContain("[after sendError]");
+            assertThat(r.headers().stream().filter(h -> h[0].equalsIgnoreCase(RequestIds.HEADER)))
+                    .as("alone=%s", alone).hasSize(1);
+        }
+        try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response r = dispatched(container, false, "/fwd?status=503");
+
+            assertThat(r.status()).isEqualTo(503);
+            // Answered once, in the forward: logged once.
+            assertThat(logs.lines()).filteredOn(line -> line.contains("answered 503")).hasSize(1);
+        }
+    }
+
+    /**
+     * An included servlet's {@code sendError} is ignored, as the specification says and both
+     * containers do bare: on Tomcat the chain turned it into a 500 problem that replaced the page.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anIncludedServletsSendErrorIsIgnored(Container container) throws Exception {
+        RawHttp.Response bare = exchange(container, false, DISPATCHING_APP,
+                "GET /inc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(bare.status()).isEqualTo(200);
+        assertThat(bare.body()).isEqualTo("before [target][after sendError] after status=200");
+        for (boolean alone : new boolean[] {false, true}) {
+            RawHttp.Response r = dispatched(container, alone, "/inc");
+
+            assertThat(r.status()).as("alone=%s", alone).isEqualTo(200);
+            assertThat(r.body()).as("alone=%s", alone).isEqualTo(bare.body());
+        }
+    }
 }

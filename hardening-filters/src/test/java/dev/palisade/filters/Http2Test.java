@@ -151,13 +151,15 @@ class Http2Test {
     void aBodyWithoutLengthIsCountedAsItStreamsAndRefusedPastTheLimit(Container container,
             RequestSizeLimitFilterTest.ReadPath path) throws Exception {
         try (RunningServer server = start(container)) {
-            Answer answer = send(post(server, path, RequestSizeLimitFilterTest.filler(16 * LIMIT), false));
             if (formLeftUnread(container, path)) {
-                // Nothing reads it, as without the filter (see formWithoutLengthStaysForTheApplicationOnTomcat).
+                // Nothing reads it, as without the filter (aFormWithoutLengthIsParametersWhereTheContainerMakesItSo).
+                // A small body: one Tomcat does not read may be cut off while the client still sends it.
+                Answer answer = send(post(server, path, RequestSizeLimitFilterTest.filler(LIMIT / 2), false));
                 assertThat(answer.status()).isEqualTo(200);
                 assertThat(answer.body()).startsWith(" first(q)=null");
                 return;
             }
+            Answer answer = send(post(server, path, RequestSizeLimitFilterTest.filler(16 * LIMIT), false));
             assertTooLarge(answer);
             assertThat(servlets.readFailures).isNotEmpty();
         }
