@@ -160,6 +160,8 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
     private final class CountingStream extends ServletOutputStream {
         private final ServletOutputStream out;
+        /** See {@link #printsInResponseCharset()}; looked up on the first text past ASCII. */
+        private Boolean printsInCharset;
 
         CountingStream(ServletOutputStream out) {
             this.out = out;
@@ -201,11 +203,16 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
         /** Whether the container's stream prints in the response's charset (Jetty) rather than one byte a character. */
         private boolean printsInResponseCharset() {
-            try {
-                return out.getClass().getMethod("print", String.class).getDeclaringClass() != ServletOutputStream.class;
-            } catch (NoSuchMethodException e) {
-                throw new IllegalStateException("ServletOutputStream.print(String) is public API", e);
+            Boolean known = printsInCharset;
+            if (known == null) {
+                try {
+                    known = out.getClass().getMethod("print", String.class).getDeclaringClass() != ServletOutputStream.class;
+                } catch (NoSuchMethodException e) {
+                    throw new IllegalStateException("ServletOutputStream.print(String) is public API", e);
+                }
+                printsInCharset = known;
             }
+            return known;
         }
 
         @Override
