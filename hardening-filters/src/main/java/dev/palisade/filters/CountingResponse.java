@@ -160,7 +160,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
 
     private final class CountingStream extends ServletOutputStream {
         private final ServletOutputStream out;
-        /** See {@link #printsInResponseCharset()}; looked up on the first text past ASCII. */
+        /** See {@link #printsInResponseCharset()}; looked up on the first print. */
         private Boolean printsInCharset;
 
         CountingStream(ServletOutputStream out) {
@@ -192,13 +192,21 @@ final class CountingResponse extends HttpServletResponseWrapper {
         }
 
         private long printedLength(String text) {
-            for (int i = 0; i < text.length(); i++) {
-                if (text.charAt(i) >= 0x80) {
-                    return printsInResponseCharset()
-                            ? charsetOf(getCharacterEncoding()).encode(text).remaining() : text.length();
+            if (!printsInResponseCharset()) {
+                return text.length();
+            }
+            Charset charset = charsetOf(getCharacterEncoding());
+            if (FormUrlEncoded.isAsciiCompatible(charset)) {
+                boolean ascii = true;
+                for (int i = 0; i < text.length() && ascii; i++) {
+                    ascii = text.charAt(i) < 0x80;
+                }
+                if (ascii) {
+                    return text.length();
                 }
             }
-            return text.length();
+            // UTF-16 and the like: two bytes a character, and a byte-order mark on each print.
+            return charset.encode(text).remaining();
         }
 
         /** Whether the container's stream prints in the response's charset (Jetty) rather than one byte a character. */

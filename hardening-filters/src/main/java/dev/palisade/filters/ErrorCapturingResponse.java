@@ -31,7 +31,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private final HttpServletRequest request;
     private final SafeErrorFilter owner;
     private int errorStatus;
-    /** Whether the problem for {@link #errorStatus} has been written already (in a forward). */
+    /** Whether the problem for {@link #errorStatus} has been written already (when a forward returned). */
     private boolean errorAnswered;
     /** The include or forward in progress through this response, as {@link ErrorPageGuard} sees it; {@code null} for none. */
     private volatile DispatcherType dispatch;
@@ -56,7 +56,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         return errorStatus;
     }
 
-    /** Whether the problem for {@link #errorStatus()} was written at once (in a forward). */
+    /** Whether the problem for {@link #errorStatus()} was written when a forward returned. */
     boolean errorAnswered() {
         return errorAnswered;
     }
@@ -145,18 +145,28 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
             owner.answer(request, response, sc);
             return;
         }
-        if (dispatch == DispatcherType.FORWARD) {
-            // The response is closed when a forward returns (Tomcat finishes its own there, before the
-            // filter could write): answered now; the status stays, so later writes are dropped.
-            errorStatus = sc;
-            errorAnswered = true;
-            owner.answer(request, response, sc);
-            return;
-        }
         errorStatus = sc;
         // Should a writer taken before this commit the response (a close() in a finally block), the
         // client gets the right status, if not the problem body.
         response.setStatus(sc);
+    }
+
+    /**
+     * Answers what a forwarded servlet left, as {@link SafeErrorFilter} answers a request's own run:
+     * a {@code sendError}, or an error status without a body. Called by the guard when the
+     * outermost forward returned normally, before the container closes the response.
+     */
+    void forwardReturned() throws IOException {
+        HttpServletResponse response = (HttpServletResponse) getResponse();
+        if (errorStatus != 0 && !errorAnswered) {
+            errorAnswered = true;
+            owner.answer(request, response, errorStatus);
+        } else if (errorStatus == 0 && !bodyRequested && !request.isAsyncStarted()) {
+            int status = response.getStatus();
+            if (status >= 400 && status <= 599 && !response.isCommitted()) {
+                owner.answer(request, response, status);
+            }
+        }
     }
 
     /** Called when the filter's run that made this wrapper returns normally. */

@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * <p>It also tells the chain's response (an {@link ErrorCapturingResponse} under the dispatched one)
  * that an include or forward runs through it: an included servlet's {@code sendError} is ignored, as
  * the specification says (Tomcat ignores it only below the chain's wrapper, which had turned it into
- * a problem replacing the page), and a forwarded one's is answered at once (Tomcat finishes its
- * response when the forward returns, before {@link SafeErrorFilter} could write: the client got an
- * empty 404). {@link SafeErrorFilter} does all this itself on the {@code INCLUDE} and
- * {@code FORWARD} dispatches it is mapped for; {@link Hardening} registers this filter for them, so
- * the chain's members never see an include or a forward.
+ * a problem replacing the page), and a forwarded one's (or a bare error status without a body) is
+ * answered when the forward returns (Tomcat finishes its response then, before
+ * {@link SafeErrorFilter} could write: the client got an empty 404). {@link SafeErrorFilter} does
+ * all this itself on the {@code INCLUDE} and {@code FORWARD} dispatches it is mapped for;
+ * {@link Hardening} registers this filter for them, by URL pattern and by servlet name (a named
+ * dispatcher's dispatch matches no URL pattern), so the chain's members never see an include or a
+ * forward.
  */
 final class ErrorPageGuard implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorPageGuard.class);
@@ -55,13 +57,21 @@ final class ErrorPageGuard implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        // The chain's response must know: an included servlet's sendError is ignored, a forwarded
-        // one's answered at once (see ErrorCapturingResponse.sendError).
-        DispatcherType interrupted = capturing.dispatching(type);
+        // The chain's response must know: an included servlet's sendError is ignored (within an
+        // include, a forward's too: it writes into the including page), and a forwarded one's is
+        // answered when the outermost forward returns.
+        DispatcherType interrupted = capturing.dispatching(DispatcherType.INCLUDE);
+        capturing.dispatching(interrupted == DispatcherType.INCLUDE ? DispatcherType.INCLUDE : type);
         try {
             chain.doFilter(request, response);
         } finally {
             capturing.dispatching(interrupted);
+        }
+        if (type == DispatcherType.FORWARD && interrupted == null) {
+            // Now, before the container closes the response (Tomcat finishes its own when the
+            // forward returns, and SafeErrorFilter's run could no longer write). A forward that
+            // threw is left to SafeErrorFilter, which answers the failure.
+            capturing.forwardReturned();
         }
     }
 }

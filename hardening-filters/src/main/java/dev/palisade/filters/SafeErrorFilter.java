@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * dispatches, so failures in every later filter, and in a servlet's second run after
  * {@code AsyncContext.dispatch()}, are caught; and for {@code INCLUDE} and {@code FORWARD}, where it
  * only keeps an error page out of a response aborted after commit, ignores an included servlet's
- * {@code sendError} and answers a forwarded one's at once ({@link ErrorPageGuard}). It cannot
+ * {@code sendError} and answers a forwarded one's ({@link ErrorPageGuard}); map it for those two by
+ * servlet name {@code *} as well, for named dispatchers. It cannot
  * see what the container answers before any filter runs (malformed requests) and, on Tomcat,
  * requests no servlet matches unless a servlet is mapped to {@code /} (Tomcat's
  * {@code DefaultServlet} in a standalone server); {@link #init} warns when nothing is mapped there.

@@ -277,16 +277,51 @@ class DropInParityTest {
         ctx.addServlet("target", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                String mode = String.valueOf(req.getParameter("mode"));
+                if (mode.equals("status")) {
+                    resp.setStatus(500);
+                    return;
+                }
+                if (mode.equals("throw")) {
+                    resp.sendError(404);
+                    throw new IllegalStateException("failed after sendError");
+                }
                 resp.getWriter().write("[target]");
                 resp.sendError(Integer.parseInt(req.getParameter("error")));
                 resp.getWriter().write("[after sendError]");
             }
         }).addMapping("/target");
+        ctx.addServlet("named", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                // As Spring's DefaultServletHttpRequestHandler forwards to the container's "default".
+                var target = req.getServletContext().getNamedDispatcher("target");
+                if (req.getParameter("include") == null) {
+                    target.forward(req, resp);
+                    return;
+                }
+                resp.setContentType("text/plain");
+                resp.getWriter().write("before ");
+                target.include(req, resp);
+                resp.getWriter().write(" after status=" + resp.getStatus());
+            }
+        }).addMapping("/named");
+        ctx.addServlet("incfwd", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                resp.setContentType("text/plain");
+                resp.getWriter().write("before ");
+                req.getRequestDispatcher("/fwd").include(req, resp);
+                resp.getWriter().write(" after status=" + resp.getStatus());
+            }
+        }).addMapping("/incfwd");
         ctx.addServlet("fwd", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
                 String status = req.getParameter("status");
-                req.getRequestDispatcher("/target?error=" + (status == null ? "404" : status)).forward(req, resp);
+                String mode = req.getParameter("mode");
+                req.getRequestDispatcher("/target?error=" + (status == null ? "404" : status)
+                        + (mode == null ? "" : "&mode=" + mode)).forward(req, resp);
             }
         }).addMapping("/fwd");
         ctx.addServlet("inc", new HttpServlet() {
@@ -309,6 +344,8 @@ class DropInParityTest {
                 errors.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
                         jakarta.servlet.DispatcherType.ASYNC, jakarta.servlet.DispatcherType.INCLUDE,
                         jakarta.servlet.DispatcherType.FORWARD), false, "/*");
+                errors.addMappingForServletNames(java.util.EnumSet.of(jakarta.servlet.DispatcherType.INCLUDE,
+                        jakarta.servlet.DispatcherType.FORWARD), false, "*");
             } else {
                 Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
             }
@@ -364,5 +401,93 @@ class DropInParityTest {
             assertThat(r.status()).as("alone=%s", alone).isEqualTo(200);
             assertThat(r.body()).as("alone=%s", alone).isEqualTo(bare.body());
         }
+    }
+
+    /**
+     * A named dispatcher's forward and include match no URL pattern: the guard is mapped by servlet
+     * name too, so they are answered as the URL ones (on Tomcat the forward's client got an empty
+     * 404 and the include's {@code sendError} replaced the page).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aNamedDispatchersForwardAndIncludeAreAnsweredAsTheUrlOnes(Container container) throws Exception {
+        String included = exchange(container, false, DISPATCHING_APP,
+                "GET /named?include=1&error=500 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").body();
+        assertThat(included).isEqualTo("before [target][after sendError] after status=200");
+        for (boolean alone : new boolean[] {false, true}) {
+            RawHttp.Response forwarded = dispatched(container, alone, "/named?error=404");
+            RawHttp.Response include = dispatched(container, alone, "/named?include=1&error=500");
+
+            assertThat(forwarded.status()).as("alone=%s", alone).isEqualTo(404);
+            assertThat(forwarded.body()).as("alone=%s", alone).contains("\"status\":404");
+            assertThat(include.status()).as("alone=%s", alone).isEqualTo(200);
+            assertThat(include.body()).as("alone=%s", alone).isEqualTo(included);
+        }
+    }
+
+    /**
+     * A forward within an include writes into the including page: its servlet's {@code sendError}
+     * is ignored as the include's is (on Tomcat the problem's JSON went into the page).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aForwardWithinAnIncludeLeavesThePageAlone(Container container) throws Exception {
+        RawHttp.Response bare = exchange(container, false, DISPATCHING_APP,
+                "GET /incfwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        for (boolean alone : new boolean[] {false, true}) {
+            RawHttp.Response r = dispatched(container, alone, "/incfwd");
+
+            assertThat(r.status()).as("alone=%s", alone).isEqualTo(bare.status());
+            assertThat(r.body()).as("alone=%s", alone).isEqualTo(bare.body()).doesNotContain("\"status\"");
+        }
+    }
+
+    /**
+     * A forwarded servlet that sets an error status and writes no body gets the problem body, as the
+     * request's own servlet does; one that calls {@code sendError} and then throws is answered 500,
+     * as without the forward (answering the 404 in the forward had committed it first).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aForwardedServletsBareStatusOrFailureIsAnsweredAsTheRequestsOwn(Container container) throws Exception {
+        for (boolean alone : new boolean[] {false, true}) {
+            RawHttp.Response status = dispatched(container, alone, "/fwd?mode=status");
+            RawHttp.Response failure = dispatched(container, alone, "/fwd?mode=throw");
+
+            assertThat(status.status()).as("alone=%s", alone).isEqualTo(500);
+            assertThat(status.header("Content-Type")).as("alone=%s", alone).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(failure.status()).as("alone=%s", alone).isEqualTo(500);
+            assertThat(failure.header("Content-Type")).as("alone=%s", alone).startsWith(ProblemResponse.CONTENT_TYPE);
+        }
+    }
+
+    /**
+     * The access log counts what Jetty's {@code print} writes in a charset that is not ASCII's
+     * superset: two bytes a character and a byte-order mark on each call (it counted ASCII text as
+     * one byte a character).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void printedBytesAreCountedInAnyCharset(Container container) throws Exception {
+        ServletSetup app = ctx -> ctx.addServlet("utf16", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("text/plain;charset=UTF-16");
+                ServletOutputStream out = resp.getOutputStream();
+                out.print("hello");
+                out.print("h\u00e9");
+            }
+        }).addMapping("/utf16");
+        String request = "GET /utf16 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        RawHttp.Response bare = exchange(container, false, app, request);
+        RawHttp.Response chained;
+        String accessLog;
+        try (LogCapture logs = LogCapture.of("dev.palisade.access")) {
+            chained = exchange(container, true, app, request);
+            accessLog = logs.text();
+        }
+
+        assertThat(chained.bodyBytes()).isEqualTo(bare.bodyBytes());
+        assertThat(accessLog).contains(" bytes=" + chained.bodyBytes().length + " ");
     }
 }
