@@ -33,8 +33,15 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private int errorStatus;
     /** Whether the problem for {@link #errorStatus} has been written already (when a forward returned). */
     private boolean errorAnswered;
-    /** The include or forward in progress through this response, as {@link ErrorPageGuard} sees it; {@code null} for none. */
-    private volatile DispatcherType dispatch;
+    /**
+     * The include or forward the current thread is in, as {@link ErrorPageGuard} sees it; unset for
+     * none. Per thread: a dispatch runs on the thread that calls it, and an async task may include
+     * while the request thread does something else (one field per response let one thread's
+     * include swallow another's {@code sendError}, and overlapping includes left it set for good).
+     */
+    private static final ThreadLocal<DispatcherType> DISPATCH = new ThreadLocal<>();
+    /** Set when the outermost forward returned normally: the forward's target wrote the whole response. */
+    private volatile boolean forwardCompleted;
     private boolean bodyRequested;
     /** Set once the filter's run that made this wrapper is over: a status recorded later would never be answered. */
     private volatile boolean filterReturned;
@@ -72,13 +79,22 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * Notes the include or forward that now runs through this response ({@code null} when it ends),
-     * and returns the one it interrupts.
+     * Notes the include or forward the current thread now runs ({@code null} when it ends), and
+     * returns the one it interrupts.
      */
-    DispatcherType dispatching(DispatcherType type) {
-        DispatcherType previous = dispatch;
-        dispatch = type;
+    static DispatcherType dispatching(DispatcherType type) {
+        DispatcherType previous = DISPATCH.get();
+        if (type == null) {
+            DISPATCH.remove();
+        } else {
+            DISPATCH.set(type);
+        }
         return previous;
+    }
+
+    /** Whether a forward completed the response (see {@link #forwardReturned()}). */
+    boolean forwardCompleted() {
+        return forwardCompleted;
     }
 
     /** Whether the application took the output stream or writer (it wrote, or meant to write, a body). */
@@ -124,7 +140,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int sc) throws IOException {
-        if (dispatch == DispatcherType.INCLUDE) {
+        if (DISPATCH.get() == DispatcherType.INCLUDE) {
             // An included servlet cannot change the status (the specification): the containers ignore
             // it, but Tomcat only below this wrapper, which would have answered the error regardless.
             return;
@@ -157,6 +173,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
      * outermost forward returned normally, before the container closes the response.
      */
     void forwardReturned() throws IOException {
+        forwardCompleted = true;
         HttpServletResponse response = (HttpServletResponse) getResponse();
         if (errorStatus != 0 && !errorAnswered) {
             errorAnswered = true;

@@ -60,12 +60,12 @@ final class ErrorPageGuard implements Filter {
         // The chain's response must know: an included servlet's sendError is ignored (within an
         // include, a forward's too: it writes into the including page), and a forwarded one's is
         // answered when the outermost forward returns.
-        DispatcherType interrupted = capturing.dispatching(DispatcherType.INCLUDE);
-        capturing.dispatching(interrupted == DispatcherType.INCLUDE ? DispatcherType.INCLUDE : type);
+        DispatcherType interrupted = ErrorCapturingResponse.dispatching(DispatcherType.INCLUDE);
+        ErrorCapturingResponse.dispatching(interrupted == DispatcherType.INCLUDE ? DispatcherType.INCLUDE : type);
         try {
             chain.doFilter(request, response);
         } finally {
-            capturing.dispatching(interrupted);
+            ErrorCapturingResponse.dispatching(interrupted);
         }
         if (type == DispatcherType.FORWARD && interrupted == null) {
             // Now, before the container closes the response (Tomcat finishes its own when the

@@ -124,7 +124,7 @@ public final class SafeErrorFilter implements Filter {
             chain.doFilter(tracking, wrapped);
         } catch (Throwable failure) {
             // Errors included, OutOfMemoryError too: see the class comment.
-            onFailure(request, response, failure, tracking.trackedAsyncContext());
+            onFailure(request, response, failure, tracking.trackedAsyncContext(), wrapped.forwardCompleted());
             return;
         }
         wrapped.filterReturned();
@@ -161,7 +161,7 @@ public final class SafeErrorFilter implements Filter {
     }
 
     private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure,
-            AsyncTrackingRequest.TrackedAsyncContext async) throws IOException {
+            AsyncTrackingRequest.TrackedAsyncContext async, boolean forwardCompleted) throws IOException {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
@@ -206,6 +206,13 @@ public final class SafeErrorFilter implements Filter {
                     // per request, which any client could cause.
                     throw rethrowable(failure);
                 }
+            } else if (forwardCompleted) {
+                // A forward wrote the whole response and the forwarding code failed afterwards: nothing
+                // is cut short, so the response ends as the forward left it (aborted, Tomcat, which
+                // had only held the response back, sent a 400 instead).
+                LOG.error("Request {} failed after a forward had completed its response: {} {}", id, method, path,
+                        RedactedThrowable.loggable(failure));
+                return;
             } else {
                 LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
                         id, method, path, RedactedThrowable.loggable(failure));

@@ -278,6 +278,10 @@ class DropInParityTest {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 String mode = String.valueOf(req.getParameter("mode"));
+                if (mode.equals("write")) {
+                    resp.getWriter().write("[one]");
+                    return;
+                }
                 if (mode.equals("status")) {
                     resp.setStatus(500);
                     return;
@@ -322,6 +326,9 @@ class DropInParityTest {
                 String mode = req.getParameter("mode");
                 req.getRequestDispatcher("/target?error=" + (status == null ? "404" : status)
                         + (mode == null ? "" : "&mode=" + mode)).forward(req, resp);
+                if (req.getParameter("thenFail") != null) {
+                    throw new IllegalStateException("failed after the forward");
+                }
             }
         }).addMapping("/fwd");
         ctx.addServlet("inc", new HttpServlet() {
@@ -489,5 +496,96 @@ class DropInParityTest {
 
         assertThat(chained.bodyBytes()).isEqualTo(bare.bodyBytes());
         assertThat(accessLog).contains(" bytes=" + chained.bodyBytes().length + " ");
+    }
+
+    /**
+     * The forwarding servlet fails after the forward wrote the whole response: the response ends as
+     * the forward left it, as on bare Jetty, and the failure is logged. On Tomcat, which only holds
+     * the response back when a forward returns, the filter took it for a response cut short and
+     * aborted, and Tomcat sent a 400 (bare Tomcat sends the forward's body with a 500).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFailureAfterAForwardCompletedTheResponseLeavesItAsTheForwardLeftIt(Container container) throws Exception {
+        for (boolean alone : new boolean[] {false, true}) {
+            RawHttp.Response r;
+            String accessLog;
+            String errors;
+            try (LogCapture access = LogCapture.of("dev.palisade.access");
+                    LogCapture safeErrors = LogCapture.of(SafeErrorFilter.class)) {
+                r = dispatched(container, alone, "/fwd?mode=write&thenFail=1");
+                accessLog = access.text();
+                errors = safeErrors.text();
+            }
+
+            assertThat(r.status()).as("alone=%s", alone).isEqualTo(200);
+            assertThat(r.body()).as("alone=%s", alone).isEqualTo("[one]");
+            assertThat(errors).as("alone=%s", alone).contains("failed after a forward had completed its response");
+            if (!alone) {
+                assertThat(accessLog).contains(" status=200 ");
+            }
+        }
+    }
+
+    private static void await(Object latch) {
+        try {
+            assertThat(((java.util.concurrent.CountDownLatch) latch).await(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An async task includes a piece while the request thread calls {@code sendError}: the error
+     * is answered, as bare. The include state is per thread (one flag per response took the request
+     * thread's call for the include's and dropped it). Jetty only: on Tomcat, overlapping includes on
+     * two threads also disturb Tomcat's own include wrapper in the chain of response wrappers, and the
+     * client gets an empty 200 behind any wrapping filter (documented).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Container.class, names = "JETTY")
+    void aSendErrorBesideAnotherThreadsIncludeIsAnswered(Container container) throws Exception {
+        ServletSetup app = ctx -> {
+            var page = ctx.addServlet("page", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    req.setAttribute("entered", new java.util.concurrent.CountDownLatch(1));
+                    req.setAttribute("released", new java.util.concurrent.CountDownLatch(1));
+                    jakarta.servlet.AsyncContext async = req.startAsync(req, resp);
+                    async.start(() -> {
+                        try {
+                            req.getRequestDispatcher("/piece").include(req, resp);
+                        } catch (ServletException | IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                        async.complete();
+                    });
+                    await(req.getAttribute("entered"));
+                    resp.sendError(404);
+                    ((java.util.concurrent.CountDownLatch) req.getAttribute("released")).countDown();
+                }
+            });
+            page.setAsyncSupported(true);
+            page.addMapping("/page");
+            var piece = ctx.addServlet("piece", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    ((java.util.concurrent.CountDownLatch) req.getAttribute("entered")).countDown();
+                    await(req.getAttribute("released"));
+                    resp.getWriter().write("[piece]");
+                }
+            });
+            piece.setAsyncSupported(true);
+            piece.addMapping("/piece");
+        };
+        String request = "GET /page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        assertThat(exchange(container, false, app, request).status()).isEqualTo(404);
+
+        RawHttp.Response r = exchange(container, true, app, request);
+
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
     }
 }
