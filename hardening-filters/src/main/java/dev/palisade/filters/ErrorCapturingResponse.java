@@ -78,28 +78,23 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         return null;
     }
 
-    /**
-     * Notes the include or forward the current thread now runs ({@code null} when it ends), and
-     * returns the one it interrupts.
-     */
-    static DispatcherType dispatching(DispatcherType type) {
-        DispatcherType previous = DISPATCH.get();
+    /** The include or forward the current thread runs, or {@code null}. */
+    static DispatcherType currentDispatch() {
+        return DISPATCH.get();
+    }
+
+    /** Notes the include or forward the current thread now runs; {@code null} when it ends. */
+    static void dispatching(DispatcherType type) {
         if (type == null) {
             DISPATCH.remove();
         } else {
             DISPATCH.set(type);
         }
-        return previous;
     }
 
     /** Whether a forward completed the response (see {@link #forwardReturned()}). */
     boolean forwardCompleted() {
         return forwardCompleted;
-    }
-
-    /** Whether the application took the output stream or writer (it wrote, or meant to write, a body). */
-    boolean bodyRequested() {
-        return bodyRequested;
     }
 
     /**
@@ -174,15 +169,23 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
      */
     void forwardReturned() throws IOException {
         forwardCompleted = true;
-        HttpServletResponse response = (HttpServletResponse) getResponse();
         if (errorStatus != 0 && !errorAnswered) {
             errorAnswered = true;
-            owner.answer(request, response, errorStatus);
-        } else if (errorStatus == 0 && !bodyRequested && !request.isAsyncStarted()) {
-            int status = response.getStatus();
-            if (status >= 400 && status <= 599 && !response.isCommitted()) {
-                owner.answer(request, response, status);
-            }
+            owner.answer(request, (HttpServletResponse) getResponse(), errorStatus);
+        } else if (errorStatus == 0 && !request.isAsyncStarted()) {
+            answerBareErrorStatus();
+        }
+    }
+
+    /**
+     * Gives a bare error status (set with {@code setStatus}, no {@code sendError}) its problem body,
+     * unless the application asked for the body itself: its own error body is left alone.
+     */
+    void answerBareErrorStatus() throws IOException {
+        HttpServletResponse response = (HttpServletResponse) getResponse();
+        int status = response.getStatus();
+        if (!bodyRequested && status >= 400 && status <= 599 && !response.isCommitted()) {
+            owner.answer(request, response, status);
         }
     }
 

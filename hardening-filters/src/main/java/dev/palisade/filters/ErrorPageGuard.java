@@ -60,7 +60,7 @@ final class ErrorPageGuard implements Filter {
         // The chain's response must know: an included servlet's sendError is ignored (within an
         // include, a forward's too: it writes into the including page), and a forwarded one's is
         // answered when the outermost forward returns.
-        DispatcherType interrupted = ErrorCapturingResponse.dispatching(DispatcherType.INCLUDE);
+        DispatcherType interrupted = ErrorCapturingResponse.currentDispatch();
         ErrorCapturingResponse.dispatching(interrupted == DispatcherType.INCLUDE ? DispatcherType.INCLUDE : type);
         try {
             chain.doFilter(request, response);

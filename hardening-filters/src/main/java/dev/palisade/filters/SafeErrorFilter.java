@@ -143,11 +143,8 @@ public final class SafeErrorFilter implements Filter {
                 async = new AsyncTrackingRequest.TrackedAsyncContext(request.getAsyncContext());
             }
             async.addListener(new AsyncFailures(async, abort));
-        } else if (!wrapped.bodyRequested()) {
-            int status = response.getStatus();
-            if (status >= 400 && status <= 599 && !response.isCommitted()) {
-                answer(request, response, status);
-            }
+        } else {
+            wrapped.answerBareErrorStatus();
         }
     }
 

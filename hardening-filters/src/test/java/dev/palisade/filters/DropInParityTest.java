@@ -272,7 +272,11 @@ class DropInParityTest {
         assertThat(answers[1]).isEqualTo("refused login=u");
     }
 
-    /** {@code /fwd} forwards and {@code /inc} includes {@code /target}, which writes and then calls {@code sendError}. */
+    /**
+     * {@code /fwd} forwards and {@code /inc} includes {@code /target} (or, {@code /inc?of=/fwd}, the
+     * forward), which writes and then calls {@code sendError}; {@code /named} does either through a
+     * named dispatcher.
+     */
     private static final ServletSetup DISPATCHING_APP = ctx -> {
         ctx.addServlet("target", new HttpServlet() {
             @Override
@@ -310,15 +314,6 @@ class DropInParityTest {
                 resp.getWriter().write(" after status=" + resp.getStatus());
             }
         }).addMapping("/named");
-        ctx.addServlet("incfwd", new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
-                resp.setContentType("text/plain");
-                resp.getWriter().write("before ");
-                req.getRequestDispatcher("/fwd").include(req, resp);
-                resp.getWriter().write(" after status=" + resp.getStatus());
-            }
-        }).addMapping("/incfwd");
         ctx.addServlet("fwd", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
@@ -336,7 +331,8 @@ class DropInParityTest {
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
                 resp.setContentType("text/plain");
                 resp.getWriter().write("before ");
-                req.getRequestDispatcher("/target?error=500").include(req, resp);
+                String included = req.getParameter("of");
+                req.getRequestDispatcher(included == null ? "/target?error=500" : included).include(req, resp);
                 resp.getWriter().write(" after status=" + resp.getStatus());
             }
         }).addMapping("/inc");
@@ -440,9 +436,9 @@ class DropInParityTest {
     @EnumSource(Container.class)
     void aForwardWithinAnIncludeLeavesThePageAlone(Container container) throws Exception {
         RawHttp.Response bare = exchange(container, false, DISPATCHING_APP,
-                "GET /incfwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                "GET /inc?of=/fwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         for (boolean alone : new boolean[] {false, true}) {
-            RawHttp.Response r = dispatched(container, alone, "/incfwd");
+            RawHttp.Response r = dispatched(container, alone, "/inc?of=/fwd");
 
             assertThat(r.status()).as("alone=%s", alone).isEqualTo(bare.status());
             assertThat(r.body()).as("alone=%s", alone).isEqualTo(bare.body()).doesNotContain("\"status\"");
