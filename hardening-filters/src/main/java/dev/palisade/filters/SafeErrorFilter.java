@@ -131,7 +131,7 @@ public final class SafeErrorFilter implements Filter {
         int errorStatus = wrapped.errorStatus();
         if (errorStatus != 0) {
             // A sendError made before startAsync was meant to be sent, async or not (unless a
-            // forward's was answered at once).
+            // forward returned and answered it).
             if (!wrapped.errorAnswered()) {
                 answer(request, response, errorStatus);
             }
