@@ -66,20 +66,25 @@ class DropInParityTest {
                 out.println(42);
             }
         }).addMapping("/print");
-        String request = "GET /print HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        Logged r = bareAndChained(container, app, "/print");
 
-        RawHttp.Response bare = exchange(container, false, app, request);
-        RawHttp.Response chained;
-        String accessLog;
-        try (LogCapture logs = LogCapture.of("dev.palisade.access")) {
-            chained = exchange(container, true, app, request);
-            accessLog = logs.text();
-        }
-
-        assertThat(HexFormat.of().formatHex(chained.bodyBytes())).isEqualTo(HexFormat.of().formatHex(bare.bodyBytes()));
-        assertThat(chained.body()).startsWith(container == Container.JETTY ? "h\u00e9llo \u20ac42" : "h");
+        assertThat(HexFormat.of().formatHex(r.chained().bodyBytes())).isEqualTo(HexFormat.of().formatHex(r.bare().bodyBytes()));
+        assertThat(r.chained().body()).startsWith(container == Container.JETTY ? "h\u00e9llo \u20ac42" : "h");
         // The bytes the container's print wrote: UTF-8 on Jetty, one byte a character on Tomcat.
-        assertThat(accessLog).contains(" bytes=" + chained.bodyBytes().length + " ");
+        assertThat(r.accessLog()).contains(" bytes=" + r.chained().bodyBytes().length + " ");
+    }
+
+    /** Both answers to a GET of {@code path}, bare and behind the chain, and the chain's access log. */
+    private record Logged(RawHttp.Response bare, RawHttp.Response chained, String accessLog) {
+    }
+
+    private static Logged bareAndChained(Container container, ServletSetup app, String path) throws Exception {
+        String request = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        RawHttp.Response bare = exchange(container, false, app, request);
+        try (LogCapture logs = LogCapture.of("dev.palisade.access")) {
+            RawHttp.Response chained = exchange(container, true, app, request);
+            return new Logged(bare, chained, logs.text());
+        }
     }
 
     /**
@@ -481,17 +486,11 @@ class DropInParityTest {
                 out.print("h\u00e9");
             }
         }).addMapping("/utf16");
-        String request = "GET /utf16 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-        RawHttp.Response bare = exchange(container, false, app, request);
-        RawHttp.Response chained;
-        String accessLog;
-        try (LogCapture logs = LogCapture.of("dev.palisade.access")) {
-            chained = exchange(container, true, app, request);
-            accessLog = logs.text();
-        }
 
-        assertThat(chained.bodyBytes()).isEqualTo(bare.bodyBytes());
-        assertThat(accessLog).contains(" bytes=" + chained.bodyBytes().length + " ");
+        Logged r = bareAndChained(container, app, "/utf16");
+
+        assertThat(r.chained().bodyBytes()).isEqualTo(r.bare().bodyBytes());
+        assertThat(r.accessLog()).contains(" bytes=" + r.chained().bodyBytes().length + " ");
     }
 
     /**
