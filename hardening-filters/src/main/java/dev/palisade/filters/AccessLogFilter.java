@@ -69,13 +69,15 @@ public final class AccessLogFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        if (preset == null) {
-            try {
+        try {
+            if (preset == null) {
                 Settings.from(filterConfig, INIT_PARAMS, null);
-            } catch (InvalidSettingException e) {
-                LOG.error("{}", e.getMessage());
-                throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+            } else {
+                Settings.requireNoInitParams(filterConfig);
             }
+        } catch (InvalidSettingException e) {
+            LOG.error("{}", e.getMessage());
+            throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -87,7 +87,7 @@ public final class ApiKeyAuthFilter implements Filter {
         this(null, System::getenv);
     }
 
-    /** Configured in code; init-params and environment are ignored. */
+    /** Configured in code; the environment is not read, and an init-param given to it fails {@code init()}. */
     public ApiKeyAuthFilter(Config config) {
         this(requireConfig(config), key -> null);
     }
@@ -116,13 +116,15 @@ public final class ApiKeyAuthFilter implements Filter {
     public void init(FilterConfig filterConfig) throws ServletException {
         String name = filterConfig.getFilterName();
         Config effective = programmatic;
-        if (effective == null) {
-            try {
+        try {
+            if (effective == null) {
                 effective = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));
-            } catch (InvalidSettingException e) {
-                LOG.error("{}", e.getMessage());
-                throw new ServletException(name + ": " + e.getMessage(), e);
+            } else {
+                Settings.requireNoInitParams(filterConfig);
             }
+        } catch (InvalidSettingException e) {
+            LOG.error("{}", e.getMessage());
+            throw new ServletException(name + ": " + e.getMessage(), e);
         }
         apply(effective);
         if (effective.keys().size() == 0) {

@@ -78,13 +78,15 @@ public final class EnvironmentGateFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         Config chosen = preset;
-        if (chosen == null) {
-            try {
+        try {
+            if (chosen == null) {
                 chosen = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));
-            } catch (InvalidSettingException e) {
-                LOG.error("{}", e.getMessage());
-                throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+            } else {
+                Settings.requireNoInitParams(filterConfig);
             }
+        } catch (InvalidSettingException e) {
+            LOG.error("{}", e.getMessage());
+            throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
         apply(chosen);
         LOG.info("{}: mode {}, dev-only paths {}", LogSafe.escape(filterConfig.getFilterName()),

@@ -52,6 +52,7 @@ public final class Hardening {
     private static final Logger LOG = LoggerFactory.getLogger(Hardening.class);
     /** The one filter registration the chain is installed as (see {@link FilterSequence}). */
     public static final String FILTER_NAME = "palisade";
+    private static final String GUARD_NAME = FILTER_NAME + ".errorPageGuard";
 
     private Hardening() {
     }
@@ -113,6 +114,9 @@ public final class Hardening {
     public static Installed install(ServletContext context, Config config) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(config, "config");
+        // Both names checked before either is added: a refusal must not leave half a chain serving.
+        requireUnregistered(context, FILTER_NAME);
+        requireUnregistered(context, GUARD_NAME);
         AccessLogFilter accessLog = config.accessLog() == null ? null : new AccessLogFilter(config.accessLog());
         SafeErrorFilter safeError = new SafeErrorFilter();
         SecurityHeadersFilter headers = config.securityHeaders() == null ? null
@@ -155,11 +159,22 @@ public final class Hardening {
         }
     }
 
-    private static void register(ServletContext context, String name, Filter filter) {
+    private static void requireUnregistered(ServletContext context, String name) {
+        if (context.getFilterRegistration(name) != null) {
+            throw new IllegalStateException("A filter named " + name + " is already registered");
+        }
+    }
+
+    private static FilterRegistration.Dynamic add(ServletContext context, String name, Filter filter) {
         FilterRegistration.Dynamic registration = context.addFilter(name, filter);
         if (registration == null) {
             throw new IllegalStateException("A filter named " + name + " is already registered");
         }
+        return registration;
+    }
+
+    private static void register(ServletContext context, String name, Filter filter) {
+        FilterRegistration.Dynamic registration = add(context, name, filter);
         registration.setAsyncSupported(true);
         // ASYNC too: after AsyncContext.dispatch() the servlet runs again, and only the error boundary
         // can answer what it throws; the other members pass an ASYNC dispatch through.
@@ -178,11 +193,7 @@ public final class Hardening {
      * first bytes.
      */
     private static void registerErrorPageGuard(ServletContext context) {
-        String name = FILTER_NAME + ".errorPageGuard";
-        FilterRegistration.Dynamic registration = context.addFilter(name, new ErrorPageGuard());
-        if (registration == null) {
-            throw new IllegalStateException("A filter named " + name + " is already registered");
-        }
+        FilterRegistration.Dynamic registration = add(context, GUARD_NAME, new ErrorPageGuard());
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "/*");
         // A named dispatcher's include or forward matches no URL pattern.

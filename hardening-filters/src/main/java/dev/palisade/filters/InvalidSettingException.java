@@ -43,6 +43,11 @@ public final class InvalidSettingException extends IllegalArgumentException {
                 : badValue(settingKey, writtenValue, expected);
     }
 
+    static InvalidSettingException ignoredKey(String filterName, String key) {
+        return new InvalidSettingException(key, "Init-param for " + LogSafe.escape(filterName) + " would be ignored: \""
+                + LogSafe.escape(key) + "\" (the filter was built from a Config; set it there)");
+    }
+
     static InvalidSettingException unknownKey(String filterName, String key) {
         return new InvalidSettingException(key,
                 "Unknown init-param for " + filterName + ": \"" + LogSafe.escape(key) + "\"");

@@ -12,9 +12,10 @@ import java.util.Locale;
  *
  * <p>Also renders the IETF draft fields (draft-ietf-httpapi-ratelimit-headers): the policy
  * {@code "default";q=<quota>;w=<seconds to refill a full burst, rounded up>} is a constant string,
- * the quota being the burst or, when more, what the rate refills in that window: rounding the
- * window up to whole seconds must not advertise a slower rate than the real one (a burst of 1 at
- * 1000 per second would otherwise read {@code q=1;w=1}).
+ * the quota being what the rate refills in that window, rounded down (never less than the burst,
+ * which the window was rounded up from). So the policy never advertises a faster rate than the real
+ * one (a client pacing itself by it is never refused), and rounding the window up does not make it
+ * much slower: a burst of 1 at 1000 per second reads {@code q=1000;w=1}, not {@code q=1;w=1}.
  */
 public final class Quota {
     /** Above this a per-client limit is meaningless and the refill period underflows. */

@@ -84,7 +84,7 @@ public final class RateLimitFilter implements Filter {
         this(null, null, System::getenv);
     }
 
-    /** Configured in code; init-params are ignored. */
+    /** Configured in code; an init-param given to it fails {@code init()}. */
     public RateLimitFilter(Config config) {
         this(requireConfig(config), null, key -> null);
     }
@@ -124,6 +124,8 @@ public final class RateLimitFilter implements Filter {
                 if (storeOverride != null) {
                     config = config.toBuilder().store(storeOverride).build();
                 }
+            } else {
+                Settings.requireNoInitParams(filterConfig);
             }
             Limiter built = programmatic != null && limiter != null ? limiter : new Limiter(config);
             this.limiter = built;

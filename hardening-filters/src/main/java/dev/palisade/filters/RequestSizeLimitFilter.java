@@ -92,7 +92,7 @@ public final class RequestSizeLimitFilter implements Filter {
         this(System::getenv);
     }
 
-    /** Configured by code; init-params are ignored. */
+    /** Configured by code; an init-param given to it fails {@code init()}. */
     public RequestSizeLimitFilter(Config config) {
         this.env = System::getenv;
         this.config = java.util.Objects.requireNonNull(config, "config");
@@ -106,13 +106,15 @@ public final class RequestSizeLimitFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         Config effective = config;
-        if (effective == null) {
-            try {
+        try {
+            if (effective == null) {
                 effective = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));
-            } catch (InvalidSettingException e) {
-                LOG.error("{}", e.getMessage());
-                throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
+            } else {
+                Settings.requireNoInitParams(filterConfig);
             }
+        } catch (InvalidSettingException e) {
+            LOG.error("{}", e.getMessage());
+            throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
         bodyOptions = bodyOptions(effective, filterConfig.getServletContext());
         abort = ConnectionAbort.forContainer(filterConfig.getServletContext());

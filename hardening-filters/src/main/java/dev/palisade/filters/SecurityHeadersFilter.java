@@ -66,7 +66,7 @@ public final class SecurityHeadersFilter implements Filter {
         this(null, System::getenv);
     }
 
-    /** Configured by code; init-params are ignored. */
+    /** Configured by code; an init-param given to it fails {@code init()}. */
     public SecurityHeadersFilter(Config config) {
         this(requireConfig(config), System::getenv);
     }
@@ -87,11 +87,12 @@ public final class SecurityHeadersFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        if (config != null) {
-            return;
-        }
         try {
-            apply(Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env)));
+            if (config == null) {
+                apply(Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env)));
+            } else {
+                Settings.requireNoInitParams(filterConfig);
+            }
         } catch (InvalidSettingException e) {
             LOG.error(e.getMessage());
             throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import jakarta.servlet.FilterConfig;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,17 @@ public final class Settings {
             params.put(name, config.getInitParameter(name));
         }
         return from(config.getFilterName(), params, known, env);
+    }
+
+    /**
+     * Refuses init-params given to a filter built from a {@code Config}: it reads none, and a
+     * setting silently ignored is worse than a failed start.
+     */
+    static void requireNoInitParams(FilterConfig config) {
+        Enumeration<String> names = config.getInitParameterNames();
+        if (names != null && names.hasMoreElements()) {
+            throw InvalidSettingException.ignoredKey(config.getFilterName(), names.nextElement());
+        }
     }
 
     /** Same as {@link #from(FilterConfig, Set, Function)} for a plain map of init-params. */
@@ -82,7 +94,7 @@ public final class Settings {
             try {
                 return Math.multiplyExact(value, envUnit);
             } catch (ArithmeticException e) {
-                throw InvalidSettingException.badValue(envVar, source.get().value(), "a smaller number");
+                throw InvalidSettingException.badValue(envVar, source.get().value(), "a whole number >= 0 and <= " + Long.MAX_VALUE / envUnit);
             }
         }
         return value;

@@ -554,6 +554,29 @@ class HardeningTest {
         }
     }
 
+    /** A refused install leaves nothing behind: an application that catches it serves without half a chain. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aRefusedInstallRegistersNothing(Container container) throws Exception {
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("palisade.errorPageGuard", (req, res, chain) -> chain.doFilter(req, res))
+                    .addMappingForUrlPatterns(null, false, "/*");
+            try {
+                Hardening.install(ctx, config(100));
+            } catch (IllegalStateException e) {
+                refused.set(e);
+            }
+            app(ctx);
+        })) {
+            assertThat(refused.get()).hasMessageContaining("palisade.errorPageGuard");
+            RawHttp.Response r = RawHttp.exchange(server.port(), get("/api/debug/x", false));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("X-Content-Type-Options")).isNull();
+            assertThat(r.header("X-Request-Id")).isNull();
+        }
+    }
+
     @Test
     void rejectsABadEnvironmentValueNamingTheVariable() {
         assertThatThrownBy(() -> Hardening.fromEnvironment(Map.of("RATE_LIMIT_BURST", "many")::get))

@@ -28,6 +28,19 @@ class RateLimitFilterConfigTest {
         assertThat(new Quota(1000, 1).policyField()).isEqualTo("\"default\";q=1000;w=1");
         assertThat(new Quota(3, 10).policyField()).isEqualTo("\"default\";q=12;w=4");
         assertThat(new Quota(0.5, 10).policyField()).isEqualTo("\"default\";q=10;w=20");
+        // Where the rate fills no whole number of tokens in the window, the quota is rounded down:
+        // a client pacing itself by the policy is never refused (0.4 per second reads 1 per 3 s).
+        assertThat(new Quota(0.4, 1).policyField()).isEqualTo("\"default\";q=1;w=3");
+        assertThat(new Quota(1.5, 1).policyField()).isEqualTo("\"default\";q=1;w=1");
+        for (double rps : new double[] {0.001, 0.3, 0.4, 0.7, 1, 1.5, 2, 3.3, 7, 999.9, 1000, 123456.7}) {
+            for (long burst : new long[] {1, 2, 3, 10, 99, 1000, 1_000_000}) {
+                String[] field = new Quota(rps, burst).policyField().split("[=;]");
+                long q = Long.parseLong(field[2]);
+                long w = Long.parseLong(field[4]);
+                assertThat(q).as("rps %s burst %s", rps, burst).isGreaterThanOrEqualTo(burst);
+                assertThat((double) q / w).as("rps %s burst %s", rps, burst).isLessThanOrEqualTo(rps);
+            }
+        }
     }
 
     @Test

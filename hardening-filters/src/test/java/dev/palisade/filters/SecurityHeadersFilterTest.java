@@ -219,14 +219,13 @@ class SecurityHeadersFilterTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
-    void programmaticConfigIgnoresInitParams(Container container) throws Exception {
+    void programmaticConfigAppliesItsNoStorePaths(Container container) throws Exception {
         SecurityHeadersFilter.Config config = SecurityHeadersFilter.Config.builder()
                 .noStorePaths("/private/", "/account")
                 .hstsMaxAge(60)
                 .build();
         try (RunningServer server = container.start(ctx -> {
             FilterRegistration.Dynamic f = ctx.addFilter("h", new SecurityHeadersFilter(config));
-            f.setInitParameter("whatever", "ignored");
             f.addMappingForUrlPatterns(null, false, "/*");
             ctx.addServlet("app", new App()).addMapping("/");
         })) {

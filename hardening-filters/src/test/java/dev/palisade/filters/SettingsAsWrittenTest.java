@@ -116,6 +116,29 @@ class SettingsAsWrittenTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("ends in /");
     }
 
+    /**
+     * A filter built from a Config reads no init-param: one set on its registration anyway (here a
+     * web.xml-style limit an operator believes is in force) fails start-up, naming it, on both containers.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anInitParamGivenToAFilterBuiltFromAConfigFailsStartUp(Container container) {
+        Map<String, Filter> filters = Map.of(
+                "maxBytes", new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(64).build()),
+                "burst", new RateLimitFilter(RateLimitFilter.Config.builder().build()),
+                "keys", new ApiKeyAuthFilter(ApiKeyAuthFilter.Config.builder().build()),
+                "devOnlyPaths", new EnvironmentGateFilter(EnvironmentGateFilter.Config.builder().build()),
+                "noStorePaths", new SecurityHeadersFilter(SecurityHeadersFilter.Config.builder().build()),
+                "anything", new AccessLogFilter(AccessLogFilter.Config.builder().build()));
+        filters.forEach((param, filter) -> {
+            try (LogCapture logs = LogCapture.of("dev.palisade")) {
+                assertThatThrownBy(() -> start(container, filter, Map.of(param, "1")).close())
+                        .as(param).isInstanceOf(Container.ContextFailedException.class);
+                assertThat(logs.text()).as(param).contains("Init-param for f would be ignored: \"" + param + "\"");
+            }
+        });
+    }
+
     /** A per-path body limit applies to its route with or without a trailing slash, however written. */
     @ParameterizedTest
     @EnumSource(Container.class)

@@ -43,6 +43,18 @@ class SettingsTest {
                 .hasMessageContaining("R");
     }
 
+    /** A value that overflows once multiplied by the variable's unit names the largest one that does not. */
+    @Test
+    void namesTheLargestValueThatFitsOnceMultiplied() {
+        Settings fits = Settings.fromEnvironment(Map.of("LIMIT_KB", "9007199254740991")::get);
+        Settings over = Settings.fromEnvironment(Map.of("LIMIT_KB", "9007199254740992")::get);
+
+        assertThat(fits.nonNegativeLong(null, "LIMIT_KB", 1024, 1)).isEqualTo(9007199254740991L * 1024);
+        assertThatThrownBy(() -> over.nonNegativeLong(null, "LIMIT_KB", 1024, 1))
+                .hasMessageContaining("LIMIT_KB").hasMessageContaining("\"9007199254740992\"")
+                .hasMessageContaining("<= 9007199254740991");
+    }
+
     @Test
     void escapesControlCharactersInTheMessage() {
         Settings s = Settings.from("F", Map.of("maxBytes", "1\nFAKE LOG LINE"), KNOWN, k -> null);
