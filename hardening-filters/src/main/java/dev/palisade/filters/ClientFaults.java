@@ -136,8 +136,12 @@ final class ClientFaults {
     }
 
     private static boolean isMissingBoundary(Throwable t, String className) {
+        // The class first: an application's exception may have a getMessage() that throws.
+        if (!TOMCAT_FILE_UPLOAD.equals(className)) {
+            return false;
+        }
         String message = t.getMessage();
-        return TOMCAT_FILE_UPLOAD.equals(className) && message != null && message.contains(TOMCAT_NO_BOUNDARY_MESSAGE);
+        return message != null && message.contains(TOMCAT_NO_BOUNDARY_MESSAGE);
     }
 
     private static boolean isA(Class<?> type, String name) {

@@ -11,6 +11,9 @@ import java.util.Map;
  * escaping (the common case, at no cost but a scan), and otherwise a copy with every message
  * passed through {@link Redactor#redact}, the same stack traces, causes and suppressed throwables.
  * The copy's message starts with the original class, as the backend would have printed it.
+ * A throwable whose {@code getMessage()} or {@code toString()} throws is copied too (the backend
+ * would call it again, and its failure would escape the error path), as is one whose
+ * {@code toString()} (what {@code Throwable.printStackTrace} prints) says more than its class and message.
  */
 final class RedactedThrowable extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -22,20 +25,28 @@ final class RedactedThrowable extends RuntimeException {
         super(text);
     }
 
+    private RedactedThrowable(String text, boolean writableStackTrace) {
+        super(text, null, false, writableStackTrace);
+    }
+
     /**
      * {@code failure} itself, or its redacted copy; {@code null} stays {@code null}. Never throws:
      * it runs on the error path, where a failure of its own would cost the client its problem body.
      */
     static Throwable loggable(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
         try {
-            if (failure == null || !needsRedaction(failure, 0, new IdentityHashMap<>())) {
+            if (!needsRedaction(failure, 0, new IdentityHashMap<>())) {
                 return failure;
             }
             return copy(failure, 0, new IdentityHashMap<>());
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            // A throwable whose getMessage() misbehaves (throws, or recurses into toString()), or
-            // no memory left to copy it: logged as it is, and left as it is.
-            return failure;
+            // A chain whose accessors throw (getCause(), getStackTrace()), or no memory left to copy
+            // it: its class alone, which cannot fail to print.
+            return new RedactedThrowable(failure.getClass().getName() + " [could not be read for logging: "
+                    + e.getClass().getName() + "]", false);
         }
     }
 
@@ -48,9 +59,7 @@ final class RedactedThrowable extends RuntimeException {
             // copy stops at this depth instead.
             return true;
         }
-        String message = t.getMessage();
-        // Redactor returns the very same String when it has nothing to mask or escape.
-        if (message != null && Redactor.redact(message) != message) {
+        if (!printsAsItIs(t)) {
             return true;
         }
         if (needsRedaction(t.getCause(), depth + 1, seen)) {
@@ -64,14 +73,54 @@ final class RedactedThrowable extends RuntimeException {
         return false;
     }
 
+    /**
+     * Whether every backend prints {@code t}'s line as nothing but its class and a message with
+     * nothing to mask or escape: logback prints the class and {@code getMessage()}, and
+     * {@code printStackTrace} (java.util.logging, log4j) prints {@code toString()}.
+     */
+    private static boolean printsAsItIs(Throwable t) {
+        String message;
+        String shown;
+        try {
+            message = t.getMessage();
+            shown = t.toString();
+        } catch (RuntimeException | StackOverflowError e) {
+            return false;
+        }
+        // Redactor returns the very same String when it has nothing to mask or escape.
+        return (message == null || Redactor.redact(message) == message) && standardText(t, message).equals(shown);
+    }
+
+    private static String standardText(Throwable t, String message) {
+        return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + message;
+    }
+
+    /** {@code t}'s line for the copy: as a backend would print it, redacted, and never a failure. */
+    private static String copiedText(Throwable t) {
+        String message;
+        try {
+            message = t.getMessage();
+        } catch (RuntimeException | StackOverflowError e) {
+            return t.getClass().getName() + " [getMessage() threw " + e.getClass().getName() + "]";
+        }
+        String shown;
+        try {
+            shown = t.toString();
+        } catch (RuntimeException | StackOverflowError e) {
+            shown = null;
+        }
+        if (shown != null && !shown.equals(standardText(t, message))) {
+            return Redactor.redact(shown);
+        }
+        return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + Redactor.redact(message);
+    }
+
     private static Throwable copy(Throwable t, int depth, Map<Throwable, Throwable> copies) {
         Throwable done = copies.get(t);
         if (done != null) {
             return done;
         }
-        String message = t.getMessage();
-        RedactedThrowable copy = new RedactedThrowable(
-                t.getClass().getName() + (message == null ? "" : ": " + Redactor.redact(message)));
+        RedactedThrowable copy = new RedactedThrowable(copiedText(t));
         copies.put(t, copy);
         copy.setStackTrace(t.getStackTrace());
         if (depth < MAX_DEPTH) {

@@ -36,7 +36,6 @@ class RedactedThrowableTest {
                 .satisfies(s -> assertThat(s.getMessage()).isEqualTo("java.lang.IllegalStateException: from j***@example.com"));
     }
 
-    /** It runs on the error path: a throwable whose getMessage() fails is logged as it is, untouched. */
     /** A secret deeper than the copy goes is not logged through the original's whole chain. */
     @Test
     void aSecretDeeperThanTheCheckGoesIsNotLoggedFromTheOriginal() {
@@ -55,19 +54,75 @@ class RedactedThrowableTest {
         assertThat(all.toString()).doesNotContain("hunter2").doesNotContain("jane.doe").contains("wrapper 69");
     }
 
+    /**
+     * It runs on the error path: a throwable whose getMessage() throws (a message built from a null
+     * field) becomes a copy whose message cannot fail, or the backend, calling it again, would throw
+     * out of the log call.
+     */
     @Test
-    void neverThrows() {
+    void aMessageThatThrowsIsReplacedNotCalledAgain() {
         RuntimeException broken = new RuntimeException() {
             private static final long serialVersionUID = 1L;
 
             @Override
             public String getMessage() {
-                throw new IllegalStateException("no message");
+                throw new NullPointerException("order was null for jane@example.com");
+            }
+        };
+        IllegalStateException wrapper = new IllegalStateException("wrapped", broken);
+
+        Throwable logged = RedactedThrowable.loggable(broken);
+        Throwable loggedWrapper = RedactedThrowable.loggable(wrapper);
+
+        assertThat(logged).isNotSameAs(broken);
+        assertThat(logged.getMessage()).isEqualTo(broken.getClass().getName() + " [getMessage() threw java.lang.NullPointerException]");
+        assertThat(logged.getStackTrace()).isEqualTo(broken.getStackTrace());
+        assertThat(loggedWrapper.getCause().getMessage()).doesNotContain("jane").contains("getMessage() threw");
+        assertThat(broken.getSuppressed()).isEmpty();
+    }
+
+    /** A toString() of its own is what printStackTrace (java.util.logging, log4j) prints: checked too. */
+    @Test
+    void aToStringOfItsOwnIsRedactedAsTheMessageIs() {
+        RuntimeException chatty = new RuntimeException("plain") {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String toString() {
+                return "Chatty: password=hunter2\nERROR forged";
+            }
+        };
+        RuntimeException failingToString = new RuntimeException("plain") {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
             }
         };
 
-        assertThat(RedactedThrowable.loggable(broken)).isSameAs(broken);
-        assertThat(broken.getSuppressed()).isEmpty();
+        assertThat(RedactedThrowable.loggable(chatty).getMessage()).isEqualTo("Chatty: password=***\\nERROR forged");
+        assertThat(RedactedThrowable.loggable(failingToString).getMessage()).endsWith(": plain");
+    }
+
+    /** Accessors of the chain that throw: the class alone, never a failure of the log call. */
+    @Test
+    void aChainThatCannotBeReadIsLoggedAsItsClass() {
+        RuntimeException unreadable = new RuntimeException("plain") {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public synchronized Throwable getCause() {
+                throw new IllegalStateException("no cause");
+            }
+        };
+
+        Throwable logged = RedactedThrowable.loggable(unreadable);
+
+        assertThat(logged.getMessage()).isEqualTo(unreadable.getClass().getName()
+                + " [could not be read for logging: java.lang.IllegalStateException]");
+        assertThat(logged.getCause()).isNull();
+        assertThat(logged.getStackTrace()).isEmpty();
     }
 
     @Test

@@ -43,6 +43,16 @@ class SafeErrorFilterTest {
     private static final String LOGGED_SECRET = "password=*** at /etc/secret.conf";
     private static final Pattern BODY_ID = Pattern.compile("\"requestId\":\"([^\"]*)\"");
 
+    /** A message built from a field that is null: getMessage() itself throws, with the client's data in it. */
+    static final class BrokenMessage extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new NullPointerException("order was null for " + SECRET);
+        }
+    }
+
     /** Every failure the application can produce, by path. */
     static final class App extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -58,6 +68,7 @@ class SafeErrorFilterTest {
                 case "servlet" -> throw new ServletException(SECRET, new IllegalArgumentException(SECRET));
                 case "stack-overflow" -> throw new StackOverflowError(SECRET);
                 case "out-of-memory" -> throw new OutOfMemoryError(SECRET);
+                case "broken-message" -> throw new BrokenMessage();
                 case "send-error-404" -> resp.sendError(404, SECRET);
                 case "send-error-503" -> resp.sendError(503, SECRET);
                 case "status-only" -> resp.setStatus(409);
@@ -355,6 +366,27 @@ class SafeErrorFilterTest {
             // Tomcat's java.util.logging is routed to SLF4J by the test fixture, so both containers are seen.
             assertThat(all.text(e -> !e.getLoggerName().startsWith("dev.palisade")))
                     .as("the container logs nothing more").doesNotContain("hunter2");
+        }
+    }
+
+    /**
+     * An exception whose getMessage() throws: still the 500 problem and one ERROR with the stack,
+     * not the container's own page (which quoted the inner exception's message, and on Tomcat its
+     * stack frames); the failing message is neither called again by the backend nor shown.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void answersAnExceptionWhoseMessageThrowsWithThe500Problem(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            RawHttp.Response r = get(server, "/t/broken-message", "X-Request-Id: trace-broken");
+
+            assertProblem(r, 500);
+            assertLeaksNothing(r);
+            assertThat(r.body()).doesNotContain("order was null");
+            List<ILoggingEvent> errors = errors(all);
+            assertThat(errors).singleElement().satisfies(e -> assertThat(e.getLoggerName()).isEqualTo(SafeErrorFilter.class.getName()));
+            assertThat(all.text()).contains("trace-broken", BrokenMessage.class.getName() + " [getMessage() threw",
+                    "at dev.palisade.filters.SafeErrorFilterTest$App.service").doesNotContain("order was null");
         }
     }
 
