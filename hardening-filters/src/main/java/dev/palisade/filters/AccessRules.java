@@ -27,6 +27,12 @@ final class AccessRules {
     private final List<Rule> rules;
     /** The same rules with their paths case-folded, for the case-folded view of a request's path. */
     private final AccessRules lowerCased;
+    /**
+     * Whether a rule's path has capitals: then a request path already in lower case must be matched
+     * against the folded rules too ({@code /api/reports} is {@code /api/Reports} to a router that
+     * ignores case).
+     */
+    private final boolean casedRules;
 
     AccessRules(List<Rule> rules) {
         this(rules, false);
@@ -34,15 +40,19 @@ final class AccessRules {
 
     private AccessRules(List<Rule> rules, boolean folded) {
         this.rules = List.copyOf(rules);
+        boolean cased = false;
         if (folded) {
             this.lowerCased = this;
         } else {
             List<Rule> foldedRules = new ArrayList<>(rules.size());
             for (Rule rule : rules) {
-                foldedRules.add(new Rule(rule.method(), Chars.foldCase(rule.path()), rule.access(), rule.roles()));
+                String foldedPath = Chars.foldCase(rule.path());
+                cased |= !foldedPath.equals(rule.path());
+                foldedRules.add(new Rule(rule.method(), foldedPath, rule.access(), rule.roles()));
             }
             this.lowerCased = new AccessRules(foldedRules, true);
         }
+        this.casedRules = cased;
     }
 
     /**
@@ -208,7 +218,7 @@ final class AccessRules {
      */
     List<Rule> otherViews(String method, String path, String literal, String normalized) {
         String slashless = RequestPaths.withoutTrailingSlash(path);
-        String lowerPath = lowerIfCased(path);
+        String lowerPath = lowerView(path);
         if (literal == null && slashless == null && lowerPath == null) {
             return List.of();
         }
@@ -229,7 +239,7 @@ final class AccessRules {
     private void addView(List<Rule> found, String method, String view) {
         if (view != null) {
             addRule(found, match(method, view));
-            String lower = lowerIfCased(view);
+            String lower = lowerView(view);
             if (lower != null) {
                 addRule(found, lowerCased.match(method, lower));
             }
@@ -242,10 +252,14 @@ final class AccessRules {
         }
     }
 
-    /** {@code path} case-folded ({@link Chars#foldCase}), or {@code null} when that is the same (most paths: one scan, no allocation). */
-    private static String lowerIfCased(String path) {
+    /**
+     * {@code path} case-folded ({@link Chars#foldCase}) to match against the folded rules, or
+     * {@code null} when that would find nothing new: the path is already in lower case and so is
+     * every rule (most paths: one scan, no allocation).
+     */
+    private String lowerView(String path) {
         String folded = Chars.foldCase(path);
-        return folded == path ? null : folded;
+        return folded == path && !casedRules ? null : folded;
     }
 
     List<Rule> rules() {

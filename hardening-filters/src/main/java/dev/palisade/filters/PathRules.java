@@ -74,6 +74,25 @@ final class PathRules {
         return paths.length == 0;
     }
 
+    /** The same rules with their paths case-folded ({@link Chars#foldCase}), to match a folded path against. */
+    PathRules folded() {
+        List<Rule> rules = new ArrayList<>(paths.length);
+        for (int i = 0; i < paths.length; i++) {
+            rules.add(new Rule(methods[i], Chars.foldCase(paths[i]), prefixes[i]));
+        }
+        return new PathRules(rules);
+    }
+
+    /** Whether some rule's path has letters that fold (capitals). */
+    boolean hasCasedPaths() {
+        for (String path : paths) {
+            if (Chars.foldCase(path) != path) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether any rule matches; {@code method} is ignored by rules without one. */
     boolean matches(String method, String path) {
         for (int i = 0; i < paths.length; i++) {

@@ -235,6 +235,9 @@ public final class RateLimitFilter implements Filter {
         final BucketStore store;
         final ClientResolver resolver;
         final PathRules scope;
+        /** The scope with its paths case-folded, for a router that ignores case. */
+        final PathRules foldedScope;
+        final boolean scopeHasCapitals;
         final PathRules allowlist;
         final boolean quotaHeadersOnSuccess;
 
@@ -248,6 +251,8 @@ public final class RateLimitFilter implements Filter {
                     ? config.clientResolver()
                     : ClientResolvers.forwardedFor(config.trustedProxies());
             this.scope = config.paths().isEmpty() ? null : PathRules.scope("paths", config.paths());
+            this.foldedScope = scope == null ? null : scope.folded();
+            this.scopeHasCapitals = scope != null && scope.hasCasedPaths();
             this.allowlist = PathRules.prefixes("allowlist", config.allowlist());
         }
 
@@ -274,31 +279,42 @@ public final class RateLimitFilter implements Filter {
 
         /**
          * Limited: when any view of the path is in scope, or is with one trailing slash less, for
-         * a router that ignores it. Counting a request the application does not route there costs
-         * little; missing one it does would let it through unlimited. The raw views are only worked
-         * out for a request the container's path leaves out of scope.
+         * a router that ignores it, or in another case, for a router that ignores case (as the
+         * environment gate and authentication's rules do). Counting a request the application does
+         * not route there costs little; missing one it does would let it through unlimited. The
+         * raw views are only worked out for a request the container's path leaves out of scope.
          */
         boolean isInScope(HttpServletRequest request, String method, String path) {
-            if (scope == null || inScopeOrWithoutSlash(method, path)) {
+            if (scope == null || inScopeOrWithoutSlash(scope, method, path)) {
                 return true;
             }
             String literal = RequestPaths.literal(request);
             if (literal == null) {
-                return false;
+                return inFoldedScope(method, path);
             }
-            if (inScopeOrWithoutSlash(method, literal)) {
+            if (inScopeOrWithoutSlash(scope, method, literal)) {
                 return true;
             }
             String normalized = RequestPaths.normalizedRaw(request);
-            return normalized != null && inScopeOrWithoutSlash(method, normalized);
+            if (normalized != null && inScopeOrWithoutSlash(scope, method, normalized)) {
+                return true;
+            }
+            return inFoldedScope(method, path) || inFoldedScope(method, literal)
+                    || normalized != null && inFoldedScope(method, normalized);
         }
 
-        private boolean inScopeOrWithoutSlash(String method, String path) {
-            if (scope.matches(method, path)) {
+        private boolean inFoldedScope(String method, String view) {
+            String folded = Chars.foldCase(view);
+            // Nothing new to compare when neither the path nor any rule has a capital.
+            return (folded != view || scopeHasCapitals) && inScopeOrWithoutSlash(foldedScope, method, folded);
+        }
+
+        private static boolean inScopeOrWithoutSlash(PathRules rules, String method, String path) {
+            if (rules.matches(method, path)) {
                 return true;
             }
             String shorter = RequestPaths.withoutTrailingSlash(path);
-            return shorter != null && scope.matches(method, shorter);
+            return shorter != null && rules.matches(method, shorter);
         }
     }
 

@@ -127,6 +127,25 @@ class RateLimitFilterTest {
             assertThat(post(server, "/api/send-message/").status()).isEqualTo(200);
             assertThat(post(server, "/api/send-message/").status()).isEqualTo(429);
             assertThat(get(server, "/api/events/").status()).as("out of scope").isEqualTo(200);
+            // In another case, for a router that ignores case (found by review: not counted).
+            clock.advance(Duration.ofSeconds(10));
+            assertThat(post(server, "/API/Send-Message").status()).isEqualTo(200);
+            assertThat(post(server, "/api/send-message").status()).as("the same bucket").isEqualTo(429);
+            assertThat(get(server, "/Api/Events").status()).as("out of scope in any case").isEqualTo(200);
+        }
+        // A scope written with capitals covers the path in lower case too.
+        RateLimitFilter cased = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
+                .paths("POST /api/Login").build());
+        try (RunningServer server = container.start(ctx -> deploy(ctx, cased))) {
+            assertThat(post(server, "/api/login").status()).isEqualTo(200);
+            assertThat(post(server, "/api/LOGIN").status()).isEqualTo(429);
+            assertThat(post(server, "/api/logins").status()).as("out of scope").isEqualTo(200);
+        }
+        // The allowlist is not widened: /HEALTH is counted.
+        RateLimitFilter all = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock).build());
+        try (RunningServer server = container.start(ctx -> deploy(ctx, all))) {
+            assertThat(get(server, "/HEALTH").status()).isEqualTo(200);
+            assertThat(get(server, "/HEALTH").status()).isEqualTo(429);
         }
         RateLimitFilter everything = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock).build());
         try (RunningServer server = container.start(ctx -> deploy(ctx, everything))) {
