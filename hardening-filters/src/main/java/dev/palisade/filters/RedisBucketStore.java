@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * other racer, so concurrent calls for one key cost rounds of retries that grow with their number
  * (they used to run into the timeout, which let the request through).
  *
+ * <p>Keys: a bucket's key is the client key after a tag of the quota ({@code b10r5000000000:}, the
+ * burst and the nanoseconds of a full refill). Bucket4j keeps a stored bucket's configuration
+ * whatever a later process passes, so without the tag a changed {@code rps} or {@code burst} would
+ * never reach a client whose bucket is already in Redis (and each grant at the old rate renews it):
+ * with it, a changed quota starts on fresh buckets and the old ones expire. Processes with different
+ * quotas under one prefix (during a rolling deploy) keep separate buckets.
+ *
  * <p>Memory: each bucket is written with a time-to-live of its full-refill time plus
  * {@link #KEEP_AFTER_REFILL}, so an idle client's key disappears once it would be full anyway.
  * A flood of distinct clients is bounded by Redis's own {@code maxmemory} (use an eviction policy
@@ -75,6 +82,7 @@ public final class RedisBucketStore implements BucketStore {
 
     private final RemoteBucketBuilder<String> buckets;
     private final BucketConfiguration configuration;
+    private final String quotaTag;
     private final InMemoryBucketStore local;
     /** Times the rest after a failure: monotonic, whatever the buckets' clock (a wall clock may step back). */
     private final LongSupplier restClock;
@@ -103,6 +111,7 @@ public final class RedisBucketStore implements BucketStore {
     RedisBucketStore(ProxyManager<String> proxies, Quota quota, TimeMeter clock, LongSupplier restClock) {
         this.buckets = Objects.requireNonNull(proxies, "proxies").builder().withOptimization(Optimizations.batching());
         this.configuration = quota.bucketConfiguration();
+        this.quotaTag = quotaTag(quota);
         Objects.requireNonNull(clock, "clock");
         this.restClock = Objects.requireNonNull(restClock, "restClock");
         this.local = new InMemoryBucketStore(quota, InMemoryBucketStore.DEFAULT_MAX_CLIENTS, clock);
@@ -111,10 +120,15 @@ public final class RedisBucketStore implements BucketStore {
         }
     }
 
+    /** The quota's part of every key: its burst and full-refill time, which together are its configuration. */
+    static String quotaTag(Quota quota) {
+        return "b" + quota.burst() + "r" + quota.fullRefillNanos() + ":";
+    }
+
     /**
      * A factory for {@link RateLimitFilter.Config.Builder#store}: buckets in the Redis behind
      * {@code connection} (the app's own Lettuce connection, byte-array codec), under keys
-     * {@code keyPrefix + clientKey}. Use one prefix per filter, such as {@code "palisade:rl:api:"}.
+     * {@code keyPrefix + quota tag + clientKey}. Use one prefix per filter, such as {@code "palisade:rl:api:"}.
      */
     public static Factory lettuce(StatefulRedisConnection<byte[], byte[]> connection, String keyPrefix) {
         return lettuce(connection, keyPrefix, System::nanoTime);
@@ -171,7 +185,7 @@ public final class RedisBucketStore implements BucketStore {
         synchronized (stripe) {
             BucketProxy proxy = stripe.get(clientKey);
             if (proxy == null) {
-                proxy = buckets.build(clientKey, configuration);
+                proxy = buckets.build(quotaTag + clientKey, configuration);
                 stripe.put(clientKey, proxy);
             }
             return proxy;

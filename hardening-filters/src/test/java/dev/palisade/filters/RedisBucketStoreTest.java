@@ -255,10 +255,41 @@ class RedisBucketStoreTest {
             BucketStore store = RedisBucketStore.lettuce(connection, prefix).create(new Quota(2, 10), clock);
             store.tryConsume("client-a");
 
-            byte[] key = (prefix + "client-a").getBytes(StandardCharsets.UTF_8);
+            byte[] key = (prefix + "b10r5000000000:client-a").getBytes(StandardCharsets.UTF_8);
             Long ttl = connection.sync().pttl(key);
             assertThat(ttl).as("a TTL bounds Redis memory").isPositive()
                     .isLessThanOrEqualTo(Duration.ofSeconds(5).plus(RedisBucketStore.KEEP_AFTER_REFILL).toMillis());
+        }
+    }
+
+    /**
+     * Bucket4j keeps a stored bucket's configuration: a redeploy that raises the limit (because real
+     * users were refused) must reach a client whose bucket is already in Redis, and one that lowers
+     * it during an attack must hold there too.
+     */
+    @Test
+    void aChangedQuotaReachesClientsAlreadyInRedis() {
+        try (StatefulRedisConnection<byte[], byte[]> before = newConnection();
+                StatefulRedisConnection<byte[], byte[]> after = newConnection()) {
+            BucketStore strict = RedisBucketStore.lettuce(before, prefix).create(new Quota(0.01, 1), clock);
+            assertThat(strict.tryConsume("k:203.0.113.7").isConsumed()).isTrue();
+            assertThat(strict.tryConsume("k:203.0.113.7").isConsumed()).isFalse();
+
+            BucketStore raised = RedisBucketStore.lettuce(after, prefix).create(new Quota(100, 100), clock);
+            int granted = 0;
+            for (int i = 0; i < 50; i++) {
+                granted += raised.tryConsume("k:203.0.113.7").isConsumed() ? 1 : 0;
+            }
+            assertThat(granted).isEqualTo(50);
+
+            // Lowered again, on two processes: the client gets the new budget once, not once per process.
+            BucketStore[] lowered = {RedisBucketStore.lettuce(before, prefix).create(new Quota(0.01, 2), clock),
+                    RedisBucketStore.lettuce(after, prefix).create(new Quota(0.01, 2), clock)};
+            granted = 0;
+            for (int i = 0; i < 8; i++) {
+                granted += lowered[i % 2].tryConsume("k:203.0.113.7").isConsumed() ? 1 : 0;
+            }
+            assertThat(granted).isEqualTo(2);
         }
     }
 
