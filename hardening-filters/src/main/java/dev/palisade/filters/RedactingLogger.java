@@ -1,13 +1,20 @@
 package dev.palisade.filters;
 
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.slf4j.event.DefaultLoggingEvent;
+import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
+import org.slf4j.event.LoggingEvent;
 import org.slf4j.helpers.FormattingTuple;
 import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.spi.LocationAwareLogger;
+import org.slf4j.spi.LoggingEventAware;
 
 /**
  * The log helper: an SLF4J {@link Logger} that formats each message itself (SLF4J's
@@ -26,19 +33,23 @@ import org.slf4j.spi.LocationAwareLogger;
  * to mask or a control character is logged redacted (the throwable then prints as a
  * {@code RedactedThrowable} whose message starts with the original class). Where the backend supports it
  * (logback, log4j2), caller location ({@code %line}, {@code %method}) still names the application's
- * class, not this wrapper — for the classic methods; the fluent API ({@code atInfo()…log()}) is
- * redacted too (key-value pairs included) but reports SLF4J's event builder as the caller. Every
- * call checks the level first, so a disabled level costs nothing.
+ * class, not this wrapper. The fluent API ({@code atInfo()…log()}) is redacted too: the message is
+ * formatted with its own arguments (a {@code {}} in a key-value pair's value cannot take one of
+ * them), each key-value pair's value is redacted, and the event goes on with its markers and
+ * key-value pairs as such where the backend takes events (logback does), as text before the message
+ * otherwise. Every call checks the level first, so a disabled level costs nothing.
  */
-public final class RedactingLogger implements Logger {
+public final class RedactingLogger implements Logger, LoggingEventAware {
     private static final String FQCN = RedactingLogger.class.getName();
 
     private final Logger delegate;
     private final LocationAwareLogger location;
+    private final LoggingEventAware events;
 
     private RedactingLogger(Logger delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.location = delegate instanceof LocationAwareLogger aware ? aware : null;
+        this.events = delegate instanceof LoggingEventAware aware ? aware : null;
     }
 
     /** A redacting logger named after {@code type}. */
@@ -70,6 +81,48 @@ public final class RedactingLogger implements Logger {
     }
 
     /**
+     * An event of the fluent API ({@code atInfo()…log()}), which SLF4J's event builder hands here
+     * once its level is enabled: formatted and redacted as a classic call is, its key-value pairs'
+     * values redacted, and passed on as an event with its markers, key-value pairs, time and caller
+     * boundary (so that the caller's location is the application's line).
+     */
+    @Override
+    public void log(LoggingEvent event) {
+        Object[] arguments = event.getArgumentArray();
+        FormattingTuple tuple = arguments == null || arguments.length == 0
+                ? new FormattingTuple(event.getMessage())
+                : MessageFormatter.arrayFormat(event.getMessage(), rendered(arguments));
+        Throwable thrown = event.getThrowable() != null ? event.getThrowable() : tuple.getThrowable();
+        List<Marker> markers = event.getMarkers();
+        List<KeyValuePair> pairs = event.getKeyValuePairs();
+        if (events == null) {
+            StringBuilder text = new StringBuilder();
+            if (pairs != null) {
+                for (KeyValuePair pair : pairs) {
+                    text.append(pair.key).append('=').append(safeToString(pair.value)).append(' ');
+                }
+            }
+            text.append(tuple.getMessage());
+            emit(event.getLevel(), markers == null || markers.isEmpty() ? null : markers.get(0), text.toString(), thrown);
+            return;
+        }
+        DefaultLoggingEvent safe = new DefaultLoggingEvent(event.getLevel(), delegate);
+        safe.setMessage(Redactor.redact(tuple.getMessage()));
+        safe.setThrowable(RedactedThrowable.loggable(thrown));
+        safe.setTimeStamp(event.getTimeStamp());
+        safe.setCallerBoundary(event.getCallerBoundary());
+        if (markers != null) {
+            markers.forEach(safe::addMarker);
+        }
+        if (pairs != null) {
+            for (KeyValuePair pair : pairs) {
+                safe.addKeyValue(pair.key == null ? null : Redactor.redact(pair.key), redactedValue(pair));
+            }
+        }
+        events.log(safe);
+    }
+
+    /**
      * The arguments with each object rendered here, where a {@code toString()} that throws is
      * contained: SLF4J's formatter would catch it too, but then print the exception, message and
      * all, unredacted, to {@code System.err}. Throwables stay as they are (the trailing one is the
@@ -95,9 +148,23 @@ public final class RedactingLogger implements Logger {
         return out;
     }
 
+    /**
+     * A key-value pair's value, redacted as it reads in a line ({@code password=…}), so that a
+     * sensitive key masks its value as it does in a message.
+     */
+    private static String redactedValue(KeyValuePair pair) {
+        String value = safeToString(pair.value);
+        if (pair.key == null) {
+            return Redactor.redact(value);
+        }
+        String key = Redactor.redact(pair.key);
+        String line = Redactor.redact(pair.key + "=" + value);
+        return line.startsWith(key + "=") ? line.substring(key.length() + 1) : Redactor.redact(value);
+    }
+
     private static String safeToString(Object a) {
         if (a instanceof Object[] array) {
-            return safeToString(array, 0);
+            return safeToString(array, 0, new IdentityHashMap<>());
         }
         try {
             return String.valueOf(a);
@@ -109,8 +176,13 @@ public final class RedactingLogger implements Logger {
         }
     }
 
-    private static String safeToString(Object[] array, int depth) {
-        if (depth > MAX_ARRAY_DEPTH) {
+    /**
+     * {@code array} as SLF4J renders it; an array already on the path from the top ({@code onPath})
+     * is {@code [...]}, as SLF4J writes it, so arrays that contain each other render once each, not
+     * exponentially often.
+     */
+    private static String safeToString(Object[] array, int depth, Map<Object[], Boolean> onPath) {
+        if (depth > MAX_ARRAY_DEPTH || onPath.put(array, Boolean.TRUE) != null) {
             return "[...]";
         }
         StringBuilder out = new StringBuilder().append('[');
@@ -120,13 +192,14 @@ public final class RedactingLogger implements Logger {
             }
             Object element = array[i];
             if (element instanceof Object[] nested) {
-                out.append(nested == array ? "[...]" : safeToString(nested, depth + 1));
+                out.append(safeToString(nested, depth + 1, onPath));
             } else if (element != null && element.getClass().isArray()) {
                 out.append(MessageFormatter.arrayFormat("{}", new Object[] {element}).getMessage());
             } else {
                 out.append(safeToString(element));
             }
         }
+        onPath.remove(array);
         return out.append(']').toString();
     }
 

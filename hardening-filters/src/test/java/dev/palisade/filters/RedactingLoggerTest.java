@@ -116,11 +116,12 @@ class RedactingLoggerTest {
             LOG.info("one {}", 1);
             LOG.info("two");
             LOG.warn("three {} {} {}", 1, 2, 3);
+            LOG.atInfo().addKeyValue("k", "v").log("four {}", 4);
         } finally {
             target.detachAppender(appender);
         }
         assertThat(callers).extracting(StackTraceElement::getClassName)
-                .containsOnly(RedactingLoggerTest.class.getName()).hasSize(3);
+                .containsOnly(RedactingLoggerTest.class.getName()).hasSize(4);
     }
 
     @Test
@@ -129,7 +130,48 @@ class RedactingLoggerTest {
             LOG.info("literal {}", "{} and {}");
             LOG.atInfo().addArgument("x@y.org").addKeyValue("password", "pw1").log("fluent {}");
 
-            assertThat(logs.lines()).containsExactly("INFO literal {} and {}", "INFO password=*** fluent x***@y.org");
+            assertThat(logs.lines()).containsExactly("INFO literal {} and {}", "INFO fluent x***@y.org");
+            assertThat(logs.events().get(1).getKeyValuePairs()).singleElement().hasToString("password=\"***\"");
+        }
+    }
+
+    /**
+     * The fluent API keeps its markers (an audit appender selects on them) and key-value pairs, and
+     * a pair's value cannot take the message's arguments (found by review: SLF4J's fallback for a
+     * logger that takes no events folded both into the text, and a "{}" in a value shifted the
+     * arguments); the caller is the application's line.
+     */
+    @Test
+    void theFluentApiKeepsMarkersAndPairsAndTheArgumentsInPlace() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.atInfo().addMarker(MarkerFactory.getMarker("AUDIT")).addKeyValue("user", "{}")
+                    .addKeyValue("contact", "jane@example.com\nINFO forged").addKeyValue("token", "s3cr3t-value")
+                    .log("login {} from {}", "bob", "10.0.0.1");
+            LOG.atWarn().setCause(new IllegalStateException("for a@b.com")).log("failed");
+
+            ILoggingEvent event = logs.events().get(0);
+            assertThat(event.getFormattedMessage()).isEqualTo("login bob from 10.0.0.1");
+            assertThat(event.getMarkerList()).extracting(Object::toString).containsExactly("AUDIT");
+            assertThat(event.getKeyValuePairs()).extracting(Object::toString)
+                    .containsExactly("user=\"{}\"", "contact=\"j***@example.com\\nINFO forged\"", "token=\"***\"");
+            assertThat(logs.events().get(1).getThrowableProxy().getMessage())
+                    .isEqualTo("java.lang.IllegalStateException: for a***@b.com");
+        }
+    }
+
+    /** Arrays that contain each other render each once on a path, as SLF4J renders them (was exponential). */
+    @Test
+    void arraysThatContainEachOtherRenderOnce() {
+        Object[] a = new Object[5];
+        Object[] b = new Object[5];
+        java.util.Arrays.fill(a, b);
+        java.util.Arrays.fill(b, a);
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.info("{}", (Object) a);
+
+            String inner = "[[...], [...], [...], [...], [...]]";
+            assertThat(logs.events().get(0).getFormattedMessage())
+                    .isEqualTo("[" + String.join(", ", java.util.Collections.nCopies(5, inner)) + "]");
         }
     }
 
