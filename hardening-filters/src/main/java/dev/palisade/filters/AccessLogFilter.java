@@ -128,16 +128,24 @@ public final class AccessLogFilter implements Filter {
 
     /** Redacted path and query as one space-free token. */
     static String target(HttpServletRequest http) {
-        StringBuilder line = new StringBuilder(96);
-        line.append(Redactor.redact(http.getRequestURI()));
+        String path = Redactor.redact(http.getRequestURI());
         String query = http.getQueryString();
-        if (query != null) {
-            line.append('?').append(Redactor.redactQuery(query));
+        String redacted = query == null ? path : path + '?' + Redactor.redactQuery(query);
+        return redacted.indexOf(' ') < 0 ? redacted : spacesEncoded(redacted);
+    }
+
+    /** {@code text} with each space as {@code %20}, in one pass (a replace per space was quadratic). */
+    private static String spacesEncoded(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 32);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ' ') {
+                out.append("%20");
+            } else {
+                out.append(c);
+            }
         }
-        for (int i = line.indexOf(" "); i >= 0; i = line.indexOf(" ", i)) {
-            line.replace(i, i + 1, "%20");
-        }
-        return line.toString();
+        return out.toString();
     }
 
     private static long bytes(HttpServletRequest http, CountingResponse counting) {
