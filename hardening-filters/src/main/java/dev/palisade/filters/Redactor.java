@@ -1,6 +1,7 @@
 package dev.palisade.filters;
 
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 
@@ -587,6 +588,15 @@ public final class Redactor {
                 return maskBracketed(v, q, close);
             }
             int end = v;
+            // A value that starts with a control or bidi character is a value all the same
+            // ("password=\u202Ehunter2"): those are part of it, not its end.
+            while (end < n && LogSafe.needsEscape(s.charAt(end))) {
+                end++;
+            }
+            if (end > v && (end == n || endsPlainValue(s.charAt(end)))) {
+                // Nothing but such characters before the value's end: escaped as they are, not masked.
+                end = v;
+            }
             while (end < n && !endsPlainValue(s.charAt(end))) {
                 end++;
             }
@@ -828,7 +838,8 @@ public final class Redactor {
                 char c = s.charAt(j);
                 if (isDigit(c)) {
                     if (count == MAX_CARD_DIGITS) {
-                        return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : skipDigitRun(j);
+                        int masked = cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
+                        return masked >= 0 ? masked : skipDigitRun(j);
                     }
                     count++;
                     groupLength++;
@@ -865,8 +876,17 @@ public final class Redactor {
             return maskCard(i, j);
         }
 
-        /** Writes the card number at {@code [i, j)} as its last four digits. */
+        /**
+         * Writes the card number at {@code [i, j)} as its last four digits, or leaves it when no
+         * card starts so: no issuer number starts with 0, and with 1 only UATP's 15 digits, while
+         * millisecond timestamps (13 digits from 1) and many generated ids do (one in ten of them
+         * passes Luhn).
+         */
         private int maskCard(int i, int j) {
+            char issuer = s.charAt(i);
+            if (issuer == '0' || (issuer == '1' && digitsIn(i, j) != 15)) {
+                return -1;
+            }
             // The last four digits, which may straddle a separator.
             int lastFour = j;
             int digits = 0;
@@ -883,6 +903,16 @@ public final class Redactor {
                 }
             }
             return resumeAt(j);
+        }
+
+        private int digitsIn(int from, int to) {
+            int digits = 0;
+            for (int k = from; k < to; k++) {
+                if (isDigit(s.charAt(k))) {
+                    digits++;
+                }
+            }
+            return digits;
         }
 
         // A digit sequence too long to be a card: skipped whole (kept as is) so no card is found inside it.
@@ -917,24 +947,49 @@ public final class Redactor {
             return sum % 10 == 0;
         }
 
-        // "Bearer <token>" (any case) and "Basic <base64>".
+        // "Bearer <token>" and "Basic <base64 of user:password>", the scheme in any case (as HTTP
+        // reads it), after a space or a tab. Basic only when the base64 holds a colon: "Basic plan"
+        // and "basic authentication" are prose.
         private int authScheme(int i, int runEnd) {
             int length = runEnd - i;
             boolean bearer = length == 6 && equalsIgnoreCase(i, "bearer");
-            boolean basic = length == 5 && equalsIgnoreCase(i, "basic") && s.charAt(i) == 'B';
-            if ((!bearer && !basic) || runEnd >= n || s.charAt(runEnd) != ' ') {
+            boolean basic = length == 5 && equalsIgnoreCase(i, "basic");
+            if ((!bearer && !basic) || runEnd >= n || (s.charAt(runEnd) != ' ' && s.charAt(runEnd) != '\t')) {
                 return -1;
             }
-            int token = skipSpaces(runEnd);
+            int token = runEnd;
+            while (token < n && (s.charAt(token) == ' ' || s.charAt(token) == '\t')) {
+                token++;
+            }
             int end = token;
             while (end < n && isTokenChar(s.charAt(end), basic)) {
                 end++;
             }
-            if (end == token || (basic && end - token < 4)) {
+            if (end == token || (basic && (end - token < 4 || !isBase64Credentials(token, end)))) {
                 return -1;
             }
-            keepUpTo(token).append(MASK);
+            StringBuilder written = keepUpTo(runEnd);
+            for (int k = runEnd; k < token; k++) {
+                LogSafe.appendEscaped(written, s.charAt(k));
+            }
+            written.append(MASK);
             return resumeAt(end);
+        }
+
+        /** Whether {@code [from, to)} is base64 of {@code user:password}: it decodes, and holds a colon. */
+        private boolean isBase64Credentials(int from, int to) {
+            byte[] decoded;
+            try {
+                decoded = Base64.getDecoder().decode(s.substring(from, to));
+            } catch (IllegalArgumentException notBase64) {
+                return false;
+            }
+            for (byte b : decoded) {
+                if (b == ':') {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private boolean equalsIgnoreCase(int i, String lowerWord) {
@@ -1039,8 +1094,35 @@ public final class Redactor {
             if (domainEnd < 0) {
                 return -1;
             }
-            keepUpTo(i + 1).append(MASK).append(s, at, domainEnd);
+            int start = localPartStart(i);
+            keepUpTo(start + 1).append(MASK).append(s, at, domainEnd);
             return resumeAt(domainEnd);
+        }
+
+        /**
+         * Where the local part that ends in the word at {@code i} starts: further back over words
+         * joined by the address characters that are not word characters ({@code o'connor},
+         * {@code first!promo}), which would otherwise leave its start in the log. Not over
+         * {@code = & / ?}, which join a query's or path's parts, and not into what is already written.
+         */
+        private int localPartStart(int i) {
+            int start = i;
+            while (start - 2 >= copied && isLocalPartJoin(s.charAt(start - 1)) && isWord(s.charAt(start - 2))) {
+                start -= 2;
+                while (start - 1 >= copied && isWord(s.charAt(start - 1))) {
+                    start--;
+                }
+            }
+            return start;
+        }
+
+        private static boolean isLocalPartJoin(char c) {
+            switch (c) {
+                case '\'': case '!': case '#': case '$': case '*': case '^': case '`': case '|': case '~':
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         private int indexOfPercent40(int from, int to) {

@@ -19,10 +19,16 @@ class RedactorTest {
                 Arguments.of("<a+b@mail.example.co.uk>", "<a***@mail.example.co.uk>"),
                 Arguments.of("/users/jane%40example.org/profile", "/users/j***%40example.org/profile"),
                 Arguments.of("end: x@y.io.", "end: x***@y.io."),
+                // a local part with address characters that are not word characters (found by review)
+                Arguments.of("from mary-jane.o'connor@example.com", "from m***@example.com"),
+                Arguments.of("first.last!promo@example.com, x", "f***@example.com, x"),
+                Arguments.of("to=o'brien@example.com&n=1", "to=o***@example.com&n=1"),
                 // bearer and basic credentials, credential headers
                 Arguments.of("Authorization: Bearer abc.def-ghi_123", "Authorization: ***"),
                 Arguments.of("got bearer c2VjcmV0LXRva2Vu= from client", "got bearer *** from client"),
                 Arguments.of("sent Basic dXNlcjpwYXNz", "sent Basic ***"),
+                Arguments.of("sent basic dXNlcjpwYXNz", "sent basic ***"),
+                Arguments.of("sent Bearer\tabc123", "sent Bearer\\t***"),
                 Arguments.of("Cookie: JSESSIONID=abc; theme=dark", "Cookie: ***"),
                 Arguments.of("x-api-key: k3y", "x-api-key: ***"),
                 // JWT
@@ -67,6 +73,11 @@ class RedactorTest {
                 Arguments.of("card 4111 1111 1111 1111.", "card ****-****-****-1111."),
                 Arguments.of("amex 3782-822463-10005", "amex ****-****-****-0005"),
                 Arguments.of("/pay/5555555555554444", "/pay/****-****-****-4444"),
+                Arguments.of("uatp 135412345678911", "uatp ****-****-****-8911"),
+                // a sensitive value that starts with a control or bidi character is masked all the same
+                Arguments.of("password=\u0000hunter2 n=1", "password=*** n=1"),
+                Arguments.of("token=\u200Ehunter2", "token=***"),
+                Arguments.of("password=\u0007 n=1", "password=\\u0007 n=1"),
                 // control characters
                 Arguments.of("a\r\nINFO forged", "a\\r\\nINFO forged"),
                 Arguments.of("tab\tbell\u0007nel\u0085ls\u2028", "tab\\tbell\\u0007nel\\u0085ls\\u2028"),
@@ -93,6 +104,9 @@ class RedactorTest {
                 Arguments.of("amount 4111111111111111.50"),
                 Arguments.of("ts 1718031234567 id 17180312345678901234567"),
                 Arguments.of("uses basic authentication; see api_request_handler_timeout"),
+                // millisecond timestamps and ids from 0 or 1 are no card, even when Luhn-valid (found by review)
+                Arguments.of("createdAt=1718000000006 order=1234567890128 ref 0000000000000000"),
+                Arguments.of("Basic plan selected, basic auth off"),
                 Arguments.of("status_code=500 keyboard=us monkey=3"),
                 Arguments.of("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
                 Arguments.of("version 1.2.3 at 10:30 user@localhost"),
