@@ -3,7 +3,9 @@ package dev.palisade.filters;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Settings of the chain's members that are each valid but together weaken it, found when
@@ -13,7 +15,10 @@ import java.util.Set;
  * <li>a path an {@code allowlist} spares, and no other limiter limits, where a key is checked (for
  *     some method): guesses at keys there are never slowed down;</li>
  * <li>a dev-only path that is public to the key check: in prod it answers 404 without a key where an
- *     unknown path answers 401, so it shows that it exists.</li>
+ *     unknown path answers 401, so it shows that it exists;</li>
+ * <li>a dev-only path whose rule asks for other roles than an unknown path beside it: in prod a key
+ *     without those roles answers 403 there and gets the application's 404 beside it (or the other
+ *     way round), so it shows that it exists too.</li>
  * </ul>
  */
 final class ChainOverlaps {
@@ -63,10 +68,43 @@ final class ChainOverlaps {
                 if (publicAt(rules, path, pattern.endsWith("/*"))) {
                     found.add("the dev-only path " + pattern + " is public to the key check: in prod it answers "
                             + "404 without a key where an unknown path answers 401, and so shows it exists");
+                } else {
+                    ruledApartFromItsSiblings(rules, pattern, path).ifPresent(found::add);
                 }
             }
         }
         return List.copyOf(found);
+    }
+
+    /**
+     * A warning when the dev-only {@code path} (or, for a prefix, a path below it) is governed by
+     * other access than an unknown path beside it: a key answered 403 at one and passed on (to the
+     * 404) at the other tells the two apart.
+     */
+    private static Optional<String> ruledApartFromItsSiblings(AccessRules rules, String pattern, String path) {
+        String parent = path.substring(0, Math.max(0, path.lastIndexOf('/')));
+        String sibling = parent + ANY_SEGMENT;
+        List<String> views = pattern.endsWith("/*") ? List.of(path, path + ANY_SEGMENT) : List.of(path);
+        for (String method : METHODS) {
+            ApiKeyAuthFilter.Rule beside = rules.match(method, sibling);
+            for (String view : views) {
+                ApiKeyAuthFilter.Rule here = rules.match(method, view);
+                if (here.access() != beside.access() || !here.roles().equals(beside.roles())) {
+                    return Optional.of("the dev-only path " + pattern + " needs " + needs(here) + " for "
+                            + method + " where an unknown path beside it needs " + needs(beside) + ": in prod a key "
+                            + "answered 403 at one and 404 at the other shows it exists (give it no rule of its own)");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String needs(ApiKeyAuthFilter.Rule rule) {
+        return switch (rule.access()) {
+            case PUBLIC -> "no key";
+            case AUTHENTICATED -> "any valid key";
+            case ROLES -> "one of the roles " + new TreeSet<>(rule.roles());
+        };
     }
 
     /** {@code /x}, {@code /x/} and {@code /x/*} alike: the path the prefix stands for ({@code ""} for the root). */

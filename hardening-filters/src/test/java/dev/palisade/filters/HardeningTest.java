@@ -481,7 +481,7 @@ class HardeningTest {
      * Members' settings that each make sense but together weaken the chain are warned about when it
      * is installed: an allowlisted path that checks keys (guesses there are never slowed down), and a
      * dev-only path that is public (in prod its 404 without a key, where an unknown path gets 401,
-     * shows it exists). The environment's defaults have neither.
+     * shows it exists) or needs other roles than the paths beside it. The environment's defaults have none.
      */
     @Test
     void warnsAtInstallWhenTheMembersSettingsWeakenEachOther() {
@@ -534,6 +534,25 @@ class HardeningTest {
                         .devOnlyPaths("/STATIC/x").build())
                 .build();
         assertThat(ChainOverlaps.find(above)).anySatisfy(w -> assertThat(w).contains("dev-only path /STATIC/x is public"));
+        // A role rule of its own on a dev-only path: a key without the role gets 403 there and 404
+        // beside it (found by review); one rule over both tells them apart no more.
+        Hardening.Config roleOfItsOwn = Hardening.builder()
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/health/*")
+                        .rule(null, "/api/debug/*", "admin").rule("POST", "/api/qna", "admin").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/api/debug/*", "/api/qna").build())
+                .build();
+        assertThat(ChainOverlaps.find(roleOfItsOwn)).satisfiesExactly(
+                debug -> assertThat(debug).contains("dev-only path /api/debug/* needs one of the roles [admin] for GET "
+                        + "where an unknown path beside it needs any valid key"),
+                qna -> assertThat(qna).contains("dev-only path /api/qna needs one of the roles [admin] for POST"));
+        Hardening.Config oneRuleOverBoth = Hardening.builder()
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/health/*")
+                        .rule(null, "/api/*", "admin").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/api/debug/*", "/api/qna").build())
+                .build();
+        assertThat(ChainOverlaps.find(oneRuleOverBoth)).isEmpty();
         assertThat(ChainOverlaps.find(Hardening.fromEnvironment(Map.of("API_KEYS", TOKEN + "@acme:manager")::get)
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
                         .devOnlyPaths("/api/qna", "/api/debug/*").build())
