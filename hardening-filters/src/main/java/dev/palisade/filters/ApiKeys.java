@@ -297,6 +297,13 @@ public final class ApiKeys {
                 throw problem(position, "the token is shorter than " + MIN_TOKEN_LENGTH
                         + " characters (use a long random one, such as the output of: openssl rand -hex 32)");
             }
+            if (!mixesKinds(tokenSpec)) {
+                // A name, not a random key ("customer-success-emea"): guessable, and most likely a
+                // team written where the token goes (TEAM@TOKEN), which would log the secret as a team.
+                throw problem(position, "the token has letters of one case only and no digits, or only digits, "
+                        + "as a name has (use a random one, such as the output of: openssl rand -hex 32; "
+                        + "is the entry written TEAM@TOKEN?)");
+            }
             return sha256(tokenSpec);
         }
 
@@ -307,18 +314,36 @@ public final class ApiKeys {
         }
     }
 
+    /** Whether {@code token} has at least two of lower-case letters, upper-case letters and digits, as random keys do. */
+    static boolean mixesKinds(String token) {
+        boolean lower = false;
+        boolean upper = false;
+        boolean digit = false;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            lower |= c >= 'a' && c <= 'z';
+            upper |= c >= 'A' && c <= 'Z';
+            digit |= c >= '0' && c <= '9';
+        }
+        return (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) >= 2;
+    }
+
     /**
      * Whether {@code team} holds a run of {@value #TOKEN_LIKE_RUN} or more letters and digits
      * ({@code -} and {@code _} inside it skipped, as base64url and UUIDs use them) whose character
      * kind (lower case, upper case, digit) changes at least every third character or so, as in
      * random tokens. Names change kind seldom ({@code Marketing2025Europe}, {@code acme2024q3emea2025},
-     * {@code CustomerSuccessEmeaNorth2025}). A heuristic: by simulation it misses about 9% of random
-     * 32-digit hex tokens and UUIDs and under 1% of base64 ones.
+     * {@code CustomerSuccessEmeaNorth2025}). Also a run that is all hexadecimal, letters and digits
+     * both ({@code openssl rand -hex}, UUIDs), however seldom its kind changes: names are not. A
+     * heuristic: by simulation it misses under 1% of random base64 tokens.
      */
     static boolean looksLikeToken(String team) {
         int run = 0;
         int changes = 0;
         int previous = 0; // 0 none, 1 lower, 2 upper, 3 digit
+        boolean hex = true;
+        boolean hexLetter = false;
+        boolean digit = false;
         for (int i = 0; i <= team.length(); i++) {
             char c = i < team.length() ? team.charAt(i) : '.';
             if (c == '-' || c == '_') {
@@ -326,16 +351,24 @@ public final class ApiKeys {
             }
             int kind = c >= 'a' && c <= 'z' ? 1 : c >= 'A' && c <= 'Z' ? 2 : c >= '0' && c <= '9' ? 3 : 0;
             if (kind == 0) {
-                if (run >= TOKEN_LIKE_RUN && changes * 100 >= TOKEN_LIKE_CHANGES_PERCENT * (run - 1)) {
+                if (run >= TOKEN_LIKE_RUN && (changes * 100 >= TOKEN_LIKE_CHANGES_PERCENT * (run - 1)
+                        || (hex && hexLetter && digit))) {
                     return true;
                 }
                 run = 0;
                 changes = 0;
+                hex = true;
+                hexLetter = false;
+                digit = false;
             } else {
                 run++;
                 if (previous != 0 && kind != previous) {
                     changes++;
                 }
+                boolean hexDigitLetter = (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+                hex &= kind == 3 || hexDigitLetter;
+                hexLetter |= hexDigitLetter;
+                digit |= kind == 3;
             }
             previous = kind;
         }
