@@ -107,6 +107,11 @@ public final class Cidr {
         return new Cidr(address.isV4(), address.hi(), address.lo(), maskHi, maskLo, prefix);
     }
 
+    /** Whether this is {@code 0.0.0.0/0} or {@code ::/0}: every address of its family. */
+    boolean coversEverything() {
+        return prefixLength == 0;
+    }
+
     /** Whether {@code address} is inside this network; an IPv4 network never contains an IPv6 address. */
     boolean contains(IpAddress address) {
         return address != null && address.isV4() == v4

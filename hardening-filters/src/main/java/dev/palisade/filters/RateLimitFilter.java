@@ -340,6 +340,13 @@ public final class RateLimitFilter implements Filter {
             paths = List.copyOf(paths == null ? List.of() : paths);
             allowlist = List.copyOf(allowlist == null ? List.of() : allowlist);
             trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
+            for (Cidr proxy : trustedProxies) {
+                if (proxy.coversEverything()) {
+                    // Every peer a proxy: any client writes X-Forwarded-For and picks its own bucket.
+                    throw InvalidSettingException.badValue("trustedProxies", proxy.toString(),
+                            "the proxies' networks, not every address: any client could choose the address it is limited as");
+                }
+            }
             PathRules.scope("paths", paths);
             PathRules.prefixes("allowlist", allowlist);
             if (clientResolver != null && !trustedProxies.isEmpty()) {
@@ -395,9 +402,10 @@ public final class RateLimitFilter implements Filter {
             try {
                 return b.build();
             } catch (InvalidSettingException e) {
-                // Each value was in range alone; together they are not (a rate too small for the burst).
-                Optional<Settings.Source> written = "burst".equals(e.key())
-                        ? s.raw("burst", "RATE_LIMIT_BURST") : s.raw("rps", "RATE_LIMIT_RPS");
+                // Each value was in range alone; together they are not (a rate too small for the burst),
+                // or a list's item is not acceptable as a whole (a proxy network of every address).
+                Optional<Settings.Source> written = "burst".equals(e.key()) ? s.raw("burst", "RATE_LIMIT_BURST")
+                        : "trustedProxies".equals(e.key()) ? proxies : s.raw("rps", "RATE_LIMIT_RPS");
                 throw written.map(src -> e.as(src.key(), src.value().trim())).orElse(e);
             }
         }

@@ -98,6 +98,11 @@ class RateLimitFilterConfigTest {
                 .hasMessageContaining("trustedProxies").hasMessageContaining("10.0.0.1/8");
         assertThatThrownBy(() -> RateLimitFilter.Config.builder().trustedProxies("10.0.0.0/8")
                 .clientResolver(ClientResolvers.remoteAddress()).build()).hasMessageContaining("clientResolver");
+        // Every address a proxy: any client would pick its own bucket (found by review: accepted quietly).
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().trustedProxies("10.0.0.0/8", "::/0").build())
+                .hasMessageContaining("trustedProxies").hasMessageContaining("::/0").hasMessageContaining("not every address");
+        assertThatThrownBy(() -> parse(Map.of(), Map.of("TRUSTED_PROXIES", "0.0.0.0/0")))
+                .hasMessageContaining("Invalid value for TRUSTED_PROXIES: \"0.0.0.0/0\"");
         assertThat(RateLimitFilter.Config.builder().build().toBuilder().rps(0.5).build().rps()).isEqualTo(0.5);
     }
 
