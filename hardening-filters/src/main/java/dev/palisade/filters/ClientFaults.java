@@ -59,10 +59,22 @@ final class ClientFaults {
     private ClientFaults() {
     }
 
+    /**
+     * {@code t}'s cause, or {@code null} when asking for it throws: an application's exception may
+     * override {@code getCause()}, and this runs on the error path, which must still answer.
+     */
+    private static Throwable causeOf(Throwable t) {
+        try {
+            return t.getCause();
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
     /** Whether {@code failure} or one of its first causes is of a class named in {@code classNames}. */
     static boolean causedBy(Throwable failure, Set<String> classNames) {
         Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
             if (classNames.contains(t.getClass().getName())) {
                 return true;
             }
@@ -98,7 +110,7 @@ final class ClientFaults {
      */
     static IOException tomcatClientGone(Throwable failure) {
         Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
             if (t instanceof IOException io && TOMCAT_CLIENT_GONE.contains(t.getClass().getName())) {
                 return io;
             }
@@ -109,7 +121,7 @@ final class ClientFaults {
     /** The 4xx status {@code failure} (or one of its first causes) stands for, or 0 if none. */
     static int status(Throwable failure) {
         Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = t.getCause()) {
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
             String name = t.getClass().getName();
             if (TOMCAT_MALFORMED_MULTIPART.equals(name) || TOMCAT_ILLEGAL_BOUNDARY.equals(name)
                     || TOMCAT_BAD_REQUEST.equals(name) || TOMCAT_TOO_MANY_PARTS.equals(name)

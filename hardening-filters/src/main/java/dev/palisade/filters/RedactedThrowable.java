@@ -84,6 +84,8 @@ final class RedactedThrowable extends RuntimeException {
         try {
             message = t.getMessage();
             shown = t.toString();
+            // The backend reads the frames too (logback when it builds the event, outside any appender).
+            t.getStackTrace();
         } catch (RuntimeException | StackOverflowError e) {
             return false;
         }

@@ -69,6 +69,22 @@ class SafeErrorFilterTest {
                 case "stack-overflow" -> throw new StackOverflowError(SECRET);
                 case "out-of-memory" -> throw new OutOfMemoryError(SECRET);
                 case "broken-message" -> throw new BrokenMessage();
+                case "broken-frames" -> throw new RuntimeException("plain") {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public StackTraceElement[] getStackTrace() {
+                        throw new IllegalStateException("no frames " + SECRET);
+                    }
+                };
+                case "broken-cause" -> throw new RuntimeException("plain") {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public synchronized Throwable getCause() {
+                        throw new IllegalStateException("no cause " + SECRET);
+                    }
+                };
                 case "send-error-404" -> resp.sendError(404, SECRET);
                 case "send-error-503" -> resp.sendError(503, SECRET);
                 case "status-only" -> resp.setStatus(409);
@@ -372,21 +388,32 @@ class SafeErrorFilterTest {
     /**
      * An exception whose getMessage() throws: still the 500 problem and one ERROR with the stack,
      * not the container's own page (which quoted the inner exception's message, and on Tomcat its
-     * stack frames); the failing message is neither called again by the backend nor shown.
+     * stack frames); the failing message is neither called again by the backend nor shown. So with
+     * a getStackTrace() or getCause() that throws (found by the review of that fix): the class alone.
      */
     @ParameterizedTest
     @EnumSource(Container.class)
-    void answersAnExceptionWhoseMessageThrowsWithThe500Problem(Container container) throws Exception {
-        try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
-            RawHttp.Response r = get(server, "/t/broken-message", "X-Request-Id: trace-broken");
+    void answersAnExceptionWhoseAccessorsThrowWithThe500Problem(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            for (String kind : List.of("broken-message", "broken-frames", "broken-cause")) {
+                try (LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+                    RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
 
-            assertProblem(r, 500);
-            assertLeaksNothing(r);
-            assertThat(r.body()).doesNotContain("order was null");
-            List<ILoggingEvent> errors = errors(all);
-            assertThat(errors).singleElement().satisfies(e -> assertThat(e.getLoggerName()).isEqualTo(SafeErrorFilter.class.getName()));
-            assertThat(all.text()).contains("trace-broken", BrokenMessage.class.getName() + " [getMessage() threw",
-                    "at dev.palisade.filters.SafeErrorFilterTest$App.service").doesNotContain("order was null");
+                    assertProblem(r, 500);
+                    assertLeaksNothing(r);
+                    assertThat(r.body()).doesNotContain("order was null").doesNotContain("no frames");
+                    List<ILoggingEvent> errors = errors(all);
+                    assertThat(errors).as(kind).singleElement()
+                            .satisfies(e -> assertThat(e.getLoggerName()).isEqualTo(SafeErrorFilter.class.getName()));
+                    assertThat(all.text()).as(kind).contains("trace-" + kind).doesNotContain("hunter2");
+                    if (kind.equals("broken-message")) {
+                        assertThat(all.text()).contains(BrokenMessage.class.getName() + " [getMessage() threw",
+                                "at dev.palisade.filters.SafeErrorFilterTest$App.service");
+                    } else {
+                        assertThat(all.text()).as(kind).contains("[could not be read for logging");
+                    }
+                }
+            }
         }
     }
 
