@@ -73,6 +73,8 @@ public final class Redactor {
     private static final boolean[] KEY_END = new boolean[128];
     /** Word characters (ASCII only): what emails' local parts, keys, tokens and numbers share. */
     private static final boolean[] WORD = new boolean[128];
+    /** The longest local part an address may have (RFC 5321). */
+    private static final int MAX_LOCAL_PART = 64;
     /** {@link #SENSITIVE_KEYS} by last character: a key is compared only with the few names ending like it. */
     private static final String[][] KEYS_BY_LAST_CHAR = byLastChar(SENSITIVE_KEYS.toArray(NONE));
     /** {@link #SENSITIVE_SUFFIXES} by last character. */
@@ -597,14 +599,18 @@ public final class Redactor {
                 // Nothing but such characters before the value's end: escaped as they are, not masked.
                 end = v;
             }
+            int word = end;
             while (end < n && !endsPlainValue(s.charAt(end))) {
                 end++;
             }
             if (end == v) {
                 return -1;
             }
-            if (end < n && s.charAt(end) == ' ' && isAuthSchemeName(v, end)) {
-                int token = skipSpaces(end);
+            if (end < n && (s.charAt(end) == ' ' || s.charAt(end) == '\t') && isAuthSchemeName(word, end)) {
+                int token = end;
+                while (token < n && (s.charAt(token) == ' ' || s.charAt(token) == '\t')) {
+                    token++;
+                }
                 end = token;
                 while (end < n && !endsPlainValue(s.charAt(end))) {
                     end++;
@@ -777,8 +783,10 @@ public final class Redactor {
                 // Spring's HttpHeaders.toString() quotes each value: [Cookie:"a=b", ...].
                 return maskPlainValue(v);
             }
+            // To the line's end: a tab or another control character inside the value (after the
+            // scheme, say) is part of it, and masked with it.
             int end = v;
-            while (end < n && s.charAt(end) != '"' && !LogSafe.needsEscape(s.charAt(end))) {
+            while (end < n && s.charAt(end) != '"' && !isLineBreak(s.charAt(end))) {
                 end++;
             }
             if (end == v) {
@@ -786,6 +794,11 @@ public final class Redactor {
             }
             keepUpTo(v).append(MASK);
             return resumeAt(end);
+        }
+
+        private static boolean isLineBreak(char c) {
+            return c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085' || c == '\u2028'
+                    || c == '\u2029';
         }
 
         private int closingQuote(int from, char q) {
@@ -965,7 +978,7 @@ public final class Redactor {
             while (end < n && isTokenChar(s.charAt(end), basic)) {
                 end++;
             }
-            if (end == token || (basic && (end - token < 4 || !isBase64Credentials(token, end)))) {
+            if (end == token || (basic && !isBasicCredentials(token, end))) {
                 return -1;
             }
             StringBuilder written = keepUpTo(runEnd);
@@ -974,6 +987,15 @@ public final class Redactor {
             }
             written.append(MASK);
             return resumeAt(end);
+        }
+
+        /**
+         * Whether the word after "Basic" is a credential, not prose ("Basic plan", "basic
+         * authentication"): base64 of {@code user:password}, or a long word that looks random (a
+         * raw key some clients send as it is, or base64 with its padding cut).
+         */
+        private boolean isBasicCredentials(int from, int to) {
+            return to - from >= 4 && (isBase64Credentials(from, to) || (to - from >= 12 && looksRandom(from, to)));
         }
 
         /** Whether {@code [from, to)} is base64 of {@code user:password}: it decodes, and holds a colon. */
@@ -1094,35 +1116,31 @@ public final class Redactor {
             if (domainEnd < 0) {
                 return -1;
             }
-            int start = localPartStart(i);
+            int start = localPartStart(i, at);
             keepUpTo(start + 1).append(MASK).append(s, at, domainEnd);
             return resumeAt(domainEnd);
         }
 
         /**
          * Where the local part that ends in the word at {@code i} starts: further back over words
-         * joined by the address characters that are not word characters ({@code o'connor},
-         * {@code first!promo}), which would otherwise leave its start in the log. Not over
-         * {@code = & / ?}, which join a query's or path's parts, and not into what is already written.
+         * joined by an apostrophe ({@code o'connor}), which would otherwise leave its start in the
+         * log. Only the apostrophe, common in names: the address's other specials ({@code | # ~ $})
+         * are field separators far more often, and walking over them erased the fields before an
+         * address. Never more than an address's local part can hold (64), nor into what is already written.
          */
-        private int localPartStart(int i) {
+        private int localPartStart(int i, int at) {
             int start = i;
-            while (start - 2 >= copied && isLocalPartJoin(s.charAt(start - 1)) && isWord(s.charAt(start - 2))) {
-                start -= 2;
-                while (start - 1 >= copied && isWord(s.charAt(start - 1))) {
-                    start--;
+            while (start - 2 >= copied && s.charAt(start - 1) == '\'' && isWord(s.charAt(start - 2))) {
+                int word = start - 2;
+                while (word - 1 >= copied && isWord(s.charAt(word - 1))) {
+                    word--;
                 }
+                if (at - word > MAX_LOCAL_PART) {
+                    break;
+                }
+                start = word;
             }
             return start;
-        }
-
-        private static boolean isLocalPartJoin(char c) {
-            switch (c) {
-                case '\'': case '!': case '#': case '$': case '*': case '^': case '`': case '|': case '~':
-                    return true;
-                default:
-                    return false;
-            }
         }
 
         private int indexOfPercent40(int from, int to) {

@@ -21,13 +21,18 @@ class RedactorTest {
                 Arguments.of("end: x@y.io.", "end: x***@y.io."),
                 // a local part with address characters that are not word characters (found by review)
                 Arguments.of("from mary-jane.o'connor@example.com", "from m***@example.com"),
-                Arguments.of("first.last!promo@example.com, x", "f***@example.com, x"),
+                Arguments.of("2024-01-01|INFO|login|jane@example.com", "2024-01-01|INFO|login|j***@example.com"),
+                Arguments.of("GET|/admin|403|x'y@evil.io", "GET|/admin|403|x***@evil.io"),
+                // the walk back stops where a local part would pass 64 characters
+                Arguments.of("aaaaaaaaaa'".repeat(7) + "bob@example.com", "aaaaaaaaaa'aaaaaaaaaa'a***@example.com"),
                 Arguments.of("to=o'brien@example.com&n=1", "to=o***@example.com&n=1"),
                 // bearer and basic credentials, credential headers
                 Arguments.of("Authorization: Bearer abc.def-ghi_123", "Authorization: ***"),
                 Arguments.of("got bearer c2VjcmV0LXRva2Vu= from client", "got bearer *** from client"),
                 Arguments.of("sent Basic dXNlcjpwYXNz", "sent Basic ***"),
                 Arguments.of("sent basic dXNlcjpwYXNz", "sent basic ***"),
+                Arguments.of("sent Basic NGEwMGZmMjItY2NkNy0xMWUzLTk5ZDUtMDAwYzI5NDBlNjJj", "sent Basic ***"),
+                Arguments.of("sent Basic dXNlcjpwYXNzd29yZA= x", "sent Basic *** x"),
                 Arguments.of("sent Bearer\tabc123", "sent Bearer\\t***"),
                 Arguments.of("Cookie: JSESSIONID=abc; theme=dark", "Cookie: ***"),
                 Arguments.of("x-api-key: k3y", "x-api-key: ***"),
@@ -78,6 +83,12 @@ class RedactorTest {
                 Arguments.of("password=\u0000hunter2 n=1", "password=*** n=1"),
                 Arguments.of("token=\u200Ehunter2", "token=***"),
                 Arguments.of("password=\u0007 n=1", "password=\\u0007 n=1"),
+                // ... also before an auth scheme, and a tab after the scheme in every form (found by the review of that fix)
+                Arguments.of("authorization=\u200EBearer abc123secret rest", "authorization=*** rest"),
+                Arguments.of("authorization=Bearer\tabc123secret rest", "authorization=*** rest"),
+                Arguments.of("Authorization: Bearer\tabc123secret\nnext", "Authorization: ***\\nnext"),
+                Arguments.of("Authorization: Basic\tdXNlcjpwYXNz", "Authorization: ***"),
+                Arguments.of("x-api-key: \u0000k3ysecret", "x-api-key: ***"),
                 // control characters
                 Arguments.of("a\r\nINFO forged", "a\\r\\nINFO forged"),
                 Arguments.of("tab\tbell\u0007nel\u0085ls\u2028", "tab\\tbell\\u0007nel\\u0085ls\\u2028"),
