@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
 import org.slf4j.event.DefaultLoggingEvent;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
@@ -96,14 +97,18 @@ public final class RedactingLogger implements Logger, LoggingEventAware {
         List<Marker> markers = event.getMarkers();
         List<KeyValuePair> pairs = event.getKeyValuePairs();
         if (events == null) {
+            // A backend that takes no events: the pairs as text before the message (each masked as
+            // below, the whole text redacted again by emit), the markers as one, the caller as the
+            // builder's boundary says.
             StringBuilder text = new StringBuilder();
             if (pairs != null) {
                 for (KeyValuePair pair : pairs) {
-                    text.append(pair.key).append('=').append(safeToString(pair.value)).append(' ');
+                    text.append(pair.key).append('=').append(redactedValue(pair)).append(' ');
                 }
             }
             text.append(tuple.getMessage());
-            emit(event.getLevel(), markers == null || markers.isEmpty() ? null : markers.get(0), text.toString(), thrown);
+            String boundary = event.getCallerBoundary();
+            emit(boundary == null ? FQCN : boundary, event.getLevel(), oneMarker(markers), text.toString(), thrown);
             return;
         }
         DefaultLoggingEvent safe = new DefaultLoggingEvent(event.getLevel(), delegate);
@@ -149,17 +154,34 @@ public final class RedactingLogger implements Logger, LoggingEventAware {
     }
 
     /**
-     * A key-value pair's value, redacted as it reads in a line ({@code password=…}), so that a
-     * sensitive key masks its value as it does in a message.
+     * A key-value pair's value: all of it masked under a sensitive key (the Redactor's judgement of
+     * {@code key=…}; the value is known whole here, where in a line an unquoted value ends at its
+     * first space), otherwise redacted as text. A number or boolean with nothing to mask stays
+     * itself, for backends that write typed fields.
      */
-    private static String redactedValue(KeyValuePair pair) {
-        String value = safeToString(pair.value);
-        if (pair.key == null) {
-            return Redactor.redact(value);
+    private static Object redactedValue(KeyValuePair pair) {
+        if (pair.value == null) {
+            return null;
         }
-        String key = Redactor.redact(pair.key);
-        String line = Redactor.redact(pair.key + "=" + value);
-        return line.startsWith(key + "=") ? line.substring(key.length() + 1) : Redactor.redact(value);
+        if (pair.key != null && Redactor.redact(pair.key + "=x").endsWith("=***")) {
+            return "***";
+        }
+        String value = safeToString(pair.value);
+        String redacted = Redactor.redact(value);
+        return redacted.equals(value) && (pair.value instanceof Number || pair.value instanceof Boolean) ? pair.value : redacted;
+    }
+
+    /** The event's markers as one: the first, with the others added as its references. */
+    private static Marker oneMarker(List<Marker> markers) {
+        if (markers == null || markers.isEmpty()) {
+            return null;
+        }
+        if (markers.size() == 1) {
+            return markers.get(0);
+        }
+        Marker combined = MarkerFactory.getDetachedMarker(markers.get(0).getName());
+        markers.forEach(combined::add);
+        return combined;
     }
 
     private static String safeToString(Object a) {
@@ -204,11 +226,15 @@ public final class RedactingLogger implements Logger, LoggingEventAware {
     }
 
     private void emit(Level level, Marker marker, String message, Throwable thrown) {
+        emit(FQCN, level, marker, message, thrown);
+    }
+
+    private void emit(String callerBoundary, Level level, Marker marker, String message, Throwable thrown) {
         String safe = Redactor.redact(message);
         Throwable t = RedactedThrowable.loggable(thrown);
         if (location != null) {
             // No arguments: the backend must not format the already formatted, redacted text again.
-            location.log(marker, FQCN, level.toInt(), safe, null, t);
+            location.log(marker, callerBoundary, level.toInt(), safe, null, t);
             return;
         }
         switch (level) {

@@ -159,6 +159,93 @@ class RedactingLoggerTest {
         }
     }
 
+    /**
+     * A pair's value is known whole: under a sensitive key all of it is masked (an unquoted value in
+     * a line ends at its first space, which left a passphrase's other words); a number with nothing
+     * to mask keeps its type (found by the review of the fluent API's fix).
+     */
+    @Test
+    void aSensitivePairIsMaskedWholeAndANumberStaysANumber() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.atInfo().addKeyValue("password", "correct horse battery staple").addKeyValue("token", "abc123&def456")
+                    .addKeyValue("count", 5).addKeyValue("missing", (Object) null).log("saved");
+
+            assertThat(logs.events().get(0).getKeyValuePairs()).extracting(p -> p.key + "=" + p.value)
+                    .containsExactly("password=***", "token=***", "count=5", "missing=null");
+            assertThat(logs.events().get(0).getKeyValuePairs().get(2).value).isEqualTo(5);
+        }
+    }
+
+    /**
+     * A backend that takes no events (a LocationAwareLogger only, as log4j's binding is): the pairs
+     * as text, masked, every marker, and the application's line as the caller's boundary says.
+     */
+    @Test
+    void aBackendThatTakesNoEventsGetsTheBoundaryAndEveryMarker() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Logger plain = new LocationAwareOnly(seen);
+        RedactingLogger.wrap(plain).atWarn().addMarker(MarkerFactory.getMarker("AUDIT"))
+                .addMarker(MarkerFactory.getMarker("SECURITY")).addKeyValue("password", "a b")
+                .log("login {}", "jane@example.com");
+
+        assertThat(seen).containsExactly("fqcn=org.slf4j.spi.DefaultLoggingEventBuilder markers=AUDIT+SECURITY "
+                + "message=password=*** login j***@example.com");
+    }
+
+    /** A LocationAwareLogger that is not LoggingEventAware, recording what it is handed. */
+    private static final class LocationAwareOnly extends org.slf4j.helpers.LegacyAbstractLogger
+            implements org.slf4j.spi.LocationAwareLogger {
+        private static final long serialVersionUID = 1L;
+        private final transient List<String> seen;
+
+        LocationAwareOnly(List<String> seen) {
+            this.seen = seen;
+            this.name = "location-aware-only";
+        }
+
+        @Override
+        public void log(org.slf4j.Marker marker, String fqcn, int level, String message, Object[] argArray, Throwable t) {
+            seen.add("fqcn=" + fqcn + " markers=" + (marker.contains("SECURITY") ? marker.getName() + "+SECURITY" : marker.getName())
+                    + " message=" + message);
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, org.slf4j.Marker marker, String message,
+                Object[] arguments, Throwable throwable) {
+            seen.add("normalized " + message);
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
+    }
+
     /** Arrays that contain each other render each once on a path, as SLF4J renders them (was exponential). */
     @Test
     void arraysThatContainEachOtherRenderOnce() {
