@@ -159,8 +159,13 @@ public final class Hardening {
         }
     }
 
+    /**
+     * Refuses a name a filter already has. A descriptor's declaration without a class (to place the
+     * chain's mapping among its own filters) is not taken: {@code addFilter} completes it.
+     */
     private static void requireUnregistered(ServletContext context, String name) {
-        if (context.getFilterRegistration(name) != null) {
+        FilterRegistration registered = context.getFilterRegistration(name);
+        if (registered != null && registered.getClassName() != null) {
             throw new IllegalStateException("A filter named " + name + " is already registered");
         }
     }

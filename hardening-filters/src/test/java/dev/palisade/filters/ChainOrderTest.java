@@ -75,6 +75,14 @@ class ChainOrderTest {
         }
     }
 
+    /** Installs the chain and nothing else. */
+    public static class PlainInstaller implements ServletContextListener {
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            Hardening.install(event.getServletContext(), Hardening.builder().build());
+        }
+    }
+
     public static class Ok extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -105,6 +113,37 @@ class ChainOrderTest {
             assertThat(ok.body()).isEqualTo("ok");
             assertThat(RAN).containsExactly("earlyBefore before it", "lateBefore before it", "declared before it",
                     "earlyAfter before it", "lateAfter after the chain", "servlet");
+        }
+    }
+
+    /**
+     * A descriptor may declare {@code palisade} without a class, to place its mapping among its own
+     * filters; {@code Hardening.install} completes that declaration (found by review: a check added
+     * for a refused install took it for a taken name). The chain then runs where the descriptor put
+     * it, once.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void installCompletesADeclarationOfThePalisadeFilterInTheDescriptor(Container container) throws Exception {
+        Files.writeString(Files.createDirectories(webApp.resolve("WEB-INF")).resolve("web.xml"), String.format(Locale.ROOT, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <listener><listener-class>%s</listener-class></listener>
+                  <filter><filter-name>palisade</filter-name><async-supported>true</async-supported></filter>
+                  <filter-mapping><filter-name>palisade</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+                  <filter><filter-name>declared</filter-name><filter-class>%s</filter-class></filter>
+                  <filter-mapping><filter-name>declared</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+                  <servlet><servlet-name>ok</servlet-name><servlet-class>%s</servlet-class></servlet>
+                  <servlet-mapping><servlet-name>ok</servlet-name><url-pattern>/x</url-pattern></servlet-mapping>
+                </web-app>
+                """, PlainInstaller.class.getName(), Noting.class.getName(), Ok.class.getName()), StandardCharsets.UTF_8);
+        RAN.clear();
+        try (RunningServer server = container.startWebApp(webApp)) {
+            RawHttp.Response ok = RawHttp.exchange(server.port(), "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(ok.body()).isEqualTo("ok");
+            assertThat(RAN).containsExactly("declared after the chain", "servlet");
+            assertThat(ok.headerValues("X-Content-Type-Options")).as("the chain ran once").containsExactly("nosniff");
         }
     }
 }
