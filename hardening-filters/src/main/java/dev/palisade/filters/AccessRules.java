@@ -28,11 +28,11 @@ final class AccessRules {
     /** The same rules with their paths case-folded, for the case-folded view of a request's path. */
     private final AccessRules lowerCased;
     /**
-     * Whether a rule's path has capitals: then a request path already in lower case must be matched
-     * against the folded rules too ({@code /api/reports} is {@code /api/Reports} to a router that
-     * ignores case).
+     * The folded paths (a prefix without its {@code /*}) of the rules with capitals: a path already in
+     * lower case must be matched against the folded rules too when it starts so ({@code /api/reports}
+     * is {@code /api/Reports} to a router that ignores case); no other path can meet one.
      */
-    private final boolean casedRules;
+    private final String[] casedBases;
 
     AccessRules(List<Rule> rules) {
         this(rules, false);
@@ -40,19 +40,21 @@ final class AccessRules {
 
     private AccessRules(List<Rule> rules, boolean folded) {
         this.rules = List.copyOf(rules);
-        boolean cased = false;
+        List<String> bases = new ArrayList<>();
         if (folded) {
             this.lowerCased = this;
         } else {
             List<Rule> foldedRules = new ArrayList<>(rules.size());
             for (Rule rule : rules) {
                 String foldedPath = Chars.foldCase(rule.path());
-                cased |= !foldedPath.equals(rule.path());
+                if (!foldedPath.equals(rule.path())) {
+                    bases.add(foldedPath.endsWith("/*") ? foldedPath.substring(0, foldedPath.length() - 2) : foldedPath);
+                }
                 foldedRules.add(new Rule(rule.method(), foldedPath, rule.access(), rule.roles()));
             }
             this.lowerCased = new AccessRules(foldedRules, true);
         }
-        this.casedRules = cased;
+        this.casedBases = bases.toArray(new String[0]);
     }
 
     /**
@@ -254,12 +256,20 @@ final class AccessRules {
 
     /**
      * {@code path} case-folded ({@link Chars#foldCase}) to match against the folded rules, or
-     * {@code null} when that would find nothing new: the path is already in lower case and so is
-     * every rule (most paths: one scan, no allocation).
+     * {@code null} when that would find nothing new: the path is already in lower case and no rule
+     * with capitals could cover it (most paths: one scan, no allocation).
      */
     private String lowerView(String path) {
         String folded = Chars.foldCase(path);
-        return folded == path && !casedRules ? null : folded;
+        if (folded != path) {
+            return folded;
+        }
+        for (String base : casedBases) {
+            if (path.startsWith(base)) {
+                return path;
+            }
+        }
+        return null;
     }
 
     List<Rule> rules() {

@@ -168,4 +168,20 @@ class AccessRulesTest {
         org.assertj.core.api.Assertions.assertThat(ApiKeyAuthFilter.Config.builder()
                 .rules("GET /reports/*=admin; POST /Reports/*=public").build().rules()).hasSize(2);
     }
+
+    /**
+     * A rule written with capitals holds for its path in lower case too, and costs the other paths
+     * nothing: a plain lower-case path no such rule could cover has no other view (found by review:
+     * one capitalised rule made every request allocate and match twice).
+     */
+    @org.junit.jupiter.api.Test
+    void aRuleWithCapitalsHoldsInLowerCaseAndCostsOtherPathsNothing() {
+        AccessRules rules = new AccessRules(AccessRules.parse("rules", "/api/*=authenticated; /health=public; /Admin/*=admin"));
+
+        org.assertj.core.api.Assertions.assertThat(rules.otherViews("GET", "/api/events", null, null)).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(rules.otherViews("GET", "/admin/users", null, null))
+                .singleElement().satisfies(r -> org.assertj.core.api.Assertions.assertThat(r.roles()).containsExactly("admin"));
+        org.assertj.core.api.Assertions.assertThat(rules.otherViews("GET", "/ADMIN/users", null, null))
+                .singleElement().satisfies(r -> org.assertj.core.api.Assertions.assertThat(r.roles()).containsExactly("admin"));
+    }
 }
