@@ -2,10 +2,12 @@ package dev.palisade.filters;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Per-path body limits that override the filter-wide limit, such as a larger one for an upload
@@ -17,8 +19,10 @@ import java.util.OptionalLong;
  * for example {@code /api/uploads/*=10485760, /api/avatar=262144}. Parsing is strict: a pattern
  * not starting with {@code /}, a {@code *} anywhere but a trailing {@code /*}, a {@code %},
  * {@code \\}, {@code ?}, {@code #}, empty or dot segment (the patterns match the decoded, normalised
- * path), a value that is not a whole number of bytes, or the same pattern twice fails. An exact
- * pattern and the request's path both match with or without one trailing slash.
+ * path), a value that is not a whole number of bytes, or the same pattern twice (also in another
+ * letter case) fails. An exact pattern and the request's path both match with or without one
+ * trailing slash, and without regard to case: an application may route so, and a stricter limit
+ * must not be dodged by writing the path in capitals.
  */
 public final class PathLimits {
     private static final PathLimits NONE = new PathLimits(Map.of(), List.of());
@@ -70,6 +74,7 @@ public final class PathLimits {
     public static PathLimits of(Map<String, Long> patterns) {
         Map<String, Long> exact = new LinkedHashMap<>();
         List<Map.Entry<String, Long>> prefixes = new ArrayList<>();
+        Set<String> folded = new HashSet<>();
         for (Map.Entry<String, Long> e : patterns.entrySet()) {
             checkPattern("pathLimits", e.getKey());
             if (e.getValue() == null || e.getValue() < 0) {
@@ -77,6 +82,9 @@ public final class PathLimits {
                         "a whole number of bytes >= 0");
             }
             String pattern = normalised(e.getKey());
+            if (!folded.add(Chars.foldCase(pattern))) {
+                throw InvalidSettingException.badValue("pathLimits", e.getKey(), "each path pattern only once, in any letter case");
+            }
             if (pattern.endsWith("/*")) {
                 prefixes.add(Map.entry(pattern.substring(0, pattern.length() - 2), e.getValue()));
             } else if (exact.putIfAbsent(pattern, e.getValue()) != null) {
@@ -123,20 +131,35 @@ public final class PathLimits {
         if (this == NONE) {
             return OptionalLong.empty();
         }
-        Long hit = exact.get(path);
+        Long hit = exact(path);
         if (hit == null && path.length() > 1 && path.endsWith("/")) {
-            hit = exact.get(path.substring(0, path.length() - 1));
+            hit = exact(path.substring(0, path.length() - 1));
         }
         if (hit != null) {
             return OptionalLong.of(hit);
         }
         for (Map.Entry<String, Long> prefix : prefixes) {
             String p = prefix.getKey();
-            if (path.startsWith(p) && (path.length() == p.length() || path.charAt(p.length()) == '/' || p.isEmpty())) {
+            if (path.regionMatches(true, 0, p, 0, p.length())
+                    && (path.length() == p.length() || path.charAt(p.length()) == '/' || p.isEmpty())) {
                 return OptionalLong.of(prefix.getValue());
             }
         }
         return OptionalLong.empty();
+    }
+
+    /** The exact pattern's limit for {@code path}: as written, else in another letter case. */
+    private Long exact(String path) {
+        Long hit = exact.get(path);
+        if (hit != null) {
+            return hit;
+        }
+        for (Map.Entry<String, Long> e : exact.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(path)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     public boolean isEmpty() {

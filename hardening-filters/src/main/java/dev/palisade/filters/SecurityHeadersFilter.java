@@ -186,7 +186,8 @@ public final class SecurityHeadersFilter implements Filter {
 
     private static boolean startsWith(String a, String b, String prefix, int n) {
         int inA = Math.min(a.length(), n);
-        return a.regionMatches(0, prefix, 0, inA) && b.regionMatches(0, prefix, inA, n - inA);
+        // Without regard to case, for a router that ignores it: an extra no-store costs little.
+        return a.regionMatches(true, 0, prefix, 0, inA) && b.regionMatches(true, 0, prefix, inA, n - inA);
     }
 
     @Override

@@ -20,6 +20,20 @@ class PathLimitsTest {
         assertThat(limits.limitFor("/")).isEmpty();
     }
 
+    /** A stricter limit is not dodged by writing the path in capitals (found by review), nor a larger one lost. */
+    @Test
+    void matchesWithoutRegardToCase() {
+        PathLimits limits = PathLimits.parse("pathLimits", "/api/avatar=50, /api/Uploads/*=1000");
+
+        assertThat(limits.limitFor("/API/Avatar")).hasValue(50);
+        assertThat(limits.limitFor("/api/avatar/")).hasValue(50);
+        assertThat(limits.limitFor("/api/uploads/x")).hasValue(1000);
+        assertThat(limits.limitFor("/API/UPLOADS")).hasValue(1000);
+        assertThat(limits.limitFor("/api/uploadsx")).isEmpty();
+        assertThatThrownBy(() -> PathLimits.parse("pathLimits", "/api/avatar=50, /API/avatar=60"))
+                .hasMessageContaining("/API/avatar").hasMessageContaining("in any letter case");
+    }
+
     @Test
     void configFallsBackToTheFilterWideLimit() {
         RequestSizeLimitFilter.Config config = RequestSizeLimitFilter.Config.builder().maxBytes(7)

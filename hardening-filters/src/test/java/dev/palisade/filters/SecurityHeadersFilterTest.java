@@ -114,6 +114,25 @@ class SecurityHeadersFilterTest {
         }
     }
 
+    /** Nor capitals, for a router that ignores case (found by review: a shared cache could store it). */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPrefixWrittenInAnotherCaseGetsNoStoreToo(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("securityHeaders", new SecurityHeadersFilter()).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addServlet("router", new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.getWriter().write("account of " + req.getServletPath());
+                }
+            }).addMapping("/");
+        })) {
+            assertThat(get(server, "/API/account").header("Cache-Control")).isEqualTo("no-store");
+            assertThat(get(server, "/Api").header("Cache-Control")).isEqualTo("no-store");
+            assertThat(get(server, "/apix").header("Cache-Control")).isNull();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void keepsTheApplicationsOwnCacheControl(Container container) throws Exception {
