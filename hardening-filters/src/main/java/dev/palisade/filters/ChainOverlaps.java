@@ -82,13 +82,29 @@ final class ChainOverlaps {
      * 404) at the other tells the two apart.
      */
     private static Optional<String> ruledApartFromItsSiblings(AccessRules rules, String pattern, String path) {
-        String parent = path.substring(0, Math.max(0, path.lastIndexOf('/')));
-        String sibling = parent + ANY_SEGMENT;
-        List<String> views = pattern.endsWith("/*") ? List.of(path, path + ANY_SEGMENT) : List.of(path);
+        // In lower case throughout: the gate ignores case, and so do the rules' folded views.
+        List<ApiKeyAuthFilter.Rule> foldedRules = new ArrayList<>();
+        for (ApiKeyAuthFilter.Rule rule : rules.rules()) {
+            foldedRules.add(new ApiKeyAuthFilter.Rule(rule.method(), Chars.foldCase(rule.path()), rule.access(), rule.roles()));
+        }
+        AccessRules folded = new AccessRules(foldedRules);
+        String base = Chars.foldCase(path);
+        String sibling = base.substring(0, Math.max(0, base.lastIndexOf('/'))) + ANY_SEGMENT;
+        List<String> views = new ArrayList<>(List.of(base));
+        if (pattern.endsWith("/*")) {
+            views.add(base + ANY_SEGMENT);
+            // A rule of its own below the hidden prefix tells that path apart too.
+            for (ApiKeyAuthFilter.Rule rule : foldedRules) {
+                String ruled = base(rule.path());
+                if (ruled.startsWith(base + "/")) {
+                    views.add(rule.path().endsWith("/*") ? ruled + ANY_SEGMENT : ruled);
+                }
+            }
+        }
         for (String method : METHODS) {
-            ApiKeyAuthFilter.Rule beside = rules.match(method, sibling);
+            ApiKeyAuthFilter.Rule beside = folded.match(method, sibling);
             for (String view : views) {
-                ApiKeyAuthFilter.Rule here = rules.match(method, view);
+                ApiKeyAuthFilter.Rule here = folded.match(method, view);
                 if (here.access() != beside.access() || !here.roles().equals(beside.roles())) {
                     return Optional.of("the dev-only path " + pattern + " needs " + needs(here) + " for "
                             + method + " where an unknown path beside it needs " + needs(beside) + ": in prod a key "

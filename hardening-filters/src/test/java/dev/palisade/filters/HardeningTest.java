@@ -553,6 +553,17 @@ class HardeningTest {
                         .devOnlyPaths("/api/debug/*", "/api/qna").build())
                 .build();
         assertThat(ChainOverlaps.find(oneRuleOverBoth)).isEmpty();
+        // A rule below the hidden prefix, or over it in other letters' case, tells it apart too.
+        for (String rule : List.of("/api/debug/trace", "/API/Debug/*")) {
+            Hardening.Config ruled = Hardening.builder()
+                    .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/health/*")
+                            .rule(null, rule, "admin").build())
+                    .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                            .devOnlyPaths("/api/debug/*").build())
+                    .build();
+            assertThat(ChainOverlaps.find(ruled)).as(rule).singleElement().asString()
+                    .contains("dev-only path /api/debug/* needs one of the roles [admin]");
+        }
         assertThat(ChainOverlaps.find(Hardening.fromEnvironment(Map.of("API_KEYS", TOKEN + "@acme:manager")::get)
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
                         .devOnlyPaths("/api/qna", "/api/debug/*").build())
