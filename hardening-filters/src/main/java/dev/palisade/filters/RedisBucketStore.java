@@ -96,8 +96,9 @@ public final class RedisBucketStore implements BucketStore {
 
     /**
      * A store over any Bucket4j {@link ProxyManager} (Lettuce, Jedis, Redisson, JDBC…), keyed by the
-     * client key. Give each filter its own key namespace ({@link ProxyManager#withMapper}), or two
-     * filters would share buckets.
+     * quota's tag and the client key ({@code b10r5000000000:k:203.0.113.7}; see the class comment).
+     * Give each filter its own key namespace ({@link ProxyManager#withMapper}), or two filters would
+     * share buckets.
      */
     public RedisBucketStore(ProxyManager<String> proxies, Quota quota) {
         this(proxies, quota, TimeMeter.SYSTEM_NANOTIME);
