@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class Settings {
     static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,19}");
+    private static final Pattern ASCII_DIGITS = Pattern.compile("[0-9]+");
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,19}(\\.[0-9]{0,19})?|\\.[0-9]{1,19}");
     private final Map<String, String> params;
     private final Function<String, String> env;
@@ -89,15 +90,9 @@ public final class Settings {
         if (source.isEmpty()) {
             return defaultValue;
         }
-        long value = parseNonNegative(source.get());
-        if (source.get().key().equals(envVar)) {
-            try {
-                return Math.multiplyExact(value, envUnit);
-            } catch (ArithmeticException e) {
-                throw InvalidSettingException.badValue(envVar, source.get().value(), "a whole number >= 0 and <= " + Long.MAX_VALUE / envUnit);
-            }
-        }
-        return value;
+        boolean inUnits = source.get().key().equals(envVar);
+        long value = parseNonNegative(source.get(), inUnits ? Long.MAX_VALUE / envUnit : Long.MAX_VALUE);
+        return inUnits ? value * envUnit : value;
     }
 
     public long nonNegativeLong(String param, String envVar, long defaultValue) {
@@ -174,21 +169,23 @@ public final class Settings {
         return List.copyOf(items);
     }
 
-    private static long parseNonNegative(Source source) {
+    /** A whole number from 0 to {@code max}; a larger one, however long, fails naming {@code max}. */
+    private static long parseNonNegative(Source source, long max) {
         String text = source.value().trim();
-        if (!WHOLE_NUMBER.matcher(text).matches()) {
+        if (!ASCII_DIGITS.matcher(text).matches()) {
             // Long.parseLong also takes a leading + and digits of other scripts (Arabic-Indic, Devanagari).
             throw InvalidSettingException.badValue(source.key(), text, "a whole number >= 0");
         }
+        long value;
         try {
-            long value = Long.parseLong(text);
-            if (value < 0) {
-                throw InvalidSettingException.badValue(source.key(), text, "a whole number >= 0");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw InvalidSettingException.badValue(source.key(), text, "a whole number >= 0");
+            value = WHOLE_NUMBER.matcher(text).matches() ? Long.parseLong(text) : -1;
+        } catch (NumberFormatException tooLarge) {
+            value = -1;
         }
+        if (value < 0 || value > max) {
+            throw InvalidSettingException.badValue(source.key(), text, "a whole number >= 0 and <= " + max);
+        }
+        return value;
     }
 
     /** A setting's raw value and the init-param or environment variable it was read from. */

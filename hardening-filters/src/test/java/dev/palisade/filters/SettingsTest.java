@@ -53,6 +53,10 @@ class SettingsTest {
         assertThatThrownBy(() -> over.nonNegativeLong(null, "LIMIT_KB", 1024, 1))
                 .hasMessageContaining("LIMIT_KB").hasMessageContaining("\"9007199254740992\"")
                 .hasMessageContaining("<= 9007199254740991");
+        assertThatThrownBy(() -> Settings.fromEnvironment(Map.of("LIMIT_KB", "99999999999999999999")::get)
+                .nonNegativeLong(null, "LIMIT_KB", 1024, 1)).hasMessageContaining("<= 9007199254740991");
+        assertThatThrownBy(() -> Settings.from("F", Map.of("maxBytes", "99999999999999999999"), KNOWN, k -> null)
+                .nonNegativeLong("maxBytes", null, 1)).hasMessageContaining("<= 9223372036854775807");
     }
 
     @Test
