@@ -30,6 +30,21 @@ public final class ClientResolvers {
         return REMOTE_ADDRESS;
     }
 
+    /** {@link #remoteAddress()}, an IPv6 client keyed by its {@code ipv6Prefix}-bit network (32-64). */
+    public static ClientResolver remoteAddress(int ipv6Prefix) {
+        int prefix = checkedPrefix(ipv6Prefix);
+        return prefix == IpAddress.IPV6_CLIENT_PREFIX ? REMOTE_ADDRESS
+                : request -> IpAddress.clientKey(request.getRemoteAddr(), prefix);
+    }
+
+    private static int checkedPrefix(int ipv6Prefix) {
+        if (ipv6Prefix < IpAddress.MIN_IPV6_CLIENT_PREFIX || ipv6Prefix > IpAddress.IPV6_CLIENT_PREFIX) {
+            throw InvalidSettingException.badValue("ipv6Prefix", Integer.toString(ipv6Prefix),
+                    "a prefix length from " + IpAddress.MIN_IPV6_CLIENT_PREFIX + " to " + IpAddress.IPV6_CLIENT_PREFIX);
+        }
+        return ipv6Prefix;
+    }
+
     /**
      * The client as reported by trusted proxies. {@code X-Forwarded-For} is read only when the peer
      * is inside {@code trustedProxies}; otherwise the peer is the client, whatever the header says.
@@ -42,22 +57,28 @@ public final class ClientResolvers {
      * <p>With no trusted proxies this is {@link #remoteAddress()}.
      */
     public static ClientResolver forwardedFor(List<Cidr> trustedProxies) {
-        List<Cidr> trusted = List.copyOf(trustedProxies);
-        if (trusted.isEmpty()) {
-            return REMOTE_ADDRESS;
-        }
-        return request -> resolveForwarded(request, trusted);
+        return forwardedFor(trustedProxies, IpAddress.IPV6_CLIENT_PREFIX);
     }
 
-    private static String resolveForwarded(HttpServletRequest request, List<Cidr> trusted) {
+    /** {@link #forwardedFor(List)}, an IPv6 client keyed by its {@code ipv6Prefix}-bit network (32-64). */
+    public static ClientResolver forwardedFor(List<Cidr> trustedProxies, int ipv6Prefix) {
+        List<Cidr> trusted = List.copyOf(trustedProxies);
+        int prefix = checkedPrefix(ipv6Prefix);
+        if (trusted.isEmpty()) {
+            return remoteAddress(prefix);
+        }
+        return request -> resolveForwarded(request, trusted, prefix);
+    }
+
+    private static String resolveForwarded(HttpServletRequest request, List<Cidr> trusted, int v6Prefix) {
         String peer = request.getRemoteAddr();
         IpAddress peerAddress = IpAddress.parse(peer);
         if (!Cidr.anyContains(trusted, peerAddress)) {
-            return IpAddress.clientKey(peer);
+            return IpAddress.clientKey(peer, v6Prefix);
         }
         Enumeration<String> headers = request.getHeaders(X_FORWARDED_FOR);
         if (headers == null || !headers.hasMoreElements()) {
-            return IpAddress.clientKey(peer);
+            return IpAddress.clientKey(peer, v6Prefix);
         }
         String first = headers.nextElement();
         IpAddress client;
@@ -71,7 +92,7 @@ public final class ClientResolvers {
             }
             client = walkAll(all, trusted);
         }
-        return client == null || client == GARBAGE ? IpAddress.clientKey(peer) : client.clientKey();
+        return client == null || client == GARBAGE ? IpAddress.clientKey(peer, v6Prefix) : client.clientKey(v6Prefix);
     }
 
     private static IpAddress walkAll(List<String> headers, List<Cidr> trusted) {

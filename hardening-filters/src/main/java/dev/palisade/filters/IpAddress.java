@@ -11,8 +11,10 @@ import java.util.HexFormat;
  * client has one identity whichever socket family the container reports.
  */
 final class IpAddress {
-    /** Prefix length that identifies one IPv6 client: an end site is routinely given a whole /64. */
+    /** Prefix length that identifies one IPv6 client by default: an end site is given at least a whole /64. */
     static final int IPV6_CLIENT_PREFIX = 64;
+    /** The shortest prefix a client may be keyed by: shorter is a provider's network, not a client's. */
+    static final int MIN_IPV6_CLIENT_PREFIX = 32;
     /** The upper 64 bits of NAT64's well-known prefix {@code 64:ff9b::/96} (RFC 6052). */
     private static final long NAT64_HI = 0x0064_ff9b_0000_0000L;
 
@@ -93,6 +95,11 @@ final class IpAddress {
      * unusual) is its own key, shortened.
      */
     static String clientKey(String text) {
+        return clientKey(text, IPV6_CLIENT_PREFIX);
+    }
+
+    /** {@link #clientKey(String)} with IPv6 clients keyed by their {@code v6Prefix}-bit network (32-64). */
+    static String clientKey(String text, int v6Prefix) {
         if (text == null) {
             return "unknown";
         }
@@ -103,11 +110,16 @@ final class IpAddress {
         if (address == null) {
             return text.length() <= 64 ? text : text.substring(0, 64);
         }
-        return address.clientKey();
+        return address.clientKey(v6Prefix);
     }
 
     /** See {@link #clientKey(String)}. */
     String clientKey() {
+        return clientKey(IPV6_CLIENT_PREFIX);
+    }
+
+    /** See {@link #clientKey(String, int)}. */
+    String clientKey(int v6Prefix) {
         if (v4) {
             return toString();
         }
@@ -116,7 +128,7 @@ final class IpAddress {
             // them would share one bucket. The IPv4 address in the low 32 bits is the client.
             return new IpAddress(true, 0, lo).toString();
         }
-        return formatV6(hi, 0) + "/" + IPV6_CLIENT_PREFIX;
+        return formatV6(hi & (-1L << (64 - v6Prefix)), 0) + "/" + v6Prefix;
     }
 
     /** Canonical text: dotted quad, or RFC 5952 for IPv6 (lower case, longest zero run compressed). */

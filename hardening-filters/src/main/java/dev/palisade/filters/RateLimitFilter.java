@@ -53,7 +53,7 @@ public final class RateLimitFilter implements Filter {
     public static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
     public static final String RATE_LIMIT = "RateLimit";
     static final Set<String> INIT_PARAMS = Set.of("rps", "burst", "paths", "allowlist", "trustedProxies", "maxClients",
-            "quotaHeadersOnSuccess");
+            "quotaHeadersOnSuccess", "ipv6Prefix");
     static final double DEFAULT_RPS = 2;
     static final long DEFAULT_BURST = 10;
     static final List<String> DEFAULT_ALLOWLIST = List.of("/health");
@@ -249,7 +249,7 @@ public final class RateLimitFilter implements Filter {
                     : config.store().create(quota, config.clock());
             this.resolver = config.clientResolver() != null
                     ? config.clientResolver()
-                    : ClientResolvers.forwardedFor(config.trustedProxies());
+                    : ClientResolvers.forwardedFor(config.trustedProxies(), config.ipv6Prefix());
             this.scope = config.paths().isEmpty() ? null : PathRules.scope("paths", config.paths());
             this.foldedScope = scope == null ? null : scope.folded();
             this.scopeHasCapitals = scope != null && scope.hasCasedPaths();
@@ -330,10 +330,13 @@ public final class RateLimitFilter implements Filter {
      * @param maxClients the in-memory store's cap on tracked clients (init-param {@code maxClients}; 100,000)
      * @param clock Bucket4j time source, also the store's idle clock (tests pass a fake one)
      * @param store makes the bucket store; {@code null} = bounded in-memory
+     * @param quotaHeadersOnSuccess the quota fields on allowed responses too (init-param {@code quotaHeadersOnSuccess}; false)
+     * @param ipv6Prefix the network, 32 to 64 bits, by which an IPv6 client is known (init-param
+     *     {@code ipv6Prefix}; 64); for the built-in resolvers, so not with a {@code clientResolver}
      */
     public record Config(double rps, long burst, List<String> paths, List<String> allowlist,
             List<Cidr> trustedProxies, ClientResolver clientResolver, int maxClients, TimeMeter clock,
-            BucketStore.Factory store, boolean quotaHeadersOnSuccess) {
+            BucketStore.Factory store, boolean quotaHeadersOnSuccess, int ipv6Prefix) {
 
         public Config {
             new Quota(rps, burst);
@@ -356,6 +359,11 @@ public final class RateLimitFilter implements Filter {
             if (maxClients < 1) {
                 throw InvalidSettingException.badValue("maxClients", Integer.toString(maxClients), "a whole number >= 1");
             }
+            ClientResolvers.remoteAddress(ipv6Prefix);
+            if (clientResolver != null && ipv6Prefix != IpAddress.IPV6_CLIENT_PREFIX) {
+                throw new InvalidSettingException("clientResolver",
+                        "Set either ipv6Prefix or a clientResolver, not both (a custom resolver decides identity itself)");
+            }
             if (clock == null) {
                 clock = TimeMeter.SYSTEM_NANOTIME;
             }
@@ -368,7 +376,7 @@ public final class RateLimitFilter implements Filter {
         public Builder toBuilder() {
             return new Builder().rps(rps).burst(burst).paths(paths).allowlist(allowlist)
                     .trustedProxies(trustedProxies).clientResolver(clientResolver).maxClients(maxClients)
-                    .clock(clock).store(store).quotaHeadersOnSuccess(quotaHeadersOnSuccess);
+                    .clock(clock).store(store).quotaHeadersOnSuccess(quotaHeadersOnSuccess).ipv6Prefix(ipv6Prefix);
         }
 
         static Config fromSettings(Settings s) {
@@ -382,7 +390,8 @@ public final class RateLimitFilter implements Filter {
                     .burst(s.positiveLong("burst", "RATE_LIMIT_BURST", DEFAULT_BURST, Quota.MAX_BURST))
                     .maxClients((int) s.positiveLong("maxClients", null, InMemoryBucketStore.DEFAULT_MAX_CLIENTS,
                             Integer.MAX_VALUE))
-                    .quotaHeadersOnSuccess(s.bool("quotaHeadersOnSuccess", null, false));
+                    .quotaHeadersOnSuccess(s.bool("quotaHeadersOnSuccess", null, false))
+                    .ipv6Prefix((int) s.positiveLong("ipv6Prefix", null, IpAddress.IPV6_CLIENT_PREFIX, IpAddress.IPV6_CLIENT_PREFIX));
             Optional<Settings.Source> paths = s.raw("paths", null);
             if (paths.isPresent()) {
                 List<String> items = Settings.split(paths.get().value());
@@ -424,6 +433,7 @@ public final class RateLimitFilter implements Filter {
         private TimeMeter clock = TimeMeter.SYSTEM_NANOTIME;
         private BucketStore.Factory store;
         private boolean quotaHeadersOnSuccess;
+        private int ipv6Prefix = IpAddress.IPV6_CLIENT_PREFIX;
 
         private Builder() {
         }
@@ -496,9 +506,19 @@ public final class RateLimitFilter implements Filter {
             return this;
         }
 
+        /**
+         * The network, 32 to 64 bits, by which an IPv6 client is known (64 by default: an end site
+         * holds at least a /64). Shorter where sites get a /56 or a /48 and each should have one
+         * budget, not 256 or 65,536; the cost is that neighbours within it share one.
+         */
+        public Builder ipv6Prefix(int ipv6Prefix) {
+            this.ipv6Prefix = ipv6Prefix;
+            return this;
+        }
+
         public Config build() {
             return new Config(rps, burst, paths, allowlist, trustedProxies, clientResolver, maxClients, clock, store,
-                    quotaHeadersOnSuccess);
+                    quotaHeadersOnSuccess, ipv6Prefix);
         }
     }
 }

@@ -29,6 +29,19 @@ class ClientResolversTest {
     }
 
     @Test
+    void keysAnIpv6ClientByItsNetworkOfTheGivenLength() {
+        assertThat(ClientResolvers.remoteAddress().resolve(request("2001:db8:1:2::7"))).isEqualTo("2001:db8:1:2::/64");
+        assertThat(ClientResolvers.remoteAddress(48).resolve(request("2001:db8:1:2::7"))).isEqualTo("2001:db8:1::/48");
+        assertThat(ClientResolvers.remoteAddress(56).resolve(request("2001:db8:1:2ff::7"))).isEqualTo("2001:db8:1:200::/56");
+        assertThat(ClientResolvers.remoteAddress(32).resolve(request("2001:db8:1:2::7"))).isEqualTo("2001:db8::/32");
+        assertThat(ClientResolvers.forwardedFor(Cidr.parseAll("t", List.of("10.0.0.0/8")), 48)
+                .resolve(request("10.0.0.5", "2001:db8:1:ff00::9"))).isEqualTo("2001:db8:1::/48");
+        assertThat(ClientResolvers.remoteAddress(48).resolve(request("203.0.113.7"))).isEqualTo("203.0.113.7");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClientResolvers.remoteAddress(65))
+                .hasMessageContaining("ipv6Prefix");
+    }
+
+    @Test
     void joinsSeveralHeadersInOrder() {
         assertThat(BEHIND_PROXIES.resolve(request("10.0.0.5", "6.6.6.6", "203.0.113.7, 10.2.2.2", "10.3.3.3")))
                 .isEqualTo("203.0.113.7");

@@ -103,6 +103,15 @@ class RateLimitFilterConfigTest {
                 .hasMessageContaining("trustedProxies").hasMessageContaining("::/0").hasMessageContaining("not every address");
         assertThatThrownBy(() -> parse(Map.of(), Map.of("TRUSTED_PROXIES", "0.0.0.0/0")))
                 .hasMessageContaining("Invalid value for TRUSTED_PROXIES: \"0.0.0.0/0\"");
+        // The IPv6 client network: 32 to 64 bits, and not with a resolver of the application's own.
+        assertThat(parse(Map.of(), Map.of()).ipv6Prefix()).isEqualTo(64);
+        assertThat(parse(Map.of("ipv6Prefix", "48"), Map.of()).ipv6Prefix()).isEqualTo(48);
+        for (String bad : List.of("31", "65", "0", "/48", "48.5")) {
+            assertThatThrownBy(() -> parse(Map.of("ipv6Prefix", bad), Map.of())).as(bad)
+                    .hasMessageContaining("ipv6Prefix").hasMessageContaining(bad);
+        }
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().ipv6Prefix(56)
+                .clientResolver(ClientResolvers.remoteAddress()).build()).hasMessageContaining("ipv6Prefix or a clientResolver");
         assertThat(RateLimitFilter.Config.builder().build().toBuilder().rps(0.5).build().rps()).isEqualTo(0.5);
     }
 

@@ -155,6 +155,30 @@ class RateLimitFilterTest {
         }
     }
 
+    /**
+     * IPv6 clients are known by their /64 unless {@code ipv6Prefix} says otherwise: where sites get a
+     * /48, each of its 65,536 /64s had a budget of its own (found by review).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void knowsAnIpv6ClientByTheNetworkIpv6PrefixSays(Container container) throws Exception {
+        String first = "X-Forwarded-For: 2001:db8:1:2::7";
+        String sameSite = "X-Forwarded-For: 2001:db8:1:ff00::9";
+        RateLimitFilter per64 = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
+                .trustedProxies("127.0.0.1/32", "::1/128").build());
+        try (RunningServer server = container.start(ctx -> deploy(ctx, per64))) {
+            assertThat(get(server, "/api/x", first).status()).isEqualTo(200);
+            assertThat(get(server, "/api/x", sameSite).status()).as("another /64").isEqualTo(200);
+        }
+        RateLimitFilter per48 = new RateLimitFilter(RateLimitFilter.Config.builder().burst(1).clock(clock)
+                .trustedProxies("127.0.0.1/32", "::1/128").ipv6Prefix(48).build());
+        try (RunningServer server = container.start(ctx -> deploy(ctx, per48))) {
+            assertThat(get(server, "/api/x", first).status()).isEqualTo(200);
+            assertThat(get(server, "/api/x", sameSite).status()).as("the same /48").isEqualTo(429);
+            assertThat(get(server, "/api/x", "X-Forwarded-For: 2001:db8:2::1").status()).as("another /48").isEqualTo(200);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void takesTheClientFromForwardedForWhenThePeerIsATrustedProxy(Container container) throws Exception {
