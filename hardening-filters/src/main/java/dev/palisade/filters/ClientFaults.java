@@ -63,7 +63,7 @@ final class ClientFaults {
      * {@code t}'s cause, or {@code null} when asking for it throws: an application's exception may
      * override {@code getCause()}, and this runs on the error path, which must still answer.
      */
-    private static Throwable causeOf(Throwable t) {
+    static Throwable causeOf(Throwable t) {
         try {
             return t.getCause();
         } catch (RuntimeException unreadable) {

@@ -514,7 +514,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         synchronized (body) {
             Throwable t = failure;
             // Bounded: a chain of causes may loop.
-            for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            for (int depth = 0; t != null && depth < 8; depth++, t = ClientFaults.causeOf(t)) {
                 if (t == body.parameterFailure || t == body.partsFailure) {
                     return true;
                 }
@@ -532,7 +532,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         PartsRefusedException refusal = body.partsRefusal;
         Throwable t = failure;
         // Bounded: a chain of causes may loop.
-        for (int depth = 0; refusal != null && t != null && depth < 8; depth++, t = t.getCause()) {
+        for (int depth = 0; refusal != null && t != null && depth < 8; depth++, t = ClientFaults.causeOf(t)) {
             if (t == refusal) {
                 return refusal.status;
             }

@@ -356,6 +356,44 @@ class HardeningTest {
         }
     }
 
+    /**
+     * An exception whose getCause() throws, after the body was read: the whole chain answers the
+     * problem and logs the application's exception as its class (found by review: the size filter's
+     * own look at the causes threw, and the log named that failure instead).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsAnExceptionWhoseCauseCannotBeReadAsItsClassAfterABody(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            Hardening.install(ctx, config(100));
+            ctx.addServlet("fails", new HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    req.getInputStream().readAllBytes();
+                    throw new UnreadableCause();
+                }
+            }).addMapping("/api/fails");
+        }); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response r = RawHttp.exchange(server.port(), "POST /api/fails HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + TOKEN + "\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(logs.text(e -> e.getLevel() == Level.ERROR)).contains(UnreadableCause.class.getName()
+                    + " [could not be read for logging").doesNotContain("no cause");
+        }
+    }
+
+    /** An application's exception whose getCause() throws. */
+    static final class UnreadableCause extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public synchronized Throwable getCause() {
+            throw new IllegalStateException("no cause");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void rateLimitsBeforeAuthenticationSoKeyGuessingIsThrottled(Container container) throws Exception {
