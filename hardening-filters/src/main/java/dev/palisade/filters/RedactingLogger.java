@@ -171,7 +171,11 @@ public final class RedactingLogger implements Logger, LoggingEventAware {
         return redacted.equals(value) && (pair.value instanceof Number || pair.value instanceof Boolean) ? pair.value : redacted;
     }
 
-    /** The event's markers as one: the first, with the others added as its references. */
+    /**
+     * The event's markers as one: a detached marker named after all of them, holding each as a
+     * reference, so that {@code contains} finds every one and theirs. Not named after the first:
+     * markers compare by name, so the first (and any marker referring to it) would be refused.
+     */
     private static Marker oneMarker(List<Marker> markers) {
         if (markers == null || markers.isEmpty()) {
             return null;
@@ -179,7 +183,11 @@ public final class RedactingLogger implements Logger, LoggingEventAware {
         if (markers.size() == 1) {
             return markers.get(0);
         }
-        Marker combined = MarkerFactory.getDetachedMarker(markers.get(0).getName());
+        StringBuilder name = new StringBuilder();
+        for (Marker marker : markers) {
+            name.append(name.length() == 0 ? "" : ", ").append(marker.getName());
+        }
+        Marker combined = MarkerFactory.getDetachedMarker(name.toString());
         markers.forEach(combined::add);
         return combined;
     }
