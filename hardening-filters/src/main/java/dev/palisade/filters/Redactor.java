@@ -783,22 +783,27 @@ public final class Redactor {
                 // Spring's HttpHeaders.toString() quotes each value: [Cookie:"a=b", ...].
                 return maskPlainValue(v);
             }
-            // To the line's end: a tab or another control character inside the value (after the
-            // scheme, say) is part of it, and masked with it.
+            // To the next control character (a tab-separated line's next field is not the value), but
+            // control characters before the value, and tabs after its scheme ("Bearer\t<token>"),
+            // are part of it.
             int end = v;
-            while (end < n && s.charAt(end) != '"' && !isLineBreak(s.charAt(end))) {
+            while (end < n && LogSafe.needsEscape(s.charAt(end))) {
                 end++;
             }
-            if (end == v) {
+            int word = end;
+            while (end < n && s.charAt(end) != '"' && !LogSafe.needsEscape(s.charAt(end))) {
+                end++;
+                if (end < n && s.charAt(end) == '\t' && isAuthSchemeName(word, end)) {
+                    while (end < n && (s.charAt(end) == '\t' || s.charAt(end) == ' ')) {
+                        end++;
+                    }
+                }
+            }
+            if (end == word) {
                 return -1;
             }
             keepUpTo(v).append(MASK);
             return resumeAt(end);
-        }
-
-        private static boolean isLineBreak(char c) {
-            return c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085' || c == '\u2028'
-                    || c == '\u2029';
         }
 
         private int closingQuote(int from, char q) {
@@ -991,11 +996,12 @@ public final class Redactor {
 
         /**
          * Whether the word after "Basic" is a credential, not prose ("Basic plan", "basic
-         * authentication"): base64 of {@code user:password}, or a long word that looks random (a
-         * raw key some clients send as it is, or base64 with its padding cut).
+         * authentication", "Basic AuthenticationFilter", "Basic realm=x"): base64 of
+         * {@code user:password}, or a word that reads as a random token as an API key's team check
+         * reads one (a raw key some clients send as it is, or base64 with its padding cut).
          */
         private boolean isBasicCredentials(int from, int to) {
-            return to - from >= 4 && (isBase64Credentials(from, to) || (to - from >= 12 && looksRandom(from, to)));
+            return to - from >= 4 && (isBase64Credentials(from, to) || ApiKeys.looksLikeToken(s.substring(from, to)));
         }
 
         /** Whether {@code [from, to)} is base64 of {@code user:password}: it decodes, and holds a colon. */

@@ -87,6 +87,7 @@ class RedactorTest {
                 Arguments.of("authorization=\u200EBearer abc123secret rest", "authorization=*** rest"),
                 Arguments.of("authorization=Bearer\tabc123secret rest", "authorization=*** rest"),
                 Arguments.of("Authorization: Bearer\tabc123secret\nnext", "Authorization: ***\\nnext"),
+                Arguments.of("Cookie: a=b\tstatus=200\tuser=jane@example.com", "Cookie: ***\\tstatus=200\\tuser=j***@example.com"),
                 Arguments.of("Authorization: Basic\tdXNlcjpwYXNz", "Authorization: ***"),
                 Arguments.of("x-api-key: \u0000k3ysecret", "x-api-key: ***"),
                 // control characters
@@ -118,6 +119,8 @@ class RedactorTest {
                 // millisecond timestamps and ids from 0 or 1 are no card, even when Luhn-valid (found by review)
                 Arguments.of("createdAt=1718000000006 order=1234567890128 ref 0000000000000000"),
                 Arguments.of("Basic plan selected, basic auth off"),
+                Arguments.of("Using Basic AuthenticationFilter, basic UsernamePasswordAuthenticationFilter, Basic Configuration2024"),
+                Arguments.of("challenge Basic realm=MyApplication2 sent"),
                 Arguments.of("status_code=500 keyboard=us monkey=3"),
                 Arguments.of("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
                 Arguments.of("version 1.2.3 at 10:30 user@localhost"),
