@@ -181,6 +181,11 @@ public final class Hardening {
     private static void register(ServletContext context, String name, Filter filter) {
         FilterRegistration.Dynamic registration = add(context, name, filter);
         registration.setAsyncSupported(true);
+        if (!registration.getUrlPatternMappings().isEmpty() || !registration.getServletNameMappings().isEmpty()) {
+            // A descriptor's declaration, mapped where the descriptor wants the chain: a second
+            // mapping would run it twice on Jetty (Tomcat drops a filter already in the chain).
+            return;
+        }
         // ASYNC too: after AsyncContext.dispatch() the servlet runs again, and only the error boundary
         // can answer what it throws; the other members pass an ASYNC dispatch through.
         // Matched after the filters web.xml declares and every isMatchAfter=false mapping: infrastructure
