@@ -606,13 +606,11 @@ public final class Redactor {
             if (end == v) {
                 return -1;
             }
-            if (end < n && (s.charAt(end) == ' ' || s.charAt(end) == '\t') && isAuthSchemeName(word, end)) {
-                int token = end;
-                while (token < n && (s.charAt(token) == ' ' || s.charAt(token) == '\t')) {
-                    token++;
-                }
-                end = token;
-                while (end < n && !endsPlainValue(s.charAt(end))) {
+            if (end < n && skipValueGap(end) > end && isAuthSchemeName(word, end)) {
+                // The credential after the scheme, control characters in it included ("Bearer\u200Eabc").
+                end = skipValueGap(end);
+                while (end < n && (!endsPlainValue(s.charAt(end))
+                        || (LogSafe.needsEscape(s.charAt(end)) && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))))) {
                     end++;
                 }
             } else {
@@ -783,20 +781,15 @@ public final class Redactor {
                 // Spring's HttpHeaders.toString() quotes each value: [Cookie:"a=b", ...].
                 return maskPlainValue(v);
             }
-            // To the next control character (a tab-separated line's next field is not the value), but
-            // control characters before the value, and tabs after its scheme ("Bearer\t<token>"),
-            // are part of it.
-            int end = v;
-            while (end < n && LogSafe.needsEscape(s.charAt(end))) {
-                end++;
-            }
+            // To the next tab (a tab-separated line's next field is not the value) or line break.
+            // Other control and bidi characters are part of the value ("Bearer abc\u0000def"), as
+            // is any run of them, spaces and tabs before it or after its scheme ("Bearer\u200E<token>").
+            int end = skipValueGap(v);
             int word = end;
-            while (end < n && s.charAt(end) != '"' && !LogSafe.needsEscape(s.charAt(end))) {
+            while (end < n && s.charAt(end) != '"' && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))) {
                 end++;
-                if (end < n && s.charAt(end) == '\t' && isAuthSchemeName(word, end)) {
-                    while (end < n && (s.charAt(end) == '\t' || s.charAt(end) == ' ')) {
-                        end++;
-                    }
+                if (isAuthSchemeName(word, end)) {
+                    end = skipValueGap(end);
                 }
             }
             if (end == word) {
@@ -804,6 +797,20 @@ public final class Redactor {
             }
             keepUpTo(v).append(MASK);
             return resumeAt(end);
+        }
+
+        /** Past spaces, tabs and other control or bidi characters, but not a line break. */
+        private int skipValueGap(int from) {
+            int j = from;
+            while (j < n && (s.charAt(j) == ' ' || (LogSafe.needsEscape(s.charAt(j)) && !isLineBreak(s.charAt(j))))) {
+                j++;
+            }
+            return j;
+        }
+
+        private static boolean isLineBreak(char c) {
+            return c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085' || c == '\u2028'
+                    || c == '\u2029';
         }
 
         private int closingQuote(int from, char q) {
@@ -1006,9 +1013,11 @@ public final class Redactor {
 
         /** Whether {@code [from, to)} is base64 of {@code user:password}: it decodes, and holds a colon. */
         private boolean isBase64Credentials(int from, int to) {
+            String word = s.substring(from, to);
             byte[] decoded;
             try {
-                decoded = Base64.getDecoder().decode(s.substring(from, to));
+                decoded = word.indexOf('-') >= 0 || word.indexOf('_') >= 0
+                        ? Base64.getUrlDecoder().decode(word) : Base64.getDecoder().decode(word);
             } catch (IllegalArgumentException notBase64) {
                 return false;
             }
@@ -1031,10 +1040,11 @@ public final class Redactor {
         }
 
         private static boolean isTokenChar(char c, boolean base64Only) {
-            if (isAlnum(c) || c == '+' || c == '/' || c == '=') {
+            // Base64 in either alphabet: some clients send Basic credentials URL-safe.
+            if (isAlnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
                 return true;
             }
-            return !base64Only && (c == '-' || c == '.' || c == '_' || c == '~');
+            return !base64Only && (c == '.' || c == '~');
         }
 
         // Three base64url segments, the first one starting "eyJ" ({"): a JWT or JWS.
