@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Ready-made {@link ClientResolver}s. Keys are normalised addresses: IPv4 as a dotted quad, IPv6
  * as its /64 network in RFC 5952 form ({@code 2001:db8:1:2::/64}), because one IPv6 end site
- * holds a whole /64 and could otherwise mint a fresh identity, and a fresh bucket, per request.
+ * holds at least a whole /64 and could otherwise mint a fresh identity, and a fresh bucket, per
+ * request; or as a shorter network (32 to 64 bits) where the variants taking {@code ipv6Prefix} say so.
  */
 public final class ClientResolvers {
     /** The header walked by {@link #forwardedFor(List)}. */

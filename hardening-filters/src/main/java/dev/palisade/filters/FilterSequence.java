@@ -27,15 +27,29 @@ import org.slf4j.LoggerFactory;
 final class FilterSequence implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(FilterSequence.class);
 
+    /** Set while the members run in a dispatch, when the sequence may be mapped twice. */
+    static final String RUNNING = "dev.palisade.chainRunning";
+
     private final List<String> names;
     private final Filter[] members;
+    private final boolean mappedTwice;
 
     FilterSequence(List<String> names, List<Filter> members) {
+        this(names, members, false);
+    }
+
+    /**
+     * {@code mappedTwice}: the registration has a descriptor's mapping besides {@link Hardening}'s
+     * own, and Jetty (unlike Tomcat) would run it once for each in the same dispatch; the members
+     * then run only at the first, at the cost of a request attribute per dispatch.
+     */
+    FilterSequence(List<String> names, List<Filter> members, boolean mappedTwice) {
         if (names.size() != members.size() || members.isEmpty()) {
             throw new IllegalArgumentException("one name per member, at least one member");
         }
         this.names = List.copyOf(names);
         this.members = members.toArray(new Filter[0]);
+        this.mappedTwice = mappedTwice;
     }
 
     @Override
@@ -54,7 +68,20 @@ final class FilterSequence implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        new Cursor(members, chain).doFilter(request, response);
+        if (!mappedTwice) {
+            new Cursor(members, chain).doFilter(request, response);
+            return;
+        }
+        if (request.getAttribute(RUNNING) != null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        request.setAttribute(RUNNING, Boolean.TRUE);
+        try {
+            new Cursor(members, chain).doFilter(request, response);
+        } finally {
+            request.removeAttribute(RUNNING);
+        }
     }
 
     @Override

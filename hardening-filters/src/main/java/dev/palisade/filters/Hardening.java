@@ -144,7 +144,7 @@ public final class Hardening {
         for (String overlap : ChainOverlaps.find(config)) {
             LOG.warn("Palisade chain: {}", LogSafe.escape(overlap));
         }
-        register(context, FILTER_NAME, new FilterSequence(names, members));
+        register(context, FILTER_NAME, new FilterSequence(names, members, hasDescriptorMapping(context)));
         registerErrorPageGuard(context);
         Installed installed = new Installed(Optional.ofNullable(accessLog), safeError, Optional.ofNullable(headers),
                 List.copyOf(rateLimits), Optional.ofNullable(size), Optional.ofNullable(auth), Optional.ofNullable(gate));
@@ -157,6 +157,18 @@ public final class Hardening {
             names.add(name);
             members.add(filter);
         }
+    }
+
+    /**
+     * Whether a descriptor declared the chain's filter, without a class, with a mapping of its own:
+     * the chain then runs where the first of its mappings puts it. Hardening's own mapping is still
+     * added, for the dispatches the descriptor's may leave out (a mapping without
+     * {@code <dispatcher>} is {@code REQUEST} only on Tomcat, and an async dispatch's failure would
+     * meet Tomcat's error page); the sequence makes sure the members run once a dispatch.
+     */
+    private static boolean hasDescriptorMapping(ServletContext context) {
+        FilterRegistration declared = context.getFilterRegistration(FILTER_NAME);
+        return declared != null && (!declared.getUrlPatternMappings().isEmpty() || !declared.getServletNameMappings().isEmpty());
     }
 
     /**
@@ -181,11 +193,6 @@ public final class Hardening {
     private static void register(ServletContext context, String name, Filter filter) {
         FilterRegistration.Dynamic registration = add(context, name, filter);
         registration.setAsyncSupported(true);
-        if (!registration.getUrlPatternMappings().isEmpty() || !registration.getServletNameMappings().isEmpty()) {
-            // A descriptor's declaration, mapped where the descriptor wants the chain: a second
-            // mapping would run it twice on Jetty (Tomcat drops a filter already in the chain).
-            return;
-        }
         // ASYNC too: after AsyncContext.dispatch() the servlet runs again, and only the error boundary
         // can answer what it throws; the other members pass an ASYNC dispatch through.
         // Matched after the filters web.xml declares and every isMatchAfter=false mapping: infrastructure

@@ -90,7 +90,8 @@ final class IpAddress {
     /**
      * The rate-limit key of the client at {@code text}: the canonical IPv4 address, or the IPv6
      * {@value #IPV6_CLIENT_PREFIX}-bit prefix in RFC 5952 form ({@code 2001:db8:1:2::/64}), so one
-     * end site cannot mint fresh identities from its own /64. A canonical IPv4 string is returned
+     * end site cannot mint fresh identities from its own /64 ({@link #clientKey(String, int)} for
+     * a shorter network). A canonical IPv4 string is returned
      * as is, without allocating. Text that is not an address (a container reporting something
      * unusual) is its own key, shortened.
      */

@@ -85,6 +85,20 @@ class ChainOrderTest {
         }
     }
 
+    /** Dispatches its async cycle, then fails in the ASYNC dispatch. */
+    public static class FailsWhenDispatched extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) {
+            if (req.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
+                req.startAsync().dispatch();
+            } else {
+                throw new IllegalStateException("secret-detail-from-async-dispatch");
+            }
+        }
+    }
+
     public static class Ok extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -124,6 +138,42 @@ class ChainOrderTest {
      * for a refused install took it for a taken name). The chain then runs where the descriptor put
      * it, once.
      */
+    /**
+     * A declaration mapped without {@code <dispatcher>} elements (REQUEST only on Tomcat): the chain
+     * still covers the async dispatch, through its own mapping, and still runs once a dispatch (found
+     * by review: with the descriptor's mapping alone, Tomcat answered the async failure with its own
+     * page, exception message and all).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aDeclarationMappedForRequestsOnlyStillCoversAsyncDispatches(Container container) throws Exception {
+        Files.writeString(Files.createDirectories(webApp.resolve("WEB-INF")).resolve("web.xml"), String.format(Locale.ROOT, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <listener><listener-class>%s</listener-class></listener>
+                  <filter><filter-name>palisade</filter-name><async-supported>true</async-supported></filter>
+                  <filter-mapping><filter-name>palisade</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+                  <servlet><servlet-name>ok</servlet-name><servlet-class>%s</servlet-class></servlet>
+                  <servlet-mapping><servlet-name>ok</servlet-name><url-pattern>/x</url-pattern></servlet-mapping>
+                  <servlet><servlet-name>fails</servlet-name><servlet-class>%s</servlet-class>
+                    <async-supported>true</async-supported></servlet>
+                  <servlet-mapping><servlet-name>fails</servlet-name><url-pattern>/fails</url-pattern></servlet-mapping>
+                </web-app>
+                """, PlainInstaller.class.getName(), Ok.class.getName(), FailsWhenDispatched.class.getName()),
+                StandardCharsets.UTF_8);
+        try (RunningServer server = container.startWebApp(webApp)) {
+            RawHttp.Response ok = RawHttp.exchange(server.port(), "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            RawHttp.Response failed = RawHttp.exchange(server.port(),
+                    "GET /fails HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(ok.header(RateLimitFilter.RATE_LIMIT)).contains("r=9");
+            assertThat(failed.status()).isEqualTo(500);
+            assertThat(failed.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(failed.body()).doesNotContain("secret-detail");
+            assertThat(failed.header(RateLimitFilter.RATE_LIMIT)).contains("r=8");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void installCompletesADeclarationOfThePalisadeFilterInTheDescriptor(Container container) throws Exception {
