@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -68,7 +69,7 @@ final class FilterSequence implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!mappedTwice) {
+        if (!mappedTwice || !isMappedTwiceFor(request.getDispatcherType())) {
             new Cursor(members, chain).doFilter(request, response);
             return;
         }
@@ -82,6 +83,14 @@ final class FilterSequence implements Filter {
         } finally {
             request.removeAttribute(RUNNING);
         }
+    }
+
+    /**
+     * The dispatches both mappings cover. A FORWARD or INCLUDE made from inside the run is a dispatch
+     * of its own, which the members must see (the environment gate checks a forward's path).
+     */
+    private static boolean isMappedTwiceFor(DispatcherType type) {
+        return type == DispatcherType.REQUEST || type == DispatcherType.ASYNC;
     }
 
     @Override

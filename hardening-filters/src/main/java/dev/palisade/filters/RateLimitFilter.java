@@ -129,9 +129,10 @@ public final class RateLimitFilter implements Filter {
             }
             Limiter built = programmatic != null && limiter != null ? limiter : new Limiter(config);
             this.limiter = built;
-            LOG.info("{}: {} per client ({}), allowlist {}, {} trusted proxy network(s), IPv6 clients by /{}, {}",
+            LOG.info("{}: {} per client ({}), allowlist {}, {} trusted proxy network(s), {}, {}",
                     LogSafe.escape(name), built.quota, config.paths().isEmpty() ? "all requests" : "on " + config.paths(),
-                    config.allowlist(), config.trustedProxies().size(), config.ipv6Prefix(),
+                    config.allowlist(), config.trustedProxies().size(), config.clientResolver() != null
+                            ? "custom client resolver" : "IPv6 clients by /" + config.ipv6Prefix(),
                     built.store.getClass().getSimpleName());
         } catch (InvalidSettingException e) {
             LOG.error("{}", e.getMessage());

@@ -85,6 +85,27 @@ class ChainOrderTest {
         }
     }
 
+    /** The chain with a dev-only path, in prod. */
+    public static class GatedInstaller implements ServletContextListener {
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            Hardening.install(event.getServletContext(), Hardening.builder()
+                    .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                            .devOnlyPaths("/debug/*").build())
+                    .build());
+        }
+    }
+
+    /** Forwards to a dev-only path. */
+    public static class ForwardsToDebug extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            req.getRequestDispatcher("/debug/x").forward(req, resp);
+        }
+    }
+
     /** Dispatches its async cycle, then fails in the ASYNC dispatch. */
     public static class FailsWhenDispatched extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -171,6 +192,39 @@ class ChainOrderTest {
             assertThat(failed.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
             assertThat(failed.body()).doesNotContain("secret-detail");
             assertThat(failed.header(RateLimitFilter.RATE_LIMIT)).contains("r=8");
+        }
+    }
+
+    /**
+     * A forward made inside the chain's run is a dispatch of its own: a descriptor that maps the
+     * chain for FORWARD has it run there, and a forward to a dev-only path answers 404 (found by
+     * review: the mark of the outer run made the forward skip the members).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aForwardTheDescriptorMapsStillMeetsTheChain(Container container) throws Exception {
+        Files.writeString(Files.createDirectories(webApp.resolve("WEB-INF")).resolve("web.xml"), String.format(Locale.ROOT, """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <listener><listener-class>%s</listener-class></listener>
+                  <filter><filter-name>palisade</filter-name><async-supported>true</async-supported></filter>
+                  <filter-mapping><filter-name>palisade</filter-name><url-pattern>/*</url-pattern>
+                    <dispatcher>REQUEST</dispatcher><dispatcher>FORWARD</dispatcher><dispatcher>INCLUDE</dispatcher>
+                  </filter-mapping>
+                  <servlet><servlet-name>forwards</servlet-name><servlet-class>%s</servlet-class></servlet>
+                  <servlet-mapping><servlet-name>forwards</servlet-name><url-pattern>/s</url-pattern></servlet-mapping>
+                  <servlet><servlet-name>debug</servlet-name><servlet-class>%s</servlet-class></servlet>
+                  <servlet-mapping><servlet-name>debug</servlet-name><url-pattern>/debug/*</url-pattern></servlet-mapping>
+                </web-app>
+                """, GatedInstaller.class.getName(), ForwardsToDebug.class.getName(), Ok.class.getName()),
+                StandardCharsets.UTF_8);
+        RAN.clear();
+        try (RunningServer server = container.startWebApp(webApp)) {
+            RawHttp.Response forwarded = RawHttp.exchange(server.port(), "GET /s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(forwarded.status()).isEqualTo(404);
+            assertThat(forwarded.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE);
+            assertThat(RAN).isEmpty();
         }
     }
 
