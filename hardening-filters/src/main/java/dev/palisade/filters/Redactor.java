@@ -979,18 +979,20 @@ public final class Redactor {
             int length = runEnd - i;
             boolean bearer = length == 6 && equalsIgnoreCase(i, "bearer");
             boolean basic = length == 5 && equalsIgnoreCase(i, "basic");
-            if ((!bearer && !basic) || runEnd >= n || (s.charAt(runEnd) != ' ' && s.charAt(runEnd) != '\t')) {
+            // Spaces, tabs or other control and bidi characters between the scheme and the token,
+            // and such characters inside the token, are part of it ("Bearer\u200Eabc").
+            int token = runEnd < n ? skipValueGap(runEnd) : runEnd;
+            if ((!bearer && !basic) || token == runEnd) {
                 return -1;
             }
-            int token = runEnd;
-            while (token < n && (s.charAt(token) == ' ' || s.charAt(token) == '\t')) {
-                token++;
-            }
             int end = token;
-            while (end < n && isTokenChar(s.charAt(end), basic)) {
+            while (end < n && (isTokenChar(s.charAt(end), basic) || (end > token && isInsideToken(s.charAt(end))))) {
                 end++;
             }
-            if (end == token || (basic && !isBasicCredentials(token, end))) {
+            if (end > token && basic) {
+                end = basicCredentialsEnd(token, end);
+            }
+            if (end <= token) {
                 return -1;
             }
             StringBuilder written = keepUpTo(runEnd);
@@ -1001,23 +1003,42 @@ public final class Redactor {
             return resumeAt(end);
         }
 
+        /** A control or bidi character inside a token, which is part of it; not a tab or a line break. */
+        private static boolean isInsideToken(char c) {
+            return LogSafe.needsEscape(c) && c != '\t' && !isLineBreak(c);
+        }
+
         /**
-         * Whether the word after "Basic" is a credential, not prose ("Basic plan", "basic
-         * authentication", "Basic AuthenticationFilter", "Basic realm=x"): base64 of
-         * {@code user:password}, or a word that reads as a random token as an API key's team check
-         * reads one (a raw key some clients send as it is, or base64 with its padding cut).
+         * Where the credential after "Basic" at {@code [from, to)} ends, or -1 when the word is prose
+         * ("Basic plan", "basic authentication", "Basic AuthenticationFilter", "Basic realm=x"):
+         * base64 of {@code user:password} in either alphabet (the word, else its part before a
+         * {@code -} or {@code _}, which then follows it), or a word that reads as a random token as an
+         * API key's team check reads one (a raw key some clients send, base64 with its padding cut).
          */
-        private boolean isBasicCredentials(int from, int to) {
-            return to - from >= 4 && (isBase64Credentials(from, to) || ApiKeys.looksLikeToken(s.substring(from, to)));
+        private int basicCredentialsEnd(int from, int to) {
+            if (to - from < 4) {
+                return -1;
+            }
+            if (isBase64Credentials(from, to)) {
+                return to;
+            }
+            int cut = from;
+            while (cut < to && s.charAt(cut) != '-' && s.charAt(cut) != '_') {
+                cut++;
+            }
+            if (cut < to && cut - from >= 4 && isBase64Credentials(from, cut)) {
+                return cut;
+            }
+            return ApiKeys.looksLikeToken(s.substring(from, to)) ? to : -1;
         }
 
         /** Whether {@code [from, to)} is base64 of {@code user:password}: it decodes, and holds a colon. */
         private boolean isBase64Credentials(int from, int to) {
-            String word = s.substring(from, to);
+            // Either alphabet, or both mixed: URL-safe characters read as their standard twins.
+            String word = s.substring(from, to).replace('-', '+').replace('_', '/');
             byte[] decoded;
             try {
-                decoded = word.indexOf('-') >= 0 || word.indexOf('_') >= 0
-                        ? Base64.getUrlDecoder().decode(word) : Base64.getDecoder().decode(word);
+                decoded = Base64.getDecoder().decode(word);
             } catch (IllegalArgumentException notBase64) {
                 return false;
             }

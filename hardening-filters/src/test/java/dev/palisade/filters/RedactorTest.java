@@ -34,6 +34,13 @@ class RedactorTest {
                 Arguments.of("sent Basic NGEwMGZmMjItY2NkNy0xMWUzLTk5ZDUtMDAwYzI5NDBlNjJj", "sent Basic ***"),
                 Arguments.of("sent Basic dXNlcjpwYXNzd29yZA= x", "sent Basic *** x"),
                 Arguments.of("sent Basic c3ZjOlp4OT8-fn4_ x", "sent Basic *** x"),
+                // either alphabet, mixed, or followed by a dash (review of the fix); control characters in prose too
+                Arguments.of("sent Basic YWRtaW46P35+Pz8/Pw-- ok", "sent Basic *** ok"),
+                Arguments.of("sent Basic dXNlcjpwYXNz-more", "sent Basic ***-more"),
+                Arguments.of("sent Basic c3ZjOlp4OT8+fn4_ x", "sent Basic *** x"),
+                Arguments.of("sent Bearer\u200Eabc123secretTOKEN", "sent Bearer\\u200e***"),
+                Arguments.of("sent Bearer abc123\u200EsecretTOKEN now", "sent Bearer *** now"),
+                Arguments.of("sent Basic\u200EdXNlcjpwYXNzd29yZA==", "sent Basic\\u200e***"),
                 Arguments.of("sent Bearer\tabc123", "sent Bearer\\t***"),
                 Arguments.of("Cookie: JSESSIONID=abc; theme=dark", "Cookie: ***"),
                 Arguments.of("x-api-key: k3y", "x-api-key: ***"),
