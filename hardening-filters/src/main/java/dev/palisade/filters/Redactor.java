@@ -784,9 +784,20 @@ public final class Redactor {
             // To the next tab (a tab-separated line's next field is not the value) or line break.
             // Other control and bidi characters are part of the value ("Bearer abc\u0000def"), as
             // is any run of them, spaces and tabs before it or after its scheme ("Bearer\u200E<token>").
+            // A quote that opens a part of the value (after '=', a space or a comma: a quoted cookie
+            // value, Digest's username="…", response="…") runs to its closing quote; any other quote
+            // closes a string the header line sits in, and ends the value.
             int end = skipValueGap(v);
             int word = end;
-            while (end < n && s.charAt(end) != '"' && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))) {
+            while (end < n && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))) {
+                if (s.charAt(end) == '"') {
+                    char before = end > word ? s.charAt(end - 1) : 0;
+                    if (before != '=' && before != ' ' && before != ',') {
+                        break;
+                    }
+                    end = quotedPartEnd(end + 1);
+                    continue;
+                }
                 end++;
                 if (isAuthSchemeName(word, end)) {
                     end = skipValueGap(end);
@@ -797,6 +808,15 @@ public final class Redactor {
             }
             keepUpTo(v).append(MASK);
             return resumeAt(end);
+        }
+
+        /** After the closing quote of a part that opened before {@code from}, or the line's end, whichever comes first. */
+        private int quotedPartEnd(int from) {
+            int j = from;
+            while (j < n && s.charAt(j) != '"' && !isLineBreak(s.charAt(j))) {
+                j += s.charAt(j) == '\\' && j + 1 < n && !isLineBreak(s.charAt(j + 1)) ? 2 : 1;
+            }
+            return j < n && s.charAt(j) == '"' ? j + 1 : j;
         }
 
         /** Past spaces, tabs and other control or bidi characters, but not a line break. */

@@ -106,6 +106,13 @@ class RedactorTest {
                 Arguments.of("Authorization:\tBearer abc123secretTOKEN", "Authorization:***"),
                 Arguments.of("authorization=Bearer\u200Eabc123secretTOKEN rest", "authorization=*** rest"),
                 Arguments.of("authorization=Bearer abc\u0000def rest", "authorization=*** rest"),
+                // quoted parts of a header's value are part of it; a quote that closes an enclosing string ends it
+                Arguments.of("Cookie: JSESSIONID=\"abc123secretTOKEN\"; theme=dark", "Cookie: ***"),
+                Arguments.of("Authorization: Bearer \"abc123secretTOKEN\"", "Authorization: ***"),
+                Arguments.of("Authorization: Digest username=\"bob\", nonce=\"dcd98b\", response=\"6629fae4\"",
+                        "Authorization: ***"),
+                Arguments.of("{\"h\":\"Authorization: Bearer abc123\",\"n\":1}", "{\"h\":\"Authorization: ***\",\"n\":1}"),
+                Arguments.of("Cookie: a=\"unclosed\nINFO next", "Cookie: ***\\nINFO next"),
                 Arguments.of("Authorization: Basic\tdXNlcjpwYXNz", "Authorization: ***"),
                 Arguments.of("x-api-key: \u0000k3ysecret", "x-api-key: ***"),
                 // control characters
