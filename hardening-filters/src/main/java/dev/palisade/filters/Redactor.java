@@ -591,8 +591,8 @@ public final class Redactor {
             }
             int end = v;
             // A value that starts with a control or bidi character is a value all the same
-            // ("password=\u202Ehunter2"): those are part of it, not its end.
-            while (end < n && LogSafe.needsEscape(s.charAt(end))) {
+            // ("password=\u202Ehunter2"): those are part of it, not its end. A line break is not.
+            while (end < n && LogSafe.needsEscape(s.charAt(end)) && !isLineBreak(s.charAt(end))) {
                 end++;
             }
             if (end > v && (end == n || endsPlainValue(s.charAt(end)))) {
@@ -609,12 +609,17 @@ public final class Redactor {
             if (end < n && skipValueGap(end) > end && isAuthSchemeName(word, end)) {
                 // The credential after the scheme, control characters in it included ("Bearer\u200Eabc").
                 end = skipValueGap(end);
+                int token = end;
                 while (end < n && (!endsPlainValue(s.charAt(end))
                         || (LogSafe.needsEscape(s.charAt(end)) && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))))) {
                     end++;
                 }
+                if (end > token) {
+                    // A number in groups after the scheme is a card's: all of its groups.
+                    end = continuedValue(token, end);
+                }
             } else {
-                end = continuedValue(v, end);
+                end = continuedValue(word, end);
             }
             keepUpTo(v).append(MASK);
             return resumeAt(end);
@@ -784,15 +789,16 @@ public final class Redactor {
             // To the next tab (a tab-separated line's next field is not the value) or line break.
             // Other control and bidi characters are part of the value ("Bearer abc\u0000def"), as
             // is any run of them, spaces and tabs before it or after its scheme ("Bearer\u200E<token>").
-            // A quote that opens a part of the value (after '=', a space or a comma: a quoted cookie
-            // value, Digest's username="…", response="…") runs to its closing quote; any other quote
-            // closes a string the header line sits in, and ends the value.
+            // A quote that opens a part of the value (after '=': a quoted cookie value, Digest's
+            // username="…", response="…"; or the token after the scheme) runs to its closing quote;
+            // any other quote closes a string the header line sits in, or starts the line's prose,
+            // and ends the value.
             int end = skipValueGap(v);
             int word = end;
+            int afterScheme = -1;
             while (end < n && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))) {
                 if (s.charAt(end) == '"') {
-                    char before = end > word ? s.charAt(end - 1) : 0;
-                    if (before != '=' && before != ' ' && before != ',') {
+                    if ((end == word || s.charAt(end - 1) != '=') && end != afterScheme) {
                         break;
                     }
                     end = quotedPartEnd(end + 1);
@@ -801,6 +807,7 @@ public final class Redactor {
                 end++;
                 if (isAuthSchemeName(word, end)) {
                     end = skipValueGap(end);
+                    afterScheme = end;
                 }
             }
             if (end == word) {
@@ -1006,11 +1013,19 @@ public final class Redactor {
                 return -1;
             }
             int end = token;
-            while (end < n && (isTokenChar(s.charAt(end), basic) || (end > token && isInsideToken(s.charAt(end))))) {
-                end++;
-            }
-            if (end > token && basic) {
-                end = basicCredentialsEnd(token, end);
+            if (basic && jwtEnd(token) >= 0) {
+                // A JWT sent as Basic: all of it (its header alone decodes to text with a colon).
+                end = jwtEnd(token);
+            } else {
+                // Base64 holds no control character: a Basic token ends at one (and going on over
+                // them made a run of "Basic\u0001" quadratic); a Bearer token goes on through them.
+                while (end < n && (isTokenChar(s.charAt(end), basic)
+                        || (!basic && end > token && isInsideToken(s.charAt(end))))) {
+                    end++;
+                }
+                if (end > token) {
+                    end = basic ? basicCredentialsEnd(token, end) : continuedValue(token, end);
+                }
             }
             if (end <= token) {
                 return -1;
@@ -1090,7 +1105,17 @@ public final class Redactor {
 
         // Three base64url segments, the first one starting "eyJ" ({"): a JWT or JWS.
         private int jwt(int i) {
-            if (i + 3 > n || s.charAt(i + 1) != 'y' || s.charAt(i + 2) != 'J') {
+            int end = jwtEnd(i);
+            if (end < 0) {
+                return -1;
+            }
+            keepUpTo(i).append(MASK);
+            return resumeAt(end);
+        }
+
+        /** The end of the JWT that starts at {@code i}, or -1. */
+        private int jwtEnd(int i) {
+            if (i + 3 > n || s.charAt(i) != 'e' || s.charAt(i + 1) != 'y' || s.charAt(i + 2) != 'J') {
                 return -1;
             }
             int end1 = base64UrlEnd(i);
@@ -1101,8 +1126,7 @@ public final class Redactor {
             if (end2 - end1 - 1 < 2 || end2 >= n || s.charAt(end2) != '.') {
                 return -1;
             }
-            keepUpTo(i).append(MASK);
-            return resumeAt(base64UrlEnd(end2 + 1));
+            return base64UrlEnd(end2 + 1);
         }
 
         private int base64UrlEnd(int from) {
