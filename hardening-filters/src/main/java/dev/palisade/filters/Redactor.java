@@ -634,7 +634,13 @@ public final class Redactor {
          * not the value.
          */
         private int continuedValue(int v, int end) {
-            if (!isDigitsOnly(v, end)) {
+            // The word's own trailing digits count as the first group when something other than a
+            // letter or digit precedes them ("Basic\u00A04539 1488 …": a no-break space is no word break).
+            int digits = end;
+            while (digits > v && isDigit(s.charAt(digits - 1))) {
+                digits--;
+            }
+            if (digits == end || (digits > v && isAlnum(s.charAt(digits - 1)))) {
                 return end;
             }
             int last = end;
@@ -675,16 +681,6 @@ public final class Redactor {
                 }
             }
             return true;
-        }
-
-        private boolean isDigitsOnly(int from, int to) {
-            for (int k = from; k < to; k++) {
-                char c = s.charAt(k);
-                if (!isDigit(c) && c != '-') {
-                    return false;
-                }
-            }
-            return isDigit(s.charAt(from));
         }
 
         private static char closingBracket(char open) {

@@ -46,6 +46,7 @@ class RedactorTest {
                 Arguments.of("password=\t4111 1111 1111 1111", "password=***"),
                 Arguments.of("Bearer\t4539 1488 0343 6467 ok", "Bearer\\t*** ok"),
                 Arguments.of("password=Basic\t4539 1488 0343 6467", "password=***"),
+                Arguments.of("password=\tBasic\u00A04539 1488 0343 6467 status=200", "password=*** status=200"),
                 Arguments.of("basic eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U x",
                         "basic *** x"),
                 Arguments.of("upstream said Basic YWRtaW46YWRtaW4=\u200E (admin)", "upstream said Basic ***\\u200e (admin)"),
