@@ -38,7 +38,7 @@ public final class ClientResolvers {
                 : request -> IpAddress.clientKey(request.getRemoteAddr(), prefix);
     }
 
-    private static int checkedPrefix(int ipv6Prefix) {
+    static int checkedPrefix(int ipv6Prefix) {
         if (ipv6Prefix < IpAddress.MIN_IPV6_CLIENT_PREFIX || ipv6Prefix > IpAddress.IPV6_CLIENT_PREFIX) {
             throw InvalidSettingException.badValue("ipv6Prefix", Integer.toString(ipv6Prefix),
                     "a prefix length from " + IpAddress.MIN_IPV6_CLIENT_PREFIX + " to " + IpAddress.IPV6_CLIENT_PREFIX);

@@ -361,7 +361,7 @@ public final class RateLimitFilter implements Filter {
             if (maxClients < 1) {
                 throw InvalidSettingException.badValue("maxClients", Integer.toString(maxClients), "a whole number >= 1");
             }
-            ClientResolvers.remoteAddress(ipv6Prefix);
+            ClientResolvers.checkedPrefix(ipv6Prefix);
             if (clientResolver != null && ipv6Prefix != IpAddress.IPV6_CLIENT_PREFIX) {
                 throw new InvalidSettingException("clientResolver",
                         "Set either ipv6Prefix or a clientResolver, not both (a custom resolver decides identity itself)");

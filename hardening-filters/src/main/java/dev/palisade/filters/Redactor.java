@@ -995,23 +995,25 @@ public final class Redactor {
             return sum % 10 == 0;
         }
 
-        // "Bearer <token>" and "Basic <base64 of user:password>", the scheme in any case (as HTTP
-        // reads it), after a space or a tab. Basic only when the base64 holds a colon: "Basic plan"
-        // and "basic authentication" are prose.
+        // "Bearer <token>" and "Basic <credentials>", the scheme in any case (as HTTP reads it), then
+        // spaces, tabs or other control and bidi characters ("Bearer\u200Eabc"). Basic only for what
+        // basicCredentialsEnd takes for a credential: "Basic plan" and "basic authentication" are prose.
         private int authScheme(int i, int runEnd) {
             int length = runEnd - i;
             boolean bearer = length == 6 && equalsIgnoreCase(i, "bearer");
             boolean basic = length == 5 && equalsIgnoreCase(i, "basic");
-            // Spaces, tabs or other control and bidi characters between the scheme and the token,
-            // and such characters inside the token, are part of it ("Bearer\u200Eabc").
-            int token = runEnd < n ? skipValueGap(runEnd) : runEnd;
-            if ((!bearer && !basic) || token == runEnd) {
+            if (!bearer && !basic) {
+                return -1;
+            }
+            int token = skipValueGap(runEnd);
+            if (token == runEnd) {
                 return -1;
             }
             int end = token;
-            if (basic && jwtEnd(token) >= 0) {
+            int jwt = basic ? jwtEnd(token) : -1;
+            if (jwt >= 0) {
                 // A JWT sent as Basic: all of it (its header alone decodes to text with a colon).
-                end = jwtEnd(token);
+                end = jwt;
             } else {
                 // Base64 holds no control character: a Basic token ends at one (and going on over
                 // them made a run of "Basic\u0001" quadratic); a Bearer token goes on through them.
