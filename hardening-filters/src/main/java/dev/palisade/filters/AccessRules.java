@@ -276,6 +276,11 @@ final class AccessRules {
         return rules;
     }
 
+    /** The same rules with their paths case-folded. */
+    AccessRules folded() {
+        return lowerCased;
+    }
+
     boolean isEmpty() {
         return rules.isEmpty();
     }

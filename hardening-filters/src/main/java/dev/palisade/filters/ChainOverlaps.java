@@ -83,18 +83,14 @@ final class ChainOverlaps {
      */
     private static Optional<String> ruledApartFromItsSiblings(AccessRules rules, String pattern, String path) {
         // In lower case throughout: the gate ignores case, and so do the rules' folded views.
-        List<ApiKeyAuthFilter.Rule> foldedRules = new ArrayList<>();
-        for (ApiKeyAuthFilter.Rule rule : rules.rules()) {
-            foldedRules.add(new ApiKeyAuthFilter.Rule(rule.method(), Chars.foldCase(rule.path()), rule.access(), rule.roles()));
-        }
-        AccessRules folded = new AccessRules(foldedRules);
+        AccessRules folded = rules.folded();
         String base = Chars.foldCase(path);
         String sibling = base.substring(0, Math.max(0, base.lastIndexOf('/'))) + ANY_SEGMENT;
         List<String> views = new ArrayList<>(List.of(base));
         if (pattern.endsWith("/*")) {
             views.add(base + ANY_SEGMENT);
             // A rule of its own below the hidden prefix tells that path apart too.
-            for (ApiKeyAuthFilter.Rule rule : foldedRules) {
+            for (ApiKeyAuthFilter.Rule rule : folded.rules()) {
                 String ruled = base(rule.path());
                 if (ruled.startsWith(base + "/")) {
                     views.add(rule.path().endsWith("/*") ? ruled + ANY_SEGMENT : ruled);
