@@ -84,13 +84,10 @@ public final class InMemoryBucketStore implements BucketStore {
     @Override
     public ConsumptionProbe tryConsume(String clientKey) {
         Segment segment = segments[index(clientKey)];
-        long now = clock.currentTimeNanos();
         boolean overCap = false;
         ConsumptionProbe probe;
         synchronized (segment) {
-            // Read before the lock, so a thread that waited may carry an older time: never go back.
-            now = Math.max(now, segment.now);
-            segment.now = now;
+            long now = segment.advance(clock.currentTimeNanos());
             if (now - segment.lastSweep >= SWEEP_INTERVAL_NANOS) {
                 sweep(segment, now);
             }
@@ -194,18 +191,36 @@ public final class InMemoryBucketStore implements BucketStore {
 
     /**
      * One stripe. It is also the clock of its buckets: they are only ever used under its lock,
-     * right after {@link #now} is set, so a decision reads the real clock once, not twice.
+     * right after {@link #advance} has set {@link #now}, so a decision reads the real clock once,
+     * not twice.
      */
     private static final class Segment implements TimeMeter {
         final LinkedHashMap<String, Entry> map = new LinkedHashMap<>(16, 0.75f, true);
         final boolean wallClock;
         long lastSweep;
+        /** The buckets' time: it follows the clock forwards and never goes back. */
         long now;
+        private long lastReading;
 
         Segment(long now, boolean wallClock) {
             this.lastSweep = now;
             this.now = now;
+            this.lastReading = now;
             this.wallClock = wallClock;
+        }
+
+        /**
+         * Moves the buckets' time on by however far the clock moved forwards since the last
+         * decision. A wall clock stepped back (NTP) is taken as the new starting point, not waited
+         * for: holding time until the clock caught up again would refill no bucket, and refuse
+         * every drained client, for as long as the step.
+         */
+        long advance(long reading) {
+            if (reading > lastReading) {
+                now += reading - lastReading;
+            }
+            lastReading = reading;
+            return now;
         }
 
         @Override

@@ -53,6 +53,42 @@ class InMemoryBucketStoreTest {
     }
 
     @Test
+    void aWallClockSteppedBackRefillsFromThereInsteadOfWaitingForTheOldTime() {
+        InMemoryBucketStore store = new InMemoryBucketStore(new Quota(10, 1), 100, clock);
+        assertThat(store.tryConsume("a").isConsumed()).isTrue();
+        assertThat(store.tryConsume("a").isConsumed()).isFalse();
+
+        clock.advance(Duration.ofHours(-1));
+        assertThat(store.tryConsume("a").isConsumed()).as("a step back refills nothing").isFalse();
+        clock.advance(Duration.ofMillis(100));
+
+        ConsumptionProbe afterRefill = store.tryConsume("a");
+        assertThat(afterRefill.isConsumed()).as("one refill period after the step, not an hour").isTrue();
+        ConsumptionProbe denied = store.tryConsume("a");
+        assertThat(denied.isConsumed()).isFalse();
+        assertThat(denied.getNanosToWaitForRefill()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+
+    @Test
+    void aWallClockSteppedBackStillExpiresIdleBuckets() {
+        InMemoryBucketStore store = new InMemoryBucketStore(new Quota(2, 10), 100_000, clock);
+        for (int i = 0; i < 1_000; i++) {
+            store.tryConsume("idle-" + i);
+        }
+        clock.advance(Duration.ofHours(-1));
+        // Each segment takes the step as its new starting point at its next decision.
+        for (int i = 0; i < store.segmentCount() * 50; i++) {
+            store.tryConsume("after-step-" + i);
+        }
+        clock.advance(Duration.ofSeconds(5));
+
+        for (int i = 0; i < store.segmentCount() * 50; i++) {
+            store.tryConsume("fresh-" + i);
+        }
+        assertThat(store.size()).isEqualTo(store.segmentCount() * 50);
+    }
+
+    @Test
     void neverTracksMoreThanMaxClients() {
         InMemoryBucketStore store = new InMemoryBucketStore(new Quota(2, 10), 10_000, clock);
 
