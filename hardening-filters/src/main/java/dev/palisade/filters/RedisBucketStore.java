@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * buckets by {@link InMemoryBucketStore#DEFAULT_MAX_CLIENTS}.
  *
  * <p>Each call is one or two Redis round trips, bounded by {@link #REQUEST_TIMEOUT} (a check may
- * first wait for the batch in flight, so about twice that in all). When Redis
+ * first wait for the batch in flight, so about twice that in all). A Redis that answers slowly,
+ * within the timeout, is neither counted nor logged: request threads wait for it. When Redis
  * cannot answer, the process decides with its local buckets alone, and goes on doing so without
  * asking Redis for {@link #RETRY_AFTER_FAILURE}; then one request tries Redis again. So an outage
  * costs one timeout per interval, not one per request, and each process still holds every client
@@ -91,8 +92,8 @@ public final class RedisBucketStore implements BucketStore {
     private final AtomicLong skipRedisUntil = new AtomicLong(CLOSED);
     private final AtomicLong redisCalls = new AtomicLong();
     private final AtomicLong redisFailures = new AtomicLong();
-    private final RejectionLog localDecisions = new RejectionLog(LOG,
-            "rate-limit decisions this process made alone because Redis did not answer");
+    private final RejectionLog localDecisions = new RejectionLog(LOG, "Decided",
+            "rate-limit checks in this process alone because Redis did not answer");
 
     /**
      * A store over any Bucket4j {@link ProxyManager} (Lettuce, Jedis, Redisson, JDBC…), keyed by the

@@ -18,12 +18,14 @@ public final class RejectionLog {
     static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final Logger logger;
+    private final String verb;
     private final String what;
     private final long intervalNanos;
     private final LongSupplier nanoClock;
     private final LongAdder total = new LongAdder();
     private final LongAdder sinceLastLine = new LongAdder();
     private final AtomicLong lastLineAt;
+    private final long createdAt;
 
     /**
      * @param what a fixed phrase naming the rejection, such as {@code "requests over the size limit (413)"}
@@ -33,12 +35,26 @@ public final class RejectionLog {
     }
 
     RejectionLog(Logger logger, String what, long intervalNanos, LongSupplier nanoClock) {
+        this(logger, "Rejected", what, intervalNanos, nanoClock);
+    }
+
+    /**
+     * Counts something other than rejections: {@code verb} starts each line ({@code "Let through"}),
+     * so that a count of requests let through does not read as requests refused.
+     */
+    RejectionLog(Logger logger, String verb, String what) {
+        this(logger, verb, what, DEFAULT_INTERVAL_NANOS, System::nanoTime);
+    }
+
+    RejectionLog(Logger logger, String verb, String what, long intervalNanos, LongSupplier nanoClock) {
         this.logger = logger;
+        this.verb = verb;
         this.what = what;
         this.intervalNanos = intervalNanos;
         this.nanoClock = nanoClock;
         // The first rejection is logged at once; later ones are summed per interval.
-        this.lastLineAt = new AtomicLong(nanoClock.getAsLong() - intervalNanos);
+        this.createdAt = nanoClock.getAsLong();
+        this.lastLineAt = new AtomicLong(createdAt - intervalNanos);
     }
 
     /** Records one rejection; logs the count when the interval since the last line has passed. */
@@ -48,7 +64,7 @@ public final class RejectionLog {
         long now = nanoClock.getAsLong();
         long last = lastLineAt.get();
         if (now - last >= intervalNanos && lastLineAt.compareAndSet(last, now)) {
-            log(sinceLastLine.sumThenReset(), now - last);
+            log(sinceLastLine.sumThenReset(), now, last);
         }
     }
 
@@ -57,14 +73,19 @@ public final class RejectionLog {
         long count = sinceLastLine.sumThenReset();
         if (count > 0) {
             long now = nanoClock.getAsLong();
-            log(count, now - lastLineAt.getAndSet(now));
+            log(count, now, lastLineAt.getAndSet(now));
         }
     }
 
-    private void log(long count, long spanNanos) {
+    private void log(long count, long now, long previousLineAt) {
+        if (previousLineAt - createdAt < 0) {
+            logger.warn("{} {} {} (the first since start; from now on counted and logged at most once every {} s)",
+                    verb, count, what, TimeUnit.NANOSECONDS.toSeconds(intervalNanos));
+            return;
+        }
         // The span is the time since the previous line: after a quiet spell it is longer than the
         // interval, and the count covers all of it.
-        logger.warn("Rejected {} {} in the last {} s", count, what, TimeUnit.NANOSECONDS.toSeconds(spanNanos));
+        logger.warn("{} {} {} in the last {} s", verb, count, what, TimeUnit.NANOSECONDS.toSeconds(now - previousLineAt));
     }
 
     /** Every rejection recorded since start. */

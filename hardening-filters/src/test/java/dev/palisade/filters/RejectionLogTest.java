@@ -21,6 +21,8 @@ class RejectionLogTest {
     private static final String LOGGER = RejectionLogTest.class.getName() + ".rejections";
     private static final String WHAT = "requests over the rate limit (429)";
     private static final Duration INTERVAL = Duration.ofSeconds(10);
+    /** The first line comes at once, so it names no span: it says what the lines after it are. */
+    private static final String FIRST = " (the first since start; from now on counted and logged at most once every 10 s)";
 
     private final FakeClock clock = new FakeClock();
     private final LogCapture logs = LogCapture.of(LOGGER);
@@ -40,7 +42,7 @@ class RejectionLogTest {
         ILoggingEvent line = logs.events().get(0);
         assertThat(line.getLevel()).isEqualTo(Level.WARN);
         assertThat(line.getLoggerName()).isEqualTo(LOGGER);
-        assertThat(line.getFormattedMessage()).isEqualTo("Rejected 1 " + WHAT + " in the last 10 s");
+        assertThat(line.getFormattedMessage()).isEqualTo("Rejected 1 " + WHAT + FIRST);
         assertThat(log.total()).isEqualTo(1);
     }
 
@@ -54,14 +56,14 @@ class RejectionLogTest {
         clock.advance(INTERVAL.minusMillis(999).minusNanos(1));
         log.record();
         assertThat(logs.lines()).as("1,000 rejections in the interval, 1 ns before it ends")
-                .containsExactly("WARN Rejected 1 " + WHAT + " in the last 10 s");
+                .containsExactly("WARN Rejected 1 " + WHAT + FIRST);
         assertThat(log.total()).isEqualTo(1_001);
 
         clock.advance(Duration.ofNanos(1));
         log.record();
 
         assertThat(logs.lines()).containsExactly(
-                "WARN Rejected 1 " + WHAT + " in the last 10 s",
+                "WARN Rejected 1 " + WHAT + FIRST,
                 "WARN Rejected 1001 " + WHAT + " in the last 10 s");
         assertThat(log.total()).isEqualTo(1_002);
     }
@@ -82,10 +84,24 @@ class RejectionLogTest {
         log.record();
 
         assertThat(logs.lines()).containsExactly(
-                "WARN Rejected 1 " + WHAT + " in the last 10 s",
+                "WARN Rejected 1 " + WHAT + FIRST,
                 "WARN Rejected 1 " + WHAT + " in the last 10 s",
                 "WARN Rejected 52 " + WHAT + " in the last 10 s");
         assertThat(log.total()).isEqualTo(54);
+    }
+
+    @Test
+    void aCountOfRequestsLetThroughSaysSo() {
+        RejectionLog letThrough = new RejectionLog(LoggerFactory.getLogger(LOGGER), "Let through",
+                "requests whose check failed", INTERVAL.toNanos(), clock::currentTimeNanos);
+        letThrough.record();
+        letThrough.record();
+        clock.advance(INTERVAL);
+        letThrough.record();
+
+        assertThat(logs.lines()).containsExactly(
+                "WARN Let through 1 requests whose check failed" + FIRST,
+                "WARN Let through 2 requests whose check failed in the last 10 s");
     }
 
     @Test
@@ -110,7 +126,7 @@ class RejectionLogTest {
         log.flush();
 
         assertThat(logs.lines()).containsExactly(
-                "WARN Rejected 1 " + WHAT + " in the last 10 s",
+                "WARN Rejected 1 " + WHAT + FIRST,
                 "WARN Rejected 2 " + WHAT + " in the last 4 s");
         assertThat(log.total()).isEqualTo(3);
     }
@@ -150,7 +166,7 @@ class RejectionLogTest {
         assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.WARN));
         long logged = 0;
         for (ILoggingEvent e : events) {
-            logged += ((Number) e.getArgumentArray()[0]).longValue();
+            logged += ((Number) e.getArgumentArray()[1]).longValue();
         }
         assertThat(logged).as("every rejection is counted in exactly one line").isEqualTo(log.total())
                 .isEqualTo((long) threads * perThread + 1);
