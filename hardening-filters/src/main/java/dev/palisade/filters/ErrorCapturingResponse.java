@@ -189,9 +189,14 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Called when the filter's run that made this wrapper returns normally. */
+    /** Called when the filter's run that made this wrapper returns or throws. */
     void filterReturned() {
         filterReturned = true;
+    }
+
+    /** Whether the filter's run that made this wrapper is still under way. */
+    boolean runInProgress() {
+        return !filterReturned;
     }
 
     /** After {@code sendError} the response counts as committed, as the servlet specification says. */

@@ -204,8 +204,9 @@ public final class Hardening {
 
     /**
      * {@link ErrorPageGuard} on its own registration, for {@code INCLUDE} and {@code FORWARD}
-     * dispatches only: the chain's members never see them, and a request's own dispatch does not
-     * pass through the guard.
+     * dispatches only: the chain's members never see them. (Jetty 12 applies the servlet-name
+     * {@code "*"} mapping to every dispatch type: there each request passes through the guard, which
+     * passes it on.)
      * First among the includes' filters, so that no filter of the application's writes the page's
      * first bytes.
      */

@@ -115,6 +115,14 @@ public final class SafeErrorFilter implements Filter {
             ERROR_PAGE_GUARD.doFilter(req, res, chain);
             return;
         }
+        ErrorCapturingResponse enclosing = ErrorCapturingResponse.in(res);
+        if (enclosing != null && enclosing.runInProgress()) {
+            // A second mapping of this filter on the same dispatch: Jetty applies a servlet-name "*"
+            // mapping (the one for named dispatchers' includes and forwards) to every dispatch type.
+            // The enclosing run answers; a second boundary would log each failure twice.
+            chain.doFilter(req, res);
+            return;
+        }
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         RequestIds.ensure(request, response);
@@ -124,6 +132,7 @@ public final class SafeErrorFilter implements Filter {
             chain.doFilter(tracking, wrapped);
         } catch (Throwable failure) {
             // Errors included, OutOfMemoryError too: see the class comment.
+            wrapped.filterReturned();
             onFailure(request, response, failure, tracking.trackedAsyncContext(), wrapped.forwardCompleted());
             return;
         }
@@ -151,7 +160,8 @@ public final class SafeErrorFilter implements Filter {
     /** Writes the problem for an error status that no exception explains; a 5xx is logged once. */
     void answer(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
         if (status >= 500) {
-            LOG.error("Request {} answered {} without an exception: {} {}", RequestIds.of(request), status,
+            ErrorLog.error(LOG, request.getServletContext(), "Request {} answered {} without an exception: {} {}",
+                    RequestIds.of(request), status,
                     LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
         }
         ProblemResponse.of(status).send(request, response);
@@ -207,11 +217,13 @@ public final class SafeErrorFilter implements Filter {
                 // A forward wrote the whole response and the forwarding code failed afterwards: nothing
                 // is cut short, so the response ends as the forward left it (aborted, Tomcat, which
                 // had only held the response back, sent a 400 instead).
-                LOG.error("Request {} failed after a forward had completed its response: {} {}", id, method, path,
+                ErrorLog.error(LOG, request.getServletContext(),
+                        "Request {} failed after a forward had completed its response: {} {}", id, method, path,
                         RedactedThrowable.loggable(failure));
                 return;
             } else {
-                LOG.error("Request {} failed after its response was committed; aborting the connection: {} {}",
+                ErrorLog.error(LOG, request.getServletContext(),
+                        "Request {} failed after its response was committed; aborting the connection: {} {}",
                         id, method, path, RedactedThrowable.loggable(failure));
             }
             // Stackless and generic, and on Tomcat in the form it neither logs again nor follows with an
@@ -222,11 +234,12 @@ public final class SafeErrorFilter implements Filter {
             // The application dispatched its async cycle before it threw: another run of the
             // request is to answer, and writing here would race it. (After complete() nothing else
             // answers, and the container acts on it only once this thread returns: the 500 below.)
-            LOG.error("Request {} failed after dispatching its async cycle: {} {}", id, method, path,
+            ErrorLog.error(LOG, request.getServletContext(), "Request {} failed after dispatching its async cycle: {} {}",
+                    id, method, path,
                     RedactedThrowable.loggable(failure));
             return;
         }
-        LOG.error("Request {} failed and was answered 500: {} {}", id, method, path,
+        ErrorLog.error(LOG, request.getServletContext(), "Request {} failed and was answered 500: {} {}", id, method, path,
                 RedactedThrowable.loggable(failure));
         answerAbandoned(request, response);
         completeIfAsync(request);
@@ -344,7 +357,8 @@ public final class SafeErrorFilter implements Filter {
                 || !(async.getResponse() instanceof HttpServletResponse response) || response.isCommitted()) {
             return false;
         }
-        LOG.error("Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
+        ErrorLog.error(LOG, request.getServletContext(),
+                "Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
                 LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
                 RedactedThrowable.loggable(failure));
         try {
@@ -380,7 +394,8 @@ public final class SafeErrorFilter implements Filter {
         }
         if (response.isCommitted()) {
             // Completing would end a half-written response cleanly: the connection must break instead.
-            LOG.error("Request {} failed asynchronously after its response was committed; aborting the connection: "
+            ErrorLog.error(LOG, request.getServletContext(),
+                    "Request {} failed asynchronously after its response was committed; aborting the connection: "
                     + "{} {}", id, method, path, RedactedThrowable.loggable(failure));
             // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
             ErrorPageGuard.markAborted(request, id);
@@ -388,9 +403,11 @@ public final class SafeErrorFilter implements Filter {
             return;
         }
         if (failure == null) {
-            LOG.error("Request {} timed out in asynchronous mode and was answered 500: {} {}", id, method, path);
+            ErrorLog.error(LOG, request.getServletContext(),
+                    "Request {} timed out in asynchronous mode and was answered 500: {} {}", id, method, path);
         } else {
-            LOG.error("Request {} failed asynchronously and was answered 500: {} {}", id, method, path,
+            ErrorLog.error(LOG, request.getServletContext(),
+                    "Request {} failed asynchronously and was answered 500: {} {}", id, method, path,
                     RedactedThrowable.loggable(failure));
         }
         answerAbandoned(request, response);

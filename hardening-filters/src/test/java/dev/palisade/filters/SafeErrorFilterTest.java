@@ -182,6 +182,13 @@ class SafeErrorFilterTest {
                     req.startAsync(req, resp).dispatch("/t/ok");
                     throw new IllegalStateException(SECRET);
                 }
+                case "dispatched-then-throws-twice" -> {
+                    // The dispatch carries this run's wrappers (startAsync(req, resp)) and fails too.
+                    if (req.getDispatcherType() == DispatcherType.REQUEST) {
+                        req.startAsync(req, resp).dispatch();
+                    }
+                    throw new IllegalStateException(SECRET);
+                }
                 case "async-started-then-throws" -> {
                     // Say the executor refused the task: nothing else will ever answer.
                     req.startAsync(req, resp).setTimeout(60_000);
@@ -385,6 +392,89 @@ class SafeErrorFilterTest {
         }
     }
 
+    /** Fails every ERROR of {@link SafeErrorFilter}'s logger, as a Log4j 2 appender on a full disk can. */
+    static final class FailingBackend extends ch.qos.logback.classic.turbo.TurboFilter {
+        @Override
+        public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, ch.qos.logback.classic.Logger logger,
+                Level level, String format, Object[] params, Throwable t) {
+            if (level == Level.ERROR && logger.getName().equals(SafeErrorFilter.class.getName())) {
+                throw new IllegalStateException("log backend down " + SECRET);
+            }
+            return ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+        }
+    }
+
+    /**
+     * A logging backend that throws: the client still gets the problem (it got the container's
+     * page quoting the backend's exception, on Tomcat with the stack), and the line reaches the
+     * container's own log, with the request id, the failure's stack and what the backend threw.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLoggingBackendThatThrowsStillLeavesTheClientItsProblem(Container container) throws Exception {
+        ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory
+                .getILoggerFactory();
+        FailingBackend failing = new FailingBackend();
+        failing.start();
+        try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            logging.addTurboFilter(failing);
+            for (String kind : List.of("runtime", "send-error-503", "async-task-throws")) {
+                RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
+
+                assertProblem(r, kind.equals("send-error-503") ? 503 : 500);
+                assertLeaksNothing(r);
+                assertThat(r.body()).doesNotContain("backend down");
+                assertThat(all.text()).as(kind).contains("The SLF4J backend failed (java.lang.IllegalStateException) "
+                        + "to log this ERROR of dev.palisade.filters.SafeErrorFilter: Request trace-" + kind);
+            }
+            assertThat(all.text()).contains("at dev.palisade.filters.SafeErrorFilterTest$App.service")
+                    .doesNotContain("hunter2");
+        } finally {
+            logging.getTurboFilterList().remove(failing);
+        }
+    }
+
+    /**
+     * Mapped as docs/filters.md says, a second time by servlet name {@code *} for a named
+     * dispatcher's includes and forwards: Jetty applies that mapping to every dispatch type, so the
+     * filter ran twice on each request, and each failure was logged twice (the outer run also
+     * logged the inner one's abort). Tomcat keeps to the dispatch types.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void mappedAgainByServletNameForNamedDispatchersItAnswersAndLogsEachFailureOnce(Container container)
+            throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            FilterRegistration.Dynamic filter = ctx.addFilter("safeErrors", new SafeErrorFilter());
+            filter.setAsyncSupported(true);
+            filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
+                    DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "/*");
+            filter.addMappingForServletNames(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "*");
+            var app = ctx.addServlet("app", new App());
+            app.setAsyncSupported(true);
+            app.addMapping("/t/*");
+        })) {
+            for (String kind : List.of("runtime", "send-error-503", "committed")) {
+                try (LogCapture logs = LogCapture.of("dev.palisade")) {
+                    if (kind.equals("committed")) {
+                        try (RawHttp c = server.raw()) {
+                            c.send("GET /t/committed HTTP/1.1\r\nHost: x\r\nX-Request-Id: trace-committed\r\n\r\n");
+                            assertThatThrownBy(c::readResponse).isInstanceOf(IOException.class)
+                                    .isNotInstanceOf(SocketTimeoutException.class);
+                        }
+                    } else {
+                        RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
+                        assertProblem(r, kind.equals("runtime") ? 500 : 503);
+                        assertThat(r.headerValues("X-Request-Id")).as(kind).containsExactly("trace-" + kind);
+                    }
+                    assertThat(logs.events()).as(kind).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                            .singleElement()
+                            .satisfies(e -> assertThat(e.getFormattedMessage()).contains("trace-" + kind));
+                }
+            }
+        }
+    }
+
     /**
      * An exception whose getMessage() throws: still the 500 problem and one ERROR with the stack,
      * not the container's own page (which quoted the inner exception's message, and on Tomcat its
@@ -466,6 +556,23 @@ class SafeErrorFilterTest {
             assertThat(r.body()).isEqualTo("hello");
             assertThat(errors(logs)).hasSize(1);
             assertThat(logs.text()).contains("after dispatching its async cycle");
+        }
+    }
+
+    /**
+     * The dispatch fails too: it is answered by the filter's run for that dispatch, though it
+     * carries the wrappers of the first run, which threw (that run is over, not an enclosing one).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aDispatchThatFailsAfterTheFirstRunFailedGetsTheProblem(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response r = get(server, "/t/dispatched-then-throws-twice");
+
+            assertProblem(r, 500);
+            assertLeaksNothing(r);
+            assertThat(errors(logs)).hasSize(2);
+            assertThat(logs.text()).contains("after dispatching its async cycle", "failed and was answered 500");
         }
     }
 
