@@ -74,8 +74,8 @@ public final class RateLimitFilter implements Filter {
     private final Function<String, String> env;
     private final RejectionLog rejections = new RejectionLog(LOG, "requests over the rate limit (429)");
     private final ForwardedPeerCheck forwardedPeer = new ForwardedPeerCheck(LOG);
-    private final RejectionLog storeFailures = new RejectionLog(LOG,
-            "rate-limit checks that failed in the bucket store (requests let through)");
+    private final RejectionLog storeFailures = new RejectionLog(LOG, "Let through",
+            "requests whose rate-limit check failed in the bucket store");
 
     private volatile Limiter limiter;
 
@@ -488,6 +488,12 @@ public final class RateLimitFilter implements Filter {
             return this;
         }
 
+        /**
+         * The buckets' clock; {@code System.nanoTime} by default. A Redis store stamps the shared
+         * buckets with this clock if it is wall-clock based, else with {@code System.currentTimeMillis}.
+         * In-memory buckets follow any clock forwards only: a wall clock stepped back is taken as a
+         * new starting point, not waited for.
+         */
         public Builder clock(TimeMeter clock) {
             this.clock = clock;
             return this;
