@@ -80,6 +80,31 @@ public final class ProblemResponse {
     }
 
     /**
+     * Sends this problem as a filter's answer given before anything read the request body, and, if
+     * an HTTP/1.x request declares one, closes the connection after it, as the size limit does
+     * after its 413: Tomcat would otherwise read and discard up to its {@code maxSwallowSize} of the
+     * body before reusing the connection, holding a request thread for as long as the client takes
+     * to send it (a client trickling a byte now and then holds it for good); Jetty closed such a
+     * connection without saying so. A body is declared by {@code Content-Length} above 0 or by
+     * {@code Transfer-Encoding}. Any exception from {@code abort} is the caller's to let propagate.
+     */
+    void sendLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort)
+            throws IOException {
+        if (!declaresBody(request)) {
+            send(request, response);
+        } else if (closingConnection(request).send(request, response)) {
+            abort.afterAnswerLeavingBodyUnread(response);
+        }
+    }
+
+    /** Whether an HTTP/1.x request frames a body (HTTP/2 resets an unread stream on its own). */
+    private static boolean declaresBody(HttpServletRequest request) {
+        String protocol = request.getProtocol();
+        return protocol != null && protocol.startsWith("HTTP/1.")
+                && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null);
+    }
+
+    /**
      * Writes the problem unless the response is already committed. Headers already set (security
      * headers, for instance) are kept; any buffered body is discarded.
      *

@@ -78,6 +78,7 @@ public final class RateLimitFilter implements Filter {
             "requests whose rate-limit check failed in the bucket store");
 
     private volatile Limiter limiter;
+    private volatile ConnectionAbort abort = ConnectionAbort.NONE;
 
     /** Configured in {@link #init} from init-params and the environment. */
     public RateLimitFilter() {
@@ -128,6 +129,7 @@ public final class RateLimitFilter implements Filter {
                 Settings.requireNoInitParams(filterConfig);
             }
             Limiter built = programmatic != null && limiter != null ? limiter : new Limiter(config);
+            this.abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
             this.limiter = built;
             LOG.info("{}: {} per client ({}), allowlist {}, {} trusted proxy network(s), {}, {}",
                     LogSafe.escape(name), built.quota, config.paths().isEmpty() ? "all requests" : "on " + config.paths(),
@@ -183,7 +185,7 @@ public final class RateLimitFilter implements Filter {
                 .withHeader("Retry-After", Long.toString(retryAfter))
                 .withHeader(RATE_LIMIT_POLICY, rt.quota.policyField())
                 .withHeader(RATE_LIMIT, Quota.rateLimitField(0, probe.getNanosToWaitForReset()))
-                .send(request, response);
+                .sendLeavingBodyUnread(request, response, abort);
     }
 
     /**

@@ -4,6 +4,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -213,6 +214,15 @@ public final class SafeErrorFilter implements Filter {
                     // per request, which any client could cause.
                     throw rethrowable(failure);
                 }
+                if (response.getStatus() == clientFault) {
+                    // Tomcat's own answer, held back (not yet sent) until this thread returns. Its
+                    // error page shows the exception it noted for it (its parser's, with every
+                    // frame of the chain and the application) and would show one thrown now (the
+                    // abort's): neither, so the page says only the status and Tomcat's message.
+                    // Tomcat closes the connection after it.
+                    forgetTomcatsException(request, failure);
+                    return;
+                }
             } else if (forwardCompleted) {
                 // A forward wrote the whole response and the forwarding code failed afterwards: nothing
                 // is cut short, so the response ends as the forward left it (aborted, Tomcat, which
@@ -270,6 +280,21 @@ public final class SafeErrorFilter implements Filter {
     private static boolean isClientGone(Throwable failure, ServletContext context) {
         return (failure instanceof IOException || failure instanceof UncheckedIOException
                 || failure instanceof ServletException) && ClientFaults.causedBy(failure, ClientFaults.clientGoneOn(context));
+    }
+
+    /** Removes the error exception Tomcat noted for its own answer, if it is {@code failure} or one of its causes. */
+    private static void forgetTomcatsException(HttpServletRequest request, Throwable failure) {
+        if (!(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable noted)) {
+            return;
+        }
+        Throwable t = failure;
+        // Bounded: a chain of causes may loop.
+        for (int depth = 0; t != null && depth < 8; depth++, t = ClientFaults.causeOf(t)) {
+            if (t == noted) {
+                request.removeAttribute(RequestDispatcher.ERROR_EXCEPTION);
+                return;
+            }
+        }
     }
 
     /** {@code failure} as this filter may throw it: as it is, or in an IOException if it is neither unchecked nor one. */
