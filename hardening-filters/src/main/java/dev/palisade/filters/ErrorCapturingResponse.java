@@ -194,9 +194,9 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         filterReturned = true;
     }
 
-    /** Whether the filter's run that made this wrapper is still under way. */
-    boolean runInProgress() {
-        return !filterReturned;
+    /** Whether {@code filter}'s run that made this wrapper is still under way. */
+    boolean madeByRunningFilter(SafeErrorFilter filter) {
+        return owner == filter && !filterReturned;
     }
 
     /** After {@code sendError} the response counts as committed, as the servlet specification says. */

@@ -1,6 +1,9 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.helpers.FormattingTuple;
 import org.slf4j.helpers.MessageFormatter;
@@ -27,5 +30,42 @@ final class ErrorLog {
             // With a throwable, so that the containers log it as a warning or error, not as INFO.
             context.log(message, line.getThrowable() != null ? line.getThrowable() : RedactedThrowable.loggable(backendFailure));
         }
+    }
+
+    /**
+     * As {@link #error}, for a line written just before an answer: should the container's log
+     * throw as well (on Jetty it is the same SLF4J backend), the answer is sent and ended first,
+     * and the failure then reaches the container as an abort of the finished response. Thrown
+     * at once, the container's page would have quoted the backend's exception to the client.
+     */
+    static void errorThenAnswer(Logger logger, HttpServletRequest request, HttpServletResponse response,
+            ConnectionAbort abort, Answer answer, String format, Object... arguments) throws IOException {
+        Throwable unlogged = null;
+        try {
+            error(logger, request.getServletContext(), format, arguments);
+        } catch (RuntimeException | Error bothLogsFailed) {
+            unlogged = bothLogsFailed;
+        }
+        answer.send();
+        if (unlogged != null) {
+            finish(response);
+            throw abort.forCommittedResponse(request, response,
+                    new IOException("Neither SLF4J nor the container's log took an ERROR line", RedactedThrowable.loggable(unlogged)));
+        }
+    }
+
+    /** Ends the answer as a whole response (a last chunk too), so that the abort after it cuts nothing short. */
+    private static void finish(HttpServletResponse response) throws IOException {
+        try {
+            response.getOutputStream().close();
+        } catch (IllegalStateException writerTaken) {
+            response.getWriter().close();
+        }
+    }
+
+    /** Writes an answer. */
+    @FunctionalInterface
+    interface Answer {
+        void send() throws IOException;
     }
 }

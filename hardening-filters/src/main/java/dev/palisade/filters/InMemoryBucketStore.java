@@ -40,6 +40,8 @@ public final class InMemoryBucketStore implements BucketStore {
     /** How often, at most, a segment that only sees known clients looks for idle buckets. */
     static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
     private static final int MAX_SEGMENTS = 256;
+    /** A wall clock stepped back further than this is a new starting point; see {@code Segment.advance}. */
+    static final long STEP_BACK_RESTART_NANOS = 5_000_000_000L;
 
     private final BucketConfiguration configuration;
     private final TimeMeter clock;
@@ -210,16 +212,20 @@ public final class InMemoryBucketStore implements BucketStore {
         }
 
         /**
-         * Moves the buckets' time on by however far the clock moved forwards since the last
-         * decision. A wall clock stepped back (NTP) is taken as the new starting point, not waited
-         * for: holding time until the clock caught up again would refill no bucket, and refuse
-         * every drained client, for as long as the step.
+         * Moves the buckets' time on by however far the clock moved past its latest reading. A wall
+         * clock stepped back by more than {@link #STEP_BACK_RESTART_NANOS} (an NTP step) is taken as
+         * the new starting point, not waited for: holding time until the clock caught up again
+         * would refill no bucket, and refuse every drained client, for as long as the step. A
+         * smaller step back is waited through, so that a clock jumping back and forth (two time
+         * services fighting) cannot refill the buckets with each jump forwards.
          */
         long advance(long reading) {
-            if (reading > lastReading) {
+            if (reading - lastReading > 0) {
                 now += reading - lastReading;
+                lastReading = reading;
+            } else if (lastReading - reading > STEP_BACK_RESTART_NANOS) {
+                lastReading = reading;
             }
-            lastReading = reading;
             return now;
         }
 

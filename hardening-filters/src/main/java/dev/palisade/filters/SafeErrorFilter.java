@@ -117,10 +117,12 @@ public final class SafeErrorFilter implements Filter {
             return;
         }
         ErrorCapturingResponse enclosing = ErrorCapturingResponse.in(res);
-        if (enclosing != null && enclosing.runInProgress()) {
+        if (enclosing != null && enclosing.madeByRunningFilter(this)) {
             // A second mapping of this filter on the same dispatch: Jetty applies a servlet-name "*"
             // mapping (the one for named dispatchers' includes and forwards) to every dispatch type.
-            // The enclosing run answers; a second boundary would log each failure twice.
+            // The enclosing run answers; a second boundary would log each failure twice. (Another
+            // instance's run is a boundary of its own: the filters between them must get the answer,
+            // not the exception.)
             chain.doFilter(req, res);
             return;
         }
@@ -161,9 +163,10 @@ public final class SafeErrorFilter implements Filter {
     /** Writes the problem for an error status that no exception explains; a 5xx is logged once. */
     void answer(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
         if (status >= 500) {
-            ErrorLog.error(LOG, request.getServletContext(), "Request {} answered {} without an exception: {} {}",
-                    RequestIds.of(request), status,
+            ErrorLog.errorThenAnswer(LOG, request, response, abort, () -> ProblemResponse.of(status).send(request, response),
+                    "Request {} answered {} without an exception: {} {}", RequestIds.of(request), status,
                     LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
+            return;
         }
         ProblemResponse.of(status).send(request, response);
     }
@@ -249,10 +252,10 @@ public final class SafeErrorFilter implements Filter {
                     RedactedThrowable.loggable(failure));
             return;
         }
-        ErrorLog.error(LOG, request.getServletContext(), "Request {} failed and was answered 500: {} {}", id, method, path,
-                RedactedThrowable.loggable(failure));
-        answerAbandoned(request, response);
-        completeIfAsync(request);
+        ErrorLog.errorThenAnswer(LOG, request, response, abort, () -> {
+            answerAbandoned(request, response);
+            completeIfAsync(request);
+        }, "Request {} failed and was answered 500: {} {}", id, method, path, RedactedThrowable.loggable(failure));
     }
 
     /**

@@ -69,6 +69,23 @@ class InMemoryBucketStoreTest {
         assertThat(denied.getNanosToWaitForRefill()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
     }
 
+    /** Two time services fighting over the clock: each jump forwards must not refill the buckets (review). */
+    @Test
+    void aWallClockJumpingBackAndForthRefillsNothing() {
+        InMemoryBucketStore store = new InMemoryBucketStore(new Quota(0.1, 1), 100, clock);
+        int granted = 0;
+        for (int i = 0; i < 200; i++) {
+            clock.advance(Duration.ofSeconds(i % 2 == 0 ? -1 : 1));
+            if (store.tryConsume("a").isConsumed()) {
+                granted++;
+            }
+        }
+        assertThat(granted).as("no time passed: the burst alone").isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(store.tryConsume("a").isConsumed()).as("time after the last reading counts").isTrue();
+    }
+
     @Test
     void aWallClockSteppedBackStillExpiresIdleBuckets() {
         InMemoryBucketStore store = new InMemoryBucketStore(new Quota(2, 10), 100_000, clock);

@@ -392,15 +392,98 @@ class SafeErrorFilterTest {
         }
     }
 
-    /** Fails every ERROR of {@link SafeErrorFilter}'s logger, as a Log4j 2 appender on a full disk can. */
+    /** Finishes the response whatever happened below it, as compressing or body-copying filters do. */
+    static final class FinishingFilter implements jakarta.servlet.Filter {
+        @Override
+        public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse resp,
+                jakarta.servlet.FilterChain chain) throws IOException, ServletException {
+            try {
+                chain.doFilter(req, resp);
+            } finally {
+                resp.flushBuffer();
+            }
+        }
+    }
+
+    /**
+     * Two registrations of the filter (an application's own beside the chain's) are two
+     * boundaries: the inner one answers, so the filters between them finish a problem, not an
+     * exception (passing the request on there, as for a second mapping of one instance, made the
+     * finishing filter commit an empty 200; found by review).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void twoRegistrationsAreTwoBoundariesAndTheInnerOneAnswers(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            for (String name : List.of("outerSafeErrors", "finishing", "innerSafeErrors")) {
+                FilterRegistration.Dynamic filter = ctx.addFilter(name,
+                        name.equals("finishing") ? new FinishingFilter() : new SafeErrorFilter());
+                filter.setAsyncSupported(true);
+                filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+            }
+            var app = ctx.addServlet("app", new App());
+            app.setAsyncSupported(true);
+            app.addMapping("/t/*");
+        })) {
+            assertProblem(get(server, "/t/runtime"), 500);
+            assertProblem(get(server, "/t/send-error-503"), 503);
+        }
+    }
+
+    /**
+     * Fails every ERROR of {@link SafeErrorFilter}'s logger, as a Log4j 2 appender on a full disk
+     * can, and, when asked, the container's own context log too (Jetty's goes through SLF4J,
+     * Tomcat's java.util.logging is bridged to it by the test fixture).
+     */
     static final class FailingBackend extends ch.qos.logback.classic.turbo.TurboFilter {
+        private final boolean containerLogToo;
+
+        FailingBackend(boolean containerLogToo) {
+            this.containerLogToo = containerLogToo;
+        }
+
         @Override
         public ch.qos.logback.core.spi.FilterReply decide(org.slf4j.Marker marker, ch.qos.logback.classic.Logger logger,
                 Level level, String format, Object[] params, Throwable t) {
-            if (level == Level.ERROR && logger.getName().equals(SafeErrorFilter.class.getName())) {
+            String name = logger.getName();
+            boolean contextLog = name.startsWith("org.eclipse.jetty.server.handler.ContextHandler")
+                    || name.startsWith("org.apache.catalina.core.ContainerBase");
+            if ((level == Level.ERROR && name.equals(SafeErrorFilter.class.getName()))
+                    || (containerLogToo && contextLog && level.isGreaterOrEqual(Level.WARN))) {
                 throw new IllegalStateException("log backend down " + SECRET);
             }
             return ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+        }
+    }
+
+    /**
+     * The container's log fails as well: the client still gets its problem, whole, and only then
+     * does the failure reach the container (it had shown the backend's exception message, with the
+     * secret in it, in Jetty's page title; found by review).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBackendThatFailsTheContainersLogTooStillLeavesTheClientItsProblem(Container container) throws Exception {
+        ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory
+                .getILoggerFactory();
+        FailingBackend failing = new FailingBackend(true);
+        failing.start();
+        try (RunningServer server = start(container)) {
+            logging.addTurboFilter(failing);
+            for (String kind : List.of("runtime", "send-error-503")) {
+                RawHttp.Response r = get(server, "/t/" + kind, "X-Request-Id: trace-" + kind);
+
+                assertProblem(r, kind.equals("runtime") ? 500 : 503);
+                assertLeaksNothing(r);
+                assertThat(r.body()).doesNotContain("backend down");
+            }
+            // An answer of no declared length (through a UTF-16 writer) is sent whole before the abort.
+            RawHttp.Response r = get(server, "/t/utf16-writer-then-fail");
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(new String(r.bodyBytes(), java.nio.charset.StandardCharsets.UTF_16))
+                    .startsWith("{\"type\":\"about:blank\"").endsWith("}").doesNotContain("backend down");
+        } finally {
+            logging.getTurboFilterList().remove(failing);
         }
     }
 
@@ -414,7 +497,7 @@ class SafeErrorFilterTest {
     void aLoggingBackendThatThrowsStillLeavesTheClientItsProblem(Container container) throws Exception {
         ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory
                 .getILoggerFactory();
-        FailingBackend failing = new FailingBackend();
+        FailingBackend failing = new FailingBackend(false);
         failing.start();
         try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             logging.addTurboFilter(failing);
