@@ -493,8 +493,8 @@ public final class RateLimitFilter implements Filter {
         /**
          * The buckets' clock; {@code System.nanoTime} by default. A Redis store stamps the shared
          * buckets with this clock if it is wall-clock based, else with {@code System.currentTimeMillis}.
-         * In-memory buckets follow any clock forwards only: a wall clock stepped back is taken as a
-         * new starting point, not waited for.
+         * In-memory buckets follow any clock forwards only: a wall clock stepped back by more than
+         * 5 s is taken as a new starting point, not waited for.
          */
         public Builder clock(TimeMeter clock) {
             this.clock = clock;
