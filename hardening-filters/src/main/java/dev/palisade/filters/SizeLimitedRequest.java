@@ -1,6 +1,8 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
@@ -80,6 +82,10 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         volatile CountingInputStream stream;
         Reading reading = Reading.NONE;
         BufferedReader reader;
+        /** The body's own parameters (none when it was read as a stream first), in arrival order. */
+        Map<String, String[]> bodyParameters;
+        /** The query strings {@link #parameters} was made with: a later dispatch may add its own. */
+        List<String> parametersQueries;
         Map<String, String[]> parameters;
         /** What {@code getParameterMap()} hands out: its own arrays, which the application may change. */
         Map<String, String[]> handedOutParameters;
@@ -380,17 +386,31 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             if (body.parameterFailure != null) {
                 throw body.parameterFailure;
             }
-            if (body.parameters != null) {
+            List<String> queries = queryStrings();
+            if (body.parameters != null && queries.equals(body.parametersQueries)) {
                 return body.parameters;
             }
             try {
-                FormUrlEncoded.Params params = new FormUrlEncoded.Params(body.options.maxParameters());
-                // Query strings are UTF-8 on both reference containers, whatever the body's charset.
-                FormUrlEncoded.parse(getQueryString(), StandardCharsets.UTF_8, params);
-                if (body.reading == Reading.NONE) {
-                    addBodyParameters(params);
+                if (body.bodyParameters == null) {
+                    FormUrlEncoded.Params fromBody = new FormUrlEncoded.Params(body.options.maxParameters());
+                    if (body.reading == Reading.NONE) {
+                        addBodyParameters(fromBody);
+                    }
+                    body.bodyParameters = fromBody.toMap();
                 }
+                FormUrlEncoded.Params params = new FormUrlEncoded.Params(body.options.maxParameters());
+                for (String query : queries) {
+                    // Query strings are UTF-8 on both reference containers, whatever the body's charset.
+                    FormUrlEncoded.parse(query, StandardCharsets.UTF_8, params);
+                }
+                body.bodyParameters.forEach((name, values) -> {
+                    for (String value : values) {
+                        params.add(name, value);
+                    }
+                });
                 body.parameters = params.toMap();
+                body.parametersQueries = queries;
+                body.handedOutParameters = null;
                 return body.parameters;
             } catch (IOException e) {
                 body.parameterFailure = new UncheckedIOException(e);
@@ -404,6 +424,38 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             }
             throw body.parameterFailure;
         }
+    }
+
+    /**
+     * The query strings whose parameters come before the body's, as the containers merge them: a
+     * forward's or an asynchronous dispatch's own first, then the request's; an include's first,
+     * then the including request's. Where the container's dispatch wrapper sits below this one
+     * (Tomcat: forward, include and dispatch; Jetty: an asynchronous dispatch), it answers
+     * {@code getDispatcherType()} and {@code getQueryString()} for the dispatch, and the request's
+     * own query string is in the dispatch's attribute; where it sits above (Jetty's forward and
+     * include), this wrapper sees the request as it came and the container adds the dispatch's
+     * parameters itself.
+     */
+    private List<String> queryStrings() {
+        String current = getQueryString();
+        String original = switch (getDispatcherType()) {
+            case FORWARD -> stringAttribute(RequestDispatcher.FORWARD_QUERY_STRING);
+            case INCLUDE -> stringAttribute(RequestDispatcher.INCLUDE_QUERY_STRING);
+            case ASYNC -> stringAttribute(AsyncContext.ASYNC_QUERY_STRING);
+            default -> null;
+        };
+        if (original == null || original.equals(current)) {
+            return current == null ? List.of() : List.of(current);
+        }
+        if (current == null) {
+            return List.of(original);
+        }
+        // An include's attribute holds the include's own query string; the others', the request's.
+        return getDispatcherType() == DispatcherType.INCLUDE ? List.of(original, current) : List.of(current, original);
+    }
+
+    private String stringAttribute(String name) {
+        return getAttribute(name) instanceof String value ? value : null;
     }
 
     private void addBodyParameters(FormUrlEncoded.Params params) throws IOException, ServletException {
