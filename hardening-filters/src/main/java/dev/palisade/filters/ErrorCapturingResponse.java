@@ -184,8 +184,16 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     void answerBareErrorStatus() throws IOException {
         HttpServletResponse response = (HttpServletResponse) getResponse();
         int status = response.getStatus();
-        if (!bodyRequested && status >= 400 && status <= 599 && !response.isCommitted()) {
-            owner.answer(request, response, status);
+        if (status < 400 || status > 599) {
+            return;
+        }
+        if (!response.isCommitted()) {
+            if (!bodyRequested) {
+                owner.answer(request, response, status);
+            }
+        } else {
+            // Perhaps Tomcat's own answer to a broken body the application read and gave up on.
+            SafeErrorFilter.forgetTomcatsClientFault(request, status);
         }
     }
 

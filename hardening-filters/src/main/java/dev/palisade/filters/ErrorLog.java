@@ -33,6 +33,21 @@ final class ErrorLog {
     }
 
     /**
+     * As {@link #error}, for a line written just before {@code thrownNext} is thrown (an abort of a
+     * committed response): should the container's log throw as well, its failure goes with
+     * {@code thrownNext}, suppressed, instead of replacing it (on Tomcat the response then ended
+     * cleanly, and looked whole though it was cut short).
+     */
+    static void errorBefore(Throwable thrownNext, Logger logger, ServletContext context, String format,
+            Object... arguments) {
+        try {
+            error(logger, context, format, arguments);
+        } catch (RuntimeException | Error bothLogsFailed) {
+            thrownNext.addSuppressed(RedactedThrowable.loggable(bothLogsFailed));
+        }
+    }
+
+    /**
      * As {@link #error}, for a line written just before an answer: should the container's log
      * throw as well (on Jetty it is the same SLF4J backend), the answer is sent and ended first,
      * and the failure then reaches the container as an abort of the finished response. Thrown

@@ -2,6 +2,7 @@ package dev.palisade.filters;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one error shape of the kit: an RFC 9457 {@code application/problem+json} body,
@@ -23,6 +26,9 @@ import java.util.List;
 public final class ProblemResponse {
     public static final String CONTENT_TYPE = "application/problem+json";
     static final int MAX_DETAIL_LENGTH = 200;
+    /** The largest declared body an early answer reads, if it has all arrived, to keep the connection. */
+    static final int MAX_BODY_READ_ON_ANSWER = 64 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponse.class);
     /** Every character a problem body can hold: its JSON escapes keep it ASCII. */
     private static final String PRINTABLE_ASCII = printableAscii();
 
@@ -90,10 +96,38 @@ public final class ProblemResponse {
      */
     void sendLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort)
             throws IOException {
-        if (!declaresBody(request)) {
+        if (!declaresBody(request) || readIfArrived(request)) {
             send(request, response);
         } else if (closingConnection(request).send(request, response)) {
             abort.afterAnswerLeavingBodyUnread(response);
+        }
+    }
+
+    /**
+     * Reads and drops a small declared body that has already arrived (most small POSTs come in
+     * the same packets as their header fields), without waiting for a byte more: the connection
+     * then stays open for the client's next request. Anything else is left unread.
+     */
+    private static boolean readIfArrived(HttpServletRequest request) {
+        long remaining = request.getContentLengthLong();
+        if (remaining <= 0 || remaining > MAX_BODY_READ_ON_ANSWER) {
+            return false;
+        }
+        try {
+            ServletInputStream in = request.getInputStream();
+            byte[] buffer = new byte[(int) Math.min(remaining, 8192)];
+            // available() is what can be read without blocking (Tomcat may say 1 for "some").
+            while (remaining > 0 && in.available() > 0) {
+                int read = in.read(buffer, 0, (int) Math.min(remaining, buffer.length));
+                if (read < 0) {
+                    return false;
+                }
+                remaining -= read;
+            }
+            return remaining == 0;
+        } catch (IOException | IllegalStateException unreadable) {
+            LOG.debug("The body could not be read before an early answer; the connection closes", unreadable);
+            return false;
         }
     }
 

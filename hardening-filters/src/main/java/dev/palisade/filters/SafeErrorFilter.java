@@ -226,6 +226,13 @@ public final class SafeErrorFilter implements Filter {
                     forgetTomcatsException(request, failure);
                     return;
                 }
+            } else if (forgetTomcatsClientFault(request, response.getStatus())) {
+                // The application failed in its own way (an exception without the read's as its
+                // cause) after Tomcat had answered the client's broken body itself: the client's
+                // doing all the same, and Tomcat's page must show no exception.
+                LOG.debug("Request {} failed after Tomcat answered its malformed body ({}): {} {}", id,
+                        response.getStatus(), method, path);
+                return;
             } else if (forwardCompleted) {
                 // A forward wrote the whole response and the forwarding code failed afterwards: nothing
                 // is cut short, so the response ends as the forward left it (aborted, Tomcat, which
@@ -234,14 +241,16 @@ public final class SafeErrorFilter implements Filter {
                         "Request {} failed after a forward had completed its response: {} {}", id, method, path,
                         RedactedThrowable.loggable(failure));
                 return;
-            } else {
-                ErrorLog.error(LOG, request.getServletContext(),
-                        "Request {} failed after its response was committed; aborting the connection: {} {}",
-                        id, method, path, RedactedThrowable.loggable(failure));
             }
             // Stackless and generic, and on Tomcat in the form it neither logs again nor follows with an
             // error page: the container aborts the connection instead of ending the response cleanly.
-            throw abort.forCommittedResponse(request, response, new ResponseAbortedException(id));
+            ResponseAbortedException aborted = new ResponseAbortedException(id);
+            if (clientFault == 0) {
+                ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
+                        "Request {} failed after its response was committed; aborting the connection: {} {}",
+                        id, method, path, RedactedThrowable.loggable(failure));
+            }
+            throw abort.forCommittedResponse(request, response, aborted);
         }
         if (async != null && async.dispatched() && request.isAsyncStarted()) {
             // The application dispatched its async cycle before it threw: another run of the
@@ -283,6 +292,24 @@ public final class SafeErrorFilter implements Filter {
     private static boolean isClientGone(Throwable failure, ServletContext context) {
         return (failure instanceof IOException || failure instanceof UncheckedIOException
                 || failure instanceof ServletException) && ClientFaults.causedBy(failure, ClientFaults.clientGoneOn(context));
+    }
+
+    /**
+     * Removes the error exception Tomcat noted for its own answer to a client's mistake found while
+     * the application read the body (a broken chunk: Tomcat sets the status and holds its page until
+     * the request ends), so that its default page shows no stack: whether the application then
+     * failed in its own way or answered in its own way (Tomcat discards that answer). Nothing
+     * elsewhere: no other container notes one.
+     *
+     * @return whether there was such an exception for {@code status}
+     */
+    static boolean forgetTomcatsClientFault(HttpServletRequest request, int status) {
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable noted
+                && ClientFaults.status(noted) == status) {
+            request.removeAttribute(RequestDispatcher.ERROR_EXCEPTION);
+            return true;
+        }
+        return false;
     }
 
     /** Removes the error exception Tomcat noted for its own answer, if it is {@code failure} or one of its causes. */
@@ -422,12 +449,13 @@ public final class SafeErrorFilter implements Filter {
         }
         if (response.isCommitted()) {
             // Completing would end a half-written response cleanly: the connection must break instead.
-            ErrorLog.error(LOG, request.getServletContext(),
+            ResponseAbortedException aborted = new ResponseAbortedException(id);
+            ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
                     "Request {} failed asynchronously after its response was committed; aborting the connection: "
                     + "{} {}", id, method, path, RedactedThrowable.loggable(failure));
             // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
             ErrorPageGuard.markAborted(request, id);
-            abort.abortAsync(request, new ResponseAbortedException(id));
+            abort.abortAsync(request, aborted);
             return;
         }
         if (failure == null) {

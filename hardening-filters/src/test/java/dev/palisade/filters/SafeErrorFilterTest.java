@@ -477,6 +477,13 @@ class SafeErrorFilterTest {
                 assertLeaksNothing(r);
                 assertThat(r.body()).doesNotContain("backend down");
             }
+            // A response failing after it was committed is still cut short, not ended cleanly (on
+            // Tomcat the log's failure had replaced the abort; found by review).
+            try (RawHttp c = server.raw()) {
+                c.send("GET /t/committed HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThatThrownBy(c::readResponse).isInstanceOf(IOException.class)
+                        .isNotInstanceOf(SocketTimeoutException.class);
+            }
             // An answer of no declared length (through a UTF-16 writer) is sent whole before the abort.
             RawHttp.Response r = get(server, "/t/utf16-writer-then-fail");
             assertThat(r.status()).isEqualTo(500);
