@@ -131,6 +131,27 @@ class EarlyAnswerConnectionTest {
         }
     }
 
+    /**
+     * A client that waits for {@code 100 Continue} before its body (curl, for larger bodies) gets the
+     * early answer, perhaps after a 100 (Tomcat sends one at once), and the connection closes: it
+     * is not left waiting for a body the answer made useless.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anEarlyAnswerToAClientExpecting100ContinueClosesWithoutWaiting(Container container) throws Exception {
+        try (RunningServer server = container.start(EarlyAnswerConnectionTest::deploy); RawHttp http = server.raw()) {
+            http.send("POST /api/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+            RawHttp.Response r = http.readResponse();
+            if (r.status() == 100) {
+                r = http.readResponse();
+            }
+
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(http.closedByServer()).isTrue();
+        }
+    }
+
     /** Without a body nothing is left unread: the connection stays open for the next request. */
     @ParameterizedTest
     @EnumSource(Container.class)
