@@ -113,6 +113,12 @@ public final class ProblemResponse {
         if (remaining <= 0 || remaining > MAX_BODY_READ_ON_ANSWER) {
             return false;
         }
+        String expect = request.getHeader("Expect");
+        if (expect != null && expect.regionMatches(true, 0, "100-continue", 0, 12)) {
+            // The client waits for a 100 before its body: asking for it would make Jetty send one,
+            // and the client would send a body into a closing connection, perhaps losing the answer.
+            return false;
+        }
         try {
             ServletInputStream in = request.getInputStream();
             byte[] buffer = new byte[(int) Math.min(remaining, 8192)];

@@ -228,10 +228,11 @@ public final class SafeErrorFilter implements Filter {
                 }
             } else if (forgetTomcatsClientFault(request, response.getStatus())) {
                 // The application failed in its own way (an exception without the read's as its
-                // cause) after Tomcat had answered the client's broken body itself: the client's
-                // doing all the same, and Tomcat's page must show no exception.
-                LOG.debug("Request {} failed after Tomcat answered its malformed body ({}): {} {}", id,
-                        response.getStatus(), method, path);
+                // cause) after Tomcat had answered the client's broken body itself: Tomcat's page
+                // must show no exception, and the failure may be the application's own (a backend
+                // down), so it is logged, if not as an ERROR: a client's broken body led to it.
+                LOG.warn("Request {} failed after Tomcat answered its malformed body ({}): {} {}", id,
+                        response.getStatus(), method, path, RedactedThrowable.loggable(failure));
                 return;
             } else if (forwardCompleted) {
                 // A forward wrote the whole response and the forwarding code failed afterwards: nothing

@@ -133,8 +133,8 @@ class EarlyAnswerConnectionTest {
 
     /**
      * A client that waits for {@code 100 Continue} before its body (curl, for larger bodies) gets the
-     * early answer, perhaps after a 100 (Tomcat sends one at once), and the connection closes: it
-     * is not left waiting for a body the answer made useless.
+     * early answer and the connection closes: it is not told to send a body the answer made useless
+     * (reading to see whether the body had arrived made Jetty send a 100; Tomcat sends one at once).
      */
     @ParameterizedTest
     @EnumSource(Container.class)
@@ -142,11 +142,12 @@ class EarlyAnswerConnectionTest {
         try (RunningServer server = container.start(EarlyAnswerConnectionTest::deploy); RawHttp http = server.raw()) {
             http.send("POST /api/x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
             RawHttp.Response r = http.readResponse();
-            if (r.status() == 100) {
+            if (container == Container.TOMCAT) {
+                assertThat(r.status()).as("Tomcat sends its 100 at once, before any filter runs").isEqualTo(100);
                 r = http.readResponse();
             }
 
-            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.status()).as("no 100 asked for by the filter (the review: Jetty sent one)").isEqualTo(401);
             assertThat(r.header("Connection")).isEqualTo("close");
             assertThat(http.closedByServer()).isTrue();
         }
