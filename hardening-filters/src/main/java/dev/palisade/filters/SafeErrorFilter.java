@@ -4,10 +4,10 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
@@ -223,7 +223,7 @@ public final class SafeErrorFilter implements Filter {
                     // frame of the chain and the application) and would show one thrown now (the
                     // abort's): neither, so the page says only the status and Tomcat's message.
                     // Tomcat closes the connection after it.
-                    forgetTomcatsException(request, failure);
+                    forgetTomcatsClientFault(request, clientFault);
                     return;
                 }
             } else if (forgetTomcatsClientFault(request, response.getStatus())) {
@@ -311,21 +311,6 @@ public final class SafeErrorFilter implements Filter {
             return true;
         }
         return false;
-    }
-
-    /** Removes the error exception Tomcat noted for its own answer, if it is {@code failure} or one of its causes. */
-    private static void forgetTomcatsException(HttpServletRequest request, Throwable failure) {
-        if (!(request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable noted)) {
-            return;
-        }
-        Throwable t = failure;
-        // Bounded: a chain of causes may loop.
-        for (int depth = 0; t != null && depth < 8; depth++, t = ClientFaults.causeOf(t)) {
-            if (t == noted) {
-                request.removeAttribute(RequestDispatcher.ERROR_EXCEPTION);
-                return;
-            }
-        }
     }
 
     /** {@code failure} as this filter may throw it: as it is, or in an IOException if it is neither unchecked nor one. */
