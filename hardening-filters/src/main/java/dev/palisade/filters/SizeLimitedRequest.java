@@ -438,20 +438,21 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      */
     private List<String> queryStrings() {
         String current = getQueryString();
-        String original = switch (getDispatcherType()) {
+        DispatcherType type = getDispatcherType();
+        // An include's attribute holds the include's own query string; a forward's or dispatch's, the request's.
+        String noted = switch (type) {
             case FORWARD -> stringAttribute(RequestDispatcher.FORWARD_QUERY_STRING);
             case INCLUDE -> stringAttribute(RequestDispatcher.INCLUDE_QUERY_STRING);
             case ASYNC -> stringAttribute(AsyncContext.ASYNC_QUERY_STRING);
             default -> null;
         };
-        if (original == null || original.equals(current)) {
+        if (noted == null || noted.equals(current)) {
             return current == null ? List.of() : List.of(current);
         }
         if (current == null) {
-            return List.of(original);
+            return List.of(noted);
         }
-        // An include's attribute holds the include's own query string; the others', the request's.
-        return getDispatcherType() == DispatcherType.INCLUDE ? List.of(original, current) : List.of(current, original);
+        return type == DispatcherType.INCLUDE ? List.of(noted, current) : List.of(current, noted);
     }
 
     private String stringAttribute(String name) {
