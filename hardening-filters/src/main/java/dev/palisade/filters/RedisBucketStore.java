@@ -128,7 +128,7 @@ public final class RedisBucketStore implements BucketStore {
     }
 
     /**
-     * A factory for {@link RateLimitFilter.Config.Builder#store}: buckets in the Redis behind
+     * A factory for {@link RateLimitFilter.Builder#store}: buckets in the Redis behind
      * {@code connection} (the app's own Lettuce connection, byte-array codec), under keys
      * {@code keyPrefix + quota tag + clientKey}. Use one prefix per filter, such as {@code "palisade:rl:api:"}.
      */
