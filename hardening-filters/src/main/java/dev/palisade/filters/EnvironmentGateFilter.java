@@ -58,7 +58,7 @@ public final class EnvironmentGateFilter implements Filter {
         this(null, System::getenv);
     }
 
-    /** Programmatic: {@code init()} uses {@code config} and ignores init-params. */
+    /** Configured by code; an init-param given to it fails {@code init()}. */
     public EnvironmentGateFilter(Config config) {
         this(Objects.requireNonNull(config, "config"), System::getenv);
     }
@@ -102,7 +102,11 @@ public final class EnvironmentGateFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Config current = config;
-        if (current != null && current.mode() == Environment.Mode.PROD && !patterns.isEmpty()
+        if (current == null) {
+            // Fail closed: a framework that calls doFilter without init() would otherwise expose every dev-only path.
+            throw new ServletException("EnvironmentGateFilter used before init()");
+        }
+        if (current.mode() == Environment.Mode.PROD && !patterns.isEmpty()
                 && request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
                 && isDevOnly(http)) {
             rejections.record();

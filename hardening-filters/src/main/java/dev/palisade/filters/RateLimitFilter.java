@@ -146,8 +146,12 @@ public final class RateLimitFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
         Limiter rt = limiter;
+        if (rt == null) {
+            // Fail closed: a framework that calls doFilter without init() would otherwise limit nothing.
+            throw new ServletException("RateLimitFilter used before init()");
+        }
         // An ASYNC dispatch is the same request again, counted on its REQUEST dispatch.
-        if (rt == null || req.getDispatcherType() != DispatcherType.REQUEST
+        if (req.getDispatcherType() != DispatcherType.REQUEST
                 || !(req instanceof HttpServletRequest request) || !(resp instanceof HttpServletResponse response)) {
             chain.doFilter(req, resp);
             return;

@@ -156,6 +156,9 @@ public final class RequestSizeLimitFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        if (config == null) {
+            throw new ServletException("RequestSizeLimitFilter used before init()");
+        }
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
             return;

@@ -58,8 +58,11 @@ public final class SecurityHeadersFilter implements Filter {
     private final Function<String, String> env;
     private Config config;
     private String[] noStorePrefixes;
-    /** Each default field's value by {@link DefaultFields} number, for this configuration; never changed once made. */
-    private String[] defaultValues;
+    /**
+     * Each default field's value by {@link DefaultFields} number, for this configuration; never
+     * changed once made. Written last and read first, so that its volatile write publishes the other fields.
+     */
+    private volatile String[] defaultValues;
 
     /** Configured from init-params in {@link #init}. */
     public SecurityHeadersFilter() {
@@ -120,12 +123,15 @@ public final class SecurityHeadersFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        String[] values = defaultValues;
+        if (values == null) {
+            throw new ServletException("SecurityHeadersFilter used before init()");
+        }
         // On an ASYNC dispatch the response already has the fields from the REQUEST dispatch.
         if (req.getDispatcherType() == DispatcherType.REQUEST
                 && req instanceof HttpServletRequest && res instanceof HttpServletResponse) {
             HttpServletRequest request = (HttpServletRequest) req;
             HttpServletResponse response = (HttpServletResponse) res;
-            String[] values = defaultValues;
             add(response, DefaultFields.CONTENT_TYPE_OPTIONS, values);
             add(response, DefaultFields.REFERRER_POLICY, values);
             add(response, DefaultFields.FRAME_OPTIONS, values);
