@@ -51,11 +51,12 @@ public final class Redactor {
             "id_token", "session", "sessionid", "session_id", "jsessionid", "sid", "code", "otp", "pin", "ssn",
             "cvv", "cvc", "card", "cardnumber", "card_number", "pan", "credential", "credentials", "signature",
             "sig", "client_secret", "private_key", "cookie", "set-cookie", "jwt", "bearer", "otp_code", "phpsessid",
-            "remember-me");
+            "remember-me", "keys", "apikeys", "api_keys", "api-keys", "tokens", "secrets");
     private static final String[] SENSITIVE_SUFFIXES = {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
         "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
-        "_pwd", "_pass", "-pass", "sessid",
+        "_pwd", "_pass", "-pass", "sessid", "tokens", "secrets", "apikeys", "api_keys", "api-keys", "_keys",
+        "-keys", ".keys",
     };
     /** Names that start like these hold secrets whatever follows ({@code password_confirmation}). */
     private static final String[] SENSITIVE_PREFIXES = {"password", "passwd"};

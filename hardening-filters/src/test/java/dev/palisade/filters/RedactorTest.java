@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -257,6 +258,19 @@ class RedactorTest {
         assertThat(Redactor.isSensitiveKey("nextPageToken")).isTrue();
         assertThat(Redactor.isSensitiveKey("page")).isFalse();
         assertThat(Redactor.isSensitiveKey("requestId")).isFalse();
+    }
+
+    @Test
+    void masksPluralNamesSuchAsTheKitsOwnKeySetting() {
+        // API_KEYS is how this kit itself takes its keys: an environment dump must not print them.
+        assertThat(Redactor.redact("{PATH=/usr/bin, API_KEYS=Zk3pQ9xL2mN7vR4tY8wB1cD6@team-a:manager}"))
+                .isEqualTo("{PATH=/usr/bin, API_KEYS=***}");
+        assertThat(Redactor.redactQuery("keys=Zk3pQ9xL2mN7vR4tY8wB1cD6&page=2")).isEqualTo("keys=***&page=2");
+        for (String plural : List.of("keys", "apiKeys", "api-keys", "signing_keys", "service-keys", "tokens", "refreshTokens",
+                "secrets", "clientSecrets", "Passwords")) {
+            assertThat(Redactor.isSensitiveKey(plural)).as(plural).isTrue();
+        }
+        assertThat(Redactor.isSensitiveKey("monkeys")).isFalse();
     }
 
     @Test
