@@ -188,7 +188,15 @@ public final class Settings {
         return value;
     }
 
-    /** A setting's raw value and the init-param or environment variable it was read from. */
+    /**
+     * A setting's raw value and the init-param or environment variable it was read from. Its
+     * {@code toString()} names the key and the value's length only: the value may be a secret
+     * ({@code API_KEYS}).
+     */
     public record Source(String key, String value) {
+        @Override
+        public String toString() {
+            return "Source[key=" + key + ", value=(" + (value == null ? "null" : value.length() + " characters") + ")]";
+        }
     }
 }

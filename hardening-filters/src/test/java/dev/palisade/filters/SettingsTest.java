@@ -12,6 +12,15 @@ class SettingsTest {
     private static final Set<String> KNOWN = Set.of("maxBytes", "paths");
 
     @Test
+    void aSourcePrintsItsKeyButNotItsValueWhichMayBeASecret() {
+        Settings settings = Settings.fromEnvironment(Map.of("API_KEYS", "Zk3pQ9xL2mN7vR4tY8wB1cD6@team-a:manager")::get);
+
+        String printed = String.valueOf(settings.raw(null, "API_KEYS"));
+
+        assertThat(printed).contains("API_KEYS").contains("39 characters").doesNotContain("Zk3p");
+    }
+
+    @Test
     void initParamWinsOverEnvironmentWhichWinsOverDefault() {
         Map<String, String> env = Map.of("LIMIT_KB", "2");
         Settings withParam = Settings.from("F", Map.of("maxBytes", "10"), KNOWN, env::get);
