@@ -63,12 +63,27 @@ public final class ClientResolvers {
 
     /** {@link #forwardedFor(List)}, an IPv6 client keyed by its {@code ipv6Prefix}-bit network (32-64). */
     public static ClientResolver forwardedFor(List<Cidr> trustedProxies, int ipv6Prefix) {
-        List<Cidr> trusted = List.copyOf(trustedProxies);
+        List<Cidr> trusted = requireProxyNetworks(trustedProxies);
         int prefix = checkedPrefix(ipv6Prefix);
         if (trusted.isEmpty()) {
             return remoteAddress(prefix);
         }
         return request -> resolveForwarded(request, trusted, prefix);
+    }
+
+    /**
+     * The trusted proxies, refused when one network covers every address: every peer a proxy, any
+     * client writes {@code X-Forwarded-For} and picks its own bucket.
+     */
+    static List<Cidr> requireProxyNetworks(List<Cidr> trustedProxies) {
+        List<Cidr> trusted = List.copyOf(trustedProxies);
+        for (Cidr proxy : trusted) {
+            if (proxy.coversEverything()) {
+                throw InvalidSettingException.badValue("trustedProxies", proxy.toString(),
+                        "the proxies' networks, not every address: any client could choose the address it is limited as");
+            }
+        }
+        return trusted;
     }
 
     private static String resolveForwarded(HttpServletRequest request, List<Cidr> trusted, int v6Prefix) {

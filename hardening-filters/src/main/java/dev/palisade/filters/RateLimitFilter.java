@@ -350,14 +350,7 @@ public final class RateLimitFilter implements Filter {
             new Quota(rps, burst);
             paths = List.copyOf(paths == null ? List.of() : paths);
             allowlist = List.copyOf(allowlist == null ? List.of() : allowlist);
-            trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
-            for (Cidr proxy : trustedProxies) {
-                if (proxy.coversEverything()) {
-                    // Every peer a proxy: any client writes X-Forwarded-For and picks its own bucket.
-                    throw InvalidSettingException.badValue("trustedProxies", proxy.toString(),
-                            "the proxies' networks, not every address: any client could choose the address it is limited as");
-                }
-            }
+            trustedProxies = ClientResolvers.requireProxyNetworks(trustedProxies == null ? List.of() : trustedProxies);
             PathRules.scope("paths", paths);
             PathRules.prefixes("allowlist", allowlist);
             if (clientResolver != null && !trustedProxies.isEmpty()) {

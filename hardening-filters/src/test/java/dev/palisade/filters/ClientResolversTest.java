@@ -42,6 +42,16 @@ class ClientResolversTest {
     }
 
     @Test
+    void refusesAProxyNetworkThatCoversEveryAddressAsTheFilterSettingDoes() {
+        for (String everything : List.of("0.0.0.0/0", "::/0")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> ClientResolvers.forwardedFor(Cidr.parseAll("t", List.of("10.0.0.0/8", everything))))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageContaining("trustedProxies").hasMessageContaining(everything);
+        }
+    }
+
+    @Test
     void joinsSeveralHeadersInOrder() {
         assertThat(BEHIND_PROXIES.resolve(request("10.0.0.5", "6.6.6.6", "203.0.113.7, 10.2.2.2", "10.3.3.3")))
                 .isEqualTo("203.0.113.7");
