@@ -348,7 +348,7 @@ public final class ApiKeyAuthFilter implements Filter {
 
         public Config {
             keys = keys == null ? ApiKeys.none() : keys;
-            rules = rules == null ? List.of() : List.copyOf(rules);
+            rules = Settings.copyOf(PARAM_RULES, rules);
             AccessRules.checkDistinct(PARAM_RULES, rules);
             realm = realm == null ? DEFAULT_REALM : realm;
             if (!REALM.matcher(realm).matches()) {

@@ -1,8 +1,10 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.Serializable;
 import java.security.Principal;
 import java.util.Collections;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -20,16 +22,20 @@ import java.util.TreeSet;
  * @param team  the team the key belongs to, {@code [A-Za-z0-9._-]{1,64}}
  * @param roles the key's roles, at least one, sorted
  */
-public record ApiKeyPrincipal(String team, Set<String> roles) implements Principal {
+public record ApiKeyPrincipal(String team, Set<String> roles) implements Principal, Serializable {
     /** Request attribute under which the filter stores the principal of an authenticated request. */
     public static final String ATTRIBUTE = "dev.palisade.apiKeyPrincipal";
 
+    /**
+     * @throws IllegalArgumentException when the team is not {@code [A-Za-z0-9._-]{1,64}} (downstream
+     *         code scopes data by it and logs it) or there is no role
+     */
     public ApiKeyPrincipal {
-        if (team == null || team.isEmpty()) {
-            throw new IllegalArgumentException("An API-key principal needs a team");
+        if (team == null || !ApiKeys.TEAM.matcher(team).matches()) {
+            throw new IllegalArgumentException("An API-key principal needs a team of 1-64 letters, digits, '.', '_' or '-'");
         }
-        if (roles == null || roles.isEmpty()) {
-            throw new IllegalArgumentException("An API-key principal needs at least one role");
+        if (roles == null || roles.isEmpty() || roles.stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("An API-key principal needs at least one role, none of them null");
         }
         SortedSet<String> sorted = new TreeSet<>(roles);
         roles = Collections.unmodifiableSortedSet(sorted);
@@ -59,10 +65,10 @@ public record ApiKeyPrincipal(String team, Set<String> roles) implements Princip
         return role != null && roles.contains(role);
     }
 
-    /** Whether the key has at least one of {@code anyOf}. */
+    /** Whether the key has at least one of {@code anyOf} (a {@code null} among them grants nothing). */
     public boolean hasAnyRole(Set<String> anyOf) {
         for (String role : anyOf) {
-            if (roles.contains(role)) {
+            if (hasRole(role)) {
                 return true;
             }
         }

@@ -158,7 +158,7 @@ public final class EnvironmentGateFilter implements Filter {
             if (mode == null) {
                 throw new InvalidSettingException("mode", "EnvironmentGateFilter mode must be DEV or PROD, not null");
             }
-            devOnlyPaths = devOnlyPaths == null ? List.of() : List.copyOf(devOnlyPaths);
+            devOnlyPaths = Settings.copyOf(DEV_ONLY_PATHS, devOnlyPaths);
             for (String path : devOnlyPaths) {
                 PathPatterns.validate(DEV_ONLY_PATHS, path);
             }

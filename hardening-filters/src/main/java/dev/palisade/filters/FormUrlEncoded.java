@@ -148,12 +148,12 @@ final class FormUrlEncoded {
         return Character.digit(text.charAt(i), 16);
     }
 
-    /** Lenient: malformed sequences become U+FFFD (multipart field text, which containers decode so). */
-    /** Whether the charset writes '=', '&', '%' and '+' as the single ASCII bytes a form is split on. */
+    /** Whether the charset writes {@code = & % +} as the single ASCII bytes a form is split on. */
     static boolean isAsciiCompatible(Charset charset) {
         return charset.canEncode() && Arrays.equals("=&%+az09".getBytes(charset), "=&%+az09".getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** Lenient: malformed sequences become U+FFFD (multipart field text, which containers decode so). */
     static String decodeBytes(byte[] bytes, Charset charset) {
         try {
             return charset.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)

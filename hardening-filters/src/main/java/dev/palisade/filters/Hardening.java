@@ -57,7 +57,11 @@ public final class Hardening {
     private Hardening() {
     }
 
-    /** A builder with every default of the contract and nothing read from the environment. */
+    /**
+     * A builder with the contract's defaults for every filter but authentication, and nothing read
+     * from the environment: add {@link Builder#apiKeyAuth} (or use {@link #fromEnvironment(Function)},
+     * whose chain always authenticates).
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -227,7 +231,7 @@ public final class Hardening {
             List<RateLimitFilter.Config> rateLimits, RequestSizeLimitFilter.Config sizeLimit,
             ApiKeyAuthFilter.Config apiKeyAuth, EnvironmentGateFilter.Config environmentGate) {
         public Config {
-            rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+            rateLimits = Settings.copyOf("rateLimits", rateLimits);
         }
     }
 
@@ -261,7 +265,8 @@ public final class Hardening {
 
         /** Several limiters, applied in order; each counts only the requests its {@code paths} select. */
         public Builder rateLimits(List<RateLimitFilter.Config> configs) {
-            this.rateLimits = configs == null ? List.of() : List.copyOf(configs);
+            // Copied as given, a null entry included, for the Config to refuse naming the setting.
+            this.rateLimits = configs == null ? List.of() : new ArrayList<>(configs);
             return this;
         }
 

@@ -1,8 +1,9 @@
 package dev.palisade.filters;
 
 /**
- * A filter setting that cannot be used. The message names the setting and the offending value
- * (secrets are never echoed), so an operator can fix the deployment from the log line alone.
+ * A filter setting that cannot be used. The filters' messages name the setting and the offending
+ * value (never a key's token), so an operator can fix the deployment from the log line alone. A
+ * message given to the public constructor is used as written: keep secrets out of it.
  */
 public final class InvalidSettingException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;

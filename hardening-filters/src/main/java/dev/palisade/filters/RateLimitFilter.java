@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -348,9 +350,9 @@ public final class RateLimitFilter implements Filter {
 
         public Config {
             new Quota(rps, burst);
-            paths = List.copyOf(paths == null ? List.of() : paths);
-            allowlist = List.copyOf(allowlist == null ? List.of() : allowlist);
-            trustedProxies = ClientResolvers.requireProxyNetworks(trustedProxies == null ? List.of() : trustedProxies);
+            paths = Settings.copyOf("paths", paths);
+            allowlist = Settings.copyOf("allowlist", allowlist);
+            trustedProxies = ClientResolvers.requireProxyNetworks(Settings.copyOf("trustedProxies", trustedProxies));
             PathRules.scope("paths", paths);
             PathRules.prefixes("allowlist", allowlist);
             if (clientResolver != null && !trustedProxies.isEmpty()) {
@@ -449,26 +451,28 @@ public final class RateLimitFilter implements Filter {
             return this;
         }
 
+        // The lists are copied as given (a null entry included, for build() to name): a caller's
+        // later change to its own list must not reach the configuration.
         public Builder paths(List<String> paths) {
-            this.paths = paths;
+            this.paths = paths == null ? null : new ArrayList<>(paths);
             return this;
         }
 
         public Builder paths(String... paths) {
-            return paths(List.of(paths));
+            return paths(paths == null ? null : Arrays.asList(paths));
         }
 
         public Builder allowlist(List<String> allowlist) {
-            this.allowlist = allowlist;
+            this.allowlist = allowlist == null ? null : new ArrayList<>(allowlist);
             return this;
         }
 
         public Builder allowlist(String... allowlist) {
-            return allowlist(List.of(allowlist));
+            return allowlist(allowlist == null ? null : Arrays.asList(allowlist));
         }
 
         public Builder trustedProxies(List<Cidr> trustedProxies) {
-            this.trustedProxies = trustedProxies;
+            this.trustedProxies = trustedProxies == null ? null : new ArrayList<>(trustedProxies);
             return this;
         }
 

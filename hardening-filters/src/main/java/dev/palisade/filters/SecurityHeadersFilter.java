@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -222,7 +223,7 @@ public final class SecurityHeadersFilter implements Filter {
                 throw new InvalidSettingException(NO_STORE_PATHS, "Invalid value for " + NO_STORE_PATHS + ": null");
             }
             List<String> prefixes = new ArrayList<>(noStorePaths.size());
-            for (String path : noStorePaths) {
+            for (String path : Settings.copyOf(NO_STORE_PATHS, noStorePaths)) {
                 prefixes.add(noStorePrefix(path));
             }
             noStorePaths = List.copyOf(prefixes);
@@ -277,7 +278,7 @@ public final class SecurityHeadersFilter implements Filter {
             /** Replaces the no-store prefixes; none at all disables the header. */
             public Builder noStorePaths(String... prefixes) {
                 noStorePaths.clear();
-                noStorePaths.addAll(List.of(prefixes));
+                noStorePaths.addAll(Arrays.asList(prefixes));
                 return this;
             }
 

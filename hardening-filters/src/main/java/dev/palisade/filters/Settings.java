@@ -189,6 +189,22 @@ public final class Settings {
     }
 
     /**
+     * An immutable copy of a list setting given in code ({@code null} for none), refusing a
+     * {@code null} entry with an exception that names the setting instead of a bare NPE.
+     */
+    static <T> List<T> copyOf(String key, List<? extends T> values) {
+        if (values == null) {
+            return List.of();
+        }
+        for (T value : values) {
+            if (value == null) {
+                throw new InvalidSettingException(key, "Invalid value for " + key + ": a null entry");
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    /**
      * A setting's raw value and the init-param or environment variable it was read from. Its
      * {@code toString()} names the key and the value's length only: the value may be a secret
      * ({@code API_KEYS}).

@@ -214,4 +214,30 @@ class ApiKeysTest {
         // Characters whose case mapping lands in ASCII are not ASCII themselves.
         assertThat(ApiKeys.isBearerToken("\u017f\u212a")).isFalse();
     }
+
+    @Test
+    void aPrincipalMadeInCodeKeepsTheTeamShapeThatDownstreamCodeScopesByAndLogs() {
+        assertThatThrownBy(() -> new ApiKeyPrincipal("evil\r\nteam", java.util.Set.of("manager")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("team");
+        assertThatThrownBy(() -> new ApiKeyPrincipal("x".repeat(65), java.util.Set.of("manager")))
+                .isInstanceOf(IllegalArgumentException.class);
+        java.util.Set<String> withNull = new java.util.HashSet<>(java.util.Arrays.asList("manager", null));
+        assertThatThrownBy(() -> new ApiKeyPrincipal("acme", withNull)).isInstanceOf(IllegalArgumentException.class);
+        ApiKeyPrincipal principal = new ApiKeyPrincipal("acme", java.util.Set.of("manager"));
+        assertThat(principal.hasAnyRole(withNull)).isTrue();
+        assertThat(principal.hasAnyRole(java.util.Collections.singleton(null))).isFalse();
+    }
+
+    @Test
+    void aPrincipalSurvivesSerialisationAsASessionStoreWouldDoIt() throws Exception {
+        ApiKeyPrincipal principal = new ApiKeyPrincipal("acme", java.util.Set.of("system", "manager"));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(principal);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(in.readObject()).isEqualTo(principal);
+        }
+    }
 }

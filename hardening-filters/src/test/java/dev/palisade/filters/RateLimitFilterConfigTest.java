@@ -14,6 +14,35 @@ class RateLimitFilterConfigTest {
     }
 
     @Test
+    void aNullEntryInAListSettingGivenInCodeFailsNamingTheSetting() {
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().paths("/api/*", null).build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("paths");
+        assertThatThrownBy(() -> RateLimitFilter.Config.builder().allowlist("/health", null).build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("allowlist");
+        assertThatThrownBy(() -> EnvironmentGateFilter.Config.builder().devOnlyPaths("/dev/*", null).build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("devOnlyPaths");
+        assertThatThrownBy(() -> SecurityHeadersFilter.Config.builder().noStorePaths("/api", null).build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("noStorePaths");
+        assertThatThrownBy(() -> new ApiKeyAuthFilter.Config(null, java.util.Arrays.asList((ApiKeyAuthFilter.Rule) null), null))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("rules");
+        assertThatThrownBy(() -> Hardening.builder().rateLimits(java.util.Arrays.asList(
+                RateLimitFilter.Config.builder().build(), null)).build())
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("rateLimits");
+    }
+
+    @Test
+    void aListGivenToTheBuilderIsCopiedThere() {
+        List<String> paths = new java.util.ArrayList<>(List.of("/api/*"));
+        RateLimitFilter.Builder builder = RateLimitFilter.Config.builder().paths(paths).allowlist(paths);
+        paths.add("/other/*");
+
+        RateLimitFilter.Config config = builder.build();
+
+        assertThat(config.paths()).containsExactly("/api/*");
+        assertThat(config.allowlist()).containsExactly("/api/*");
+    }
+
+    @Test
     void defaultsMatchTheContract() {
         RateLimitFilter.Config c = parse(Map.of(), Map.of());
 
