@@ -152,7 +152,7 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         Config c = config;
         if (c == null) {
-            throw new ServletException("ApiKeyAuthFilter used before init()");
+            throw new ServletException("ApiKeyAuthFilter used before init() or after destroy()");
         }
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
             chain.doFilter(stillAuthenticated(req), resp);

@@ -31,9 +31,11 @@ final class FilterSequence implements Filter {
     /** Set while the members run in a dispatch, when the sequence may be mapped twice. */
     static final String RUNNING = "dev.palisade.chainRunning";
 
-    private final List<String> names;
-    private final Filter[] members;
+    /** The members and their names; replaced only while stopped (see {@link #replaceWhileStopped}). */
+    private volatile Members current;
     private final boolean mappedTwice;
+    /** Destroyed and not yet given new members: the container stopped the context. Guarded by this. */
+    private boolean stopped;
 
     FilterSequence(List<String> names, List<Filter> members) {
         this(names, members, false);
@@ -45,22 +47,34 @@ final class FilterSequence implements Filter {
      * then run only at the first, at the cost of a request attribute per dispatch.
      */
     FilterSequence(List<String> names, List<Filter> members, boolean mappedTwice) {
-        if (names.size() != members.size() || members.isEmpty()) {
-            throw new IllegalArgumentException("one name per member, at least one member");
-        }
-        this.names = List.copyOf(names);
-        this.members = members.toArray(new Filter[0]);
+        this.current = new Members(names, members);
         this.mappedTwice = mappedTwice;
+    }
+
+    /**
+     * Takes new members in place of destroyed ones, and reports whether it did: Jetty keeps a
+     * programmatic registration across a context's stop and start and runs the initializers again,
+     * where {@link Hardening#install} cannot register anew. Refused (false) unless the sequence was
+     * destroyed since it last got members: a second install into a running context is a mistake.
+     */
+    synchronized boolean replaceWhileStopped(List<String> names, List<Filter> members) {
+        if (!stopped) {
+            return false;
+        }
+        current = new Members(names, members);
+        stopped = false;
+        return true;
     }
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         ServletContext context = filterConfig.getServletContext();
-        for (int i = 0; i < members.length; i++) {
+        Members run = current;
+        for (int i = 0; i < run.filters.length; i++) {
             try {
-                members[i].init(new MemberConfig(names.get(i), context));
+                run.filters[i].init(new MemberConfig(run.names.get(i), context));
             } catch (ServletException | RuntimeException e) {
-                destroyFirst(i);
+                destroyFirst(run, i);
                 throw e;
             }
         }
@@ -69,6 +83,7 @@ final class FilterSequence implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        Filter[] members = current.filters;
         if (!mappedTwice || !isMappedTwiceFor(request.getDispatcherType())) {
             new Cursor(members, chain).doFilter(request, response);
             return;
@@ -95,22 +110,40 @@ final class FilterSequence implements Filter {
 
     @Override
     public void destroy() {
-        destroyFirst(members.length);
+        Members run = current;
+        destroyFirst(run, run.filters.length);
+        synchronized (this) {
+            stopped = true;
+        }
     }
 
     /** Destroys members {@code 0..count-1}, last first; one member failing does not spare the others. */
-    private void destroyFirst(int count) {
+    private static void destroyFirst(Members run, int count) {
         for (int i = count - 1; i >= 0; i--) {
             try {
-                members[i].destroy();
+                run.filters[i].destroy();
             } catch (RuntimeException e) {
-                LOG.error("{}: destroy failed", names.get(i), e);
+                LOG.error("{}: destroy failed", run.names.get(i), e);
             }
         }
     }
 
     List<String> names() {
-        return names;
+        return current.names;
+    }
+
+    /** The members in order, with the names their configurations report. */
+    private static final class Members {
+        final List<String> names;
+        final Filter[] filters;
+
+        Members(List<String> names, List<Filter> filters) {
+            if (names.size() != filters.size() || filters.isEmpty()) {
+                throw new IllegalArgumentException("one name per member, at least one member");
+            }
+            this.names = List.copyOf(names);
+            this.filters = filters.toArray(new Filter[0]);
+        }
     }
 
     /** The chain each member sees: the next member, then the container's chain. One per request. */

@@ -4,12 +4,16 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +57,9 @@ public final class Hardening {
     /** The one filter registration the chain is installed as (see {@link FilterSequence}). */
     public static final String FILTER_NAME = "palisade";
     private static final String GUARD_NAME = FILTER_NAME + ".errorPageGuard";
+    /** Each context's installed sequence, for a restart that keeps the registration; see {@link #keptWhileStopped}. */
+    private static final Map<ServletContext, WeakReference<FilterSequence>> SEQUENCES =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private Hardening() {
     }
@@ -114,13 +121,26 @@ public final class Hardening {
         return install(context, fromEnvironment(System::getenv).build());
     }
 
-    /** Installs the chain described by {@code config}, in the documented order. */
+    /**
+     * Installs the chain described by {@code config}, in the documented order.
+     *
+     * <p>Once per context start: a second call into the same running context throws
+     * {@link IllegalStateException} and leaves the first chain as it was. A context that keeps its
+     * registrations when stopped and runs its initializers again when started (Jetty's
+     * {@code ServletContextHandler}) gets the new chain in the kept registration.
+     *
+     * @throws IllegalStateException when a filter named {@value #FILTER_NAME} or its guard's name is
+     *         already registered in the running context
+     */
     public static Installed install(ServletContext context, Config config) {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(config, "config");
-        // Both names checked before either is added: a refusal must not leave half a chain serving.
-        requireUnregistered(context, FILTER_NAME);
-        requireUnregistered(context, GUARD_NAME);
+        FilterSequence kept = keptWhileStopped(context);
+        if (kept == null) {
+            // Both names checked before either is added: a refusal must not leave half a chain serving.
+            requireUnregistered(context, FILTER_NAME);
+            requireUnregistered(context, GUARD_NAME);
+        }
         AccessLogFilter accessLog = config.accessLog() == null ? null : new AccessLogFilter(config.accessLog());
         SafeErrorFilter safeError = new SafeErrorFilter();
         SecurityHeadersFilter headers = config.securityHeaders() == null ? null
@@ -148,12 +168,55 @@ public final class Hardening {
         for (String overlap : ChainOverlaps.find(config)) {
             LOG.warn("Palisade chain: {}", LogSafe.escape(overlap));
         }
-        register(context, FILTER_NAME, new FilterSequence(names, members, hasDescriptorMapping(context)));
-        registerErrorPageGuard(context);
+        if (kept == null) {
+            FilterSequence sequence = new FilterSequence(names, members, hasDescriptorMapping(context));
+            register(context, FILTER_NAME, sequence);
+            registerErrorPageGuard(context);
+            SEQUENCES.put(context, new WeakReference<>(sequence));
+        } else if (!kept.replaceWhileStopped(names, members)) {
+            throw new IllegalStateException("A filter named " + FILTER_NAME + " is already registered");
+        }
+        for (String other : otherMembersRegistered(context)) {
+            LOG.warn("Palisade chain: {}", LogSafe.escape(other));
+        }
         Installed installed = new Installed(Optional.ofNullable(accessLog), safeError, Optional.ofNullable(headers),
                 List.copyOf(rateLimits), Optional.ofNullable(size), Optional.ofNullable(auth), Optional.ofNullable(gate));
         LOG.info("Palisade chain installed: {}", installed.describe());
         return installed;
+    }
+
+    /**
+     * The chain's sequence still registered in {@code context} from an earlier start, destroyed
+     * since, or {@code null}. Kept by the container (the registration API cannot return a
+     * registration's filter), so looked up here: weakly, so that neither an undeployed context nor
+     * its filters stay reachable from this class when the jar is shared by several applications.
+     */
+    private static FilterSequence keptWhileStopped(ServletContext context) {
+        FilterRegistration registered = context.getFilterRegistration(FILTER_NAME);
+        if (registered == null || !FilterSequence.class.getName().equals(registered.getClassName())) {
+            return null;
+        }
+        WeakReference<FilterSequence> kept = SEQUENCES.get(context);
+        return kept == null ? null : kept.get();
+    }
+
+    /**
+     * Palisade filters registered in {@code context} besides the chain (a descriptor's, or the
+     * application's own): each runs too, with its own keys and limits, and what it answers gets
+     * none of the chain's fields or access-log line.
+     */
+    private static List<String> otherMembersRegistered(ServletContext context) {
+        List<String> found = new ArrayList<>();
+        String ownPackage = Hardening.class.getPackageName() + ".";
+        for (Map.Entry<String, ? extends FilterRegistration> entry : context.getFilterRegistrations().entrySet()) {
+            String className = entry.getValue().getClassName();
+            if (className != null && className.startsWith(ownPackage) && !entry.getKey().equals(FILTER_NAME)
+                    && !entry.getKey().equals(GUARD_NAME)) {
+                found.add("filter '" + entry.getKey() + "' (" + className.substring(ownPackage.length())
+                        + ") is registered besides the chain: both apply, and its own answers get none of the chain's header fields");
+            }
+        }
+        return found;
     }
 
     private static void addMember(List<String> names, List<Filter> members, String name, Filter filter) {

@@ -85,7 +85,9 @@ public final class RejectionLog {
         }
         // The span is the time since the previous line: after a quiet spell it is longer than the
         // interval, and the count covers all of it.
-        logger.warn("{} {} {} in the last {} s", verb, count, what, TimeUnit.NANOSECONDS.toSeconds(now - previousLineAt));
+        // Rounded up: a flush at stop soon after a line must not claim "in the last 0 s".
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - previousLineAt + TimeUnit.SECONDS.toNanos(1) - 1));
+        logger.warn("{} {} {} in the last {} s", verb, count, what, seconds);
     }
 
     /** Every rejection recorded since start. */

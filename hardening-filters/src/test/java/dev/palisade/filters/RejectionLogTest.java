@@ -132,6 +132,22 @@ class RejectionLogTest {
     }
 
     @Test
+    void aSpanUnderASecondOrBetweenWholeSecondsIsRoundedUpNeverReadAsZero() {
+        log.record();
+        log.record();
+        clock.advance(Duration.ofMillis(300));
+        log.flush();
+        log.record();
+        clock.advance(Duration.ofMillis(4_200));
+        log.flush();
+
+        assertThat(logs.lines()).containsExactly(
+                "WARN Rejected 1 " + WHAT + FIRST,
+                "WARN Rejected 1 " + WHAT + " in the last 1 s",
+                "WARN Rejected 1 " + WHAT + " in the last 5 s");
+    }
+
+    @Test
     void concurrentRejectionsInOneIntervalLogOnceAndLoseNoCount() throws Exception {
         int threads = 16;
         int perThread = 10_000;

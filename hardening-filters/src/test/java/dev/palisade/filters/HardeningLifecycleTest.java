@@ -1,0 +1,150 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** {@link Hardening#install} across a context's stop and start, and called twice. */
+class HardeningLifecycleTest {
+    private static final String FIRST_KEY = "first-key-0123456789abcdef";
+    private static final String SECOND_KEY = "second-key-0123456789abcdef";
+
+    private static Hardening.Config chainWithKey(String key) {
+        return Hardening.builder()
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(key, "acme", "manager").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder()
+                        .environment(Environment.of(Environment.Mode.PROD, "test")).devOnlyPaths("/api/debug/*").build())
+                .build();
+    }
+
+    /** The application's own servlet, registered the way a restart needs (Jetty keeps it too). */
+    private static void app(ServletContext ctx) {
+        ServletRegistration.Dynamic who = ctx.addServlet("who", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write("team=" + ApiKeyPrincipal.of(req).orElseThrow().team());
+            }
+        });
+        if (who != null) {
+            who.addMapping("/*");
+        }
+    }
+
+    /**
+     * Jetty's ServletContextHandler (the embedded set-up docs/filters.md shows) keeps programmatic
+     * registrations across stop and start and runs the initializers again: the second start must
+     * serve the chain the initializer installs then, not fail, and not keep the first one.
+     */
+    @Test
+    void aJettyContextStoppedAndStartedAgainRunsTheChainInstalledAtTheSecondStart() throws Exception {
+        AtomicReference<String> key = new AtomicReference<>(FIRST_KEY);
+        List<Hardening.Installed> installs = new CopyOnWriteArrayList<>();
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
+            installs.add(Hardening.install(ctx, chainWithKey(key.get())));
+            app(ctx);
+        });
+        server.setHandler(context);
+        server.start();
+        try {
+            int port = connector.getLocalPort();
+            assertThat(get(port, "/api/x", FIRST_KEY).body()).isEqualTo("team=acme");
+
+            context.stop();
+            key.set(SECOND_KEY);
+            context.start();
+
+            RawHttp.Response renewed = get(port, "/api/x", SECOND_KEY);
+            RawHttp.Response old = get(port, "/api/x", FIRST_KEY);
+            RawHttp.Response hidden = get(port, "/api/debug/x", SECOND_KEY);
+            assertThat(renewed.status()).isEqualTo(200);
+            assertThat(renewed.body()).isEqualTo("team=acme");
+            assertThat(renewed.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(old.status()).isEqualTo(401);
+            assertThat(hidden.status()).isEqualTo(404);
+            assertThat(installs).hasSize(2);
+            // What the second install returned is what serves: its counts move, the first one's do not.
+            assertThat(installs.get(1).apiKeyAuth().orElseThrow().unauthorizedCount()).isEqualTo(1);
+            assertThat(installs.get(0).apiKeyAuth().orElseThrow().unauthorizedCount()).isZero();
+        } finally {
+            server.stop();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aSecondInstallIntoARunningContextIsRefusedAndTheFirstChainStays(Container container) throws Exception {
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        try (RunningServer server = container.start(ctx -> {
+            Hardening.install(ctx, chainWithKey(FIRST_KEY));
+            try {
+                Hardening.install(ctx, chainWithKey(SECOND_KEY));
+            } catch (IllegalStateException e) {
+                second.set(e);
+            }
+            app(ctx);
+        })) {
+            assertThat(second.get()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("palisade is already registered");
+            assertThat(get(server.port(), "/api/x", FIRST_KEY).status()).isEqualTo(200);
+            assertThat(get(server.port(), "/api/x", SECOND_KEY).status()).isEqualTo(401);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPalisadeFilterRegisteredBesidesTheChainIsWarnedAbout(Container container) throws Exception {
+        try (LogCapture log = LogCapture.of(Hardening.class);
+                RunningServer server = container.start(ctx -> {
+                    ctx.addFilter("ownLimit", new RateLimitFilter(RateLimitFilter.Config.builder().build()))
+                            .addMappingForUrlPatterns(null, false, "/*");
+                    Hardening.install(ctx, chainWithKey(FIRST_KEY));
+                    app(ctx);
+                })) {
+            assertThat(get(server.port(), "/api/x", FIRST_KEY).status()).isEqualTo(200);
+            assertThat(log.text()).contains("filter 'ownLimit' (RateLimitFilter) is registered besides the chain")
+                    .doesNotContain("'palisade");
+        }
+    }
+
+    private static RawHttp.Response get(int port, String path, String key) throws IOException {
+        return RawHttp.exchange(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                + "\r\nConnection: close\r\n\r\n");
+    }
+
+    @Test
+    void aSequenceTakesNewMembersOnlyWhileStopped() throws Exception {
+        FilterSequence sequence = new FilterSequence(List.of("a"), List.of(new SafeErrorFilter()));
+
+        assertThat(sequence.replaceWhileStopped(List.of("b"), List.of(new SafeErrorFilter()))).isFalse();
+        sequence.destroy();
+        assertThat(sequence.replaceWhileStopped(List.of("b"), List.of(new SafeErrorFilter()))).isTrue();
+        assertThat(sequence.names()).containsExactly("b");
+        assertThat(sequence.replaceWhileStopped(List.of("c"), List.of(new SafeErrorFilter()))).isFalse();
+        assertThatThrownBy(() -> new FilterSequence(List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+}
