@@ -161,10 +161,13 @@ final class ConnectionAbort {
     /**
      * Called once an answer is written that leaves the request body unread: commits it and, where
      * the container would otherwise drain the body, throws so that it closes the connection
-     * instead. The caller lets the exception propagate to the container.
+     * instead. The caller lets the exception propagate to the container. Not over HTTP/2: nothing
+     * is drained there (the container resets the stream), and Tomcat would reset it as an internal
+     * error, which lets a client drop the complete answer (curl does).
      */
-    void afterAnswerLeavingBodyUnread(HttpServletResponse response) throws IOException {
-        if (tomcatAbort == null) {
+    void afterAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String protocol = request.getProtocol();
+        if (tomcatAbort == null || protocol == null || !protocol.startsWith("HTTP/1.")) {
             return;
         }
         response.flushBuffer();

@@ -99,7 +99,7 @@ public final class ProblemResponse {
         if (!declaresBody(request) || readIfArrived(request)) {
             send(request, response);
         } else if (closingConnection(request).send(request, response)) {
-            abort.afterAnswerLeavingBodyUnread(response);
+            abort.afterAnswerLeavingBodyUnread(request, response);
         }
     }
 

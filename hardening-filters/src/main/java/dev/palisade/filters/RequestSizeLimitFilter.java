@@ -172,7 +172,7 @@ public final class RequestSizeLimitFilter implements Filter {
         if (declared == ContentLengthHeader.INVALID) {
             badRequests.record();
             ProblemResponse.of(400).closingConnection(request).send(request, response);
-            abort.afterAnswerLeavingBodyUnread(response);
+            abort.afterAnswerLeavingBodyUnread(request, response);
             return;
         }
         if (declared == ContentLengthHeader.ABSENT && !mayHaveBody(request)) {
@@ -183,7 +183,7 @@ public final class RequestSizeLimitFilter implements Filter {
         if (declared > limit) {
             tooLarge.record();
             ProblemResponse.of(413).closingConnection(request).send(request, response);
-            abort.afterAnswerLeavingBodyUnread(response);
+            abort.afterAnswerLeavingBodyUnread(request, response);
             return;
         }
         SizeLimitedRequest wrapped = new SizeLimitedRequest(request, limit, declared != ContentLengthHeader.ABSENT,
@@ -266,7 +266,7 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         if (wrapped.exceeded()) {
             if (answerTooLarge(wrapped, response)) {
-                abort.afterAnswerLeavingBodyUnread(response);
+                abort.afterAnswerLeavingBodyUnread(wrapped, response);
                 return true;
             }
             // The application had committed its response: breaking the connection is the only
@@ -308,7 +308,7 @@ public final class RequestSizeLimitFilter implements Filter {
             recordOnce(wrapped, badRequests);
             int status = partsRefusal != 0 ? partsRefusal : wrapped.unsupportedCharset() ? 415 : 400;
             if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
-                abort.afterAnswerLeavingBodyUnread(response);
+                abort.afterAnswerLeavingBodyUnread(wrapped, response);
                 return true;
             }
             return false;

@@ -186,7 +186,7 @@ public final class SafeErrorFilter implements Filter {
             // Unanswered: RequestSizeLimitFilter did not see this dispatch (mapped for REQUEST only,
             // and the body read after AsyncContext.dispatch()). Answered as it would have.
             ProblemResponse.of(413).closingConnection(request).send(request, response);
-            abort.afterAnswerLeavingBodyUnread(response);
+            abort.afterAnswerLeavingBodyUnread(request, response);
             return;
         }
         if (isClientGone(failure, request.getServletContext())) {

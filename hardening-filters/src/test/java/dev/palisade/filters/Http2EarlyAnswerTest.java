@@ -1,0 +1,86 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The chain's early answers over HTTP/2 (h2c, prior knowledge, raw frames) to a request whose body
+ * is still on its way: the answer arrives whole, and the stream then ends as it does when the
+ * application itself answers without reading the body. On Tomcat, the abort that stops HTTP/1.1
+ * from draining a body made it reset the stream as an INTERNAL_ERROR, and curl then dropped the
+ * answer ("stream 1 was not closed cleanly").
+ */
+class Http2EarlyAnswerTest {
+    private static final String KEY = "mgr-0123456789abcdefXYZ";
+
+    static Stream<Arguments> answers() {
+        return Stream.of(Container.values()).flatMap(container -> Stream.of(
+                Arguments.of(container, "/echo/x", "100000", 413),
+                Arguments.of(container, "/echo/x", "-1", 400),
+                Arguments.of(container, "/api/things", "100000", 401)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} content-length {2}")
+    @MethodSource("answers")
+    void theStreamEndsAsAfterTheApplicationsOwnEarlyAnswer(Container container, String path, String contentLength,
+            int status) throws Exception {
+        Integer[] resetCodes = new Integer[2];
+        for (boolean chain : new boolean[] {true, false}) {
+            try (RunningServer server = start(container, chain, status);
+                    RawH2 h2 = new RawH2("127.0.0.1", server.port())) {
+                h2.request(1, "POST", path, false, "content-length", contentLength, "x-request-id", "h2-early");
+                h2.data(1, new byte[1000], false);
+
+                RawH2.StreamResult answer = h2.await(1, 5_000);
+
+                assertThat(answer.status()).as("chain=%s", chain).isEqualTo(status);
+                if (chain) {
+                    assertThat(answer.fields()).containsEntry("x-request-id", "h2-early")
+                            .doesNotContainKey("connection");
+                    assertThat(answer.body()).contains("\"status\":" + status);
+                }
+                resetCodes[chain ? 0 : 1] = h2.awaitReset(1, 5_000);
+                assertThat(answer.goAway()).as("chain=%s: the connection stays", chain).isFalse();
+            }
+        }
+        assertThat(resetCodes[1]).as("the container resets a stream whose body was left unread").isNotNull();
+        assertThat(resetCodes[0]).as("RST_STREAM code after the chain's answer, as after the application's own")
+                .isEqualTo(resetCodes[1]);
+    }
+
+    private static RunningServer start(Container container, boolean chain, int status) throws Exception {
+        return container.startWithH2c(ctx -> {
+            if (chain) {
+                Hardening.install(ctx, Hardening.builder()
+                        .rateLimit(null)
+                        .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(1024).pathLimit("/api/*", 1_000_000).build())
+                        .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(KEY, "team", "manager")
+                                .publicPath("/echo/*").build())
+                        .build());
+            }
+            ctx.addServlet("app", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    if (!chain) {
+                        // The baseline: the application answers the same status without reading the body.
+                        resp.setStatus(status);
+                        resp.setContentType("application/problem+json");
+                        resp.getWriter().write("{\"status\":" + status + "}");
+                        return;
+                    }
+                    resp.getWriter().write("bytes=" + req.getInputStream().readAllBytes().length);
+                }
+            }).addMapping("/");
+        });
+    }
+}
