@@ -181,6 +181,7 @@ public final class AccessLogFilter implements Filter {
             }
         }
 
+        /** A builder logging to {@value AccessLogFilter#DEFAULT_LOGGER}. */
         public static Builder builder() {
             return new Builder();
         }
@@ -193,6 +194,7 @@ public final class AccessLogFilter implements Filter {
         private Builder() {
         }
 
+        /** The SLF4J logger the lines go to, so that a logging configuration can route them apart. */
         public Builder loggerName(String loggerName) {
             this.loggerName = loggerName;
             return this;

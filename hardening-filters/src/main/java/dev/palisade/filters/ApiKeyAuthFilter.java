@@ -356,6 +356,7 @@ public final class ApiKeyAuthFilter implements Filter {
             }
         }
 
+        /** A builder with no keys (every protected route answers 401) and no rules. */
         public static Builder builder() {
             return new Builder();
         }
@@ -428,6 +429,7 @@ public final class ApiKeyAuthFilter implements Filter {
                 return this;
             }
 
+            /** The realm named in {@code WWW-Authenticate: Bearer realm="…"}; 1-64 of A-Z a-z 0-9 space . _ - */
             public Builder realm(String realm) {
                 this.realm = realm;
                 return this;

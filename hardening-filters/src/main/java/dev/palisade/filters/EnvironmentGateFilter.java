@@ -164,6 +164,7 @@ public final class EnvironmentGateFilter implements Filter {
             }
         }
 
+        /** A builder for prod with no dev-only paths. */
         public static Builder builder() {
             return new Builder();
         }
@@ -183,6 +184,7 @@ public final class EnvironmentGateFilter implements Filter {
         private Builder() {
         }
 
+        /** Dev passes every request; prod (the default) hides the dev-only paths. */
         public Builder mode(Environment.Mode mode) {
             this.mode = mode;
             return this;
@@ -194,15 +196,18 @@ public final class EnvironmentGateFilter implements Filter {
             return this;
         }
 
+        /** Adds paths that answer 404 in prod: exact ({@code /api/qna}) or a prefix ({@code /api/debug/*}). */
         public Builder devOnlyPaths(String... devOnlyPaths) {
             return devOnlyPaths(Arrays.asList(devOnlyPaths));
         }
 
+        /** {@link #devOnlyPaths(String...)}. */
         public Builder devOnlyPaths(Collection<String> devOnlyPaths) {
             this.paths.addAll(devOnlyPaths);
             return this;
         }
 
+        /** @throws InvalidSettingException naming the first setting that cannot be used, and its value */
         public Config build() {
             return new Config(mode, paths);
         }

@@ -310,11 +310,13 @@ public final class Hardening {
         private Builder() {
         }
 
+        /** The access log's settings; {@code null} leaves the access log out. */
         public Builder accessLog(AccessLogFilter.Config config) {
             this.accessLog = config;
             return this;
         }
 
+        /** The security header fields' settings; {@code null} leaves them out. */
         public Builder securityHeaders(SecurityHeadersFilter.Config config) {
             this.securityHeaders = config;
             return this;
@@ -333,21 +335,25 @@ public final class Hardening {
             return this;
         }
 
+        /** The body size limit's settings; {@code null} leaves the limit out. */
         public Builder sizeLimit(RequestSizeLimitFilter.Config config) {
             this.sizeLimit = config;
             return this;
         }
 
+        /** Authentication's settings; {@code null} (this builder's default) leaves authentication out. */
         public Builder apiKeyAuth(ApiKeyAuthFilter.Config config) {
             this.apiKeyAuth = config;
             return this;
         }
 
+        /** The environment gate's settings; {@code null} leaves the gate out. */
         public Builder environmentGate(EnvironmentGateFilter.Config config) {
             this.environmentGate = config;
             return this;
         }
 
+        /** The configuration, for {@link Hardening#install(ServletContext, Config)}. */
         public Config build() {
             return new Config(accessLog, securityHeaders, rateLimits, sizeLimit, apiKeyAuth, environmentGate);
         }

@@ -372,10 +372,12 @@ public final class RateLimitFilter implements Filter {
             }
         }
 
+        /** A builder with the contract's defaults. */
         public static Builder builder() {
             return new Builder();
         }
 
+        /** A builder holding these settings, to change some of them. */
         public Builder toBuilder() {
             return new Builder().rps(rps).burst(burst).paths(paths).allowlist(allowlist)
                     .trustedProxies(trustedProxies).clientResolver(clientResolver).maxClients(maxClients)
@@ -441,11 +443,13 @@ public final class RateLimitFilter implements Filter {
         private Builder() {
         }
 
+        /** Tokens refilled per second, fractions allowed (0.5 = one request every 2 s); 2 by default. */
         public Builder rps(double rps) {
             this.rps = rps;
             return this;
         }
 
+        /** The bucket's capacity: requests a client may make at once after a quiet spell; 10 by default. */
         public Builder burst(long burst) {
             this.burst = burst;
             return this;
@@ -453,24 +457,35 @@ public final class RateLimitFilter implements Filter {
 
         // The lists are copied as given (a null entry included, for build() to name): a caller's
         // later change to its own list must not reach the configuration.
+        /**
+         * The requests this limiter counts: {@code METHOD /path}, {@code /path} or {@code /prefix/*};
+         * none (the default) = all requests. Replaces any set before.
+         */
         public Builder paths(List<String> paths) {
             this.paths = paths == null ? null : new ArrayList<>(paths);
             return this;
         }
 
+        /** {@link #paths(List)}. */
         public Builder paths(String... paths) {
             return paths(paths == null ? null : Arrays.asList(paths));
         }
 
+        /** Path prefixes never limited; {@code /health} by default, none when given none. Replaces any set before. */
         public Builder allowlist(List<String> allowlist) {
             this.allowlist = allowlist == null ? null : new ArrayList<>(allowlist);
             return this;
         }
 
+        /** {@link #allowlist(List)}. */
         public Builder allowlist(String... allowlist) {
             return allowlist(allowlist == null ? null : Arrays.asList(allowlist));
         }
 
+        /**
+         * The proxies whose {@code X-Forwarded-For} is believed (the client is then its right-most
+         * untrusted entry); none by default. Not with {@link #clientResolver}.
+         */
         public Builder trustedProxies(List<Cidr> trustedProxies) {
             this.trustedProxies = trustedProxies == null ? null : new ArrayList<>(trustedProxies);
             return this;
@@ -481,11 +496,19 @@ public final class RateLimitFilter implements Filter {
             return trustedProxies(Cidr.parseAll("trustedProxies", List.of(cidrs)));
         }
 
+        /**
+         * Who a request counts against, in place of the built-in resolvers (the peer address, or
+         * {@code X-Forwarded-For} from {@link #trustedProxies}); {@code null} for those.
+         */
         public Builder clientResolver(ClientResolver clientResolver) {
             this.clientResolver = clientResolver;
             return this;
         }
 
+        /**
+         * The in-memory store's cap on clients it keeps a bucket for (100,000 by default); past it the
+         * least recently seen are dropped. Ignored with a {@link #store} of another kind.
+         */
         public Builder maxClients(int maxClients) {
             this.maxClients = maxClients;
             return this;
@@ -512,6 +535,10 @@ public final class RateLimitFilter implements Filter {
             return this;
         }
 
+        /**
+         * Where the buckets live ({@link RedisBucketStore#lettuce} for several processes);
+         * {@code null}, the default, for the bounded in-memory store.
+         */
         public Builder store(BucketStore.Factory store) {
             this.store = store;
             return this;
@@ -527,6 +554,7 @@ public final class RateLimitFilter implements Filter {
             return this;
         }
 
+        /** @throws InvalidSettingException naming the first setting that cannot be used, and its value */
         public Config build() {
             return new Config(rps, burst, paths, allowlist, trustedProxies, clientResolver, maxClients, clock, store,
                     quotaHeadersOnSuccess, ipv6Prefix);

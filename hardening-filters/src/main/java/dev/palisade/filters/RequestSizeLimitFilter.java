@@ -481,6 +481,7 @@ public final class RequestSizeLimitFilter implements Filter {
             return pathLimits.limitFor(path).orElse(maxBytes);
         }
 
+        /** A builder with the defaults (not the environment). */
         public static Builder builder() {
             return new Builder();
         }
@@ -512,6 +513,7 @@ public final class RequestSizeLimitFilter implements Filter {
         private Builder() {
         }
 
+        /** The body limit in bytes for paths without a {@link #pathLimit} of their own; 1 MiB by default. */
         public Builder maxBytes(long bytes) {
             this.maxBytes = bytes;
             return this;
@@ -526,11 +528,13 @@ public final class RequestSizeLimitFilter implements Filter {
             return this;
         }
 
+        /** The most form parameters (query included) or multipart parts parsed; 1,000 by default. */
         public Builder maxParameters(int max) {
             this.maxParameters = max;
             return this;
         }
 
+        /** Parts up to this size (bytes) stay in memory, larger ones go to a file; 16 KiB by default. */
         public Builder multipartThresholdBytes(long bytes) {
             this.multipartThresholdBytes = bytes;
             return this;
@@ -542,6 +546,7 @@ public final class RequestSizeLimitFilter implements Filter {
             return this;
         }
 
+        /** @throws InvalidSettingException naming the first setting that cannot be used, and its value */
         public Config build() {
             return new Config(maxBytes, PathLimits.of(pathLimits), maxParameters, multipartThresholdBytes,
                     maxFormBytes);

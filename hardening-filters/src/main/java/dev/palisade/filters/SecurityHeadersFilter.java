@@ -255,6 +255,7 @@ public final class SecurityHeadersFilter implements Filter {
             return builder().build();
         }
 
+        /** A builder with the defaults of {@link #defaults()}. */
         public static Builder builder() {
             return new Builder();
         }
@@ -282,16 +283,19 @@ public final class SecurityHeadersFilter implements Filter {
                 return this;
             }
 
+            /** {@code Strict-Transport-Security}'s {@code max-age} in seconds (sent on secure requests only); a year by default. */
             public Builder hstsMaxAge(long seconds) {
                 this.hstsMaxAge = seconds;
                 return this;
             }
 
+            /** Whether HSTS covers subdomains too ({@code includeSubDomains}); true by default. */
             public Builder hstsIncludeSubDomains(boolean include) {
                 this.hstsIncludeSubDomains = include;
                 return this;
             }
 
+            /** @throws InvalidSettingException naming the first setting that cannot be used, and its value */
             public Config build() {
                 return new Config(noStorePaths, hstsMaxAge, hstsIncludeSubDomains);
             }
