@@ -138,7 +138,7 @@ public final class EnvironmentGateFilter implements Filter {
     }
 
     /** Number of requests hidden since start (for metrics). */
-    public long blockedTotal() {
+    public long blockedCount() {
         return rejections.total();
     }
 

@@ -44,11 +44,13 @@ class EnvironmentGateFilterTest {
     @EnumSource(Container.class)
     void prodAnswersADevOnlyPathExactlyAsAnUnknownPath(Container container) throws Exception {
         AtomicInteger devCalls = new AtomicInteger();
-        try (RunningServer server = start(container, new EnvironmentGateFilter(config(Mode.PROD)), devCalls)) {
+        EnvironmentGateFilter gate = new EnvironmentGateFilter(config(Mode.PROD));
+        try (RunningServer server = start(container, gate, devCalls)) {
             RawHttp.Response hidden = get(server, "/api/debug/trace");
             RawHttp.Response unknown = get(server, "/no/such/path");
 
             assertThat(devCalls).hasValue(0);
+            assertThat(gate.blockedCount()).as("counted for metrics: the hidden path, not the unknown one").isEqualTo(1);
             assertThat(hidden.status()).isEqualTo(404).isEqualTo(unknown.status());
             assertThat(hidden.header("Content-Type")).startsWith(ProblemResponse.CONTENT_TYPE)
                     .isEqualTo(unknown.header("Content-Type"));
