@@ -94,8 +94,9 @@ public final class EnvironmentGateFilter implements Filter {
     }
 
     private void apply(Config chosen) {
-        this.config = chosen;
+        // Patterns first: doFilter takes a set config as the sign that the filter is ready.
         this.patterns = new PathPatterns(chosen.devOnlyPaths());
+        this.config = chosen;
     }
 
     @Override

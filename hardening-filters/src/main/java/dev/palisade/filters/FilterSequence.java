@@ -34,7 +34,7 @@ final class FilterSequence implements Filter {
     /** The members and their names; replaced only while stopped (see {@link #replaceWhileStopped}). */
     private volatile Members current;
     private final boolean mappedTwice;
-    /** Destroyed and not yet given new members: the container stopped the context. Guarded by this. */
+    /** Destroyed and neither given new members nor started since: the context is stopped. Guarded by this. */
     private boolean stopped;
 
     FilterSequence(List<String> names, List<Filter> members) {
@@ -68,6 +68,10 @@ final class FilterSequence implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
+        synchronized (this) {
+            // Started again, with or without new members: a later install meets a running sequence.
+            stopped = false;
+        }
         ServletContext context = filterConfig.getServletContext();
         Members run = current;
         for (int i = 0; i < run.filters.length; i++) {

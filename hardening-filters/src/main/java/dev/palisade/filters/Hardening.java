@@ -175,6 +175,9 @@ public final class Hardening {
             SEQUENCES.put(context, new WeakReference<>(sequence));
         } else if (!kept.replaceWhileStopped(names, members)) {
             throw new IllegalStateException("A filter named " + FILTER_NAME + " is already registered");
+        } else if (context.getFilterRegistration(GUARD_NAME) == null) {
+            // Jetty keeps a descriptor's placement of the chain across a restart, but not the guard added in code.
+            registerErrorPageGuard(context);
         }
         for (String other : otherMembersRegistered(context)) {
             LOG.warn("Palisade chain: {}", LogSafe.escape(other));

@@ -51,12 +51,15 @@ public final class Redactor {
             "id_token", "session", "sessionid", "session_id", "jsessionid", "sid", "code", "otp", "pin", "ssn",
             "cvv", "cvc", "card", "cardnumber", "card_number", "pan", "credential", "credentials", "signature",
             "sig", "client_secret", "private_key", "cookie", "set-cookie", "jwt", "bearer", "otp_code", "phpsessid",
-            "remember-me", "keys", "apikeys", "api_keys", "api-keys", "tokens", "secrets");
+            "remember-me", "keys", "tokens");
     private static final String[] SENSITIVE_SUFFIXES = {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
         "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
-        "_pwd", "_pass", "-pass", "sessid", "tokens", "secrets", "apikeys", "api_keys", "api-keys", "_keys",
-        "-keys", ".keys",
+        "_pwd", "_pass", "-pass", "sessid", "secrets", "apikeys", "api_keys", "api-keys",
+        // Plurals of kinds of secrets only: "prompt_tokens", "max_tokens" or "sort_keys" are counts and names.
+        "access_tokens", "accesstokens", "refresh_tokens", "refreshtokens", "id_tokens", "auth_tokens", "authtokens",
+        "api_tokens", "apitokens", "bearer_tokens", "secret_keys", "secretkeys", "private_keys", "privatekeys",
+        "access_keys", "accesskeys", "signing_keys", "signingkeys",
     };
     /** Names that start like these hold secrets whatever follows ({@code password_confirmation}). */
     private static final String[] SENSITIVE_PREFIXES = {"password", "passwd"};
@@ -887,8 +890,9 @@ public final class Redactor {
                 char c = s.charAt(j);
                 if (isDigit(c)) {
                     if (count == MAX_CARD_DIGITS) {
-                        int masked = cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
-                        return masked >= 0 ? masked : skipDigitRun(j);
+                        // Too long for one card. Not skipped whole: the scan goes on at the next
+                        // word, where a card may start ("amount 1500 4111111111111111").
+                        return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
                     }
                     count++;
                     groupLength++;
@@ -964,16 +968,6 @@ public final class Redactor {
             return digits;
         }
 
-        // A digit sequence too long to be a card: skipped whole (kept as is) so no card is found inside it.
-        private int skipDigitRun(int from) {
-            int j = from;
-            while (j < n && (isDigit(s.charAt(j))
-                    || ((s.charAt(j) == ' ' || s.charAt(j) == '-') && j + 1 < n && isDigit(s.charAt(j + 1))))) {
-                j++;
-            }
-            return j;
-        }
-
         // The digits in [from, to), separators skipped, from the right.
         private boolean luhn(int from, int to) {
             int sum = 0;
@@ -1007,7 +1001,8 @@ public final class Redactor {
                 return -1;
             }
             int token = skipValueGap(runEnd);
-            if (token == runEnd) {
+            if (token == runEnd || isSchemeName(token)) {
+                // "Bearer Basic dXNl…": the credential is the next scheme's, which masks it.
                 return -1;
             }
             int end = token;
@@ -1023,7 +1018,7 @@ public final class Redactor {
                     end++;
                 }
                 if (end > token) {
-                    end = basic ? basicCredentialsEnd(token, end) : continuedValue(token, end);
+                    end = basic ? dottedOn(basicCredentialsEnd(token, end)) : continuedValue(token, end);
                 }
             }
             if (end <= token) {
@@ -1035,6 +1030,22 @@ public final class Redactor {
             }
             written.append(MASK);
             return resumeAt(end);
+        }
+
+        /**
+         * A Basic credential that goes on with a dot and more token characters goes on over them:
+         * base64 has no dot, but what follows may be the rest of a token (a JWT whose first segment
+         * was read as the credential, which would otherwise leave its payload and signature).
+         */
+        private int dottedOn(int end) {
+            int j = end;
+            while (j > 0 && j + 1 < n && s.charAt(j) == '.' && isTokenChar(s.charAt(j + 1), true)) {
+                j += 2;
+                while (j < n && isTokenChar(s.charAt(j), true)) {
+                    j++;
+                }
+            }
+            return j;
         }
 
         /** A control or bidi character inside a token, which is part of it; not a tab or a line break. */
@@ -1082,6 +1093,14 @@ public final class Redactor {
                 }
             }
             return false;
+        }
+
+        /** Whether the word at {@code i} is "Basic" or "Bearer" on its own. */
+        private boolean isSchemeName(int i) {
+            int end = wordEnd(i);
+            int length = end - i;
+            return (length == 5 && equalsIgnoreCase(i, "basic") || length == 6 && equalsIgnoreCase(i, "bearer"))
+                    && (end == n || !isTokenChar(s.charAt(end), false));
         }
 
         private boolean equalsIgnoreCase(int i, String lowerWord) {

@@ -85,8 +85,9 @@ public final class RejectionLog {
         }
         // The span is the time since the previous line: after a quiet spell it is longer than the
         // interval, and the count covers all of it.
-        // Rounded up: a flush at stop soon after a line must not claim "in the last 0 s".
-        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - previousLineAt + TimeUnit.SECONDS.toNanos(1) - 1));
+        // To the nearest second, at least 1: a flush at stop soon after a line must not claim "in
+        // the last 0 s", nor a line a few milliseconds past the interval "61 s".
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - previousLineAt + TimeUnit.MILLISECONDS.toNanos(500)));
         logger.warn("{} {} {} in the last {} s", verb, count, what, seconds);
     }
 

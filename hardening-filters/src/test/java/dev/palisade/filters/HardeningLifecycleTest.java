@@ -9,18 +9,24 @@ import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -90,6 +96,103 @@ class HardeningLifecycleTest {
             // What the second install returned is what serves: its counts move, the first one's do not.
             assertThat(installs.get(1).apiKeyAuth().orElseThrow().unauthorizedCount()).isEqualTo(1);
             assertThat(installs.get(0).apiKeyAuth().orElseThrow().unauthorizedCount()).isZero();
+        } finally {
+            server.stop();
+        }
+    }
+
+    /** A restart whose initializer does not install again keeps the old chain, running: a later install is refused. */
+    @Test
+    void aContextStartedAgainWithoutANewInstallRefusesOneLater() throws Exception {
+        AtomicReference<Boolean> installing = new AtomicReference<>(true);
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
+            if (installing.get()) {
+                Hardening.install(ctx, chainWithKey(FIRST_KEY));
+            }
+            app(ctx);
+        });
+        server.setHandler(context);
+        server.start();
+        try {
+            int port = connector.getLocalPort();
+            installing.set(false);
+            context.stop();
+            context.start();
+
+            assertThat(get(port, "/api/x", FIRST_KEY).status()).isEqualTo(200);
+            assertThatThrownBy(() -> Hardening.install(context.getServletContext(), chainWithKey(SECOND_KEY)))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(get(port, "/api/x", FIRST_KEY).status()).isEqualTo(200);
+            assertThat(get(port, "/api/x", SECOND_KEY).status()).isEqualTo(401);
+        } finally {
+            server.stop();
+        }
+    }
+
+    static final AtomicReference<String> WEB_APP_KEY = new AtomicReference<>(FIRST_KEY);
+
+    /** The web application's listener: installs the chain with the key of the moment. */
+    public static final class Installer implements ServletContextListener {
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            Hardening.install(event.getServletContext(), chainWithKey(WEB_APP_KEY.get()));
+        }
+    }
+
+    /** The web application's one servlet. */
+    public static final class Who extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.getWriter().write("team=" + ApiKeyPrincipal.of(req).orElseThrow().team());
+        }
+    }
+
+    /**
+     * A web application whose descriptor places the chain among its filters: Jetty keeps that
+     * declaration (with the chain's sequence) across a restart, and drops the guard added in code.
+     */
+    @Test
+    void aJettyWebAppPlacingTheChainInItsDescriptorGetsTheNewChainAndTheGuardWhenStartedAgain(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(Files.createDirectories(dir.resolve("WEB-INF")).resolve("web.xml"), """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <listener><listener-class>%s</listener-class></listener>
+                  <filter><filter-name>palisade</filter-name><async-supported>true</async-supported></filter>
+                  <filter-mapping><filter-name>palisade</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+                  <servlet><servlet-name>who</servlet-name><servlet-class>%s</servlet-class></servlet>
+                  <servlet-mapping><servlet-name>who</servlet-name><url-pattern>/*</url-pattern></servlet-mapping>
+                </web-app>
+                """.formatted(Installer.class.getName(), Who.class.getName()));
+        WEB_APP_KEY.set(FIRST_KEY);
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        WebAppContext webApp = new WebAppContext(dir.toString(), "/");
+        webApp.setParentLoaderPriority(true);
+        webApp.setThrowUnavailableOnStartupException(true);
+        server.setHandler(webApp);
+        server.start();
+        try {
+            int port = connector.getLocalPort();
+            assertThat(get(port, "/api/x", FIRST_KEY).status()).isEqualTo(200);
+
+            webApp.stop();
+            WEB_APP_KEY.set(SECOND_KEY);
+            webApp.start();
+
+            assertThat(get(port, "/api/x", SECOND_KEY).status()).isEqualTo(200);
+            assertThat(get(port, "/api/x", FIRST_KEY).status()).isEqualTo(401);
+            assertThat(webApp.getServletContext().getFilterRegistration("palisade.errorPageGuard"))
+                    .as("the guard, registered again").isNotNull();
         } finally {
             server.stop();
         }

@@ -95,6 +95,16 @@ class RedactorTest {
                         "\"body\":\"{\\\"password\\\":\\\"***\\\",\\\"pin\\\":***}\""),
                 // card numbers (Luhn-valid)
                 Arguments.of("card 4111111111111111 ok", "card ****-****-****-1111 ok"),
+                // A number before the card: together too long for one, the card still found after it.
+                Arguments.of("amount 1500 4111111111111111", "amount 1500 ****-****-****-1111"),
+                // A Basic credential read up to a dot goes on over it: here a JWT's first segment.
+                Arguments.of("Basic  /path/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U. ok",
+                        "Basic  ***. ok"),
+                Arguments.of("Basic dXNlcjpwYXNz. Next sentence.", "Basic ***. Next sentence."),
+                Arguments.of("Bearer  Basic dXNlcjpwYXNzd29yZA==!", "Bearer  Basic ***!"),
+                Arguments.of("2024 4111 1111 1111 1111", "2024 ****-****-****-1111"),
+                Arguments.of("2024 5555555555554444", "2024 ****-****-****-4444"),
+                Arguments.of("id 12345678901234567890123 4111111111111111", "id 12345678901234567890123 ****-****-****-1111"),
                 Arguments.of("card 4111 1111 1111 1111.", "card ****-****-****-1111."),
                 Arguments.of("amex 3782-822463-10005", "amex ****-****-****-0005"),
                 Arguments.of("/pay/5555555555554444", "/pay/****-****-****-4444"),
@@ -236,6 +246,10 @@ class RedactorTest {
     void redactsQueryValuesAndKeysThatEncodingHides() {
         assertThat(Redactor.redactQuery("q=4111+1111+1111+1111&page=2")).isEqualTo("q=****-****-****-1111&page=2");
         assertThat(Redactor.redactQuery("q=4111%201111%201111%201111")).isEqualTo("q=****-****-****-1111");
+        for (String query : List.of("note=1500+4111111111111111", "note=1500%204111111111111111")) {
+            assertThat(Redactor.redactQuery(query)).as(query).contains("1500").contains("****-****-****-1111")
+                    .doesNotContain("4111111111111111");
+        }
         assertThat(Redactor.redactQuery("next=https%3A%2F%2Fapp%2Fcb%3Faccess_token%3Dabc123"))
                 .isEqualTo("next=https://app/cb?access_token=***");
         assertThat(Redactor.redactQuery("token[]=abc&user[password][]=x&password[0]=y&ok[]=1"))
@@ -266,11 +280,17 @@ class RedactorTest {
         assertThat(Redactor.redact("{PATH=/usr/bin, API_KEYS=Zk3pQ9xL2mN7vR4tY8wB1cD6@team-a:manager}"))
                 .isEqualTo("{PATH=/usr/bin, API_KEYS=***}");
         assertThat(Redactor.redactQuery("keys=Zk3pQ9xL2mN7vR4tY8wB1cD6&page=2")).isEqualTo("keys=***&page=2");
-        for (String plural : List.of("keys", "apiKeys", "api-keys", "signing_keys", "service-keys", "tokens", "refreshTokens",
-                "secrets", "clientSecrets", "Passwords")) {
+        for (String plural : List.of("keys", "apiKeys", "api-keys", "signing_keys", "tokens", "refreshTokens",
+                "access_tokens", "secrets", "clientSecrets", "Passwords", "AWS_SECRET_KEYS")) {
             assertThat(Redactor.isSensitiveKey(plural)).as(plural).isTrue();
         }
-        assertThat(Redactor.isSensitiveKey("monkeys")).isFalse();
+        // Counts and names that only end like secrets stay readable (an LLM client logs its usage so).
+        for (String harmless : List.of("monkeys", "hotkeys", "sortKeys", "sort_keys", "primary_keys", "max_tokens",
+                "prompt_tokens", "completion_tokens", "total_tokens", "maxTokens")) {
+            assertThat(Redactor.isSensitiveKey(harmless)).as(harmless).isFalse();
+        }
+        assertThat(Redactor.redact("LLM usage prompt_tokens=123 completion_tokens=45 total_tokens=168"))
+                .isEqualTo("LLM usage prompt_tokens=123 completion_tokens=45 total_tokens=168");
     }
 
     @Test

@@ -132,19 +132,23 @@ class RejectionLogTest {
     }
 
     @Test
-    void aSpanUnderASecondOrBetweenWholeSecondsIsRoundedUpNeverReadAsZero() {
+    void aSpanIsRoundedToTheNearestSecondAndNeverReadAsZero() {
         log.record();
         log.record();
         clock.advance(Duration.ofMillis(300));
         log.flush();
         log.record();
-        clock.advance(Duration.ofMillis(4_200));
+        clock.advance(Duration.ofMillis(4_600));
         log.flush();
+        log.record();
+        clock.advance(INTERVAL.plusMillis(2));
+        log.record();
 
         assertThat(logs.lines()).containsExactly(
                 "WARN Rejected 1 " + WHAT + FIRST,
                 "WARN Rejected 1 " + WHAT + " in the last 1 s",
-                "WARN Rejected 1 " + WHAT + " in the last 5 s");
+                "WARN Rejected 1 " + WHAT + " in the last 5 s",
+                "WARN Rejected 2 " + WHAT + " in the last " + INTERVAL.toSeconds() + " s");
     }
 
     @Test
