@@ -20,6 +20,24 @@ final class Chars {
     }
 
     /**
+     * The value of an ASCII hex digit ({@code 0-9 a-f A-F}), or -1. Not {@link Character#digit}:
+     * it takes every script's digits and the fullwidth letters too, so that {@code %\u06641}
+     * decoded to {@code A} where the containers refuse the escape.
+     */
+    static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    /**
      * {@code text} case-folded character by character, as {@link String#equalsIgnoreCase} compares:
      * two strings are equal ignoring case exactly when their folds are equal. Not
      * {@code toLowerCase}: it makes {@code İ} two characters and leaves {@code ı} and {@code ſ},

@@ -145,7 +145,7 @@ final class FormUrlEncoded {
         if (i >= to) {
             return -1;
         }
-        return Character.digit(text.charAt(i), 16);
+        return Chars.hexValue(text.charAt(i));
     }
 
     /** Whether the charset writes {@code = & % +} as the single ASCII bytes a form is split on. */

@@ -313,8 +313,8 @@ final class MultipartParser {
             for (int i = second + 1; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '%') {
-                    int hi = i + 2 < value.length() ? Character.digit(value.charAt(i + 1), 16) : -1;
-                    int lo = hi < 0 ? -1 : Character.digit(value.charAt(i + 2), 16);
+                    int hi = i + 2 < value.length() ? Chars.hexValue(value.charAt(i + 1)) : -1;
+                    int lo = hi < 0 ? -1 : Chars.hexValue(value.charAt(i + 2));
                     if (lo < 0) {
                         return null;
                     }

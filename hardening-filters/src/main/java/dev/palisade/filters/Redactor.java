@@ -204,8 +204,8 @@ public final class Redactor {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%' && i + 2 < raw.length()) {
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
+                int hi = Chars.hexValue(raw.charAt(i + 1));
+                int lo = Chars.hexValue(raw.charAt(i + 2));
                 if (hi >= 0 && lo >= 0 && hi < 8) {
                     text.append((char) (hi * 16 + lo));
                     i += 2;

@@ -170,8 +170,8 @@ final class RequestPaths {
             if (i + 2 >= rawPath.length()) {
                 return null;
             }
-            int hi = Character.digit(rawPath.charAt(i + 1), 16);
-            int lo = Character.digit(rawPath.charAt(i + 2), 16);
+            int hi = Chars.hexValue(rawPath.charAt(i + 1));
+            int lo = Chars.hexValue(rawPath.charAt(i + 2));
             if (hi < 0 || lo < 0) {
                 return null;
             }

@@ -135,7 +135,9 @@ class MultipartParserTest {
                 .isEqualTo("\u20ac.txt");
         assertThat(MultipartParser.fileName("form-data; name=\"f\"; filename*=iso-8859-1'en'%E9.txt")).isEqualTo("\u00e9.txt");
         // Malformed: a broken escape, an unknown charset, bytes the charset cannot decode, no quotes.
-        for (String bad : new String[] {"UTF-8''%E2%8.txt", "x-none''a.txt", "UTF-8''%FF.txt", "UTF-8%41.txt"}) {
+        // Other scripts' digits are not hex digits: "%\u06641" is not "A".
+        for (String bad : new String[] {"UTF-8''%E2%8.txt", "x-none''a.txt", "UTF-8''%FF.txt", "UTF-8%41.txt",
+            "UTF-8''%\u06641.txt"}) {
             assertThat(MultipartParser.fileName("form-data; name=\"f\"; filename=\"plain.txt\"; filename*=" + bad))
                     .as(bad).isEqualTo("plain.txt");
         }

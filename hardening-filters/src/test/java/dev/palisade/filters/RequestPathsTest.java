@@ -27,7 +27,7 @@ class RequestPathsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/../etc", "/api/%zz", "/api/%2"})
+    @CsvSource({"/../etc", "/api/%zz", "/api/%2", "/api/%\u06641", "/api/%\uFF11\uFF11"})
     void refusesPathsThatCannotBeNormalised(String raw) {
         assertThat(RequestPaths.normalize(raw)).isNull();
     }
