@@ -164,13 +164,13 @@ class HardeningLifecycleTest {
         Files.writeString(Files.createDirectories(dir.resolve("WEB-INF")).resolve("web.xml"), """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                  <listener><listener-class>%s</listener-class></listener>
+                  <listener><listener-class>%INSTALLER%</listener-class></listener>
                   <filter><filter-name>palisade</filter-name><async-supported>true</async-supported></filter>
                   <filter-mapping><filter-name>palisade</filter-name><url-pattern>/*</url-pattern></filter-mapping>
-                  <servlet><servlet-name>who</servlet-name><servlet-class>%s</servlet-class></servlet>
+                  <servlet><servlet-name>who</servlet-name><servlet-class>%WHO%</servlet-class></servlet>
                   <servlet-mapping><servlet-name>who</servlet-name><url-pattern>/*</url-pattern></servlet-mapping>
                 </web-app>
-                """.formatted(Installer.class.getName(), Who.class.getName()));
+                """.replace("%INSTALLER%", Installer.class.getName()).replace("%WHO%", Who.class.getName()));
         WEB_APP_KEY.set(FIRST_KEY);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
