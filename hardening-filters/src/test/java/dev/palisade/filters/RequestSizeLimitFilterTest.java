@@ -449,8 +449,8 @@ class RequestSizeLimitFilterTest {
                         "application/x-www-form-urlencoded; charset=UTF-8", body.getBytes(StandardCharsets.US_ASCII));
                 assertProblem(r, 400);
             }
-            // Digits of other scripts and fullwidth ones are not hex digits (Character.digit takes them):
-            // "%\u06641" decoded to "A" where the containers refuse the escape.
+            // Non-ASCII bytes after a '%' in the body (it is parsed as bytes, so they never were hex
+            // digits); the query below is what a container hands over decoded, where they were.
             for (String body : new String[] {"a=%\u06641", "a=%\uFF11\uFF11", "a=%\uFF21\uFF21"}) {
                 RawHttp.Response r = post(server, Framing.CHUNKED, "/params",
                         "application/x-www-form-urlencoded; charset=UTF-8", body.getBytes(StandardCharsets.UTF_8));
