@@ -81,7 +81,7 @@ public final class ApiKeyAuthFilter implements Filter {
 
     private volatile Config config;
     private volatile AccessRules rules;
-    private volatile ConnectionAbort abort = ConnectionAbort.NONE;
+    private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
 
     /** Configured in {@link #init} from init-params, then the {@code API_KEYS} environment variable. */
     public ApiKeyAuthFilter() {
@@ -128,7 +128,7 @@ public final class ApiKeyAuthFilter implements Filter {
             throw new ServletException(name + ": " + e.getMessage(), e);
         }
         apply(effective);
-        abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
+        abort.learn(filterConfig.getServletContext());
         if (effective.keys().size() == 0) {
             LOG.warn("{}: no API keys configured ({} / {}): every protected route answers 401",
                     LogSafe.escape(name), PARAM_KEYS, ENV_KEYS);
@@ -174,7 +174,7 @@ public final class ApiKeyAuthFilter implements Filter {
             unauthorized.record();
             String challenge = "Bearer realm=\"" + c.realm() + "\""
                     + (credentials.presented() ? ", error=\"invalid_token\"" : "");
-            ProblemResponse.of(401).withHeader(WWW_AUTHENTICATE, challenge).sendLeavingBodyUnread(req, resp, abort);
+            ProblemResponse.of(401).withHeader(WWW_AUTHENTICATE, challenge).sendLeavingBodyUnread(req, resp, abort.of(req));
             return;
         }
         ApiKeyPrincipal principal = credentials.principal();
@@ -182,7 +182,7 @@ public final class ApiKeyAuthFilter implements Filter {
             forbidden.record();
             ProblemResponse.of(403)
                     .withHeader(WWW_AUTHENTICATE, "Bearer realm=\"" + c.realm() + "\", error=\"insufficient_scope\"")
-                    .sendLeavingBodyUnread(req, resp, abort);
+                    .sendLeavingBodyUnread(req, resp, abort.of(req));
             return;
         }
         req.setAttribute(ApiKeyPrincipal.ATTRIBUTE, principal);

@@ -46,6 +46,29 @@ final class ConnectionAbort {
     /** Throws failures as they are and cannot abort an asynchronous response. */
     static final ConnectionAbort NONE = new ConnectionAbort(null, List.of());
 
+    /**
+     * A filter's abort: learnt from the context in {@code init()} or, for a filter a framework runs
+     * without {@code init()} (Spring Security's chain), from its first request's context, so that
+     * such a filter still closes instead of letting Tomcat drain an unread body.
+     */
+    static final class Known {
+        private volatile ConnectionAbort abort;
+
+        void learn(ServletContext context) {
+            abort = forContainer(context);
+        }
+
+        ConnectionAbort of(ServletRequest request) {
+            ConnectionAbort known = abort;
+            if (known == null) {
+                // Two first requests at once both look it up: the same answer, so no lock.
+                known = forContainer(request.getServletContext());
+                abort = known;
+            }
+            return known;
+        }
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionAbort.class);
     private static final String TOMCAT_ABORT = "org.apache.catalina.connector.ClientAbortException";
     private static final String JETTY_PACKAGE = "org.eclipse.jetty.";

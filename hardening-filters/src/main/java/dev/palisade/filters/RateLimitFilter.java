@@ -80,7 +80,7 @@ public final class RateLimitFilter implements Filter {
             "requests whose rate-limit check failed in the bucket store");
 
     private volatile Limiter limiter;
-    private volatile ConnectionAbort abort = ConnectionAbort.NONE;
+    private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
 
     /** Configured in {@link #init} from init-params and the environment. */
     public RateLimitFilter() {
@@ -131,7 +131,7 @@ public final class RateLimitFilter implements Filter {
                 Settings.requireNoInitParams(filterConfig);
             }
             Limiter built = programmatic != null && limiter != null ? limiter : new Limiter(config);
-            this.abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
+            abort.learn(filterConfig.getServletContext());
             this.limiter = built;
             LOG.info("{}: {} per client ({}), allowlist {}, {} trusted proxy network(s), {}, {}",
                     LogSafe.escape(name), built.quota, config.paths().isEmpty() ? "all requests" : "on " + config.paths(),
@@ -191,7 +191,7 @@ public final class RateLimitFilter implements Filter {
                 .withHeader("Retry-After", Long.toString(retryAfter))
                 .withHeader(RATE_LIMIT_POLICY, rt.quota.policyField())
                 .withHeader(RATE_LIMIT, Quota.rateLimitField(0, probe.getNanosToWaitForReset()))
-                .sendLeavingBodyUnread(request, response, abort);
+                .sendLeavingBodyUnread(request, response, abort.of(request));
     }
 
     /**

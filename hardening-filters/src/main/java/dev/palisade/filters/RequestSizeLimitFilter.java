@@ -81,11 +81,13 @@ public final class RequestSizeLimitFilter implements Filter {
             + "without them (415)");
     private volatile Config config;
     private volatile SizeLimitedRequest.BodyOptions bodyOptions;
-    private volatile ConnectionAbort abort = ConnectionAbort.NONE;
+    private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
     /** Whether a bodyless-looking GET may carry an inflated body (see {@link #mayHaveBody}); Tomcat inflates none. */
     private volatile boolean inflationPossible = true;
     /** Tomcat breaks the connection itself after a failed read (see {@link #answerAfterChain}). */
     private volatile boolean onTomcat;
+    /** Whether the fields above are the container's: set in init(), or by the first request without it. */
+    private volatile boolean containerKnown;
 
     /** Configured in {@link #init} from init-params and the environment. */
     public RequestSizeLimitFilter() {
@@ -116,13 +118,23 @@ public final class RequestSizeLimitFilter implements Filter {
             LOG.error("{}", e.getMessage());
             throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
-        bodyOptions = bodyOptions(effective, filterConfig.getServletContext());
-        abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
-        onTomcat = Containers.isTomcat(filterConfig.getServletContext());
-        inflationPossible = !onTomcat;
+        abort.learn(filterConfig.getServletContext());
+        learnContainer(effective, filterConfig.getServletContext());
         config = effective;
         LOG.info("{}: maxBytes={}, pathLimits=[{}]", LogSafe.escape(filterConfig.getFilterName()),
                 effective.maxBytes(), effective.pathLimits());
+    }
+
+    /**
+     * What depends on the container: its form rules, temporary directory and failure handling.
+     * Learnt in init(), or from the first request of a filter a framework runs without init()
+     * (two first requests at once learn the same).
+     */
+    private void learnContainer(Config effective, ServletContext context) {
+        bodyOptions = bodyOptions(effective, context);
+        onTomcat = Containers.isTomcat(context);
+        inflationPossible = !onTomcat;
+        containerKnown = true;
     }
 
     private static SizeLimitedRequest.BodyOptions bodyOptions(Config config, ServletContext context) {
@@ -156,8 +168,12 @@ public final class RequestSizeLimitFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
-        if (config == null) {
+        Config known = config;
+        if (known == null) {
             throw new ServletException("RequestSizeLimitFilter used before init()");
+        }
+        if (!containerKnown) {
+            learnContainer(known, req.getServletContext());
         }
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
@@ -172,7 +188,7 @@ public final class RequestSizeLimitFilter implements Filter {
         if (declared == ContentLengthHeader.INVALID) {
             badRequests.record();
             ProblemResponse.of(400).closingConnection(request).send(request, response);
-            abort.afterAnswerLeavingBodyUnread(request, response);
+            abort.of(request).afterAnswerLeavingBodyUnread(request, response);
             return;
         }
         if (declared == ContentLengthHeader.ABSENT && !mayHaveBody(request)) {
@@ -183,7 +199,7 @@ public final class RequestSizeLimitFilter implements Filter {
         if (declared > limit) {
             tooLarge.record();
             ProblemResponse.of(413).closingConnection(request).send(request, response);
-            abort.afterAnswerLeavingBodyUnread(request, response);
+            abort.of(request).afterAnswerLeavingBodyUnread(request, response);
             return;
         }
         SizeLimitedRequest wrapped = new SizeLimitedRequest(request, limit, declared != ContentLengthHeader.ABSENT,
@@ -266,12 +282,12 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         if (wrapped.exceeded()) {
             if (answerTooLarge(wrapped, response)) {
-                abort.afterAnswerLeavingBodyUnread(wrapped, response);
+                abort.of(wrapped).afterAnswerLeavingBodyUnread(wrapped, response);
                 return true;
             }
             // The application had committed its response: breaking the connection is the only
             // signal left, and both containers abort a connection when a committed request fails.
-            throw abort.forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
+            throw abort.of(wrapped).forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
         }
         int cutOff = failure == null || !wrapped.isOwnParseFailure(failure) ? 0
@@ -308,7 +324,7 @@ public final class RequestSizeLimitFilter implements Filter {
             recordOnce(wrapped, badRequests);
             int status = partsRefusal != 0 ? partsRefusal : wrapped.unsupportedCharset() ? 415 : 400;
             if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
-                abort.afterAnswerLeavingBodyUnread(wrapped, response);
+                abort.of(wrapped).afterAnswerLeavingBodyUnread(wrapped, response);
                 return true;
             }
             return false;

@@ -87,7 +87,7 @@ public final class SafeErrorFilter implements Filter {
     private final AsyncTrackingRequest.TaskFailures taskFailures = this::answerTaskFailure;
 
     /** How to break a committed response's connection on the container found in {@link #init}. */
-    private volatile ConnectionAbort abort = ConnectionAbort.NONE;
+    private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
 
     public SafeErrorFilter() {
         // Nothing to configure: the behaviour is fixed on purpose.
@@ -102,7 +102,7 @@ public final class SafeErrorFilter implements Filter {
             throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
         warnWithoutDefaultServlet(filterConfig.getServletContext());
-        abort = ConnectionAbort.forContainer(filterConfig.getServletContext());
+        abort.learn(filterConfig.getServletContext());
     }
 
     @Override
@@ -154,7 +154,7 @@ public final class SafeErrorFilter implements Filter {
                 // application answers a timeout itself cannot be seen, so assume it does not.
                 async = new AsyncTrackingRequest.TrackedAsyncContext(request.getAsyncContext());
             }
-            async.addListener(new AsyncFailures(async, abort));
+            async.addListener(new AsyncFailures(async, abort.of(request)));
         } else {
             wrapped.answerBareErrorStatus();
         }
@@ -163,7 +163,7 @@ public final class SafeErrorFilter implements Filter {
     /** Writes the problem for an error status that no exception explains; a 5xx is logged once. */
     void answer(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
         if (status >= 500) {
-            ErrorLog.errorThenAnswer(LOG, request, response, abort, () -> ProblemResponse.of(status).send(request, response),
+            ErrorLog.errorThenAnswer(LOG, request, response, abort.of(request), () -> ProblemResponse.of(status).send(request, response),
                     "Request {} answered {} without an exception: {} {}", RequestIds.of(request), status,
                     LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
             return;
@@ -186,7 +186,7 @@ public final class SafeErrorFilter implements Filter {
             // Unanswered: RequestSizeLimitFilter did not see this dispatch (mapped for REQUEST only,
             // and the body read after AsyncContext.dispatch()). Answered as it would have.
             ProblemResponse.of(413).closingConnection(request).send(request, response);
-            abort.afterAnswerLeavingBodyUnread(request, response);
+            abort.of(request).afterAnswerLeavingBodyUnread(request, response);
             return;
         }
         if (isClientGone(failure, request.getServletContext())) {
@@ -251,7 +251,7 @@ public final class SafeErrorFilter implements Filter {
                         "Request {} failed after its response was committed; aborting the connection: {} {}",
                         id, method, path, RedactedThrowable.loggable(failure));
             }
-            throw abort.forCommittedResponse(request, response, aborted);
+            throw abort.of(request).forCommittedResponse(request, response, aborted);
         }
         if (async != null && async.dispatched() && request.isAsyncStarted()) {
             // The application dispatched its async cycle before it threw: another run of the
@@ -262,7 +262,7 @@ public final class SafeErrorFilter implements Filter {
                     RedactedThrowable.loggable(failure));
             return;
         }
-        ErrorLog.errorThenAnswer(LOG, request, response, abort, () -> {
+        ErrorLog.errorThenAnswer(LOG, request, response, abort.of(request), () -> {
             answerAbandoned(request, response);
             completeIfAsync(request);
         }, "Request {} failed and was answered 500: {} {}", id, method, path, RedactedThrowable.loggable(failure));

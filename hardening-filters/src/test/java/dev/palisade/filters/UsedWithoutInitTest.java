@@ -82,6 +82,64 @@ class UsedWithoutInitTest {
         }
     }
 
+    /**
+     * Without init() a filter still learns its container (from the first request), so that an early
+     * answer to a body still on its way closes the connection at once: on Tomcat it used to drain
+     * the body, holding a request thread for as long as the client took (the connection timeout).
+     */
+    @ParameterizedTest
+    @MethodSource("containers")
+    void anEarlyAnswerWithoutInitStillClosesInsteadOfWaitingForTheBody(Container container) throws Exception {
+        AtomicInteger reached = new AtomicInteger();
+        List<Filter> configured = List.of(new ApiKeyAuthFilter(ApiKeyAuthFilter.Config.builder()
+                .key("framework-key-0123456789", "acme", "manager").build()));
+        try (RunningServer server = start(container, configured, reached); RawHttp http = server.raw()) {
+            http.send("POST /api/x HTTP/1.1\r\nHost: x\r\nContent-Length: 9000\r\n\r\n");
+            RawHttp.Response r = http.readResponse();
+
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(http.closedByServer()).as("closed without waiting for the body").isTrue();
+            assertThat(reached).hasValue(0);
+        }
+    }
+
+    /**
+     * The size limit without init() learns its container's form rules from the first request: a
+     * chunked form without a charset reads as the container reads it with a length (UTF-8 on Jetty,
+     * ISO-8859-1 on Tomcat).
+     */
+    @ParameterizedTest
+    @MethodSource("containers")
+    void theSizeLimitWithoutInitReadsAChunkedFormAsItsContainerDoes(Container container) throws Exception {
+        List<Filter> configured = List.of(new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().build()));
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("framework", new Filter() {
+                @Override
+                public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                        throws IOException, ServletException {
+                    new HeldChain(configured, chain).doFilter(request, response);
+                }
+            }).addMappingForUrlPatterns(null, true, "/*");
+            ctx.addServlet("param", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.setCharacterEncoding("UTF-8");
+                    resp.getWriter().write("a=" + req.getParameter("a"));
+                }
+            }).addMapping("/");
+        })) {
+            String head = "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Connection: close\r\n";
+            RawHttp.Response withLength = RawHttp.exchange(server.port(), head + "Content-Length: 8\r\n\r\na=%C3%A9");
+            RawHttp.Response chunked = RawHttp.exchange(server.port(), head + "Transfer-Encoding: chunked\r\n\r\n"
+                    + "8\r\na=%C3%A9\r\n0\r\n\r\n");
+
+            assertThat(withLength.body()).isEqualTo(container == Container.JETTY ? "a=\u00e9" : "a=\u00c3\u00a9");
+            assertThat(chunked.body()).isEqualTo(withLength.body());
+        }
+    }
+
     /** The filters run inside one registered filter, as a framework's own chain runs them. */
     private static RunningServer start(Container container, List<Filter> held, AtomicInteger reached)
             throws Exception {
