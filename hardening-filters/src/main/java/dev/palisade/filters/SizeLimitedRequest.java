@@ -298,14 +298,9 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         containerFormCharsetChecked = true;
     }
 
-    /**
-     * Whether this wrapper, not the container, must parse the body for parameters and parts. Not a
-     * form the container would not take as parameters either (a PATCH's, Tomcat's PUT's): the
-     * request below answers, which leaves the body unread, and passes on what a wrapper beneath
-     * took from it (Spring's {@code FormContentFilter} parses such forms itself).
-     */
+    /** Whether this wrapper, not the container, must parse the body for parameters and parts. */
     private boolean parsesBody() {
-        return !body.lengthDeclared && (isMediaType(MULTIPART) || isMediaType(FORM) && formIsParameters());
+        return !body.lengthDeclared && (isMediaType(FORM) || isMediaType(MULTIPART));
     }
 
     private boolean formIsParameters() {
@@ -466,7 +461,11 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     private void addBodyParameters(FormUrlEncoded.Params params) throws IOException, ServletException {
         if (isMediaType(FORM)) {
-            // Only a form the container takes as parameters (see parsesBody). Decoded into memory about three times over (bytes, text, values): capped as containers cap forms.
+            if (!formIsParameters()) {
+                // As the containers: a PATCH's (or Tomcat's PUT's) form stays for the application to read.
+                return;
+            }
+            // Decoded into memory about three times over (bytes, text, values): capped as containers cap forms.
             byte[] bytes = counting(Math.min(body.limit, body.options.maxFormBytes())).readAllBytes();
             Charset charset = charset(getCharacterEncoding(), body.options.formCharset());
             if (!FormUrlEncoded.isAsciiCompatible(charset)) {

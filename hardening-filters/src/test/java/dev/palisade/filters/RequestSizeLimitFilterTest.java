@@ -580,56 +580,34 @@ class RequestSizeLimitFilterTest {
     }
 
     /**
-     * A form the container does not take as parameters (a PATCH's; Tomcat's PUT's) is the request
-     * below's to answer: a wrapper there that parses it (as Spring's FormContentFilter does) is heard.
-     * The filter used to answer such a chunked form itself with the query's parameters only.
+     * A form the filter does not take as parameters (here a POST that a method-override wrapper
+     * below it shows as a PATCH) is not handed to the container either: the container, which sees
+     * the POST, would read the whole chunked body for parameters, uncounted. (A review found this
+     * in a version that let the request below answer such forms, to hear Spring's FormContentFilter.)
      */
     @ParameterizedTest
     @EnumSource(Container.class)
-    void aFormTheContainerLeavesAloneGetsTheParametersOfAWrapperBelow(Container container) throws Exception {
+    void aFormShownAsAnotherMethodIsNotReadForParametersByTheContainer(Container container) throws Exception {
         try (RunningServer server = container.start(ctx -> {
-            ctx.addFilter("formContent", new jakarta.servlet.Filter() {
+            ctx.addFilter("methodOverride", new jakarta.servlet.Filter() {
                 @Override
                 public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse res,
                         jakarta.servlet.FilterChain chain) throws IOException, jakarta.servlet.ServletException {
-                    HttpServletRequest http = (HttpServletRequest) req;
-                    String method = http.getMethod();
-                    if (!"PATCH".equals(method) && !"PUT".equals(method)) {
-                        chain.doFilter(req, res);
-                        return;
-                    }
-                    Map<String, String[]> merged = new LinkedHashMap<>(http.getParameterMap());
-                    for (String pair : new String(http.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
-                            .split("&")) {
-                        int eq = pair.indexOf('=');
-                        merged.put(pair.substring(0, eq), new String[] {pair.substring(eq + 1)});
-                    }
-                    chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper(http) {
+                    chain.doFilter(new jakarta.servlet.http.HttpServletRequestWrapper((HttpServletRequest) req) {
                         @Override
-                        public Map<String, String[]> getParameterMap() {
-                            return merged;
-                        }
-
-                        @Override
-                        public String getParameter(String name) {
-                            String[] values = merged.get(name);
-                            return values == null ? null : values[0];
+                        public String getMethod() {
+                            return "PATCH";
                         }
                     }, res);
                 }
             }).addMappingForUrlPatterns(null, false, "/*");
             register(ctx, filter());
         })) {
-            byte[] form = "a=1&b=22".getBytes(StandardCharsets.US_ASCII);
-            RawHttp.Response patch = send(server, "PATCH", Framing.CHUNKED, "/params?q=x",
-                    "application/x-www-form-urlencoded", form);
-            RawHttp.Response put = send(server, "PUT", Framing.CHUNKED, "/params?q=x",
-                    "application/x-www-form-urlencoded", form);
+            byte[] form = ("a=" + "x".repeat(2 * LIMIT)).getBytes(StandardCharsets.US_ASCII);
+            RawHttp.Response r = post(server, Framing.CHUNKED, "/paramThenStream", "application/x-www-form-urlencoded",
+                    form);
 
-            assertThat(patch.body()).startsWith("a=[1];");
-            if (container == Container.TOMCAT) {
-                assertThat(put.body()).startsWith("a=[1];");
-            }
+            assertProblem(r, 413);
         }
     }
 
