@@ -62,7 +62,8 @@ final class ConnectionAbort {
             ConnectionAbort known = abort;
             if (known == null) {
                 // Two first requests at once both look it up: the same answer, so no lock.
-                known = forContainer(request.getServletContext());
+                ServletContext context = request.getServletContext();
+                known = context == null ? NONE : forContainer(context);
                 abort = known;
             }
             return known;

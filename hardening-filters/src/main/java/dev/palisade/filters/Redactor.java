@@ -59,10 +59,15 @@ public final class Redactor {
         "_pwd", "_pass", "-pass", "sessid", "secrets", "apikeys", "tokens", "_keys", "-keys", ".keys",
     };
     /**
-     * Plurals that also name counts ({@code prompt_tokens=123}, {@code max_tokens: 256},
-     * {@code keys=1532}): under them a plain whole number is kept; any other value is masked.
+     * Names of counts that end like plurals of secrets ({@code prompt_tokens=123},
+     * {@code max_tokens: 256}, {@code keys=1532}): under them a plain whole number is kept, any
+     * other value masked. Only these: {@code api_keys=123456} may be a numeric secret.
      */
-    private static final String[] COUNTABLE_SUFFIXES = {"tokens", "keys"};
+    private static final Set<String> COUNT_NAMES = Set.of("keys", "tokens", "max_tokens", "maxtokens",
+            "max_completion_tokens", "prompt_tokens", "prompttokens", "completion_tokens", "completiontokens",
+            "total_tokens", "totaltokens", "input_tokens", "inputtokens", "output_tokens", "outputtokens",
+            "cached_tokens", "reasoning_tokens", "max_output_tokens", "num_tokens", "num_keys", "total_keys",
+            "cache_keys");
     /** The most digits a kept count has: a longer number could be a numeric secret. */
     private static final int MAX_COUNT_DIGITS = 9;
     /** Names that start like these hold secrets whatever follows ({@code password_confirmation}). */
@@ -541,18 +546,22 @@ public final class Redactor {
          * {@code v} is a plain whole number of at most {@value #MAX_COUNT_DIGITS} digits, ending there.
          */
         private boolean isCountAt(int i, int runEnd, int v) {
-            boolean countable = false;
-            for (String suffix : COUNTABLE_SUFFIXES) {
-                countable |= suffix.length() <= runEnd - i && endsWithIgnoreCase(s, runEnd, suffix);
-            }
-            if (!countable) {
+            char last = s.charAt(runEnd - 1);
+            if ((last != 's' && last != 'S') || runEnd - i > 32
+                    || !COUNT_NAMES.contains(s.subSequence(i, runEnd).toString().toLowerCase(Locale.ROOT))) {
                 return false;
             }
             int j = v;
             while (j < n && j - v <= MAX_COUNT_DIGITS && isDigit(s.charAt(j))) {
                 j++;
             }
-            return j > v && j - v <= MAX_COUNT_DIGITS && (j == n || !isWord(s.charAt(j)) && s.charAt(j) != '.');
+            return j > v && j - v <= MAX_COUNT_DIGITS && (j == n || endsCount(s.charAt(j)));
+        }
+
+        /** What may follow a count: the end of a pair, a list entry, a JSON value or the line. */
+        private static boolean endsCount(char c) {
+            return c == ' ' || c == '&' || c == ',' || c == '}' || c == ']' || c == ')' || c == '"' || c == '\''
+                    || c == '\t' || c == '\r' || c == '\n';
         }
 
         /** 1 for a key in quotes ("key" or 'key'), 2 for one in escaped quotes (\"key\"), else 0. */

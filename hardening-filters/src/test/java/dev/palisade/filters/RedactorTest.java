@@ -310,6 +310,12 @@ class RedactorTest {
         assertThat(Redactor.redact("tokens=12.5")).isEqualTo("tokens=***");
         assertThat(Redactor.redact("tokens=12abcdef")).isEqualTo("tokens=***");
         assertThat(Redactor.redact("keys=[1, 2]")).isEqualTo("keys=[***]");
+        // Only names of counts: a plural of a kind of secret may hold a numeric one (third diff review).
+        assertThat(Redactor.redact("api_keys=123456789 access_tokens=482913 {\"api_keys\": 123456}"))
+                .isEqualTo("api_keys=*** access_tokens=*** {\"api_keys\": ***}");
+        // A count ends its value: digits followed by more of it are not one.
+        assertThat(Redactor.redact("keys: 123:abc")).isEqualTo("keys: ***");
+        assertThat(Redactor.redact("keys=12/Zk3pQ9xL2mN7vR4tY8")).isEqualTo("keys=***");
     }
 
     @Test
