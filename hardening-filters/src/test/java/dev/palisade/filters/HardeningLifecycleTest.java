@@ -66,9 +66,7 @@ class HardeningLifecycleTest {
         AtomicReference<String> key = new AtomicReference<>(FIRST_KEY);
         List<Hardening.Installed> installs = new CopyOnWriteArrayList<>();
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
+        ServerConnector connector = loopbackConnector(server);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
             installs.add(Hardening.install(ctx, chainWithKey(key.get())));
@@ -106,9 +104,7 @@ class HardeningLifecycleTest {
     void aContextStartedAgainWithoutANewInstallRefusesOneLater() throws Exception {
         AtomicReference<Boolean> installing = new AtomicReference<>(true);
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
+        ServerConnector connector = loopbackConnector(server);
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
             if (installing.get()) {
@@ -173,9 +169,7 @@ class HardeningLifecycleTest {
                 """.replace("%INSTALLER%", Installer.class.getName()).replace("%WHO%", Who.class.getName()));
         WEB_APP_KEY.set(FIRST_KEY);
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
+        ServerConnector connector = loopbackConnector(server);
         WebAppContext webApp = new WebAppContext(dir.toString(), "/");
         webApp.setParentLoaderPriority(true);
         webApp.setThrowUnavailableOnStartupException(true);
@@ -232,6 +226,13 @@ class HardeningLifecycleTest {
             assertThat(log.text()).contains("filter 'ownLimit' (RateLimitFilter) is registered besides the chain")
                     .doesNotContain("'palisade");
         }
+    }
+
+    private static ServerConnector loopbackConnector(Server server) {
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        return connector;
     }
 
     private static RawHttp.Response get(int port, String path, String key) throws IOException {

@@ -114,13 +114,7 @@ class UsedWithoutInitTest {
     void theSizeLimitWithoutInitReadsAChunkedFormAsItsContainerDoes(Container container) throws Exception {
         List<Filter> configured = List.of(new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().build()));
         try (RunningServer server = container.start(ctx -> {
-            ctx.addFilter("framework", new Filter() {
-                @Override
-                public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-                        throws IOException, ServletException {
-                    new HeldChain(configured, chain).doFilter(request, response);
-                }
-            }).addMappingForUrlPatterns(null, true, "/*");
+            registerFramework(ctx, configured);
             ctx.addServlet("param", new HttpServlet() {
                 @Override
                 protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -145,13 +139,7 @@ class UsedWithoutInitTest {
             throws Exception {
         return container.start(ctx -> {
             ctx.addFilter("errors", new SafeErrorFilter()).addMappingForUrlPatterns(null, false, "/*");
-            ctx.addFilter("framework", new Filter() {
-                @Override
-                public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-                        throws IOException, ServletException {
-                    new HeldChain(held, chain).doFilter(request, response);
-                }
-            }).addMappingForUrlPatterns(null, true, "/*");
+            registerFramework(ctx, held);
             ctx.addServlet("app", new HttpServlet() {
                 @Override
                 protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -164,6 +152,17 @@ class UsedWithoutInitTest {
 
     private static RawHttp.Response get(RunningServer server, String target) throws IOException {
         return RawHttp.exchange(server.port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    }
+
+    /** A framework's own filter chain holding {@code held}, registered as one filter (Spring Security's shape). */
+    private static void registerFramework(jakarta.servlet.ServletContext ctx, List<Filter> held) {
+        ctx.addFilter("framework", new Filter() {
+            @Override
+            public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                    throws IOException, ServletException {
+                new HeldChain(held, chain).doFilter(request, response);
+            }
+        }).addMappingForUrlPatterns(null, true, "/*");
     }
 
     private static final class HeldChain implements FilterChain {
