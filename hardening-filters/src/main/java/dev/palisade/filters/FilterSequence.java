@@ -66,6 +66,10 @@ final class FilterSequence implements Filter {
         return true;
     }
 
+    synchronized boolean isStopped() {
+        return stopped;
+    }
+
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         synchronized (this) {

@@ -199,8 +199,10 @@ public final class Hardening {
         if (registered == null || !FilterSequence.class.getName().equals(registered.getClassName())) {
             return null;
         }
-        WeakReference<FilterSequence> kept = SEQUENCES.get(context);
-        return kept == null ? null : kept.get();
+        WeakReference<FilterSequence> reference = SEQUENCES.get(context);
+        FilterSequence kept = reference == null ? null : reference.get();
+        // A running one is refused below, before anything is built or logged, as any other name taken.
+        return kept != null && kept.isStopped() ? kept : null;
     }
 
     /**
