@@ -98,7 +98,6 @@ public final class RequestSizeLimitFilter implements Filter {
     public RequestSizeLimitFilter(Config config) {
         this.env = System::getenv;
         this.config = java.util.Objects.requireNonNull(config, "config");
-        this.bodyOptions = bodyOptions(config, null);
     }
 
     RequestSizeLimitFilter(Function<String, String> env) {
