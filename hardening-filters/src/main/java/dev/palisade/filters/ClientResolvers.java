@@ -61,7 +61,12 @@ public final class ClientResolvers {
         return forwardedFor(trustedProxies, IpAddress.IPV6_CLIENT_PREFIX);
     }
 
-    /** {@link #forwardedFor(List)}, an IPv6 client keyed by its {@code ipv6Prefix}-bit network (32-64). */
+    /**
+     * {@link #forwardedFor(List)}, an IPv6 client keyed by its {@code ipv6Prefix}-bit network (32-64).
+     *
+     * @throws InvalidSettingException for a proxy network that covers every address ({@code 0.0.0.0/0},
+     *         {@code ::/0}): every client could choose the address it is limited as
+     */
     public static ClientResolver forwardedFor(List<Cidr> trustedProxies, int ipv6Prefix) {
         List<Cidr> trusted = requireProxyNetworks(trustedProxies);
         int prefix = checkedPrefix(ipv6Prefix);

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * It skips all three for its own {@code org.apache.catalina.connector.ClientAbortException}: the
  * host valve renders no error page for it, the wrapper valve logs it at DEBUG only, and the error
  * report valve closes the committed response at once (no swallowing). So on Tomcat the filter
- * flushes what it has written and throws that exception, carrying the real failure as its cause.
+ * flushes what it has written and throws that exception, carrying the real failure as its cause
+ * (after an early answer, over HTTP/1.x only: see {@link #afterAnswerLeavingBodyUnread}).
  * It is made by reflection: the filter jar needs no Tomcat classes. (Tomcat itself breaks the
  * connection after an asynchronous failure on a committed response.) Over HTTP/2 Tomcat would still
  * end the stream cleanly before it resets it; see {@link #forCommittedResponse}.

@@ -130,7 +130,8 @@ public final class Hardening {
      * {@code ServletContextHandler}) gets the new chain in the kept registration.
      *
      * @throws IllegalStateException when a filter named {@value #FILTER_NAME} or its guard's name is
-     *         already registered in the running context
+     *         already registered with a class in the running context (a descriptor's class-less
+     *         declaration, placing the chain, is completed)
      */
     public static Installed install(ServletContext context, Config config) {
         Objects.requireNonNull(context, "context");

@@ -56,7 +56,7 @@ public final class Redactor {
     private static final String[] SENSITIVE_SUFFIXES = {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
         "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
-        "_pwd", "_pass", "-pass", "sessid", "secrets", "apikeys", "tokens", "_keys", "-keys", ".keys",
+        "_pwd", "_pass", "-pass", "sessid", "secrets", "apikeys", "tokens", "_keys", "-keys", ".keys", "passwords",
     };
     /**
      * Names of counts that end like plurals of secrets ({@code prompt_tokens=123},

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@code getParameter*()}, {@code getParts()} and asynchronous {@code ReadListener} reads alike —
  * and the request ends in 413 the moment it passes the limit. An invalid {@code Content-Length}
  * (not a number, negative, conflicting values) is answered 400. Every answer is a problem+json
- * body with {@code Connection: close}: an unread body makes the connection's framing useless.
+ * body, over HTTP/1.x with {@code Connection: close}: an unread body makes the connection's framing
+ * useless.
  *
  * <p>Settings: {@code maxBytes} (or {@code REQUEST_SIZE_LIMIT_KB} × 1024; default 1 MiB),
  * {@code pathLimits} (per-path overrides, see {@link PathLimits}), {@code maxParameters} (form
@@ -49,9 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Closing.</b> After a 413 or 400 the rest of the body is not read, and the connection is
  * closed, not drained. Jetty closes it on {@code Connection: close}; Tomcat would first read and
- * discard up to its connector's {@code maxSwallowSize} (2 MiB), so there the filter flushes its
- * answer and ends the request with Tomcat's own {@code ClientAbortException}, which Tomcat handles
- * quietly by closing at once (see {@link ConnectionAbort}).
+ * discard up to its connector's {@code maxSwallowSize} (2 MiB), so there, over HTTP/1.x, the
+ * filter flushes its answer and ends the request with Tomcat's own {@code ClientAbortException},
+ * which Tomcat handles quietly by closing at once (see {@link ConnectionAbort}). Over HTTP/2 nothing
+ * is drained: the container resets the stream, and nothing is thrown.
  */
 public final class RequestSizeLimitFilter implements Filter {
     public static final long DEFAULT_MAX_BYTES = 1024L * 1024;

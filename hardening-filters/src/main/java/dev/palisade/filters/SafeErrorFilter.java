@@ -86,7 +86,7 @@ public final class SafeErrorFilter implements Filter {
     /** One instance, not a method reference per request. */
     private final AsyncTrackingRequest.TaskFailures taskFailures = this::answerTaskFailure;
 
-    /** How to break a committed response's connection on the container found in {@link #init}. */
+    /** How to break a committed response's connection: the container's, found in {@link #init} or from the first request. */
     private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
 
     public SafeErrorFilter() {

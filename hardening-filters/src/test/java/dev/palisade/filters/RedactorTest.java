@@ -285,7 +285,8 @@ class RedactorTest {
                 .isEqualTo("{PATH=/usr/bin, API_KEYS=***}");
         assertThat(Redactor.redactQuery("keys=Zk3pQ9xL2mN7vR4tY8wB1cD6&page=2")).isEqualTo("keys=***&page=2");
         for (String plural : List.of("keys", "apiKeys", "api-keys", "signing_keys", "service-keys", "jwt.keys", "tokens",
-                "refreshTokens", "session_tokens", "csrf-tokens", "secrets", "clientSecrets", "Passwords", "AWS_SECRET_KEYS")) {
+                "refreshTokens", "session_tokens", "csrf-tokens", "secrets", "clientSecrets", "Passwords", "db_passwords",
+                "AWS_SECRET_KEYS")) {
             assertThat(Redactor.isSensitiveKey(plural)).as(plural).isTrue();
         }
         for (String word : List.of("monkeys", "hotkeys", "sortKeys")) {
