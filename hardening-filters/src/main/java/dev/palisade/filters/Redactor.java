@@ -52,7 +52,7 @@ public final class Redactor {
             "id_token", "session", "sessionid", "session_id", "jsessionid", "sid", "code", "otp", "pin", "ssn",
             "cvv", "cvc", "card", "cardnumber", "card_number", "pan", "credential", "credentials", "signature",
             "sig", "client_secret", "private_key", "cookie", "set-cookie", "jwt", "bearer", "otp_code", "phpsessid",
-            "remember-me", "keys", "tokens");
+            "remember-me", "keys");
     private static final String[] SENSITIVE_SUFFIXES = {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
         "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
@@ -1013,25 +1013,20 @@ public final class Redactor {
         private int skipDigitRunUpToLongGroup(int i) {
             int groupStart = i;
             int j = i;
-            while (j < n) {
-                char c = s.charAt(j);
-                if (isDigit(c)) {
+            while (true) {
+                while (j < n && isDigit(s.charAt(j))) {
                     j++;
-                    continue;
                 }
-                if ((c == ' ' || c == '-') && j + 1 < n && isDigit(s.charAt(j + 1))) {
-                    int length = j - groupStart;
-                    if (groupStart > i && length >= MIN_CARD_DIGITS && length <= MAX_CARD_DIGITS) {
-                        return groupStart;
-                    }
-                    groupStart = j + 1;
-                    j++;
-                    continue;
+                int length = j - groupStart;
+                if (groupStart > i && length >= MIN_CARD_DIGITS && length <= MAX_CARD_DIGITS) {
+                    return groupStart;
                 }
-                break;
+                if (j + 1 >= n || (s.charAt(j) != ' ' && s.charAt(j) != '-') || !isDigit(s.charAt(j + 1))) {
+                    return j;
+                }
+                j++;
+                groupStart = j;
             }
-            int length = j - groupStart;
-            return groupStart > i && length >= MIN_CARD_DIGITS && length <= MAX_CARD_DIGITS ? groupStart : j;
         }
 
         // The digits in [from, to), separators skipped, from the right.
