@@ -25,6 +25,12 @@ import java.util.Set;
  *     {@code \"key\":\"value\"}, also {@code key = value} and {@code "key" : "value"}; a bracketed value
  *     to its closing bracket</td><td>{@code password=hunter2}, {@code {token=[a, b]}}</td>
  *     <td>{@code password=***}, {@code {token=[***]}}</td></tr>
+ * <tr><td>which names are sensitive: {@code token}, {@code key}, {@code password}, {@code secret},
+ *     {@code email}, {@code session}, {@code code}, … and names ending in one of them or in its plural
+ *     ({@code x-auth-token}, {@code db_passwords}, {@code signing-keys}); under the names of counts
+ *     ({@code tokens}, {@code max_tokens}, {@code prompt_tokens}, {@code keys}, …) a plain whole number
+ *     of up to 9 digits is kept</td><td>{@code session_tokens=a1}, {@code prompt_tokens=123}</td>
+ *     <td>{@code session_tokens=***}, {@code prompt_tokens=123}</td></tr>
  * <tr><td>credential headers</td><td>{@code Authorization: Token x}, {@code Cookie: a=b}</td><td>{@code Authorization: ***}</td></tr>
  * <tr><td>bearer / basic credentials</td><td>{@code Bearer abc.def}</td><td>{@code Bearer ***}</td></tr>
  * <tr><td>password in a URL</td><td>{@code postgresql://app:s3cret@db/x}</td><td>{@code postgresql://app:***@db/x}</td></tr>
