@@ -9,6 +9,11 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The request {@link SafeErrorFilter} hands down the chain, so that it can tell whether the
@@ -25,6 +30,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 final class AsyncTrackingRequest extends HttpServletRequestWrapper {
     /** Request attribute holding the latest cycle's tracked context. */
     static final String CURRENT_ATTRIBUTE = AsyncTrackingRequest.class.getName() + ".current";
+    private static final Logger LOG = LoggerFactory.getLogger(AsyncTrackingRequest.class);
 
     private final TaskFailures taskFailures;
     private volatile TrackedAsyncContext current;
@@ -112,6 +118,8 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private final TaskFailures taskFailures;
         private volatile boolean ended;
         private volatile boolean dispatched;
+        private final AtomicBoolean failureClaimed = new AtomicBoolean();
+        private final CountDownLatch failureAnswerWritten = new CountDownLatch(1);
 
         TrackedAsyncContext(AsyncContext delegate) {
             this(delegate, UNANSWERED);
@@ -144,6 +152,37 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         /** Whether {@code complete()} or a {@code dispatch} was called: the cycle has its answer. */
         boolean ended() {
             return ended;
+        }
+
+        /**
+         * Claims the answer to this cycle's failure; only the first caller gets {@code true}. A task
+         * that throws and the async timeout (or error) can come at once on two threads, and each
+         * sees the cycle not yet ended until the other's {@code complete()} returns: without the
+         * claim both would log the request and write its answer.
+         */
+        boolean claimFailureAnswer() {
+            return failureClaimed.compareAndSet(false, true);
+        }
+
+        /** Called by a task that claimed the answer, once it is written (or abandoned). */
+        void failureAnswerWritten() {
+            failureAnswerWritten.countDown();
+        }
+
+        /**
+         * Waits, at most {@code millis}, until a failed task that claimed the answer has written
+         * it: a timeout listener that returned before would let the container answer the timeout
+         * over it (and Jetty refuses the task's {@code complete()} while its own thread handles a
+         * timeout).
+         */
+        void awaitFailureAnswer(long millis) {
+            try {
+                if (!failureAnswerWritten.await(millis, TimeUnit.MILLISECONDS)) {
+                    LOG.debug("A failed task's answer took over {} ms on another thread", millis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Whether a {@code dispatch} was called: another run of the request is to answer it. */

@@ -82,6 +82,11 @@ public final class SafeErrorFilter implements Filter {
     private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
 
     private static final ErrorPageGuard ERROR_PAGE_GUARD = new ErrorPageGuard();
+    /**
+     * How long an async timeout waits for a failed task's answer under way on another thread: a
+     * small problem body, written in microseconds; past that the container answers the timeout.
+     */
+    private static final long CLAIMANT_WAIT_MILLIS = 2_000;
 
     /** One instance, not a method reference per request. */
     private final AsyncTrackingRequest.TaskFailures taskFailures = this::answerTaskFailure;
@@ -349,16 +354,26 @@ public final class SafeErrorFilter implements Filter {
 
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
-            if (!async.ended()) {
-                onAsyncFailure(event, null, abort);
-            }
+            answer(event, null);
         }
 
         @Override
         public void onError(AsyncEvent event) throws IOException {
-            if (!async.ended()) {
-                onAsyncFailure(event, event.getThrowable(), abort);
+            answer(event, event.getThrowable());
+        }
+
+        private void answer(AsyncEvent event, Throwable failure) throws IOException {
+            if (async.ended()) {
+                return;
             }
+            if (!async.claimFailureAnswer()) {
+                // A failed task is being answered on another thread; once it is, this thread ends
+                // the cycle (while it handles a timeout, Jetty lets no other thread do so).
+                async.awaitFailureAnswer(CLAIMANT_WAIT_MILLIS);
+                completeUnlessEnded(async);
+                return;
+            }
+            onAsyncFailure(event, failure, abort);
         }
 
         @Override
@@ -385,31 +400,49 @@ public final class SafeErrorFilter implements Filter {
             // a departed client: deep in a task's failure it is as likely a backend that closed.
             // No request id: once the cycle has ended the container may refuse getRequest() (Jetty ee11).
             LOG.debug("An asynchronous task ended by the client's doing ({})", failure.getClass().getSimpleName());
-            if (!async.ended()) {
-                try {
-                    async.complete();
-                } catch (IllegalStateException alreadyCompleted) {
-                    LOG.debug("The cycle had already ended", alreadyCompleted);
-                }
+            if (!async.ended() && async.claimFailureAnswer()) {
+                async.failureAnswerWritten();
+                completeUnlessEnded(async);
             }
             return true;
         }
         if (async.ended() || !(async.getRequest() instanceof HttpServletRequest request)
-                || !(async.getResponse() instanceof HttpServletResponse response) || response.isCommitted()) {
+                || !(async.getResponse() instanceof HttpServletResponse response) || response.isCommitted()
+                || !async.claimFailureAnswer()) {
+            // Or claimed by the timeout's answer on another thread: the container gets the failure, as
+            // when the timeout came first and ended the cycle.
             return false;
         }
-        ErrorLog.error(LOG, request.getServletContext(),
-                "Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
-                LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
-                RedactedThrowable.loggable(failure));
+        boolean answered = false;
         try {
+            ErrorLog.error(LOG, request.getServletContext(),
+                    "Request {} failed in an asynchronous task and was answered 500: {} {}", RequestIds.of(request),
+                    LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
+                    RedactedThrowable.loggable(failure));
             answerAbandoned(request, response);
+            answered = true;
         } catch (IOException e) {
             failure.addSuppressed(e);
-            return false;
+        } finally {
+            async.failureAnswerWritten();
         }
-        async.complete();
-        return true;
+        if (answered) {
+            completeUnlessEnded(async);
+        }
+        return answered;
+    }
+
+    private static void completeUnlessEnded(AsyncTrackingRequest.TrackedAsyncContext async) {
+        if (async.ended()) {
+            return;
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException alreadyEnded) {
+            // Both threads of a race may try, and Jetty refuses a task's complete() while its own
+            // thread handles the timeout (which then completes the cycle).
+            LOG.debug("The cycle had already ended", alreadyEnded);
+        }
     }
 
     private static void onAsyncFailure(AsyncEvent event, Throwable failure, ConnectionAbort abort)
