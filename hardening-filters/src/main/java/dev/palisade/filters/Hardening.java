@@ -56,6 +56,12 @@ public final class Hardening {
     private static final Logger LOG = LoggerFactory.getLogger(Hardening.class);
     /** The one filter registration the chain is installed as (see {@link FilterSequence}). */
     public static final String FILTER_NAME = "palisade";
+    /** The names and classes the containers register their WebSocket upgrade filters under. */
+    private static final Set<String> WEBSOCKET_UPGRADE_FILTERS = Set.of(
+            "Tomcat WebSocket (JSR356) Filter", "org.apache.tomcat.websocket.server.WsFilter",
+            "org.eclipse.jetty.ee10.websocket.servlet.WebSocketUpgradeFilter",
+            "org.eclipse.jetty.ee11.websocket.servlet.WebSocketUpgradeFilter",
+            "org.eclipse.jetty.ee9.websocket.servlet.WebSocketUpgradeFilter");
     private static final String GUARD_NAME = FILTER_NAME + ".errorPageGuard";
     /** Each context's installed sequence, for a restart that keeps the registration; see {@link #keptWhileStopped}. */
     private static final Map<ServletContext, WeakReference<FilterSequence>> SEQUENCES =
@@ -169,8 +175,9 @@ public final class Hardening {
         for (String overlap : ChainOverlaps.find(config)) {
             LOG.warn("Palisade chain: {}", LogSafe.escape(overlap));
         }
+        boolean placedByDescriptor = hasDescriptorMapping(context);
         if (kept == null) {
-            FilterSequence sequence = new FilterSequence(names, members, hasDescriptorMapping(context));
+            FilterSequence sequence = new FilterSequence(names, members, placedByDescriptor);
             register(context, FILTER_NAME, sequence);
             registerErrorPageGuard(context);
             SEQUENCES.put(context, new WeakReference<>(sequence));
@@ -182,6 +189,11 @@ public final class Hardening {
         }
         for (String other : otherMembersRegistered(context)) {
             LOG.warn("Palisade chain: {}", LogSafe.escape(other));
+        }
+        if (!placedByDescriptor) {
+            for (String upgrade : upgradeFiltersAhead(context)) {
+                LOG.warn("Palisade chain: {}", LogSafe.escape(upgrade));
+            }
         }
         Installed installed = new Installed(Optional.ofNullable(accessLog), safeError, Optional.ofNullable(headers),
                 List.copyOf(rateLimits), Optional.ofNullable(size), Optional.ofNullable(auth), Optional.ofNullable(gate));
@@ -220,6 +232,28 @@ public final class Hardening {
                     && !entry.getKey().equals(GUARD_NAME)) {
                 found.add("filter '" + entry.getKey() + "' (" + className.substring(ownPackage.length())
                         + ") is registered besides the chain: both apply, and its own answers get none of the chain's header fields");
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The containers' WebSocket upgrade filters already registered: each answers a handshake itself,
+     * so one mapped ahead of the chain lets every handshake past authentication, the rate limit and
+     * the environment gate. Jetty's always is (it prepends its mapping whenever added); Tomcat's
+     * when registered first. Not asked when a descriptor places the chain: its mapping then comes
+     * first on Tomcat, and on Jetty a descriptor that also declares the upgrade filter may have put
+     * it after the chain (a registration's place cannot be read through the Servlet API).
+     */
+    private static List<String> upgradeFiltersAhead(ServletContext context) {
+        List<String> found = new ArrayList<>();
+        for (Map.Entry<String, ? extends FilterRegistration> entry : context.getFilterRegistrations().entrySet()) {
+            String name = entry.getKey();
+            String className = entry.getValue().getClassName();
+            if (WEBSOCKET_UPGRADE_FILTERS.contains(name) || WEBSOCKET_UPGRADE_FILTERS.contains(className)) {
+                found.add("the container's WebSocket filter '" + name + "' was registered before the chain and "
+                        + "answers WebSocket handshakes ahead of it: no authentication, rate limit or environment gate "
+                        + "applies to them (docs/filters.md, \"WebSocket endpoints and HTTP upgrades\")");
             }
         }
         return found;

@@ -157,7 +157,16 @@ public final class SafeErrorFilter implements Filter {
             if (async == null) {
                 // Started past this filter's wrapper (on an unwrapped request): whether the
                 // application answers a timeout itself cannot be seen, so assume it does not.
-                async = new AsyncTrackingRequest.TrackedAsyncContext(request.getAsyncContext());
+                AsyncContext started;
+                try {
+                    started = request.getAsyncContext();
+                } catch (IllegalStateException upgrading) {
+                    // Jetty reports an HttpServletRequest.upgrade() under way as async started, with
+                    // no context to get: the upgraded connection is the handler's, nothing to answer.
+                    LOG.debug("No async context: the connection is being upgraded", upgrading);
+                    return;
+                }
+                async = new AsyncTrackingRequest.TrackedAsyncContext(started);
             }
             async.addListener(new AsyncFailures(async, abort.of(request)));
         } else {

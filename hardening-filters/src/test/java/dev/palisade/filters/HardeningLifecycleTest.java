@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Hardening#install} across a context's stop and start, and called twice. */
 class HardeningLifecycleTest {
@@ -225,6 +226,40 @@ class HardeningLifecycleTest {
             assertThat(get(server.port(), "/api/x", FIRST_KEY).status()).isEqualTo(200);
             assertThat(log.text()).contains("filter 'ownLimit' (RateLimitFilter) is registered besides the chain")
                     .doesNotContain("'palisade");
+        }
+    }
+
+    /**
+     * A container's WebSocket filter registered before the chain answers handshakes ahead of it
+     * (found by review with Jetty's and Tomcat's WebSocket servers: no key, 101). Registered here
+     * under the names those containers give it, with a filter of no consequence from outside the kit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Tomcat WebSocket (JSR356) Filter", "org.eclipse.jetty.ee10.websocket.servlet.WebSocketUpgradeFilter",
+        "org.eclipse.jetty.ee11.websocket.servlet.WebSocketUpgradeFilter"})
+    void aWebSocketFilterRegisteredBeforeTheChainIsWarnedAbout(String name) throws Exception {
+        try (LogCapture log = LogCapture.of(Hardening.class);
+                RunningServer server = Container.JETTY.start(ctx -> {
+                    ctx.addFilter(name, new org.apache.catalina.filters.SetCharacterEncodingFilter()).addMappingForUrlPatterns(null, false, "/*");
+                    Hardening.install(ctx, chainWithKey(FIRST_KEY));
+                    app(ctx);
+                })) {
+            assertThat(log.text()).contains("the container's WebSocket filter '" + name + "' was registered before "
+                    + "the chain and answers WebSocket handshakes ahead of it");
+        }
+    }
+
+    @Test
+    void aWebSocketFilterRegisteredAfterTheChainIsNotWarnedAbout() throws Exception {
+        try (LogCapture log = LogCapture.of(Hardening.class);
+                RunningServer server = Container.TOMCAT.start(ctx -> {
+                    Hardening.install(ctx, chainWithKey(FIRST_KEY));
+                    ctx.addFilter("Tomcat WebSocket (JSR356) Filter", new org.apache.catalina.filters.SetCharacterEncodingFilter())
+                            .addMappingForUrlPatterns(null, true, "/*");
+                    app(ctx);
+                })) {
+            assertThat(get(server.port(), "/api/x", FIRST_KEY).status()).isEqualTo(200);
+            assertThat(log.text()).doesNotContain("WebSocket");
         }
     }
 
