@@ -81,6 +81,8 @@ public final class RequestSizeLimitFilter implements Filter {
     private final RejectionLog badRequests = new RejectionLog(LOG,
             "requests with an invalid Content-Length or a malformed body (400), or an unknown charset or parts asked of a body "
             + "without them (415)");
+    /** The configuration given in code, or {@code null}: read from the settings at each {@link #init}. */
+    private final Config preset;
     private volatile Config config;
     private volatile SizeLimitedRequest.BodyOptions bodyOptions;
     private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
@@ -99,16 +101,20 @@ public final class RequestSizeLimitFilter implements Filter {
     /** Configured by code; an init-param given to it fails {@code init()}. */
     public RequestSizeLimitFilter(Config config) {
         this.env = System::getenv;
-        this.config = java.util.Objects.requireNonNull(config, "config");
+        this.preset = java.util.Objects.requireNonNull(config, "config");
+        this.config = config;
     }
 
     RequestSizeLimitFilter(Function<String, String> env) {
         this.env = env;
+        this.preset = null;
     }
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        Config effective = config;
+        // Not whether a configuration is set: a restarted context (Jetty keeps its registrations)
+        // initialises the same instance again, and one read from init-params reads them again.
+        Config effective = preset;
         try {
             if (effective == null) {
                 effective = Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env));

@@ -57,6 +57,8 @@ public final class SecurityHeadersFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(SecurityHeadersFilter.class);
 
     private final Function<String, String> env;
+    /** The configuration given in code, or {@code null}: read from the settings at each {@link #init}. */
+    private final Config preset;
     private Config config;
     private String[] noStorePrefixes;
     /**
@@ -77,6 +79,7 @@ public final class SecurityHeadersFilter implements Filter {
 
     SecurityHeadersFilter(Config config, Function<String, String> env) {
         this.env = env;
+        this.preset = config;
         if (config != null) {
             apply(config);
         }
@@ -92,7 +95,9 @@ public final class SecurityHeadersFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         try {
-            if (config == null) {
+            // Not whether a configuration is set: a restarted context (Jetty keeps its registrations)
+            // initialises the same instance again, and one read from init-params reads them again.
+            if (preset == null) {
                 apply(Config.fromSettings(Settings.from(filterConfig, INIT_PARAMS, env)));
             } else {
                 Settings.requireNoInitParams(filterConfig);

@@ -2,11 +2,14 @@ package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Named.named;
 
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -21,6 +24,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
@@ -28,7 +33,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link Hardening#install} across a context's stop and start, and called twice. */
@@ -95,6 +102,65 @@ class HardeningLifecycleTest {
             // What the second install returned is what serves: its counts move, the first one's do not.
             assertThat(installs.get(1).apiKeyAuth().orElseThrow().unauthorizedCount()).isEqualTo(1);
             assertThat(installs.get(0).apiKeyAuth().orElseThrow().unauthorizedCount()).isZero();
+        } finally {
+            server.stop();
+        }
+    }
+
+    static Stream<Arguments> filtersReadingInitParams() {
+        String post = "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\nConnection: close\r\n\r\n01234567890123456789";
+        String get = "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        return Stream.of(
+                Arguments.of(named("SecurityHeadersFilter", (Supplier<Filter>) SecurityHeadersFilter::new), "hstsMaxAge", "0", get, 200),
+                Arguments.of(named("RequestSizeLimitFilter", (Supplier<Filter>) RequestSizeLimitFilter::new), "maxBytes", "10", post, 413),
+                Arguments.of(named("RateLimitFilter", (Supplier<Filter>) RateLimitFilter::new), "burst", "5", get, 200),
+                Arguments.of(named("EnvironmentGateFilter", (Supplier<Filter>) EnvironmentGateFilter::new), "devOnlyPaths", "/x",
+                        get, 404),
+                Arguments.of(named("ApiKeyAuthFilter", (Supplier<Filter>) ApiKeyAuthFilter::new), "keys",
+                        FIRST_KEY + "@acme:manager", get, 401));
+    }
+
+    /**
+     * A filter that reads its init-params, in a Jetty context stopped and started again: the same
+     * instance is initialised twice (found by review: the security fields and the size limit took
+     * their first configuration for one given in code, refused the init-params, and the context
+     * failed to start, answering 404).
+     */
+    @ParameterizedTest
+    @MethodSource("filtersReadingInitParams")
+    void aFilterReadingInitParamsStartsAgainWithItsJettyContext(Supplier<Filter> made, String param, String value,
+            String request, int expected) throws Exception {
+        Filter filter = made.get();
+        Server server = new Server();
+        ServerConnector connector = loopbackConnector(server);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
+            FilterRegistration.Dynamic registration = ctx.addFilter("f", filter);
+            if (registration != null) {
+                registration.setInitParameter(param, value);
+                registration.addMappingForUrlPatterns(null, false, "/*");
+            }
+            ServletRegistration.Dynamic ok = ctx.addServlet("ok", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.getWriter().write("ok");
+                }
+            });
+            if (ok != null) {
+                ok.addMapping("/*");
+            }
+        });
+        server.setHandler(context);
+        server.start();
+        try {
+            int port = connector.getLocalPort();
+            assertThat(RawHttp.exchange(port, request).status()).isEqualTo(expected);
+
+            context.stop();
+            context.start();
+
+            assertThat(context.isAvailable()).isTrue();
+            assertThat(RawHttp.exchange(port, request).status()).isEqualTo(expected);
         } finally {
             server.stop();
         }
