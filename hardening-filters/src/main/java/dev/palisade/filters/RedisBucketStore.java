@@ -79,6 +79,8 @@ public final class RedisBucketStore implements BucketStore {
     static final int MAX_PROXIES = 16_384;
     private static final int PROXY_STRIPES = 256;
     private static final long CLOSED = Long.MIN_VALUE;
+    /** What {@link #askRedis()} returns when this call is not to go to Redis. */
+    private static final long NOT_ASKED = Long.MIN_VALUE + 1;
     private static final Logger LOG = LoggerFactory.getLogger(RedisBucketStore.class);
 
     private final RemoteBucketBuilder<String> buckets;
@@ -156,7 +158,8 @@ public final class RedisBucketStore implements BucketStore {
     @Override
     public ConsumptionProbe tryConsume(String clientKey) {
         ConsumptionProbe alone = local.tryConsume(clientKey);
-        if (!alone.isConsumed() || !mayAskRedis()) {
+        long asked = alone.isConsumed() ? askRedis() : NOT_ASKED;
+        if (asked == NOT_ASKED) {
             // Refused here, refused by the shared bucket too; or Redis is being given time to recover.
             if (alone.isConsumed()) {
                 localDecisions.record();
@@ -166,7 +169,9 @@ public final class RedisBucketStore implements BucketStore {
         try {
             redisCalls.incrementAndGet();
             ConsumptionProbe shared = proxy(clientKey).tryConsumeAndReturnRemaining(1);
-            skipRedisUntil.set(CLOSED);
+            // Only the state this call was asked under: a failure of another call since began a
+            // rest that a late success of this one must not end.
+            skipRedisUntil.compareAndSet(asked, CLOSED);
             if (!shared.isConsumed()) {
                 local.refund(clientKey);
             }
@@ -198,14 +203,17 @@ public final class RedisBucketStore implements BucketStore {
      * Whether this call may go to Redis: always while it answers; after a failure, once the retry
      * interval is over, and then only for the one call that claims the retry (the others go on
      * deciding locally until it succeeds or fails).
+     *
+     * @return the state the call goes to Redis under, or {@link #NOT_ASKED}
      */
-    private boolean mayAskRedis() {
+    private long askRedis() {
         long until = skipRedisUntil.get();
         if (until == CLOSED) {
-            return true;
+            return CLOSED;
         }
         long now = restClock.getAsLong();
-        return now - until >= 0 && skipRedisUntil.compareAndSet(until, now + REQUEST_TIMEOUT.toNanos() * 2);
+        long claim = now + REQUEST_TIMEOUT.toNanos() * 2;
+        return now - until >= 0 && skipRedisUntil.compareAndSet(until, claim) ? claim : NOT_ASKED;
     }
 
     private static int stripe(String key) {
