@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The request the size filter hands on: every way of reading the body goes through one
@@ -70,9 +71,13 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * no-argument {@code startAsync()} and {@code dispatch()}, the next run gets a new wrapper
      * around the container's request, and must find the body as the first run left it (the stream
      * and how far it was read, the parameters and parts parsed), as the container's own request
-     * would. Guarded by itself.
+     * would. Guarded by {@link #lock}: a lock, not the object's monitor, because a parse holds it
+     * while it reads the client's body and writes temporary files, and a virtual thread blocked
+     * inside {@code synchronized} holds its carrier thread on Java 21 to 23 (a few slow uploads
+     * would stall every virtual thread).
      */
     private static final class Body {
+        final ReentrantLock lock = new ReentrantLock();
         final long limit;
         final boolean lengthDeclared;
         final BodyOptions options;
@@ -220,7 +225,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     /** The counting stream, made with {@code streamLimit} if this is the first read of the body. */
     private CountingInputStream counting(long streamLimit) throws IOException {
-        synchronized (body) {
+        body.lock.lock();
+        try {
             if (body.stream == null) {
                 body.stream = new CountingInputStream(super.getInputStream(), streamLimit, () -> {
                     SizeLimitedRequest latest = body.current;
@@ -228,23 +234,29 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 });
             }
             return body.stream;
+        } finally {
+            body.lock.unlock();
         }
     }
 
     @Override
     public ServletInputStream getInputStream() throws IOException {
-        synchronized (body) {
+        body.lock.lock();
+        try {
             if (body.reading == Reading.READER) {
                 throw new IllegalStateException("getReader() has already been called for this request");
             }
             body.reading = Reading.STREAM;
             return counting();
+        } finally {
+            body.lock.unlock();
         }
     }
 
     @Override
     public BufferedReader getReader() throws IOException {
-        synchronized (body) {
+        body.lock.lock();
+        try {
             if (body.reading == Reading.STREAM) {
                 throw new IllegalStateException("getInputStream() has already been called for this request");
             }
@@ -254,6 +266,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             }
             body.reading = Reading.READER;
             return body.reader;
+        } finally {
+            body.lock.unlock();
         }
     }
 
@@ -351,7 +365,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             return super.getParameterMap();
         }
         Map<String, String[]> parsed = parameters();
-        synchronized (body) {
+        body.lock.lock();
+        try {
             if (body.handedOutParameters == null) {
                 // As the containers' maps: writing into an array there does not change getParameter.
                 Map<String, String[]> copy = new LinkedHashMap<>();
@@ -359,6 +374,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 body.handedOutParameters = Collections.unmodifiableMap(copy);
             }
             return body.handedOutParameters;
+        } finally {
+            body.lock.unlock();
         }
     }
 
@@ -382,7 +399,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     private Map<String, String[]> parameters() {
-        synchronized (body) {
+        body.lock.lock();
+        try {
             if (body.parameterFailure != null) {
                 throw body.parameterFailure;
             }
@@ -423,6 +441,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 body.parameterFailure.initCause(e);
             }
             throw body.parameterFailure;
+        } finally {
+            body.lock.unlock();
         }
     }
 
@@ -564,7 +584,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * body, for parameters or parts: what the application was handed, not something of its own.
      */
     boolean isOwnParseFailure(Throwable failure) {
-        synchronized (body) {
+        body.lock.lock();
+        try {
             Throwable t = failure;
             // Bounded: a chain of causes may loop.
             for (int depth = 0; t != null && depth < 8; depth++, t = ClientFaults.causeOf(t)) {
@@ -573,6 +594,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 }
             }
             return false;
+        } finally {
+            body.lock.unlock();
         }
     }
 
@@ -605,7 +628,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     }
 
     private List<UploadedPart> parts() throws IOException, ServletException {
-        synchronized (body) {
+        body.lock.lock();
+        try {
             if (body.partsFailure instanceof IOException io) {
                 throw io;
             }
@@ -648,6 +672,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 body.partsFailure = new ServletException("Malformed multipart body", e);
                 throw (ServletException) body.partsFailure;
             }
+        } finally {
+            body.lock.unlock();
         }
     }
 
@@ -661,8 +687,11 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     /** Deletes the temporary files of parsed parts; called when the request is over. */
     void release() {
         List<UploadedPart> parsed;
-        synchronized (body) {
+        body.lock.lock();
+        try {
             parsed = body.parts;
+        } finally {
+            body.lock.unlock();
         }
         if (parsed == null) {
             return;
