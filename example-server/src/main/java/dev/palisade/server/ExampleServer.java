@@ -135,7 +135,7 @@ public final class ExampleServer implements AutoCloseable {
         List<RateLimitFilter.Config> limits = rateLimits(config, resources);
         Hardening.Config chainConfig = new Hardening.Config(config.chain().accessLog(),
                 config.chain().securityHeaders(), limits, config.chain().sizeLimit(), config.chain().apiKeyAuth(),
-                config.chain().environmentGate());
+                config.chain().environmentGate(), config.chain().matchAfter());
 
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("http");

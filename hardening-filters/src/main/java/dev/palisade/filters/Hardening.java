@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Installs the recommended filter chain into a {@link ServletContext} in one call, from one
  * {@link Config}. Filters declared in {@code web.xml} and {@code isMatchAfter=false} mappings run
- * before the whole chain (see {@link #install(ServletContext, Config)}'s mapping). Within the
+ * before the whole chain, unless it is mapped first ({@link Builder#matchAfter}). Within the
  * chain, the order, outermost first, and why:
  *
  * <ol>
@@ -57,8 +57,9 @@ public final class Hardening {
     /** The one filter registration the chain is installed as (see {@link FilterSequence}). */
     public static final String FILTER_NAME = "palisade";
     /** The names and classes the containers register their WebSocket upgrade filters under. */
-    private static final Set<String> WEBSOCKET_UPGRADE_FILTERS = Set.of(
-            "Tomcat WebSocket (JSR356) Filter", "org.apache.tomcat.websocket.server.WsFilter",
+    private static final String TOMCAT_WEBSOCKET_FILTER = "Tomcat WebSocket (JSR356) Filter";
+    private static final String TOMCAT_WEBSOCKET_FILTER_CLASS = "org.apache.tomcat.websocket.server.WsFilter";
+    private static final Set<String> WEBSOCKET_UPGRADE_FILTERS = Set.of(TOMCAT_WEBSOCKET_FILTER, TOMCAT_WEBSOCKET_FILTER_CLASS,
             "org.eclipse.jetty.ee10.websocket.servlet.WebSocketUpgradeFilter",
             "org.eclipse.jetty.ee11.websocket.servlet.WebSocketUpgradeFilter",
             "org.eclipse.jetty.ee9.websocket.servlet.WebSocketUpgradeFilter");
@@ -178,7 +179,7 @@ public final class Hardening {
         boolean placedByDescriptor = hasDescriptorMapping(context);
         if (kept == null) {
             FilterSequence sequence = new FilterSequence(names, members, placedByDescriptor);
-            register(context, FILTER_NAME, sequence);
+            register(context, FILTER_NAME, sequence, config.matchAfter());
             registerErrorPageGuard(context);
             SEQUENCES.put(context, new WeakReference<>(sequence));
         } else if (!kept.replaceWhileStopped(names, members)) {
@@ -191,7 +192,7 @@ public final class Hardening {
             LOG.warn("Palisade chain: {}", LogSafe.escape(other));
         }
         if (!placedByDescriptor) {
-            for (String upgrade : upgradeFiltersAhead(context)) {
+            for (String upgrade : upgradeFiltersAhead(context, config.matchAfter())) {
                 LOG.warn("Palisade chain: {}", LogSafe.escape(upgrade));
             }
         }
@@ -245,12 +246,15 @@ public final class Hardening {
      * first on Tomcat, and on Jetty a descriptor that also declares the upgrade filter may have put
      * it after the chain (a registration's place cannot be read through the Servlet API).
      */
-    private static List<String> upgradeFiltersAhead(ServletContext context) {
+    private static List<String> upgradeFiltersAhead(ServletContext context, boolean matchAfter) {
         List<String> found = new ArrayList<>();
         for (Map.Entry<String, ? extends FilterRegistration> entry : context.getFilterRegistrations().entrySet()) {
             String name = entry.getKey();
             String className = entry.getValue().getClassName();
-            if (WEBSOCKET_UPGRADE_FILTERS.contains(name) || WEBSOCKET_UPGRADE_FILTERS.contains(className)) {
+            // Tomcat maps its filter isMatchAfter=true: a chain matched before the others comes first anyway.
+            boolean behindChain = !matchAfter && (TOMCAT_WEBSOCKET_FILTER.equals(name)
+                    || TOMCAT_WEBSOCKET_FILTER_CLASS.equals(className));
+            if (!behindChain && (WEBSOCKET_UPGRADE_FILTERS.contains(name) || WEBSOCKET_UPGRADE_FILTERS.contains(className))) {
                 found.add("the container's WebSocket filter '" + name + "' was registered before the chain and "
                         + "answers WebSocket handshakes ahead of it: no authentication, rate limit or environment gate "
                         + "applies to them (docs/filters.md, \"WebSocket endpoints and HTTP upgrades\")");
@@ -297,16 +301,16 @@ public final class Hardening {
         return registration;
     }
 
-    private static void register(ServletContext context, String name, Filter filter) {
+    private static void register(ServletContext context, String name, Filter filter, boolean matchAfter) {
         FilterRegistration.Dynamic registration = add(context, name, filter);
         registration.setAsyncSupported(true);
         // ASYNC too: after AsyncContext.dispatch() the servlet runs again, and only the error boundary
         // can answer what it throws; the other members pass an ASYNC dispatch through.
-        // Matched after the filters web.xml declares and every isMatchAfter=false mapping: infrastructure
-        // that must see the request first (Tomcat's RemoteIpFilter, a CORS filter, request
-        // decompression) runs before the rate limit, authentication and the size count. The error
-        // boundary then does not cover them; see ChainOrderTest and docs/filters.md.
-        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
+        // By default matched after the filters web.xml declares and every isMatchAfter=false mapping:
+        // infrastructure that must see the request first (Tomcat's RemoteIpFilter, a CORS filter,
+        // request decompression) runs before the rate limit, authentication and the size count. The
+        // error boundary then does not cover them; see ChainOrderTest and docs/filters.md.
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), matchAfter, "/*");
     }
 
     /**
@@ -328,11 +332,12 @@ public final class Hardening {
     /**
      * The whole chain's configuration. A {@code null} component leaves that filter out
      * ({@link SafeErrorFilter} is always installed); {@code rateLimits} may hold several limiters,
-     * for instance a strict one scoped by {@code paths} and a looser general one.
+     * for instance a strict one scoped by {@code paths} and a looser general one. {@code matchAfter}
+     * is the {@code isMatchAfter} the chain's mapping is added with (see {@link Builder#matchAfter}).
      */
     public record Config(AccessLogFilter.Config accessLog, SecurityHeadersFilter.Config securityHeaders,
             List<RateLimitFilter.Config> rateLimits, RequestSizeLimitFilter.Config sizeLimit,
-            ApiKeyAuthFilter.Config apiKeyAuth, EnvironmentGateFilter.Config environmentGate) {
+            ApiKeyAuthFilter.Config apiKeyAuth, EnvironmentGateFilter.Config environmentGate, boolean matchAfter) {
         public Config {
             rateLimits = Settings.copyOf("rateLimits", rateLimits);
         }
@@ -346,6 +351,7 @@ public final class Hardening {
         private RequestSizeLimitFilter.Config sizeLimit = RequestSizeLimitFilter.Config.builder().build();
         private ApiKeyAuthFilter.Config apiKeyAuth;
         private EnvironmentGateFilter.Config environmentGate = EnvironmentGateFilter.Config.builder().build();
+        private boolean matchAfter = true;
 
         private Builder() {
         }
@@ -393,9 +399,24 @@ public final class Hardening {
             return this;
         }
 
+        /**
+         * The {@code isMatchAfter} of the chain's mapping; default {@code true}: the chain runs after
+         * the filters {@code web.xml} declares and every {@code isMatchAfter=false} mapping, so that
+         * infrastructure such as Tomcat's {@code RemoteIpFilter} sees the request first. With
+         * {@code false} it runs before all of them but the {@code isMatchAfter=false} mappings added
+         * earlier, and before filters mapped later through a container's own API (Jetty's embedded
+         * {@code addFilter}, as Dropwizard does) or by frameworks mapping {@code isMatchAfter=false}
+         * after it (Spring Boot's filter beans), and Tomcat's WebSocket filter: their answers then get
+         * the chain's request id, header fields, access-log line and limits.
+         */
+        public Builder matchAfter(boolean matchAfter) {
+            this.matchAfter = matchAfter;
+            return this;
+        }
+
         /** The configuration, for {@link Hardening#install(ServletContext, Config)}. */
         public Config build() {
-            return new Config(accessLog, securityHeaders, rateLimits, sizeLimit, apiKeyAuth, environmentGate);
+            return new Config(accessLog, securityHeaders, rateLimits, sizeLimit, apiKeyAuth, environmentGate, matchAfter);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.Filter;
@@ -70,6 +71,20 @@ class ChainOrderTest {
             ctx.addFilter("earlyBefore", new Noting("earlyBefore")).addMappingForUrlPatterns(null, false, "/*");
             ctx.addFilter("earlyAfter", new Noting("earlyAfter")).addMappingForUrlPatterns(null, true, "/*");
             Hardening.install(ctx, Hardening.builder().build());
+            ctx.addFilter("lateBefore", new Noting("lateBefore")).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addFilter("lateAfter", new Noting("lateAfter")).addMappingForUrlPatterns(null, true, "/*");
+        }
+    }
+
+    /** As {@link Installer}, the chain's mapping matched before the others ({@code matchAfter(false)}). */
+    public static class FirstInstaller implements ServletContextListener {
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            ServletContext ctx = event.getServletContext();
+            ctx.addFilter("earlyBefore", new Noting("earlyBefore")).addMappingForUrlPatterns(null, false, "/*");
+            // Where Tomcat's WebSocket initializer puts its filter, before a listener could install.
+            ctx.addFilter("Tomcat WebSocket (JSR356) Filter", new Noting("earlyAfter")).addMappingForUrlPatterns(null, true, "/*");
+            Hardening.install(ctx, Hardening.builder().matchAfter(false).build());
             ctx.addFilter("lateBefore", new Noting("lateBefore")).addMappingForUrlPatterns(null, false, "/*");
             ctx.addFilter("lateAfter", new Noting("lateAfter")).addMappingForUrlPatterns(null, true, "/*");
         }
@@ -179,6 +194,26 @@ class ChainOrderTest {
             assertThat(ok.body()).isEqualTo("ok");
             assertThat(RAN).containsExactly("earlyBefore before it", "lateBefore before it", "declared before it",
                     "earlyAfter before it", "lateAfter after the chain", "servlet");
+        }
+    }
+
+    /**
+     * {@code matchAfter(false)}: the chain runs before the descriptor's filters and every mapping
+     * added after it, and after only the {@code isMatchAfter=false} mappings added before it; a
+     * Tomcat WebSocket filter registered before it (matched after) then runs behind it, unwarned.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aChainMatchedFirstRunsBeforeDeclaredFiltersAndEveryLaterMapping(Container container) throws Exception {
+        try (LogCapture log = LogCapture.of(Hardening.class);
+                RunningServer server = startWebApp(container, FirstInstaller.class,
+                        filter("declared", Noting.class) + servlet("ok", Ok.class, "/x"))) {
+            RawHttp.Response ok = get(server, "/x");
+
+            assertThat(ok.body()).isEqualTo("ok");
+            assertThat(RAN).containsExactly("earlyBefore before it", "lateBefore after the chain",
+                    "declared after the chain", "earlyAfter after the chain", "lateAfter after the chain", "servlet");
+            assertThat(log.text()).doesNotContain("answers WebSocket handshakes");
         }
     }
 
