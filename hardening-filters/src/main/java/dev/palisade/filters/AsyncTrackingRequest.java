@@ -178,7 +178,8 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         void awaitFailureAnswer(long millis) {
             try {
                 if (!failureAnswerWritten.await(millis, TimeUnit.MILLISECONDS)) {
-                    LOG.debug("A failed task's answer took over {} ms on another thread", millis);
+                    LOG.warn("A failed asynchronous task's answer took over {} ms on another thread; the cycle is "
+                            + "completed without waiting longer", millis);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

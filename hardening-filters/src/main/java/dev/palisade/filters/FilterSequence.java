@@ -51,6 +51,11 @@ final class FilterSequence implements Filter {
         this.mappedTwice = mappedTwice;
     }
 
+    /** Whether a descriptor's mapping places the sequence (see the constructor). */
+    boolean mappedTwice() {
+        return mappedTwice;
+    }
+
     /**
      * Takes new members in place of destroyed ones, and reports whether it did: Jetty keeps a
      * programmatic registration across a context's stop and start and runs the initializers again,

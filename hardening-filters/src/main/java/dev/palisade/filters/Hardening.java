@@ -176,7 +176,8 @@ public final class Hardening {
         for (String overlap : ChainOverlaps.find(config)) {
             LOG.warn("Palisade chain: {}", LogSafe.escape(overlap));
         }
-        boolean placedByDescriptor = hasDescriptorMapping(context);
+        // On a restart the kept registration has the first install's own mapping too: ask the sequence.
+        boolean placedByDescriptor = kept == null ? hasDescriptorMapping(context) : kept.mappedTwice();
         if (kept == null) {
             FilterSequence sequence = new FilterSequence(names, members, placedByDescriptor);
             register(context, FILTER_NAME, sequence, config.matchAfter());
@@ -254,7 +255,10 @@ public final class Hardening {
             // Tomcat maps its filter isMatchAfter=true: a chain matched before the others comes first anyway.
             boolean behindChain = !matchAfter && (TOMCAT_WEBSOCKET_FILTER.equals(name)
                     || TOMCAT_WEBSOCKET_FILTER_CLASS.equals(className));
-            if (!behindChain && (WEBSOCKET_UPGRADE_FILTERS.contains(name) || WEBSOCKET_UPGRADE_FILTERS.contains(className))) {
+            // A declaration not completed yet has no class (and Set.of refuses to look up null).
+            boolean upgradeFilter = WEBSOCKET_UPGRADE_FILTERS.contains(name)
+                    || className != null && WEBSOCKET_UPGRADE_FILTERS.contains(className);
+            if (!behindChain && upgradeFilter) {
                 found.add("the container's WebSocket filter '" + name + "' was registered before the chain and "
                         + "answers WebSocket handshakes ahead of it: no authentication, rate limit or environment gate "
                         + "applies to them (docs/filters.md, \"WebSocket endpoints and HTTP upgrades\")");

@@ -415,12 +415,25 @@ public final class SafeErrorFilter implements Filter {
             }
             return true;
         }
-        if (async.ended() || !(async.getRequest() instanceof HttpServletRequest request)
-                || !(async.getResponse() instanceof HttpServletResponse response) || response.isCommitted()
-                || !async.claimFailureAnswer()) {
-            // Or claimed by the timeout's answer on another thread: the container gets the failure, as
-            // when the timeout came first and ended the cycle.
+        if (async.ended()) {
+            // The request has its answer. Handed to the container, the failure would be logged with
+            // its message as it is; no request id: the container may refuse getRequest() now (Jetty ee11).
+            LOG.error("An asynchronous task failed after its request had been answered",
+                    RedactedThrowable.loggable(failure));
+            return true;
+        }
+        if (!(async.getRequest() instanceof HttpServletRequest request)
+                || !(async.getResponse() instanceof HttpServletResponse response) || response.isCommitted()) {
+            // Committed: only a broken connection can tell the client, which the container (or the
+            // timeout's answer, later) brings about.
             return false;
+        }
+        if (!async.claimFailureAnswer()) {
+            ErrorLog.error(LOG, request.getServletContext(),
+                    "Request {} failed in an asynchronous task while its timeout was being answered: {} {}",
+                    RequestIds.of(request), LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
+                    RedactedThrowable.loggable(failure));
+            return true;
         }
         boolean answered = false;
         try {

@@ -99,6 +99,118 @@ class AsyncFailureRaceTest {
         }
     }
 
+    /**
+     * The other way round: the task throws while the timeout's answer is being written (held in
+     * its log call until the task has failed). The timeout answers; the task's failure is logged
+     * once, redacted, not handed to the container, which logged its message as it was.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aTaskFailingWhileTheTimeoutIsAnsweredIsLoggedRedacted(Container container) throws Exception {
+        CountDownLatch timeoutAnswering = new CountDownLatch(1);
+        CountDownLatch taskLogged = new CountDownLatch(1);
+        TurboFilter holdTimeout = new TurboFilter() {
+            @Override
+            public FilterReply decide(Marker marker, ch.qos.logback.classic.Logger logger, Level level, String format,
+                    Object[] params, Throwable t) {
+                if (level == Level.ERROR && format != null && format.contains("timed out in asynchronous mode")) {
+                    timeoutAnswering.countDown();
+                    await(taskLogged);
+                } else if (level == Level.ERROR && format != null && format.contains("while its timeout was being answered")) {
+                    taskLogged.countDown();
+                }
+                return FilterReply.NEUTRAL;
+            }
+        };
+        LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+        holdTimeout.start();
+        logging.addTurboFilter(holdTimeout);
+        try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+                RunningServer server = container.start(ctx -> {
+                    FilterRegistration.Dynamic f = ctx.addFilter("safeErrors", new SafeErrorFilter());
+                    f.setAsyncSupported(true);
+                    f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+                    ServletRegistration.Dynamic app = ctx.addServlet("app", new HttpServlet() {
+                        @Override
+                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                            AsyncContext async = req.startAsync(req, resp);
+                            async.setTimeout(50);
+                            async.start(() -> {
+                                await(timeoutAnswering);
+                                throw new IllegalStateException("password=hunter2");
+                            });
+                        }
+                    });
+                    app.setAsyncSupported(true);
+                    app.addMapping("/t");
+                })) {
+            RawHttp.Response r = RawHttp.exchange(server.port(),
+                    "GET /t HTTP/1.1\r\nHost: x\r\nX-Request-Id: race-2\r\nConnection: close\r\n\r\n");
+
+            assertThat(taskLogged.getCount()).as("the task failed while the timeout was answered").isZero();
+            // Counted down as the task's line was about to be written, on the task's thread.
+            assertThat(logs.awaitMessage("while its timeout was being answered", 10_000)).isTrue();
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.body()).contains("\"requestId\":\"race-2\"");
+            assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .filteredOn(e -> !e.getFormattedMessage().startsWith("No servlet is mapped"))
+                    .extracting(e -> e.getFormattedMessage().substring(0, e.getFormattedMessage().indexOf(':')))
+                    .containsExactlyInAnyOrder("Request race-2 timed out in asynchronous mode and was answered 500",
+                            "Request race-2 failed in an asynchronous task while its timeout was being answered");
+            assertThat(logs.text()).doesNotContain("hunter2");
+        } finally {
+            logging.getTurboFilterList().remove(holdTimeout);
+        }
+    }
+
+    /** A task that answered its request and then threw: logged once, redacted, not by the container. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aTaskFailingAfterItAnsweredIsLoggedRedacted(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
+                RunningServer server = container.start(ctx -> {
+                    FilterRegistration.Dynamic f = ctx.addFilter("safeErrors", new SafeErrorFilter());
+                    f.setAsyncSupported(true);
+                    f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+                    ServletRegistration.Dynamic app = ctx.addServlet("app", new HttpServlet() {
+                        @Override
+                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                            AsyncContext async = req.startAsync(req, resp);
+                            async.start(() -> {
+                                try {
+                                    async.getResponse().getWriter().write("done");
+                                } catch (java.io.IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                                async.complete();
+                                throw new IllegalStateException("password=hunter2");
+                            });
+                        }
+                    });
+                    app.setAsyncSupported(true);
+                    app.addMapping("/t");
+                })) {
+            RawHttp.Response r = RawHttp.exchange(server.port(),
+                    "GET /t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("done");
+            // The task's log line may come after the response.
+            assertThat(logs.awaitMessage("An asynchronous task failed after its request had been answered", 10_000)).isTrue();
+            assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .filteredOn(e -> !e.getFormattedMessage().startsWith("No servlet is mapped")).hasSize(1);
+            assertThat(logs.text()).doesNotContain("hunter2");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts a task that throws at once, with a short timeout and a listener of the application's. */
     static final class TaskFailingAtTimeout extends HttpServlet {
         private final transient CountDownLatch timeoutReached;

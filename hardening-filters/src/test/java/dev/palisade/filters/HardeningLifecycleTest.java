@@ -315,6 +315,52 @@ class HardeningLifecycleTest {
         }
     }
 
+    /** The warning again at a Jetty context's second start, where the kept registration has the chain's mapping already. */
+    @Test
+    void aWebSocketFilterAheadOfTheChainIsWarnedAboutAtEachStart() throws Exception {
+        String name = "org.eclipse.jetty.ee10.websocket.servlet.WebSocketUpgradeFilter";
+        Server server = new Server();
+        loopbackConnector(server);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
+            FilterRegistration.Dynamic upgrade = ctx.addFilter(name, new org.apache.catalina.filters.SetCharacterEncodingFilter());
+            if (upgrade != null) {
+                upgrade.addMappingForUrlPatterns(null, false, "/*");
+            }
+            Hardening.install(ctx, chainWithKey(FIRST_KEY));
+            app(ctx);
+        });
+        server.setHandler(context);
+        try (LogCapture log = LogCapture.of(Hardening.class)) {
+            server.start();
+            context.stop();
+            context.start();
+
+            assertThat(log.lines()).filteredOn(line -> line.contains("answers WebSocket handshakes ahead of it")).hasSize(2);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /**
+     * A filter declared without its class yet (a descriptor's, completed later by a listener): the
+     * look for WebSocket filters asked an immutable set about its null class name, and install threw
+     * (found by review: the context failed to start).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aDeclarationCompletedAfterTheInstallIsNoObstacle(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("pending", (String) null);
+            Hardening.install(ctx, chainWithKey(FIRST_KEY));
+            ctx.addFilter("pending", new org.apache.catalina.filters.SetCharacterEncodingFilter())
+                    .addMappingForUrlPatterns(null, true, "/*");
+            app(ctx);
+        })) {
+            assertThat(get(server.port(), "/api/x", FIRST_KEY).status()).isEqualTo(200);
+        }
+    }
+
     @Test
     void aWebSocketFilterRegisteredAfterTheChainIsNotWarnedAbout() throws Exception {
         try (LogCapture log = LogCapture.of(Hardening.class);

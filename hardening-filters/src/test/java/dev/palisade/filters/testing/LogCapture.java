@@ -34,7 +34,28 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     @Override
     protected void append(ILoggingEvent event) {
         event.prepareForDeferredProcessing();
-        events.add(event);
+        synchronized (events) {
+            events.add(event);
+            events.notifyAll();
+        }
+    }
+
+    /**
+     * Waits, at most {@code millis}, until an event whose formatted message contains {@code text}
+     * has been captured: a line logged on another thread after the response was sent.
+     */
+    public boolean awaitMessage(String text, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        synchronized (events) {
+            while (events.stream().noneMatch(e -> e.getFormattedMessage().contains(text))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                events.wait(Math.max(1, left / 1_000_000L));
+            }
+            return true;
+        }
     }
 
     public List<ILoggingEvent> events() {

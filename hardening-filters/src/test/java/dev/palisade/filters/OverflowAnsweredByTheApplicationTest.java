@@ -1,0 +1,113 @@
+package dev.palisade.filters;
+
+import static dev.palisade.filters.RequestSizeLimitFilterTest.CHUNK;
+import static dev.palisade.filters.RequestSizeLimitFilterTest.LIMIT;
+import static dev.palisade.filters.RequestSizeLimitFilterTest.chunkedHead;
+import static dev.palisade.filters.RequestSizeLimitFilterTest.filler;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.RunningServer;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * An application (a framework: Jersey maps the read's IOException to a complete 500) catches the
+ * failure of a read past the limit and answers itself. The answer is still the filter's 413, and
+ * the connection still ends without the rest of the body being read (found by review with
+ * Dropwizard: the client got the framework's 500, and the filter, finding it committed, could only
+ * break the connection after it).
+ */
+class OverflowAnsweredByTheApplicationTest {
+    private static final String SECRET = "password=hunter2";
+    private static final int LARGE = 100 * 1024;
+
+    static Stream<Arguments> everyContainerAndAnswer() {
+        return Stream.of(Container.values())
+                .flatMap(c -> Stream.of("stream", "writer", "send-error", "large-stream", "large-writer")
+                        .map(a -> Arguments.of(c, a)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("everyContainerAndAnswer")
+    void anOverflowTheApplicationAnsweredItselfIsStillA413(Container container, String answer) throws Exception {
+        RequestSizeLimitFilter filter = RequestSizeLimitFilterTest.filter();
+        try (RunningServer server = container.start(ctx -> {
+            FilterRegistration.Dynamic size = ctx.addFilter("size", filter);
+            size.addMappingForUrlPatterns(null, false, "/*");
+            ctx.addServlet("app", new AnswersItsOwnFailure()).addMapping("/*");
+        }); RawHttp http = server.raw()) {
+            http.send(chunkedHead("/" + answer, "application/json"));
+            for (int sent = 0; sent <= LIMIT; sent += CHUNK) {
+                http.chunk(filler(CHUNK));
+            }
+            RawHttp.Response r = http.readResponse();
+
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(r.body()).contains("\"status\":413").doesNotContain(SECRET).doesNotContain("\"code\"");
+            assertThat(r.header("X-Error-Id")).isNull();
+            assertThat(r.header("Set-Cookie")).isNull();
+            assertThat(http.closedByServer()).as("the rest of the body is not read").isTrue();
+            assertThat(filter.rejectedCount()).isEqualTo(1);
+        }
+    }
+
+    /** Reads the body; a failure is answered as a framework's exception mapper would. */
+    static final class AnswersItsOwnFailure extends HttpServlet {
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] buffer = new byte[8192];
+            try (InputStream in = req.getInputStream()) {
+                while (in.read(buffer) >= 0) {
+                    // Read to the end.
+                }
+            } catch (IOException e) {
+                byte[] body = ("{\"code\":500,\"message\":\"" + SECRET + "\"}").getBytes(StandardCharsets.UTF_8);
+                resp.setHeader("X-Error-Id", "f6a8fb896819764a");
+                resp.addCookie(new jakarta.servlet.http.Cookie("session", "abc"));
+                switch (req.getRequestURI()) {
+                    case "/stream" -> {
+                        resp.setStatus(500);
+                        resp.setContentType("application/json");
+                        resp.setContentLength(body.length);
+                        resp.getOutputStream().write(body);
+                        resp.flushBuffer();
+                    }
+                    case "/writer" -> {
+                        resp.setStatus(500);
+                        resp.setContentType("application/json");
+                        resp.getWriter().print(new String(body, StandardCharsets.UTF_8));
+                        resp.getWriter().println();
+                        resp.getWriter().flush();
+                    }
+                    case "/large-stream" -> {
+                        // More than either container's buffer: written through, it would commit.
+                        resp.setStatus(500);
+                        resp.getOutputStream().write(body);
+                        resp.getOutputStream().write(filler(LARGE));
+                    }
+                    case "/large-writer" -> {
+                        resp.setStatus(500);
+                        resp.getWriter().write(new String(body, StandardCharsets.UTF_8));
+                        resp.getWriter().write(new String(filler(LARGE), StandardCharsets.US_ASCII));
+                    }
+                    default -> resp.sendError(500, Arrays.toString(body));
+                }
+                return;
+            }
+            resp.getWriter().write("read");
+        }
+    }
+}
