@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The error boundary of the chain: whatever fails below it, the client gets an RFC 9457 problem
@@ -75,6 +76,13 @@ import org.slf4j.LoggerFactory;
 public final class SafeErrorFilter implements Filter {
     /** It has no settings; any init-param is a mistake and fails {@code init()}. */
     static final Set<String> INIT_PARAMS = Set.of();
+
+    /**
+     * The SLF4J MDC key under which the request id is set while the request runs on the thread
+     * that called the filter: a logging pattern's {@code %X{requestId}} adds it to the
+     * application's own lines. Threads the application hands work to do not inherit it.
+     */
+    public static final String MDC_REQUEST_ID = "requestId";
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeErrorFilter.class);
 
@@ -133,7 +141,24 @@ public final class SafeErrorFilter implements Filter {
         }
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        RequestIds.ensure(request, response);
+        String id = RequestIds.ensure(request, response);
+        // The application's own log lines on this thread can name the request (%X{requestId}).
+        String enclosingId = MDC.get(MDC_REQUEST_ID);
+        MDC.put(MDC_REQUEST_ID, id);
+        try {
+            bound(request, response, chain);
+        } finally {
+            if (enclosingId == null) {
+                MDC.remove(MDC_REQUEST_ID);
+            } else {
+                MDC.put(MDC_REQUEST_ID, enclosingId);
+            }
+        }
+    }
+
+    /** The boundary's run: the chain below it, then what it threw or its error status answered. */
+    private void bound(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
         AsyncTrackingRequest tracking = new AsyncTrackingRequest(request, taskFailures);
         ErrorCapturingResponse wrapped = new ErrorCapturingResponse(request, response, this);
         try {
