@@ -164,6 +164,11 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
             return failureClaimed.compareAndSet(false, true);
         }
 
+        /** Whether the answer to this cycle's failure is claimed (a committed response may be that answer's). */
+        boolean failureAnswerClaimed() {
+            return failureClaimed.get();
+        }
+
         /** Called by a task that claimed the answer, once it is written (or abandoned). */
         void failureAnswerWritten() {
             failureAnswerWritten.countDown();

@@ -180,7 +180,9 @@ public final class Hardening {
         boolean placedByDescriptor = kept == null ? hasDescriptorMapping(context) : kept.mappedTwice();
         if (kept == null) {
             FilterSequence sequence = new FilterSequence(names, members, placedByDescriptor);
-            register(context, FILTER_NAME, sequence, config.matchAfter());
+            // A descriptor that places the chain decides where it runs: Hardening's own mapping, for
+            // the dispatches the descriptor's may leave out, must not come before it.
+            register(context, FILTER_NAME, sequence, config.matchAfter() || placedByDescriptor);
             registerErrorPageGuard(context);
             SEQUENCES.put(context, new WeakReference<>(sequence));
         } else if (!kept.replaceWhileStopped(names, members)) {
@@ -345,6 +347,13 @@ public final class Hardening {
         public Config {
             rateLimits = Settings.copyOf("rateLimits", rateLimits);
         }
+
+        /** The chain mapped after the descriptor's filters and the {@code isMatchAfter=false} mappings. */
+        public Config(AccessLogFilter.Config accessLog, SecurityHeadersFilter.Config securityHeaders,
+                List<RateLimitFilter.Config> rateLimits, RequestSizeLimitFilter.Config sizeLimit,
+                ApiKeyAuthFilter.Config apiKeyAuth, EnvironmentGateFilter.Config environmentGate) {
+            this(accessLog, securityHeaders, rateLimits, sizeLimit, apiKeyAuth, environmentGate, true);
+        }
     }
 
     /** Fills a {@link Config}; starts from the contract's defaults with every filter but authentication. */
@@ -408,10 +417,13 @@ public final class Hardening {
          * the filters {@code web.xml} declares and every {@code isMatchAfter=false} mapping, so that
          * infrastructure such as Tomcat's {@code RemoteIpFilter} sees the request first. With
          * {@code false} it runs before all of them but the {@code isMatchAfter=false} mappings added
-         * earlier, and before filters mapped later through a container's own API (Jetty's embedded
-         * {@code addFilter}, as Dropwizard does) or by frameworks mapping {@code isMatchAfter=false}
-         * after it (Spring Boot's filter beans), and Tomcat's WebSocket filter: their answers then get
-         * the chain's request id, header fields, access-log line and limits.
+         * earlier, before every mapping added later through the Servlet API (Spring Boot's filter
+         * beans, registered after it) or with Jetty's {@code ServletContextHandler.addFilter} (as
+         * Dropwizard adds its own), and before Tomcat's WebSocket filter: their answers then get the
+         * chain's request id, header fields, access-log line and limits. A descriptor that places the
+         * chain keeps its place. Not before it: Jetty's {@code WebSocketUpgradeFilter}, and a mapping
+         * added through a Jetty {@code FilterHolder}'s own registration; on a restarted Jetty
+         * {@code ServletContextHandler} the mapping of the first start is kept. See docs/filters.md.
          */
         public Builder matchAfter(boolean matchAfter) {
             this.matchAfter = matchAfter;

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.Locale;
 
 /**
@@ -16,9 +17,16 @@ import java.util.Locale;
  * that the filter's 413 is the answer. Frameworks catch the {@link RequestTooLargeException} a
  * read throws and write an answer of their own (Jersey: a complete 500, with an ERROR logged);
  * without this the filter found that answer committed and could only break the connection after it.
- * Until the body passes its limit everything goes through as it is.
+ * Until the body passes its limit everything goes through as it is; so does the kit's own answer
+ * ({@link ProblemResponse#send}, through this wrapper when the application handed it on to an
+ * async dispatch inside a wrapper of its own), and whatever the application does once it has
+ * started async mode (its task then answers, as without this wrapper). Not muted: what Servlet 6.1
+ * added ({@code sendRedirect} with a status, trailer fields), which this 6.0 build cannot override.
  */
 final class OverflowMutedResponse extends HttpServletResponseWrapper {
+    /** Set while the kit writes its own answer on this thread. */
+    private static final ThreadLocal<Boolean> KIT_ANSWER = new ThreadLocal<>();
+
     private final SizeLimitedRequest body;
     private ServletOutputStream stream;
     private PrintWriter writer;
@@ -33,8 +41,26 @@ final class OverflowMutedResponse extends HttpServletResponseWrapper {
         return response instanceof OverflowMutedResponse muted ? muted.getResponse() : response;
     }
 
+    /**
+     * Marks the kit's own answer on this thread, which no muted response drops; returns whether
+     * one was already under way, for {@link #endKitAnswer}.
+     */
+    static boolean beginKitAnswer() {
+        boolean enclosing = KIT_ANSWER.get() != null;
+        if (!enclosing) {
+            KIT_ANSWER.set(Boolean.TRUE);
+        }
+        return enclosing;
+    }
+
+    static void endKitAnswer(boolean enclosing) {
+        if (!enclosing) {
+            KIT_ANSWER.remove();
+        }
+    }
+
     private boolean muted() {
-        return body.exceeded();
+        return body.exceeded() && KIT_ANSWER.get() == null && !body.isAsyncStarted();
     }
 
     @Override
@@ -235,50 +261,66 @@ final class OverflowMutedResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** The container's writer, silent once the body has passed its limit. */
+    /**
+     * The container's writer, silent once the body has passed its limit: every character goes
+     * through one {@link Writer}, {@code println}'s line separator included.
+     */
     private final class MutedWriter extends PrintWriter {
+        private final PrintWriter real;
+
         MutedWriter(PrintWriter real) {
-            super(real);
+            super(new MutedChars(real));
+            this.real = real;
+        }
+
+        @Override
+        public boolean checkError() {
+            // The container's writer notes a client gone; asking it flushes, so not once muted.
+            return super.checkError() || !muted() && real.checkError();
+        }
+    }
+
+    /** The characters for {@link MutedWriter}: dropped once the body has passed its limit. */
+    private final class MutedChars extends Writer {
+        private final PrintWriter real;
+
+        MutedChars(PrintWriter real) {
+            this.real = real;
         }
 
         @Override
         public void write(int c) {
             if (!muted()) {
-                super.write(c);
+                real.write(c);
             }
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
             if (!muted()) {
-                super.write(buf, off, len);
+                real.write(buf, off, len);
             }
         }
 
         @Override
         public void write(String s, int off, int len) {
             if (!muted()) {
-                super.write(s, off, len);
+                real.write(s, off, len);
             }
         }
 
         @Override
         public void flush() {
             if (!muted()) {
-                super.flush();
+                real.flush();
             }
         }
 
         @Override
         public void close() {
             if (!muted()) {
-                super.close();
+                real.close();
             }
-        }
-
-        @Override
-        public boolean checkError() {
-            return !muted() && super.checkError();
         }
     }
 }

@@ -443,12 +443,15 @@ public final class SafeErrorFilter implements Filter {
         if (async.ended()) {
             // The request has its answer. Handed to the container, the failure would be logged with
             // its message as it is; no request id: the container may refuse getRequest() now (Jetty ee11).
-            LOG.error("An asynchronous task failed after its request had been answered",
+            LOG.error("An asynchronous task failed after its request had been answered or dispatched",
                     RedactedThrowable.loggable(failure));
             return true;
         }
         if (!(async.getRequest() instanceof HttpServletRequest request)
-                || !(async.getResponse() instanceof HttpServletResponse response) || response.isCommitted()) {
+                || !(async.getResponse() instanceof HttpServletResponse response)) {
+            return false;
+        }
+        if (response.isCommitted() && !async.failureAnswerClaimed()) {
             // Committed: only a broken connection can tell the client, which the container (or the
             // timeout's answer, later) brings about.
             return false;

@@ -90,6 +90,14 @@ class ChainOrderTest {
         }
     }
 
+    /** Installs the chain mapped first, and nothing else. */
+    public static class FirstOnlyInstaller implements ServletContextListener {
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            Hardening.install(event.getServletContext(), Hardening.builder().matchAfter(false).build());
+        }
+    }
+
     /** Installs the chain and nothing else, its rate limit telling what is left on every response. */
     public static class PlainInstaller implements ServletContextListener {
         @Override
@@ -214,6 +222,23 @@ class ChainOrderTest {
             assertThat(RAN).containsExactly("earlyBefore before it", "lateBefore after the chain",
                     "declared after the chain", "earlyAfter after the chain", "lateAfter after the chain", "servlet");
             assertThat(log.text()).doesNotContain("answers WebSocket handshakes");
+        }
+    }
+
+    /**
+     * A descriptor that places the chain after a filter of its own keeps it there with
+     * {@code matchAfter(false)} too (found by review: Hardening's own mapping, matched first, ran
+     * the chain before the descriptor's filter).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aDescriptorsPlacementHoldsForAChainMatchedFirst(Container container) throws Exception {
+        try (RunningServer server = startWebApp(container, FirstOnlyInstaller.class,
+                filter("declared", Noting.class) + PALISADE_DECLARED + palisadeMapping() + servlet("ok", Ok.class, "/x"))) {
+            RawHttp.Response ok = get(server, "/x");
+
+            assertThat(ok.body()).isEqualTo("ok");
+            assertThat(RAN).containsExactly("declared before it", "servlet");
         }
     }
 
