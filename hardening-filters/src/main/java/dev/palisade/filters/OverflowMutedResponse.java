@@ -19,13 +19,19 @@ import java.util.Locale;
  * without this the filter found that answer committed and could only break the connection after it.
  * Until the body passes its limit everything goes through as it is; so does the kit's own answer
  * ({@link ProblemResponse#send}, through this wrapper when the application handed it on to an
- * async dispatch inside a wrapper of its own), and whatever the application does once it has
- * started async mode (its task then answers, as without this wrapper). Not muted: what Servlet 6.1
- * added ({@code sendRedirect} with a status, trailer fields), which this 6.0 build cannot override.
+ * async dispatch inside a wrapper of its own, and what the kit does after it), and whatever the
+ * application does once it has started async mode (its task then answers, as without this
+ * wrapper). Not muted: trailer fields, and what Servlet 6.1 added ({@code sendRedirect} with a
+ * status, {@code setCharacterEncoding(Charset)}), which this 6.0 build cannot override.
  */
 final class OverflowMutedResponse extends HttpServletResponseWrapper {
     /** Set while the kit writes its own answer on this thread. */
     private static final ThreadLocal<Boolean> KIT_ANSWER = new ThreadLocal<>();
+    /**
+     * Request attribute set once the kit has answered: what it does to finish the answer (flush it,
+     * close it, end the connection) is not muted either.
+     */
+    static final String KIT_ANSWERED = "dev.palisade.kitAnswered";
 
     private final SizeLimitedRequest body;
     private ServletOutputStream stream;
@@ -60,7 +66,8 @@ final class OverflowMutedResponse extends HttpServletResponseWrapper {
     }
 
     private boolean muted() {
-        return body.exceeded() && KIT_ANSWER.get() == null && !body.isAsyncStarted();
+        return body.exceeded() && KIT_ANSWER.get() == null && !body.isAsyncStarted()
+                && body.getAttribute(KIT_ANSWERED) == null;
     }
 
     @Override
@@ -271,6 +278,14 @@ final class OverflowMutedResponse extends HttpServletResponseWrapper {
         MutedWriter(PrintWriter real) {
             super(new MutedChars(real));
             this.real = real;
+        }
+
+        @Override
+        public void close() {
+            // Closed while muted, a PrintWriter would refuse every later write, the kit's included.
+            if (!muted()) {
+                super.close();
+            }
         }
 
         @Override

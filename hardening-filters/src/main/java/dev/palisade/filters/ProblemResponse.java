@@ -158,6 +158,7 @@ public final class ProblemResponse {
         // handed it on to a later dispatch: this answer is the kit's, not the application's.
         boolean enclosing = OverflowMutedResponse.beginKitAnswer();
         try {
+            request.setAttribute(OverflowMutedResponse.KIT_ANSWERED, Boolean.TRUE);
             return write(request, response);
         } finally {
             OverflowMutedResponse.endKitAnswer(enclosing);

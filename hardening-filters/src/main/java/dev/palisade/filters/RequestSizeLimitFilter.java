@@ -458,7 +458,17 @@ public final class RequestSizeLimitFilter implements Filter {
         }
 
         private void releaseIfCommitted(AsyncEvent event) {
-            if (event.getAsyncContext().getResponse().isCommitted()) {
+            ServletResponse response = event.getSuppliedResponse();
+            if (response == null) {
+                try {
+                    response = event.getAsyncContext().getResponse();
+                } catch (IllegalStateException dispatched) {
+                    // Tomcat refuses it after dispatch(): the next run answers, and onComplete releases.
+                    LOG.debug("No response to look at after a dispatch", dispatched);
+                    return;
+                }
+            }
+            if (response.isCommitted()) {
                 request.release();
             }
         }

@@ -80,7 +80,8 @@ public final class SafeErrorFilter implements Filter {
     /**
      * The SLF4J MDC key under which the request id is set while the request runs on the thread
      * that called the filter: a logging pattern's {@code %X{requestId}} adds it to the
-     * application's own lines. Threads the application hands work to do not inherit it.
+     * application's own lines. With Logback, threads the application hands work to do not inherit
+     * it (an inheritable MDC, as slf4j-simple's, gives it to threads created during the request).
      */
     public static final String MDC_REQUEST_ID = "requestId";
 
@@ -368,8 +369,13 @@ public final class SafeErrorFilter implements Filter {
 
     /** The 500 for a result abandoned half-way: a cookie or redirect target from it must not reach the client. */
     private static void answerAbandoned(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Set-Cookie", null);
-        response.setHeader("Location", null);
+        boolean enclosing = OverflowMutedResponse.beginKitAnswer();
+        try {
+            response.setHeader("Set-Cookie", null);
+            response.setHeader("Location", null);
+        } finally {
+            OverflowMutedResponse.endKitAnswer(enclosing);
+        }
         ProblemResponse.of(500).send(request, response);
     }
 
