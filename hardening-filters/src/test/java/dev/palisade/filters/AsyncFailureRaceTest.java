@@ -15,6 +15,7 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -63,14 +64,7 @@ class AsyncFailureRaceTest {
         hold.start();
         logging.addTurboFilter(hold);
         try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
-                RunningServer server = container.start(ctx -> {
-                    FilterRegistration.Dynamic f = ctx.addFilter("safeErrors", new SafeErrorFilter());
-                    f.setAsyncSupported(true);
-                    f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
-                    ServletRegistration.Dynamic app = ctx.addServlet("app", new TaskFailingAtTimeout(timeoutReached));
-                    app.setAsyncSupported(true);
-                    app.addMapping("/t");
-                })) {
+                RunningServer server = container.start(ctx -> behindSafeErrors(ctx, new TaskFailingAtTimeout(timeoutReached)))) {
             RawHttp.Response r;
             RawHttp.Response next;
             String nextRequest = "GET /t HTTP/1.1\r\nHost: x\r\nX-Request-Id: next-1\r\nConnection: close\r\n\r\n";
@@ -126,24 +120,17 @@ class AsyncFailureRaceTest {
         holdTimeout.start();
         logging.addTurboFilter(holdTimeout);
         try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
-                RunningServer server = container.start(ctx -> {
-                    FilterRegistration.Dynamic f = ctx.addFilter("safeErrors", new SafeErrorFilter());
-                    f.setAsyncSupported(true);
-                    f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
-                    ServletRegistration.Dynamic app = ctx.addServlet("app", new HttpServlet() {
-                        @Override
-                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
-                            AsyncContext async = req.startAsync(req, resp);
-                            async.setTimeout(50);
-                            async.start(() -> {
-                                await(timeoutAnswering);
-                                throw new IllegalStateException("password=hunter2");
-                            });
-                        }
-                    });
-                    app.setAsyncSupported(true);
-                    app.addMapping("/t");
-                })) {
+                RunningServer server = container.start(ctx -> behindSafeErrors(ctx, new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                        AsyncContext async = req.startAsync(req, resp);
+                        async.setTimeout(50);
+                        async.start(() -> {
+                            await(timeoutAnswering);
+                            throw new IllegalStateException("password=hunter2");
+                        });
+                    }
+                }))) {
             RawHttp.Response r = RawHttp.exchange(server.port(),
                     "GET /t HTTP/1.1\r\nHost: x\r\nX-Request-Id: race-2\r\nConnection: close\r\n\r\n");
 
@@ -168,28 +155,21 @@ class AsyncFailureRaceTest {
     @EnumSource(Container.class)
     void aTaskFailingAfterItAnsweredIsLoggedRedacted(Container container) throws Exception {
         try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
-                RunningServer server = container.start(ctx -> {
-                    FilterRegistration.Dynamic f = ctx.addFilter("safeErrors", new SafeErrorFilter());
-                    f.setAsyncSupported(true);
-                    f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
-                    ServletRegistration.Dynamic app = ctx.addServlet("app", new HttpServlet() {
-                        @Override
-                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
-                            AsyncContext async = req.startAsync(req, resp);
-                            async.start(() -> {
-                                try {
-                                    async.getResponse().getWriter().write("done");
-                                } catch (java.io.IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                                async.complete();
-                                throw new IllegalStateException("password=hunter2");
-                            });
-                        }
-                    });
-                    app.setAsyncSupported(true);
-                    app.addMapping("/t");
-                })) {
+                RunningServer server = container.start(ctx -> behindSafeErrors(ctx, new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                        AsyncContext async = req.startAsync(req, resp);
+                        async.start(() -> {
+                            try {
+                                async.getResponse().getWriter().write("done");
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                            async.complete();
+                            throw new IllegalStateException("password=hunter2");
+                        });
+                    }
+                }))) {
             RawHttp.Response r = RawHttp.exchange(server.port(),
                     "GET /t HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
 
@@ -201,6 +181,16 @@ class AsyncFailureRaceTest {
                     .filteredOn(e -> !e.getFormattedMessage().startsWith("No servlet is mapped")).hasSize(1);
             assertThat(logs.text()).doesNotContain("hunter2");
         }
+    }
+
+    /** The error boundary, mapped for requests and async dispatches, before {@code servlet} at {@code /t}. */
+    private static void behindSafeErrors(ServletContext ctx, HttpServlet servlet) {
+        FilterRegistration.Dynamic f = ctx.addFilter("safeErrors", new SafeErrorFilter());
+        f.setAsyncSupported(true);
+        f.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+        ServletRegistration.Dynamic app = ctx.addServlet("app", servlet);
+        app.setAsyncSupported(true);
+        app.addMapping("/t");
     }
 
     private static void await(CountDownLatch latch) {
