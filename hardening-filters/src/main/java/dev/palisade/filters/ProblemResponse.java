@@ -154,18 +154,6 @@ public final class ProblemResponse {
         if (response.isCommitted()) {
             return false;
         }
-        // Through a response the size limit mutes after an overflow, when an application's wrapper
-        // handed it on to a later dispatch: this answer is the kit's, not the application's.
-        boolean enclosing = OverflowMutedResponse.beginKitAnswer();
-        try {
-            request.setAttribute(OverflowMutedResponse.KIT_ANSWERED, Boolean.TRUE);
-            return write(request, response);
-        } finally {
-            OverflowMutedResponse.endKitAnswer(enclosing);
-        }
-    }
-
-    private boolean write(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String requestId = RequestIds.of(request);
         response.resetBuffer();
         response.setStatus(status);

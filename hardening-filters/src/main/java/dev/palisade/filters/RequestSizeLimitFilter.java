@@ -215,7 +215,7 @@ public final class RequestSizeLimitFilter implements Filter {
         // container's own request: the body must go on being counted against the same limit.
         request.setAttribute(WRAPPED_ATTRIBUTE, wrapped);
         try {
-            filterBody(wrapped, wrapped, new OverflowMutedResponse(response, wrapped), response, chain);
+            filterBody(wrapped, wrapped, response, chain);
         } finally {
             releaseWhenDone(wrapped);
         }
@@ -236,13 +236,13 @@ public final class RequestSizeLimitFilter implements Filter {
             return;
         }
         if (wraps(request, earlier)) {
-            filterBody(earlier, request, new OverflowMutedResponse(response, earlier), response, chain);
+            filterBody(earlier, request, response, chain);
             return;
         }
         SizeLimitedRequest wrapped = earlier.continuedBy(request, r -> overflowed(r, response));
         request.setAttribute(WRAPPED_ATTRIBUTE, wrapped);
         try {
-            filterBody(wrapped, wrapped, new OverflowMutedResponse(response, wrapped), response, chain);
+            filterBody(wrapped, wrapped, response, chain);
         } finally {
             releaseWhenDone(wrapped);
         }
@@ -259,15 +259,11 @@ public final class RequestSizeLimitFilter implements Filter {
         }
     }
 
-    /**
-     * Runs the chain with {@code handedOn} (which reads through {@code wrapped}) and
-     * {@code muted} (which drops what the application does after an overflow), and answers an
-     * overflow on {@code response}.
-     */
-    private void filterBody(SizeLimitedRequest wrapped, HttpServletRequest handedOn, HttpServletResponse muted,
-            HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+    /** Runs the chain with {@code handedOn} (which reads through {@code wrapped}) and answers an overflow. */
+    private void filterBody(SizeLimitedRequest wrapped, HttpServletRequest handedOn, HttpServletResponse response,
+            FilterChain chain) throws IOException, ServletException {
         try {
-            chain.doFilter(handedOn, muted);
+            chain.doFilter(handedOn, response);
         } catch (IOException | ServletException | RuntimeException e) {
             if (!answerAfterChain(wrapped, response, e)) {
                 throw e;

@@ -369,13 +369,8 @@ public final class SafeErrorFilter implements Filter {
 
     /** The 500 for a result abandoned half-way: a cookie or redirect target from it must not reach the client. */
     private static void answerAbandoned(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        boolean enclosing = OverflowMutedResponse.beginKitAnswer();
-        try {
-            response.setHeader("Set-Cookie", null);
-            response.setHeader("Location", null);
-        } finally {
-            OverflowMutedResponse.endKitAnswer(enclosing);
-        }
+        response.setHeader("Set-Cookie", null);
+        response.setHeader("Location", null);
         ProblemResponse.of(500).send(request, response);
     }
 

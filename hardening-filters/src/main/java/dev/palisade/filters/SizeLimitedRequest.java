@@ -155,10 +155,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-        // The application names the request async code gets: this wrapper, or one around it. The
-        // response goes on unmuted: later dispatches' filters answer through it, the size filter's
-        // 413 included (a later run of the size filter mutes the application's own use again).
-        AsyncContext context = super.startAsync(request, OverflowMutedResponse.unmuted(response));
+        // The application names the request async code gets: this wrapper, or one around it.
+        AsyncContext context = super.startAsync(request, response);
         countedAsyncContext = null;
         replaceLatest(null);
         return context;

@@ -23,7 +23,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,26 +30,25 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * An application (a framework: Jersey maps the read's IOException to a complete 500) catches the
- * failure of a read past the limit and answers itself. The answer is still the filter's 413, and
- * the connection still ends without the rest of the body being read (found by review with
- * Dropwizard: the client got the framework's 500, and the filter, finding it committed, could only
- * break the connection after it).
+ * An application (a framework's async support) hands its own wrapper of the response to an async
+ * dispatch whose read passes the limit, and answers the failure itself without committing: the
+ * size filter's 413 replaces that answer, and nothing is logged above the rejection's count (Tomcat
+ * refused the parts' release its response after the dispatch: a WARN with a stack per request;
+ * found by review). An answer the application commits stays, and the connection breaks (see
+ * docs/filters.md, "RequestSizeLimitFilter").
  */
 class OverflowAnsweredByTheApplicationTest {
     private static final String SECRET = "password=hunter2";
-    private static final int LARGE = 100 * 1024;
 
     static Stream<Arguments> everyContainerAndAnswer() {
         return Stream.of(Container.values())
-                .flatMap(c -> Stream.of("stream", "writer", "send-error", "large-stream", "large-writer", "println",
-                        "wrapped-async", "wrapped-async-writer")
+                .flatMap(c -> Stream.of("wrapped-async", "wrapped-async-writer")
                         .map(a -> Arguments.of(c, a)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyContainerAndAnswer")
-    void anOverflowTheApplicationAnsweredItselfIsStillA413(Container container, String answer) throws Exception {
+    void anOverflowTheApplicationAnswersUncommittedInAnAsyncDispatchIsA413(Container container, String answer) throws Exception {
         RequestSizeLimitFilter filter = RequestSizeLimitFilterTest.filter();
         try (LogCapture logs = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
                 RunningServer server = container.start(ctx -> {
@@ -70,8 +68,6 @@ class OverflowAnsweredByTheApplicationTest {
             assertThat(r.status()).isEqualTo(413);
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
             assertThat(r.body()).contains("\"status\":413").doesNotContain(SECRET).doesNotContain("\"code\"");
-            assertThat(r.header("X-Error-Id")).isNull();
-            assertThat(r.header("Set-Cookie")).isNull();
             assertThat(http.closedByServer()).as("the rest of the body is not read").isTrue();
             assertThat(filter.rejectedCount()).isEqualTo(1);
             // The rejection's own count line aside, nothing is worth a warning.
@@ -82,8 +78,9 @@ class OverflowAnsweredByTheApplicationTest {
     }
 
     /**
-     * The application gives up on the body and answers from an async task of its own: its answer,
-     * as without the filter (muted, it was an empty 200; found by review).
+     * The application gives up on the body and answers from an async task of its own: its answer
+     * (a review found it an empty 200 behind an earlier version of the filter that muted the
+     * application after an overflow).
      */
     @ParameterizedTest
     @MethodSource("everyContainer")
@@ -146,51 +143,17 @@ class OverflowAnsweredByTheApplicationTest {
                 }
             } catch (IOException e) {
                 byte[] body = ("{\"code\":500,\"message\":\"" + SECRET + "\"}").getBytes(StandardCharsets.UTF_8);
-                resp.setHeader("X-Error-Id", "f6a8fb896819764a");
-                resp.addCookie(new jakarta.servlet.http.Cookie("session", "abc"));
                 switch (req.getRequestURI()) {
-                    case "/stream" -> {
-                        resp.setStatus(500);
-                        resp.setContentType("application/json");
-                        resp.setContentLength(body.length);
-                        resp.getOutputStream().write(body);
-                        resp.flushBuffer();
-                    }
-                    case "/writer" -> {
-                        resp.setStatus(500);
-                        resp.setContentType("application/json");
-                        resp.getWriter().print(new String(body, StandardCharsets.UTF_8));
-                        resp.getWriter().println();
-                        resp.getWriter().flush();
-                    }
-                    case "/large-stream" -> {
-                        // More than either container's buffer: written through, it would commit.
-                        resp.setStatus(500);
-                        resp.getOutputStream().write(body);
-                        resp.getOutputStream().write(filler(LARGE));
-                    }
-                    case "/large-writer" -> {
-                        resp.setStatus(500);
-                        resp.getWriter().write(new String(body, StandardCharsets.UTF_8));
-                        resp.getWriter().write(new String(filler(LARGE), StandardCharsets.US_ASCII));
-                    }
-                    case "/println" -> {
-                        // println's line separator does not pass through PrintWriter's write methods.
-                        resp.setStatus(500);
-                        for (int i = 0; i < LARGE; i++) {
-                            resp.getWriter().println();
-                        }
-                    }
                     case "/wrapped-async" -> {
                         resp.setStatus(500);
                         resp.getOutputStream().write(body);
                     }
                     case "/wrapped-async-writer" -> {
-                        // The kit's 413 then goes through the writer too, and its flush must not be muted.
+                        // The kit's 413 then goes through the writer too.
                         resp.setStatus(500);
                         resp.getWriter().write(new String(body, StandardCharsets.UTF_8));
                     }
-                    default -> resp.sendError(500, Arrays.toString(body));
+                    default -> throw e;
                 }
                 return;
             }
