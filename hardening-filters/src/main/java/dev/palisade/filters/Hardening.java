@@ -56,9 +56,9 @@ public final class Hardening {
     private static final Logger LOG = LoggerFactory.getLogger(Hardening.class);
     /** The one filter registration the chain is installed as (see {@link FilterSequence}). */
     public static final String FILTER_NAME = "palisade";
-    /** The names and classes the containers register their WebSocket upgrade filters under. */
     private static final String TOMCAT_WEBSOCKET_FILTER = "Tomcat WebSocket (JSR356) Filter";
     private static final String TOMCAT_WEBSOCKET_FILTER_CLASS = "org.apache.tomcat.websocket.server.WsFilter";
+    /** The names and classes the containers register their WebSocket upgrade filters under. */
     private static final Set<String> WEBSOCKET_UPGRADE_FILTERS = Set.of(TOMCAT_WEBSOCKET_FILTER, TOMCAT_WEBSOCKET_FILTER_CLASS,
             "org.eclipse.jetty.ee10.websocket.servlet.WebSocketUpgradeFilter",
             "org.eclipse.jetty.ee11.websocket.servlet.WebSocketUpgradeFilter",

@@ -93,7 +93,8 @@ public final class SafeErrorFilter implements Filter {
     private static final ErrorPageGuard ERROR_PAGE_GUARD = new ErrorPageGuard();
     /**
      * How long an async timeout waits for a failed task's answer under way on another thread: a
-     * small problem body, written in microseconds; past that the container answers the timeout.
+     * small problem body, written in microseconds; past that (a WARN) the timeout's thread completes
+     * the cycle without it.
      */
     private static final long CLAIMANT_WAIT_MILLIS = 2_000;
 
