@@ -92,6 +92,38 @@ class RateLimitTest {
         assertThat(statuses).as("burst 2, then the strict limit").containsExactly(200, 200, 429);
     }
 
+    /**
+     * A line the chain logs while a request runs names that request's id, as its access log line
+     * does: the rate limiter's first rejection since start (whichever test's it was) and the 429
+     * logged for it share one id. Lines logged outside a request have no such field.
+     */
+    @Test
+    void aLineLoggedDuringARequestNamesItsId() {
+        for (int i = 0; i < 4; i++) {
+            startConversation("203.0.113.80", 500 + i);
+        }
+        java.util.regex.Pattern idField = java.util.regex.Pattern.compile(" requestId=([A-Za-z0-9._-]+) - Rejected ");
+
+        // The access log's line is written once the request is done, the client may have its answer before.
+        org.awaitility.Awaitility.await("the first rejection's lines").atMost(java.time.Duration.ofSeconds(10))
+                .pollInterval(java.time.Duration.ofMillis(50)).untilAsserted(() -> {
+                    String log = server.log();
+                    List<String> firstRejections = log.lines()
+                            .filter(line -> line.contains("(429) (the first since start"))
+                            .collect(java.util.stream.Collectors.toList());
+                    assertThat(firstRejections).as("log:\n%s", log).isNotEmpty().allSatisfy(line -> {
+                        java.util.regex.Matcher id = idField.matcher(line);
+                        assertThat(id.find()).as("request id field in %s", line).isTrue();
+                        assertThat(log.lines().filter(access -> access.contains(" status=429 ")
+                                && access.endsWith("requestId=" + id.group(1))))
+                                .as("the access log line of request %s in:\n%s", id.group(1), log).hasSize(1);
+                    });
+                    assertThat(log.lines().filter(line -> line.contains("Palisade example server on")).findFirst()
+                            .orElseThrow()).as("the start-up line, logged outside any request")
+                            .doesNotContain("requestId=");
+                });
+    }
+
     @Test
     void clientsBehindTheTrustedProxyHaveTheirOwnBuckets() {
         for (int i = 0; i < 3; i++) {
