@@ -202,7 +202,7 @@ public final class RequestSizeLimitFilter implements Filter {
             chain.doFilter(request, response);
             return;
         }
-        long limit = current.limitFor(RequestPaths.mapped(request));
+        long limit = limitFor(current, request);
         if (declared > limit) {
             tooLarge.record();
             ProblemResponse.of(413).closingConnection(request).send(request, response);
@@ -473,6 +473,27 @@ public final class RequestSizeLimitFilter implements Filter {
         public void onStartAsync(AsyncEvent event) {
             event.getAsyncContext().addListener(this);
         }
+    }
+
+    /**
+     * The limit for the request's path. The container's mapped path decides; an override stricter
+     * than that which the raw URI matches, taken as it came or normalised, applies as well: a router
+     * that matches segments as they came dispatches {@code /api/avatar/../uploads/x} to the avatar
+     * route, whose smaller limit must hold. A looser override applies only through the mapped path,
+     * the one every container routes on. A plain URI (the common case) is its mapped path: one scan.
+     */
+    private static long limitFor(Config config, HttpServletRequest request) {
+        long limit = config.limitFor(RequestPaths.mapped(request));
+        if (config.pathLimits().isEmpty()) {
+            return limit;
+        }
+        String literal = RequestPaths.literal(request);
+        if (literal == null) {
+            return limit;
+        }
+        limit = Math.min(limit, config.pathLimits().limitFor(literal).orElse(limit));
+        String normalized = RequestPaths.normalizedRaw(request);
+        return normalized == null ? limit : Math.min(limit, config.pathLimits().limitFor(normalized).orElse(limit));
     }
 
     /**

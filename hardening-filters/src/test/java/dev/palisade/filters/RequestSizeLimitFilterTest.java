@@ -650,6 +650,36 @@ class RequestSizeLimitFilterTest {
         }
     }
 
+    /**
+     * A router that matches segments as they came dispatches {@code /avatar/../upload/stream} to the
+     * avatar route, whose stricter limit holds although the container maps the upload path (found by
+     * review); a looser limit comes only from the path the container maps, and a raw spelling that
+     * matches no override leaves the mapped path's limit as it is.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("everyContainerAndRawSpellingOfTheUploadPath")
+    void aStricterLimitHoldsForTheRawUrisSpellingOfItsPath(Container container, Framing framing, String target)
+            throws Exception {
+        RequestSizeLimitFilter filter = new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder()
+                .maxBytes(LIMIT).pathLimit("/upload/*", 4L * LIMIT).pathLimit("/avatar/*", 100).build());
+        try (RunningServer server = start(container, filter)) {
+            RawHttp.Response viaAvatar = post(server, framing, target, "application/octet-stream", filler(1000));
+            RawHttp.Response viaOther = post(server, framing, "/other/../upload/stream", "application/octet-stream",
+                    filler(2 * LIMIT));
+            RawHttp.Response plain = post(server, framing, "/upload/stream", "application/octet-stream", filler(2 * LIMIT));
+
+            assertProblem(viaAvatar, 413);
+            assertThat(viaOther.body()).isEqualTo("bytes=" + 2 * LIMIT);
+            assertThat(plain.body()).isEqualTo("bytes=" + 2 * LIMIT);
+        }
+    }
+
+    static Stream<Arguments> everyContainerAndRawSpellingOfTheUploadPath() {
+        return everyContainerAndFraming().flatMap(a -> Stream.of("/avatar/../upload/stream",
+                "/avatar;v=1/../upload/stream", "/%61vatar/../upload/stream")
+                .map(target -> Arguments.of(a.get()[0], a.get()[1], target)));
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void answersAsyncReadPastLimitWith413(Container container) throws Exception {
