@@ -20,7 +20,7 @@ import java.util.Set;
  * <table>
  * <caption>Rules</caption>
  * <tr><th>what</th><th>example</th><th>logged as</th></tr>
- * <tr><td>email</td><td>{@code john.doe@example.com}, {@code john%40example.com}</td><td>{@code j***@example.com}</td></tr>
+ * <tr><td>email (letters of any script)</td><td>{@code john.doe@example.com}, {@code john%40example.com}, {@code josé@example.com}</td><td>{@code j***@example.com}</td></tr>
  * <tr><td>sensitive {@code key=value}, {@code key: value}, {@code "key":"value"}, {@code 'key': 'value'},
  *     {@code \"key\":\"value\"}, also {@code key = value} and {@code "key" : "value"}; a bracketed value
  *     to its closing bracket</td><td>{@code password=hunter2}, {@code {token=[a, b]}}</td>
@@ -390,6 +390,12 @@ public final class Redactor {
                     if (LogSafe.needsEscape(c)) {
                         LogSafe.appendEscaped(keepUpTo(i), c);
                         copied = i + 1;
+                    } else if (c == '@' && i > copied && s.charAt(i - 1) > 0x7F) {
+                        int next = emailEndingInNonAscii(i);
+                        if (next >= 0) {
+                            i = isWord(s.charAt(next - 1)) ? wordEnd(next) : next;
+                            continue;
+                        }
                     }
                     i++;
                     continue;
@@ -1275,38 +1281,84 @@ public final class Redactor {
                 }
                 domainStart = at + 3;
             }
-            if (at == i) {
-                return -1;
-            }
+            return maskEmail(i, at, domainStart);
+        }
+
+        /**
+         * An address whose local part ends in a letter outside ASCII ({@code josé@example.com}): no
+         * word ends at its '@' to start the rule there. -1 when none ends at {@code at}.
+         */
+        private int emailEndingInNonAscii(int at) {
+            return maskEmail(at, at, at + 1);
+        }
+
+        /** Masks the address whose local part ends before {@code at} and includes {@code [i, at)}. */
+        private int maskEmail(int i, int at, int domainStart) {
             int domainEnd = domainEnd(domainStart);
             if (domainEnd < 0) {
                 return -1;
             }
             int start = localPartStart(i, at);
-            keepUpTo(start + 1).append(MASK).append(s, at, domainEnd);
+            if (start == at) {
+                return -1;
+            }
+            // The first letter stays, whole: one outside the BMP is two chars.
+            keepUpTo(start + Character.charCount(s.codePointAt(start))).append(MASK).append(s, at, domainEnd);
             return resumeAt(domainEnd);
         }
 
         /**
-         * Where the local part that ends in the word at {@code i} starts: further back over words
-         * joined by an apostrophe ({@code o'connor}), which would otherwise leave its start in the
-         * log. Only the apostrophe, common in names: the address's other specials ({@code | # ~ $})
-         * are field separators far more often, and walking over them erased the fields before an
+         * Where the local part that holds {@code [i, at)} starts: back over its letters, ASCII or not
+         * ({@code müller}, {@code rené.dupont}: stopping at the first letter outside ASCII left the
+         * start of the name in the log), and over words joined by an apostrophe ({@code o'connor}).
+         * Only the apostrophe, common in names: the address's other specials ({@code | # ~ $}) are
+         * field separators far more often, and walking over them erased the fields before an
          * address. Never more than an address's local part can hold (64), nor into what is already written.
          */
         private int localPartStart(int i, int at) {
             int start = i;
-            while (start - 2 >= copied && s.charAt(start - 1) == '\'' && isWord(s.charAt(start - 2))) {
-                int word = start - 2;
-                while (word - 1 >= copied && isWord(s.charAt(word - 1))) {
-                    word--;
+            while (true) {
+                int word = runStart(start);
+                if (word == start && start - 2 >= copied && s.charAt(start - 1) == '\''
+                        && runStart(start - 1) < start - 1) {
+                    word = runStart(start - 1);
                 }
-                if (at - word > MAX_LOCAL_PART) {
-                    break;
+                if (word == start || at - word > MAX_LOCAL_PART) {
+                    return start;
                 }
                 start = word;
             }
-            return start;
+        }
+
+        /** The start of the run of local-part letters (ASCII word characters, letters and marks of any script) ending at {@code end}. */
+        private int runStart(int end) {
+            int j = end;
+            while (j > copied) {
+                char c = s.charAt(j - 1);
+                if (isWord(c)) {
+                    j--;
+                } else if (c > 0x7F) {
+                    int letter = s.codePointBefore(j);
+                    int width = Character.charCount(letter);
+                    if (j - width < copied || !isLocalPartLetter(letter)) {
+                        return j;
+                    }
+                    j -= width;
+                } else {
+                    return j;
+                }
+            }
+            return j;
+        }
+
+        private static boolean isLocalPartLetter(int codePoint) {
+            if (Character.isLetterOrDigit(codePoint)) {
+                return true;
+            }
+            int type = Character.getType(codePoint);
+            // A decomposed accent (e + U+0301) belongs to its letter.
+            return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
+                    || type == Character.ENCLOSING_MARK;
         }
 
         private int indexOfPercent40(int from, int to) {

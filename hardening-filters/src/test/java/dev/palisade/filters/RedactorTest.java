@@ -27,6 +27,16 @@ class RedactorTest {
                 // the walk back stops where a local part would pass 64 characters
                 Arguments.of("aaaaaaaaaa'".repeat(7) + "bob@example.com", "aaaaaaaaaa'aaaaaaaaaa'a***@example.com"),
                 Arguments.of("to=o'brien@example.com&n=1", "to=o***@example.com&n=1"),
+                // local parts with letters outside ASCII, anywhere in them (found by review: left whole or in part)
+                Arguments.of("from jos\u00e9@example.com", "from j***@example.com"),
+                Arguments.of("from rene\u0301@example.com", "from r***@example.com"),
+                Arguments.of("from m\u00fcller@example.de", "from m***@example.de"),
+                Arguments.of("from ren\u00e9.dupont@example.fr", "from r***@example.fr"),
+                Arguments.of("from \u0434\u0436\u043e\u043d@example.com", "from \u0434***@example.com"),
+                Arguments.of("from d'artagnan.b\u00e9ranger@example.fr ok", "from d***@example.fr ok"),
+                Arguments.of("/users/jos\u00e9%40example.org/x", "/users/j***%40example.org/x"),
+                Arguments.of("from \uD835\uDCBFane@example.com", "from \uD835\uDCBF***@example.com"),
+                Arguments.of("caf\u00e9 @example.com \u00e9@x", "caf\u00e9 @example.com \u00e9@x"),
                 // bearer and basic credentials, credential headers
                 Arguments.of("Authorization: Bearer abc.def-ghi_123", "Authorization: ***"),
                 Arguments.of("got bearer c2VjcmV0LXRva2Vu= from client", "got bearer *** from client"),
