@@ -175,10 +175,9 @@ public final class ProblemResponse {
             writeThroughWriter(response, body);
             return true;
         }
-        if (!sendsAsciiAsIs(response.getCharacterEncoding())) {
-            // A charset the application chose (UTF-16, say) would mislabel the UTF-8 bytes.
-            response.setCharacterEncoding("UTF-8");
-        }
+        // A charset the application chose, or Tomcat took from a locale, would label the JSON (which
+        // has none, RFC 8259) with it: ISO-8859-1, or UTF-16 for these UTF-8 bytes.
+        response.setCharacterEncoding(null);
         response.setContentLength(body.length);
         out.write(body);
         return true;

@@ -98,6 +98,38 @@ class ProblemResponseTest {
         }
     }
 
+    /**
+     * A charset the application set, or Tomcat took from the response's locale (English and French
+     * map to ISO-8859-1 there), does not label the problem: JSON has no charset (found by review).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theProblemIsNotLabelledWithTheApplicationsCharset(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("safe", new SafeErrorFilter())
+                    .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
+            ctx.addServlet("app", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    if (req.getRequestURI().equals("/locale")) {
+                        resp.setLocale(java.util.Locale.FRENCH);
+                        throw new IllegalStateException("after setLocale");
+                    }
+                    resp.setCharacterEncoding("ISO-8859-1");
+                    resp.sendError(409);
+                }
+            }).addMapping("/*");
+        })) {
+            for (String path : new String[] {"/locale", "/latin1"}) {
+                RawHttp.Response r = RawHttp.exchange(server.port(),
+                        "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+                assertThat(r.status()).as(path).isIn(409, 500);
+                assertThat(r.header("Content-Type")).as(path).isEqualTo("application/problem+json");
+            }
+        }
+    }
+
     @Test
     void refusesANonErrorStatus() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProblemResponse.of(200))
