@@ -7,7 +7,10 @@ final class LogSafe {
     private LogSafe() {
     }
 
-    /** Returns {@code value} with CR, LF, TAB, every other control character and the bidi controls escaped. */
+    /**
+     * Returns {@code value} with CR, LF, TAB, every other control character, the invisible format
+     * characters (the bidi controls among them) and each half of a broken surrogate pair escaped.
+     */
     static String escape(CharSequence value) {
         if (value == null) {
             return "null";
@@ -15,22 +18,38 @@ final class LogSafe {
         int n = value.length();
         int i = 0;
         while (i < n && !needsEscape(value.charAt(i))) {
-            i++;
+            if (!Character.isSurrogate(value.charAt(i))) {
+                i++;
+            } else if (keepsSurrogatePair(value, i)) {
+                i += 2;
+            } else {
+                break;
+            }
         }
         if (i == n) {
             return value.toString();
         }
         StringBuilder out = new StringBuilder(n + 16);
         out.append(value, 0, i);
-        for (; i < n; i++) {
-            appendEscaped(out, value.charAt(i));
+        while (i < n) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c) && keepsSurrogatePair(value, i)) {
+                out.append(c).append(value.charAt(i + 1));
+                i += 2;
+            } else {
+                appendEscaped(out, c);
+                i++;
+            }
         }
         return out.toString();
     }
 
-    /** Appends {@code c}, escaped when it is a control character. */
+    /**
+     * Appends {@code c}, escaped when it is a control or format character, or a surrogate: callers
+     * pass one alone only when {@link #keepsSurrogatePair} said no.
+     */
     static void appendEscaped(StringBuilder out, char c) {
-        if (!needsEscape(c)) {
+        if (!needsEscape(c) && !Character.isSurrogate(c)) {
             out.append(c);
         } else if (c == '\n') {
             out.append("\\n");
@@ -48,13 +67,20 @@ final class LogSafe {
         if (c < 0x7F) {
             return c < 0x20;
         }
-        // DEL, C1, the Unicode line/paragraph separators some log viewers honour, and the bidi
-        // controls that make a terminal or viewer show a line in another order than it was written.
-        return c <= 0x9F || c == '\u2028' || c == '\u2029' || isBidiControl(c);
+        // DEL, C1, the Unicode line/paragraph separators some log viewers honour, and the format
+        // characters: the bidi controls that make a viewer show a line in another order than it was
+        // written, and the invisible ones (zero-width space, word joiner, soft hyphen, BOM) that make
+        // two different values look alike ("admin" and "admin\u2060").
+        return c <= 0x9F || c == '\u2028' || c == '\u2029' || Character.getType(c) == Character.FORMAT;
     }
 
-    private static boolean isBidiControl(char c) {
-        return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
-                || (c >= '\u2066' && c <= '\u2069');
+    /**
+     * Whether the surrogate at {@code i} starts a whole pair that may be logged as it is: a
+     * character outside the BMP that is not a format character (an emoji, yes; a tag character,
+     * invisible, no). A half without its other half is never kept: encoded, it turns into {@code ?}.
+     */
+    static boolean keepsSurrogatePair(CharSequence s, int i) {
+        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                && Character.getType(Character.toCodePoint(s.charAt(i), s.charAt(i + 1))) != Character.FORMAT;
     }
 }

@@ -37,7 +37,7 @@ import java.util.Set;
  * <tr><td>JWT</td><td>{@code eyJhbGciOi….eyJzdWIi….sig}</td><td>{@code ***}</td></tr>
  * <tr><td>prefixed API keys ({@code sk_ sk- pk_ rk_ api_ key_ ghp_ …}, ≥ 16 random-looking chars)</td><td>{@code sk_live_4eC39HqLyjWDarjtT1zdp7dc}</td><td>{@code sk_***}</td></tr>
  * <tr><td>card numbers: 13–19 digits, optionally in groups, Luhn-valid</td><td>{@code 4111 1111 1111 1111}</td><td>{@code ****-****-****-1111}</td></tr>
- * <tr><td>control characters</td><td>CR, LF, TAB, C1, U+2028/9</td><td>{@code \r}, {@code \n}, {@code \t}, {@code \u0085}</td></tr>
+ * <tr><td>control and format characters, broken surrogate pairs</td><td>CR, LF, TAB, C1, U+2028/9, bidi controls, zero-width and other invisible characters, a lone surrogate</td><td>{@code \r}, {@code \n}, {@code \t}, {@code \u0085}, {@code \u2060}</td></tr>
  * </table>
  *
  * <p>What is deliberately kept: request ids and other bare hex or UUID tokens (they correlate logs;
@@ -388,6 +388,13 @@ public final class Redactor {
                 char c = s.charAt(i);
                 if (!isWord(c)) {
                     if (LogSafe.needsEscape(c)) {
+                        LogSafe.appendEscaped(keepUpTo(i), c);
+                        copied = i + 1;
+                    } else if (Character.isSurrogate(c)) {
+                        if (LogSafe.keepsSurrogatePair(s, i)) {
+                            i += 2;
+                            continue;
+                        }
                         LogSafe.appendEscaped(keepUpTo(i), c);
                         copied = i + 1;
                     } else if (c == '@' && i > copied && s.charAt(i - 1) > 0x7F) {

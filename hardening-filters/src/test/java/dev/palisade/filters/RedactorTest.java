@@ -151,6 +151,13 @@ class RedactorTest {
                 Arguments.of("tab\tbell\u0007nel\u0085ls\u2028", "tab\\tbell\\u0007nel\\u0085ls\\u2028"),
                 // bidi controls reorder what a terminal shows (U+202E would show "txt.exe" as "exe.txt")
                 Arguments.of("user \u202Eevil\u202C ok \u2066x\u2069", "user \\u202eevil\\u202c ok \\u2066x\\u2069"),
+                // invisible format characters would make two values look alike; a broken surrogate pair
+                // becomes "?" when the line is encoded; a tag character outside the BMP is invisible too
+                // (found by review); a whole pair that shows (an emoji) is kept
+                Arguments.of("user admin\u2060 zw\u200b bom\ufeff shy\u00ad", "user admin\\u2060 zw\\u200b bom\\ufeff shy\\u00ad"),
+                Arguments.of("lone \ud800 x \udc00", "lone \\ud800 x \\udc00"),
+                Arguments.of("ends \ud83d", "ends \\ud83d"),
+                Arguments.of("tag \udb40\udc67 ok \ud83d\ude00 \ud83d\ude00", "tag \\udb40\\udc67 ok \ud83d\ude00 \ud83d\ude00"),
                 Arguments.of("password=abc\nINFO x", "password=***\\nINFO x"));
     }
 
