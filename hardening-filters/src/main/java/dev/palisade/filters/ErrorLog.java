@@ -7,9 +7,11 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.helpers.FormattingTuple;
 import org.slf4j.helpers.MessageFormatter;
+import org.slf4j.helpers.NOPLogger;
 
 /**
- * Writes the error boundary's ERROR lines. A logging backend that throws (Log4j 2 with
+ * Writes the error boundary's ERROR lines. Without an SLF4J backend they go to the container's log
+ * ({@link ServletContext#log}). A logging backend that throws (Log4j 2 with
  * {@code ignoreExceptions="false"} on a full disk, a Logback turbo filter that fails) must neither
  * keep the client from its problem answer nor have it replaced by the container's error page,
  * which quotes the backend's exception (Tomcat's with its stack): the line goes to the container's
@@ -19,8 +21,20 @@ final class ErrorLog {
     private ErrorLog() {
     }
 
-    /** {@code logger.error(format, arguments)}, or the same line in the container's log if that throws. */
+    /**
+     * {@code logger.error(format, arguments)}, or the same line in the container's log if that
+     * throws, or if SLF4J has no backend to write it (see {@link #hasNoBackend}).
+     */
     static void error(Logger logger, ServletContext context, String format, Object... arguments) {
+        if (hasNoBackend(logger)) {
+            FormattingTuple line = MessageFormatter.arrayFormat(format, arguments);
+            if (line.getThrowable() != null) {
+                context.log(line.getMessage(), line.getThrowable());
+            } else {
+                context.log(line.getMessage());
+            }
+            return;
+        }
         try {
             logger.error(format, arguments);
         } catch (RuntimeException | Error backendFailure) {
@@ -30,6 +44,16 @@ final class ErrorLog {
             // With a throwable, so that the containers log it as a warning or error, not as INFO.
             context.log(message, line.getThrowable() != null ? line.getThrowable() : RedactedThrowable.loggable(backendFailure));
         }
+    }
+
+    /**
+     * Whether SLF4J found no backend (a WAR with {@code slf4j-api} and no provider beside it: the
+     * standalone containers give web applications none) and drops every line. The error boundary's
+     * ERROR lines, with the request id and stack trace an operator needs for a 500, must not go
+     * with them.
+     */
+    static boolean hasNoBackend(Logger logger) {
+        return logger instanceof NOPLogger;
     }
 
     /**

@@ -116,6 +116,12 @@ public final class SafeErrorFilter implements Filter {
             LOG.error(e.getMessage());
             throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
+        if (ErrorLog.hasNoBackend(LOG)) {
+            filterConfig.getServletContext().log("Palisade: SLF4J has no logging backend in this application, so the "
+                    + "filters' lines (access log, rejections, warnings) are lost; the error boundary's ERROR lines "
+                    + "(request id and stack trace of each 500) come to this log instead. Add a backend to "
+                    + "WEB-INF/lib: slf4j-jdk14 (into the container's log), or logback-classic with its configuration.");
+        }
         warnWithoutDefaultServlet(filterConfig.getServletContext());
         abort.learn(filterConfig.getServletContext());
     }
