@@ -951,7 +951,7 @@ public final class Redactor {
                     count++;
                     groupLength++;
                     j++;
-                } else if ((c == ' ' || c == '-') && (separator == 0 || separator == c)
+                } else if (isCardGroupSeparator(c) && (separator == 0 || separator == c)
                         && j + 1 < n && isDigit(s.charAt(j + 1))) {
                     boolean cardSoFar = count >= MIN_CARD_DIGITS && !badGroup
                             && (groups == 0 || (groupLength >= 4 && groupLength <= 6));
@@ -981,6 +981,14 @@ public final class Redactor {
                 return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
             }
             return maskCard(i, j);
+        }
+
+        /**
+         * A space or dash, or the spaces a word processor or a French locale puts between groups:
+         * no-break (U+00A0), narrow no-break (U+202F) and thin (U+2009) spaces (found by review).
+         */
+        private static boolean isCardGroupSeparator(char c) {
+            return c == ' ' || c == '-' || c == '\u00A0' || c == '\u202F' || c == '\u2009';
         }
 
         /**
@@ -1040,7 +1048,7 @@ public final class Redactor {
                 if (groupStart > i && length >= MIN_CARD_DIGITS && length <= MAX_CARD_DIGITS) {
                     return groupStart;
                 }
-                if (j + 1 >= n || (s.charAt(j) != ' ' && s.charAt(j) != '-') || !isDigit(s.charAt(j + 1))) {
+                if (j + 1 >= n || !isCardGroupSeparator(s.charAt(j)) || !isDigit(s.charAt(j + 1))) {
                     return j;
                 }
                 j++;

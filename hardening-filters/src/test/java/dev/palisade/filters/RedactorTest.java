@@ -115,6 +115,10 @@ class RedactorTest {
                 Arguments.of("2024 5555555555554444", "2024 ****-****-****-4444"),
                 Arguments.of("id 12345678901234567890123 4111111111111111", "id 12345678901234567890123 ****-****-****-1111"),
                 Arguments.of("card 4111 1111 1111 1111.", "card ****-****-****-1111."),
+                // groups split by no-break, narrow no-break or thin spaces (found by review)
+                Arguments.of("card 4111\u00a01111\u00a01111\u00a01111 end", "card ****-****-****-1111 end"),
+                Arguments.of("carte 4111\u202f1111\u202f1111\u202f1111", "carte ****-****-****-1111"),
+                Arguments.of("card 4111\u20091111\u20091111\u20091111", "card ****-****-****-1111"),
                 Arguments.of("amex 3782-822463-10005", "amex ****-****-****-0005"),
                 Arguments.of("/pay/5555555555554444", "/pay/****-****-****-4444"),
                 Arguments.of("uatp 135412345678911", "uatp ****-****-****-8911"),
@@ -199,6 +203,10 @@ class RedactorTest {
                 Arguments.of("buffer sizes 1024 2048 4096 8192 16384 32768 65536"),
                 Arguments.of("zips 90210 10001 60614 94105 73301 33101 02108 98101"),
                 Arguments.of("years 2019 2020 2021 2022 2023 2024 2025 2026"),
+                Arguments.of("years 2019\u00a02020\u00a02021\u00a02022\u00a02023\u00a02024"),
+                Arguments.of("ports 8080\u00a08081\u00a08082\u00a08083\u00a08084\u00a08085\u00a08086\u00a08087"),
+                Arguments.of("buffer sizes 1024\u202f2048\u202f4096\u202f8192\u202f16384\u202f32768\u202f65536"),
+                Arguments.of("zips 90210\u200910001\u200960614\u200994105\u200973301\u200933101\u200902108\u200998101"),
                 Arguments.of("range 1000-2000 3000-4000"),
                 Arguments.of("seasons 2020-2021 2022-2023"));
     }
