@@ -76,8 +76,15 @@ final class RequestPaths {
             return null;
         }
         String context = request.getContextPath();
-        int from = context != null && !context.isEmpty() && uri.startsWith(context) ? context.length() : 0;
-        String decoded = decodeAscii(uri.substring(from));
+        String decoded;
+        if (context == null || context.isEmpty() || uri.startsWith(context)) {
+            decoded = decodeAscii(uri.substring(context == null ? 0 : context.length()));
+        } else {
+            // The context spelled otherwise than the container reports it (/sh%6Fp, //shop on
+            // Tomcat): its segments, counted, not its text, are what the container took.
+            String whole = decodeAscii(uri);
+            decoded = whole == null ? null : withoutContext(whole, context);
+        }
         if (decoded == null) {
             return null;
         }
@@ -89,6 +96,43 @@ final class RequestPaths {
             out.append('/').append(semicolon >= 0 ? segment.substring(0, semicolon) : segment);
         }
         return out.length() == 0 ? "/" : out.toString();
+    }
+
+    /**
+     * {@code decodedUri} after as many segments as {@code context} has (empty and {@code .} ones
+     * not counted, {@code ;parameters} ignored); {@code null} when a {@code ..} among them leaves
+     * unclear which segments the container took for the context.
+     */
+    private static String withoutContext(String decodedUri, String context) {
+        int wanted = 0;
+        for (String segment : context.split("/")) {
+            if (!segment.isEmpty()) {
+                wanted++;
+            }
+        }
+        int i = 0;
+        int n = decodedUri.length();
+        while (wanted > 0) {
+            while (i < n && decodedUri.charAt(i) == '/') {
+                i++;
+            }
+            if (i == n) {
+                return null;
+            }
+            int end = decodedUri.indexOf('/', i);
+            end = end < 0 ? n : end;
+            String segment = decodedUri.substring(i, end);
+            int semicolon = segment.indexOf(';');
+            String name = semicolon >= 0 ? segment.substring(0, semicolon) : segment;
+            if (name.equals("..")) {
+                return null;
+            }
+            if (!name.isEmpty() && !name.equals(".")) {
+                wanted--;
+            }
+            i = end;
+        }
+        return decodedUri.substring(i);
     }
 
     /** {@code path} without one trailing slash, or {@code null} when it has none (or is the root). */

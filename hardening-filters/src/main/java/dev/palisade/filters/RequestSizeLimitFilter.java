@@ -491,7 +491,8 @@ public final class RequestSizeLimitFilter implements Filter {
         if (literal == null) {
             return limit;
         }
-        limit = Math.min(limit, config.pathLimits().limitFor(literal).orElse(limit));
+        // Runs of '/' collapsed, as the environment gate compares ("/app//avatar/../upload/x").
+        limit = Math.min(limit, config.pathLimits().limitFor(RequestPaths.comparable(literal)).orElse(limit));
         String normalized = RequestPaths.normalizedRaw(request);
         return normalized == null ? limit : Math.min(limit, config.pathLimits().limitFor(normalized).orElse(limit));
     }
