@@ -75,6 +75,16 @@ final class LogSafe {
     }
 
     /**
+     * Whether {@code c} ends a value a redaction rule masks: a control character (a line break
+     * among them) does; a format character does not, though escaped: a zero-width space, joiner or
+     * soft hyphen copied into a password or token along with it, or a bidi control, would otherwise
+     * have left the value's rest in clear.
+     */
+    static boolean endsValue(char c) {
+        return needsEscape(c) && (c < 0x7F || Character.getType(c) != Character.FORMAT);
+    }
+
+    /**
      * Whether the surrogate at {@code i} starts a whole pair that may be logged as it is: a
      * character outside the BMP that is not a format character (an emoji, yes; a tag character,
      * invisible, no). A half without its other half is never kept: encoded, it turns into {@code ?}.

@@ -375,6 +375,8 @@ public final class Redactor {
         private final boolean hasPercent40;
         /** Input before this index has been written to {@link #out} (or, while it is null, needs nothing). */
         private int copied;
+        /** While an email's local part is walked back: the script of its letters, once one is seen. */
+        private Character.UnicodeScript localPartScript;
 
         Scan(String s) {
             this.s = s;
@@ -606,7 +608,7 @@ public final class Redactor {
             for (int end = authority; end < n; end++) {
                 char c = s.charAt(end);
                 if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '"' || c == '\'' || c == '<' || c == '>'
-                        || LogSafe.needsEscape(c)) {
+                        || LogSafe.endsValue(c)) {
                     break;
                 }
                 if (c == '@') {
@@ -767,7 +769,7 @@ public final class Redactor {
         private int maskBracketed(int v, char open, char close) {
             int depth = 0;
             int end = v;
-            while (end < n && !LogSafe.needsEscape(s.charAt(end))) {
+            while (end < n && !LogSafe.endsValue(s.charAt(end))) {
                 char c = s.charAt(end);
                 if (c == open) {
                     depth++;
@@ -821,6 +823,13 @@ public final class Redactor {
                 return maskQuoted(v, c);
             }
             int end = v;
+            // As for a plain value: control characters first are part of the value ('"token":\u0000x').
+            while (end < n && LogSafe.needsEscape(s.charAt(end)) && !isLineBreak(s.charAt(end))) {
+                end++;
+            }
+            if (end > v && (end == n || endsJsonValue(s.charAt(end)))) {
+                end = v;
+            }
             while (end < n && !endsJsonValue(s.charAt(end))) {
                 end++;
             }
@@ -832,7 +841,7 @@ public final class Redactor {
         }
 
         private static boolean endsJsonValue(char c) {
-            return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\\' || LogSafe.needsEscape(c);
+            return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\\' || LogSafe.endsValue(c);
         }
 
         private int maskToEndOfLine(int afterColon) {
@@ -921,7 +930,7 @@ public final class Redactor {
                 case '<': case '>':
                     return true;
                 default:
-                    return LogSafe.needsEscape(c);
+                    return LogSafe.endsValue(c);
             }
         }
 
@@ -1328,9 +1337,17 @@ public final class Redactor {
          * start of the name in the log), and over words joined by an apostrophe ({@code o'connor}).
          * Only the apostrophe, common in names: the address's other specials ({@code | # ~ $}) are
          * field separators far more often, and walking over them erased the fields before an
-         * address. Never more than an address's local part can hold (64), nor into what is already written.
+         * address. Not into letters of another script: in a language written without spaces the
+         * address follows the sentence directly ({@code 連絡先はtanaka@…}). Never more than an
+         * address's local part can hold (64), nor into what is already written.
          */
         private int localPartStart(int i, int at) {
+            localPartScript = null;
+            for (int k = i; k < at && localPartScript == null; k++) {
+                if (isAlnum(s.charAt(k)) && !isDigit(s.charAt(k))) {
+                    localPartScript = Character.UnicodeScript.LATIN;
+                }
+            }
             int start = i;
             while (true) {
                 int word = runStart(start);
@@ -1338,32 +1355,71 @@ public final class Redactor {
                         && runStart(start - 1) < start - 1) {
                     word = runStart(start - 1);
                 }
-                if (word == start || at - word > MAX_LOCAL_PART) {
+                if (word == start) {
                     return start;
+                }
+                if (at - word > MAX_LOCAL_PART) {
+                    // One run of letters longer than an address can be: its last 64 are masked all the same.
+                    return start == at ? withinLimit(at) : start;
                 }
                 start = word;
             }
         }
 
-        /** The start of the run of local-part letters (ASCII word characters, letters and marks of any script) ending at {@code end}. */
+        /** {@code at} less the longest local part, on a character's boundary. */
+        private int withinLimit(int at) {
+            int start = at - MAX_LOCAL_PART;
+            return Character.isLowSurrogate(s.charAt(start)) ? start + 1 : start;
+        }
+
+        /**
+         * The start of the run of local-part letters (ASCII word characters, letters and marks of
+         * any script) ending at {@code end}, in the script of the letters nearer the {@code @}.
+         */
         private int runStart(int end) {
             int j = end;
             while (j > copied) {
                 char c = s.charAt(j - 1);
+                int letter;
                 if (isWord(c)) {
-                    j--;
+                    letter = c;
                 } else if (c > 0x7F) {
-                    int letter = s.codePointBefore(j);
-                    int width = Character.charCount(letter);
-                    if (j - width < copied || !isLocalPartLetter(letter)) {
+                    letter = s.codePointBefore(j);
+                    if (j - Character.charCount(letter) < copied || !isLocalPartLetter(letter)) {
                         return j;
                     }
-                    j -= width;
                 } else {
                     return j;
                 }
+                if (!inLocalPartScript(letter)) {
+                    return j;
+                }
+                j -= Character.charCount(letter);
             }
             return j;
+        }
+
+        /** Whether {@code letter} may belong to the local part's script (digits, marks and signs to any). */
+        private boolean inLocalPartScript(int letter) {
+            Character.UnicodeScript script;
+            if (letter < 0x80) {
+                script = isAlnum((char) letter) && !isDigit((char) letter) ? Character.UnicodeScript.LATIN : null;
+            } else {
+                script = Character.UnicodeScript.of(letter);
+                if (script == Character.UnicodeScript.HIRAGANA || script == Character.UnicodeScript.KATAKANA) {
+                    // Japanese names mix kana and kanji.
+                    script = Character.UnicodeScript.HAN;
+                } else if (script == Character.UnicodeScript.COMMON || script == Character.UnicodeScript.INHERITED) {
+                    script = null;
+                }
+            }
+            if (script == null) {
+                return true;
+            }
+            if (localPartScript == null) {
+                localPartScript = script;
+            }
+            return script == localPartScript;
         }
 
         private static boolean isLocalPartLetter(int codePoint) {

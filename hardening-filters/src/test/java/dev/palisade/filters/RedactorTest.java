@@ -37,6 +37,14 @@ class RedactorTest {
                 Arguments.of("/users/jos\u00e9%40example.org/x", "/users/j***%40example.org/x"),
                 Arguments.of("from \uD835\uDCBFane@example.com", "from \uD835\uDCBF***@example.com"),
                 Arguments.of("caf\u00e9 @example.com \u00e9@x", "caf\u00e9 @example.com \u00e9@x"),
+                // ... but not back into a sentence in another script written without spaces, and never
+                // past 64 characters, where it gave up (found by diff review)
+                Arguments.of("\u7530\u4e2d\u3055\u3093\u306e\u9023\u7d61\u5148\u306ftanaka@example.com",
+                        "\u7530\u4e2d\u3055\u3093\u306e\u9023\u7d61\u5148\u306ft***@example.com"),
+                Arguments.of("\u9023\u7d61\u5148: \u7530\u4e2d\u3055\u3093@example.jp", "\u9023\u7d61\u5148: \u7530***@example.jp"),
+                Arguments.of("mail\u0434\u0436\u043e\u043d@example.com", "mail\u0434***@example.com"),
+                Arguments.of("caf" + "\u00e9".repeat(62) + "jos\u00e9@example.com",
+                        "caf" + "\u00e9".repeat(2) + "\u00e9***@example.com"),
                 // bearer and basic credentials, credential headers
                 Arguments.of("Authorization: Bearer abc.def-ghi_123", "Authorization: ***"),
                 Arguments.of("got bearer c2VjcmV0LXRva2Vu= from client", "got bearer *** from client"),
@@ -155,6 +163,22 @@ class RedactorTest {
                 Arguments.of("tab\tbell\u0007nel\u0085ls\u2028", "tab\\tbell\\u0007nel\\u0085ls\\u2028"),
                 // bidi controls reorder what a terminal shows (U+202E would show "txt.exe" as "exe.txt")
                 Arguments.of("user \u202Eevil\u202C ok \u2066x\u2069", "user \\u202eevil\\u202c ok \\u2066x\\u2069"),
+                // a format character inside or before a value is part of it: the value's rest was left in
+                // clear, or all of it (found by diff review)
+                Arguments.of("password=hunter\u200b2secret", "password=***"),
+                Arguments.of("password=correct\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67horse ok", "password=*** ok"),
+                Arguments.of("api_key=sk_live_4eC39Hq\u200bLyjWDarjtT1zdp7dc", "api_key=***"),
+                Arguments.of("secret: hunter\u200dtwo", "secret: ***"),
+                Arguments.of("user[password]=abc\u200bdef&x=1", "user[password]=***&x=1"),
+                Arguments.of("{token=[abc\u200bdef, ghi]} ok", "{token=[***]} ok"),
+                Arguments.of("{\"password\":[\"hun\u200bter2\",\"x\"]}", "{\"password\":[***]}"),
+                Arguments.of("postgresql://app:sec\u200bret@db/x", "postgresql://app:***@db/x"),
+                Arguments.of("{\"token\": \u200bhunter2secret, \"n\":1}", "{\"token\": ***, \"n\":1}"),
+                Arguments.of("{\"token\":\u00adhunter2secret,\"n\":1}", "{\"token\":***,\"n\":1}"),
+                Arguments.of("{\"password\": \ufeffhunter2}", "{\"password\": ***}"),
+                Arguments.of("{\"token\":\u0000hunter2}", "{\"token\":***}"),
+                Arguments.of("password=hunter\u202e2 ok", "password=*** ok"),
+                Arguments.of("cardNumber=4111\u00ad1111 1111 1111", "cardNumber=***"),
                 // invisible format characters would make two values look alike; a broken surrogate pair
                 // becomes "?" when the line is encoded; a tag character outside the BMP is invisible too
                 // (found by review); a whole pair that shows (an emoji) is kept
