@@ -5,9 +5,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.FormattingTuple;
 import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.helpers.NOPLogger;
+import org.slf4j.helpers.NOPLoggerFactory;
 
 /**
  * Writes the error boundary's ERROR lines. Without an SLF4J backend they go to the container's log
@@ -26,13 +27,11 @@ final class ErrorLog {
      * throws, or if SLF4J has no backend to write it (see {@link #hasNoBackend}).
      */
     static void error(Logger logger, ServletContext context, String format, Object... arguments) {
-        if (hasNoBackend(logger)) {
+        if (hasNoBackend()) {
             FormattingTuple line = MessageFormatter.arrayFormat(format, arguments);
-            if (line.getThrowable() != null) {
-                context.log(line.getMessage(), line.getThrowable());
-            } else {
-                context.log(line.getMessage());
-            }
+            // The two-argument log, a null throwable too: the containers log it as an error (Tomcat SEVERE, Jetty
+            // WARN); the one-argument log is their INFO.
+            context.log(line.getMessage(), line.getThrowable());
             return;
         }
         try {
@@ -52,8 +51,9 @@ final class ErrorLog {
      * ERROR lines, with the request id and stack trace an operator needs for a 500, must not go
      * with them.
      */
-    static boolean hasNoBackend(Logger logger) {
-        return logger instanceof NOPLogger;
+    static boolean hasNoBackend() {
+        // The factory, not the logger: a logger taken while SLF4J initialises is a substitute, never a NOPLogger.
+        return LoggerFactory.getILoggerFactory() instanceof NOPLoggerFactory;
     }
 
     /**

@@ -100,6 +100,8 @@ public final class SafeErrorFilter implements Filter {
 
     /** One instance, not a method reference per request. */
     private final AsyncTrackingRequest.TaskFailures taskFailures = this::answerTaskFailure;
+    /** The context from {@code init}: where ERROR lines go without an SLF4J backend (see {@link ErrorLog}). */
+    private volatile ServletContext context;
 
     /** How to break a committed response's connection: the container's, found in {@link #init} or from the first request. */
     private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
@@ -116,11 +118,14 @@ public final class SafeErrorFilter implements Filter {
             LOG.error(e.getMessage());
             throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
-        if (ErrorLog.hasNoBackend(LOG)) {
-            filterConfig.getServletContext().log("Palisade: SLF4J has no logging backend in this application, so the "
-                    + "filters' lines (access log, rejections, warnings) are lost; the error boundary's ERROR lines "
-                    + "(request id and stack trace of each 500) come to this log instead. Add a backend to "
-                    + "WEB-INF/lib: slf4j-jdk14 (into the container's log), or logback-classic with its configuration.");
+        context = filterConfig.getServletContext();
+        if (ErrorLog.hasNoBackend()) {
+            context.log("Palisade in context \"" + LogSafe.escape(context.getContextPath()) + "\": SLF4J has no "
+                    + "logging backend in this application, so the filters' lines (access log, rejections, warnings) "
+                    + "are lost; the error boundary's ERROR lines (request id and stack trace of each 500) come to "
+                    + "this log instead (on Jetty this log is SLF4J too: lost as well where the application shares "
+                    + "Jetty's class path, as when embedded). Add a backend to WEB-INF/lib: slf4j-jdk14 (into the "
+                    + "container's log), or logback-classic with its configuration.");
         }
         warnWithoutDefaultServlet(filterConfig.getServletContext());
         abort.learn(filterConfig.getServletContext());
@@ -451,8 +456,14 @@ public final class SafeErrorFilter implements Filter {
         if (async.ended()) {
             // The request has its answer. Handed to the container, the failure would be logged with
             // its message as it is; no request id: the container may refuse getRequest() now (Jetty ee11).
-            LOG.error("An asynchronous task failed after its request had been answered or dispatched",
-                    RedactedThrowable.loggable(failure));
+            ServletContext initialised = context;
+            if (initialised != null) {
+                ErrorLog.error(LOG, initialised, "An asynchronous task failed after its request had been answered or dispatched",
+                        RedactedThrowable.loggable(failure));
+            } else {
+                LOG.error("An asynchronous task failed after its request had been answered or dispatched",
+                        RedactedThrowable.loggable(failure));
+            }
             return true;
         }
         if (!(async.getRequest() instanceof HttpServletRequest request)

@@ -1,10 +1,14 @@
 package dev.palisade.filters.nobackend;
 
 import dev.palisade.filters.SafeErrorFilter;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +38,27 @@ public final class NoBackendTomcat {
         Path docBase = Files.createDirectories(Path.of(tomcat.getServer().getCatalinaBase().getPath(), "docroot"));
         Context context = tomcat.addContext("", docBase.toString());
         context.addServletContainerInitializer((classes, ctx) -> {
-            ctx.addFilter("safeError", new SafeErrorFilter())
-                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-            ctx.addServlet("boom", new HttpServlet() {
+            FilterRegistration.Dynamic filter = ctx.addFilter("safeError", new SafeErrorFilter());
+            filter.setAsyncSupported(true);
+            filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            ServletRegistration.Dynamic servlet = ctx.addServlet("boom", new HttpServlet() {
                 @Override
-                protected void service(HttpServletRequest req, HttpServletResponse resp) {
-                    throw new IllegalStateException("boom for jane.doe@example.com");
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    switch (req.getRequestURI()) {
+                        case "/bare" -> resp.sendError(503);
+                        case "/late" -> {
+                            AsyncContext async = req.startAsync();
+                            async.start(() -> {
+                                async.complete();
+                                throw new IllegalStateException("late for bob@example.com");
+                            });
+                        }
+                        default -> throw new IllegalStateException("boom for jane.doe@example.com");
+                    }
                 }
-            }).addMapping("/");
+            });
+            servlet.setAsyncSupported(true);
+            servlet.addMapping("/");
         }, null);
         tomcat.start();
         Path portFile = Path.of(args[0]);

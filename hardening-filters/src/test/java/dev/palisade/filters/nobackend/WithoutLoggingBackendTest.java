@@ -42,15 +42,25 @@ class WithoutLoggingBackendTest {
             RawHttp.Response answer = RawHttp.exchange(port,
                     "GET /x HTTP/1.1\r\nHost: x\r\nX-Request-Id: nobackend-1\r\nConnection: close\r\n\r\n");
 
+            RawHttp.Response bare = RawHttp.exchange(port,
+                    "GET /bare HTTP/1.1\r\nHost: x\r\nX-Request-Id: nobackend-2\r\nConnection: close\r\n\r\n");
+            RawHttp.Response late = RawHttp.exchange(port, "GET /late HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
             assertThat(answer.status()).isEqualTo(500);
             assertThat(answer.body()).contains("\"requestId\":\"nobackend-1\"").doesNotContain("boom");
-            Awaitility.await("the 500's line in Tomcat's log").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> read(output).contains("IllegalStateException"));
+            assertThat(bare.status()).isEqualTo(503);
+            assertThat(late.status()).isEqualTo(200);
+            Awaitility.await("the lines in Tomcat's log").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> read(output).contains("late for") && read(output).contains("nobackend-1"));
             String log = read(output);
             assertThat(log).contains("No SLF4J providers were found");
-            assertThat(log).contains("Palisade: SLF4J has no logging backend");
-            assertThat(log).contains("Request nobackend-1 failed").contains("at " + NoBackendTomcat.class.getName())
+            assertThat(log).contains("Palisade in context \"\": SLF4J has no logging backend");
+            // Each at Tomcat's error level (java.util.logging's console format: the level starts the line after the source).
+            assertThat(log).contains("SEVERE: Request nobackend-1 failed").contains("at " + NoBackendTomcat.class.getName())
                     .contains("j***@example.com").doesNotContain("jane.doe@example.com");
+            assertThat(log).contains("SEVERE: Request nobackend-2 answered 503 without an exception");
+            assertThat(log).contains("SEVERE: An asynchronous task failed after its request had been answered")
+                    .contains("late for b***@example.com").doesNotContain("bob@example.com");
         } finally {
             child.destroyForcibly();
             child.waitFor();
