@@ -61,7 +61,7 @@ public final class Problems {
         switch (status) {
             case 400: return "The request is malformed.";
             case 401: return "Authentication is required to access this resource.";
-            case 403: return "The credentials do not grant access to this resource.";
+            case 403: return "Access to this resource is forbidden.";
             case 404: return "No resource exists at this path.";
             case 405: return "This method is not allowed for this resource.";
             case 406: return "No acceptable representation is available.";

@@ -203,7 +203,7 @@ class ApiKeyAuthFilterTest {
                     .isEqualTo("Bearer realm=\"palisade\", error=\"insufficient_scope\"");
             assertThat(r.header("Content-Type")).startsWith("application/problem+json");
             assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
-                    + "\"detail\":\"The credentials do not grant access to this resource.\",\"requestId\":\"req-403\"}");
+                    + "\"detail\":\"Access to this resource is forbidden.\",\"requestId\":\"req-403\"}");
             assertThat(filter.forbiddenCount()).isEqualTo(1);
             assertThat(filter.unauthorizedCount()).isZero();
         }
