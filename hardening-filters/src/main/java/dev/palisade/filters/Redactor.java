@@ -656,12 +656,15 @@ public final class Redactor {
             while (end < n && LogSafe.needsEscape(s.charAt(end)) && !isLineBreak(s.charAt(end))) {
                 end++;
             }
+            if (end > v && end < n && (s.charAt(end) == '"' || s.charAt(end) == '\'')) {
+                return maskQuotedAfter(v, end);
+            }
             if (end > v && (end == n || endsPlainValue(s.charAt(end)))) {
                 // Nothing but such characters before the value's end: escaped as they are, not masked.
                 end = v;
             }
             int word = end;
-            while (end < n && !endsPlainValue(s.charAt(end))) {
+            while (end < n && !endsPlainValue(s.charAt(end)) && !endsBeforeRule(end)) {
                 end++;
             }
             if (end == v) {
@@ -672,7 +675,8 @@ public final class Redactor {
                 end = skipValueGap(end);
                 int token = end;
                 while (end < n && (!endsPlainValue(s.charAt(end))
-                        || (LogSafe.needsEscape(s.charAt(end)) && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))))) {
+                        || (LogSafe.needsEscape(s.charAt(end)) && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))))
+                        && !endsBeforeRule(end)) {
                     end++;
                 }
                 if (end > token) {
@@ -765,6 +769,57 @@ public final class Redactor {
             return resumeAt(n);
         }
 
+        /**
+         * A quoted value at {@code quote} after control or format characters from {@code v} on
+         * ({@code password: \u200B"correct horse battery"}): all of it, those characters and the
+         * quotes included, which are not written as they came.
+         */
+        private int maskQuotedAfter(int v, int quote) {
+            int close = closingQuote(quote + 1, s.charAt(quote));
+            keepUpTo(v).append(MASK);
+            return resumeAt(close < n ? close + 1 : n);
+        }
+
+        /**
+         * Whether the value being masked ends at {@code j}, a format character that is part of a
+         * value but here comes right before a sensitive key or a credential's scheme
+         * ({@code token=abc\u2066password: hunter2}): taken into the value, that key's own value
+         * would be left in clear.
+         */
+        private boolean endsBeforeRule(int j) {
+            char c = s.charAt(j);
+            if (c < 0x7F || !LogSafe.needsEscape(c) || LogSafe.endsValue(c)) {
+                return false;
+            }
+            int k = j;
+            while (k < n && LogSafe.needsEscape(s.charAt(k)) && !LogSafe.endsValue(s.charAt(k))) {
+                k++;
+            }
+            if (k >= n) {
+                return false;
+            }
+            char quote = s.charAt(k);
+            int word = quote == '"' || quote == '\'' ? k + 1 : k;
+            int end = wordEnd(word);
+            if (end == word || end - word > MAX_KEY_LENGTH) {
+                return false;
+            }
+            if (word == k && isSchemeName(word)) {
+                return true;
+            }
+            int after = end;
+            if (word > k) {
+                if (after >= n || s.charAt(after) != quote) {
+                    return false;
+                }
+                after++;
+            }
+            if (after < n && s.charAt(after) == ' ') {
+                after++;
+            }
+            return isSeparator(after) && (isSensitiveAsciiKey(s, word, end) || isCredentialHeader(word, end));
+        }
+
         /** Masks inside the brackets starting at {@code v}, to the matching one or the end of the line. */
         private int maskBracketed(int v, char open, char close) {
             int depth = 0;
@@ -827,10 +882,13 @@ public final class Redactor {
             while (end < n && LogSafe.needsEscape(s.charAt(end)) && !isLineBreak(s.charAt(end))) {
                 end++;
             }
+            if (end > v && end < n && (s.charAt(end) == '"' || s.charAt(end) == '\'')) {
+                return maskQuotedAfter(v, end);
+            }
             if (end > v && (end == n || endsJsonValue(s.charAt(end)))) {
                 end = v;
             }
-            while (end < n && !endsJsonValue(s.charAt(end))) {
+            while (end < n && !endsJsonValue(s.charAt(end)) && !endsBeforeRule(end)) {
                 end++;
             }
             if (end == v) {

@@ -99,40 +99,49 @@ final class RequestPaths {
     }
 
     /**
-     * {@code decodedUri} after as many segments as {@code context} has (empty and {@code .} ones
-     * not counted, {@code ;parameters} ignored); {@code null} when a {@code ..} among them leaves
-     * unclear which segments the container took for the context.
+     * {@code decodedUri} after the shortest run of its segments that resolves to the context
+     * ({@code ;parameters} ignored, {@code .} and {@code ..} resolved), as the container matched it:
+     * {@code //x/../shop/api} is {@code /api} in {@code /shop}. {@code null} when none does. One pass.
      */
     private static String withoutContext(String decodedUri, String context) {
-        int wanted = 0;
-        for (String segment : context.split("/")) {
-            if (!segment.isEmpty()) {
-                wanted++;
-            }
+        String normalizedContext = normalize(context);
+        if (normalizedContext == null || decodedUri.isEmpty() || decodedUri.charAt(0) != '/') {
+            return null;
         }
+        String[] wanted = normalizedContext.substring(1).split("/");
+        Deque<String> resolved = new ArrayDeque<>();
         int i = 0;
         int n = decodedUri.length();
-        while (wanted > 0) {
-            while (i < n && decodedUri.charAt(i) == '/') {
-                i++;
-            }
-            if (i == n) {
-                return null;
-            }
-            int end = decodedUri.indexOf('/', i);
+        while (i < n) {
+            int end = decodedUri.indexOf('/', i + 1);
             end = end < 0 ? n : end;
-            String segment = decodedUri.substring(i, end);
+            String segment = decodedUri.substring(i + 1, end);
             int semicolon = segment.indexOf(';');
             String name = semicolon >= 0 ? segment.substring(0, semicolon) : segment;
             if (name.equals("..")) {
-                return null;
+                if (resolved.isEmpty()) {
+                    return null;
+                }
+                resolved.removeLast();
+            } else if (!name.isEmpty() && !name.equals(".")) {
+                resolved.addLast(name);
             }
-            if (!name.isEmpty() && !name.equals(".")) {
-                wanted--;
+            if (resolved.size() == wanted.length && sameSegments(resolved, wanted)) {
+                return decodedUri.substring(end);
             }
             i = end;
         }
-        return decodedUri.substring(i);
+        return null;
+    }
+
+    private static boolean sameSegments(Deque<String> resolved, String[] wanted) {
+        int k = 0;
+        for (String segment : resolved) {
+            if (!segment.equals(wanted[k++])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code path} without one trailing slash, or {@code null} when it has none (or is the root). */

@@ -477,7 +477,7 @@ public final class RequestSizeLimitFilter implements Filter {
 
     /**
      * The limit for the request's path. The container's mapped path decides; an override stricter
-     * than that which the raw URI matches, taken as it came or normalised, applies as well: a router
+     * than that which the raw URI matches, taken as it came, applies as well: a router
      * that matches segments as they came dispatches {@code /api/avatar/../uploads/x} to the avatar
      * route, whose smaller limit must hold. A looser override applies only through the mapped path,
      * the one every container routes on. A plain URI (the common case) is its mapped path: one scan.
@@ -487,14 +487,15 @@ public final class RequestSizeLimitFilter implements Filter {
         if (config.pathLimits().isEmpty()) {
             return limit;
         }
-        String literal = RequestPaths.literal(request);
-        if (literal == null) {
+        String uri = request.getRequestURI();
+        if (uri == null || RequestPaths.isPlain(uri, 0)) {
             return limit;
         }
-        // Runs of '/' collapsed, as the environment gate compares ("/app//avatar/../upload/x").
-        limit = Math.min(limit, config.pathLimits().limitFor(RequestPaths.comparable(literal)).orElse(limit));
-        String normalized = RequestPaths.normalizedRaw(request);
-        return normalized == null ? limit : Math.min(limit, config.pathLimits().limitFor(normalized).orElse(limit));
+        String literal = RequestPaths.literal(request);
+        // Runs of '/' collapsed, as the environment gate compares ("/app//avatar/../upload/x"). (The
+        // raw URI normalised is the mapped path on Jetty and Tomcat, which refuse what would differ.)
+        return literal == null ? limit
+                : Math.min(limit, config.pathLimits().limitFor(RequestPaths.comparable(literal)).orElse(limit));
     }
 
     /**

@@ -132,8 +132,12 @@ class ContextPathTest {
                 CONTEXT + "//api/avatar/../upload/file",
                 CONTEXT + ";p=1/api/avatar/../upload/file",
                 "/sh%6Fp/api/avatar/../upload/file",
-                "//shop/api/avatar/../upload/file");
-        return Stream.of(Container.values()).flatMap(c -> targets.stream().map(t -> Arguments.of(c, t)));
+                "//shop/api/avatar/../upload/file",
+                "/x/../shop/api/avatar/../upload/file",
+                "//x/../shop/api/avatar/../upload/file");
+        return Stream.of(Container.values()).flatMap(c -> targets.stream().map(t -> Arguments.of(c, t,
+                // Jetty refuses an empty segment itself (an ambiguous path).
+                c == Container.JETTY && t.contains("//") ? 400 : 413)));
     }
 
     /**
@@ -143,12 +147,13 @@ class ContextPathTest {
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyContainerAndSpellingOfTheAvatarPath")
-    void theStricterLimitOfARawSpellingHoldsInTheContext(Container container, String target) throws Exception {
+    void theStricterLimitOfARawSpellingHoldsInTheContext(Container container, String target, int status)
+            throws Exception {
         try (RunningServer server = container.startAt(CONTEXT, ContextPathTest::app)) {
             RawHttp.Response r = post(server, target, 40);
 
             assertThat(r.body()).doesNotContain("read 40");
-            assertThat(r.status()).isIn(400, 413);
+            assertThat(r.status()).isEqualTo(status);
         }
     }
 

@@ -179,6 +179,17 @@ class RedactorTest {
                 Arguments.of("{\"token\":\u0000hunter2}", "{\"token\":***}"),
                 Arguments.of("password=hunter\u202e2 ok", "password=*** ok"),
                 Arguments.of("cardNumber=4111\u00ad1111 1111 1111", "cardNumber=***"),
+                // ... but one right before a sensitive key or a credential's scheme ends the value, whose
+                // own value would be left in clear; a quoted value after such characters is masked to its
+                // closing quote (found by the second diff review)
+                Arguments.of("token=abc123\u2066password: hunter2", "token=***\\u2066password: ***"),
+                Arguments.of("secret=abc\u061cBearer 2ba31K51VK94cVdcQVmXX8Qd ok", "secret=***\\u061cBearer *** ok"),
+                Arguments.of("{\"token\":abc\u200b\"password\":\"hunter2\"}", "{\"token\":***\\u200b\"password\":\"***\"}"),
+                Arguments.of("auth=Bearer abc123\u2066password: hunter2", "auth=***\\u2066password: ***"),
+                Arguments.of("password: \u200b\"correct horse battery\" ok", "password: *** ok"),
+                Arguments.of("password=\u0000\"correct horse battery\" ok", "password=*** ok"),
+                Arguments.of("password: \t\"correct horse battery\" ok", "password: *** ok"),
+                Arguments.of("{\"password\":\t\"correct horse battery\"}", "{\"password\":***}"),
                 // invisible format characters would make two values look alike; a broken surrogate pair
                 // becomes "?" when the line is encoded; a tag character outside the BMP is invisible too
                 // (found by review); a whole pair that shows (an emoji) is kept
