@@ -111,7 +111,10 @@ class ContextPathTest {
                 "/sh%6Fp/api/debug/trace",
                 "/shop;p=1/api/debug/trace",
                 "//shop/api/debug/trace",
-                "/x/..%2Fshop/api/debug/trace");
+                "/x/..%2Fshop/api/debug/trace",
+                // The raw view of a context reached through a dot segment (found by review, Tomcat: 200).
+                "//x/../shop/api/debug/..;/x",
+                "/x/../shop/api/debug/..;/x");
         return Stream.of(Container.values()).flatMap(c -> targets.stream().map(t -> Arguments.of(c, t)));
     }
 
