@@ -50,6 +50,8 @@ public final class Redactor {
     public static final String MASK = "***";
 
     private static final int MAX_KEY_LENGTH = 64;
+    /** How far after format characters inside a value a key or scheme is looked for (an emoji, a bracket, a slash). */
+    private static final int RULE_LOOKAHEAD = 12;
     private static final int MIN_PREFIXED_SECRET = 16;
 
     private static final Set<String> SENSITIVE_KEYS = Set.of(
@@ -375,6 +377,8 @@ public final class Redactor {
         private final boolean hasPercent40;
         /** Input before this index has been written to {@link #out} (or, while it is null, needs nothing). */
         private int copied;
+        /** Format characters before this index start no rule (see {@link #endsBeforeRule}). */
+        private int noRuleBefore;
         /** While an email's local part is walked back: the script of its letters, once one is seen. */
         private Character.UnicodeScript localPartScript;
 
@@ -498,6 +502,12 @@ public final class Redactor {
          * the base name, its brackets follow): the value is masked when the word names a secret.
          */
         private int bracketedKeyValue(int i, int runEnd) {
+            int equals = bracketedKeyEnd(i, runEnd);
+            return equals < 0 ? -1 : maskPlainValue(equals + 1);
+        }
+
+        /** Where the {@code =} after the sensitive bracketed key at {@code [i, runEnd)} is, or -1. */
+        private int bracketedKeyEnd(int i, int runEnd) {
             int j = runEnd;
             if (s.charAt(j) == ']') {
                 j++;
@@ -520,7 +530,7 @@ public final class Redactor {
             if (j >= n || s.charAt(j) != '=' || !isSensitiveAsciiKey(s, i, runEnd)) {
                 return -1;
             }
-            return maskPlainValue(j + 1);
+            return j;
         }
 
         // key=value, key: value, "key": value, 'key': value and, inside a JSON string, \"key\": value
@@ -776,48 +786,77 @@ public final class Redactor {
          */
         private int maskQuotedAfter(int v, int quote) {
             int close = closingQuote(quote + 1, s.charAt(quote));
+            int end = close < n ? close + 1 : n;
+            for (int j = quote + 1; j < end; j++) {
+                if (isLineBreak(s.charAt(j))) {
+                    // Unclosed on its line: the rest of the line, not of the text.
+                    end = j;
+                    break;
+                }
+            }
             keepUpTo(v).append(MASK);
-            return resumeAt(close < n ? close + 1 : n);
+            return resumeAt(end);
         }
 
         /**
          * Whether the value being masked ends at {@code j}, a format character that is part of a
-         * value but here comes right before a sensitive key or a credential's scheme
-         * ({@code token=abc\u2066password: hunter2}): taken into the value, that key's own value
-         * would be left in clear.
+         * value but here comes shortly before a sensitive key or a credential's scheme
+         * ({@code token=abc\u2066password: hunter2}, {@code token=abc👩‍💻password: x}, whose
+         * emoji holds a zero-width joiner, {@code abc\u200b[password]=x}): taken into the value,
+         * that key's own value would be left in clear. Looks at the words starting within a few
+         * characters after the run of format characters, once per run.
          */
         private boolean endsBeforeRule(int j) {
+            if (j < noRuleBefore) {
+                return false;
+            }
             char c = s.charAt(j);
-            if (c < 0x7F || !LogSafe.needsEscape(c) || LogSafe.endsValue(c)) {
+            if (!isFormat(c)) {
                 return false;
             }
             int k = j;
-            while (k < n && LogSafe.needsEscape(s.charAt(k)) && !LogSafe.endsValue(s.charAt(k))) {
+            while (k < n && isFormat(s.charAt(k))) {
                 k++;
             }
-            if (k >= n) {
+            int limit = Math.min(n, k + RULE_LOOKAHEAD);
+            for (int w = k; w < limit; w++) {
+                char g = s.charAt(w);
+                if (g == ' ' || LogSafe.endsValue(g)) {
+                    break;
+                }
+                if (isWord(g) && (w == k || !isWord(s.charAt(w - 1))) && startsRule(w)) {
+                    return true;
+                }
+            }
+            // The same answer for every character of the run: asked once (a long run was quadratic).
+            noRuleBefore = k;
+            return false;
+        }
+
+        private static boolean isFormat(char c) {
+            return c >= 0x7F && LogSafe.needsEscape(c) && !LogSafe.endsValue(c);
+        }
+
+        /** Whether the word at {@code w} is a sensitive key before its separator, or a credential's scheme. */
+        private boolean startsRule(int w) {
+            int end = wordEnd(w);
+            if (end - w > MAX_KEY_LENGTH) {
                 return false;
             }
-            char quote = s.charAt(k);
-            int word = quote == '"' || quote == '\'' ? k + 1 : k;
-            int end = wordEnd(word);
-            if (end == word || end - word > MAX_KEY_LENGTH) {
-                return false;
-            }
-            if (word == k && isSchemeName(word)) {
+            if (isSchemeName(w)) {
                 return true;
             }
+            if (end < n && (s.charAt(end) == '[' || (s.charAt(end) == ']' && w > 0 && s.charAt(w - 1) == '['))) {
+                return bracketedKeyEnd(w, end) >= 0;
+            }
             int after = end;
-            if (word > k) {
-                if (after >= n || s.charAt(after) != quote) {
-                    return false;
-                }
+            if (after < n && (s.charAt(after) == '"' || s.charAt(after) == '\'')) {
                 after++;
             }
             if (after < n && s.charAt(after) == ' ') {
                 after++;
             }
-            return isSeparator(after) && (isSensitiveAsciiKey(s, word, end) || isCredentialHeader(word, end));
+            return isSeparator(after) && (isSensitiveAsciiKey(s, w, end) || isCredentialHeader(w, end));
         }
 
         /** Masks inside the brackets starting at {@code v}, to the matching one or the end of the line. */
@@ -1169,7 +1208,7 @@ public final class Redactor {
                 // Base64 holds no control character: a Basic token ends at one (and going on over
                 // them made a run of "Basic\u0001" quadratic); a Bearer token goes on through them.
                 while (end < n && (isTokenChar(s.charAt(end), basic)
-                        || (!basic && end > token && isInsideToken(s.charAt(end))))) {
+                        || (!basic && end > token && isInsideToken(s.charAt(end)))) && !endsBeforeRule(end)) {
                     end++;
                 }
                 if (end > token) {

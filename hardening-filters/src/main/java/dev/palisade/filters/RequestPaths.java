@@ -77,7 +77,8 @@ final class RequestPaths {
         }
         String context = request.getContextPath();
         String decoded;
-        if (context == null || context.isEmpty() || uri.startsWith(context)) {
+        if (context == null || context.isEmpty() || (uri.startsWith(context) && (uri.length() == context.length()
+                || uri.charAt(context.length()) == '/' || uri.charAt(context.length()) == ';'))) {
             decoded = decodeAscii(uri.substring(context == null ? 0 : context.length()));
         } else {
             // The context spelled otherwise than the container reports it (/sh%6Fp, //shop on

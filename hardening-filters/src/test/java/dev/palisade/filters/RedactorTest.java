@@ -186,6 +186,18 @@ class RedactorTest {
                 Arguments.of("secret=abc\u061cBearer 2ba31K51VK94cVdcQVmXX8Qd ok", "secret=***\\u061cBearer *** ok"),
                 Arguments.of("{\"token\":abc\u200b\"password\":\"hunter2\"}", "{\"token\":***\\u200b\"password\":\"***\"}"),
                 Arguments.of("auth=Bearer abc123\u2066password: hunter2", "auth=***\\u2066password: ***"),
+                // ... also a few characters after it: a bracket, a slash, an emoji (whose zero-width joiner is
+                // the format character); and in a bearer token (found by the third diff review)
+                Arguments.of("token=abc\u200Bpassword[]=hunter2", "token=***\\u200bpassword[]=***"),
+                Arguments.of("token=abc\u200Buser[password]=hunter2", "token=***\\u200buser[password]=***"),
+                Arguments.of("token=abc\u200B[password]=x", "token=***\\u200b[password]=***"),
+                Arguments.of("token=abc\u200B/password: hunter2", "token=***\\u200b/password: ***"),
+                Arguments.of("token=abc\ud83d\udc69\u200d\ud83d\udcbbpassword: hunter2",
+                        "token=***\\u200d\ud83d\udcbbpassword: ***"),
+                Arguments.of("token=abc\ud83d\udc69\u200d\ud83d\udcbbBearer abcdefSECRET123456",
+                        "token=***\\u200d\ud83d\udcbbBearer ***"),
+                Arguments.of("Bearer abcdefSECRET123456\u200Bpassword = hunter2", "Bearer ***\\u200bpassword = ***"),
+                Arguments.of("password: \u200B'tis\nnext line", "password: ***\\nnext line"),
                 Arguments.of("password: \u200b\"correct horse battery\" ok", "password: *** ok"),
                 Arguments.of("password=\u0000\"correct horse battery\" ok", "password=*** ok"),
                 Arguments.of("password: \t\"correct horse battery\" ok", "password: *** ok"),
@@ -387,6 +399,18 @@ class RedactorTest {
                 + "a://b:c".repeat(20_000) + "password=[".repeat(20_000) + "[a]".repeat(50_000) + "x[a]=1 ".repeat(20_000);
         String redacted = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Redactor.redact(hostile));
         assertThat(redacted).hasSizeGreaterThan(hostile.length() / 2);
+    }
+
+    /** Format characters inside a value, each asking what follows it: quadratic in a run's length once (found by review). */
+    @Test
+    void staysLinearOnFormatCharactersInsideValues() {
+        for (String hostile : List.of("token=a" + "\u200b".repeat(200_000), "{\"token\":a" + "\u200b".repeat(200_000),
+                "token=Bearer a" + "\u200b".repeat(200_000), "token=a" + "\u00ad\u200d".repeat(100_000),
+                "token=a" + "\u200bx".repeat(100_000), "token=a" + "\u200b/(pass".repeat(40_000),
+                "Bearer abc" + "\u200b[k".repeat(50_000))) {
+            String redacted = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> Redactor.redact(hostile));
+            assertThat(redacted).doesNotContain("\u200b".repeat(2));
+        }
     }
 
     @Test
