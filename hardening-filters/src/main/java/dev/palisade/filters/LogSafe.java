@@ -75,13 +75,22 @@ final class LogSafe {
     }
 
     /**
-     * Whether {@code c} ends a value a redaction rule masks: a control character (a line break
-     * among them) does; a format character does not, though escaped: a zero-width space, joiner or
-     * soft hyphen copied into a password or token along with it, or a bidi control, would otherwise
-     * have left the value's rest in clear.
+     * The characters that end a value, or sit in the gap before one, for the redaction rules:
+     * control characters, the line separators and the bidi controls. The other format characters
+     * (zero-width space and joiners, soft hyphen, BOM) are escaped but belong to the value they
+     * stand in: one copied into a password would otherwise have left its rest in clear, and one
+     * inside an emoji sequence would end a value where no reader sees a break.
      */
-    static boolean endsValue(char c) {
-        return needsEscape(c) && (c < 0x7F || Character.getType(c) != Character.FORMAT);
+    static boolean breaksValue(char c) {
+        if (c < 0x7F) {
+            return c < 0x20;
+        }
+        return c <= 0x9F || c == '\u2028' || c == '\u2029' || isBidiControl(c);
+    }
+
+    private static boolean isBidiControl(char c) {
+        return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     /**

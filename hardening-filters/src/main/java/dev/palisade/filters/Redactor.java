@@ -50,8 +50,6 @@ public final class Redactor {
     public static final String MASK = "***";
 
     private static final int MAX_KEY_LENGTH = 64;
-    /** How far after format characters inside a value a key or scheme is looked for (an emoji, a bracket, a slash). */
-    private static final int RULE_LOOKAHEAD = 12;
     private static final int MIN_PREFIXED_SECRET = 16;
 
     private static final Set<String> SENSITIVE_KEYS = Set.of(
@@ -377,8 +375,6 @@ public final class Redactor {
         private final boolean hasPercent40;
         /** Input before this index has been written to {@link #out} (or, while it is null, needs nothing). */
         private int copied;
-        /** Format characters before this index start no rule (see {@link #endsBeforeRule}). */
-        private int noRuleBefore;
         /** While an email's local part is walked back: the script of its letters, once one is seen. */
         private Character.UnicodeScript localPartScript;
 
@@ -618,7 +614,7 @@ public final class Redactor {
             for (int end = authority; end < n; end++) {
                 char c = s.charAt(end);
                 if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '"' || c == '\'' || c == '<' || c == '>'
-                        || LogSafe.endsValue(c)) {
+                        || LogSafe.breaksValue(c)) {
                     break;
                 }
                 if (c == '@') {
@@ -674,7 +670,7 @@ public final class Redactor {
                 end = v;
             }
             int word = end;
-            while (end < n && !endsPlainValue(s.charAt(end)) && !endsBeforeRule(end)) {
+            while (end < n && !endsPlainValue(s.charAt(end))) {
                 end++;
             }
             if (end == v) {
@@ -685,8 +681,7 @@ public final class Redactor {
                 end = skipValueGap(end);
                 int token = end;
                 while (end < n && (!endsPlainValue(s.charAt(end))
-                        || (LogSafe.needsEscape(s.charAt(end)) && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))))
-                        && !endsBeforeRule(end)) {
+                        || (LogSafe.breaksValue(s.charAt(end)) && s.charAt(end) != '\t' && !isLineBreak(s.charAt(end))))) {
                     end++;
                 }
                 if (end > token) {
@@ -798,72 +793,11 @@ public final class Redactor {
             return resumeAt(end);
         }
 
-        /**
-         * Whether the value being masked ends at {@code j}, a format character that is part of a
-         * value but here comes shortly before a sensitive key or a credential's scheme
-         * ({@code token=abc\u2066password: hunter2}, {@code token=abc👩‍💻password: x}, whose
-         * emoji holds a zero-width joiner, {@code abc\u200b[password]=x}): taken into the value,
-         * that key's own value would be left in clear. Looks at the words starting within a few
-         * characters after the run of format characters, once per run.
-         */
-        private boolean endsBeforeRule(int j) {
-            if (j < noRuleBefore) {
-                return false;
-            }
-            char c = s.charAt(j);
-            if (!isFormat(c)) {
-                return false;
-            }
-            int k = j;
-            while (k < n && isFormat(s.charAt(k))) {
-                k++;
-            }
-            int limit = Math.min(n, k + RULE_LOOKAHEAD);
-            for (int w = k; w < limit; w++) {
-                char g = s.charAt(w);
-                if (g == ' ' || LogSafe.endsValue(g)) {
-                    break;
-                }
-                if (isWord(g) && (w == k || !isWord(s.charAt(w - 1))) && startsRule(w)) {
-                    return true;
-                }
-            }
-            // The same answer for every character of the run: asked once (a long run was quadratic).
-            noRuleBefore = k;
-            return false;
-        }
-
-        private static boolean isFormat(char c) {
-            return c >= 0x7F && LogSafe.needsEscape(c) && !LogSafe.endsValue(c);
-        }
-
-        /** Whether the word at {@code w} is a sensitive key before its separator, or a credential's scheme. */
-        private boolean startsRule(int w) {
-            int end = wordEnd(w);
-            if (end - w > MAX_KEY_LENGTH) {
-                return false;
-            }
-            if (isSchemeName(w)) {
-                return true;
-            }
-            if (end < n && (s.charAt(end) == '[' || (s.charAt(end) == ']' && w > 0 && s.charAt(w - 1) == '['))) {
-                return bracketedKeyEnd(w, end) >= 0;
-            }
-            int after = end;
-            if (after < n && (s.charAt(after) == '"' || s.charAt(after) == '\'')) {
-                after++;
-            }
-            if (after < n && s.charAt(after) == ' ') {
-                after++;
-            }
-            return isSeparator(after) && (isSensitiveAsciiKey(s, w, end) || isCredentialHeader(w, end));
-        }
-
         /** Masks inside the brackets starting at {@code v}, to the matching one or the end of the line. */
         private int maskBracketed(int v, char open, char close) {
             int depth = 0;
             int end = v;
-            while (end < n && !LogSafe.endsValue(s.charAt(end))) {
+            while (end < n && !LogSafe.breaksValue(s.charAt(end))) {
                 char c = s.charAt(end);
                 if (c == open) {
                     depth++;
@@ -927,7 +861,7 @@ public final class Redactor {
             if (end > v && (end == n || endsJsonValue(s.charAt(end)))) {
                 end = v;
             }
-            while (end < n && !endsJsonValue(s.charAt(end)) && !endsBeforeRule(end)) {
+            while (end < n && !endsJsonValue(s.charAt(end))) {
                 end++;
             }
             if (end == v) {
@@ -938,7 +872,7 @@ public final class Redactor {
         }
 
         private static boolean endsJsonValue(char c) {
-            return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\\' || LogSafe.endsValue(c);
+            return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\\' || LogSafe.breaksValue(c);
         }
 
         private int maskToEndOfLine(int afterColon) {
@@ -990,7 +924,7 @@ public final class Redactor {
         /** Past spaces, tabs and other control or bidi characters, but not a line break. */
         private int skipValueGap(int from) {
             int j = from;
-            while (j < n && (s.charAt(j) == ' ' || (LogSafe.needsEscape(s.charAt(j)) && !isLineBreak(s.charAt(j))))) {
+            while (j < n && (s.charAt(j) == ' ' || (LogSafe.breaksValue(s.charAt(j)) && !isLineBreak(s.charAt(j))))) {
                 j++;
             }
             return j;
@@ -1027,7 +961,7 @@ public final class Redactor {
                 case '<': case '>':
                     return true;
                 default:
-                    return LogSafe.endsValue(c);
+                    return LogSafe.breaksValue(c);
             }
         }
 
@@ -1208,7 +1142,7 @@ public final class Redactor {
                 // Base64 holds no control character: a Basic token ends at one (and going on over
                 // them made a run of "Basic\u0001" quadratic); a Bearer token goes on through them.
                 while (end < n && (isTokenChar(s.charAt(end), basic)
-                        || (!basic && end > token && isInsideToken(s.charAt(end)))) && !endsBeforeRule(end)) {
+                        || (!basic && end > token && isInsideToken(s.charAt(end))))) {
                     end++;
                 }
                 if (end > token) {
@@ -1244,7 +1178,7 @@ public final class Redactor {
 
         /** A control or bidi character inside a token, which is part of it; not a tab or a line break. */
         private static boolean isInsideToken(char c) {
-            return LogSafe.needsEscape(c) && c != '\t' && !isLineBreak(c);
+            return LogSafe.breaksValue(c) && c != '\t' && !isLineBreak(c);
         }
 
         /**
