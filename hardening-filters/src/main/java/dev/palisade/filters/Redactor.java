@@ -656,12 +656,7 @@ public final class Redactor {
                 // A list or tuple ({key=[a, b]} from Map.toString, say): all of it, to its bracket.
                 return maskBracketed(v, q, close);
             }
-            int end = v;
-            // A value that starts with a control or bidi character is a value all the same
-            // ("password=\u202Ehunter2"): those are part of it, not its end. A line break is not.
-            while (end < n && LogSafe.needsEscape(s.charAt(end)) && !isLineBreak(s.charAt(end))) {
-                end++;
-            }
+            int end = pastLeadingControls(v);
             if (end > v && end < n && (s.charAt(end) == '"' || s.charAt(end) == '\'')) {
                 return maskQuotedAfter(v, end);
             }
@@ -775,6 +770,18 @@ public final class Redactor {
         }
 
         /**
+         * Past the control and format characters a value starts with: they are part of it, not its
+         * end ({@code password=\u202Ehunter2}, {@code "token":\u0000x}). A line break is not.
+         */
+        private int pastLeadingControls(int v) {
+            int end = v;
+            while (end < n && LogSafe.needsEscape(s.charAt(end)) && !isLineBreak(s.charAt(end))) {
+                end++;
+            }
+            return end;
+        }
+
+        /**
          * A quoted value at {@code quote} after control or format characters from {@code v} on
          * ({@code password: \u200B"correct horse battery"}): all of it, those characters and the
          * quotes included, which are not written as they came.
@@ -850,11 +857,7 @@ public final class Redactor {
             if (c == '"' || c == '\'') {
                 return maskQuoted(v, c);
             }
-            int end = v;
-            // As for a plain value: control characters first are part of the value ('"token":\u0000x').
-            while (end < n && LogSafe.needsEscape(s.charAt(end)) && !isLineBreak(s.charAt(end))) {
-                end++;
-            }
+            int end = pastLeadingControls(v);
             if (end > v && end < n && (s.charAt(end) == '"' || s.charAt(end) == '\'')) {
                 return maskQuotedAfter(v, end);
             }
