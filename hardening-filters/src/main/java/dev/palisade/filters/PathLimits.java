@@ -18,11 +18,13 @@ import java.util.Set;
  * <p>Text form, for the {@code pathLimits} init-param: a comma list of {@code pattern=bytes},
  * for example {@code /api/uploads/*=10485760, /api/avatar=262144}. Parsing is strict: a pattern
  * not starting with {@code /}, a {@code *} anywhere but a trailing {@code /*}, a {@code %},
- * {@code \\}, {@code ?}, {@code #}, empty or dot segment (the patterns match the decoded, normalised
- * path), a value that is not a whole number of bytes, or the same pattern twice (also in another
- * letter case) fails. An exact pattern and the request's path both match with or without one
- * trailing slash, and without regard to case: an application may route so, and a stricter limit
- * must not be dodged by writing the path in capitals.
+ * {@code \\}, {@code ?}, {@code #}, empty or dot segment (the patterns are decoded, normalised
+ * paths, as the container maps them), a value that is not a whole number of bytes, or the same
+ * pattern twice (also in another letter case) fails. An exact pattern and the request's path both
+ * match with or without one trailing slash, and without regard to case: an application may route
+ * so, and a stricter limit must not be dodged by writing the path in capitals. The filter also
+ * looks up the raw URI's segments as sent, for a stricter limit only (see
+ * {@code RequestSizeLimitFilter}).
  */
 public final class PathLimits {
     private static final PathLimits NONE = new PathLimits(Map.of(), List.of());

@@ -20,7 +20,7 @@ import java.util.Set;
  * <table>
  * <caption>Rules</caption>
  * <tr><th>what</th><th>example</th><th>logged as</th></tr>
- * <tr><td>email (letters of any script)</td><td>{@code john.doe@example.com}, {@code john%40example.com}, {@code josé@example.com}</td><td>{@code j***@example.com}</td></tr>
+ * <tr><td>email (letters of any script)</td><td>{@code john.doe@example.com}, {@code john%40example.com}, {@code josé@example.com}</td><td>{@code j***@example.com}, {@code j***%40example.com}</td></tr>
  * <tr><td>sensitive {@code key=value}, {@code key: value}, {@code "key":"value"}, {@code 'key': 'value'},
  *     {@code \"key\":\"value\"}, also {@code key = value} and {@code "key" : "value"}; a bracketed value
  *     to its closing bracket</td><td>{@code password=hunter2}, {@code {token=[a, b]}}</td>
