@@ -498,12 +498,6 @@ public final class Redactor {
          * the base name, its brackets follow): the value is masked when the word names a secret.
          */
         private int bracketedKeyValue(int i, int runEnd) {
-            int equals = bracketedKeyEnd(i, runEnd);
-            return equals < 0 ? -1 : maskPlainValue(equals + 1);
-        }
-
-        /** Where the {@code =} after the sensitive bracketed key at {@code [i, runEnd)} is, or -1. */
-        private int bracketedKeyEnd(int i, int runEnd) {
             int j = runEnd;
             if (s.charAt(j) == ']') {
                 j++;
@@ -526,7 +520,7 @@ public final class Redactor {
             if (j >= n || s.charAt(j) != '=' || !isSensitiveAsciiKey(s, i, runEnd)) {
                 return -1;
             }
-            return j;
+            return maskPlainValue(j + 1);
         }
 
         // key=value, key: value, "key": value, 'key': value and, inside a JSON string, \"key\": value

@@ -480,17 +480,14 @@ public final class RequestSizeLimitFilter implements Filter {
      * than that which the raw URI matches, taken as it came, applies as well: a router
      * that matches segments as they came dispatches {@code /api/avatar/../uploads/x} to the avatar
      * route, whose smaller limit must hold. A looser override applies only through the mapped path,
-     * the one every container routes on. A plain URI (the common case) is its mapped path: one scan.
+     * the one every container routes on.
      */
     private static long limitFor(Config config, HttpServletRequest request) {
         long limit = config.limitFor(RequestPaths.mapped(request));
         if (config.pathLimits().isEmpty()) {
             return limit;
         }
-        String uri = request.getRequestURI();
-        if (uri == null || RequestPaths.isPlain(uri, 0)) {
-            return limit;
-        }
+        // Null for a plain URI (one scan, no allocation).
         String literal = RequestPaths.literal(request);
         // Runs of '/' collapsed, as the environment gate compares ("/app//avatar/../upload/x"). (The
         // raw URI normalised is the mapped path on Jetty and Tomcat, which refuse what would differ.)
