@@ -560,7 +560,8 @@ public final class SafeErrorFilter implements Filter {
 
     private static void warnWithoutDefaultServlet(ServletContext context) {
         for (ServletRegistration registration : context.getServletRegistrations().values()) {
-            if (registration.getMappings().contains("/")) {
+            // "/*" takes every path too (a JAX-RS servlet's usual mapping).
+            if (registration.getMappings().contains("/") || registration.getMappings().contains("/*")) {
                 return;
             }
         }

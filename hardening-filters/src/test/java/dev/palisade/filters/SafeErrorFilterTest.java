@@ -1119,6 +1119,28 @@ class SafeErrorFilterTest {
         }
     }
 
+    /** A servlet mapped to "/*" (as JAX-RS servlets are) answers every path: no warning (found by review). */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void doesNotWarnWhenAServletTakesEveryPath(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(SafeErrorFilter.class);
+                RunningServer server = container.start(ctx -> {
+                    ctx.addFilter("safe", new SafeErrorFilter())
+                            .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), false, "/*");
+                    ctx.addServlet("everything", new HttpServlet() {
+                        @Override
+                        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                            resp.sendError(404);
+                        }
+                    }).addMapping("/*");
+                })) {
+            RawHttp.Response r = get(server, "/no/such/path");
+
+            assertProblem(r, 404);
+            assertThat(logs.text()).doesNotContain("No servlet is mapped");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void warnsOnTomcatWhenNoServletIsMappedToSlash(Container container) throws Exception {
