@@ -20,8 +20,9 @@ import org.apache.catalina.startup.Tomcat;
 /**
  * A Tomcat with {@link SafeErrorFilter} in front of a servlet that throws, run in a JVM whose class
  * path holds {@code slf4j-api} and no SLF4J backend, as a WAR in a standalone container does. It
- * writes its port to the file named by its first argument and runs until killed. Tomcat's own log
- * (JULI, on {@code java.util.logging}) goes to standard error.
+ * writes its port to the file named by its first argument, keeps Tomcat's files in the directory
+ * named by its second, and runs until killed. Tomcat's own log (JULI, on
+ * {@code java.util.logging}) goes to standard error.
  */
 public final class NoBackendTomcat {
     private NoBackendTomcat() {
@@ -29,7 +30,8 @@ public final class NoBackendTomcat {
 
     public static void main(String[] args) throws Exception {
         Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("palisade-tomcat-nobackend").toString());
+        // In the test's own temporary directory: this process is killed, it cannot clean up.
+        tomcat.setBaseDir(Files.createDirectories(Path.of(args[1])).toString());
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");

@@ -31,7 +31,8 @@ class WithoutLoggingBackendTest {
     void errorLinesReachTheContainersLog() throws Exception {
         Path portFile = dir.resolve("port");
         Path output = dir.resolve("output.txt");
-        Process child = new ProcessBuilder(javaCommand(NoBackendTomcat.class.getName(), portFile.toString()))
+        Process child = new ProcessBuilder(javaCommand(NoBackendTomcat.class.getName(), portFile.toString(),
+                        dir.resolve("tomcat").toString()))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             Awaitility.await("child Tomcat's port").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
