@@ -24,9 +24,14 @@ final class ErrorLog {
 
     /**
      * {@code logger.error(format, arguments)}, or the same line in the container's log if that
-     * throws, or if SLF4J has no backend to write it (see {@link #hasNoBackend}).
+     * throws, or if SLF4J has no backend to write it (see {@link #hasNoBackend}). A {@code null}
+     * context (a filter used before {@code init}) leaves the line to SLF4J alone.
      */
     static void error(Logger logger, ServletContext context, String format, Object... arguments) {
+        if (context == null) {
+            logger.error(format, arguments);
+            return;
+        }
         if (hasNoBackend()) {
             FormattingTuple line = MessageFormatter.arrayFormat(format, arguments);
             // The two-argument log, a null throwable too: the containers log it as an error (Tomcat SEVERE, Jetty

@@ -456,14 +456,8 @@ public final class SafeErrorFilter implements Filter {
         if (async.ended()) {
             // The request has its answer. Handed to the container, the failure would be logged with
             // its message as it is; no request id: the container may refuse getRequest() now (Jetty ee11).
-            ServletContext initialised = context;
-            if (initialised != null) {
-                ErrorLog.error(LOG, initialised, "An asynchronous task failed after its request had been answered or dispatched",
-                        RedactedThrowable.loggable(failure));
-            } else {
-                LOG.error("An asynchronous task failed after its request had been answered or dispatched",
-                        RedactedThrowable.loggable(failure));
-            }
+            ErrorLog.error(LOG, context, "An asynchronous task failed after its request had been answered or dispatched",
+                    RedactedThrowable.loggable(failure));
             return true;
         }
         if (!(async.getRequest() instanceof HttpServletRequest request)
