@@ -11,12 +11,14 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The async context {@link SizeLimitedRequest#startAsync()} hands out. After a no-argument
+ * The async context {@link SizeLimitedRequest}'s {@code startAsync} hands out. After a no-argument
  * {@code startAsync()} the container's context gives async code the container's own request (the
  * specification's "original request"), whose body reads go around the counting wrapper: the usual
  * {@code ac.start(() -> read(ac.getRequest()))} read any amount. This one gives the counting
- * wrapper instead, and delegates everything else. Listeners added here see it in their events, as
- * they would have seen the context they were added to.
+ * wrapper instead (after {@code startAsync(request, response)}, the request the application
+ * supplied), and delegates everything else but a {@code complete()} or {@code dispatch()} after the
+ * filter's 413 (below). Listeners added here see it in their events, as they would have seen the
+ * context they were added to.
  */
 final class CountedAsyncContext implements AsyncContext {
     /** Request attribute holding the latest cycle's counted context. */
@@ -24,13 +26,26 @@ final class CountedAsyncContext implements AsyncContext {
 
     private final AsyncContext delegate;
     private final SizeLimitedRequest request;
+    /** Whether async code gets {@link #request} rather than the request the delegate gives. */
+    private final boolean readsThroughCounting;
     private final AtomicBoolean completed = new AtomicBoolean();
     /** Set when a later cycle began: this no longer stands for the container's context. */
     private volatile boolean superseded;
 
-    CountedAsyncContext(AsyncContext delegate, SizeLimitedRequest request) {
+    private CountedAsyncContext(AsyncContext delegate, SizeLimitedRequest request, boolean readsThroughCounting) {
         this.delegate = delegate;
         this.request = request;
+        this.readsThroughCounting = readsThroughCounting;
+    }
+
+    /** For a no-argument {@code startAsync()}: async code reads through {@code request}. */
+    static CountedAsyncContext readingThrough(AsyncContext delegate, SizeLimitedRequest request) {
+        return new CountedAsyncContext(delegate, request, true);
+    }
+
+    /** For {@code startAsync(request, response)}: async code gets the request the application supplied. */
+    static CountedAsyncContext keepingSupplied(AsyncContext delegate, SizeLimitedRequest request) {
+        return new CountedAsyncContext(delegate, request, false);
     }
 
     /** Whether this stands for {@code context}, the one the request below returned. */
@@ -50,7 +65,7 @@ final class CountedAsyncContext implements AsyncContext {
 
     @Override
     public ServletRequest getRequest() {
-        return request;
+        return readsThroughCounting ? request : delegate.getRequest();
     }
 
     @Override
@@ -66,8 +81,9 @@ final class CountedAsyncContext implements AsyncContext {
     /*
      * Once RequestSizeLimitFilter has answered a read past the limit with its 413 it has completed
      * the cycle; the application's own complete() or dispatch() after that, as in the usual
-     * "finally { ac.complete(); }", would throw an IllegalStateException that the container logs
-     * with a stack for every oversized body. They do nothing then.
+     * "finally { ac.complete(); }" (and Jersey's completion of an async resource's answer), would
+     * throw an IllegalStateException that the container logs with a stack for every oversized body.
+     * They do nothing then.
      */
 
     @Override

@@ -141,29 +141,29 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return body.limit;
     }
 
-    /** The context of the latest no-argument {@code startAsync()}, or {@code null}. */
+    /** The context of the latest {@code startAsync}, or {@code null}. */
     private volatile CountedAsyncContext countedAsyncContext;
 
     /** After a no-argument {@code startAsync()} async code must still read through this wrapper: see {@link CountedAsyncContext}. */
     @Override
     public AsyncContext startAsync() {
-        CountedAsyncContext counted = new CountedAsyncContext(super.startAsync(), this);
-        countedAsyncContext = counted;
-        replaceLatest(counted);
-        return counted;
+        return counted(CountedAsyncContext.readingThrough(super.startAsync(), this));
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
         // The application names the request async code gets: this wrapper, or one around it.
-        AsyncContext context = super.startAsync(request, response);
-        countedAsyncContext = null;
-        replaceLatest(null);
-        return context;
+        return counted(CountedAsyncContext.keepingSupplied(super.startAsync(request, response), this));
+    }
+
+    private CountedAsyncContext counted(CountedAsyncContext counted) {
+        countedAsyncContext = counted;
+        replaceLatest(counted);
+        return counted;
     }
 
     /**
-     * Records the new cycle's counted context (or none) for listeners, whichever cycle's context
+     * Records the new cycle's counted context for listeners, whichever cycle's context
      * added them (see CountedAsyncContext.SeesThisContext), and retires the previous cycle's: the
      * containers hand back the same context object for every cycle, so it would still seem to stand
      * for it. After the container's startAsync, which has told the listeners of the new cycle.
@@ -172,11 +172,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         if (getAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE) instanceof CountedAsyncContext previous) {
             previous.supersede();
         }
-        if (next == null) {
-            removeAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE);
-        } else {
-            setAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE, next);
-        }
+        setAttribute(CountedAsyncContext.CURRENT_ATTRIBUTE, next);
     }
 
     @Override
