@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * multipart limits' and content-type exceptions, its complaint about a missing boundary, or its
  * {@code BadRequestException} for a body whose framing is broken. Unrecognised, they would be a 500
  * and an ERROR with a stack (Tomcat's message even quotes the parameter's value) for a client's
- * typo. Recognised by name, so the filter jar needs neither container.
+ * typo. Recognised by name, so the filter jar needs neither container. Undertow's, mostly plain
+ * exceptions, by where they were thrown: see {@link UndertowFaults}.
  */
 final class ClientFaults {
     private static final String JETTY_HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
@@ -101,6 +102,27 @@ final class ClientFaults {
     }
 
     /**
+     * Whether {@code failure} or one of its first causes is the container's word that the client
+     * went away: by class on Jetty and Tomcat (see {@link #clientGoneOn}), by where it was thrown on
+     * Undertow (see {@link UndertowFaults}).
+     */
+    static boolean clientGone(Throwable failure, ServletContext context) {
+        if (causedBy(failure, clientGoneOn(context))) {
+            return true;
+        }
+        if (!Containers.isUndertow(context)) {
+            return false;
+        }
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
+            if (UndertowFaults.isClientGone(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Tomcat's own "client gone" exception in {@code failure} or its first causes, or {@code null}.
      * Thrown on as it is, Tomcat stays quiet about it; inside the application's wrapper
      * ({@code UncheckedIOException}, {@code ServletException}) it logs an ERROR with a stack. Only
@@ -130,6 +152,12 @@ final class ClientFaults {
             }
             if (TOMCAT_NOT_MULTIPART.equals(name)) {
                 return 415;
+            }
+            if (UndertowFaults.isTooLarge(t)) {
+                return 413;
+            }
+            if (UndertowFaults.isBrokenBody(t)) {
+                return 400;
             }
             if (isA(t.getClass(), TOMCAT_MULTIPART_TOO_LARGE)) {
                 return 413;

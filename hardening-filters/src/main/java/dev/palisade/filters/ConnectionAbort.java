@@ -2,6 +2,7 @@ package dev.palisade.filters;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -42,10 +43,16 @@ import org.slf4j.LoggerFactory;
  * It is made by reflection: the filter jar needs no Tomcat classes. (Tomcat itself breaks the
  * connection after an asynchronous failure on a committed response.) Over HTTP/2 Tomcat would still
  * end the stream cleanly before it resets it; see {@link #forCommittedResponse}.
+ *
+ * <p>Undertow ends a committed response cleanly when an exception leaves the chain (a last chunk,
+ * the connection kept): there the filter closes the exchange's connection itself, through public
+ * Undertow methods by reflection ({@code HttpServletRequestImpl.getExchange().getConnection().close()},
+ * which over HTTP/2 resets the one stream). Undertow breaks the connection itself after an
+ * asynchronous failure on a committed response, and closes after an answer that leaves a body unread.
  */
 final class ConnectionAbort {
     /** Throws failures as they are and cannot abort an asynchronous response. */
-    static final ConnectionAbort NONE = new ConnectionAbort(null, List.of());
+    static final ConnectionAbort NONE = new ConnectionAbort(null, List.of(), null);
 
     /**
      * A filter's abort: learnt from the context in {@code init()} or, for a filter a framework runs
@@ -78,6 +85,7 @@ final class ConnectionAbort {
     /** Jetty 12's EE environments with a servlet request class: Servlet 6.0 and 6.1. */
     private static final String[] JETTY_ENVIRONMENTS = {"ee10", "ee11"};
     private static final String UNREAD_BODY = "Request body left unread; closing the connection";
+    private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
 
     /** Tomcat's {@code ClientAbortException(String, Throwable)}, typed to return an IOException. */
     private final MethodHandle tomcatAbort;
@@ -86,10 +94,13 @@ final class ConnectionAbort {
      * this context may be (see {@link #jettyEnvironments}); empty elsewhere.
      */
     private final List<MethodHandle> jettyAborts;
+    /** Undertow's {@code (ServletRequest) -> getExchange().getConnection().close()}; {@code null} elsewhere. */
+    private final MethodHandle undertowClose;
 
-    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts) {
+    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose) {
         this.tomcatAbort = tomcatAbort;
         this.jettyAborts = List.copyOf(jettyAborts);
+        this.undertowClose = undertowClose;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -112,7 +123,17 @@ final class ConnectionAbort {
                         LogSafe.escape(serverInfo));
                 return NONE;
             }
-            return new ConnectionAbort(null, aborts);
+            return new ConnectionAbort(null, aborts, null);
+        }
+        if (Containers.isUndertow(context)) {
+            MethodHandle close = firstFound(context, ConnectionAbort::undertowConnectionClose);
+            if (close == null) {
+                LOG.info("{}: Undertow's {} is not visible here; a response that fails after it was committed "
+                        + "will end cleanly instead of breaking the connection", LogSafe.escape(serverInfo),
+                        UNDERTOW_REQUEST);
+                return NONE;
+            }
+            return new ConnectionAbort(null, List.of(), close);
         }
         if (!Containers.isTomcat(context)) {
             return NONE;
@@ -124,7 +145,7 @@ final class ConnectionAbort {
                     + "error page after a committed response", LogSafe.escape(serverInfo), TOMCAT_ABORT);
             return NONE;
         }
-        return new ConnectionAbort(constructor, List.of());
+        return new ConnectionAbort(constructor, List.of(), null);
     }
 
     /**
@@ -168,6 +189,25 @@ final class ConnectionAbort {
         }
     }
 
+    private static MethodHandle undertowConnectionClose(ClassLoader loader) {
+        try {
+            Class<?> request = Class.forName(UNDERTOW_REQUEST, false, loader);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Method exchangeGetter = request.getMethod("getExchange");
+            Method connectionGetter = exchangeGetter.getReturnType().getMethod("getConnection");
+            MethodHandle close = lookup.findVirtual(connectionGetter.getReturnType(), "close",
+                    MethodType.methodType(void.class));
+            // (ServletRequest) -> ((HttpServletRequestImpl) r).getExchange().getConnection().close()
+            MethodHandle connection = MethodHandles.filterReturnValue(lookup.unreflect(exchangeGetter),
+                    lookup.unreflect(connectionGetter));
+            return MethodHandles.filterArguments(close, 0, connection)
+                    .asType(MethodType.methodType(void.class, ServletRequest.class));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("{} not usable from {}", UNDERTOW_REQUEST, loader, e);
+            return null;
+        }
+    }
+
     private static MethodHandle tomcatAbortConstructor(ClassLoader loader) {
         try {
             Class<?> type = Class.forName(TOMCAT_ABORT, false, loader);
@@ -202,9 +242,14 @@ final class ConnectionAbort {
     /**
      * What to throw when a request fails after its response was committed, so that the container
      * breaks the connection (the client must see the response is incomplete) and writes nothing
-     * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}.
+     * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}, on
+     * Undertow once the connection is closed here.
      */
     IOException forCommittedResponse(HttpServletRequest request, HttpServletResponse response, IOException failure) {
+        if (undertowClose != null) {
+            closeUndertowConnection(request, failure);
+            return failure;
+        }
         if (tomcatAbort == null) {
             return failure;
         }
@@ -235,7 +280,7 @@ final class ConnectionAbort {
     /**
      * Breaks the connection of a request that failed asynchronously after its response was
      * committed, where the container would otherwise end the response cleanly (Jetty). Does nothing
-     * where the container breaks it itself (Tomcat) or no way is known.
+     * where the container breaks it itself (Tomcat, Undertow) or no way is known.
      */
     void abortAsync(ServletRequest request, Throwable failure) {
         Throwable last = null;
@@ -254,6 +299,23 @@ final class ConnectionAbort {
             // A request Jetty does not know as its own, or a changed API: the response then ends as
             // Jetty decides, and the operator should know the client may not see it was cut short.
             LOG.warn("Could not abort the connection of a failed asynchronous response: {}", last.toString());
+        }
+    }
+
+    private void closeUndertowConnection(ServletRequest request, Throwable failure) {
+        ServletRequest container = request;
+        while (container instanceof ServletRequestWrapper wrapper) {
+            container = wrapper.getRequest();
+        }
+        try {
+            undertowClose.invokeExact(container);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // A request Undertow does not know as its own (an application's own request object), or
+            // a changed API: the response then ends cleanly, and the operator should know.
+            failure.addSuppressed(e);
+            LOG.warn("Could not close the connection of a failed committed response: {}", e.toString());
         }
     }
 

@@ -3,8 +3,8 @@ package dev.palisade.filters;
 import jakarta.servlet.ServletContext;
 
 /**
- * Which container runs a context, for the few places where Jetty 12 and Tomcat 11 must be met on
- * their own terms: from {@link ServletContext#getServerInfo()}, else from the context's own class,
+ * Which container runs a context, for the few places where Jetty 12, Tomcat 11 and Undertow 2.3
+ * must be met on their own terms: from {@link ServletContext#getServerInfo()}, else from the context's own class,
  * which a hardened server that hides its version in {@code server.info} does not rename.
  */
 final class Containers {
@@ -23,5 +23,12 @@ final class Containers {
         String serverInfo = context == null ? null : context.getServerInfo();
         return (serverInfo != null && serverInfo.startsWith("Apache Tomcat"))
                 || (context != null && context.getClass().getName().startsWith("org.apache.catalina."));
+    }
+
+    /** Undertow ({@code Undertow - 2.3.26.Final}); false for a {@code null} context. */
+    static boolean isUndertow(ServletContext context) {
+        String serverInfo = context == null ? null : context.getServerInfo();
+        return (serverInfo != null && serverInfo.startsWith("Undertow"))
+                || (context != null && context.getClass().getName().startsWith("io.undertow."));
     }
 }

@@ -128,7 +128,22 @@ public final class SafeErrorFilter implements Filter {
                     + "container's log), or logback-classic with its configuration.");
         }
         warnWithoutDefaultServlet(filterConfig.getServletContext());
+        noteAnUnknownContainer(context);
         abort.learn(filterConfig.getServletContext());
+    }
+
+    /**
+     * Names what the boundary cannot do in a container it has no knowledge of: its ways of ending a
+     * connection and its exceptions for a client's mistakes are each container's own.
+     */
+    private static void noteAnUnknownContainer(ServletContext context) {
+        if (Containers.isJetty(context) || Containers.isTomcat(context) || Containers.isUndertow(context)) {
+            return;
+        }
+        LOG.info("{} is not Jetty, Tomcat or Undertow: a response that fails after it was committed ends as this "
+                + "container decides (perhaps cleanly, so that the client takes it for whole), and its exceptions "
+                + "for a client's broken body or departure are answered 500 and logged as errors",
+                LogSafe.escape(context.getServerInfo()));
     }
 
     @Override
@@ -344,7 +359,7 @@ public final class SafeErrorFilter implements Filter {
      */
     private static boolean isClientGone(Throwable failure, ServletContext context) {
         return (failure instanceof IOException || failure instanceof UncheckedIOException
-                || failure instanceof ServletException) && ClientFaults.causedBy(failure, ClientFaults.clientGoneOn(context));
+                || failure instanceof ServletException) && ClientFaults.clientGone(failure, context);
     }
 
     /**

@@ -50,13 +50,27 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     /**
      * What the body parsers may use. {@code formCharset} decodes a form body that names no charset,
      * as the container itself would (Jetty 12: UTF-8; Tomcat and the Servlet specification:
-     * ISO-8859-1), so a form reads the same chunked as with a length. {@code formOnPut}: a form body
-     * is parameters on a {@code PUT} too (Jetty 12), not on {@code POST} alone (Tomcat).
+     * ISO-8859-1), so a form reads the same chunked as with a length. {@code formMethods}: the
+     * methods whose form body is parameters ({@code POST} alone on Tomcat, {@code PUT} too on Jetty
+     * 12, any on Undertow).
      * {@code formWithoutLengthOnlyChunked}: a form without a length is parameters only when it comes
      * chunked (Tomcat: over HTTP/2, where no body is chunked, it stays for the application to read).
      */
     record BodyOptions(int maxParameters, long multipartThreshold, long maxFormBytes, Path tempDir,
-            Charset formCharset, boolean formOnPut, boolean formWithoutLengthOnlyChunked) {
+            Charset formCharset, FormMethods formMethods, boolean formWithoutLengthOnlyChunked) {
+    }
+
+    /** The methods whose form body a container reads as parameters. */
+    enum FormMethods {
+        POST, POST_AND_PUT, ANY;
+
+        boolean parse(String method) {
+            return switch (this) {
+                case POST -> "POST".equals(method);
+                case POST_AND_PUT -> "POST".equals(method) || "PUT".equals(method);
+                case ANY -> true;
+            };
+        }
     }
 
     /** Told, on the reading thread, the first time the body passes the limit. */
@@ -315,7 +329,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     private boolean formIsParameters() {
         String method = getMethod();
-        boolean parsedMethod = "POST".equals(method) || (body.options.formOnPut() && "PUT".equals(method));
+        boolean parsedMethod = body.options.formMethods().parse(method);
         return parsedMethod && (!body.options.formWithoutLengthOnlyChunked()
                 || "chunked".equalsIgnoreCase(getHeader("Transfer-Encoding")));
     }

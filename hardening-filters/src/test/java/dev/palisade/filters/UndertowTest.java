@@ -1,0 +1,370 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.ServletSetup;
+import dev.palisade.filters.testing.UndertowServer;
+import io.undertow.UndertowOptions;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+/**
+ * The chain on Undertow 2.3, the third container: the places where the kit meets a container on
+ * its own terms (ending a connection, telling a client's broken body and departure from the
+ * server's failure, which requests carry form parameters) learnt for Undertow too. Found by a
+ * review that ran the chain there.
+ */
+class UndertowTest {
+    private static final int LIMIT = 64 * 1024;
+    private static final int LARGE_LIMIT = 256 * 1024;
+    /** Counted down each time a request has left the whole chain (an outermost filter's finally). */
+    private static volatile CountDownLatch leftTheChain = new CountDownLatch(1);
+
+    static final class CommitsThenFails extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("text/plain");
+            resp.getOutputStream().write("partial body ".repeat(10).getBytes(StandardCharsets.US_ASCII));
+            resp.flushBuffer();
+            throw new IllegalStateException("failed after commit");
+        }
+    }
+
+    /** Commits on an async task, then fails there ({@code ?throw}) or leaves the cycle to time out. */
+    static final class CommitsAsynchronouslyThenFails extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            jakarta.servlet.AsyncContext async = req.startAsync();
+            async.setTimeout(300);
+            boolean fails = "throw".equals(req.getQueryString());
+            async.start(() -> {
+                try {
+                    async.getResponse().getOutputStream().write("partial body ".repeat(10).getBytes(StandardCharsets.US_ASCII));
+                    async.getResponse().flushBuffer();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                if (fails) {
+                    throw new IllegalStateException("task failed after commit");
+                }
+            });
+        }
+    }
+
+    static final class Download extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType("application/octet-stream");
+            byte[] block = new byte[64 * 1024];
+            for (int i = 0; i < 1024; i++) {
+                resp.getOutputStream().write(block);
+            }
+        }
+    }
+
+    /** Reads the body the way the query says, and answers what it read. */
+    static final class Reads extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+            String how = req.getQueryString() == null ? "stream" : req.getQueryString();
+            String answer = switch (how) {
+                case "parameters" -> {
+                    TreeMap<String, String[]> parameters = new TreeMap<>(req.getParameterMap());
+                    parameters.remove("parameters");
+                    yield parameters.keySet().toString();
+                }
+                case "parts" -> String.valueOf(req.getParts().size());
+                default -> String.valueOf(req.getInputStream().readAllBytes().length);
+            };
+            resp.getWriter().write(answer);
+        }
+    }
+
+    private static UndertowServer start(Hardening.Config chain) throws Exception {
+        return start(chain, builder -> { });
+    }
+
+    private static UndertowServer start(Hardening.Config chain,
+            java.util.function.Consumer<io.undertow.Undertow.Builder> options) throws Exception {
+        leftTheChain = new CountDownLatch(1);
+        ServletSetup setup = ctx -> {
+            FilterRegistration.Dynamic outer = ctx.addFilter("left-the-chain", (Filter) (request, response, next) -> {
+                try {
+                    next.doFilter(request, response);
+                } finally {
+                    leftTheChain.countDown();
+                }
+            });
+            outer.setAsyncSupported(true);
+            outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            Hardening.install(ctx, chain);
+            add(ctx, new CommitsThenFails(), "/commits-then-fails");
+            add(ctx, new Download(), "/download");
+            add(ctx, new CommitsAsynchronouslyThenFails(), "/commits-asynchronously");
+            add(ctx, new Reads(), "/reads").setMultipartConfig(new MultipartConfigElement(""));
+            add(ctx, new Reads(), "/reads-small-files").setMultipartConfig(new MultipartConfigElement("", 16, -1, 0));
+        };
+        return UndertowServer.start(setup, deployment -> { }, options);
+    }
+
+    private static Hardening.Config chain() {
+        return Hardening.builder().rateLimit(null)
+                .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT)
+                        .pathLimit("/reads/large", LARGE_LIMIT).build())
+                .build();
+    }
+
+    private static ServletRegistration.Dynamic add(ServletContext ctx, HttpServlet servlet, String path) {
+        ServletRegistration.Dynamic registration = ctx.addServlet(path, servlet);
+        registration.setAsyncSupported(true);
+        registration.addMapping(path, path + "/*");
+        return registration;
+    }
+
+    private static String errorsWithStacks(LogCapture logs) {
+        return logs.text(e -> e.getLevel().isGreaterOrEqual(Level.WARN) && e.getThrowableProxy() != null);
+    }
+
+    @Test
+    void aFailureAfterTheResponseWasCommittedBreaksTheConnection() throws Exception {
+        try (UndertowServer server = start(chain()); RawHttp http = server.raw()) {
+            // No "Connection: close": only the abort may end this connection.
+            String received = http.send("GET /commits-then-fails HTTP/1.1\r\nHost: x\r\n\r\n").receivedUntilClosed();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("partial body");
+            assertThat(received).as("no last chunk: the client can tell the body is incomplete")
+                    .doesNotEndWith("0\r\n\r\n");
+        }
+    }
+
+    /** Over HTTP/2 the abort resets the one stream: the client sees it cut short, and the connection carries on. */
+    @Test
+    void overHttp2AFailureAfterTheResponseWasCommittedResetsTheStreamNotTheConnection() throws Exception {
+        org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient(
+                new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(
+                        new org.eclipse.jetty.http2.client.HTTP2Client()));
+        client.start();
+        try (UndertowServer server = start(chain(), b -> b.setServerOption(UndertowOptions.ENABLE_HTTP2, true))) {
+            org.eclipse.jetty.client.Result failed = exchange(client, "http://127.0.0.1:" + server.port() + "/commits-then-fails");
+            org.eclipse.jetty.client.Result next = exchange(client, "http://127.0.0.1:" + server.port() + "/reads");
+
+            assertThat(failed.getResponse().getVersion().asString()).isEqualTo("HTTP/2.0");
+            assertThat(failed.isFailed()).as("the client saw the response was cut short").isTrue();
+            assertThat(next.isFailed()).isFalse();
+            assertThat(next.getResponse().getStatus()).isEqualTo(200);
+            assertThat(next.getRequest().getConnection().getLocalSocketAddress())
+                    .isEqualTo(failed.getRequest().getConnection().getLocalSocketAddress());
+        } finally {
+            client.stop();
+        }
+    }
+
+    private static org.eclipse.jetty.client.Result exchange(org.eclipse.jetty.client.HttpClient client, String uri)
+            throws Exception {
+        java.util.concurrent.CompletableFuture<org.eclipse.jetty.client.Result> done = new java.util.concurrent.CompletableFuture<>();
+        client.newRequest(uri).timeout(20, TimeUnit.SECONDS).send(done::complete);
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Asynchronously too: a task that fails, or a timeout, after the task committed the response. */
+    @Test
+    void anAsynchronousFailureAfterTheResponseWasCommittedBreaksTheConnection() throws Exception {
+        for (String how : new String[] {"throw", "timeout"}) {
+            try (UndertowServer server = start(chain()); RawHttp http = server.raw()) {
+                String received = http.send("GET /commits-asynchronously?" + how + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .receivedUntilClosed();
+
+                assertThat(received).as(how).startsWith("HTTP/1.1 200").contains("partial body");
+                assertThat(received).as(how + ": no last chunk").doesNotEndWith("0\r\n\r\n");
+            }
+        }
+    }
+
+    @Test
+    void aClientThatResetsDuringADownloadIsNoError() throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain())) {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(5000);
+                socket.getOutputStream().write("GET /download HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(socket.getInputStream().readNBytes(1024)).hasSize(1024);
+                socket.setSoLinger(true, 0);
+            }
+            assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(errorsWithStacks(logs)).isEmpty();
+            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
+        }
+    }
+
+    @Test
+    void aBodyCutShortIsAnsweredAsTheClientsMistake() throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain());
+                RawHttp http = server.raw()) {
+            http.send("POST /reads HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 100\r\n\r\nonly ten b").halfClose();
+
+            RawHttp.Response response = http.readResponse();
+            assertThat(response.status() + " " + response.header("Content-Type")).isEqualTo("400 application/problem+json");
+            assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
+        }
+    }
+
+    @Test
+    void aFormWithABrokenEscapeIsABadRequest() throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain())) {
+            String form = "a=%zz&b=1";
+            RawHttp.Response response = RawHttp.exchange(server.port(), "POST /reads?parameters HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                    + "\r\nConnection: close\r\n\r\n" + form);
+
+            assertThat(response.status() + " " + response.header("Content-Type")).isEqualTo("400 application/problem+json");
+            assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
+        }
+    }
+
+    @Test
+    void aMultipartBodyThatBreaksOffIsABadRequest() throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain());
+                RawHttp http = server.raw()) {
+            String body = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\nsome bytes";
+            http.send("POST /reads?parts HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+
+            RawHttp.Response response = http.readResponse();
+            assertThat(response.status() + " " + response.header("Content-Type")).isEqualTo("400 application/problem+json");
+            assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
+        }
+    }
+
+    /** A file over the servlet's {@code maxFileSize}: the client's doing, 413, as on Tomcat. */
+    @Test
+    void aFileOverTheServletsMaxFileSizeIsAnswered413() throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain())) {
+            String body = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\n"
+                    + "x".repeat(100) + "\r\n--b--\r\n";
+            RawHttp.Response response = RawHttp.exchange(server.port(), "POST /reads-small-files?parts HTTP/1.1\r\n"
+                    + "Host: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body);
+
+            assertThat(response.status() + " " + response.header("Content-Type")).isEqualTo("413 application/problem+json");
+            assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
+        }
+    }
+
+    /** Sends a chunked body of {@code bytes} to {@code path}, leaving the connection open for the answer. */
+    private static void sendChunked(RawHttp http, String path, int bytes) throws IOException {
+        http.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n");
+        byte[] chunk = new byte[8192];
+        Arrays.fill(chunk, (byte) 'x');
+        try {
+            for (int sent = 0; sent < bytes; sent += chunk.length) {
+                http.chunk(chunk);
+            }
+            http.lastChunk();
+        } catch (IOException closed) {
+            // The server may close once it has answered (or given up): what came back is still to be read.
+        }
+    }
+
+    /**
+     * Undertow's own entity limit ({@code UndertowOptions.MAX_ENTITY_SIZE}, 2 MiB unless set) raised
+     * above the largest path limit, as docs/filters.md says: that path's limit is met with the 413
+     * problem like any other.
+     */
+    @Test
+    void withUndertowsOwnLimitRaisedAPathsLargerLimitIsAnswered413() throws Exception {
+        try (UndertowServer server = start(chain(), b -> b.setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2L * LARGE_LIMIT));
+                RawHttp http = server.raw()) {
+            sendChunked(http, "/reads/large", LARGE_LIMIT + 64 * 1024);
+
+            RawHttp.Response response = http.readResponse();
+            assertThat(response.status() + " " + response.header("Content-Type")).isEqualTo("413 application/problem+json");
+        }
+    }
+
+    /**
+     * Below it, Undertow ends the request itself once its own limit is read past (it has marked the
+     * response started, so there is no answer to write): no success, and no ERROR for the client's
+     * doing.
+     */
+    @Test
+    void aBodyOverUndertowsOwnLowerLimitEndsQuietly() throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME);
+                UndertowServer server = start(chain(), b -> b.setServerOption(UndertowOptions.MAX_ENTITY_SIZE, LARGE_LIMIT / 2L));
+                RawHttp http = server.raw()) {
+            sendChunked(http, "/reads/large", LARGE_LIMIT);
+
+            assertThat(http.receivedUntilClosed()).doesNotStartWith("HTTP/1.1 2");
+            assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
+        }
+    }
+
+    /** Undertow reads a form body as parameters whatever the method: chunked too, as the kit parses it then. */
+    @Test
+    void aChunkedFormOnPutIsParametersAsWithALength() throws Exception {
+        try (UndertowServer server = start(chain())) {
+            for (String method : new String[] {"PUT", "PATCH"}) {
+                String form = "a=1&b=2";
+                String withLength = RawHttp.exchange(server.port(), method + " /reads?parameters HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                        + "\r\nConnection: close\r\n\r\n" + form).body();
+                String chunked = RawHttp.exchange(server.port(), method + " /reads?parameters HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n"
+                        + "Connection: close\r\n\r\n" + Integer.toHexString(form.length()) + "\r\n" + form + "\r\n0\r\n\r\n").body();
+
+                assertThat(withLength).as(method).isEqualTo("[a, b]");
+                assertThat(chunked).as(method).isEqualTo(withLength);
+            }
+        }
+    }
+
+    /** Undertow initialises filters at their first request unless told otherwise: then a bad setting stops the start. */
+    @Test
+    void aBadSettingStopsTheStartWhenFiltersAreInitialisedEagerly() {
+        ServletSetup setup = ctx -> {
+            FilterRegistration.Dynamic rate = ctx.addFilter("rate", RateLimitFilter.class);
+            rate.setInitParameter("rps", "abc");
+            rate.addMappingForUrlPatterns(null, false, "/*");
+        };
+
+        assertThatThrownBy(() -> UndertowServer.start(setup, deployment -> deployment.setEagerFilterInit(true), b -> { })
+                .close())
+                .hasStackTraceContaining("rps").hasStackTraceContaining("abc");
+    }
+}
