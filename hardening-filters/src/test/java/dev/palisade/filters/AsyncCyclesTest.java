@@ -145,37 +145,22 @@ class AsyncCyclesTest {
         }
     }
 
-    /** The usual shape: read in a task, complete in finally. */
+    /**
+     * The usual shape: read in a task, complete in finally. With arguments, Jersey's shape for an
+     * async resource: {@code startAsync(request, response)}, the body read on another thread, and the
+     * cycle completed once the answer is done, whatever it was.
+     */
     static final class CompletesInFinally extends HttpServlet {
         private static final long serialVersionUID = 1L;
+        private final boolean withArguments;
 
-        @Override
-        protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
-            AsyncContext async = req.startAsync();
-            async.start(() -> {
-                try {
-                    async.getRequest().getInputStream().readAllBytes();
-                    async.getResponse().getWriter().write("ok");
-                } catch (IOException e) {
-                    // The filter has answered 413 and completed the cycle.
-                    return;
-                } finally {
-                    async.complete();
-                }
-            });
+        CompletesInFinally(boolean withArguments) {
+            this.withArguments = withArguments;
         }
-    }
-
-    /**
-     * Jersey's shape for an async resource: {@code startAsync(request, response)}, the body read on
-     * another thread, and the cycle completed when the resource's answer is done, whatever it was.
-     */
-    static final class CompletesWhatItStartedWithArguments extends HttpServlet {
-        private static final long serialVersionUID = 1L;
 
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) {
-            AsyncContext async = req.startAsync(req, resp);
+            AsyncContext async = withArguments ? req.startAsync(req, resp) : req.startAsync();
             async.start(() -> {
                 try {
                     async.getRequest().getInputStream().readAllBytes();
@@ -223,8 +208,8 @@ class AsyncCyclesTest {
             add(ctx, new LongPollAfterDispatch(), "/long-poll");
             add(ctx, new TwoCycles(false), "/two-cycles");
             add(ctx, new BackendFailsInTask(), "/backend");
-            add(ctx, new CompletesInFinally(), "/finally");
-            add(ctx, new CompletesWhatItStartedWithArguments(), "/finally-with-arguments");
+            add(ctx, new CompletesInFinally(false), "/finally");
+            add(ctx, new CompletesInFinally(true), "/finally-with-arguments");
             add(ctx, new CommitsUnwrappedOnATaskThenFails(), "/unwrapped");
         });
     }
@@ -238,8 +223,8 @@ class AsyncCyclesTest {
             size.addMappingForUrlPatterns(dispatches, false, "/*");
             add(ctx, new TwoCycles(false), "/two-cycles");
             add(ctx, new TwoCycles(true), "/two-cycles-wrapped");
-            add(ctx, new CompletesInFinally(), "/finally");
-            add(ctx, new CompletesWhatItStartedWithArguments(), "/finally-with-arguments");
+            add(ctx, new CompletesInFinally(false), "/finally");
+            add(ctx, new CompletesInFinally(true), "/finally-with-arguments");
         });
     }
 
