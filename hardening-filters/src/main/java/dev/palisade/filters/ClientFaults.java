@@ -98,6 +98,11 @@ final class ClientFaults {
         if (Containers.isTomcat(context)) {
             return TOMCAT_CLIENT_GONE;
         }
+        if (Containers.isUndertow(context)) {
+            // Undertow's are told by where they were thrown (clientGone); these classes come from
+            // a backend's client there.
+            return Set.of();
+        }
         return Containers.isJetty(context) ? JETTY_CLIENT_GONE : CLIENT_GONE;
     }
 
@@ -123,6 +128,25 @@ final class ClientFaults {
     }
 
     /**
+     * The container's own "client gone" exception in {@code failure} or its first causes, to be
+     * thrown as it is: Tomcat and Undertow are quiet about their own exceptions, and log one inside
+     * the application's wrapper ({@code UncheckedIOException}, {@code ServletException}) as an ERROR
+     * with a stack. {@code null} elsewhere (Jetty is quiet about it wrapped too).
+     */
+    static IOException containersClientGone(Throwable failure, ServletContext context) {
+        if (!Containers.isUndertow(context)) {
+            return tomcatClientGone(failure);
+        }
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
+            if (t instanceof IOException io && UndertowFaults.isClientGone(io)) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Tomcat's own "client gone" exception in {@code failure} or its first causes, or {@code null}.
      * Thrown on as it is, Tomcat stays quiet about it; inside the application's wrapper
      * ({@code UncheckedIOException}, {@code ServletException}) it logs an ERROR with a stack. Only
@@ -130,7 +154,7 @@ final class ClientFaults {
      * Jetty's HttpClient on Tomcat is a backend's failure, whose wrapper's message and stack the
      * log must keep.
      */
-    static IOException tomcatClientGone(Throwable failure) {
+    private static IOException tomcatClientGone(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
             if (t instanceof IOException io && TOMCAT_CLIENT_GONE.contains(t.getClass().getName())) {

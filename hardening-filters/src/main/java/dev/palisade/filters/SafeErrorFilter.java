@@ -261,7 +261,7 @@ public final class SafeErrorFilter implements Filter {
             // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
             // The connector's exception itself, out of any wrapper: the container is quiet about it.
-            IOException gone = ClientFaults.tomcatClientGone(failure);
+            IOException gone = ClientFaults.containersClientGone(failure, request.getServletContext());
             throw gone != null ? gone : rethrowable(failure);
         }
         int clientFault = ClientFaults.status(failure);

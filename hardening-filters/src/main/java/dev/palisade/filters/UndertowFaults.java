@@ -1,15 +1,20 @@
 package dev.palisade.filters;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.IllegalFormatException;
+import java.util.List;
 
 /**
  * Undertow's exceptions for a client's mistake or departure. Unlike Jetty and Tomcat, Undertow
- * throws plain exceptions for most of them (an {@code IOException} "UT000128: Remote peer closed
- * connection before all data could be read", the socket's own "Connection reset by peer"), so they
- * are told apart by where they were thrown: by Undertow's (or XNIO's) code, directly or through the
- * JDK, while the application read the request body or wrote the response. Thrown elsewhere (a
- * backend's client, a file the application wrote) the same class is the server's failure. Recognised
- * by name, so the filter jar needs no Undertow classes.
+ * throws plain exceptions for them (an {@code IOException} "UT000128: Remote peer closed
+ * connection before all data could be read", the socket's own "Connection reset by peer", a
+ * {@code ClosedChannelException}), so they are told apart by what they are and where they were
+ * thrown: raised by Undertow's (or XNIO's) code, directly or through the JDK's socket code, while the
+ * application read the request body or wrote the response. The same classes thrown elsewhere (a
+ * backend's client, a file the application wrote) and Undertow's other complaints (a stream read
+ * after it was closed, a misconfigured upload directory) are the server's failures. Recognised by
+ * name, so the filter jar needs no Undertow classes.
  */
 final class UndertowFaults {
     /** Undertow's entity limit ({@code UndertowOptions.MAX_ENTITY_SIZE}, 2 MiB unless set), read past. */
@@ -17,12 +22,19 @@ final class UndertowFaults {
     /** A multipart file over {@code MultipartConfig.maxFileSize}. */
     private static final String FILE_TOO_LARGE =
             "io.undertow.server.handlers.form.MultiPartParserDefinition$FileTooLargeException";
+    /**
+     * Undertow's messages for a body the client broke: closed mid-chunk, multipart cut short,
+     * trailers it could not decode, closed before a declared length, a chunk size too large.
+     */
+    private static final List<String> CLIENTS_MESSAGES = List.of("UT000029", "UT000036", "UT000042", "UT000128",
+            "UT000195");
     private static final String SERVLET_INPUT = "io.undertow.servlet.spec.ServletInputStreamImpl";
-    private static final String SERVLET_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
     private static final String FORM_PARSERS = "io.undertow.server.handlers.form.";
-    private static final String SERVLET_OUTPUT = "io.undertow.servlet.spec.ServletOutputStreamImpl";
-    private static final String SERVLET_RESPONSE = "io.undertow.servlet.spec.HttpServletResponseImpl";
-    private static final String SERVLET_WRITER = "io.undertow.servlet.spec.ServletPrintWriter";
+    /** Decoding a form value; a broken escape there makes Undertow's own log call fail (see isBrokenBody). */
+    private static final String FORM_DECODER =
+            "io.undertow.server.handlers.form.FormEncodedDataDefinition$FormEncodedDataParser";
+    private static final List<String> SERVLET_OUTPUT = List.of("io.undertow.servlet.spec.ServletOutputStreamImpl",
+            "io.undertow.servlet.spec.HttpServletResponseImpl", "io.undertow.servlet.spec.ServletPrintWriter");
 
     private UndertowFaults() {
     }
@@ -34,39 +46,64 @@ final class UndertowFaults {
     }
 
     /**
-     * Whether {@code t} itself was thrown by Undertow while it read the request body or parsed it as
-     * a form or multipart: the body broke off, its framing or encoding was wrong.
+     * Whether {@code t} itself is Undertow's failure to read a body the client broke off or framed
+     * wrongly, while the application read it or had it parsed as a form or multipart.
      */
     static boolean isBrokenBody(Throwable t) {
+        if (t instanceof IllegalFormatException) {
+            // Undertow logs a form value with a broken escape with the value inside its format
+            // string, and with an SLF4J backend the "%zz" then fails the log call, and the parse.
+            return thrownByUndertow(framesOf(t)) && passesThrough(framesOf(t), List.of(FORM_DECODER));
+        }
+        if (!(t instanceof IOException)) {
+            return false;
+        }
         StackTraceElement[] frames = framesOf(t);
-        if (!thrownByUndertow(frames)) {
+        if (!thrownByUndertow(frames) || !isClientsIoFailure(t, frames)) {
             return false;
         }
         for (StackTraceElement frame : frames) {
-            String type = frame.getClassName();
+            String type = frame == null ? "" : frame.getClassName();
             if (type.equals(SERVLET_INPUT) || type.startsWith(FORM_PARSERS)) {
                 return true;
-            }
-            if (type.equals(SERVLET_REQUEST)) {
-                // getParameter or getParts, which parse the body (the causes hold where).
-                return false;
             }
         }
         return false;
     }
 
-    /** Whether {@code t} itself is the I/O failure of a write to a client that went away. */
+    /** Whether {@code t} itself is the failure of a write to a client that went away. */
     static boolean isClientGone(Throwable t) {
         if (!(t instanceof IOException)) {
             return false;
         }
         StackTraceElement[] frames = framesOf(t);
-        if (!thrownByUndertow(frames)) {
+        return thrownByUndertow(frames) && isClientsIoFailure(t, frames) && passesThrough(frames, SERVLET_OUTPUT);
+    }
+
+    /**
+     * Whether {@code t} is one of the I/O failures a client causes: a channel closed under the
+     * read or write, the socket's own error (reset, broken pipe: raised by the JDK's socket code),
+     * or one of Undertow's messages for a broken body.
+     */
+    private static boolean isClientsIoFailure(Throwable t, StackTraceElement[] frames) {
+        if (t instanceof ClosedChannelException) {
+            return true;
+        }
+        if (frames.length > 0 && frames[0] != null && frames[0].getClassName().startsWith("sun.nio.ch.")) {
+            return true;
+        }
+        String message;
+        try {
+            message = t.getMessage();
+        } catch (RuntimeException unreadable) {
             return false;
         }
+        return message != null && CLIENTS_MESSAGES.stream().anyMatch(message::startsWith);
+    }
+
+    private static boolean passesThrough(StackTraceElement[] frames, List<String> types) {
         for (StackTraceElement frame : frames) {
-            String type = frame.getClassName();
-            if (type.equals(SERVLET_OUTPUT) || type.equals(SERVLET_RESPONSE) || type.equals(SERVLET_WRITER)) {
+            if (frame != null && types.contains(frame.getClassName())) {
                 return true;
             }
         }
@@ -89,15 +126,19 @@ final class UndertowFaults {
     /**
      * Whether the first frame outside the JDK and the logging bridge is Undertow's or XNIO's: the
      * exception was raised by the container (a socket's error comes through the JDK's frames; a
-     * message Undertow failed to log, through JBoss Logging's), and no file write is on the way
+     * message Undertow failed to log, through JBoss Logging's), and no file operation is on the way
      * (a full disk under a multipart upload is the server's failure).
      */
     private static boolean thrownByUndertow(StackTraceElement[] frames) {
         for (StackTraceElement frame : frames) {
+            if (frame == null) {
+                // Only an overridden getStackTrace() gives one: not the container's exception.
+                return false;
+            }
             String type = frame.getClassName();
-            // Not sun.nio.ch.FileDispatcherImpl: sockets write through it too.
-            if (type.equals("sun.nio.ch.FileChannelImpl") || type.startsWith("java.io.File")
-                    || type.equals("java.io.RandomAccessFile") || type.startsWith("java.nio.file.")) {
+            // A file channel's error starts in sun.nio.ch.FileDispatcherImpl, as a socket's does
+            // (so it would pass for the socket's own): the channel's frame tells them apart.
+            if (type.equals("sun.nio.ch.FileChannelImpl")) {
                 return false;
             }
             if (type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.")

@@ -9,13 +9,13 @@ import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.ServletSetup;
 import dev.palisade.filters.testing.UndertowServer;
 import io.undertow.UndertowOptions;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +38,9 @@ import org.slf4j.Logger;
 class UndertowTest {
     private static final int LIMIT = 64 * 1024;
     private static final int LARGE_LIMIT = 256 * 1024;
-    /** Counted down each time a request has left the whole chain (an outermost filter's finally). */
+    /** A multipart location that is a regular file: the server's misconfiguration. */
+    private static final java.nio.file.Path NOT_A_DIRECTORY = notADirectory();
+    /** Counted down each time Undertow is done with a request: the chain has returned and Undertow has handled it. */
     private static volatile CountDownLatch leftTheChain = new CountDownLatch(1);
 
     static final class CommitsThenFails extends HttpServlet {
@@ -77,6 +78,7 @@ class UndertowTest {
         }
     }
 
+    /** A large download; {@code ?wrapped}: its write failure in the application's own UncheckedIOException. */
     static final class Download extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -84,8 +86,37 @@ class UndertowTest {
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.setContentType("application/octet-stream");
             byte[] block = new byte[64 * 1024];
-            for (int i = 0; i < 1024; i++) {
-                resp.getOutputStream().write(block);
+            try {
+                for (int i = 0; i < 1024; i++) {
+                    resp.getOutputStream().write(block);
+                }
+            } catch (IOException e) {
+                if ("wrapped".equals(req.getQueryString())) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The application's own mistakes and a backend's failure, each the server's: {@code ?} says which. */
+    static final class ServersFailures extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            switch (String.valueOf(req.getQueryString())) {
+                case "read-after-close" -> {
+                    req.getInputStream().close();
+                    req.getInputStream().read();
+                }
+                case "write-after-close" -> {
+                    resp.getOutputStream().write("first".getBytes(StandardCharsets.US_ASCII));
+                    resp.getOutputStream().close();
+                    resp.getOutputStream().write("second".getBytes(StandardCharsets.US_ASCII));
+                }
+                // What Jetty's HttpClient throws when a backend closes: the client here is not gone.
+                default -> throw new IOException("backend failed", new org.eclipse.jetty.io.EofException("backend closed"));
             }
         }
     }
@@ -110,6 +141,16 @@ class UndertowTest {
         }
     }
 
+    private static java.nio.file.Path notADirectory() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("palisade-undertow", ".file");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static UndertowServer start(Hardening.Config chain) throws Exception {
         return start(chain, builder -> { });
     }
@@ -118,19 +159,19 @@ class UndertowTest {
             java.util.function.Consumer<io.undertow.Undertow.Builder> options) throws Exception {
         leftTheChain = new CountDownLatch(1);
         ServletSetup setup = ctx -> {
-            FilterRegistration.Dynamic outer = ctx.addFilter("left-the-chain", (Filter) (request, response, next) -> {
-                try {
-                    next.doFilter(request, response);
-                } finally {
+            // Undertow destroys the request once it has handled what left the chain (and logged it).
+            ctx.addListener(new ServletRequestListener() {
+                @Override
+                public void requestDestroyed(ServletRequestEvent event) {
                     leftTheChain.countDown();
                 }
             });
-            outer.setAsyncSupported(true);
-            outer.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
             Hardening.install(ctx, chain);
             add(ctx, new CommitsThenFails(), "/commits-then-fails");
             add(ctx, new Download(), "/download");
             add(ctx, new CommitsAsynchronouslyThenFails(), "/commits-asynchronously");
+            add(ctx, new ServersFailures(), "/servers-failures");
+            add(ctx, new Reads(), "/reads-into-a-file").setMultipartConfig(new MultipartConfigElement(NOT_A_DIRECTORY.toString()));
             add(ctx, new Reads(), "/reads").setMultipartConfig(new MultipartConfigElement(""));
             add(ctx, new Reads(), "/reads-small-files").setMultipartConfig(new MultipartConfigElement("", 16, -1, 0));
         };
@@ -210,31 +251,94 @@ class UndertowTest {
         }
     }
 
+    /** Undertow's own exception, or inside the application's wrapper, where Undertow would log an ERROR for it. */
     @Test
     void aClientThatResetsDuringADownloadIsNoError() throws Exception {
-        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain())) {
-            try (Socket socket = new Socket("127.0.0.1", server.port())) {
-                socket.setSoTimeout(5000);
-                socket.getOutputStream().write("GET /download HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(socket.getInputStream().readNBytes(1024)).hasSize(1024);
-                socket.setSoLinger(true, 0);
-            }
-            assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+        for (String how : new String[] {"plain", "wrapped"}) {
+            try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain())) {
+                try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                    socket.setSoTimeout(5000);
+                    socket.getOutputStream().write(("GET /download?" + how + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    assertThat(socket.getInputStream().readNBytes(1024)).hasSize(1024);
+                    socket.setSoLinger(true, 0);
+                }
+                assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(errorsWithStacks(logs)).isEmpty();
-            assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
+                assertThat(errorsWithStacks(logs)).as(how).isEmpty();
+                assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).as(how).isEmpty();
+            }
         }
     }
 
+    /**
+     * The same classes of exception as a client's, or Undertow's own, when the server is at fault:
+     * the application read or wrote a stream it had closed, a backend's client closed, the upload
+     * directory is a file. Each is a 500 (or, once committed, the abort) with an ERROR line.
+     */
     @Test
-    void aBodyCutShortIsAnsweredAsTheClientsMistake() throws Exception {
-        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain());
-                RawHttp http = server.raw()) {
-            http.send("POST /reads HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
-                    + "Content-Length: 100\r\n\r\nonly ten b").halfClose();
+    void theServersOwnFailuresStayErrors() throws Exception {
+        try (UndertowServer server = start(chain())) {
+            for (String how : new String[] {"read-after-close", "write-after-close", "backend"}) {
+                try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+                    leftTheChain = new CountDownLatch(1);
+                    String received = RawHttp.receivedUntilClosed(server.port(), "POST /servers-failures?" + how
+                            + " HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+                    assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
 
-            RawHttp.Response response = http.readResponse();
-            assertThat(response.status() + " " + response.header("Content-Type")).isEqualTo("400 application/problem+json");
+                    assertThat(received).as(how).doesNotContain("EofException").doesNotContain("backend");
+                    if (!how.equals("write-after-close")) {
+                        assertThat(received).as(how).startsWith("HTTP/1.1 500");
+                    }
+                    assertThat(logs.text(e -> e.getLevel() == Level.ERROR)).as(how).contains("/servers-failures");
+                }
+            }
+            try (LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+                String body = "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.txt\"\r\n\r\nsome bytes\r\n--b--\r\n";
+                RawHttp.Response response = RawHttp.exchange(server.port(), "POST /reads-into-a-file?parts HTTP/1.1\r\n"
+                        + "Host: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: " + body.length()
+                        + "\r\nConnection: close\r\n\r\n" + body);
+
+                assertThat(response.status()).isEqualTo(500);
+                assertThat(logs.text(e -> e.getLevel() == Level.ERROR)).contains("/reads-into-a-file");
+            }
+        }
+    }
+
+    /**
+     * With a declared length: the 400 problem (the client half-closed and still reads). Chunked and
+     * cut inside a chunk, Undertow has closed the channel and counts the response as begun: the
+     * connection ends without an answer. Neither is an error.
+     */
+    @Test
+    void aBodyCutShortIsTheClientsMistake() throws Exception {
+        for (boolean chunked : new boolean[] {false, true}) {
+            try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain());
+                    RawHttp http = server.raw()) {
+                http.send("POST /reads HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                        + (chunked ? "Transfer-Encoding: chunked\r\n\r\n64\r\nonly ten b" : "Content-Length: 100\r\n\r\nonly ten b"))
+                        .halfClose();
+
+                String received = http.receivedUntilClosed();
+                if (chunked) {
+                    assertThat(received).isEmpty();
+                } else {
+                    assertThat(received).startsWith("HTTP/1.1 400").contains("application/problem+json");
+                }
+                assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).as("chunked " + chunked).isEmpty();
+            }
+        }
+    }
+
+    /** A chunk-size line that is not hexadecimal: Undertow closes the channel under the read, without an answer. */
+    @Test
+    void aBrokenChunkSizeIsNoError() throws Exception {
+        try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain())) {
+            String received = RawHttp.receivedUntilClosed(server.port(), "POST /reads HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n");
+
+            assertThat(received).doesNotStartWith("HTTP/1.1 2");
             assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(logs.text(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))).isEmpty();
         }

@@ -1,0 +1,68 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the error path asks of any exception an application throws: the client-fault checks run on
+ * every failure, on every container, and must answer for exceptions whose accessors misbehave.
+ */
+class ClientFaultsTest {
+    /** An exception whose getStackTrace() is overridden to give a null frame (setStackTrace refuses one). */
+    static final class NullFrames extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public StackTraceElement[] getStackTrace() {
+            return new StackTraceElement[] {null};
+        }
+    }
+
+    /** Frames that look like Undertow's read path, then a null one. */
+    static final class UndertowFramesThenNull extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UndertowFramesThenNull() {
+            super("UT000128: Remote peer closed connection before all data could be read");
+        }
+
+        @Override
+        public StackTraceElement[] getStackTrace() {
+            return new StackTraceElement[] {
+                new StackTraceElement("io.undertow.conduits.FixedLengthStreamSourceConduit", "read", null, 1), null};
+        }
+    }
+
+    @Test
+    void anExceptionWithANullFrameIsNoClientFault() {
+        for (Throwable odd : new Throwable[] {new NullFrames(), new UndertowFramesThenNull()}) {
+            assertThat(ClientFaults.status(new IllegalStateException("app", odd))).isZero();
+            assertThat(ClientFaults.status(odd)).isZero();
+        }
+    }
+
+    private static IOException thrownAt(String message, String... frames) {
+        IOException e = new IOException(message);
+        StackTraceElement[] trace = new StackTraceElement[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            trace[i] = new StackTraceElement(frames[i], "m", null, 1);
+        }
+        e.setStackTrace(trace);
+        return e;
+    }
+
+    /** Undertow's: a socket's error on the body's read is the client's; a file channel's, under a multipart parse, the server's. */
+    @Test
+    void undertowsSocketErrorOnARead400ButAFileChannelsIsTheServers() {
+        IOException socket = thrownAt("Connection reset by peer", "sun.nio.ch.SocketDispatcher", "sun.nio.ch.SocketChannelImpl",
+                "org.xnio.nio.NioSocketConduit", "io.undertow.servlet.spec.ServletInputStreamImpl", "com.example.App");
+        IOException disk = thrownAt("No space left on device", "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl",
+                "io.undertow.server.handlers.form.MultiPartParserDefinition$MultiPartUploadHandler",
+                "io.undertow.servlet.spec.HttpServletRequestImpl", "com.example.App");
+
+        assertThat(ClientFaults.status(socket)).isEqualTo(400);
+        assertThat(ClientFaults.status(disk)).isZero();
+    }
+}
