@@ -159,10 +159,7 @@ public final class ProblemResponse {
         response.setStatus(status);
         response.setHeader(RequestIds.HEADER, requestId);
         response.setHeader("Cache-Control", "no-store");
-        response.setHeader("Content-Encoding", null);
-        response.setHeader("Content-Disposition", null);
-        response.setHeader("ETag", null);
-        response.setHeader("Last-Modified", null);
+        ResponseHeaders.remove(response, "Content-Encoding", "Content-Disposition", "ETag", "Last-Modified");
         for (String[] header : headers) {
             response.setHeader(header[0], header[1]);
         }

@@ -396,8 +396,7 @@ public final class SafeErrorFilter implements Filter {
 
     /** The 500 for a result abandoned half-way: a cookie or redirect target from it must not reach the client. */
     private static void answerAbandoned(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setHeader("Set-Cookie", null);
-        response.setHeader("Location", null);
+        ResponseHeaders.remove(response, "Set-Cookie", "Location");
         ProblemResponse.of(500).send(request, response);
     }
 

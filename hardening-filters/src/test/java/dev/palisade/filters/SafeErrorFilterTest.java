@@ -931,6 +931,41 @@ class SafeErrorFilterTest {
         }
     }
 
+    /**
+     * A Servlet 6.0 container may ignore {@code setHeader(name, null)} (Tomcat 10.1 does, and so the
+     * abandoned result's fields went out with the 500): an outer filter hands down a response that
+     * does the same, and the fields are still dropped, the outer ones still kept.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void dropsTheAbandonedResultsWhereSettingANullHeaderDoesNothing(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("servlet-6.0", (req, resp, chain) -> {
+                HttpServletResponse response = (HttpServletResponse) resp;
+                response.setHeader("X-Frame-Options", "DENY");
+                chain.doFilter(req, new jakarta.servlet.http.HttpServletResponseWrapper(response) {
+                    @Override
+                    public void setHeader(String name, String value) {
+                        if (value != null) {
+                            super.setHeader(name, value);
+                        }
+                    }
+                });
+            }).addMappingForUrlPatterns(null, false, "/*");
+            register(ctx);
+        })) {
+            RawHttp.Response r = get(server, "/t/headers-then-fail");
+
+            assertProblem(r, 500);
+            assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(r.header("Access-Control-Allow-Origin")).isEqualTo("https://app.example");
+            assertThat(r.header("X-Request-Id")).isNotNull();
+            assertThat(r.header("Content-Disposition")).isNull();
+            assertThat(r.header("Set-Cookie")).isNull();
+            assertThat(r.body()).doesNotContain("a,b,c");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void staysQuietWhenTheClientWentAway(Container container) throws Exception {
