@@ -1,6 +1,8 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.ServletContext;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which container runs a context, for the few places where Jetty 12, Tomcat 11 and Undertow 2.3
@@ -8,6 +10,8 @@ import jakarta.servlet.ServletContext;
  * which a hardened server that hides its version in {@code server.info} does not rename.
  */
 final class Containers {
+    private static final Pattern TOMCAT_VERSION = Pattern.compile("Apache Tomcat/(\\d+)\\.(\\d+)\\.(\\d+)");
+
     private Containers() {
     }
 
@@ -30,5 +34,25 @@ final class Containers {
         String serverInfo = context == null ? null : context.getServerInfo();
         return (serverInfo != null && serverInfo.startsWith("Undertow"))
                 || (context != null && context.getClass().getName().startsWith("io.undertow."));
+    }
+
+    /**
+     * Whether Tomcat reads a form {@code POST} without a length as parameters over HTTP/2 too, not
+     * only chunked: from 11.0.18 and 10.1.52 on (11.0.15 and 10.1.50 did not; the versions between
+     * are not on Maven Central). A version the server info hides is taken for a current one.
+     */
+    static boolean tomcatReadsFormsWithoutLengthOverHttp2(ServletContext context) {
+        String serverInfo = context == null ? null : context.getServerInfo();
+        Matcher version = TOMCAT_VERSION.matcher(serverInfo == null ? "" : serverInfo);
+        if (!version.lookingAt()) {
+            return true;
+        }
+        int major = Integer.parseInt(version.group(1));
+        int minor = Integer.parseInt(version.group(2));
+        int patch = Integer.parseInt(version.group(3));
+        if (major != 10 && major != 11) {
+            return major > 11;
+        }
+        return major == 11 ? minor > 0 || patch >= 18 : minor > 1 || (minor == 1 && patch >= 52);
     }
 }

@@ -147,14 +147,16 @@ public final class RequestSizeLimitFilter implements Filter {
     private static SizeLimitedRequest.BodyOptions bodyOptions(Config config, ServletContext context) {
         // Jetty 12 decodes a form without a charset as UTF-8; Tomcat and Undertow, as the
         // specification says, as ISO-8859-1. Jetty reads a PUT's form as parameters too, Undertow
-        // any method's; Tomcat a POST's alone, and without a length only a chunked one.
+        // any method's; Tomcat a POST's alone, and without a length only a chunked one (before
+        // 11.0.18 and 10.1.52: over HTTP/2 too since).
         boolean jetty = Containers.isJetty(context);
         boolean undertow = Containers.isUndertow(context);
+        boolean onlyChunked = !jetty && !undertow && !Containers.tomcatReadsFormsWithoutLengthOverHttp2(context);
         Charset formCharset = jetty ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
         SizeLimitedRequest.FormMethods formMethods = jetty ? SizeLimitedRequest.FormMethods.POST_AND_PUT
                 : undertow ? SizeLimitedRequest.FormMethods.ANY : SizeLimitedRequest.FormMethods.POST;
         return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(),
-                config.maxFormBytes(), defaultTempDir(context), formCharset, formMethods, !jetty && !undertow);
+                config.maxFormBytes(), defaultTempDir(context), formCharset, formMethods, onlyChunked);
     }
 
     private static Path defaultTempDir(ServletContext context) {

@@ -1,0 +1,31 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.ServletContext;
+import java.lang.reflect.Proxy;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tomcat's versions that read a form without a length over HTTP/2: the suite runs one Tomcat, so
+ * the older ones' rule is checked here, on their server info alone.
+ */
+class ContainersTest {
+    private static ServletContext runningOn(String serverInfo) {
+        return (ServletContext) Proxy.newProxyInstance(ContainersTest.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (proxy, method, args) ->
+                        method.getName().equals("getServerInfo") ? serverInfo : null);
+    }
+
+    @Test
+    void tomcatReadsFormsWithoutLengthOverHttp2From11018And10152() {
+        for (String reads : new String[] {"Apache Tomcat/11.0.18", "Apache Tomcat/11.0.29", "Apache Tomcat/11.1.0",
+                "Apache Tomcat/12.0.0-M1", "Apache Tomcat/10.1.52", "Apache Tomcat/10.1.62", "Apache Tomcat", "Acme"}) {
+            assertThat(Containers.tomcatReadsFormsWithoutLengthOverHttp2(runningOn(reads))).as(reads).isTrue();
+        }
+        for (String doesNot : new String[] {"Apache Tomcat/11.0.15", "Apache Tomcat/11.0.14", "Apache Tomcat/10.1.50",
+                "Apache Tomcat/10.1.9", "Apache Tomcat/10.0.27", "Apache Tomcat/9.0.100"}) {
+            assertThat(Containers.tomcatReadsFormsWithoutLengthOverHttp2(runningOn(doesNot))).as(doesNot).isFalse();
+        }
+    }
+}
