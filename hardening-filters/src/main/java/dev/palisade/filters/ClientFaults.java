@@ -180,7 +180,7 @@ final class ClientFaults {
             if (UndertowFaults.isTooLarge(t)) {
                 return 413;
             }
-            if (UndertowFaults.isBrokenBody(t)) {
+            if (UndertowFaults.isBrokenBody(t) || UndertowFaults.isTooManyParameters(t)) {
                 return 400;
             }
             if (isA(t.getClass(), TOMCAT_MULTIPART_TOO_LARGE)) {

@@ -21,6 +21,8 @@ public final class CountingInputStream extends ServletInputStream {
     /** Bytes still allowed; negative once the limit is passed. */
     private long remaining;
     private volatile boolean exceeded;
+    /** What {@link #available()} threw: reads fail with it (see there). */
+    private volatile IOException availableFailure;
 
     /** Counts {@code in} against {@code limit} bytes. */
     public CountingInputStream(ServletInputStream in, long limit) {
@@ -43,8 +45,8 @@ public final class CountingInputStream extends ServletInputStream {
 
     @Override
     public int read() throws IOException {
-        if (remaining < 0) {
-            throw new RequestTooLargeException(limit);
+        if (remaining < 0 || availableFailure != null) {
+            throwUnreadable();
         }
         int b = in.read();
         if (b >= 0 && --remaining < 0) {
@@ -60,8 +62,8 @@ public final class CountingInputStream extends ServletInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        if (remaining < 0) {
-            throw new RequestTooLargeException(limit);
+        if (remaining < 0 || availableFailure != null) {
+            throwUnreadable();
         }
         int n = in.read(b, off, len);
         if (n > 0 && (remaining -= n) < 0) {
@@ -72,8 +74,8 @@ public final class CountingInputStream extends ServletInputStream {
 
     @Override
     public int readLine(byte[] b, int off, int len) throws IOException {
-        if (remaining < 0) {
-            throw new RequestTooLargeException(limit);
+        if (remaining < 0 || availableFailure != null) {
+            throwUnreadable();
         }
         int n = in.readLine(b, off, len);
         if (n > 0 && (remaining -= n) < 0) {
@@ -84,8 +86,8 @@ public final class CountingInputStream extends ServletInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        if (remaining < 0) {
-            throw new RequestTooLargeException(limit);
+        if (remaining < 0 || availableFailure != null) {
+            throwUnreadable();
         }
         // Skipped bytes are still body bytes the client sent.
         long skipped = in.skip(n);
@@ -93,6 +95,14 @@ public final class CountingInputStream extends ServletInputStream {
             overflow();
         }
         return skipped;
+    }
+
+    private void throwUnreadable() throws IOException {
+        IOException failure = availableFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        throw new RequestTooLargeException(limit);
     }
 
     private void overflow() throws RequestTooLargeException {
@@ -118,9 +128,20 @@ public final class CountingInputStream extends ServletInputStream {
         return exceeded;
     }
 
+    /**
+     * A failure here is kept, and every later read fails with it: the JDK's {@code InputStreamReader}
+     * (a {@code getReader()}) asks {@code available()} and ignores what it throws, and Undertow 2.3,
+     * once its {@code available()} has failed on a body cut short, hands the next read a pooled
+     * buffer with another request's bytes in it.
+     */
     @Override
     public int available() throws IOException {
-        return in.available();
+        try {
+            return in.available();
+        } catch (IOException e) {
+            availableFailure = e;
+            throw e;
+        }
     }
 
     @Override

@@ -467,6 +467,17 @@ public final class SafeErrorFilter implements Filter {
             }
             return true;
         }
+        if (Containers.isUndertow(context) && ClientFaults.clientGone(failure, context)) {
+            // A write to a client that left, told apart by where Undertow threw it (on Jetty a task's
+            // EofException may as well be a backend's: see above). Undertow's task executor would
+            // log it as an uncaught exception with its stack.
+            LOG.debug("An asynchronous task ended by the client's departure ({})", failure.getClass().getSimpleName());
+            if (!async.ended() && async.claimFailureAnswer()) {
+                async.failureAnswerWritten();
+                completeUnlessEnded(async);
+            }
+            return true;
+        }
         if (async.ended()) {
             // The request has its answer. Handed to the container, the failure would be logged with
             // its message as it is; no request id: the container may refuse getRequest() now (Jetty ee11).

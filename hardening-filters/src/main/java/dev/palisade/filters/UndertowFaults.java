@@ -2,6 +2,7 @@ package dev.palisade.filters;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
 import java.util.IllegalFormatException;
 import java.util.List;
 
@@ -36,7 +37,17 @@ final class UndertowFaults {
     private static final List<String> SERVLET_OUTPUT = List.of("io.undertow.servlet.spec.ServletOutputStreamImpl",
             "io.undertow.servlet.spec.HttpServletResponseImpl", "io.undertow.servlet.spec.ServletPrintWriter");
 
+    /** A multipart body whose part headers Undertow cannot parse (no message; Undertow's client throws it too). */
+    private static final String MALFORMED_MESSAGE = "io.undertow.util.MalformedMessageException";
+    /** More form fields than Undertow's {@code MAX_PARAMETERS} (1000 unless set). */
+    private static final String TOO_MANY_PARAMETERS = "io.undertow.util.ParameterLimitException";
+
     private UndertowFaults() {
+    }
+
+    /** Whether {@code t} itself is Undertow's word that a form had more fields than it takes. */
+    static boolean isTooManyParameters(Throwable t) {
+        return TOO_MANY_PARAMETERS.equals(t.getClass().getName());
     }
 
     /** Whether {@code t} itself is Undertow's word that the body passed a limit of its own. */
@@ -59,7 +70,14 @@ final class UndertowFaults {
             return false;
         }
         StackTraceElement[] frames = framesOf(t);
-        if (!thrownByUndertow(frames) || !isClientsIoFailure(t, frames)) {
+        if (!thrownByUndertow(frames)) {
+            return false;
+        }
+        if (MALFORMED_MESSAGE.equals(t.getClass().getName())) {
+            // In a form or multipart parse: the client's body. (Undertow's client throws it for a backend's answer.)
+            return Arrays.stream(frames).anyMatch(frame -> frame != null && frame.getClassName().startsWith(FORM_PARSERS));
+        }
+        if (!isClientsIoFailure(t, frames)) {
             return false;
         }
         for (StackTraceElement frame : frames) {

@@ -24,6 +24,7 @@ public final class UndertowServer implements AutoCloseable {
     private final Undertow server;
     private final DeploymentManager manager;
     private final int port;
+    private boolean closed;
 
     private UndertowServer(Undertow server, DeploymentManager manager, int port) {
         this.server = server;
@@ -70,8 +71,13 @@ public final class UndertowServer implements AutoCloseable {
         return RawHttp.connect(port);
     }
 
+    /** Stops the server, waiting for its worker threads (and what they log); a second call does nothing. */
     @Override
     public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
         server.stop();
         manager.stop();
         manager.undeploy();
