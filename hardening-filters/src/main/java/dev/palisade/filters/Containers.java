@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * which a hardened server that hides its version in {@code server.info} does not rename.
  */
 final class Containers {
-    private static final Pattern TOMCAT_VERSION = Pattern.compile("Apache Tomcat/(\\d+)\\.(\\d+)\\.(\\d+)");
+    private static final Pattern TOMCAT_VERSION = Pattern.compile(
+            // "Apache Tomcat/11.0.29", and TomEE's "Apache Tomcat (TomEE)/10.1.40 (10.0.1)".
+            "Apache Tomcat[^/]{0,40}/(\\d{1,6})\\.(\\d{1,6})\\.(\\d{1,6})");
 
     private Containers() {
     }

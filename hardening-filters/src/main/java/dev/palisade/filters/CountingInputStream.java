@@ -100,7 +100,9 @@ public final class CountingInputStream extends ServletInputStream {
     private void throwUnreadable() throws IOException {
         IOException failure = availableFailure;
         if (failure != null) {
-            throw failure;
+            // A new one each time: the same instance thrown twice (a read, then a close that
+            // drains) would make try-with-resources suppress it into itself, which the JDK refuses.
+            throw new IOException(failure.getMessage(), failure);
         }
         throw new RequestTooLargeException(limit);
     }

@@ -27,20 +27,29 @@ final class ResponseHeaders {
         }
         Set<String> removed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         removed.addAll(List.of(names));
+        // Tomcat names a field once per value: each name once, with all its values.
+        Set<String> keptNames = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         List<String[]> kept = new ArrayList<>();
         for (String name : new ArrayList<>(response.getHeaderNames())) {
-            if (!removed.contains(name)) {
+            if (!removed.contains(name) && keptNames.add(name)) {
                 for (String value : new ArrayList<>(response.getHeaders(name))) {
                     kept.add(new String[] {name, value});
                 }
             }
         }
         int status = response.getStatus();
-        // Clears the buffer, the status, every field and the charset; the fields kept go back.
+        // Clears the buffer, the status, every field and the charset; the fields kept go back. A
+        // wrapper's reset() may put some back itself (the chain's own): each name's first value
+        // replaces what is there, the others are added.
         response.reset();
         response.setStatus(status);
+        Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (String[] field : kept) {
-            response.addHeader(field[0], field[1]);
+            if (set.add(field[0])) {
+                response.setHeader(field[0], field[1]);
+            } else {
+                response.addHeader(field[0], field[1]);
+            }
         }
     }
 }

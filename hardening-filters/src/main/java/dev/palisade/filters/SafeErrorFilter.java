@@ -467,10 +467,12 @@ public final class SafeErrorFilter implements Filter {
             }
             return true;
         }
-        if (Containers.isUndertow(context) && ClientFaults.clientGone(failure, context)) {
+        if (Containers.isUndertow(context) && async.getResponse().isCommitted()
+                && ClientFaults.clientGone(failure, context)) {
             // A write to a client that left, told apart by where Undertow threw it (on Jetty a task's
-            // EofException may as well be a backend's: see above). Undertow's task executor would
-            // log it as an uncaught exception with its stack.
+            // EofException may as well be a backend's: see above), on a response the task had begun
+            // (a task failing on another request's client, its own answer not begun, is the
+            // server's: below). Undertow's task executor would log it as an uncaught exception.
             LOG.debug("An asynchronous task ended by the client's departure ({})", failure.getClass().getSimpleName());
             if (!async.ended() && async.claimFailureAnswer()) {
                 async.failureAnswerWritten();

@@ -24,8 +24,15 @@ class ContainersTest {
             assertThat(Containers.tomcatReadsFormsWithoutLengthOverHttp2(runningOn(reads))).as(reads).isTrue();
         }
         for (String doesNot : new String[] {"Apache Tomcat/11.0.15", "Apache Tomcat/11.0.14", "Apache Tomcat/10.1.50",
-                "Apache Tomcat/10.1.9", "Apache Tomcat/10.0.27", "Apache Tomcat/9.0.100"}) {
+                "Apache Tomcat/10.1.9", "Apache Tomcat/10.0.27", "Apache Tomcat/9.0.100",
+                "Apache Tomcat (TomEE)/10.1.40 (10.0.1)", "Apache Tomcat (TomEE)/10.0.27 (9.1.3)"}) {
             assertThat(Containers.tomcatReadsFormsWithoutLengthOverHttp2(runningOn(doesNot))).as(doesNot).isFalse();
         }
+    }
+
+    /** A customised server info with a long number does not fail the filter's start. */
+    @Test
+    void aLongNumberInTheServerInfoIsRead() {
+        assertThat(Containers.tomcatReadsFormsWithoutLengthOverHttp2(runningOn("Apache Tomcat/10.1.20240101120000"))).isTrue();
     }
 }

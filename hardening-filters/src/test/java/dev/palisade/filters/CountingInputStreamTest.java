@@ -2,11 +2,14 @@ package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -84,5 +87,61 @@ class CountingInputStreamTest {
         assertThat(new CountingInputStream(bytes(0), 0).read()).isEqualTo(-1);
         assertThatThrownBy(() -> new CountingInputStream(bytes(1), 0).read())
                 .isInstanceOf(RequestTooLargeException.class);
+    }
+
+    /** Undertow 2.3 on a body cut short: available() fails, reads would go on. */
+    private static ServletInputStream failingAvailable() {
+        return new ServletInputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int available() throws IOException {
+                throw new IOException("UT000128: Remote peer closed connection before all data could be read");
+            }
+
+            @Override
+            public boolean isFinished() {
+                return false;
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setReadListener(ReadListener listener) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    /**
+     * After {@code available()} failed every read fails too, each with a new exception: one
+     * instance thrown by a read and again by a close that drains (try-with-resources) would be
+     * suppressed into itself, which the JDK refuses with an IllegalArgumentException.
+     */
+    @Test
+    void afterAvailableFailedEveryReadFailsWithANewException() throws IOException {
+        CountingInputStream in = new CountingInputStream(failingAvailable(), 1000);
+        catchThrowable(in::available);
+
+        Throwable failure = catchThrowable(() -> {
+            try (InputStream item = new FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    while (read() != -1) {
+                        // drain
+                    }
+                }
+            }) {
+                item.read();
+            }
+        });
+        assertThat(failure).isInstanceOf(IOException.class).hasMessageContaining("UT000128");
+        assertThatThrownBy(in::read).isInstanceOf(IOException.class);
     }
 }
