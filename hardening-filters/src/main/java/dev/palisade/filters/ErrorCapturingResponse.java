@@ -42,6 +42,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     private static final ThreadLocal<DispatcherType> DISPATCH = new ThreadLocal<>();
     /** Set when the outermost forward returned normally: the forward's target wrote the whole response. */
     private volatile boolean forwardCompleted;
+    private volatile boolean redirected;
     private boolean bodyRequested;
     /** Set once the filter's run that made this wrapper is over: a status recorded later would never be answered. */
     private volatile boolean filterReturned;
@@ -90,6 +91,21 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         } else {
             DISPATCH.set(type);
         }
+    }
+
+    /**
+     * Whether the application's {@code sendRedirect(String)} completed the response: Jetty sends the
+     * redirect at once, Tomcat holds it until the request ends but reports it committed. (Servlet
+     * 6.1's other overloads are not seen: this jar is built against 6.0.)
+     */
+    boolean redirected() {
+        return redirected;
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        super.sendRedirect(location);
+        redirected = true;
     }
 
     /** Whether a forward completed the response (see {@link #forwardReturned()}). */

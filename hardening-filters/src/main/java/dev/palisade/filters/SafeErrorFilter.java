@@ -194,7 +194,8 @@ public final class SafeErrorFilter implements Filter {
         } catch (Throwable failure) {
             // Errors included, OutOfMemoryError too: see the class comment.
             wrapped.filterReturned();
-            onFailure(request, response, failure, tracking.trackedAsyncContext(), wrapped.forwardCompleted());
+            onFailure(request, response, failure, tracking.trackedAsyncContext(),
+                    wrapped.forwardCompleted() || wrapped.redirected());
             return;
         }
         wrapped.filterReturned();
@@ -239,7 +240,7 @@ public final class SafeErrorFilter implements Filter {
     }
 
     private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure,
-            AsyncTrackingRequest.TrackedAsyncContext async, boolean forwardCompleted) throws IOException {
+            AsyncTrackingRequest.TrackedAsyncContext async, boolean answerComplete) throws IOException {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
@@ -301,13 +302,14 @@ public final class SafeErrorFilter implements Filter {
                 LOG.warn("Request {} failed after Tomcat answered its malformed body ({}): {} {}", id,
                         response.getStatus(), method, path, RedactedThrowable.loggable(failure));
                 return;
-            } else if (forwardCompleted) {
-                // A forward wrote the whole response and the forwarding code failed afterwards: nothing
-                // is cut short, so the response ends as the forward left it (aborted, Tomcat, which
-                // had only held the response back, sent a 400 instead).
+            } else if (answerComplete) {
+                // A forward wrote the whole response, or sendRedirect made it, and the application
+                // failed afterwards: nothing is cut short, so the response ends as it was left
+                // (aborted, Tomcat, which had only held the response back, sent a 400 page instead,
+                // with the abort's stack in it).
                 ErrorLog.error(LOG, request.getServletContext(),
-                        "Request {} failed after a forward had completed its response: {} {}", id, method, path,
-                        RedactedThrowable.loggable(failure));
+                        "Request {} failed after a forward or redirect had completed its response: {} {}", id, method,
+                        path, RedactedThrowable.loggable(failure));
                 return;
             }
             // Stackless and generic, and on Tomcat in the form it neither logs again nor follows with an

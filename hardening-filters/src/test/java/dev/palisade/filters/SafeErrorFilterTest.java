@@ -108,6 +108,10 @@ class SafeErrorFilterTest {
                     }
                     throw new IllegalStateException(SECRET);
                 }
+                case "redirect-then-fail" -> {
+                    resp.sendRedirect("/elsewhere");
+                    throw new IllegalStateException(SECRET);
+                }
                 case "headers-then-fail" -> {
                     resp.setHeader("Content-Disposition", "attachment; filename=report.csv");
                     resp.addCookie(new Cookie("half", "done"));
@@ -944,6 +948,26 @@ class SafeErrorFilterTest {
                 assertThat(r.header("Set-Cookie")).as("null ignored: " + nullHeaderIgnored).isNull();
                 assertThat(r.body()).doesNotContain("a,b,c");
             }
+        }
+    }
+
+    /**
+     * sendRedirect completes the response: a failure after it leaves the redirect as it is, on both
+     * containers (Tomcat, which holds the redirect until the request ends, sent a 400 page with the
+     * connection abort's stack in it).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFailureAfterARedirectLeavesTheRedirect(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response r = get(server, "/t/redirect-then-fail");
+
+            assertThat(r.status()).isEqualTo(302);
+            assertThat(r.header("Location")).endsWith("/elsewhere");
+            assertThat(r.body()).doesNotContain("Exception").doesNotContain("dev.palisade").doesNotContain(SECRET);
+            // Jetty has sent the redirect before the failure reaches the filter: the line may come after it.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(logs.text(e -> e.getLevel() == Level.ERROR)).contains("failed after a forward or redirect"));
         }
     }
 
