@@ -108,54 +108,40 @@ class AbandonedResultFieldsTest {
         return RawHttp.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     }
 
-    /** Tomcat's getHeaderNames() lists a name once per field: the fallback re-adds every value once per field. */
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void fieldsWithSeveralValuesAreNotMultipliedWhereSettingANullHeaderDoesNothing(Container container) throws Exception {
-        try (RunningServer server = container.start(setup(true))) {
-            RawHttp.Response r = get(server, "/t/multi");
-            assertThat(r.status()).isEqualTo(500);
-            assertThat(r.header("Set-Cookie")).isNull();
-            assertThat(r.headerValues("Vary")).as("Vary").containsExactly("Origin", "Accept-Encoding");
-            assertThat(r.headerValues("Content-Security-Policy")).as("CSP").hasSize(2);
-        }
-    }
-
-    /** As above, on the real container (fails on Tomcat 10.1.52 only: run with -Dtomcat.version=10.1.52). */
+    /**
+     * Tomcat's getHeaderNames() lists a name once per field: each value must come back once. With
+     * the null-ignoring response the fallback runs on every container; without it, only on a
+     * Servlet 6.0 Tomcat (10.1: run with -Dtomcat.version=10.1.52).
+     */
     @ParameterizedTest
     @EnumSource(Container.class)
     void fieldsWithSeveralValuesAreNotMultiplied(Container container) throws Exception {
-        try (RunningServer server = container.start(setup(false))) {
-            RawHttp.Response r = get(server, "/t/multi");
-            assertThat(r.status()).isEqualTo(500);
-            assertThat(r.header("Set-Cookie")).isNull();
-            assertThat(r.headerValues("Vary")).as("Vary").containsExactly("Origin", "Accept-Encoding");
-            assertThat(r.headerValues("Content-Security-Policy")).as("CSP").hasSize(2);
+        for (boolean nullHeaderIgnored : new boolean[] {false, true}) {
+            try (RunningServer server = container.start(setup(nullHeaderIgnored))) {
+                RawHttp.Response r = get(server, "/t/multi");
+                assertThat(r.status()).isEqualTo(500);
+                assertThat(r.header("Set-Cookie")).isNull();
+                assertThat(r.headerValues("Vary")).as("Vary").containsExactly("Origin", "Accept-Encoding");
+                assertThat(r.headerValues("Content-Security-Policy")).as("CSP").hasSize(2);
+            }
         }
     }
 
-    /** The reset goes through ErrorCapturingResponse.reset(), which puts the chain's fields back before remove re-adds them. */
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void anAsyncTaskOnTheChainsResponseGetsEachChainFieldOnceWhereSettingANullHeaderDoesNothing(Container container)
-            throws Exception {
-        try (RunningServer server = container.start(setup(true))) {
-            RawHttp.Response r = get(server, "/t/async-own");
-            assertThat(r.status()).isEqualTo(500);
-            assertThat(r.header("Set-Cookie")).isNull();
-            assertThat(r.headerValues("Content-Security-Policy")).as("CSP").containsExactly("frame-ancestors 'none'");
-            assertThat(r.headerValues("X-Content-Type-Options")).hasSize(1);
-        }
-    }
-
+    /**
+     * An async task failing on the chain's own response: the reset goes through
+     * ErrorCapturingResponse.reset(), which puts the chain's fields back; each comes once.
+     */
     @ParameterizedTest
     @EnumSource(Container.class)
     void anAsyncTaskOnTheChainsResponseGetsEachChainFieldOnce(Container container) throws Exception {
-        try (RunningServer server = container.start(setup(false))) {
-            RawHttp.Response r = get(server, "/t/async-own");
-            assertThat(r.status()).isEqualTo(500);
-            assertThat(r.header("Set-Cookie")).isNull();
-            assertThat(r.headerValues("Content-Security-Policy")).as("CSP").containsExactly("frame-ancestors 'none'");
+        for (boolean nullHeaderIgnored : new boolean[] {false, true}) {
+            try (RunningServer server = container.start(setup(nullHeaderIgnored))) {
+                RawHttp.Response r = get(server, "/t/async-own");
+                assertThat(r.status()).isEqualTo(500);
+                assertThat(r.header("Set-Cookie")).isNull();
+                assertThat(r.headerValues("Content-Security-Policy")).as("CSP").containsExactly("frame-ancestors 'none'");
+                assertThat(r.headerValues("X-Content-Type-Options")).hasSize(1);
+            }
         }
     }
 }
