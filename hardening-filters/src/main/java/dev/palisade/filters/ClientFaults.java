@@ -112,19 +112,8 @@ final class ClientFaults {
      * Undertow (see {@link UndertowFaults}).
      */
     static boolean clientGone(Throwable failure, ServletContext context) {
-        if (causedBy(failure, clientGoneOn(context))) {
-            return true;
-        }
-        if (!Containers.isUndertow(context)) {
-            return false;
-        }
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
-            if (UndertowFaults.isClientGone(t)) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(failure, clientGoneOn(context))
+                || (Containers.isUndertow(context) && undertowClientGone(failure) != null);
     }
 
     /**
@@ -134,9 +123,11 @@ final class ClientFaults {
      * with a stack. {@code null} elsewhere (Jetty is quiet about it wrapped too).
      */
     static IOException containersClientGone(Throwable failure, ServletContext context) {
-        if (!Containers.isUndertow(context)) {
-            return tomcatClientGone(failure);
-        }
+        return Containers.isUndertow(context) ? undertowClientGone(failure) : tomcatClientGone(failure);
+    }
+
+    /** Undertow's write failure for a client gone in {@code failure} or its first causes, or {@code null}. */
+    private static IOException undertowClientGone(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
             if (t instanceof IOException io && UndertowFaults.isClientGone(io)) {

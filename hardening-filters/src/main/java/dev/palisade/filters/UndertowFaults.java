@@ -64,7 +64,8 @@ final class UndertowFaults {
         if (t instanceof IllegalFormatException) {
             // Undertow logs a form value with a broken escape with the value inside its format
             // string, and with an SLF4J backend the "%zz" then fails the log call, and the parse.
-            return thrownByUndertow(framesOf(t)) && passesThrough(framesOf(t), List.of(FORM_DECODER));
+            StackTraceElement[] frames = framesOf(t);
+            return thrownByUndertow(frames) && passesThrough(frames, List.of(FORM_DECODER));
         }
         if (!(t instanceof IOException)) {
             return false;
