@@ -17,38 +17,45 @@ import org.junit.jupiter.api.Test;
 class CountingInputStreamTest {
     /** A bare ServletInputStream over bytes. */
     static ServletInputStream bytes(int n) {
-        ByteArrayInputStream in = new ByteArrayInputStream(new byte[n]);
-        return new ServletInputStream() {
-            @Override
-            public int read() {
-                return in.read();
-            }
+        return new BytesStream(n);
+    }
 
-            @Override
-            public int read(byte[] b, int off, int len) {
-                return in.read(b, off, len);
-            }
+    private static class BytesStream extends ServletInputStream {
+        private final ByteArrayInputStream in;
 
-            @Override
-            public long skip(long k) {
-                return in.skip(k);
-            }
+        BytesStream(int n) {
+            in = new ByteArrayInputStream(new byte[n]);
+        }
 
-            @Override
-            public boolean isFinished() {
-                return in.available() == 0;
-            }
+        @Override
+        public int read() {
+            return in.read();
+        }
 
-            @Override
-            public boolean isReady() {
-                return true;
-            }
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return in.read(b, off, len);
+        }
 
-            @Override
-            public void setReadListener(ReadListener listener) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        @Override
+        public long skip(long k) {
+            return in.skip(k);
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test
@@ -91,30 +98,10 @@ class CountingInputStreamTest {
 
     /** Undertow 2.3 on a body cut short: available() fails, reads would go on. */
     private static ServletInputStream failingAvailable() {
-        return new ServletInputStream() {
-            @Override
-            public int read() {
-                return 'x';
-            }
-
+        return new BytesStream(1000) {
             @Override
             public int available() throws IOException {
                 throw new IOException("UT000128: Remote peer closed connection before all data could be read");
-            }
-
-            @Override
-            public boolean isFinished() {
-                return false;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setReadListener(ReadListener listener) {
-                throw new UnsupportedOperationException();
             }
         };
     }
