@@ -100,6 +100,21 @@ final class CountingResponse extends HttpServletResponseWrapper {
         super.sendRedirect(location);
     }
 
+    // Servlet 6.1's overloads: see StatusRedirect for why they are declared without @Override.
+
+    public void sendRedirect(String location, int sc) throws IOException {
+        sendRedirect(location, sc, true);
+    }
+
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        sendRedirect(location, SC_FOUND, clearBuffer);
+    }
+
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        recordStatus(sc);
+        StatusRedirect.send((HttpServletResponse) getResponse(), location, sc, clearBuffer);
+    }
+
     private void recordStatus(int sc) {
         // No isCommitted() check (on Jetty it takes a lock, and an application may set a status on
         // every request): a status set after a commit this wrapper saw does not matter, as the status

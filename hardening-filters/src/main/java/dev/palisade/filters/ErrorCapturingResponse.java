@@ -94,9 +94,8 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * Whether the application's {@code sendRedirect(String)} completed the response: Jetty sends the
-     * redirect at once, Tomcat holds it until the request ends but reports it committed. (Servlet
-     * 6.1's other overloads are not seen: this jar is built against 6.0.)
+     * Whether the application's {@code sendRedirect} completed the response: Jetty sends the
+     * redirect at once, Tomcat holds it until the request ends but reports it committed.
      */
     boolean redirected() {
         return redirected;
@@ -105,6 +104,21 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     @Override
     public void sendRedirect(String location) throws IOException {
         super.sendRedirect(location);
+        redirected = true;
+    }
+
+    // Servlet 6.1's overloads: see StatusRedirect for why they are declared without @Override.
+
+    public void sendRedirect(String location, int sc) throws IOException {
+        sendRedirect(location, sc, true);
+    }
+
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        sendRedirect(location, SC_FOUND, clearBuffer);
+    }
+
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        StatusRedirect.send((HttpServletResponse) getResponse(), location, sc, clearBuffer);
         redirected = true;
     }
 

@@ -493,6 +493,21 @@ public final class SafeErrorFilter implements Filter {
                 || !(async.getResponse() instanceof HttpServletResponse response)) {
             return false;
         }
+        if (response.isCommitted() && isRedirect(response) && async.claimFailureAnswer()) {
+            // Nothing to cut short (see isRedirect); handed to Tomcat, the failure would replace the
+            // redirect it holds with its error page and the failure's stack, and Jetty would keep the
+            // connection until the async timeout.
+            try {
+                ErrorLog.error(LOG, request.getServletContext(),
+                        "Request {} failed in an asynchronous task after a redirect had completed its response: {} {}",
+                        RequestIds.of(request), LogSafe.escape(request.getMethod()),
+                        Redactor.redact(request.getRequestURI()), RedactedThrowable.loggable(failure));
+            } finally {
+                async.failureAnswerWritten();
+            }
+            completeUnlessEnded(async);
+            return true;
+        }
         if (response.isCommitted() && !async.failureAnswerClaimed()) {
             // Committed: only a broken connection can tell the client, which the container (or the
             // timeout's answer, later) brings about.
@@ -558,6 +573,15 @@ public final class SafeErrorFilter implements Filter {
             }
             return;
         }
+        if (failure == null && response.isCommitted() && isRedirect(response)) {
+            // The application redirected and never completed the cycle: the redirect is the answer
+            // (Tomcat, which holds it until the cycle ends, would send its 500 page instead).
+            ErrorLog.error(LOG, request.getServletContext(),
+                    "Request {} timed out in asynchronous mode after a redirect had completed its response: {} {}",
+                    id, method, path);
+            async.complete();
+            return;
+        }
         if (response.isCommitted()) {
             // Completing would end a half-written response cleanly: the connection must break instead.
             ResponseAbortedException aborted = new ResponseAbortedException(id);
@@ -579,6 +603,16 @@ public final class SafeErrorFilter implements Filter {
         }
         answerAbandoned(request, response);
         async.complete();
+    }
+
+    /**
+     * Whether a committed response is a redirect, which is complete once its header fields are
+     * (sendRedirect writes no body): a failure after it cuts nothing short. Tomcat reports a
+     * redirect committed but holds it until the request ends.
+     */
+    private static boolean isRedirect(HttpServletResponse response) {
+        int status = response.getStatus();
+        return status >= 300 && status < 400 && response.getHeader("Location") != null;
     }
 
     private static void warnWithoutDefaultServlet(ServletContext context) {

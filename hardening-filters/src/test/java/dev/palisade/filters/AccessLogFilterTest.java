@@ -281,6 +281,60 @@ class AccessLogFilterTest {
         }
     }
 
+    /**
+     * An async task that redirects and then fails or never completes: the line has the redirect's status, also after
+     * Servlet 6.1's {@code sendRedirect(String, int)}, which the 6.1 wrapper passes on past a wrapper
+     * that only overrides {@code sendRedirect(String)}.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsTheRedirectAnAsyncTaskSentBeforeItFailed(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = container.start(ctx -> {
+                    Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+                    jakarta.servlet.ServletRegistration.Dynamic reg = ctx.addServlet("moved", new HttpServlet() {
+                        @Override
+                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                            AsyncContext async = req.startAsync(req, resp);
+                            async.setTimeout(500);
+                            boolean withStatus = req.getParameter("status") != null;
+                            boolean idle = req.getParameter("idle") != null;
+                            async.start(() -> {
+                                try {
+                                    if (withStatus) {
+                                        resp.sendRedirect("/elsewhere", 303);
+                                    } else {
+                                        resp.sendRedirect("/elsewhere");
+                                    }
+                                } catch (IOException e) {
+                                    throw new java.io.UncheckedIOException(e);
+                                }
+                                if (!idle) {
+                                    throw new IllegalStateException("task failed");
+                                }
+                            });
+                        }
+                    });
+                    reg.setAsyncSupported(true);
+                    reg.addMapping("/moved");
+                })) {
+            // idle: never completed; the line is written when the timeout finds the response committed.
+            List<String> targets = container.servlet61()
+                    ? List.of("/moved", "/moved?idle=1", "/moved?status=303", "/moved?status=303&idle=1")
+                    : List.of("/moved", "/moved?idle=1");
+            for (String target : targets) {
+                String received = RawHttp.receivedUntilClosed(server.port(),
+                        "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                String status = target.contains("303") ? "303" : "302";
+                assertThat(received).startsWith("HTTP/1.1 " + status);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> logs.lines().stream().anyMatch(line -> line.startsWith("INFO GET " + target + " ")));
+                assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO GET " + target + " "))
+                        .singleElement().asString().contains(" status=" + status + " ");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void failsToStartOnAnyInitParam(Container container) {

@@ -25,12 +25,14 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -110,6 +112,19 @@ class SafeErrorFilterTest {
                 }
                 case "redirect-then-fail" -> {
                     resp.sendRedirect("/elsewhere");
+                    throw new IllegalStateException(SECRET);
+                }
+                // Servlet 6.1's overloads (the test classpath's API is 6.1: tomcat-embed-core's copy comes first).
+                case "redirect-303-then-fail" -> {
+                    resp.sendRedirect("/elsewhere", 303);
+                    throw new IllegalStateException(SECRET);
+                }
+                case "redirect-307-kept-buffer-then-fail" -> {
+                    resp.sendRedirect("/elsewhere", 307, false);
+                    throw new IllegalStateException(SECRET);
+                }
+                case "redirect-keeping-buffer-then-fail" -> {
+                    resp.sendRedirect("/elsewhere", false);
                     throw new IllegalStateException(SECRET);
                 }
                 case "headers-then-fail" -> {
@@ -968,6 +983,27 @@ class SafeErrorFilterTest {
             // Jetty has sent the redirect before the failure reaches the filter: the line may come after it.
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(logs.text(e -> e.getLevel() == Level.ERROR)).contains("failed after a forward or redirect"));
+        }
+    }
+
+    /** The same after Servlet 6.1's {@code sendRedirect} overloads, which the 6.1 wrapper passes on past a 6.0 wrapper. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aFailureAfterAServlet61RedirectLeavesTheRedirect(Container container) throws Exception {
+        Assumptions.assumeTrue(container.servlet61(), "Servlet 6.0: no sendRedirect overloads");
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            Map<String, Integer> statusByCase = Map.of("redirect-303-then-fail", 303,
+                    "redirect-307-kept-buffer-then-fail", 307, "redirect-keeping-buffer-then-fail", 302);
+            for (Map.Entry<String, Integer> expected : statusByCase.entrySet()) {
+                RawHttp.Response r = get(server, "/t/" + expected.getKey());
+
+                assertThat(r.status()).as(expected.getKey()).isEqualTo(expected.getValue());
+                assertThat(r.header("Location")).endsWith("/elsewhere");
+                assertThat(r.body()).doesNotContain("Exception").doesNotContain("dev.palisade").doesNotContain(SECRET);
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(logs.lines()).filteredOn(line -> line.contains("failed after a forward or redirect"))
+                            .hasSize(statusByCase.size()));
         }
     }
 

@@ -174,6 +174,14 @@ public enum Container {
     public abstract RunningServer start(ServletSetup setup) throws Exception;
 
     /**
+     * Whether the container implements Servlet 6.1 (Tomcat 11, Jetty's ee11): only there may an
+     * application call 6.1's methods, such as {@code sendRedirect(String, int)}.
+     */
+    public boolean servlet61() {
+        return this == TOMCAT || JETTY_ENVIRONMENT.name().equals("ee11");
+    }
+
+    /**
      * Starts the container as it runs behind a TLS-terminating proxy on the same host: the
      * proxy's {@code X-Forwarded-Proto} and {@code X-Forwarded-For} are applied to the request, so
      * a plain-HTTP request carrying {@code X-Forwarded-Proto: https} is {@code isSecure()}.
