@@ -1,5 +1,6 @@
 package dev.palisade.filters.testing;
 
+import dev.palisade.filters.InitParamsCheck;
 import jakarta.servlet.ServletContainerInitializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,8 +155,9 @@ public enum Container {
             context.setParentClassLoader(Container.class.getClassLoader());
             ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
             // The test's class path stands in for WEB-INF/lib; its initializers are not the
-            // application's. Logback's would stop the tests' shared logging context on undeploy.
-            context.setContainerSciFilter(".*");
+            // application's (Logback's would stop the tests' shared logging context on undeploy),
+            // but for the filter jar's own, which a WAR's WEB-INF/lib brings.
+            context.setContainerSciFilter("^(?!" + InitParamsCheck.class.getName().replace(".", "\\.") + "$)");
             return runTomcat(tomcat, context);
         }
     };
