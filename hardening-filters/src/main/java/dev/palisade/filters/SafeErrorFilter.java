@@ -606,13 +606,20 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /**
-     * Whether a committed response is a redirect, which is complete once its header fields are
-     * (sendRedirect writes no body): a failure after it cuts nothing short. Tomcat reports a
-     * redirect committed but holds it until the request ends.
+     * Whether a committed response was made by {@code sendRedirect}, which writes no body: a failure
+     * after it cuts nothing short. Tomcat reports a redirect committed but holds it until the
+     * request ends. Seen by the chain's response wrapper; on the container's own response (what a
+     * no-argument {@code startAsync()} hands out) only guessed: a 3xx with a {@code Location} and no
+     * content type. A 3xx whose body is under way is not one: it is cut short as any response.
      */
     private static boolean isRedirect(HttpServletResponse response) {
+        ErrorCapturingResponse capturing = ErrorCapturingResponse.in(response);
+        if (capturing != null) {
+            return capturing.redirected();
+        }
         int status = response.getStatus();
-        return status >= 300 && status < 400 && response.getHeader("Location") != null;
+        return status >= 300 && status < 400 && response.getHeader("Location") != null
+                && response.getContentType() == null;
     }
 
     private static void warnWithoutDefaultServlet(ServletContext context) {
