@@ -5,9 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which container runs a context, for the few places where Jetty 12, Tomcat 11 and Undertow 2.3
- * must be met on their own terms: from {@link ServletContext#getServerInfo()}, else from the context's own class,
- * which a hardened server that hides its version in {@code server.info} does not rename.
+ * Which container runs a context, for the few places where Jetty 12, Tomcat 11, Undertow 2.3 and
+ * Payara (GlassFish) must be met on their own terms: from {@link ServletContext#getServerInfo()}, else
+ * from the context's own class, which a hardened server that hides its version in {@code server.info}
+ * does not rename. GlassFish's web container is a fork of Tomcat's Catalina, context class included,
+ * on Grizzly's connector, which honours none of Tomcat's connector behaviour: it is told apart first,
+ * by its server info or its web application class loader, and is never taken for Tomcat.
  */
 final class Containers {
     private static final Pattern TOMCAT_VERSION = Pattern.compile(
@@ -24,11 +27,38 @@ final class Containers {
                 || (context != null && context.getClass().getName().startsWith("org.eclipse.jetty."));
     }
 
-    /** Tomcat ({@code Apache Tomcat/11.0.14}); false for a {@code null} context. */
+    /**
+     * Tomcat ({@code Apache Tomcat/11.0.14}); false for a {@code null} context, and for GlassFish
+     * and Payara, whose context has Tomcat's class name.
+     */
     static boolean isTomcat(ServletContext context) {
         String serverInfo = context == null ? null : context.getServerInfo();
-        return (serverInfo != null && serverInfo.startsWith("Apache Tomcat"))
-                || (context != null && context.getClass().getName().startsWith("org.apache.catalina."));
+        return ((serverInfo != null && serverInfo.startsWith("Apache Tomcat"))
+                || (context != null && context.getClass().getName().startsWith("org.apache.catalina.")))
+                && !isGlassFish(context);
+    }
+
+    /**
+     * GlassFish or Payara ({@code Payara Micro}, {@code Payara Server 6.2025.10}, {@code Eclipse
+     * GlassFish 7.0.25}), also with a changed server info: by a Catalina context whose web
+     * application class loader is GlassFish's own ({@code org.glassfish.web.loader.WebappClassLoader});
+     * false for a {@code null} context.
+     */
+    static boolean isGlassFish(ServletContext context) {
+        if (context == null) {
+            return false;
+        }
+        String serverInfo = context.getServerInfo();
+        if (serverInfo != null && (serverInfo.startsWith("Payara") || serverInfo.startsWith("GlassFish")
+                || serverInfo.startsWith("Eclipse GlassFish"))) {
+            return true;
+        }
+        if (!context.getClass().getName().startsWith("org.apache.catalina.")) {
+            // GlassFish's context is Catalina's: no other container's is asked for its class loader.
+            return false;
+        }
+        ClassLoader loader = context.getClassLoader();
+        return loader != null && loader.getClass().getName().startsWith("org.glassfish.web.loader.");
     }
 
     /** Undertow ({@code Undertow - 2.3.26.Final}); false for a {@code null} context. */

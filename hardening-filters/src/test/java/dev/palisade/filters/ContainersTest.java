@@ -35,4 +35,19 @@ class ContainersTest {
     void aLongNumberInTheServerInfoIsRead() {
         assertThat(Containers.tomcatReadsFormsWithoutLengthOverHttp2(runningOn("Apache Tomcat/10.1.20240101120000"))).isTrue();
     }
+
+    /** Payara and GlassFish run Catalina's context class, and are not Tomcat: Grizzly honours none of Tomcat's ways. */
+    @Test
+    void payaraAndGlassFishAreNotTomcat() {
+        for (String glassFish : new String[] {"Payara Micro", "Payara Server 6.2025.10", "GlassFish Server Open Source Edition 5.1.0",
+                "Eclipse GlassFish 7.0.25"}) {
+            assertThat(Containers.isGlassFish(runningOn(glassFish))).as(glassFish).isTrue();
+            assertThat(Containers.isTomcat(runningOn(glassFish))).as(glassFish).isFalse();
+        }
+        for (String other : new String[] {"Apache Tomcat/11.0.29", "jetty/12.1.14", "Undertow - 2.3.26.Final", "Acme"}) {
+            assertThat(Containers.isGlassFish(runningOn(other))).as(other).isFalse();
+        }
+        assertThat(Containers.isTomcat(runningOn("Apache Tomcat/11.0.29"))).isTrue();
+        assertThat(Containers.isGlassFish(null)).isFalse();
+    }
 }

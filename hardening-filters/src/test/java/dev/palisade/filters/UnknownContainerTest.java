@@ -42,7 +42,7 @@ class UnknownContainerTest {
             new SafeErrorFilter().init(configIn("Acme Server/1.0"));
 
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
-                    .contains("Acme Server/1.0 is not Jetty, Tomcat or Undertow")
+                    .contains("Acme Server/1.0 is not Jetty, Tomcat, Undertow or Payara")
                     .contains("fails after it was committed"));
         }
     }
