@@ -49,10 +49,20 @@ import org.slf4j.LoggerFactory;
  * Undertow methods by reflection ({@code HttpServletRequestImpl.getExchange().getConnection().close()},
  * which over HTTP/2 resets the one stream). Undertow breaks the connection itself after an
  * asynchronous failure on a committed response, and closes after an answer that leaves a body unread.
+ *
+ * <p>Payara (GlassFish) runs Catalina's valves, forked from Tomcat's, on Grizzly's connector. Its
+ * valves, like Tomcat's, are quiet about Catalina's {@code ClientAbortException} and render no error
+ * page for it, but Grizzly ends a committed response cleanly whatever was thrown (a last chunk, the
+ * connection kept; after an asynchronous failure too), and keeps the connection of an answer that
+ * left a body unread open for the rest of the body. So over HTTP/1.x the filter closes Grizzly's
+ * connection itself, through public methods by reflection ({@code RequestFacade.getUnwrappedCoyoteRequest()
+ * .getCoyoteRequest().getConnection().closeSilently()}, a graceful close: what was written is sent
+ * first), and then throws that exception. Over HTTP/2 the connection is shared by other streams and
+ * is left alone: the stream ends as Payara decides.
  */
 final class ConnectionAbort {
     /** Throws failures as they are and cannot abort an asynchronous response. */
-    static final ConnectionAbort NONE = new ConnectionAbort(null, List.of(), null);
+    static final ConnectionAbort NONE = new ConnectionAbort(null, List.of(), null, null);
 
     /**
      * A filter's abort: learnt from the context in {@code init()} or, for a filter a framework runs
@@ -86,6 +96,8 @@ final class ConnectionAbort {
     private static final String[] JETTY_ENVIRONMENTS = {"ee10", "ee11"};
     private static final String UNREAD_BODY = "Request body left unread; closing the connection";
     private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
+    /** The request object Payara hands the application, Catalina's facade over its connector request. */
+    private static final String GLASSFISH_REQUEST = "org.apache.catalina.connector.RequestFacade";
 
     /** Tomcat's {@code ClientAbortException(String, Throwable)}, typed to return an IOException. */
     private final MethodHandle tomcatAbort;
@@ -96,11 +108,18 @@ final class ConnectionAbort {
     private final List<MethodHandle> jettyAborts;
     /** Undertow's {@code (ServletRequest) -> getExchange().getConnection().close()}; {@code null} elsewhere. */
     private final MethodHandle undertowClose;
+    /**
+     * Payara's {@code (ServletRequest) -> getUnwrappedCoyoteRequest().getCoyoteRequest().getConnection()
+     * .closeSilently()}; {@code null} elsewhere.
+     */
+    private final MethodHandle grizzlyClose;
 
-    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose) {
+    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
+            MethodHandle grizzlyClose) {
         this.tomcatAbort = tomcatAbort;
         this.jettyAborts = List.copyOf(jettyAborts);
         this.undertowClose = undertowClose;
+        this.grizzlyClose = grizzlyClose;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -123,7 +142,7 @@ final class ConnectionAbort {
                         LogSafe.escape(serverInfo));
                 return NONE;
             }
-            return new ConnectionAbort(null, aborts, null);
+            return new ConnectionAbort(null, aborts, null, null);
         }
         if (Containers.isUndertow(context)) {
             MethodHandle close = firstFound(context, ConnectionAbort::undertowConnectionClose);
@@ -133,7 +152,10 @@ final class ConnectionAbort {
                         UNDERTOW_REQUEST);
                 return NONE;
             }
-            return new ConnectionAbort(null, List.of(), close);
+            return new ConnectionAbort(null, List.of(), close, null);
+        }
+        if (Containers.isGlassFish(context)) {
+            return forGlassFish(context);
         }
         if (!Containers.isTomcat(context)) {
             return NONE;
@@ -145,7 +167,24 @@ final class ConnectionAbort {
                     + "error page after a committed response", LogSafe.escape(serverInfo), TOMCAT_ABORT);
             return NONE;
         }
-        return new ConnectionAbort(constructor, List.of(), null);
+        return new ConnectionAbort(constructor, List.of(), null, null);
+    }
+
+    /** Payara's: Catalina's quiet exception, thrown once Grizzly's connection is closed. */
+    private static ConnectionAbort forGlassFish(ServletContext context) {
+        String serverInfo = LogSafe.escape(context.getServerInfo());
+        MethodHandle constructor = firstFound(context, ConnectionAbort::tomcatAbortConstructor);
+        MethodHandle close = firstFound(context, ConnectionAbort::grizzlyConnectionClose);
+        if (close == null) {
+            LOG.warn("{}: {} is not usable here; a response that fails after it was committed will end cleanly "
+                    + "instead of breaking the connection, and a connection whose request body was left unread "
+                    + "stays open", serverInfo, GLASSFISH_REQUEST);
+        }
+        if (constructor == null) {
+            LOG.warn("{}: {} not found; the failures the filters end a connection with will be logged by Payara "
+                    + "with their stack", serverInfo, TOMCAT_ABORT);
+        }
+        return new ConnectionAbort(constructor, List.of(), null, close);
     }
 
     /**
@@ -208,6 +247,28 @@ final class ConnectionAbort {
         }
     }
 
+    private static MethodHandle grizzlyConnectionClose(ClassLoader loader) {
+        try {
+            Class<?> facade = Class.forName(GLASSFISH_REQUEST, false, loader);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Method catalinaGetter = facade.getMethod("getUnwrappedCoyoteRequest");
+            Method grizzlyGetter = catalinaGetter.getReturnType().getMethod("getCoyoteRequest");
+            Method connectionGetter = grizzlyGetter.getReturnType().getMethod("getConnection");
+            MethodHandle close = lookup.findVirtual(connectionGetter.getReturnType(), "closeSilently",
+                    MethodType.methodType(void.class));
+            // (ServletRequest) -> ((RequestFacade) r).getUnwrappedCoyoteRequest().getCoyoteRequest()
+            //                         .getConnection().closeSilently()
+            MethodHandle connection = MethodHandles.filterReturnValue(
+                    MethodHandles.filterReturnValue(lookup.unreflect(catalinaGetter), lookup.unreflect(grizzlyGetter)),
+                    lookup.unreflect(connectionGetter));
+            return MethodHandles.filterArguments(close, 0, connection)
+                    .asType(MethodType.methodType(void.class, ServletRequest.class));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("{} not usable from {}", GLASSFISH_REQUEST, loader, e);
+            return null;
+        }
+    }
+
     private static MethodHandle tomcatAbortConstructor(ClassLoader loader) {
         try {
             Class<?> type = Class.forName(TOMCAT_ABORT, false, loader);
@@ -232,11 +293,17 @@ final class ConnectionAbort {
      */
     void afterAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String protocol = request.getProtocol();
-        if (tomcatAbort == null || protocol == null || !protocol.startsWith("HTTP/1.")) {
+        if ((tomcatAbort == null && grizzlyClose == null) || protocol == null || !protocol.startsWith("HTTP/1.")) {
             return;
         }
         response.flushBuffer();
-        throw tomcatAbort(UNREAD_BODY, null);
+        IOException unreadBody = tomcatAbort(UNREAD_BODY, null);
+        if (grizzlyClose != null) {
+            // Grizzly neither closes on "Connection: close" nor on Catalina's exception while a body
+            // is unread: it waits for the rest of it (30 s and more). The close sends the answer first.
+            closeConnection(grizzlyClose, request, unreadBody);
+        }
+        throw unreadBody;
     }
 
     /**
@@ -247,8 +314,12 @@ final class ConnectionAbort {
      */
     IOException forCommittedResponse(HttpServletRequest request, HttpServletResponse response, IOException failure) {
         if (undertowClose != null) {
-            closeUndertowConnection(request, failure);
+            closeConnection(undertowClose, request, failure);
             return failure;
+        }
+        if (grizzlyClose != null) {
+            closeGrizzlyConnection(request, response, failure);
+            return tomcatAbort(failure.getMessage(), failure);
         }
         if (tomcatAbort == null) {
             return failure;
@@ -279,14 +350,18 @@ final class ConnectionAbort {
 
     /**
      * Breaks the connection of a request that failed asynchronously after its response was
-     * committed, where the container would otherwise end the response cleanly (Jetty). Does nothing
+     * committed, where the container would otherwise end the response cleanly (Jetty, Payara). Does nothing
      * where the container breaks it itself (Tomcat, Undertow) or no way is known.
      */
-    void abortAsync(ServletRequest request, Throwable failure) {
+    void abortAsync(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
+        if (grizzlyClose != null) {
+            closeGrizzlyConnection(request, response, failure);
+            return;
+        }
         Throwable last = null;
         for (MethodHandle abort : jettyAborts) {
             try {
-                abort.invokeExact(request, failure);
+                abort.invokeExact((ServletRequest) request, failure);
                 return;
             } catch (Error e) {
                 throw e;
@@ -302,24 +377,60 @@ final class ConnectionAbort {
         }
     }
 
-    private void closeUndertowConnection(ServletRequest request, Throwable failure) {
+    /**
+     * What to throw for a write that failed because the client went away, so that the container is
+     * quiet about it: Payara logs Grizzly's own exception with its stack, and Catalina's
+     * {@code ClientAbortException} (which carries it) not at all. Elsewhere {@code gone} itself.
+     */
+    IOException quietly(IOException gone) {
+        if (grizzlyClose == null || tomcatAbort == null || TOMCAT_ABORT.equals(gone.getClass().getName())) {
+            return gone;
+        }
+        return tomcatAbort(gone.getMessage(), gone);
+    }
+
+    /**
+     * Over HTTP/1.x, sends what the response holds and closes Grizzly's connection without the end
+     * of the body: the client sees the response is incomplete. Over HTTP/2 the connection carries
+     * other streams, and is left alone.
+     */
+    private void closeGrizzlyConnection(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
+        String protocol = request.getProtocol();
+        if (protocol == null || !protocol.startsWith("HTTP/1.")) {
+            return;
+        }
+        try {
+            response.flushBuffer();
+        } catch (IOException | IllegalStateException e) {
+            // The client may be gone already: the close below still ends the connection.
+            LOG.debug("Could not send what the failed response held before closing the connection", e);
+        }
+        closeConnection(grizzlyClose, request, failure);
+    }
+
+    private static void closeConnection(MethodHandle close, ServletRequest request, Throwable failure) {
         ServletRequest container = request;
         while (container instanceof ServletRequestWrapper wrapper) {
             container = wrapper.getRequest();
         }
         try {
-            undertowClose.invokeExact(container);
+            close.invokeExact(container);
         } catch (Error e) {
             throw e;
         } catch (Throwable e) {
-            // A request Undertow does not know as its own (an application's own request object), or
-            // a changed API: the response then ends cleanly, and the operator should know.
+            // A request the container does not know as its own (an application's own request
+            // object; on Payara, one that is not Catalina's facade), or a changed API: the response
+            // then ends as the container decides, and the operator should know.
             failure.addSuppressed(e);
-            LOG.warn("Could not close the connection of a failed committed response: {}", e.toString());
+            LOG.warn("Could not close the connection of a failed or early-answered response: {}", e.toString());
         }
     }
 
     private IOException tomcatAbort(String message, Throwable cause) {
+        if (tomcatAbort == null) {
+            // Payara without Catalina's exception in sight: the failure as it is.
+            return cause instanceof IOException io ? io : new IOException(message, cause);
+        }
         try {
             return (IOException) tomcatAbort.invokeExact(message, cause);
         } catch (RuntimeException | Error e) {

@@ -591,7 +591,7 @@ public final class SafeErrorFilter implements Filter {
                     + "{} {}", id, method, path, RedactedThrowable.loggable(failure));
             // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
             ErrorPageGuard.markAborted(request, id);
-            abort.abortAsync(request, aborted);
+            abort.abortAsync(request, response, aborted);
             return;
         }
         if (failure == null) {
