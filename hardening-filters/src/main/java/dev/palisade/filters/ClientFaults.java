@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * multipart limits' and content-type exceptions, its complaint about a missing boundary, or its
  * {@code BadRequestException} for a body whose framing is broken. Unrecognised, they would be a 500
  * and an ERROR with a stack (Tomcat's message even quotes the parameter's value) for a client's
- * typo. Recognised by name, so the filter jar needs neither container. Undertow's, mostly plain
- * exceptions, by where they were thrown: see {@link UndertowFaults}.
+ * typo. Recognised by name, so the filter jar needs neither container. Undertow's and Payara's
+ * (GlassFish's Grizzly connector), mostly plain exceptions, by where they were thrown: see
+ * {@link UndertowFaults} and {@link GlassFishFaults}.
  */
 final class ClientFaults {
     private static final String JETTY_HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
@@ -88,6 +89,7 @@ final class ClientFaults {
             "org.apache.catalina.connector.ClientAbortException",
             "org.apache.coyote.CloseNowException");
     private static final Set<String> JETTY_CLIENT_GONE = Set.of("org.eclipse.jetty.io.EofException");
+    private static final Set<String> GLASSFISH_CLIENT_GONE = Set.of("org.apache.catalina.connector.ClientAbortException");
 
     /**
      * The exceptions that mean "the client went away" on the container running {@code context}:
@@ -97,6 +99,11 @@ final class ClientFaults {
     static Set<String> clientGoneOn(ServletContext context) {
         if (Containers.isTomcat(context)) {
             return TOMCAT_CLIENT_GONE;
+        }
+        if (Containers.isGlassFish(context)) {
+            // Grizzly's own are told by where they were thrown (clientGone). Catalina's exception,
+            // which Payara's valves are quiet about, is what the filters end a connection with.
+            return GLASSFISH_CLIENT_GONE;
         }
         if (Containers.isUndertow(context)) {
             // Undertow's are told by where they were thrown (clientGone); these classes come from
@@ -113,7 +120,8 @@ final class ClientFaults {
      */
     static boolean clientGone(Throwable failure, ServletContext context) {
         return causedBy(failure, clientGoneOn(context))
-                || (Containers.isUndertow(context) && undertowClientGone(failure) != null);
+                || (Containers.isUndertow(context) && undertowClientGone(failure) != null)
+                || (Containers.isGlassFish(context) && grizzlyClientGone(failure) != null);
     }
 
     /**
@@ -123,7 +131,26 @@ final class ClientFaults {
      * with a stack. {@code null} elsewhere (Jetty is quiet about it wrapped too).
      */
     static IOException containersClientGone(Throwable failure, ServletContext context) {
-        return Containers.isUndertow(context) ? undertowClientGone(failure) : tomcatClientGone(failure);
+        if (Containers.isUndertow(context)) {
+            return undertowClientGone(failure);
+        }
+        return Containers.isGlassFish(context) ? grizzlyClientGone(failure) : tomcatClientGone(failure);
+    }
+
+    /**
+     * Catalina's exception for a client gone, or Grizzly's write failure for one, in {@code failure}
+     * or its first causes, or {@code null}. Payara logs Grizzly's with a stack thrown as it is: see
+     * {@link ConnectionAbort#quietly}.
+     */
+    private static IOException grizzlyClientGone(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
+            if (t instanceof IOException io
+                    && (GLASSFISH_CLIENT_GONE.contains(t.getClass().getName()) || GlassFishFaults.isClientGone(io))) {
+                return io;
+            }
+        }
+        return null;
     }
 
     /** Undertow's write failure for a client gone in {@code failure} or its first causes, or {@code null}. */
@@ -172,6 +199,12 @@ final class ClientFaults {
                 return 413;
             }
             if (UndertowFaults.isBrokenBody(t) || UndertowFaults.isTooManyParameters(t)) {
+                return 400;
+            }
+            if (GlassFishFaults.isTooLarge(t)) {
+                return 413;
+            }
+            if (GlassFishFaults.isMalformedMultipart(t) || GlassFishFaults.isBrokenBody(t)) {
                 return 400;
             }
             if (isA(t.getClass(), TOMCAT_MULTIPART_TOO_LARGE)) {

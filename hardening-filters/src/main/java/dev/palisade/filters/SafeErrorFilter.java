@@ -264,14 +264,14 @@ public final class SafeErrorFilter implements Filter {
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
             // The connector's exception itself, out of any wrapper: the container is quiet about it.
             IOException gone = ClientFaults.containersClientGone(failure, request.getServletContext());
-            throw gone != null ? gone : rethrowable(failure);
+            throw gone != null ? abort.of(request).quietly(gone) : rethrowable(failure);
         }
         int clientFault = ClientFaults.status(failure);
         if (clientFault != 0 && !response.isCommitted()) {
             // A malformed query string or form the container refused when the application asked for
             // it: the client's doing. The exception's message is not logged (Tomcat's quotes the value).
             LOG.debug("Request {} is malformed ({}): {} {}", id, clientFault, method, path);
-            ProblemResponse.of(clientFault).send(request, response);
+            sendUnlessClientGone(request, response, ProblemResponse.of(clientFault));
             completeIfAsync(request);
             return;
         }
@@ -336,6 +336,27 @@ public final class SafeErrorFilter implements Filter {
             answerAbandoned(request, response);
             completeIfAsync(request);
         }, "Request {} failed and was answered 500: {} {}", id, method, path, RedactedThrowable.loggable(failure));
+    }
+
+    /**
+     * Sends the answer to a client's mistake, unless the client has gone: Payara closes the
+     * connection as soon as it reads the end of a body cut short, so a client that only half-closed
+     * gets nothing, and the failed write is the container's word for a client gone (quiet), not a
+     * failure of the server's.
+     */
+    private void sendUnlessClientGone(HttpServletRequest request, HttpServletResponse response, ProblemResponse answer)
+            throws IOException {
+        try {
+            answer.send(request, response);
+        } catch (IOException unsent) {
+            IOException gone = ClientFaults.containersClientGone(unsent, request.getServletContext());
+            if (gone == null) {
+                throw unsent;
+            }
+            LOG.debug("Request {} ended by the client before its answer ({}) was written", RequestIds.of(request),
+                    answer.status());
+            throw abort.of(request).quietly(gone);
+        }
     }
 
     /**
@@ -470,7 +491,7 @@ public final class SafeErrorFilter implements Filter {
             }
             return true;
         }
-        if (Containers.isUndertow(context) && async.getResponse().isCommitted()
+        if ((Containers.isUndertow(context) || Containers.isGlassFish(context)) && async.getResponse().isCommitted()
                 && ClientFaults.clientGone(failure, context)) {
             // A write to a client that left, told apart by where Undertow threw it (on Jetty a task's
             // EofException may as well be a backend's: see above), on a response the task had begun

@@ -65,4 +65,58 @@ class ClientFaultsTest {
         assertThat(ClientFaults.status(socket)).isEqualTo(400);
         assertThat(ClientFaults.status(disk)).isZero();
     }
+
+    private static <T extends IOException> T withFrames(T e, String... frames) {
+        StackTraceElement[] trace = new StackTraceElement[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            trace[i] = new StackTraceElement(frames[i], "m", null, 1);
+        }
+        e.setStackTrace(trace);
+        return e;
+    }
+
+    /**
+     * Payara's: Grizzly's end of stream on the servlet input path is the client's broken body; the
+     * same exception from an application's own stream, or Grizzly's from a backend connection's read
+     * (no servlet input on the way), is the server's failure.
+     */
+    @Test
+    void grizzlysEndOfStreamOnTheServletInput400ButNotElsewhere() {
+        java.io.EOFException cut = withFrames(new java.io.EOFException(),
+                "org.glassfish.grizzly.nio.transport.TCPNIOTransport", "org.glassfish.grizzly.http.io.InputBuffer",
+                "org.apache.catalina.connector.InputBuffer", "org.apache.catalina.connector.CoyoteInputStream",
+                "com.example.App");
+        java.io.EOFException applications = withFrames(new java.io.EOFException(), "java.io.DataInputStream",
+                "com.example.App", "org.apache.catalina.connector.InputBuffer");
+        java.io.EOFException backends = withFrames(new java.io.EOFException(),
+                "org.glassfish.grizzly.nio.transport.TCPNIOTransport", "org.glassfish.grizzly.http.HttpClientFilter",
+                "com.example.App");
+
+        assertThat(ClientFaults.status(cut)).isEqualTo(400);
+        assertThat(ClientFaults.status(new java.io.UncheckedIOException(cut))).isEqualTo(400);
+        assertThat(ClientFaults.status(applications)).isZero();
+        assertThat(ClientFaults.status(backends)).isZero();
+    }
+
+    /** Payara's write failures for a client gone: Grizzly's queued write failed on close, or its closed-connection check. */
+    @Test
+    void grizzlysWriteFailuresAreAClientGoneButAFilesIsNot() {
+        IOException queued = thrownAt("Connection closed", "org.glassfish.grizzly.asyncqueue.TaskQueue",
+                "org.glassfish.grizzly.nio.AbstractNIOAsyncQueueWriter", "org.glassfish.grizzly.nio.NIOConnection");
+        queued.initCause(thrownAt("Connection reset by peer", "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.SocketDispatcher",
+                "sun.nio.ch.SocketChannelImpl", "org.glassfish.grizzly.nio.transport.TCPNIOUtils"));
+        IOException closed = thrownAt("Connection is closed", "org.glassfish.grizzly.nio.NIOConnection",
+                "org.glassfish.grizzly.http.io.OutputBuffer", "org.apache.catalina.connector.OutputBuffer",
+                "com.example.App");
+        IOException disk = thrownAt("No space left on device", "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl",
+                "org.glassfish.grizzly.http.io.OutputBuffer", "com.example.App");
+        IOException applications = thrownAt("Connection closed", "com.example.Backend",
+                "org.glassfish.grizzly.asyncqueue.TaskQueue");
+
+        assertThat(GlassFishFaults.isClientGone(queued)).isTrue();
+        assertThat(GlassFishFaults.isClientGone(closed)).isTrue();
+        assertThat(GlassFishFaults.isClientGone(disk)).isFalse();
+        assertThat(GlassFishFaults.isClientGone(applications)).isFalse();
+        assertThat(GlassFishFaults.isClientGone(new NullFrames())).isFalse();
+    }
 }
