@@ -228,8 +228,16 @@ public final class AccessLogFilter implements Filter {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            // Uncommitted, the timeout handling decides the status, and onComplete logs it.
-            logIfCommitted();
+            // Uncommitted, the timeout handling decides the status, and onComplete logs it. Committed
+            // by an earlier listener's problem (SafeErrorFilter's 500, written to the container's
+            // response past this wrapper), as Payara commits once a body of its declared length is
+            // written: that problem's status, which the wrapper did not see. (Not getStatus(): Tomcat
+            // has set 500 there when a task failed on a response the client got as 200.)
+            if (counting.isCommitted() && logged.compareAndSet(false, true)) {
+                boolean seen = counting.statusAtCommit() != 0 || counting.statusSet() != 0;
+                Object problem = http.getAttribute(ProblemResponse.SENT_STATUS);
+                log(log, http, counting, start, !seen && problem instanceof Integer sent ? sent : counting.committedStatus());
+            }
         }
 
         @Override

@@ -28,6 +28,8 @@ public final class ProblemResponse {
     static final int MAX_DETAIL_LENGTH = 200;
     /** The largest declared body an early answer reads, if it has all arrived, to keep the connection. */
     static final int MAX_BODY_READ_ON_ANSWER = 64 * 1024;
+    /** Request attribute: the status of the problem this class wrote to the request's response (an Integer). */
+    static final String SENT_STATUS = ProblemResponse.class.getName() + ".sentStatus";
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponse.class);
     /** Every character a problem body can hold: its JSON escapes keep it ASCII. */
     private static final String PRINTABLE_ASCII = printableAscii();
@@ -154,6 +156,9 @@ public final class ProblemResponse {
         if (response.isCommitted()) {
             return false;
         }
+        // For the access log, which may see the response committed by this problem without having
+        // seen its status (written to the container's response of an async cycle, past its wrapper).
+        request.setAttribute(SENT_STATUS, status);
         String requestId = RequestIds.of(request);
         response.resetBuffer();
         response.setStatus(status);
