@@ -1,0 +1,318 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.Appender;
+import dev.palisade.filters.payaraapp.PayaraApp;
+import dev.palisade.filters.testing.RawHttp;
+import io.github.bucket4j.Bucket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+/**
+ * The kit on a real Payara Micro (GlassFish's Catalina on Grizzly), started as a process of its own
+ * with the test JVM's Java, serving an exploded WAR the test assembles: {@link PayaraApp} with the
+ * filters' classes, SLF4J, Bucket4j and Logback (writing to the process's output, which is Payara's
+ * log here). Asserted with raw sockets: how a connection ends, and what Payara's log says.
+ *
+ * <p>Runs in the default surefire execution only: nothing here depends on Jetty's environment.
+ * The port is a free one on 127.0.0.1, or {@code palisade.test.payara.port}.
+ */
+class PayaraTest {
+    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration LOG_DEADLINE = Duration.ofSeconds(15);
+    private static final Path WORK = Path.of("target", "payara");
+
+    private static Process payara;
+    private static Path log;
+    private static int port;
+    private static int fences;
+
+    @BeforeAll
+    static void start() throws IOException, URISyntaxException {
+        assumeFalse("ee11".equals(System.getProperty("palisade.test.jetty")),
+                "Payara runs in the default execution only: it does not depend on Jetty's environment");
+        deleteRecursively(WORK);
+        Path app = assembleWebApplication(WORK.resolve("app"));
+        Path preboot = WORK.resolve("preboot.txt");
+        Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners.network-listener"
+                + ".http-listener.address=127.0.0.1\n", StandardCharsets.UTF_8);
+        port = Integer.getInteger("palisade.test.payara.port", freePort());
+        log = WORK.resolve("payara.log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", payaraMicroJar().toString(),
+                "--nocluster", "--nohazelcast", "--disablephonehome",
+                "--rootdir", WORK.resolve("root").toAbsolutePath().toString(),
+                "--port", Integer.toString(port),
+                "--prebootcommandfile", preboot.toAbsolutePath().toString(),
+                "--contextroot", "app",
+                "--deploy", app.toAbsolutePath().toString());
+        payara = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> !payara.isAlive() || logText().contains(" ready in "));
+        assertThat(payara.isAlive()).as("Payara Micro stopped; its log: %s", WORK.resolve("payara.log")).isTrue();
+        assertThat(logText()).as("the chain installed").contains("Palisade chain installed");
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (payara == null) {
+            return;
+        }
+        payara.destroy();
+        if (!payara.waitFor(20, TimeUnit.SECONDS)) {
+            payara.descendants().forEach(ProcessHandle::destroyForcibly);
+            payara.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** F2: a failure after the commit breaks the connection: no last chunk, no connection kept. */
+    @Test
+    void aFailureAfterTheCommitBreaksTheConnection() throws IOException {
+        try (RawHttp http = RawHttp.connect(port)) {
+            String received = http.send(get("/app/throwcommitted?case=commit")).readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("line 1999 of a response that will fail");
+            assertThat(received).doesNotEndWith("0\r\n\r\n");
+        }
+    }
+
+    /** F2: an async timeout after the commit breaks the connection too. */
+    @Test
+    void anAsyncTimeoutAfterTheCommitBreaksTheConnection() throws IOException {
+        try (RawHttp http = RawHttp.connect(port)) {
+            String received = http.send(get("/app/asynctimeout?commit&case=committed-timeout")).readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("partial");
+            assertThat(received).doesNotEndWith("0\r\n\r\n");
+        }
+    }
+
+    /** F2: a body read past the size limit after the commit breaks the connection. */
+    @Test
+    void aBodyOverTheLimitAfterTheCommitBreaksTheConnection() throws IOException {
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send("POST /app/commitread?case=committed-overflow HTTP/1.1\r\nHost: payara\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n");
+            byte[] chunk = new byte[16 * 1024];
+            for (int i = 0; i < 6 && !http.writeFailed(); i++) {
+                http.chunk(chunk);
+            }
+            String received = http.readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("started").doesNotContain("done");
+            assertThat(received).doesNotEndWith("0\r\n\r\n");
+        }
+    }
+
+    /** F3: a body the client cut short is its own doing: a 400 if anything, and no ERROR or WARNING in the log. */
+    @Test
+    void aBodyCutShortIsTheClientsFaultOnEveryWayToReadIt() throws IOException {
+        String multipart = "Content-Type: multipart/form-data; boundary=xyz\r\n";
+        for (String[] read : new String[][] {{"/app/stream", ""}, {"/app/reader", ""}, {"/app/parts", multipart}}) {
+            String path = read[0] + "?case=cut-short";
+            int from = logText().length();
+            try (RawHttp http = RawHttp.connect(port)) {
+                http.send("POST " + path + " HTTP/1.1\r\nHost: payara\r\n" + read[1] + "Content-Length: 1000\r\n\r\n"
+                        + "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + "a".repeat(50));
+                String received = http.halfClose().receivedUntilClosed();
+
+                // Payara closes the connection once it reads the end of the body: the 400 then cannot be written.
+                assertThat(received).as(path).satisfiesAnyOf(
+                        answer -> assertThat(answer).isEmpty(),
+                        answer -> assertThat(answer).startsWith("HTTP/1.1 400"));
+            }
+            assertQuietAbout("POST " + path, from);
+        }
+    }
+
+    /** F4: a client leaving mid-download is no server failure, whether the write's exception comes as it is or wrapped. */
+    @Test
+    void aClientLeavingMidDownloadIsQuiet() throws IOException {
+        for (String path : new String[] {"/app/large?case=gone", "/app/large?unchecked&case=gone-unchecked"}) {
+            int from = logText().length();
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(get(path).getBytes(StandardCharsets.ISO_8859_1));
+                InputStream in = socket.getInputStream();
+                assertThat(in.readNBytes(256 * 1024)).as(path).hasSize(256 * 1024);
+                // A reset, not a FIN: the server's next write fails at once.
+                socket.setSoLinger(true, 0);
+            }
+            assertQuietAbout("GET " + path, from);
+        }
+    }
+
+    /** F5: Payara's multipart parser's complaints are the client's: over @MultipartConfig's maxFileSize 413, broken 400. */
+    @Test
+    void multipartMistakesAreTheClients() throws IOException {
+        String tooLarge = "--xyz\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(30_000) + "\r\n--xyz--\r\n";
+        String broken = "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno closing boundary";
+
+        assertThat(multipart("/app/parts?case=part-too-large", tooLarge).status()).isEqualTo(413);
+        assertThat(multipart("/app/parts?case=broken-multipart", broken).status()).isEqualTo(400);
+    }
+
+    /** F6: after a 413 that leaves the body unread, the connection closes at once (Payara kept it ~30 s). */
+    @Test
+    void theConnectionClosesAfterA413LeavingTheBodyUnread() throws IOException {
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send("POST /app/stream?case=unread HTTP/1.1\r\nHost: payara\r\nContent-Length: 1000000\r\n\r\n"
+                    + "a".repeat(1000));
+            long start = System.nanoTime();
+
+            assertThat(http.readResponse().status()).isEqualTo(413);
+            assertThat(http.closedByServer()).as("closed within the read timeout").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    /** F7: the access log names the 500 an async timeout was answered with (Payara commits it at once). */
+    @Test
+    void theAccessLogNamesTheStatusOfAnAsyncTimeout() throws IOException {
+        assertThat(RawHttp.exchange(port, get("/app/asynctimeout?case=timeout")).status()).isEqualTo(500);
+
+        String line = awaitLogLine("GET /app/asynctimeout?case=timeout status=", 0);
+        assertThat(line).contains("status=500");
+    }
+
+    private static RawHttp.Response multipart(String path, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+        return RawHttp.exchange(port, "POST " + path + " HTTP/1.1\r\nHost: payara\r\n"
+                + "Content-Type: multipart/form-data; boundary=xyz\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body);
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: payara\r\n\r\n";
+    }
+
+    /**
+     * Asserts that Payara's log, from {@code from} on, has the access line of {@code request} and no
+     * ERROR (the kit's), SEVERE or WARNING (Payara's) line, once a later request has been logged too:
+     * Payara logs an exception escaping the chain before it ends that request.
+     */
+    private static void assertQuietAbout(String request, int from) throws IOException {
+        awaitLogLine(request + " status=", from);
+        String fence = "/app/fence-" + ++fences;
+        RawHttp.exchange(port, get(fence));
+        awaitLogLine("GET " + fence + " status=", from);
+        String logged = logText().substring(from);
+        assertThat(logged).as(request).doesNotContain("ERROR ", "SEVERE", "WARNING");
+    }
+
+    private static String awaitLogLine(String text, int from) {
+        List<String> found = new ArrayList<>();
+        await().atMost(LOG_DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> {
+            String logged = logText();
+            int at = logged.indexOf(text, from);
+            if (at < 0) {
+                return false;
+            }
+            int end = logged.indexOf('\n', at);
+            found.add(logged.substring(at, end < 0 ? logged.length() : end));
+            return true;
+        });
+        return found.get(0);
+    }
+
+    private static String logText() throws IOException {
+        return Files.readString(log, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * An exploded WAR: the application's own package of the test classes, the filters' classes, and
+     * the jars of SLF4J, Bucket4j and Logback, with a Logback configuration writing to the console.
+     */
+    private static Path assembleWebApplication(Path root) throws IOException, URISyntaxException {
+        Path classes = root.resolve("WEB-INF").resolve("classes");
+        Path lib = root.resolve("WEB-INF").resolve("lib");
+        Files.createDirectories(lib);
+        copyTree(codeSource(Hardening.class), classes);
+        String appPackage = PayaraApp.class.getPackageName().replace('.', '/');
+        copyTree(codeSource(PayaraApp.class).resolve(appPackage), classes.resolve(appPackage));
+        for (Class<?> inJar : new Class<?>[] {Logger.class, Bucket.class, LoggerContext.class, Appender.class}) {
+            Path jar = codeSource(inJar);
+            Files.copy(jar, lib.resolve(jar.getFileName()));
+        }
+        Files.writeString(classes.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%-5level %logger{36} - %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="dev.palisade" level="DEBUG"/>
+                  <root level="INFO"><appender-ref ref="CONSOLE"/></root>
+                </configuration>
+                """, StandardCharsets.UTF_8);
+        return root;
+    }
+
+    /** Payara Micro's jar: on the test class path (a test dependency), or where {@code palisade.test.payara.jar} says. */
+    private static Path payaraMicroJar() throws URISyntaxException {
+        String given = System.getProperty("palisade.test.payara.jar");
+        if (given != null) {
+            return Path.of(given);
+        }
+        try {
+            return codeSource(Class.forName("fish.payara.micro.PayaraMicro", false, PayaraTest.class.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("fish.payara.extras:payara-micro is not on the test class path", e);
+        }
+    }
+
+    private static Path codeSource(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
+        }
+    }
+}
