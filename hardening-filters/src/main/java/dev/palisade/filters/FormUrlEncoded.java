@@ -27,19 +27,38 @@ final class FormUrlEncoded {
     }
 
     /**
+     * What a broken {@code %} escape costs: the whole request (a 400, as Jetty, Tomcat and Undertow
+     * refuse it), or only its own {@code name=value} pair, which Payara (GlassFish) drops, the other
+     * pairs kept.
+     */
+    enum BrokenEscapes {
+        REFUSED, PAIR_DROPPED
+    }
+
+    /**
      * Adds each {@code name=value} pair of {@code text}, characters as a container hands out a
      * query string, to {@code into}, in order; escapes are bytes in {@code charset}.
      */
     static void parse(String text, Charset charset, Params into) {
-        parse(text, charset, false, into);
+        parse(text, charset, BrokenEscapes.REFUSED, into);
+    }
+
+    /** {@link #parse(String, Charset, Params)}, a broken escape costing what {@code brokenEscapes} says. */
+    static void parse(String text, Charset charset, BrokenEscapes brokenEscapes, Params into) {
+        parse(text, charset, false, brokenEscapes, into);
     }
 
     /** {@link #parse}, for a body passed as ISO-8859-1 text: every char is a byte in {@code charset}. */
     static void parseBytes(String latin1, Charset charset, Params into) {
-        parse(latin1, charset, true, into);
+        parse(latin1, charset, true, BrokenEscapes.REFUSED, into);
     }
 
-    private static void parse(String text, Charset charset, boolean bytes, Params into) {
+    /** {@link #parseBytes(String, Charset, Params)}, a broken escape costing what {@code brokenEscapes} says. */
+    static void parseBytes(String latin1, Charset charset, BrokenEscapes brokenEscapes, Params into) {
+        parse(latin1, charset, true, brokenEscapes, into);
+    }
+
+    private static void parse(String text, Charset charset, boolean bytes, BrokenEscapes brokenEscapes, Params into) {
         if (text == null || text.isEmpty()) {
             return;
         }
@@ -48,7 +67,7 @@ final class FormUrlEncoded {
         while (start <= n) {
             int amp = text.indexOf('&', start);
             int end = amp < 0 ? n : amp;
-            if (end > start) {
+            if (end > start && !(brokenEscapes == BrokenEscapes.PAIR_DROPPED && hasBrokenEscape(text, start, end))) {
                 // Searched within the pair only: a search to the end of the text for every pair
                 // made "a&a&...&a" followed by a long run without '=' cost pairs x length.
                 int eq = Chars.indexOf(text, '=', start, end);
@@ -139,6 +158,16 @@ final class FormUrlEncoded {
             malformed.initCause(e);
             throw malformed;
         }
+    }
+
+    /** Whether {@code text[from, to)} has a {@code %} not followed by two hex digits. */
+    private static boolean hasBrokenEscape(String text, int from, int to) {
+        for (int i = Chars.indexOf(text, '%', from, to); i >= 0; i = Chars.indexOf(text, '%', i + 3, to)) {
+            if (hex(text, i + 1, to) < 0 || hex(text, i + 2, to) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int hex(String text, int i, int to) {

@@ -55,9 +55,13 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * 12, any on Undertow).
      * {@code formWithoutLengthOnlyChunked}: a form without a length is parameters only when it comes
      * chunked (Tomcat: over HTTP/2, where no body is chunked, it stays for the application to read).
+     * {@code queryCharset}: the query string's (UTF-8 on Jetty, Tomcat and Undertow; ISO-8859-1 on
+     * Payara). {@code brokenEscapes}: what a broken {@code %} escape in the query or form costs (Payara
+     * drops the pair; the others refuse the request).
      */
     record BodyOptions(int maxParameters, long multipartThreshold, long maxFormBytes, Path tempDir,
-            Charset formCharset, FormMethods formMethods, boolean formWithoutLengthOnlyChunked) {
+            Charset formCharset, FormMethods formMethods, boolean formWithoutLengthOnlyChunked, Charset queryCharset,
+            FormUrlEncoded.BrokenEscapes brokenEscapes) {
     }
 
     /** The methods whose form body a container reads as parameters. */
@@ -428,8 +432,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 }
                 FormUrlEncoded.Params params = new FormUrlEncoded.Params(body.options.maxParameters());
                 for (String query : queries) {
-                    // Query strings are UTF-8 on both reference containers, whatever the body's charset.
-                    FormUrlEncoded.parse(query, StandardCharsets.UTF_8, params);
+                    // Query strings are in the container's charset (UTF-8 but on Payara), whatever the body's.
+                    FormUrlEncoded.parse(query, body.options.queryCharset(), body.options.brokenEscapes(), params);
                 }
                 body.bodyParameters.forEach((name, values) -> {
                     for (String value : values) {
@@ -503,7 +507,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 // as bytes (they came out with NULs in names and values). Both containers refuse it.
                 throw new MalformedBodyException("A form body's charset is not ASCII-compatible");
             }
-            FormUrlEncoded.parseBytes(new String(bytes, StandardCharsets.ISO_8859_1), charset, params);
+            FormUrlEncoded.parseBytes(new String(bytes, StandardCharsets.ISO_8859_1), charset, body.options.brokenEscapes(),
+                    params);
         } else {
             if (servletMultipartConfig().absent()) {
                 // As the container: a servlet without a multipart config gets no parts, nor their

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,5 +26,25 @@ class FormUrlEncodedTest {
     void decodesAsciiHexInEitherCase(String text) {
         assertThat(FormUrlEncoded.decode(text, 0, text.length(), StandardCharsets.UTF_8, false))
                 .isEqualTo(String.valueOf((char) Integer.parseInt(text.substring(1), 16)));
+    }
+
+    /** Payara's way: a pair with a broken escape is dropped, in its name or value, the other pairs kept. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a=%zz&b=1", "a=x%4&b=1", "%zz=1&b=1", "a=%&b=1", "b=1&a=%4"})
+    void dropsOnlyThePairWithABrokenEscapeWhenAsked(String text) {
+        FormUrlEncoded.Params params = new FormUrlEncoded.Params(10);
+        FormUrlEncoded.parse(text, StandardCharsets.ISO_8859_1, FormUrlEncoded.BrokenEscapes.PAIR_DROPPED, params);
+
+        assertThat(params.toMap()).containsOnlyKeys("b");
+        assertThatThrownBy(() -> FormUrlEncoded.parse(text, StandardCharsets.ISO_8859_1, new FormUrlEncoded.Params(10)))
+                .isInstanceOf(MalformedBodyException.class);
+    }
+
+    @Test
+    void keepsAPairWhoseEscapesAreWhole() {
+        FormUrlEncoded.Params params = new FormUrlEncoded.Params(10);
+        FormUrlEncoded.parse("a=%C3%A9%41", StandardCharsets.ISO_8859_1, FormUrlEncoded.BrokenEscapes.PAIR_DROPPED, params);
+
+        assertThat(params.toMap().get("a")).containsExactly("\u00c3\u00a9A");
     }
 }

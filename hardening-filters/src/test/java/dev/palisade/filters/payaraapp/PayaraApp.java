@@ -164,4 +164,23 @@ public class PayaraApp implements ServletContextListener {
             }
         }
     }
+
+    /** The request's parameters, each with its values' characters as code points: what the container decoded. */
+    @WebServlet(urlPatterns = "/params", asyncSupported = true)
+    public static class Params extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            StringBuilder all = new StringBuilder();
+            new java.util.TreeMap<>(request.getParameterMap()).forEach((name, values) -> {
+                all.append(name).append('=');
+                for (String value : values) {
+                    value.codePoints().forEach(c -> all.append("U+").append(Integer.toHexString(c)).append(' '));
+                }
+                all.append(';');
+            });
+            response.getWriter().write(all.toString());
+        }
+    }
 }
