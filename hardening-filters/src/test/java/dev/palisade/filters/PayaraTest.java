@@ -36,7 +36,9 @@ import org.slf4j.Logger;
  * log here). Asserted with raw sockets: how a connection ends, and what Payara's log says.
  *
  * <p>Runs in the default surefire execution only: nothing here depends on Jetty's environment.
- * The port is a free one on 127.0.0.1, or {@code palisade.test.payara.port}.
+ * The port is a free one on 127.0.0.1, or {@code palisade.test.payara.port}. Another Payara Micro
+ * can be tried with {@code palisade.test.payara.jar} and, for Payara 7 (Java 21 and later),
+ * {@code palisade.test.payara.java} naming its {@code java} binary.
  */
 class PayaraTest {
     private static final Duration START_DEADLINE = Duration.ofSeconds(90);
@@ -59,7 +61,8 @@ class PayaraTest {
                 + ".http-listener.address=127.0.0.1\n", StandardCharsets.UTF_8);
         port = Integer.getInteger("palisade.test.payara.port", freePort());
         log = WORK.resolve("payara.log");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(System.getProperty("palisade.test.payara.java",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString()),
                 "-jar", payaraMicroJar().toString(),
                 "--nocluster", "--nohazelcast", "--disablephonehome",
                 "--rootdir", WORK.resolve("root").toAbsolutePath().toString(),
