@@ -44,13 +44,7 @@ class ClientFaultsTest {
     }
 
     private static IOException thrownAt(String message, String... frames) {
-        IOException e = new IOException(message);
-        StackTraceElement[] trace = new StackTraceElement[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            trace[i] = new StackTraceElement(frames[i], "m", null, 1);
-        }
-        e.setStackTrace(trace);
-        return e;
+        return withFrames(new IOException(message), frames);
     }
 
     /** Undertow's: a socket's error on the body's read is the client's; a file channel's, under a multipart parse, the server's. */
