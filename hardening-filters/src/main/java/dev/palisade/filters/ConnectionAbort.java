@@ -113,13 +113,21 @@ final class ConnectionAbort {
      * .closeSilently()}; {@code null} elsewhere.
      */
     private final MethodHandle grizzlyClose;
+    /** Payara's {@code (ServletRequest) -> ...getConnection().isOpen()}; {@code null} elsewhere. */
+    private final MethodHandle grizzlyOpen;
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose) {
+        this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, null);
+    }
+
+    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
+            MethodHandle grizzlyClose, MethodHandle grizzlyOpen) {
         this.tomcatAbort = tomcatAbort;
         this.jettyAborts = List.copyOf(jettyAborts);
         this.undertowClose = undertowClose;
         this.grizzlyClose = grizzlyClose;
+        this.grizzlyOpen = grizzlyOpen;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -184,7 +192,8 @@ final class ConnectionAbort {
             LOG.warn("{}: {} not found; the failures the filters end a connection with will be logged by Payara "
                     + "with their stack", serverInfo, TOMCAT_ABORT);
         }
-        return new ConnectionAbort(constructor, List.of(), null, close);
+        MethodHandle open = firstFound(context, loader -> grizzlyConnection(loader, "isOpen", boolean.class));
+        return new ConnectionAbort(constructor, List.of(), null, close, open);
     }
 
     /**
@@ -248,21 +257,26 @@ final class ConnectionAbort {
     }
 
     private static MethodHandle grizzlyConnectionClose(ClassLoader loader) {
+        return grizzlyConnection(loader, "closeSilently", void.class);
+    }
+
+    /** {@code (ServletRequest) -> the request's Grizzly connection.method()}, or {@code null}. */
+    private static MethodHandle grizzlyConnection(ClassLoader loader, String method, Class<?> returnType) {
         try {
             Class<?> facade = Class.forName(GLASSFISH_REQUEST, false, loader);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             Method catalinaGetter = facade.getMethod("getUnwrappedCoyoteRequest");
             Method grizzlyGetter = catalinaGetter.getReturnType().getMethod("getCoyoteRequest");
             Method connectionGetter = grizzlyGetter.getReturnType().getMethod("getConnection");
-            MethodHandle close = lookup.findVirtual(connectionGetter.getReturnType(), "closeSilently",
-                    MethodType.methodType(void.class));
+            MethodHandle close = lookup.findVirtual(connectionGetter.getReturnType(), method,
+                    MethodType.methodType(returnType));
             // (ServletRequest) -> ((RequestFacade) r).getUnwrappedCoyoteRequest().getCoyoteRequest()
-            //                         .getConnection().closeSilently()
+            //                         .getConnection().<method>()
             MethodHandle connection = MethodHandles.filterReturnValue(
                     MethodHandles.filterReturnValue(lookup.unreflect(catalinaGetter), lookup.unreflect(grizzlyGetter)),
                     lookup.unreflect(connectionGetter));
             return MethodHandles.filterArguments(close, 0, connection)
-                    .asType(MethodType.methodType(void.class, ServletRequest.class));
+                    .asType(MethodType.methodType(returnType, ServletRequest.class));
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
             LOG.debug("{} not usable from {}", GLASSFISH_REQUEST, loader, e);
             return null;
@@ -374,6 +388,31 @@ final class ConnectionAbort {
             // A request Jetty does not know as its own, or a changed API: the response then ends as
             // Jetty decides, and the operator should know the client may not see it was cut short.
             LOG.warn("Could not abort the connection of a failed asynchronous response: {}", last.toString());
+        }
+    }
+
+    /**
+     * Whether the request's own connection is known to be open still (Payara): a write failure
+     * Grizzly reports as "Connection closed" then came from another connection, a backend's the
+     * application called through a Grizzly client, and is the server's failure. False where it is
+     * not known.
+     */
+    boolean connectionKnownOpen(ServletRequest request) {
+        if (grizzlyOpen == null) {
+            return false;
+        }
+        ServletRequest container = request;
+        while (container instanceof ServletRequestWrapper wrapper) {
+            container = wrapper.getRequest();
+        }
+        try {
+            return (boolean) grizzlyOpen.invokeExact(container);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // Not Catalina's facade (an application's own request object): not known.
+            LOG.debug("Could not tell whether the connection is open", e);
+            return false;
         }
     }
 

@@ -258,7 +258,7 @@ public final class SafeErrorFilter implements Filter {
             abort.of(request).afterAnswerLeavingBodyUnread(request, response);
             return;
         }
-        if (isClientGone(failure, request.getServletContext())) {
+        if (isClientGone(failure, request, abort.of(request))) {
             // The container knows its own exception and stays quiet about it; an ERROR per
             // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
@@ -350,7 +350,7 @@ public final class SafeErrorFilter implements Filter {
             answer.send(request, response);
         } catch (IOException unsent) {
             IOException gone = ClientFaults.containersClientGone(unsent, request.getServletContext());
-            if (gone == null) {
+            if (gone == null || abort.of(request).connectionKnownOpen(request)) {
                 throw unsent;
             }
             LOG.debug("Request {} ended by the client before its answer ({}) was written", RequestIds.of(request),
@@ -381,9 +381,10 @@ public final class SafeErrorFilter implements Filter {
      * deeper in other exceptions: Jetty's HttpClient throws the same {@code EofException} when a
      * backend closes, and that failure is the server's, to be answered 500 and logged.
      */
-    private static boolean isClientGone(Throwable failure, ServletContext context) {
+    private static boolean isClientGone(Throwable failure, HttpServletRequest request, ConnectionAbort abort) {
         return (failure instanceof IOException || failure instanceof UncheckedIOException
-                || failure instanceof ServletException) && ClientFaults.clientGone(failure, context);
+                || failure instanceof ServletException) && ClientFaults.clientGone(failure, request.getServletContext())
+                && !abort.connectionKnownOpen(request);
     }
 
     /**
@@ -492,7 +493,7 @@ public final class SafeErrorFilter implements Filter {
             return true;
         }
         if ((Containers.isUndertow(context) || Containers.isGlassFish(context)) && async.getResponse().isCommitted()
-                && ClientFaults.clientGone(failure, context)) {
+                && ClientFaults.clientGone(failure, context) && !abort.of(async.getRequest()).connectionKnownOpen(async.getRequest())) {
             // A write to a client that left, told apart by where Undertow threw it (on Jetty a task's
             // EofException may as well be a backend's: see above), on a response the task had begun
             // (a task failing on another request's client, its own answer not begun, is the
@@ -585,7 +586,7 @@ public final class SafeErrorFilter implements Filter {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
-        if (failure != null && isClientGone(failure, request.getServletContext())) {
+        if (failure != null && isClientGone(failure, request, abort)) {
             // The client went away (a long poll or a stream it closed): nobody to answer, nothing to alarm.
             LOG.debug("Request {} ended by the client in asynchronous mode: {} {}", id, method, path);
             try {

@@ -167,6 +167,23 @@ class PayaraTest {
         }
     }
 
+    /**
+     * Grizzly's "Connection closed" from a backend's connection, this request's client still there:
+     * the server's failure, a 500 problem and an ERROR line, not a departed client's quiet end.
+     */
+    @Test
+    void aBackendsClosedGrizzlyConnectionIsTheServersFailure() throws IOException {
+        for (String path : new String[] {"/app/backendclosed?case=backend", "/app/backendclosed?wrapped&case=backend-wrapped"}) {
+            int from = logText().length();
+            RawHttp.Response r = RawHttp.exchange(port, get(path));
+
+            assertThat(r.status()).as(path).isEqualTo(500);
+            assertThat(r.header("Content-Type")).as(path).startsWith("application/problem+json");
+            awaitLogLine("GET " + path + " status=500", from);
+            assertThat(logText().substring(from)).as(path).contains("failed and was answered 500");
+        }
+    }
+
     /** F5: Payara's multipart parser's complaints are the client's: over @MultipartConfig's maxFileSize 413, broken 400. */
     @Test
     void multipartMistakesAreTheClients() throws IOException {

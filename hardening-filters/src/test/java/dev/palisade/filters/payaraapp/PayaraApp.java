@@ -165,6 +165,30 @@ public class PayaraApp implements ServletContextListener {
         }
     }
 
+    /**
+     * A backend's connection closed under the application's call, as Grizzly reports it for any of
+     * its connections (Payara's WebSocket client is Grizzly's): "Connection closed", raised on
+     * Grizzly's own thread; the client of this request is still there.
+     */
+    @WebServlet(urlPatterns = "/backendclosed", asyncSupported = true)
+    public static class BackendClosed extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            IOException closed = new IOException("Connection closed", new IOException("Connection reset by peer"));
+            closed.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("org.glassfish.grizzly.asyncqueue.TaskQueue", "onClose", "TaskQueue.java", 1),
+                new StackTraceElement("org.glassfish.grizzly.nio.AbstractNIOAsyncQueueWriter", "onClose", "A.java", 1),
+                new StackTraceElement("org.glassfish.grizzly.nio.NIOConnection", "doClose", "N.java", 1),
+                new StackTraceElement("java.lang.Thread", "run", "Thread.java", 1)});
+            if (request.getParameter("wrapped") != null) {
+                throw new IOException("backend call failed", closed);
+            }
+            throw closed;
+        }
+    }
+
     /** The request's parameters, each with its values' characters as code points: what the container decoded. */
     @WebServlet(urlPatterns = "/params", asyncSupported = true)
     public static class Params extends HttpServlet {
