@@ -631,9 +631,11 @@ public final class SafeErrorFilter implements Filter {
     /**
      * Whether a committed response was made by {@code sendRedirect}, which writes no body: a failure
      * after it cuts nothing short. Tomcat reports a redirect committed but holds it until the
-     * request ends. Seen by the chain's response wrapper; on the container's own response (what a
-     * no-argument {@code startAsync()} hands out) only guessed: a 3xx with a {@code Location} and no
-     * content type. A 3xx whose body is under way is not one: it is cut short as any response.
+     * request ends. Seen by the chain's response wrapper, so that a 3xx whose body is under way is
+     * cut short as any response; on the container's own response (what a no-argument
+     * {@code startAsync()} hands out) only guessed, from a 3xx with a {@code Location}: Tomcat keeps
+     * a content type set before the redirect, and would otherwise replace the redirect it holds
+     * with its 500 page.
      */
     private static boolean isRedirect(HttpServletResponse response) {
         ErrorCapturingResponse capturing = ErrorCapturingResponse.in(response);
@@ -641,8 +643,7 @@ public final class SafeErrorFilter implements Filter {
             return capturing.redirected();
         }
         int status = response.getStatus();
-        return status >= 300 && status < 400 && response.getHeader("Location") != null
-                && response.getContentType() == null;
+        return status >= 300 && status < 400 && response.getHeader("Location") != null;
     }
 
     private static void warnWithoutDefaultServlet(ServletContext context) {

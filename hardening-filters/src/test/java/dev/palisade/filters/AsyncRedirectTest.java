@@ -61,6 +61,10 @@ class AsyncRedirectTest {
                                 }
                                 target.getWriter().write("partial moved");
                                 target.flushBuffer();
+                            } else if (req.getParameter("typed-first") != null) {
+                                // A content type set before (an API filter's default, say): Tomcat keeps it.
+                                target.setContentType("application/json");
+                                target.sendRedirect("/elsewhere");
                             } else if (status != null) {
                                 target.sendRedirect("/elsewhere", Integer.parseInt(status));
                             } else {
@@ -79,7 +83,7 @@ class AsyncRedirectTest {
             reg.addMapping("/moved");
         })) {
             List<String> targets = new ArrayList<>(List.of("/moved", "/moved?plain=1", "/moved?idle=1",
-                    "/moved?plain=1&idle=1"));
+                    "/moved?plain=1&idle=1", "/moved?plain=1&idle=1&typed-first=1"));
             if (container.servlet61()) {
                 targets.add("/moved?status=303");
             }
@@ -98,17 +102,16 @@ class AsyncRedirectTest {
                         .hasSize((int) failed);
                 assertThat(logs.lines()).filteredOn(line -> line.startsWith("ERROR Request ")
                         && line.contains(" timed out in asynchronous mode after a redirect had completed its response"))
-                        .hasSize(2);
+                        .hasSize(3);
             });
             assertThat(logs.lines()).noneMatch(line -> line.contains("aborting the connection"));
 
             String received = RawHttp.receivedUntilClosed(server.port(),
                     "GET /moved?choices=1 HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(received).startsWith("HTTP/1.1 300").contains("partial choices").doesNotEndWith("0\r\n\r\n");
-            // Through the chain's wrapper it is known not to be sendRedirect's; on the container's own
-            // response (plain) it is guessed from the content type a body has.
-            for (String target : List.of("/moved?moved-with-body=1", "/moved?moved-with-body=1&typed=1",
-                    "/moved?moved-with-body=1&plain=1&typed=1")) {
+            // Through the chain's wrapper it is known not to be sendRedirect's. (On the container's own
+            // response, plain, it would be taken for a redirect: only a guess is possible there.)
+            for (String target : List.of("/moved?moved-with-body=1", "/moved?moved-with-body=1&typed=1")) {
                 received = RawHttp.receivedUntilClosed(server.port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
                 assertThat(received).as(target).startsWith("HTTP/1.1 303").contains("partial moved")
                         .doesNotEndWith("0\r\n\r\n");
