@@ -74,11 +74,11 @@ final class FormUrlEncoded {
                 String name;
                 String value;
                 if (eq < 0) {
-                    name = decode(text, start, end, charset, bytes);
+                    name = decode(text, start, end, charset, bytes, brokenEscapes);
                     value = "";
                 } else {
-                    name = decode(text, start, eq, charset, bytes);
-                    value = decode(text, eq + 1, end, charset, bytes);
+                    name = decode(text, start, eq, charset, bytes, brokenEscapes);
+                    value = decode(text, eq + 1, end, charset, bytes, brokenEscapes);
                 }
                 into.add(name, value);
             }
@@ -118,6 +118,16 @@ final class FormUrlEncoded {
      * outside ASCII are characters the container already decoded and are kept.
      */
     static String decode(String text, int from, int to, Charset charset, boolean latin1Bytes) {
+        return decode(text, from, to, charset, latin1Bytes, BrokenEscapes.REFUSED);
+    }
+
+    /**
+     * {@link #decode(String, int, int, Charset, boolean)}; where a broken escape costs only its pair
+     * (Payara), bytes that are not valid in {@code charset} become U+FFFD, as Payara decodes them,
+     * instead of refusing the request.
+     */
+    private static String decode(String text, int from, int to, Charset charset, boolean latin1Bytes,
+            BrokenEscapes brokenEscapes) {
         boolean plain = true;
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
@@ -149,6 +159,9 @@ final class FormUrlEncoded {
                 bytes.write(encoded, 0, encoded.length);
                 i += Character.charCount(cp) - 1;
             }
+        }
+        if (brokenEscapes == BrokenEscapes.PAIR_DROPPED) {
+            return decodeBytes(bytes.toByteArray(), charset);
         }
         try {
             return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

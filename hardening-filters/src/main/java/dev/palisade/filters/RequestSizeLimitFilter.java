@@ -158,7 +158,7 @@ public final class RequestSizeLimitFilter implements Filter {
         // Payara decodes a query string as ISO-8859-1 and drops a pair with a broken escape (in a
         // form body too) where the others refuse the request: the chunked form must read the same.
         boolean glassFish = Containers.isGlassFish(context);
-        Charset queryCharset = glassFish ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8;
+        Charset queryCharset = glassFish ? null : StandardCharsets.UTF_8;
         FormUrlEncoded.BrokenEscapes brokenEscapes = glassFish ? FormUrlEncoded.BrokenEscapes.PAIR_DROPPED
                 : FormUrlEncoded.BrokenEscapes.REFUSED;
         return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(),

@@ -55,8 +55,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * 12, any on Undertow).
      * {@code formWithoutLengthOnlyChunked}: a form without a length is parameters only when it comes
      * chunked (Tomcat: over HTTP/2, where no body is chunked, it stays for the application to read).
-     * {@code queryCharset}: the query string's (UTF-8 on Jetty, Tomcat and Undertow; ISO-8859-1 on
-     * Payara). {@code brokenEscapes}: what a broken {@code %} escape in the query or form costs (Payara
+     * {@code queryCharset}: the query string's (UTF-8 on Jetty, Tomcat and Undertow); {@code null}
+     * for the request's character encoding, else ISO-8859-1 (Payara). {@code brokenEscapes}: what a broken {@code %} escape in the query or form costs (Payara
      * drops the pair; the others refuse the request).
      */
     record BodyOptions(int maxParameters, long multipartThreshold, long maxFormBytes, Path tempDir,
@@ -431,9 +431,12 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                     body.bodyParameters = fromBody.toMap();
                 }
                 FormUrlEncoded.Params params = new FormUrlEncoded.Params(body.options.maxParameters());
+                // Query strings are UTF-8 whatever the body's charset, but on Payara, which reads them
+                // in the request's character encoding if the application set one, else in ISO-8859-1.
+                Charset queryCharset = body.options.queryCharset() != null ? body.options.queryCharset()
+                        : charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
                 for (String query : queries) {
-                    // Query strings are in the container's charset (UTF-8 but on Payara), whatever the body's.
-                    FormUrlEncoded.parse(query, body.options.queryCharset(), body.options.brokenEscapes(), params);
+                    FormUrlEncoded.parse(query, queryCharset, body.options.brokenEscapes(), params);
                 }
                 body.bodyParameters.forEach((name, values) -> {
                     for (String value : values) {

@@ -242,6 +242,29 @@ class PayaraTest {
         assertThat(chunked.body()).isEqualTo(withLength.body());
     }
 
+    /**
+     * The same after the application set UTF-8 as the request's character encoding: Payara then
+     * decodes the query in it, and a body's bytes not valid in it as U+FFFD, keeping the pair.
+     */
+    @Test
+    void aChunkedFormReadsAsOneWithALengthInTheEncodingTheApplicationSet() throws IOException {
+        String path = "/app/params?utf8&q=%C3%A9&case=chunked-utf8";
+        String form = "g=%C3%28&h=1";
+        RawHttp.Response withLength = RawHttp.exchange(port, "POST " + path + " HTTP/1.1\r\nHost: payara\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form);
+        RawHttp.Response chunked;
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send("POST " + path + " HTTP/1.1\r\nHost: payara\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n");
+            chunked = http.chunk(form.getBytes(StandardCharsets.US_ASCII)).lastChunk().readResponse();
+        }
+
+        assertThat(withLength.status()).isEqualTo(200);
+        assertThat(withLength.body()).contains("q=U+e9 ;").contains("g=U+fffd U+28 ;").contains("h=U+31 ;");
+        assertThat(chunked.status()).isEqualTo(200);
+        assertThat(chunked.body()).isEqualTo(withLength.body());
+    }
+
     private static RawHttp.Response multipart(String path, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
         return RawHttp.exchange(port, "POST " + path + " HTTP/1.1\r\nHost: payara\r\n"

@@ -196,6 +196,10 @@ public class PayaraApp implements ServletContextListener {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getQueryString() != null && request.getQueryString().startsWith("utf8")) {
+                // As applications commonly do before reading parameters (not getParameter: it would parse first).
+                request.setCharacterEncoding("UTF-8");
+            }
             StringBuilder all = new StringBuilder();
             new java.util.TreeMap<>(request.getParameterMap()).forEach((name, values) -> {
                 all.append(name).append('=');
