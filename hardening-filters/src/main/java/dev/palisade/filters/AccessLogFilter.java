@@ -99,7 +99,10 @@ public final class AccessLogFilter implements Filter {
             completed = true;
         } finally {
             if (!completed) {
-                log(log, http, counting, start, counting.isCommitted() ? counting.getStatus() : 500);
+                // Uncommitted: the container answers 500, unless the chain's answer could not be
+                // written because the client had gone (Payara closes on a body cut short): its status.
+                int problem = problemStatus(http);
+                log(log, http, counting, start, counting.isCommitted() ? counting.getStatus() : problem != 0 ? problem : 500);
             } else if (!http.isAsyncStarted() || !logOnCompletion(log, http, counting, start)) {
                 // A status noted at a commit is what the client got: an async cycle that already
                 // failed on another thread may have had Tomcat set 500 on the response since.
@@ -107,6 +110,11 @@ public final class AccessLogFilter implements Filter {
                 log(log, http, counting, start, noted != 0 ? noted : counting.getStatus());
             }
         }
+    }
+
+    /** The status of the problem the chain wrote for this request, or 0 (see {@link ProblemResponse#SENT_STATUS}). */
+    private static int problemStatus(HttpServletRequest http) {
+        return http.getAttribute(ProblemResponse.SENT_STATUS) instanceof Integer sent ? sent : 0;
     }
 
     private boolean logOnCompletion(Logger log, HttpServletRequest http, CountingResponse counting, long start) {
@@ -234,9 +242,10 @@ public final class AccessLogFilter implements Filter {
             // written: that problem's status, which the wrapper did not see. (Not getStatus(): Tomcat
             // has set 500 there when a task failed on a response the client got as 200.)
             if (counting.isCommitted() && logged.compareAndSet(false, true)) {
-                boolean seen = counting.statusAtCommit() != 0 || counting.statusSet() != 0;
-                Object problem = http.getAttribute(ProblemResponse.SENT_STATUS);
-                log(log, http, counting, start, !seen && problem instanceof Integer sent ? sent : counting.committedStatus());
+                // A problem written since a status set through the wrapper replaced it.
+                int problem = problemStatus(http);
+                log(log, http, counting, start,
+                        counting.statusAtCommit() == 0 && problem != 0 ? problem : counting.committedStatus());
             }
         }
 

@@ -54,11 +54,6 @@ final class CountingResponse extends HttpServletResponseWrapper {
         return statusSet != 0 ? statusSet : SC_OK;
     }
 
-    /** The status last set through this wrapper, or 0. */
-    int statusSet() {
-        return statusSet;
-    }
-
     /** The status noted when the response was seen committed, or 0. */
     int statusAtCommit() {
         return statusAtCommit;

@@ -335,6 +335,44 @@ class AccessLogFilterTest {
         }
     }
 
+    /**
+     * An async cycle that times out with nothing written is answered 500 by the error boundary: the
+     * line says 500, also when the servlet had set another status before it started the cycle, and
+     * after a no-argument startAsync() (the problem then goes to the container's own response).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsTheProblemAnAsyncTimeoutWasAnsweredWith(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = container.start(ctx -> {
+                    Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+                    jakarta.servlet.ServletRegistration.Dynamic reg = ctx.addServlet("idle", new HttpServlet() {
+                        @Override
+                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                            if (req.getParameter("accepted") != null) {
+                                resp.setStatus(202);
+                            }
+                            AsyncContext async = req.getParameter("wrapped") != null ? req.startAsync(req, resp)
+                                    : req.startAsync();
+                            async.setTimeout(300);
+                        }
+                    });
+                    reg.setAsyncSupported(true);
+                    reg.addMapping("/idle");
+                })) {
+            for (String target : List.of("/idle", "/idle?accepted=1", "/idle?accepted=1&wrapped=1")) {
+                String received = RawHttp.receivedUntilClosed(server.port(),
+                        "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+                assertThat(received).as(target).startsWith("HTTP/1.1 500");
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> logs.lines().stream().anyMatch(line -> line.startsWith("INFO GET " + target + " ")));
+                assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO GET " + target + " ")).singleElement()
+                        .asString().contains(" status=500 ");
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void failsToStartOnAnyInitParam(Container container) {

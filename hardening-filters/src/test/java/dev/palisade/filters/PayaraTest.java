@@ -146,6 +146,8 @@ class PayaraTest {
                         answer -> assertThat(answer).startsWith("HTTP/1.1 400"));
             }
             assertQuietAbout("POST " + path, from);
+            // The access log has the answer the chain gave, written or not, not a 500 any client could add.
+            assertThat(awaitLogLine("POST " + path + " status=", from)).as(path).contains("status=400");
         }
     }
 
