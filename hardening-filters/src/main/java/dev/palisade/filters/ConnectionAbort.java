@@ -185,8 +185,8 @@ final class ConnectionAbort {
         MethodHandle close = firstFound(context, ConnectionAbort::grizzlyConnectionClose);
         if (close == null) {
             LOG.warn("{}: {} is not usable here; a response that fails after it was committed will end cleanly "
-                    + "instead of breaking the connection, and a connection whose request body was left unread "
-                    + "stays open", serverInfo, GLASSFISH_REQUEST);
+                    + "instead of breaking the connection, a connection whose request body was left unread "
+                    + "stays open, and Payara logs a client's departure with its stack", serverInfo, GLASSFISH_REQUEST);
         }
         if (constructor == null) {
             LOG.warn("{}: {} not found; the failures the filters end a connection with will be logged by Payara "
