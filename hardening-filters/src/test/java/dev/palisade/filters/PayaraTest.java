@@ -237,14 +237,8 @@ class PayaraTest {
     void aChunkedFormReadsAsOneWithALength() throws IOException {
         String path = "/app/params?q=%C3%A9&broken=%zz&case=chunked-form";
         String form = "f=%41&bad=x%4";
-        RawHttp.Response withLength = RawHttp.exchange(port, "POST " + path + " HTTP/1.1\r\nHost: payara\r\n"
-                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form);
-        RawHttp.Response chunked;
-        try (RawHttp http = RawHttp.connect(port)) {
-            http.send("POST " + path + " HTTP/1.1\r\nHost: payara\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n");
-            chunked = http.chunk(form.getBytes(StandardCharsets.US_ASCII)).lastChunk().readResponse();
-        }
+        RawHttp.Response withLength = postForm(path, form, false);
+        RawHttp.Response chunked = postForm(path, form, true);
 
         assertThat(withLength.status()).isEqualTo(200);
         assertThat(withLength.body()).isEqualTo("case=U+63 U+68 U+75 U+6e U+6b U+65 U+64 U+2d U+66 U+6f U+72 U+6d ;"
@@ -261,19 +255,25 @@ class PayaraTest {
     void aChunkedFormReadsAsOneWithALengthInTheEncodingTheApplicationSet() throws IOException {
         String path = "/app/params?utf8&q=%C3%A9&case=chunked-utf8";
         String form = "g=%C3%28&h=1";
-        RawHttp.Response withLength = RawHttp.exchange(port, "POST " + path + " HTTP/1.1\r\nHost: payara\r\n"
-                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form);
-        RawHttp.Response chunked;
-        try (RawHttp http = RawHttp.connect(port)) {
-            http.send("POST " + path + " HTTP/1.1\r\nHost: payara\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n");
-            chunked = http.chunk(form.getBytes(StandardCharsets.US_ASCII)).lastChunk().readResponse();
-        }
+        RawHttp.Response withLength = postForm(path, form, false);
+        RawHttp.Response chunked = postForm(path, form, true);
 
         assertThat(withLength.status()).isEqualTo(200);
         assertThat(withLength.body()).contains("q=U+e9 ;").contains("g=U+fffd U+28 ;").contains("h=U+31 ;");
         assertThat(chunked.status()).isEqualTo(200);
         assertThat(chunked.body()).isEqualTo(withLength.body());
+    }
+
+    /** {@code form} posted to {@code path} with a length, or chunked (which the kit parses itself). */
+    private static RawHttp.Response postForm(String path, String form, boolean chunked) throws IOException {
+        String head = "POST " + path + " HTTP/1.1\r\nHost: payara\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+        if (!chunked) {
+            return RawHttp.exchange(port, head + "Content-Length: " + form.length() + "\r\n\r\n" + form);
+        }
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send(head + "Transfer-Encoding: chunked\r\n\r\n");
+            return http.chunk(form.getBytes(StandardCharsets.US_ASCII)).lastChunk().readResponse();
+        }
     }
 
     private static RawHttp.Response multipart(String path, String body) throws IOException {
