@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bytes are the body bytes written through the response (stream or writer), or
  * {@code Content-Length} when the body bypassed the wrapper. Asynchronous requests are logged
- * when they complete. If the chain throws, the line says 500 (or the committed status).
+ * when they complete. If the chain throws, the line says 500 (or the committed status, or the
+ * status of the chain's own answer that the departed client never got).
  *
  * <p>Ordering: register it first (outermost), then {@code SafeErrorFilter}: the line then shows the
  * status and size of the problem body the error filter wrote. Registered after the error filter it
@@ -99,10 +100,13 @@ public final class AccessLogFilter implements Filter {
             completed = true;
         } finally {
             if (!completed) {
-                // Uncommitted: the container answers 500, unless the chain's answer could not be
-                // written because the client had gone (Payara closes on a body cut short): its status.
+                // Uncommitted: the container answers 500, unless the chain's own answer, its status
+                // set, could not be written because the client had gone (Payara closes on a body cut
+                // short). Not a problem an include wrote: its status never reached the response.
                 int problem = problemStatus(http);
-                log(log, http, counting, start, counting.isCommitted() ? counting.getStatus() : problem != 0 ? problem : 500);
+                int status = counting.isCommitted() ? counting.getStatus()
+                        : problem != 0 && counting.getStatus() == problem ? problem : 500;
+                log(log, http, counting, start, status);
             } else if (!http.isAsyncStarted() || !logOnCompletion(log, http, counting, start)) {
                 // A status noted at a commit is what the client got: an async cycle that already
                 // failed on another thread may have had Tomcat set 500 on the response since.
@@ -242,10 +246,13 @@ public final class AccessLogFilter implements Filter {
             // written: that problem's status, which the wrapper did not see. (Not getStatus(): Tomcat
             // has set 500 there when a task failed on a response the client got as 200.)
             if (counting.isCommitted() && logged.compareAndSet(false, true)) {
-                // A problem written since a status set through the wrapper replaced it.
-                int problem = problemStatus(http);
-                log(log, http, counting, start,
-                        counting.statusAtCommit() == 0 && problem != 0 ? problem : counting.committedStatus());
+                // Committed by an earlier listener's answer (SafeErrorFilter's problem, the
+                // application's own), written to the container's response past this wrapper and
+                // committed there (Payara commits once a body of its declared length is written):
+                // the response's status now. (Tomcat sets its 500 only after the listeners, and on
+                // an error, not a timeout.)
+                int noted = counting.statusAtCommit();
+                log(log, http, counting, start, noted != 0 ? noted : counting.getStatus());
             }
         }
 

@@ -350,7 +350,7 @@ public final class SafeErrorFilter implements Filter {
             answer.send(request, response);
         } catch (IOException unsent) {
             IOException gone = ClientFaults.containersClientGone(unsent, request.getServletContext());
-            if (gone == null || abort.of(request).connectionKnownOpen(request)) {
+            if (gone == null) {
                 throw unsent;
             }
             LOG.debug("Request {} ended by the client before its answer ({}) was written", RequestIds.of(request),

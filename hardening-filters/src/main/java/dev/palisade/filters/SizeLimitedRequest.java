@@ -436,7 +436,12 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 Charset queryCharset = body.options.queryCharset() != null ? body.options.queryCharset()
                         : charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
                 for (String query : queries) {
-                    FormUrlEncoded.parse(query, queryCharset, body.options.brokenEscapes(), params);
+                    if (body.options.queryCharset() == null) {
+                        // Payara hands out the query's raw bytes as ISO-8859-1 chars: bytes to decode.
+                        FormUrlEncoded.parseBytes(query, queryCharset, body.options.brokenEscapes(), params);
+                    } else {
+                        FormUrlEncoded.parse(query, queryCharset, body.options.brokenEscapes(), params);
+                    }
                 }
                 body.bodyParameters.forEach((name, values) -> {
                     for (String value : values) {

@@ -264,6 +264,24 @@ class PayaraTest {
         assertThat(chunked.body()).isEqualTo(withLength.body());
     }
 
+    /**
+     * A query with raw bytes outside ASCII (as curl sends {@code ?q=é}), the request's encoding set to
+     * UTF-8: Payara hands them out as ISO-8859-1 characters and decodes them as UTF-8 bytes; so must
+     * the chunked form.
+     */
+    @Test
+    void aChunkedFormReadsRawQueryBytesAsOneWithALength() throws IOException {
+        // The UTF-8 bytes of é, sent as they are (RawHttp writes each char as one ISO-8859-1 byte).
+        String path = "/app/params?utf8&q=\u00c3\u00a9&r=%C3%A9&case=chunked-raw";
+        RawHttp.Response withLength = postForm(path, "f=1", false);
+        RawHttp.Response chunked = postForm(path, "f=1", true);
+
+        assertThat(withLength.status()).isEqualTo(200);
+        assertThat(withLength.body()).contains("q=U+e9 ;").contains("r=U+e9 ;");
+        assertThat(chunked.status()).isEqualTo(200);
+        assertThat(chunked.body()).isEqualTo(withLength.body());
+    }
+
     /** {@code form} posted to {@code path} with a length, or chunked (which the kit parses itself). */
     private static RawHttp.Response postForm(String path, String form, boolean chunked) throws IOException {
         String head = "POST " + path + " HTTP/1.1\r\nHost: payara\r\nContent-Type: application/x-www-form-urlencoded\r\n";
