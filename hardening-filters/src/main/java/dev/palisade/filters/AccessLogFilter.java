@@ -246,13 +246,13 @@ public final class AccessLogFilter implements Filter {
             // written: that problem's status, which the wrapper did not see. (Not getStatus(): Tomcat
             // has set 500 there when a task failed on a response the client got as 200.)
             if (counting.isCommitted() && logged.compareAndSet(false, true)) {
-                // Committed by an earlier listener's answer (SafeErrorFilter's problem, the
-                // application's own), written to the container's response past this wrapper and
-                // committed there (Payara commits once a body of its declared length is written):
-                // the response's status now. (Tomcat sets its 500 only after the listeners, and on
-                // an error, not a timeout.)
-                int noted = counting.statusAtCommit();
-                log(log, http, counting, start, noted != 0 ? noted : counting.getStatus());
+                // Committed by SafeErrorFilter's problem, written to the container's response past
+                // this wrapper and committed there (Payara commits once a body of its declared length
+                // is written): that problem's status, if it is the response's. Not getStatus() alone:
+                // Tomcat has set 500 there when a task failed on a response the client got as 200.
+                int problem = problemStatus(http);
+                boolean problemSent = counting.statusAtCommit() == 0 && problem != 0 && counting.getStatus() == problem;
+                log(log, http, counting, start, problemSent ? problem : counting.committedStatus());
             }
         }
 
