@@ -493,11 +493,14 @@ public final class SafeErrorFilter implements Filter {
             return true;
         }
         if ((Containers.isUndertow(context) || Containers.isGlassFish(context)) && async.getResponse().isCommitted()
-                && ClientFaults.clientGone(failure, context) && !abort.of(async.getRequest()).connectionKnownOpen(async.getRequest())) {
-            // A write to a client that left, told apart by where Undertow threw it (on Jetty a task's
-            // EofException may as well be a backend's: see above), on a response the task had begun
-            // (a task failing on another request's client, its own answer not begun, is the
-            // server's: below). Undertow's task executor would log it as an uncaught exception.
+                && ClientFaults.clientGone(failure, context)
+                && !abort.of(async.getRequest()).connectionKnownOpen(async.getRequest())) {
+            // A write to a client that left, told apart by where Undertow or Grizzly threw it (on
+            // Jetty a task's EofException may as well be a backend's: see above; on Payara only while
+            // this request's connection is closed, as Grizzly says the same of a backend's), on a
+            // response the task had begun (a task failing on another request's client, its own answer
+            // not begun, is the server's: below). The container's task executor would log it as an
+            // uncaught exception.
             LOG.debug("An asynchronous task ended by the client's departure ({})", failure.getClass().getSimpleName());
             if (!async.ended() && async.claimFailureAnswer()) {
                 async.failureAnswerWritten();
