@@ -56,9 +56,9 @@ final class GlassFishFaults {
         if (!(t instanceof IOException)) {
             return false;
         }
-        StackTraceElement[] frames = framesOf(t);
-        return thrownByGrizzly(frames) && passesThrough(frames, SERVLET_INPUT)
-                && (t instanceof EOFException || raisedBySocket(frames) || raisedIn(frames, CONNECTION_CLOSED_CHECK));
+        StackTraceElement[] frames = StackFrames.of(t);
+        return thrownByGrizzly(frames) && StackFrames.passesThrough(frames, SERVLET_INPUT)
+                && (t instanceof EOFException || StackFrames.raisedBySocket(frames) || raisedIn(frames, CONNECTION_CLOSED_CHECK));
     }
 
     /**
@@ -70,85 +70,23 @@ final class GlassFishFaults {
         if (!(t instanceof IOException)) {
             return false;
         }
-        StackTraceElement[] frames = framesOf(t);
+        StackTraceElement[] frames = StackFrames.of(t);
         if (!thrownByGrizzly(frames)) {
             return false;
         }
         return raisedIn(frames, WRITE_QUEUE)
-                || ((raisedBySocket(frames) || raisedIn(frames, CONNECTION_CLOSED_CHECK))
-                        && passesThrough(frames, HTTP_OUTPUT));
+                || ((StackFrames.raisedBySocket(frames) || raisedIn(frames, CONNECTION_CLOSED_CHECK))
+                        && StackFrames.passesThrough(frames, HTTP_OUTPUT));
     }
 
     /** Whether the first frame outside the JDK is of {@code type}: the exception was raised there. */
     private static boolean raisedIn(StackTraceElement[] frames, String type) {
-        for (StackTraceElement frame : frames) {
-            String name = frame.getClassName();
-            if (!isJdk(name)) {
-                return name.equals(type);
-            }
-        }
-        return false;
+        return type.equals(StackFrames.raisedBy(frames));
     }
 
-    /** Whether the exception was raised by the JDK's socket code (a reset, a broken pipe), not a file's. */
-    private static boolean raisedBySocket(StackTraceElement[] frames) {
-        return frames.length > 0 && frames[0].getClassName().startsWith("sun.nio.ch.")
-                && passesThrough(frames, "sun.nio.ch.SocketChannelImpl");
-    }
-
-    private static boolean passesThrough(StackTraceElement[] frames, String type) {
-        for (StackTraceElement frame : frames) {
-            if (frame.getClassName().equals(type)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether the first frame outside the JDK is Grizzly's: the exception was raised by the
-     * container's connector (a socket's error comes through the JDK's frames), not by an
-     * application's code or a file it wrote.
-     */
+    /** Whether the exception was raised by Grizzly, the container's connector, not by an application's code or a file it wrote. */
     private static boolean thrownByGrizzly(StackTraceElement[] frames) {
-        for (StackTraceElement frame : frames) {
-            String type = frame.getClassName();
-            if (type.equals("sun.nio.ch.FileChannelImpl")) {
-                // A file channel's error starts in sun.nio.ch, as a socket's does: the server's failure.
-                return false;
-            }
-            if (!isJdk(type)) {
-                return type.startsWith(GRIZZLY);
-            }
-        }
-        return false;
-    }
-
-    private static boolean isJdk(String type) {
-        return type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.")
-                || type.startsWith("sun.");
-    }
-
-    /**
-     * {@code t}'s frames, or none when asking for them throws or gives a {@code null} frame: an
-     * application's exception may override {@code getStackTrace()}, and this runs on the error path,
-     * which must still answer. Such an exception is not the container's.
-     */
-    private static StackTraceElement[] framesOf(Throwable t) {
-        StackTraceElement[] frames;
-        try {
-            frames = t.getStackTrace();
-        } catch (RuntimeException unreadable) {
-            return new StackTraceElement[0];
-        }
-        if (frames == null) {
-            return new StackTraceElement[0];
-        }
-        for (StackTraceElement frame : frames) {
-            if (frame == null) {
-                return new StackTraceElement[0];
-            }
-        }
-        return frames;
+        String raiser = StackFrames.raisedBy(frames);
+        return raiser != null && raiser.startsWith(GRIZZLY);
     }
 }

@@ -64,25 +64,25 @@ final class UndertowFaults {
         if (t instanceof IllegalFormatException) {
             // Undertow logs a form value with a broken escape with the value inside its format
             // string, and with an SLF4J backend the "%zz" then fails the log call, and the parse.
-            StackTraceElement[] frames = framesOf(t);
-            return thrownByUndertow(frames) && passesThrough(frames, List.of(FORM_DECODER));
+            StackTraceElement[] frames = StackFrames.of(t);
+            return thrownByUndertow(frames) && StackFrames.passesThrough(frames, FORM_DECODER);
         }
         if (!(t instanceof IOException)) {
             return false;
         }
-        StackTraceElement[] frames = framesOf(t);
+        StackTraceElement[] frames = StackFrames.of(t);
         if (!thrownByUndertow(frames)) {
             return false;
         }
         if (MALFORMED_MESSAGE.equals(t.getClass().getName())) {
             // In a form or multipart parse: the client's body. (Undertow's client throws it for a backend's answer.)
-            return Arrays.stream(frames).anyMatch(frame -> frame != null && frame.getClassName().startsWith(FORM_PARSERS));
+            return Arrays.stream(frames).anyMatch(frame -> frame.getClassName().startsWith(FORM_PARSERS));
         }
         if (!isClientsIoFailure(t, frames)) {
             return false;
         }
         for (StackTraceElement frame : frames) {
-            String type = frame == null ? "" : frame.getClassName();
+            String type = frame.getClassName();
             if (type.equals(SERVLET_INPUT) || type.startsWith(FORM_PARSERS)) {
                 return true;
             }
@@ -95,8 +95,8 @@ final class UndertowFaults {
         if (!(t instanceof IOException)) {
             return false;
         }
-        StackTraceElement[] frames = framesOf(t);
-        return thrownByUndertow(frames) && isClientsIoFailure(t, frames) && passesThrough(frames, SERVLET_OUTPUT);
+        StackTraceElement[] frames = StackFrames.of(t);
+        return thrownByUndertow(frames) && isClientsIoFailure(t, frames) && StackFrames.passesThrough(frames, SERVLET_OUTPUT);
     }
 
     /**
@@ -108,7 +108,7 @@ final class UndertowFaults {
         if (t instanceof ClosedChannelException) {
             return true;
         }
-        if (frames.length > 0 && frames[0] != null && frames[0].getClassName().startsWith("sun.nio.ch.")) {
+        if (frames.length > 0 && frames[0].getClassName().startsWith("sun.nio.ch.")) {
             return true;
         }
         String message;
@@ -120,52 +120,13 @@ final class UndertowFaults {
         return message != null && CLIENTS_MESSAGES.stream().anyMatch(message::startsWith);
     }
 
-    private static boolean passesThrough(StackTraceElement[] frames, List<String> types) {
-        for (StackTraceElement frame : frames) {
-            if (frame != null && types.contains(frame.getClassName())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * {@code t}'s frames, or none when asking for them throws: an application's exception may
-     * override {@code getStackTrace()}, and this runs on the error path, which must still answer.
-     */
-    private static StackTraceElement[] framesOf(Throwable t) {
-        try {
-            StackTraceElement[] frames = t.getStackTrace();
-            return frames == null ? new StackTraceElement[0] : frames;
-        } catch (RuntimeException unreadable) {
-            return new StackTraceElement[0];
-        }
-    }
-
     /**
      * Whether the first frame outside the JDK and the logging bridge is Undertow's or XNIO's: the
-     * exception was raised by the container (a socket's error comes through the JDK's frames; a
-     * message Undertow failed to log, through JBoss Logging's), and no file operation is on the way
-     * (a full disk under a multipart upload is the server's failure).
+     * exception was raised by the container (a message Undertow failed to log comes through JBoss
+     * Logging's frames), and no file operation is on the way.
      */
     private static boolean thrownByUndertow(StackTraceElement[] frames) {
-        for (StackTraceElement frame : frames) {
-            if (frame == null) {
-                // Only an overridden getStackTrace() gives one: not the container's exception.
-                return false;
-            }
-            String type = frame.getClassName();
-            // A file channel's error starts in sun.nio.ch.FileDispatcherImpl, as a socket's does
-            // (so it would pass for the socket's own): the channel's frame tells them apart.
-            if (type.equals("sun.nio.ch.FileChannelImpl")) {
-                return false;
-            }
-            if (type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.")
-                    || type.startsWith("sun.") || type.startsWith("org.jboss.logging.")) {
-                continue;
-            }
-            return type.startsWith("io.undertow.") || type.startsWith("org.xnio.");
-        }
-        return false;
+        String raiser = StackFrames.raisedBy(frames, "org.jboss.logging.");
+        return raiser != null && (raiser.startsWith("io.undertow.") || raiser.startsWith("org.xnio."));
     }
 }
