@@ -4,6 +4,7 @@ import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,25 +144,13 @@ final class ClientFaults {
      * {@link ConnectionAbort#quietly}.
      */
     private static IOException grizzlyClientGone(Throwable failure) {
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
-            if (t instanceof IOException io
-                    && (GLASSFISH_CLIENT_GONE.contains(t.getClass().getName()) || GlassFishFaults.isClientGone(io))) {
-                return io;
-            }
-        }
-        return null;
+        return firstIoException(failure,
+                io -> GLASSFISH_CLIENT_GONE.contains(io.getClass().getName()) || GlassFishFaults.isClientGone(io));
     }
 
     /** Undertow's write failure for a client gone in {@code failure} or its first causes, or {@code null}. */
     private static IOException undertowClientGone(Throwable failure) {
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
-            if (t instanceof IOException io && UndertowFaults.isClientGone(io)) {
-                return io;
-            }
-        }
-        return null;
+        return firstIoException(failure, UndertowFaults::isClientGone);
     }
 
     /**
@@ -173,9 +162,14 @@ final class ClientFaults {
      * log must keep.
      */
     private static IOException tomcatClientGone(Throwable failure) {
+        return firstIoException(failure, io -> TOMCAT_CLIENT_GONE.contains(io.getClass().getName()));
+    }
+
+    /** The first IOException {@code which} accepts in {@code failure} or its first causes, or {@code null}. */
+    private static IOException firstIoException(Throwable failure, Predicate<IOException> which) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
-            if (t instanceof IOException io && TOMCAT_CLIENT_GONE.contains(t.getClass().getName())) {
+            if (t instanceof IOException io && which.test(io)) {
                 return io;
             }
         }
