@@ -6,6 +6,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -240,20 +241,8 @@ public final class AccessLogFilter implements Filter {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            // Uncommitted, the timeout handling decides the status, and onComplete logs it. Committed
-            // by an earlier listener's problem (SafeErrorFilter's 500, written to the container's
-            // response past this wrapper), as Payara commits once a body of its declared length is
-            // written: that problem's status, which the wrapper did not see. (Not getStatus(): Tomcat
-            // has set 500 there when a task failed on a response the client got as 200.)
-            if (counting.isCommitted() && logged.compareAndSet(false, true)) {
-                // Committed by SafeErrorFilter's problem, written to the container's response past
-                // this wrapper and committed there (Payara commits once a body of its declared length
-                // is written): that problem's status, if it is the response's. Not getStatus() alone:
-                // Tomcat has set 500 there when a task failed on a response the client got as 200.
-                int problem = problemStatus(http);
-                boolean problemSent = counting.statusAtCommit() == 0 && problem != 0 && counting.getStatus() == problem;
-                log(log, http, counting, start, problemSent ? problem : counting.committedStatus());
-            }
+            // Uncommitted, the timeout handling decides the status, and onComplete logs it.
+            logIfCommitted();
         }
 
         @Override
@@ -268,8 +257,29 @@ public final class AccessLogFilter implements Filter {
          */
         private void logIfCommitted() {
             if (counting.isCommitted() && logged.compareAndSet(false, true)) {
-                log(log, http, counting, start, counting.committedStatus());
+                log(log, http, counting, start, committedStatus());
             }
+        }
+
+        /**
+         * The status of the committed response. Not seen committed through this wrapper, it was
+         * committed on the container's response past it: by SafeErrorFilter's problem (Payara commits
+         * once a body of its declared length is written) or by the application's own listener (a
+         * no-argument {@code startAsync()} hands out that response), and the response says which
+         * status went out, unless a task failed on it: Tomcat then sets 500 there though the client
+         * got the first, and notes the task's exception as {@code jakarta.servlet.error.exception}.
+         */
+        private int committedStatus() {
+            if (counting.statusAtCommit() != 0) {
+                return counting.statusAtCommit();
+            }
+            int problem = problemStatus(http);
+            int status = counting.getStatus();
+            if (problem != 0 && status == problem
+                    || http.getAttribute(RequestDispatcher.ERROR_EXCEPTION) == null) {
+                return status;
+            }
+            return counting.committedStatus();
         }
 
         @Override

@@ -374,6 +374,72 @@ class AccessLogFilterTest {
     }
 
     /**
+     * An application's own timeout listener that answers 503 and commits it on the container's
+     * response (a no-argument startAsync() hands it that one, past the chain's wrappers): the line
+     * says 503, also when the servlet had set 202 before it started the cycle.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsTheStatusAnApplicationsTimeoutListenerCommitted(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = container.start(ctx -> {
+                    Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+                    jakarta.servlet.ServletRegistration.Dynamic reg = ctx.addServlet("busy", new HttpServlet() {
+                        @Override
+                        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                            if (req.getParameter("accepted") != null) {
+                                resp.setStatus(202);
+                            }
+                            AsyncContext async = req.startAsync();
+                            async.setTimeout(300);
+                            async.addListener(new AnswersTimeoutWith503());
+                        }
+                    });
+                    reg.setAsyncSupported(true);
+                    reg.addMapping("/busy");
+                })) {
+            for (String target : List.of("/busy", "/busy?accepted=1")) {
+                String received = RawHttp.receivedUntilClosed(server.port(),
+                        "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+                assertThat(received).as(target).startsWith("HTTP/1.1 503").contains("busy");
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> logs.lines().stream().anyMatch(line -> line.startsWith("INFO GET " + target + " ")));
+                assertThat(logs.lines()).filteredOn(line -> line.startsWith("INFO GET " + target + " ")).singleElement()
+                        .asString().contains(" status=503 ");
+            }
+        }
+    }
+
+    /** Answers a timeout itself on the cycle's response, committing it before completing. */
+    static final class AnswersTimeoutWith503 implements jakarta.servlet.AsyncListener {
+        @Override
+        public void onTimeout(jakarta.servlet.AsyncEvent event) throws IOException {
+            HttpServletResponse response = (HttpServletResponse) event.getAsyncContext().getResponse();
+            response.setStatus(503);
+            response.setContentType("text/plain");
+            response.getWriter().write("busy");
+            response.flushBuffer();
+            event.getAsyncContext().complete();
+        }
+
+        @Override
+        public void onComplete(jakarta.servlet.AsyncEvent event) {
+            // Nothing held to release.
+        }
+
+        @Override
+        public void onError(jakarta.servlet.AsyncEvent event) {
+            // The timeout is the only outcome this listener answers.
+        }
+
+        @Override
+        public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+            // One cycle only.
+        }
+    }
+
+    /**
      * The line's status is what the client got: a problem an include wrote (its status never
      * reaches the response) before the servlet threw is not it (500).
      */
