@@ -123,7 +123,7 @@ public final class AccessLogFilter implements Filter {
     }
 
     private boolean logOnCompletion(Logger log, HttpServletRequest http, CountingResponse counting, long start) {
-        counting.noteStatusIfCommitted();
+        counting.noteRequestThreadReturned();
         try {
             http.getAsyncContext().addListener(new CompletionListener(log, http, counting, start));
             return true;
@@ -263,15 +263,20 @@ public final class AccessLogFilter implements Filter {
 
         /**
          * The status of the committed response. Not seen committed through this wrapper, it was
-         * committed on the container's response past it: by SafeErrorFilter's problem (Payara commits
-         * once a body of its declared length is written) or by the application's own listener (a
-         * no-argument {@code startAsync()} hands out that response), and the response says which
-         * status went out, unless a task failed on it: Tomcat then sets 500 there though the client
-         * got the first, and notes the task's exception as {@code jakarta.servlet.error.exception}.
+         * committed by what async code set through it (a redirect from a task: that status, not what
+         * Tomcat's response says by the time a timeout comes), or on the container's response past
+         * it: by SafeErrorFilter's problem (Payara commits once a body of its declared length is
+         * written) or by the application's own listener (a no-argument {@code startAsync()} hands out
+         * that response), and the response says which status went out, unless a task failed on it:
+         * Tomcat then sets 500 there though the client got the first, and notes the task's exception
+         * as {@code jakarta.servlet.error.exception}.
          */
         private int committedStatus() {
             if (counting.statusAtCommit() != 0) {
                 return counting.statusAtCommit();
+            }
+            if (counting.statusSetByAsyncCode() != 0) {
+                return counting.statusSetByAsyncCode();
             }
             int problem = problemStatus(http);
             int status = counting.getStatus();

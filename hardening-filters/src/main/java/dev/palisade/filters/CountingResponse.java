@@ -27,6 +27,10 @@ final class CountingResponse extends HttpServletResponseWrapper {
      * through this wrapper, or the request thread returning from an async request; 0 if not seen.
      */
     private volatile int statusAtCommit;
+    /** Whether the request thread has returned from an async request (see {@link #noteRequestThreadReturned()}). */
+    private volatile boolean requestThreadReturned;
+    /** The status async code last set through this wrapper after the request thread returned; 0 for none. */
+    private volatile int statusSetByAsyncCode;
     private ServletOutputStream stream;
     private PrintWriter writer;
 
@@ -54,6 +58,11 @@ final class CountingResponse extends HttpServletResponseWrapper {
         return statusSet != 0 ? statusSet : SC_OK;
     }
 
+    /** The status async code last set through this wrapper, or 0. */
+    int statusSetByAsyncCode() {
+        return statusSetByAsyncCode;
+    }
+
     /** The status noted when the response was seen committed, or 0. */
     int statusAtCommit() {
         return statusAtCommit;
@@ -68,6 +77,12 @@ final class CountingResponse extends HttpServletResponseWrapper {
         if (statusAtCommit == 0 && isCommitted()) {
             statusAtCommit = getStatus();
         }
+    }
+
+    /** The request thread returns from an async request: statuses set from now on are async code's. */
+    void noteRequestThreadReturned() {
+        requestThreadReturned = true;
+        noteStatusIfCommitted();
     }
 
     @Override
@@ -120,6 +135,9 @@ final class CountingResponse extends HttpServletResponseWrapper {
         // every request): a status set after a commit this wrapper saw does not matter, as the status
         // noted at that commit comes first.
         statusSet = sc;
+        if (requestThreadReturned) {
+            statusSetByAsyncCode = sc;
+        }
     }
 
     @Override
