@@ -263,28 +263,27 @@ public final class AccessLogFilter implements Filter {
 
         /**
          * The status of the committed response. Not seen committed through this wrapper, it was
-         * committed by what async code set through it (a redirect from a task: that status, not what
-         * Tomcat's response says by the time a timeout comes), or on the container's response past
-         * it: by SafeErrorFilter's problem (Payara commits once a body of its declared length is
-         * written) or by the application's own listener (a no-argument {@code startAsync()} hands out
-         * that response), and the response says which status went out, unless a task failed on it:
-         * Tomcat then sets 500 there though the client got the first, and notes the task's exception
-         * as {@code jakarta.servlet.error.exception}.
+         * committed on the container's response past it by SafeErrorFilter's problem (Payara commits
+         * once a body of its declared length is written), or by what async code set through this
+         * wrapper (a redirect from a task: that status, not what Tomcat's response says by the time a
+         * timeout comes), or by the application's own listener on the container's response (a
+         * no-argument {@code startAsync()} hands it out), and the response says which status went
+         * out, unless a task failed on it: Tomcat then sets 500 there though the client got the
+         * first, and notes the task's exception as {@code jakarta.servlet.error.exception}.
          */
         private int committedStatus() {
             if (counting.statusAtCommit() != 0) {
                 return counting.statusAtCommit();
             }
+            int problem = problemStatus(http);
+            int status = counting.getStatus();
+            if (problem != 0 && status == problem) {
+                return problem;
+            }
             if (counting.statusSetByAsyncCode() != 0) {
                 return counting.statusSetByAsyncCode();
             }
-            int problem = problemStatus(http);
-            int status = counting.getStatus();
-            if (problem != 0 && status == problem
-                    || http.getAttribute(RequestDispatcher.ERROR_EXCEPTION) == null) {
-                return status;
-            }
-            return counting.committedStatus();
+            return http.getAttribute(RequestDispatcher.ERROR_EXCEPTION) == null ? status : counting.committedStatus();
         }
 
         @Override

@@ -229,6 +229,16 @@ class PayaraTest {
         assertThat(line).contains("status=500");
     }
 
+    /** The same after a task set 202 through the chain's wrappers: the client got the 500 problem. */
+    @Test
+    void theAccessLogNamesTheProblemOfAnAsyncTimeoutAfterATaskSetAStatus() throws IOException {
+        assertThat(RawHttp.exchange(port, get("/app/asynctimeout?case=timeout-after-202&accepted")).status())
+                .isEqualTo(500);
+
+        String line = awaitLogLine("GET /app/asynctimeout?case=timeout-after-202&accepted status=", 0);
+        assertThat(line).contains("status=500");
+    }
+
     /**
      * F8: a chunked form, which the kit parses itself, reads as Payara reads one with a length: the
      * query string decoded as ISO-8859-1, and a pair with a broken escape dropped (query and body).

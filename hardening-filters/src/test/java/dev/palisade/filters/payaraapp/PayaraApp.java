@@ -3,6 +3,9 @@ package dev.palisade.filters.payaraapp;
 import dev.palisade.filters.Hardening;
 import dev.palisade.filters.RequestSizeLimitFilter;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
@@ -22,7 +25,10 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The web application PayaraTest deploys on Payara Micro: the kit installed by code (as the
@@ -31,8 +37,24 @@ import java.util.List;
  */
 @WebListener
 public class PayaraApp implements ServletContextListener {
+    /** The request attribute holding the latch the request thread counts down on its way out. */
+    private static final String RETURNED = PayaraApp.class.getName() + ".returned";
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
+        // Outside the chain, so that async code can act after the request thread has left it.
+        FilterRegistration.Dynamic returnLatch = event.getServletContext().addFilter("return-latch",
+                (Filter) (request, response, chain) -> {
+                    CountDownLatch returned = new CountDownLatch(1);
+                    request.setAttribute(RETURNED, returned);
+                    try {
+                        chain.doFilter(request, response);
+                    } finally {
+                        returned.countDown();
+                    }
+                });
+        returnLatch.setAsyncSupported(true);
+        returnLatch.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         Hardening.install(event.getServletContext(), Hardening.builder()
                 .rateLimits(List.of())
                 .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(64 * 1024).build())
@@ -109,7 +131,10 @@ public class PayaraApp implements ServletContextListener {
         }
     }
 
-    /** Starts an async cycle of one second that nobody completes, committed first with {@code ?commit}. */
+    /**
+     * Starts an async cycle of one second that nobody completes, committed first with {@code ?commit},
+     * given 202 by a task after the request thread returned with {@code ?accepted}.
+     */
     @WebServlet(urlPatterns = "/asynctimeout", asyncSupported = true)
     public static class TimesOut extends HttpServlet {
         private static final long serialVersionUID = 1L;
@@ -121,6 +146,19 @@ public class PayaraApp implements ServletContextListener {
             if (request.getParameter("commit") != null) {
                 response.getWriter().write("partial");
                 response.flushBuffer();
+            }
+            if (request.getParameter("accepted") != null) {
+                // A status async code sets through the chain's wrappers, then leaves the cycle to time out.
+                CountDownLatch returned = (CountDownLatch) request.getAttribute(RETURNED);
+                async.start(() -> {
+                    try {
+                        if (returned.await(10, TimeUnit.SECONDS)) {
+                            response.setStatus(202);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
             }
         }
     }
