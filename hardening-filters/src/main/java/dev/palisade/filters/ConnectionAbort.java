@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * connection kept; after an asynchronous failure too), and keeps the connection of an answer that
  * left a body unread open for the rest of the body. So over HTTP/1.x the filter closes Grizzly's
  * connection itself, through public methods by reflection ({@code RequestFacade.getUnwrappedCoyoteRequest()
- * .getCoyoteRequest().getConnection().closeSilently()}, a graceful close: what was written is sent
- * first), and then throws that exception. Over HTTP/2 the connection is shared by other streams and
+ * .getCoyoteRequest().getConnection().closeSilently()}, {@code getGrizzlyRequest()} in Eclipse GlassFish 7
+ * and later; a graceful close: what was written is sent first, the rest of the body skipped), and then
+ * throws that exception. Over HTTP/2 the connection is shared by other streams and
  * is left alone: the stream ends as Payara decides.
  */
 final class ConnectionAbort {
@@ -178,7 +179,7 @@ final class ConnectionAbort {
         return new ConnectionAbort(constructor, List.of(), null, null);
     }
 
-    /** Payara's: Catalina's quiet exception, thrown once Grizzly's connection is closed. */
+    /** Payara's and GlassFish's: Catalina's quiet exception, thrown once Grizzly's connection is closed. */
     private static ConnectionAbort forGlassFish(ServletContext context) {
         String serverInfo = LogSafe.escape(context.getServerInfo());
         MethodHandle constructor = firstFound(context, ConnectionAbort::tomcatAbortConstructor);
@@ -186,10 +187,10 @@ final class ConnectionAbort {
         if (close == null) {
             LOG.warn("{}: {} is not usable here; a response that fails after it was committed will end cleanly "
                     + "instead of breaking the connection, a connection whose request body was left unread "
-                    + "stays open, and Payara logs a client's departure with its stack", serverInfo, GLASSFISH_REQUEST);
+                    + "stays open, and the server logs a client's departure with its stack", serverInfo, GLASSFISH_REQUEST);
         }
         if (constructor == null) {
-            LOG.warn("{}: {} not found; the failures the filters end a connection with will be logged by Payara "
+            LOG.warn("{}: {} not found; the failures the filters end a connection with will be logged by the server "
                     + "with their stack", serverInfo, TOMCAT_ABORT);
         }
         MethodHandle open = firstFound(context, loader -> grizzlyConnection(loader, "isOpen", boolean.class));
@@ -256,31 +257,69 @@ final class ConnectionAbort {
         }
     }
 
+    /**
+     * {@code (ServletRequest) -> void}: marks the rest of the request's body to be skipped, then
+     * closes its Grizzly connection. Closing gracefully, Grizzly goes on parsing the body bytes it
+     * had buffered, and with the request already served took them for a new request with the same
+     * header fields: the application ran twice. Where the mark cannot be made, the close alone.
+     */
     private static MethodHandle grizzlyConnectionClose(ClassLoader loader) {
-        return grizzlyConnection(loader, "closeSilently", void.class);
+        MethodHandle close = grizzlyConnection(loader, "closeSilently", void.class);
+        MethodHandle skipRemainder = grizzlySkipRemainder(loader);
+        return close == null || skipRemainder == null ? close : MethodHandles.foldArguments(close, skipRemainder);
     }
 
     /** {@code (ServletRequest) -> the request's Grizzly connection.method()}, or {@code null}. */
     private static MethodHandle grizzlyConnection(ClassLoader loader, String method, Class<?> returnType) {
         try {
-            Class<?> facade = Class.forName(GLASSFISH_REQUEST, false, loader);
+            MethodHandle grizzlyRequest = grizzlyRequest(loader);
+            Method connectionGetter = grizzlyRequest.type().returnType().getMethod("getConnection");
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Method catalinaGetter = facade.getMethod("getUnwrappedCoyoteRequest");
-            Method grizzlyGetter = catalinaGetter.getReturnType().getMethod("getCoyoteRequest");
-            Method connectionGetter = grizzlyGetter.getReturnType().getMethod("getConnection");
-            MethodHandle close = lookup.findVirtual(connectionGetter.getReturnType(), method,
+            MethodHandle call = lookup.findVirtual(connectionGetter.getReturnType(), method,
                     MethodType.methodType(returnType));
-            // (ServletRequest) -> ((RequestFacade) r).getUnwrappedCoyoteRequest().getCoyoteRequest()
-            //                         .getConnection().<method>()
-            MethodHandle connection = MethodHandles.filterReturnValue(
-                    MethodHandles.filterReturnValue(lookup.unreflect(catalinaGetter), lookup.unreflect(grizzlyGetter)),
-                    lookup.unreflect(connectionGetter));
-            return MethodHandles.filterArguments(close, 0, connection)
+            MethodHandle connection = MethodHandles.filterReturnValue(grizzlyRequest, lookup.unreflect(connectionGetter));
+            return MethodHandles.filterArguments(call, 0, connection)
                     .asType(MethodType.methodType(returnType, ServletRequest.class));
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
             LOG.debug("{} not usable from {}", GLASSFISH_REQUEST, loader, e);
             return null;
         }
+    }
+
+    /** {@code (ServletRequest) -> the request's Grizzly HttpRequestPacket.setSkipRemainder(true)}, or {@code null}. */
+    private static MethodHandle grizzlySkipRemainder(ClassLoader loader) {
+        try {
+            MethodHandle grizzlyRequest = grizzlyRequest(loader);
+            Method packetGetter = grizzlyRequest.type().returnType().getMethod("getRequest");
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle skip = MethodHandles.insertArguments(lookup.findVirtual(packetGetter.getReturnType(),
+                    "setSkipRemainder", MethodType.methodType(void.class, boolean.class)), 1, true);
+            MethodHandle packet = MethodHandles.filterReturnValue(grizzlyRequest, lookup.unreflect(packetGetter));
+            return MethodHandles.filterArguments(skip, 0, packet)
+                    .asType(MethodType.methodType(void.class, ServletRequest.class));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("Grizzly's HttpHeader.setSkipRemainder not usable from {}", loader, e);
+            return null;
+        }
+    }
+
+    /**
+     * {@code (RequestFacade) -> r.getUnwrappedCoyoteRequest().getCoyoteRequest()}, Grizzly's request;
+     * Eclipse GlassFish 7 and later name Payara's {@code getCoyoteRequest()} {@code getGrizzlyRequest()}.
+     */
+    private static MethodHandle grizzlyRequest(ClassLoader loader)
+            throws ClassNotFoundException, NoSuchMethodException, IllegalAccessException {
+        Class<?> facade = Class.forName(GLASSFISH_REQUEST, false, loader);
+        Method catalinaGetter = facade.getMethod("getUnwrappedCoyoteRequest");
+        Class<?> catalinaRequest = catalinaGetter.getReturnType();
+        Method grizzlyGetter;
+        try {
+            grizzlyGetter = catalinaRequest.getMethod("getCoyoteRequest");
+        } catch (NoSuchMethodException glassFish) {
+            grizzlyGetter = catalinaRequest.getMethod("getGrizzlyRequest");
+        }
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        return MethodHandles.filterReturnValue(lookup.unreflect(catalinaGetter), lookup.unreflect(grizzlyGetter));
     }
 
     private static MethodHandle tomcatAbortConstructor(ClassLoader loader) {

@@ -137,6 +137,31 @@ class PayaraTest {
         }
     }
 
+    /**
+     * A request whose connection the kit closes mid-body is served once: closing gracefully, Grizzly
+     * went on parsing the body bytes it had buffered as a new request with the same header fields,
+     * and the servlet ran again (a second access-log line, a new request id), every time.
+     */
+    @Test
+    void aRequestClosedMidBodyIsServedOnce() throws IOException {
+        for (int i = 0; i < 3; i++) {
+            try (RawHttp http = RawHttp.connect(port)) {
+                http.send("POST /app/commitread?case=served-once HTTP/1.1\r\nHost: payara\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n");
+                byte[] chunk = new byte[16 * 1024];
+                for (int c = 0; c < 6 && !http.writeFailed(); c++) {
+                    http.chunk(chunk);
+                }
+                assertThat(http.readAll()).startsWith("HTTP/1.1 200").doesNotEndWith("0\r\n\r\n");
+            }
+        }
+        // A second run follows the first at once on the same thread; a later request's line comes after it.
+        assertThat(RawHttp.exchange(port, get("/app/stream?case=after-served-once")).status()).isEqualTo(200);
+        awaitLogLine("GET /app/stream?case=after-served-once status=", 0);
+
+        assertThat(logText().split("POST /app/commitread\\?case=served-once status=", -1)).hasSize(4);
+    }
+
     /** F3: a body the client cut short is its own doing: a 400 if anything, and no ERROR or WARNING in the log. */
     @Test
     void aBodyCutShortIsTheClientsFaultOnEveryWayToReadIt() throws IOException {
