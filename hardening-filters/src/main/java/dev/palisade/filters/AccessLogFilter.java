@@ -263,13 +263,13 @@ public final class AccessLogFilter implements Filter {
 
         /**
          * The status of the committed response. Not seen committed through this wrapper, it was
-         * committed on the container's response past it by SafeErrorFilter's problem (Payara commits
-         * once a body of its declared length is written), or by what async code set through this
-         * wrapper (a redirect from a task: that status, not what Tomcat's response says by the time a
-         * timeout comes), or by the application's own listener on the container's response (a
-         * no-argument {@code startAsync()} hands it out), and the response says which status went
-         * out, unless a task failed on it: Tomcat then sets 500 there though the client got the
-         * first, and notes the task's exception as {@code jakarta.servlet.error.exception}.
+         * committed on the container's response past it: by SafeErrorFilter's problem (Payara commits
+         * once a body of its declared length is written), or by the application's own listener (a
+         * no-argument {@code startAsync()} hands that response out), and the response says which
+         * status went out, unless a task failed on it: Tomcat then sets 500 there though the client
+         * got the first, and notes the task's exception as {@code jakarta.servlet.error.exception}.
+         * A response that reads 200 where async code had set another status through this wrapper
+         * lost it to a race (a task's redirect while Tomcat's timeout ran): the one set stands.
          */
         private int committedStatus() {
             if (counting.statusAtCommit() != 0) {
@@ -280,8 +280,9 @@ public final class AccessLogFilter implements Filter {
             if (problem != 0 && status == problem) {
                 return problem;
             }
-            if (counting.statusSetByAsyncCode() != 0) {
-                return counting.statusSetByAsyncCode();
+            int setByAsyncCode = counting.statusSetByAsyncCode();
+            if (status == HttpServletResponse.SC_OK && setByAsyncCode != 0) {
+                return setByAsyncCode;
             }
             return http.getAttribute(RequestDispatcher.ERROR_EXCEPTION) == null ? status : counting.committedStatus();
         }

@@ -265,8 +265,16 @@ final class ConnectionAbort {
      */
     private static MethodHandle grizzlyConnectionClose(ClassLoader loader) {
         MethodHandle close = grizzlyConnection(loader, "closeSilently", void.class);
+        if (close == null) {
+            return null;
+        }
         MethodHandle skipRemainder = grizzlySkipRemainder(loader);
-        return close == null || skipRemainder == null ? close : MethodHandles.foldArguments(close, skipRemainder);
+        if (skipRemainder == null) {
+            LOG.warn("Grizzly's HttpHeader.setSkipRemainder(boolean) is not usable here: a request whose connection "
+                    + "the filters close mid-body may have the body bytes Grizzly had read parsed as another request");
+            return close;
+        }
+        return MethodHandles.foldArguments(close, skipRemainder);
     }
 
     /** {@code (ServletRequest) -> the request's Grizzly connection.method()}, or {@code null}. */

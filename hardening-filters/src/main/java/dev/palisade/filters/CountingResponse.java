@@ -175,6 +175,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
         super.reset();
         bytes = 0;
         statusSet = 0;
+        statusSetByAsyncCode = 0;
         stream = null;
         writer = null;
     }
