@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which container runs a context, for the few places where Jetty 12, Tomcat 11, Undertow 2.3 and
- * Payara (GlassFish) must be met on their own terms: from {@link ServletContext#getServerInfo()}, else
+ * Which container runs a context, for the few places where Jetty 12, Tomcat 11, Undertow 2.3,
+ * Payara (GlassFish) and Open Liberty must be met on their own terms: from {@link ServletContext#getServerInfo()}, else
  * from the context's own class, which a hardened server that hides its version in {@code server.info}
  * does not rename. GlassFish's web container is a fork of Tomcat's Catalina, context class included,
  * on Grizzly's connector, which honours none of Tomcat's connector behaviour: it is told apart first,
@@ -66,6 +66,27 @@ final class Containers {
         String serverInfo = context == null ? null : context.getServerInfo();
         return (serverInfo != null && serverInfo.startsWith("Undertow"))
                 || (context != null && context.getClass().getName().startsWith("io.undertow."));
+    }
+
+    /**
+     * Open Liberty or WebSphere Liberty ({@code IBM WebSphere Liberty/26.0.0.3}), also with a
+     * changed server info: by its web container's context class ({@code com.ibm.ws.webcontainer…},
+     * {@code com.ibm.wsspi.webcontainer…}); false for a {@code null} context.
+     */
+    static boolean isLiberty(ServletContext context) {
+        String serverInfo = context == null ? null : context.getServerInfo();
+        if (serverInfo != null && (serverInfo.startsWith("IBM WebSphere Liberty") || serverInfo.startsWith("Open Liberty")
+                || serverInfo.startsWith("WebSphere Liberty"))) {
+            return true;
+        }
+        String type = context == null ? "" : context.getClass().getName();
+        return type.startsWith("com.ibm.ws.webcontainer") || type.startsWith("com.ibm.wsspi.webcontainer")
+                || type.startsWith("io.openliberty.webcontainer");
+    }
+
+    /** Whether the kit knows the container running {@code context}: Jetty, Tomcat, Undertow, Payara or Liberty. */
+    static boolean isKnown(ServletContext context) {
+        return isJetty(context) || isTomcat(context) || isUndertow(context) || isGlassFish(context) || isLiberty(context);
     }
 
     /**

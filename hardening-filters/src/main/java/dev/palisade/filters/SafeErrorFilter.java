@@ -137,12 +137,11 @@ public final class SafeErrorFilter implements Filter {
      * connection and its exceptions for a client's mistakes are each container's own.
      */
     private static void noteAnUnknownContainer(ServletContext context) {
-        if (Containers.isJetty(context) || Containers.isTomcat(context) || Containers.isUndertow(context)
-                || Containers.isGlassFish(context)) {
+        if (Containers.isKnown(context)) {
             return;
         }
-        LOG.info("{} is not Jetty, Tomcat, Undertow or Payara: a response that fails after it was committed ends as this "
-                + "container decides (perhaps cleanly, so that the client takes it for whole), and its exceptions "
+        LOG.info("{} is not Jetty, Tomcat, Undertow, Payara or Open Liberty: a response that fails after it was "
+                + "committed ends as this container decides (perhaps cleanly, so that the client takes it for whole), and its exceptions "
                 + "for a client's broken body or departure are answered 500 and logged as errors",
                 LogSafe.escape(context.getServerInfo()));
     }

@@ -50,4 +50,21 @@ class ContainersTest {
         assertThat(Containers.isTomcat(runningOn("Apache Tomcat/11.0.29"))).isTrue();
         assertThat(Containers.isGlassFish(null)).isFalse();
     }
+
+    /** Open Liberty is known by its server info, and is none of the others. */
+    @Test
+    void libertyIsKnown() {
+        for (String liberty : new String[] {"IBM WebSphere Liberty/26.0.0.3", "Open Liberty/26.0.0.3"}) {
+            assertThat(Containers.isLiberty(runningOn(liberty))).as(liberty).isTrue();
+            assertThat(Containers.isKnown(runningOn(liberty))).as(liberty).isTrue();
+            assertThat(Containers.isTomcat(runningOn(liberty)) || Containers.isJetty(runningOn(liberty))
+                    || Containers.isGlassFish(runningOn(liberty)) || Containers.isUndertow(runningOn(liberty))).as(liberty).isFalse();
+        }
+        for (String other : new String[] {"Apache Tomcat/11.0.29", "jetty/12.1.14", "Undertow - 2.3.26.Final", "Payara Micro",
+                "Acme"}) {
+            assertThat(Containers.isLiberty(runningOn(other))).as(other).isFalse();
+        }
+        assertThat(Containers.isKnown(runningOn("Acme"))).isFalse();
+        assertThat(Containers.isLiberty(null)).isFalse();
+    }
 }

@@ -42,14 +42,15 @@ class UnknownContainerTest {
             new SafeErrorFilter().init(configIn("Acme Server/1.0"));
 
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
-                    .contains("Acme Server/1.0 is not Jetty, Tomcat, Undertow or Payara")
+                    .contains("Acme Server/1.0 is not Jetty, Tomcat, Undertow, Payara or Open Liberty")
                     .contains("fails after it was committed"));
         }
     }
 
     @Test
     void aKnownContainerIsNotNamed() throws Exception {
-        for (String known : new String[] {"Undertow - 2.3.26.Final", "jetty/12.1.14", "Apache Tomcat/11.0.14"}) {
+        for (String known : new String[] {"Undertow - 2.3.26.Final", "jetty/12.1.14", "Apache Tomcat/11.0.14",
+                "IBM WebSphere Liberty/26.0.0.3"}) {
             try (LogCapture logs = LogCapture.of(SafeErrorFilter.class.getName())) {
                 new SafeErrorFilter().init(configIn(known));
 
