@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * multipart limits' and content-type exceptions, its complaint about a missing boundary, or its
  * {@code BadRequestException} for a body whose framing is broken. Unrecognised, they would be a 500
  * and an ERROR with a stack (Tomcat's message even quotes the parameter's value) for a client's
- * typo. Recognised by name, so the filter jar needs neither container. Undertow's and Payara's
- * (GlassFish's Grizzly connector), mostly plain exceptions, by where they were thrown: see
- * {@link UndertowFaults} and {@link GlassFishFaults}.
+ * typo. Recognised by name, so the filter jar needs neither container. Undertow's, Payara's
+ * (GlassFish's Grizzly connector) and Open Liberty's, mostly plain exceptions, by where they were
+ * thrown: see {@link UndertowFaults}, {@link GlassFishFaults} and {@link LibertyFaults}.
  */
 final class ClientFaults {
     private static final String JETTY_HTTP_EXCEPTION = "org.eclipse.jetty.http.HttpException";
@@ -106,9 +106,9 @@ final class ClientFaults {
             // which Payara's valves are quiet about, is what the filters end a connection with.
             return GLASSFISH_CLIENT_GONE;
         }
-        if (Containers.isUndertow(context)) {
-            // Undertow's are told by where they were thrown (clientGone); these classes come from
-            // a backend's client there.
+        if (Containers.isUndertow(context) || Containers.isLiberty(context)) {
+            // Undertow's and Liberty's are told by where they were thrown (clientGone); these
+            // classes come from a backend's client there.
             return Set.of();
         }
         return Containers.isJetty(context) ? JETTY_CLIENT_GONE : CLIENT_GONE;
@@ -122,7 +122,8 @@ final class ClientFaults {
     static boolean clientGone(Throwable failure, ServletContext context) {
         return causedBy(failure, clientGoneOn(context))
                 || (Containers.isUndertow(context) && undertowClientGone(failure) != null)
-                || (Containers.isGlassFish(context) && grizzlyClientGone(failure) != null);
+                || (Containers.isGlassFish(context) && grizzlyClientGone(failure) != null)
+                || (Containers.isLiberty(context) && libertyClientGone(failure) != null);
     }
 
     /**
@@ -135,6 +136,9 @@ final class ClientFaults {
         if (Containers.isUndertow(context)) {
             return undertowClientGone(failure);
         }
+        if (Containers.isLiberty(context)) {
+            return libertyClientGone(failure);
+        }
         return Containers.isGlassFish(context) ? grizzlyClientGone(failure) : tomcatClientGone(failure);
     }
 
@@ -146,6 +150,15 @@ final class ClientFaults {
     private static IOException grizzlyClientGone(Throwable failure) {
         return firstIoException(failure,
                 io -> GLASSFISH_CLIENT_GONE.contains(io.getClass().getName()) || GlassFishFaults.isClientGone(io));
+    }
+
+    /**
+     * Liberty's write failure for a client gone in {@code failure} or its first causes (through
+     * Liberty's wrapper of a servlet's exception), or {@code null}. Liberty logs it with a stack
+     * thrown as it is: see {@link ConnectionAbort#quietly}.
+     */
+    private static IOException libertyClientGone(Throwable failure) {
+        return firstIoException(failure, LibertyFaults::isClientGone);
     }
 
     /** Undertow's write failure for a client gone in {@code failure} or its first causes, or {@code null}. */
@@ -200,6 +213,15 @@ final class ClientFaults {
             }
             if (GlassFishFaults.isMalformedMultipart(t) || GlassFishFaults.isBrokenBody(t)) {
                 return 400;
+            }
+            if (LibertyFaults.isTooLarge(t)) {
+                return 413;
+            }
+            if (LibertyFaults.isMalformedMultipart(t) || LibertyFaults.isBrokenBody(t)) {
+                return 400;
+            }
+            if (LibertyFaults.isNotMultipart(t)) {
+                return 415;
             }
             if (isA(t.getClass(), TOMCAT_MULTIPART_TOO_LARGE)) {
                 return 413;

@@ -239,8 +239,10 @@ public final class SafeErrorFilter implements Filter {
         ProblemResponse.of(status).send(request, response);
     }
 
-    private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure,
+    private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable thrown,
             AsyncTrackingRequest.TrackedAsyncContext async, boolean answerComplete) throws IOException {
+        // What the servlet threw, not Liberty's wrapper of it: the checks below, and the log, are about it.
+        Throwable failure = LibertyFaults.unwrapped(thrown);
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
@@ -491,10 +493,11 @@ public final class SafeErrorFilter implements Filter {
             }
             return true;
         }
-        if ((Containers.isUndertow(context) || Containers.isGlassFish(context)) && async.getResponse().isCommitted()
+        if ((Containers.isUndertow(context) || Containers.isGlassFish(context) || Containers.isLiberty(context))
+                && async.getResponse().isCommitted()
                 && ClientFaults.clientGone(failure, context)
                 && !abort.of(async.getRequest()).connectionKnownOpen(async.getRequest())) {
-            // A write to a client that left, told apart by where Undertow or Grizzly threw it (on
+            // A write to a client that left, told apart by where Undertow, Grizzly or Liberty threw it (on
             // Jetty a task's EofException may as well be a backend's: see above; on Payara only while
             // this request's connection is closed, as Grizzly says the same of a backend's), on a
             // response the task had begun (a task failing on another request's client, its own answer
