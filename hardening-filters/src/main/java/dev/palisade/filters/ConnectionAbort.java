@@ -60,10 +60,23 @@ import org.slf4j.LoggerFactory;
  * and later; a graceful close: what was written is sent first, the rest of the body skipped), and then
  * throws that exception. Over HTTP/2 the connection is shared by other streams and
  * is left alone: the stream ends as Payara decides.
+ *
+ * <p>Open Liberty appends its error page (the exception's class, message and stack) to a committed
+ * response when an exception leaves the chain, and logs the exception (SRVE0315E) whatever its class
+ * (its quiet {@code ClosedConnectionException} is quiet only when a servlet throws it); it ends the
+ * response cleanly after an asynchronous failure (its own page appended too, unless the cycle is
+ * completed), and reads a body left unread to its end, any length, before the next request. So over
+ * HTTP/1.x the filter closes Liberty's connection itself (see {@link LibertyConnection}) and throws
+ * nothing: with its connection closed, Liberty ends the request without a word. A failed response
+ * is cut off at once (no last chunk); an early answer is sent whole first, and the body left unread.
+ * After an asynchronous failure the caller completes the cycle. Over HTTP/2 the connection is shared
+ * by other streams and is left alone.
  */
 final class ConnectionAbort {
     /** Throws failures as they are and cannot abort an asynchronous response. */
     static final ConnectionAbort NONE = new ConnectionAbort(null, List.of(), null, null);
+    /** Open Liberty's: see the class comment. */
+    private static final ConnectionAbort LIBERTY = new ConnectionAbort(null, List.of(), null, null, null, true);
 
     /**
      * A filter's abort: learnt from the context in {@code init()} or, for a filter a framework runs
@@ -116,6 +129,8 @@ final class ConnectionAbort {
     private final MethodHandle grizzlyClose;
     /** Payara's {@code (ServletRequest) -> ...getConnection().isOpen()}; {@code null} elsewhere. */
     private final MethodHandle grizzlyOpen;
+    /** Whether this is Open Liberty's, whose connection is found from each request (see {@link LibertyConnection}). */
+    private final boolean liberty;
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose) {
@@ -124,11 +139,17 @@ final class ConnectionAbort {
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose, MethodHandle grizzlyOpen) {
+        this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, grizzlyOpen, false);
+    }
+
+    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
+            MethodHandle grizzlyClose, MethodHandle grizzlyOpen, boolean liberty) {
         this.tomcatAbort = tomcatAbort;
         this.jettyAborts = List.copyOf(jettyAborts);
         this.undertowClose = undertowClose;
         this.grizzlyClose = grizzlyClose;
         this.grizzlyOpen = grizzlyOpen;
+        this.liberty = liberty;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -165,6 +186,9 @@ final class ConnectionAbort {
         }
         if (Containers.isGlassFish(context)) {
             return forGlassFish(context);
+        }
+        if (Containers.isLiberty(context)) {
+            return LIBERTY;
         }
         if (!Containers.isTomcat(context)) {
             return NONE;
@@ -348,16 +372,29 @@ final class ConnectionAbort {
     /**
      * Called once an answer is written that leaves the request body unread: commits it and, where
      * the container would otherwise drain the body, throws so that it closes the connection
-     * instead. The caller lets the exception propagate to the container. Not over HTTP/2: nothing
+     * instead (on Liberty, closes it here and throws nothing). The caller lets the exception
+     * propagate to the container. Not over HTTP/2: nothing
      * is drained there (the container resets the stream), and Tomcat would reset it as an internal
      * error, which lets a client drop the complete answer (curl does).
      */
     void afterAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String protocol = request.getProtocol();
-        if ((tomcatAbort == null && grizzlyClose == null) || protocol == null || !protocol.startsWith("HTTP/1.")) {
+        if ((tomcatAbort == null && grizzlyClose == null && !liberty) || protocol == null
+                || !protocol.startsWith("HTTP/1.")) {
             return;
         }
         response.flushBuffer();
+        if (liberty) {
+            // Liberty would read the whole rest of the body, however long, before the next request,
+            // and its finish() waits for it too. The answer is ended whole first (closing the stream
+            // writes it out), then the connection closed at once; nothing is thrown (see the class comment).
+            endResponse(response);
+            if (!LibertyConnection.close(request, new IOException(UNREAD_BODY))) {
+                LOG.warn("Could not close the connection after an answer that left the request body unread: Liberty "
+                        + "will read the rest of the body, however long, before the connection is reused");
+            }
+            return;
+        }
         IOException unreadBody = tomcatAbort(UNREAD_BODY, null);
         if (grizzlyClose != null) {
             // Grizzly neither closes on "Connection: close" nor on Catalina's exception while a body
@@ -371,9 +408,15 @@ final class ConnectionAbort {
      * What to throw when a request fails after its response was committed, so that the container
      * breaks the connection (the client must see the response is incomplete) and writes nothing
      * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}, on
-     * Undertow once the connection is closed here.
+     * Undertow once the connection is closed here. {@code null} on Liberty, once the connection is
+     * closed here (over HTTP/1.x): the caller then returns normally, as Liberty logs any exception
+     * that leaves the chain and appends its error page (see the class comment).
      */
     IOException forCommittedResponse(HttpServletRequest request, HttpServletResponse response, IOException failure) {
+        if (liberty) {
+            abortLiberty(request, response, failure);
+            return null;
+        }
         if (undertowClose != null) {
             closeConnection(undertowClose, request, failure);
             return failure;
@@ -411,19 +454,26 @@ final class ConnectionAbort {
 
     /**
      * Breaks the connection of a request that failed asynchronously after its response was
-     * committed, where the container would otherwise end the response cleanly (Jetty, Payara). Does nothing
-     * where the container breaks it itself (Tomcat, Undertow) or no way is known.
+     * committed, where the container would otherwise end the response cleanly (Jetty, Payara, Liberty).
+     * Does nothing where the container breaks it itself (Tomcat, Undertow) or no way is known.
+     *
+     * @return whether the caller must still complete the cycle: Liberty, which otherwise appends its
+     *     error page to the response (over HTTP/2, where the connection is left alone, too)
      */
-    void abortAsync(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
+    boolean abortAsync(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
+        if (liberty) {
+            abortLiberty(request, response, failure);
+            return true;
+        }
         if (grizzlyClose != null) {
             closeGrizzlyConnection(request, response, failure);
-            return;
+            return false;
         }
         Throwable last = null;
         for (MethodHandle abort : jettyAborts) {
             try {
                 abort.invokeExact((ServletRequest) request, failure);
-                return;
+                return false;
             } catch (Error e) {
                 throw e;
             } catch (Throwable e) {
@@ -436,6 +486,17 @@ final class ConnectionAbort {
             // Jetty decides, and the operator should know the client may not see it was cut short.
             LOG.warn("Could not abort the connection of a failed asynchronous response: {}", last.toString());
         }
+        return false;
+    }
+
+    /**
+     * Whether a task given to {@code AsyncContext.start} that fails after its response was committed
+     * must be answered by the filter (the connection broken and the cycle completed): Liberty would
+     * log the failure unredacted and append its error page. Elsewhere the container breaks the
+     * connection itself, or the timeout's answer does.
+     */
+    boolean endsCommittedTaskFailures() {
+        return liberty;
     }
 
     /**
@@ -466,9 +527,14 @@ final class ConnectionAbort {
     /**
      * What to throw for a write that failed because the client went away, so that the container is
      * quiet about it: Payara logs Grizzly's own exception with its stack, and Catalina's
-     * {@code ClientAbortException} (which carries it) not at all. Elsewhere {@code gone} itself.
+     * {@code ClientAbortException} (which carries it) not at all. {@code null} on Liberty, which logs
+     * whatever leaves the chain and is quiet when nothing does: the caller then returns normally.
+     * Elsewhere {@code gone} itself.
      */
     IOException quietly(IOException gone) {
+        if (liberty) {
+            return null;
+        }
         if (grizzlyClose == null || tomcatAbort == null || TOMCAT_ABORT.equals(gone.getClass().getName())) {
             return gone;
         }
@@ -492,6 +558,36 @@ final class ConnectionAbort {
             LOG.debug("Could not send what the failed response held before closing the connection", e);
         }
         closeConnection(grizzlyClose, request, failure);
+    }
+
+    /** Ends the response as a whole one (its last chunk too), writing out what it holds. */
+    private static void endResponse(HttpServletResponse response) throws IOException {
+        try {
+            response.getOutputStream().close();
+        } catch (IllegalStateException writerTaken) {
+            response.getWriter().close();
+        }
+    }
+
+    /**
+     * Over HTTP/1.x, sends what the response holds and closes Liberty's connection without the end
+     * of the body. Over HTTP/2 the connection carries other streams, and is left alone.
+     */
+    private static void abortLiberty(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
+        String protocol = request.getProtocol();
+        if (protocol == null || !protocol.startsWith("HTTP/1.")) {
+            return;
+        }
+        try {
+            response.flushBuffer();
+        } catch (IOException | IllegalStateException e) {
+            // The client may be gone already: the close below still ends the connection.
+            LOG.debug("Could not send what the failed response held before closing the connection", e);
+        }
+        if (!LibertyConnection.close(request, failure instanceof Exception e ? e : new IOException(failure))) {
+            LOG.warn("Could not close the connection of a failed response on Liberty: it ends as Liberty decides "
+                    + "(cleanly, perhaps with Liberty's error page appended)");
+        }
     }
 
     private static void closeConnection(MethodHandle close, ServletRequest request, Throwable failure) {

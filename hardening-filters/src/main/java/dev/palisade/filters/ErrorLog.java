@@ -93,8 +93,11 @@ final class ErrorLog {
         answer.send();
         if (unlogged != null) {
             finish(response);
-            throw abort.forCommittedResponse(request, response,
+            IOException abortion = abort.forCommittedResponse(request, response,
                     new IOException("Neither SLF4J nor the container's log took an ERROR line", RedactedThrowable.loggable(unlogged)));
+            if (abortion != null) {
+                throw abortion;
+            }
         }
     }
 

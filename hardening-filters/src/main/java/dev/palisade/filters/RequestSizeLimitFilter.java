@@ -306,8 +306,13 @@ public final class RequestSizeLimitFilter implements Filter {
             }
             // The application had committed its response: breaking the connection is the only
             // signal left, and both containers abort a connection when a committed request fails.
-            throw abort.of(wrapped).forCommittedResponse(wrapped, response, failure instanceof RequestTooLargeException tooLargeFailure
+            IOException abortion = abort.of(wrapped).forCommittedResponse(wrapped, response,
+                    failure instanceof RequestTooLargeException tooLargeFailure
                     ? tooLargeFailure : new RequestTooLargeException(wrapped.limit()));
+            if (abortion != null) {
+                throw abortion;
+            }
+            return true;
         }
         int cutOff = failure == null || !wrapped.isOwnParseFailure(failure) ? 0
                 : ClientFaults.causedBy(failure, ClientFaults.CLIENT_GONE) ? 400 : ClientFaults.status(failure);

@@ -265,7 +265,14 @@ public final class SafeErrorFilter implements Filter {
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
             // The connector's exception itself, out of any wrapper: the container is quiet about it.
             IOException gone = ClientFaults.containersClientGone(failure, request.getServletContext());
-            throw gone != null ? abort.of(request).quietly(gone) : rethrowable(failure);
+            if (gone == null) {
+                throw rethrowable(failure);
+            }
+            IOException quiet = abort.of(request).quietly(gone);
+            if (quiet != null) {
+                throw quiet;
+            }
+            return;
         }
         int clientFault = ClientFaults.status(failure);
         if (clientFault != 0 && !response.isCommitted()) {
@@ -322,7 +329,11 @@ public final class SafeErrorFilter implements Filter {
                         "Request {} failed after its response was committed; aborting the connection: {} {}",
                         id, method, path, RedactedThrowable.loggable(failure));
             }
-            throw abort.of(request).forCommittedResponse(request, response, aborted);
+            IOException abortion = abort.of(request).forCommittedResponse(request, response, aborted);
+            if (abortion != null) {
+                throw abortion;
+            }
+            return;
         }
         if (async != null && async.dispatched() && request.isAsyncStarted()) {
             // The application dispatched its async cycle before it threw: another run of the
@@ -356,7 +367,11 @@ public final class SafeErrorFilter implements Filter {
             }
             LOG.debug("Request {} ended by the client before its answer ({}) was written", RequestIds.of(request),
                     answer.status());
-            throw abort.of(request).quietly(gone);
+            IOException quiet = abort.of(request).quietly(gone);
+            if (quiet != null) {
+                throw quiet;
+            }
+            return;
         }
     }
 
@@ -536,6 +551,24 @@ public final class SafeErrorFilter implements Filter {
             completeUnlessEnded(async);
             return true;
         }
+        ConnectionAbort connectionAbort = abort.of(request);
+        if (response.isCommitted() && connectionAbort.endsCommittedTaskFailures() && async.claimFailureAnswer()) {
+            // Liberty would log the failure's message and stack as they are and append its error
+            // page to the response: the connection is broken here instead, and the cycle completed.
+            String id = RequestIds.of(request);
+            try {
+                ResponseAbortedException aborted = new ResponseAbortedException(id);
+                ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
+                        "Request {} failed in an asynchronous task after its response was committed; aborting the "
+                        + "connection: {} {}", id, LogSafe.escape(request.getMethod()),
+                        Redactor.redact(request.getRequestURI()), RedactedThrowable.loggable(failure));
+                connectionAbort.abortAsync(request, response, aborted);
+            } finally {
+                async.failureAnswerWritten();
+            }
+            completeUnlessEnded(async);
+            return true;
+        }
         if (response.isCommitted() && !async.failureAnswerClaimed()) {
             // Committed: only a broken connection can tell the client, which the container (or the
             // timeout's answer, later) brings about.
@@ -618,7 +651,13 @@ public final class SafeErrorFilter implements Filter {
                     + "{} {}", id, method, path, RedactedThrowable.loggable(failure));
             // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
             ErrorPageGuard.markAborted(request, id);
-            abort.abortAsync(request, response, aborted);
+            if (abort.abortAsync(request, response, aborted)) {
+                try {
+                    async.complete();
+                } catch (IllegalStateException e) {
+                    LOG.debug("Async cycle already ended", e);
+                }
+            }
             return;
         }
         if (failure == null) {
