@@ -94,6 +94,8 @@ public final class AccessLogFilter implements Filter {
         }
         long start = nanoTime.getAsLong();
         RequestIds.ensure(http, plain);
+        // Read now: once a filter has closed the connection, Liberty's request forgets its query.
+        Requested requested = new Requested(LogSafe.escape(http.getMethod()), target(http));
         CountingResponse counting = new CountingResponse(plain);
         boolean completed = false;
         try {
@@ -107,12 +109,12 @@ public final class AccessLogFilter implements Filter {
                 int problem = problemStatus(http);
                 int status = counting.isCommitted() ? counting.getStatus()
                         : problem != 0 && counting.getStatus() == problem ? problem : 500;
-                log(log, http, counting, start, status);
-            } else if (!http.isAsyncStarted() || !logOnCompletion(log, http, counting, start)) {
+                log(log, requested, http, counting, start, status);
+            } else if (!http.isAsyncStarted() || !logOnCompletion(log, requested, http, counting, start)) {
                 // A status noted at a commit is what the client got: an async cycle that already
                 // failed on another thread may have had Tomcat set 500 on the response since.
                 int noted = counting.statusAtCommit();
-                log(log, http, counting, start, noted != 0 ? noted : counting.getStatus());
+                log(log, requested, http, counting, start, noted != 0 ? noted : counting.getStatus());
             }
         }
     }
@@ -122,10 +124,11 @@ public final class AccessLogFilter implements Filter {
         return http.getAttribute(ProblemResponse.SENT_STATUS) instanceof Integer sent ? sent : 0;
     }
 
-    private boolean logOnCompletion(Logger log, HttpServletRequest http, CountingResponse counting, long start) {
+    private boolean logOnCompletion(Logger log, Requested requested, HttpServletRequest http, CountingResponse counting,
+            long start) {
         counting.noteRequestThreadReturned();
         try {
-            http.getAsyncContext().addListener(new CompletionListener(log, http, counting, start));
+            http.getAsyncContext().addListener(new CompletionListener(log, requested, http, counting, start));
             return true;
         } catch (IllegalStateException alreadyCompleted) {
             LOG.debug("Async request completed before its access-log listener was added; logging now");
@@ -133,10 +136,14 @@ public final class AccessLogFilter implements Filter {
         }
     }
 
-    private void log(Logger log, HttpServletRequest http, CountingResponse counting, long start, int status) {
+    private void log(Logger log, Requested requested, HttpServletRequest http, CountingResponse counting, long start,
+            int status) {
         long millis = TimeUnit.NANOSECONDS.toMillis(Math.max(0, nanoTime.getAsLong() - start));
-        log.info(LINE, LogSafe.escape(http.getMethod()), target(http), status, bytes(http, counting), millis,
-                RequestIds.of(http));
+        log.info(LINE, requested.method(), requested.target(), status, bytes(http, counting), millis, RequestIds.of(http));
+    }
+
+    /** The request line's method and target as logged (escaped, redacted). */
+    private record Requested(String method, String target) {
     }
 
     /** Redacted path and query as one space-free token. */
@@ -220,13 +227,15 @@ public final class AccessLogFilter implements Filter {
 
     private final class CompletionListener implements AsyncListener {
         private final Logger log;
+        private final Requested requested;
         private final HttpServletRequest http;
         private final CountingResponse counting;
         private final long start;
         private final AtomicBoolean logged = new AtomicBoolean();
 
-        CompletionListener(Logger log, HttpServletRequest http, CountingResponse counting, long start) {
+        CompletionListener(Logger log, Requested requested, HttpServletRequest http, CountingResponse counting, long start) {
             this.log = log;
+            this.requested = requested;
             this.http = http;
             this.counting = counting;
             this.start = start;
@@ -235,7 +244,7 @@ public final class AccessLogFilter implements Filter {
         @Override
         public void onComplete(AsyncEvent event) {
             if (logged.compareAndSet(false, true)) {
-                log(log, http, counting, start, counting.getStatus());
+                log(log, requested, http, counting, start, counting.getStatus());
             }
         }
 
@@ -257,7 +266,7 @@ public final class AccessLogFilter implements Filter {
          */
         private void logIfCommitted() {
             if (counting.isCommitted() && logged.compareAndSet(false, true)) {
-                log(log, http, counting, start, committedStatus());
+                log(log, requested, http, counting, start, committedStatus());
             }
         }
 
