@@ -71,7 +71,7 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
     private AsyncContext track(AsyncContext context) {
         // Each startAsync begins a new cycle (a container may hand back the same object), so a new record.
-        TrackedAsyncContext tracked = new TrackedAsyncContext(context, taskFailures);
+        TrackedAsyncContext tracked = new TrackedAsyncContext(context, this, taskFailures);
         current = tracked;
         // For the application's listeners, whichever dispatch's wrapper added them (see SeesThisContext).
         setAttribute(CURRENT_ATTRIBUTE, tracked);
@@ -87,8 +87,16 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
      * {@code onStartAsync} serves the next cycle, whose tracked context does not exist yet then.
      */
     private static final class SeesThisContext extends RetargetingListener {
-        SeesThisContext(AsyncListener listener) {
+        /**
+         * The request whose attribute names the cycle's tracked context. Not the event's context's
+         * {@code getRequest()}: after {@code complete()} Tomcat refuses it, and Liberty logs an
+         * ERROR (SRVE9015E) before it refuses, at every {@code onComplete}.
+         */
+        private final ServletRequest attributes;
+
+        SeesThisContext(AsyncListener listener, ServletRequest attributes) {
             super(listener);
+            this.attributes = attributes;
         }
 
         @Override
@@ -96,9 +104,9 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
             AsyncContext container = event.getAsyncContext();
             Object current;
             try {
-                current = container == null ? null : container.getRequest().getAttribute(CURRENT_ATTRIBUTE);
+                current = container == null ? null : attributes.getAttribute(CURRENT_ATTRIBUTE);
             } catch (IllegalStateException recycled) {
-                // Tomcat refuses getRequest() on a context it has recycled: nothing to retarget to.
+                // Tomcat refuses a recycled request's attributes: nothing to retarget to.
                 return event;
             }
             if (current instanceof TrackedAsyncContext tracked && tracked.wraps(container)) {
@@ -115,18 +123,21 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private static final TaskFailures UNANSWERED = (async, failure) -> false;
 
         private final AsyncContext delegate;
+        /** The request the cycle was started on, whose attribute names the cycle's tracked context. */
+        private final ServletRequest request;
         private final TaskFailures taskFailures;
         private volatile boolean ended;
         private volatile boolean dispatched;
         private final AtomicBoolean failureClaimed = new AtomicBoolean();
         private final CountDownLatch failureAnswerWritten = new CountDownLatch(1);
 
-        TrackedAsyncContext(AsyncContext delegate) {
-            this(delegate, UNANSWERED);
+        TrackedAsyncContext(AsyncContext delegate, ServletRequest request) {
+            this(delegate, request, UNANSWERED);
         }
 
-        TrackedAsyncContext(AsyncContext delegate, TaskFailures taskFailures) {
+        TrackedAsyncContext(AsyncContext delegate, ServletRequest request, TaskFailures taskFailures) {
             this.delegate = delegate;
+            this.request = request;
             this.taskFailures = taskFailures;
         }
 
@@ -253,12 +264,12 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void addListener(AsyncListener listener) {
-            delegate.addListener(new SeesThisContext(listener));
+            delegate.addListener(new SeesThisContext(listener, request));
         }
 
         @Override
-        public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
-            delegate.addListener(new SeesThisContext(listener), request, response);
+        public void addListener(AsyncListener listener, ServletRequest supplied, ServletResponse response) {
+            delegate.addListener(new SeesThisContext(listener, request), supplied, response);
         }
 
         @Override

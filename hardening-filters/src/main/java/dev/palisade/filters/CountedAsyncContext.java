@@ -160,12 +160,15 @@ final class CountedAsyncContext implements AsyncContext {
             AsyncContext context = event.getAsyncContext();
             CountedAsyncContext target = null;
             try {
-                Object current = context == null ? null : context.getRequest().getAttribute(CURRENT_ATTRIBUTE);
+                // Through the request this context was made for, which shares the container's
+                // attributes: the context's getRequest() Tomcat refuses after complete(), and Liberty
+                // logs an ERROR (SRVE9015E) before it refuses, at every onComplete.
+                Object current = context == null ? null : request.getAttribute(CURRENT_ATTRIBUTE);
                 if (current instanceof CountedAsyncContext latest && !latest.superseded && latest.wraps(context)) {
                     target = latest;
                 }
             } catch (IllegalStateException recycled) {
-                // Tomcat refuses getRequest() on a context it has recycled: fall back to this one.
+                // Tomcat refuses a recycled request's attributes: fall back to this one.
                 target = null;
             }
             if (target == null && !superseded && context == delegate) {

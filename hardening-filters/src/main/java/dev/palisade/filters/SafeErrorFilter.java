@@ -220,7 +220,7 @@ public final class SafeErrorFilter implements Filter {
                     LOG.debug("No async context: the connection is being upgraded", upgrading);
                     return;
                 }
-                async = new AsyncTrackingRequest.TrackedAsyncContext(started);
+                async = new AsyncTrackingRequest.TrackedAsyncContext(started, request);
             }
             async.addListener(new AsyncFailures(async, abort.of(request)));
         } else {
