@@ -3,6 +3,8 @@ package dev.palisade.filters;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * by default, so the application deploys and every request then fails with a stack trace for local
  * clients. The container finds this class through {@code META-INF/services} in a WAR's
  * {@code WEB-INF/lib} (Tomcat, Payara, GlassFish, WildFly, and Jetty with its annotations module).
+ *
+ * <p>Open Liberty logs an initializer's exception as a warning and starts the application anyway;
+ * it does stop one whose context listener throws. So the check also leaves such a listener behind,
+ * which throws the same failure when the container goes on to start the application; a container
+ * that stops at the initializer's exception never calls it.
  *
  * <p>Registrations without init-params are left to the filter's own {@code init()}: one made with a
  * {@code Config} in code reads no environment variables, and cannot be told apart from one the
@@ -76,8 +83,24 @@ public final class InitParamsCheck implements ServletContainerInitializer {
                 check.read(registration.getName(), params, env);
             } catch (InvalidSettingException e) {
                 LOG.error("{}: {}", LogSafe.escape(registration.getName()), e.getMessage());
-                throw new ServletException(registration.getName() + ": " + e.getMessage(), e);
+                ServletException failure = new ServletException(registration.getName() + ": " + e.getMessage(), e);
+                context.addListener(new FailedStart(failure));
+                throw failure;
             }
+        }
+    }
+
+    /** Fails the application's start with the check's failure, for a container that went on after it. */
+    private static final class FailedStart implements ServletContextListener {
+        private final ServletException failure;
+
+        FailedStart(ServletException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public void contextInitialized(ServletContextEvent event) {
+            throw new IllegalStateException(failure.getMessage(), failure);
         }
     }
 }
