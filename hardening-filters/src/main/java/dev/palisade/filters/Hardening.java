@@ -331,8 +331,14 @@ public final class Hardening {
         FilterRegistration.Dynamic registration = add(context, GUARD_NAME, new ErrorPageGuard());
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "/*");
-        // A named dispatcher's include or forward matches no URL pattern.
-        registration.addMappingForServletNames(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "*");
+        // A named dispatcher's include or forward matches no URL pattern. Liberty takes no "*" for
+        // all servlets (it warns about it at each request): there, the servlets registered so far.
+        String[] servletNames = Containers.isLiberty(context)
+                ? context.getServletRegistrations().keySet().toArray(String[]::new) : new String[] {"*"};
+        if (servletNames.length > 0) {
+            registration.addMappingForServletNames(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false,
+                    servletNames);
+        }
     }
 
     /**
