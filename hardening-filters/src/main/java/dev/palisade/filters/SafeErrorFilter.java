@@ -129,6 +129,11 @@ public final class SafeErrorFilter implements Filter {
         }
         warnWithoutDefaultServlet(filterConfig.getServletContext());
         noteAnUnknownContainer(context);
+        if (Containers.isLiberty(context) && LibertySettings.flushesAfterService(context)) {
+            LOG.warn("Liberty flushes each response as soon as its servlet returns (invokeFlushAfterService, on by "
+                    + "default): a bare setStatus(>=400) is sent without a problem body. Set <webContainer "
+                    + "invokeFlushAfterService=\"false\"/> in server.xml");
+        }
         abort.learn(filterConfig.getServletContext());
     }
 

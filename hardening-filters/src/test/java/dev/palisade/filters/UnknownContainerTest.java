@@ -58,4 +58,19 @@ class UnknownContainerTest {
             }
         }
     }
+
+    /** Liberty's default flush after the servlet (here a stand-in's setting) costs bare error statuses their body: a WARN says so. */
+    @Test
+    void libertysFlushAfterServiceIsWarnedOf() throws Exception {
+        try (LogCapture logs = LogCapture.of(SafeErrorFilter.class.getName())) {
+            new SafeErrorFilter().init(configIn("IBM WebSphere Liberty/26.0.0.3"));
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("invokeFlushAfterService=\"false\""));
+        }
+        try (LogCapture logs = LogCapture.of(SafeErrorFilter.class.getName())) {
+            new SafeErrorFilter().init(configIn("Apache Tomcat/11.0.14"));
+
+            assertThat(logs.lines()).noneSatisfy(line -> assertThat(line).contains("invokeFlushAfterService"));
+        }
+    }
 }
