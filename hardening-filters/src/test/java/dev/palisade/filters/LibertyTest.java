@@ -1,0 +1,470 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.Appender;
+import dev.palisade.filters.libertyapp.LibertyApp;
+import dev.palisade.filters.testing.RawHttp;
+import io.github.bucket4j.Bucket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+/**
+ * The kit on a real Open Liberty (servlet-6.0 feature), started as a process of its own with the
+ * test JVM's Java from the runtime the build unpacks into {@code target/liberty} (or
+ * {@code palisade.test.liberty.home}), serving two exploded WARs the test assembles: {@link LibertyApp}
+ * with the filter jar, SLF4J, Bucket4j and Logback (writing to the process's output, which is
+ * Liberty's console here), and one whose {@code web.xml} gives a filter a bad init-param. The server
+ * is configured as docs/filters.md advises (SRVE0777E hidden, {@code invokeFlushAfterService} off),
+ * so that Liberty's log is quiet wherever the kit's is, and runs {@code appSecurity-5.0} and a trace,
+ * under which Liberty logs what it otherwise would not (SRVE9015E). Asserted with raw sockets: how a
+ * connection ends, and what the log says.
+ *
+ * <p>Runs in the default surefire execution only: nothing here depends on Jetty's environment. The
+ * port is a free one on 127.0.0.1.
+ */
+class LibertyTest {
+    private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration LOG_DEADLINE = Duration.ofSeconds(15);
+    private static final Path WORK = Path.of("target", "liberty-test");
+    private static final String SERVER = "palisade";
+
+    private static Process liberty;
+    private static Path log;
+    private static int port;
+    private static int fences;
+
+    @BeforeAll
+    static void start() throws IOException, URISyntaxException {
+        assumeFalse("ee11".equals(System.getProperty("palisade.test.jetty")),
+                "Liberty runs in the default execution only: it does not depend on Jetty's environment");
+        Path home = Path.of(System.getProperty("palisade.test.liberty.home", "target/liberty/wlp"));
+        assertThat(home.resolve("bin").resolve("server")).as("Open Liberty unpacked by the build (mvn process-test-resources)")
+                .exists();
+        deleteRecursively(WORK);
+        Path apps = WORK.resolve("apps");
+        Path app = assembleWebApplication(apps.resolve("app.war"));
+        Path bad = assembleBadParamsApplication(apps.resolve("badparams.war"));
+        port = freePort();
+        Path serverDir = WORK.resolve("usr").resolve("servers").resolve(SERVER);
+        Files.createDirectories(serverDir);
+        Files.writeString(serverDir.resolve("server.xml"), String.format(Locale.ROOT, """
+                <server>
+                  <featureManager><feature>servlet-6.0</feature><feature>appSecurity-5.0</feature></featureManager>
+                  <basicRegistry id="basic" realm="palisade"/>
+                  <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="-1"/>
+                  <webApplication id="app" location="%s" contextRoot="/app"/>
+                  <webApplication id="badparams" location="%s" contextRoot="/bad"/>
+                  <logging hideMessage="SRVE0777E" traceSpecification="*=info:dev.palisade.*=all"/>
+                  <webContainer invokeFlushAfterService="false"/>
+                  <applicationMonitor updateTrigger="disabled"/>
+                  <config updateTrigger="disabled"/>
+                </server>
+                """, port, app.toAbsolutePath(), bad.toAbsolutePath()), StandardCharsets.UTF_8);
+        log = WORK.resolve("console.log");
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("server").toAbsolutePath().toString(),
+                "run", SERVER).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("WLP_USER_DIR", WORK.resolve("usr").toAbsolutePath().toString());
+        liberty = builder.start();
+        // Killed with the test JVM too (a surefire timeout, Ctrl-C), where @AfterAll never runs.
+        Process process = liberty;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }));
+        // Liberty stays up without its endpoint when the port was taken (CWWKO0221E).
+        await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> !liberty.isAlive()
+                || logText().contains("CWWKF0011I") || logText().contains("CWWKO0221E"));
+        String startLog = logText();
+        assertThat(liberty.isAlive() && startLog.contains("CWWKF0011I") && !startLog.contains("CWWKO0221E"))
+                .as("Open Liberty did not start; its log ends: %s", startLog.substring(Math.max(0, startLog.length() - 3000)))
+                .isTrue();
+        assertThat(startLog).as("the chain installed").contains("Palisade chain installed");
+    }
+
+    static int port() {
+        return port;
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (liberty == null) {
+            return;
+        }
+        List<ProcessHandle> descendants = liberty.descendants().toList();
+        liberty.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        if (!liberty.waitFor(20, TimeUnit.SECONDS)) {
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            liberty.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** F1: a failure after the commit gets no Liberty error page appended, and the connection breaks. */
+    @Test
+    void aFailureAfterTheCommitBreaksTheConnectionWithNothingAppended() throws IOException {
+        int from = logText().length();
+        try (RawHttp http = RawHttp.connect(port)) {
+            String received = http.send(get("/app/throwcommitted?case=commit")).readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("line 1999 of a response that will fail");
+            assertThat(received).doesNotContain("Error 500", "SECRET", "Exception", "<html");
+            assertThat(received).doesNotEndWith("0\r\n\r\n");
+        }
+        assertOnlyTheKitsErrorAbout("GET /app/throwcommitted?case=commit", from, "failed after its response was committed");
+    }
+
+    /** F1: a task that fails after committing its response gets no Liberty error page appended either. */
+    @Test
+    void aTaskFailingAfterTheCommitGetsNothingAppended() throws IOException {
+        int from = logText().length();
+        try (RawHttp http = RawHttp.connect(port)) {
+            String received = http.send(get("/app/taskthrows?commit&case=task-commit")).readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("partial");
+            assertThat(received).doesNotContain("Error 500", "SECRET", "Exception", "<html");
+        }
+        assertOnlyTheKitsErrorAbout("GET /app/taskthrows?commit&case=task-commit", from,
+                "failed in an asynchronous task after its response was committed");
+    }
+
+    /** F6: an async timeout after the commit gets no Liberty page (SRVE8025E) appended, and the connection breaks. */
+    @Test
+    void anAsyncTimeoutAfterTheCommitGetsNothingAppended() throws IOException {
+        int from = logText().length();
+        try (RawHttp http = RawHttp.connect(port)) {
+            String received = http.send(get("/app/asynctimeout?commit&case=committed-timeout")).readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("partial");
+            assertThat(received).doesNotContain("SRVE8025E", "Error 500", "<html");
+            assertThat(received).doesNotEndWith("0\r\n\r\n");
+        }
+        assertOnlyTheKitsErrorAbout("GET /app/asynctimeout?commit&case=committed-timeout", from,
+                "failed asynchronously after its response was committed");
+    }
+
+    /** F2: after a 413 for a declared length, the connection closes at once, the body left unread. */
+    @Test
+    void theConnectionClosesAfterA413LeavingTheBodyUnread() throws IOException {
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send("POST /app/stream?case=unread HTTP/1.1\r\nHost: liberty\r\nContent-Length: 1000000\r\n\r\n"
+                    + "a".repeat(1000));
+            long start = System.nanoTime();
+
+            assertThat(http.readResponse().status()).isEqualTo(413);
+            assertThat(http.closedByServer()).as("closed within the read timeout").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    /** F2: a chunked body passing the limit is answered 413 and not read on: the server stops taking it. */
+    @Test
+    void aChunkedBodyOverTheLimitIsNotDrained() throws IOException {
+        try (RawHttp http = RawHttp.connect(port)) {
+            http.send("POST /app/stream?case=drain HTTP/1.1\r\nHost: liberty\r\nTransfer-Encoding: chunked\r\n\r\n");
+            byte[] chunk = new byte[64 * 1024];
+            int sent = 0;
+            // 32 MiB at most: Liberty took 19 MiB after its 413 before.
+            while (sent < 512 && !http.writeFailed()) {
+                http.chunk(chunk);
+                sent++;
+            }
+
+            assertThat(http.writeFailed()).as("the server stopped reading (%d chunks of 64 KiB sent)", sent).isTrue();
+            assertThat(http.readResponse().status()).isEqualTo(413);
+        }
+    }
+
+    /**
+     * F3: a body cut short is the client's doing: a 400 if anything, and no ERROR or WARNING in the
+     * log. (A form with a length cut short Liberty reads itself, as no parameters; a chunked one the kit parses.)
+     */
+    @Test
+    void aBodyCutShortIsTheClientsFaultOnEveryWayToReadIt() throws IOException {
+        String lengthOf1000 = "Content-Length: 1000\r\n\r\n" + "a=" + "b".repeat(50);
+        String chunkedForm = "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "64\r\na=" + "b".repeat(50);
+        for (String[] read : new String[][] {{"/app/stream", lengthOf1000}, {"/app/reader", lengthOf1000},
+                {"/app/param", chunkedForm}}) {
+            String path = read[0] + "?case=cut-short";
+            int from = logText().length();
+            try (RawHttp http = RawHttp.connect(port)) {
+                http.send("POST " + path + " HTTP/1.1\r\nHost: liberty\r\n" + read[1]);
+                String received = http.halfClose().receivedUntilClosed();
+
+                assertThat(received).as(path).satisfiesAnyOf(
+                        answer -> assertThat(answer).isEmpty(),
+                        answer -> assertThat(answer).startsWith("HTTP/1.1 400"));
+            }
+            assertQuietAbout("POST " + path, from);
+            assertThat(awaitLogLine("POST " + path + " status=", from)).as(path).contains("status=400");
+        }
+    }
+
+    /** F3: a chunk size that is not hexadecimal is the client's mistake: 400, quietly. */
+    @Test
+    void aBrokenChunkSizeIsTheClientsFaultOnEveryWayToReadIt() throws IOException {
+        String form = "Content-Type: application/x-www-form-urlencoded\r\n";
+        for (String[] read : new String[][] {{"/app/stream", ""}, {"/app/reader", ""}, {"/app/param", form}}) {
+            String path = read[0] + "?case=bad-chunk";
+            int from = logText().length();
+            RawHttp.Response answer = RawHttp.exchange(port, "POST " + path + " HTTP/1.1\r\nHost: liberty\r\n" + read[1]
+                    + "Transfer-Encoding: chunked\r\n\r\n" + "3\r\na=b\r\nzz\r\n");
+
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertQuietAbout("POST " + path, from);
+        }
+    }
+
+    /** F3: a client leaving mid-download is no server failure, whether the write's exception comes as it is or wrapped. */
+    @Test
+    void aClientLeavingMidDownloadIsQuiet() throws IOException {
+        for (String path : new String[] {"/app/large?case=gone", "/app/large?unchecked&case=gone-unchecked"}) {
+            int from = logText().length();
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(get(path).getBytes(StandardCharsets.ISO_8859_1));
+                InputStream in = socket.getInputStream();
+                assertThat(in.readNBytes(256 * 1024)).as(path).hasSize(256 * 1024);
+                // A reset, not a FIN: the server's next write fails at once.
+                socket.setSoLinger(true, 0);
+            }
+            assertQuietAbout("GET " + path, from);
+        }
+    }
+
+    /**
+     * F4: async requests leave no SRVE9015E (a request asked of a completed context) in the log.
+     * Liberty logs it only while a trace is enabled, as the server here has one.
+     */
+    @Test
+    void asyncRequestsLeaveNoErrorInTheLog() throws IOException {
+        int from = logText().length();
+        RawHttp.Response ok = RawHttp.exchange(port, get("/app/asyncok?case=async-ok"));
+
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("async ok");
+        assertQuietAbout("GET /app/asyncok?case=async-ok", from);
+
+        from = logText().length();
+        RawHttp.Response failed = RawHttp.exchange(port, get("/app/taskthrows?case=async-task-fails"));
+
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(failed.header("Content-Type")).startsWith("application/problem+json");
+        assertOnlyTheKitsErrorAbout("GET /app/taskthrows?case=async-task-fails", from,
+                "failed in an asynchronous task and was answered 500");
+
+        from = logText().length();
+        RawHttp.Response timedOut = RawHttp.exchange(port, get("/app/asynctimeout?case=timeout"));
+
+        assertThat(timedOut.status()).isEqualTo(500);
+        assertThat(timedOut.header("Content-Type")).startsWith("application/problem+json");
+        assertOnlyTheKitsErrorAbout("GET /app/asynctimeout?case=timeout", from, "timed out in asynchronous mode and was answered 500");
+    }
+
+    /** F5: a bad init-param in web.xml stops the application, as on every other container. */
+    @Test
+    void aBadInitParamStopsTheApplication() throws IOException {
+        String logged = logText();
+        assertThat(logged).contains("badparams was not started").doesNotContain("Application badparams started");
+        assertThat(RawHttp.exchange(port, get("/bad/health")).status()).isEqualTo(404);
+    }
+
+    /** F10: Liberty's multipart complaints are the client's: over @MultipartConfig's maxFileSize 413, broken 400. */
+    @Test
+    void multipartMistakesAreTheClients() throws IOException {
+        String tooLarge = "--xyz\r\nContent-Disposition: form-data; name=\"f\"; filename=\"f.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(30_000) + "\r\n--xyz--\r\n";
+        String broken = "--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno closing boundary";
+        int from = logText().length();
+
+        assertThat(multipart("/app/parts?case=part-too-large", tooLarge).status()).isEqualTo(413);
+        assertThat(multipart("/app/parts?case=broken-multipart", broken).status()).isEqualTo(400);
+        assertQuietAbout("POST /app/parts?case=broken-multipart", from);
+    }
+
+    /** Liberty is a container the kit knows: no note that it is not. */
+    @Test
+    void libertyIsAKnownContainer() throws IOException {
+        assertThat(logText()).doesNotContain("is not Jetty, Tomcat");
+    }
+
+    private static RawHttp.Response multipart(String path, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+        return RawHttp.exchange(port, "POST " + path + " HTTP/1.1\r\nHost: liberty\r\n"
+                + "Content-Type: multipart/form-data; boundary=xyz\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body);
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: liberty\r\n\r\n";
+    }
+
+    /**
+     * Asserts that the log, from {@code from} on, has the access line of {@code request} and no ERROR
+     * (the kit's), [ERROR] or [WARNING] (Liberty's) line, once a later request has been logged too:
+     * Liberty logs an exception escaping the chain before it ends that request.
+     */
+    private static void assertQuietAbout(String request, int from) throws IOException {
+        awaitLogLine(request + " status=", from);
+        String fence = "/app/fence-" + ++fences;
+        RawHttp.exchange(port, get(fence));
+        awaitLogLine("GET " + fence + " status=", from);
+        String logged = logText().substring(from);
+        assertThat(logged).as(request).doesNotContain("ERROR ", "[ERROR", "[WARNING");
+    }
+
+    /**
+     * Asserts that the log, from {@code from} on, has the access line of {@code request}, the kit's
+     * one ERROR line about it ({@code kitsLine}), and no line of Liberty's at ERROR or WARNING (its
+     * SRVE9015E, SRVE0315E, SRVE8115W), once a later request has been logged too.
+     */
+    private static void assertOnlyTheKitsErrorAbout(String request, int from, String kitsLine) throws IOException {
+        awaitLogLine(request + " status=", from);
+        String fence = "/app/fence-" + ++fences;
+        RawHttp.exchange(port, get(fence));
+        awaitLogLine("GET " + fence + " status=", from);
+        String logged = logText().substring(from);
+        assertThat(logged).as(request).contains(kitsLine).doesNotContain("[ERROR", "[WARNING");
+        assertThat(Pattern.compile("^ERROR ", Pattern.MULTILINE).matcher(logged).results().count()).as(request).isOne();
+    }
+
+    private static String awaitLogLine(String text, int from) {
+        List<String> found = new ArrayList<>();
+        await().atMost(LOG_DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> {
+            String logged = logText();
+            int at = logged.indexOf(text, from);
+            if (at < 0) {
+                return false;
+            }
+            int end = logged.indexOf('\n', at);
+            found.add(logged.substring(at, end < 0 ? logged.length() : end));
+            return true;
+        });
+        return found.get(0);
+    }
+
+    private static String logText() throws IOException {
+        return Files.readString(log, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * An exploded WAR: the application's own package of the test classes, the filters as a jar (so
+     * that Liberty finds InitParamsCheck through its {@code META-INF/services}), and the jars of
+     * SLF4J, Bucket4j and Logback, with a Logback configuration writing to the console.
+     */
+    private static Path assembleWebApplication(Path root) throws IOException, URISyntaxException {
+        Path classes = root.resolve("WEB-INF").resolve("classes");
+        String appPackage = LibertyApp.class.getPackageName().replace('.', '/');
+        copyTree(codeSource(LibertyApp.class).resolve(appPackage), classes.resolve(appPackage));
+        addLibraries(root);
+        Files.writeString(classes.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%-5level %logger{36} - %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="dev.palisade" level="DEBUG"/>
+                  <root level="INFO"><appender-ref ref="CONSOLE"/></root>
+                </configuration>
+                """, StandardCharsets.UTF_8);
+        return root;
+    }
+
+    /** A WAR whose descriptor gives the size limit a bad value: its start must fail. */
+    private static Path assembleBadParamsApplication(Path root) throws IOException, URISyntaxException {
+        addLibraries(root);
+        Files.writeString(root.resolve("WEB-INF").resolve("web.xml"), """
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                  <filter>
+                    <filter-name>sizeLimit</filter-name>
+                    <filter-class>dev.palisade.filters.RequestSizeLimitFilter</filter-class>
+                    <init-param><param-name>maxBytes</param-name><param-value>12abc</param-value></init-param>
+                  </filter>
+                  <filter-mapping><filter-name>sizeLimit</filter-name><url-pattern>/*</url-pattern></filter-mapping>
+                </web-app>
+                """, StandardCharsets.UTF_8);
+        return root;
+    }
+
+    private static void addLibraries(Path root) throws IOException, URISyntaxException {
+        Path lib = root.resolve("WEB-INF").resolve("lib");
+        Files.createDirectories(lib);
+        jar(codeSource(Hardening.class), lib.resolve("hardening-filters.jar"));
+        for (Class<?> inJar : new Class<?>[] {Logger.class, Bucket.class, LoggerContext.class, Appender.class}) {
+            Path jar = codeSource(inJar);
+            Files.copy(jar, lib.resolve(jar.getFileName()));
+        }
+    }
+
+    private static void jar(Path classes, Path jar) throws IOException {
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path each : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new ZipEntry(classes.relativize(each).toString().replace('\\', '/')));
+                Files.copy(each, out);
+                out.closeEntry();
+            }
+        }
+    }
+
+    private static Path codeSource(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(file);
+            }
+        }
+    }
+}
