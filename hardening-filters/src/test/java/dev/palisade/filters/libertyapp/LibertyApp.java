@@ -5,11 +5,9 @@ import dev.palisade.filters.RequestSizeLimitFilter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.annotation.MultipartConfig;
 import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.annotation.WebServlet;
@@ -86,46 +84,6 @@ public class LibertyApp implements ServletContextListener {
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String a = request.getParameter("a");
             response.getWriter().write("param a=" + (a == null ? "null" : a.length()));
-        }
-    }
-
-    /** Reads the body asynchronously with a ReadListener, its failure passed on to the container's onError. */
-    @WebServlet(urlPatterns = "/asyncread", asyncSupported = true)
-    public static class AsyncRead extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            AsyncContext async = request.startAsync(request, response);
-            async.setTimeout(10_000);
-            ServletInputStream in = request.getInputStream();
-            in.setReadListener(new ReadListener() {
-                private final byte[] buffer = new byte[8192];
-                private long read;
-
-                @Override
-                public void onDataAvailable() throws IOException {
-                    while (in.isReady()) {
-                        int n = in.read(buffer);
-                        if (n < 0) {
-                            return;
-                        }
-                        read += n;
-                    }
-                }
-
-                @Override
-                public void onAllDataRead() throws IOException {
-                    response.getWriter().write("asyncread " + read);
-                    async.complete();
-                }
-
-                @Override
-                public void onError(Throwable failure) {
-                    // As applications commonly do: the failure goes to the error boundary.
-                    throw new IllegalStateException("body read failed", failure);
-                }
-            });
         }
     }
 
