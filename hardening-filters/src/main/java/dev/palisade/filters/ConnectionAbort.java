@@ -409,8 +409,9 @@ final class ConnectionAbort {
      * breaks the connection (the client must see the response is incomplete) and writes nothing
      * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}, on
      * Undertow once the connection is closed here. {@code null} on Liberty, once the connection is
-     * closed here (over HTTP/1.x): the caller then returns normally, as Liberty logs any exception
-     * that leaves the chain and appends its error page (see the class comment).
+     * closed here over HTTP/1.x (over HTTP/2 nothing is closed, and the stream ends cleanly): the
+     * caller then returns normally, as Liberty logs any exception that leaves the chain and appends
+     * its error page (see the class comment).
      */
     IOException forCommittedResponse(HttpServletRequest request, HttpServletResponse response, IOException failure) {
         if (liberty) {

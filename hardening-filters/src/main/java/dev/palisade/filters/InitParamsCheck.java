@@ -84,7 +84,12 @@ public final class InitParamsCheck implements ServletContainerInitializer {
             } catch (InvalidSettingException e) {
                 LOG.error("{}: {}", LogSafe.escape(registration.getName()), e.getMessage());
                 ServletException failure = new ServletException(registration.getName() + ": " + e.getMessage(), e);
-                context.addListener(new FailedStart(failure));
+                try {
+                    context.addListener(new FailedStart(failure));
+                } catch (RuntimeException refused) {
+                    // Called outside a container's initializer phase: the failure thrown below still stops it.
+                    failure.addSuppressed(refused);
+                }
                 throw failure;
             }
         }

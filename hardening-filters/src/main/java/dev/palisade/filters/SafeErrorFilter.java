@@ -277,6 +277,8 @@ public final class SafeErrorFilter implements Filter {
             if (quiet != null) {
                 throw quiet;
             }
+            // Liberty: nothing leaves the chain to end an async cycle started before the failure.
+            completeIfAsync(request);
             return;
         }
         int clientFault = ClientFaults.status(failure);
@@ -338,6 +340,8 @@ public final class SafeErrorFilter implements Filter {
             if (abortion != null) {
                 throw abortion;
             }
+            // Liberty: nothing leaves the chain to end an async cycle started before the failure.
+            completeIfAsync(request);
             return;
         }
         if (async != null && async.dispatched() && request.isAsyncStarted()) {

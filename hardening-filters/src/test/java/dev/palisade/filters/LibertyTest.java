@@ -140,6 +140,23 @@ class LibertyTest {
         assertOnlyTheKitsErrorAbout("GET /app/throwcommitted?case=commit", from, "failed after its response was committed");
     }
 
+    /**
+     * The same after the servlet started an async cycle: the cycle ends with the failure (nothing
+     * leaves the chain on Liberty to end it), not at its timeout with a second ERROR.
+     */
+    @Test
+    void aFailureAfterTheCommitEndsAnAsyncCycleStartedBefore() throws IOException {
+        int from = logText().length();
+        try (RawHttp http = RawHttp.connect(port)) {
+            String received = http.send(get("/app/throwcommitted?async&case=async-commit")).readAll();
+
+            assertThat(received).startsWith("HTTP/1.1 200").doesNotContain("Error 500", "SECRET", "<html");
+            assertThat(received).doesNotEndWith("0\r\n\r\n");
+        }
+        assertOnlyTheKitsErrorAbout("GET /app/throwcommitted?async&case=async-commit", from,
+                "failed after its response was committed");
+    }
+
     /** F1: a task that fails after committing its response gets no Liberty error page appended either. */
     @Test
     void aTaskFailingAfterTheCommitGetsNothingAppended() throws IOException {

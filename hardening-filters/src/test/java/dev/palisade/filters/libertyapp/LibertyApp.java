@@ -104,13 +104,16 @@ public class LibertyApp implements ServletContextListener {
         }
     }
 
-    /** Commits a response of many lines, then fails. */
+    /** Commits a response of many lines, then fails; with {@code ?async}, after starting an async cycle. */
     @WebServlet(urlPatterns = "/throwcommitted", asyncSupported = true)
     public static class ThrowsCommitted extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getParameter("async") != null) {
+                request.startAsync().setTimeout(5000);
+            }
             response.setContentType("text/plain");
             PrintWriter out = response.getWriter();
             for (int i = 0; i < 2000; i++) {
