@@ -2,6 +2,7 @@ package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.LogCapture;
@@ -22,6 +23,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -201,6 +203,18 @@ class UndertowTest {
             add(ctx, new Reads(), "/reads-into-a-file").setMultipartConfig(new MultipartConfigElement(NOT_A_DIRECTORY.toString()));
             add(ctx, new Reads(), "/reads").setMultipartConfig(new MultipartConfigElement(""));
             add(ctx, new Reads(), "/reads-small-files").setMultipartConfig(new MultipartConfigElement("", 16, -1, 0));
+            add(ctx, new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                    req.getRequestDispatcher("/forwarded-to?page=2").forward(req, resp);
+                }
+            }, "/forwards");
+            add(ctx, new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.getWriter().write("forwarded");
+                }
+            }, "/forwarded-to");
         };
         return UndertowServer.start(setup, deployment -> { }, options);
     }
@@ -547,6 +561,23 @@ class UndertowTest {
                 assertThat(withLength).as(method).isEqualTo("[a, b]");
                 assertThat(chunked).as(method).isEqualTo(withLength);
             }
+        }
+    }
+
+    /**
+     * The access log names the request as the client sent it: Undertow rewrites the request's URI
+     * and query on a forward (and leaves them so), where a line taken after the chain named the
+     * forward's target.
+     */
+    @Test
+    void theAccessLogNamesTheRequestAsSentAfterAForward() throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER); UndertowServer server = start(chain())) {
+            RawHttp.Response response = RawHttp.exchange(server.port(),
+                    "GET /forwards?token=secret HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertThat(response.body()).isEqualTo("forwarded");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !logs.lines().isEmpty());
+            assertThat(logs.lines().get(0)).startsWith("INFO GET /forwards?token=*** status=200 ");
         }
     }
 
