@@ -548,17 +548,27 @@ final class ConnectionAbort {
      * other streams, and is left alone.
      */
     private void closeGrizzlyConnection(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
+        if (flushedBeforeClose(request, response)) {
+            closeConnection(grizzlyClose, request, failure);
+        }
+    }
+
+    /**
+     * Over HTTP/1.x, sends what the failed response holds and returns true: its connection is then
+     * to be closed. Over HTTP/2 the connection carries other streams, and is left alone: false.
+     */
+    private static boolean flushedBeforeClose(HttpServletRequest request, HttpServletResponse response) {
         String protocol = request.getProtocol();
         if (protocol == null || !protocol.startsWith("HTTP/1.")) {
-            return;
+            return false;
         }
         try {
             response.flushBuffer();
         } catch (IOException | IllegalStateException e) {
-            // The client may be gone already: the close below still ends the connection.
+            // The client may be gone already: the close that follows still ends the connection.
             LOG.debug("Could not send what the failed response held before closing the connection", e);
         }
-        closeConnection(grizzlyClose, request, failure);
+        return true;
     }
 
     /** Ends the response as a whole one (its last chunk too), writing out what it holds. */
@@ -575,17 +585,8 @@ final class ConnectionAbort {
      * of the body. Over HTTP/2 the connection carries other streams, and is left alone.
      */
     private static void abortLiberty(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
-        String protocol = request.getProtocol();
-        if (protocol == null || !protocol.startsWith("HTTP/1.")) {
-            return;
-        }
-        try {
-            response.flushBuffer();
-        } catch (IOException | IllegalStateException e) {
-            // The client may be gone already: the close below still ends the connection.
-            LOG.debug("Could not send what the failed response held before closing the connection", e);
-        }
-        if (!LibertyConnection.close(request, failure instanceof Exception e ? e : new IOException(failure))) {
+        if (flushedBeforeClose(request, response)
+                && !LibertyConnection.close(request, failure instanceof Exception e ? e : new IOException(failure))) {
             LOG.warn("Could not close the connection of a failed response on Liberty: it ends as Liberty decides "
                     + "(cleanly, perhaps with Liberty's error page appended)");
         }
