@@ -12,6 +12,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.Appender;
 import dev.palisade.filters.libertyapp.LibertyApp;
 import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.filters.testing.ServerFiles;
 import io.github.bucket4j.Bucket;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -375,22 +375,11 @@ class LibertyTest {
     }
 
     private static String awaitLogLine(String text, int from) {
-        List<String> found = new ArrayList<>();
-        await().atMost(LOG_DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> {
-            String logged = logText();
-            int at = logged.indexOf(text, from);
-            if (at < 0) {
-                return false;
-            }
-            int end = logged.indexOf('\n', at);
-            found.add(logged.substring(at, end < 0 ? logged.length() : end));
-            return true;
-        });
-        return found.get(0);
+        return ServerFiles.awaitLogLine(log, text, from, LOG_DEADLINE);
     }
 
     private static String logText() throws IOException {
-        return Files.readString(log, StandardCharsets.ISO_8859_1);
+        return ServerFiles.logText(log);
     }
 
     /**
