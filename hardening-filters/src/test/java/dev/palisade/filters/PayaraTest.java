@@ -15,9 +15,6 @@ import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.ServerFiles;
 import io.github.bucket4j.Bucket;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -197,15 +194,7 @@ class PayaraTest {
     void aClientLeavingMidDownloadIsQuiet() throws IOException {
         for (String path : new String[] {"/app/large?case=gone", "/app/large?unchecked&case=gone-unchecked"}) {
             int from = logText().length();
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-                socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(get(path).getBytes(StandardCharsets.ISO_8859_1));
-                InputStream in = socket.getInputStream();
-                assertThat(in.readNBytes(256 * 1024)).as(path).hasSize(256 * 1024);
-                // A reset, not a FIN: the server's next write fails at once.
-                socket.setSoLinger(true, 0);
-            }
+            assertThat(RawHttp.readThenReset(port, get(path), 256 * 1024)).as(path).isEqualTo(256 * 1024);
             assertQuietAbout("GET " + path, from);
         }
     }

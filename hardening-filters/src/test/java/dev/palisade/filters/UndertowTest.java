@@ -21,7 +21,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -302,13 +301,8 @@ class UndertowTest {
             try (LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); UndertowServer server = start(chain())) {
                 leftTheTask = new CountDownLatch(1);
                 String path = how.equals("async") ? "/async-download" : "/download?" + how;
-                try (Socket socket = new Socket("127.0.0.1", server.port())) {
-                    socket.setSoTimeout(5000);
-                    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    assertThat(socket.getInputStream().readNBytes(1024)).hasSize(1024);
-                    socket.setSoLinger(true, 0);
-                }
+                assertThat(RawHttp.readThenReset(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n", 1024))
+                        .isEqualTo(1024);
                 assertThat(leftTheChain.await(10, TimeUnit.SECONDS)).isTrue();
                 if (how.equals("async")) {
                     assertThat(leftTheTask.await(10, TimeUnit.SECONDS)).isTrue();

@@ -60,6 +60,20 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code request} on a new connection, reads up to {@code bytes} of the answer and then
+     * leaves as a client abandoning a download does: with a reset, not a FIN, so the server's next
+     * write fails at once. Returns how many bytes were read.
+     */
+    public static int readThenReset(int port, String request, int bytes) throws IOException {
+        try (RawHttp http = connect(port)) {
+            http.send(request);
+            int read = http.in.readNBytes(bytes).length;
+            http.socket.setSoLinger(true, 0);
+            return read;
+        }
+    }
+
     /** Everything this connection receives until the server closes or resets it, each read bounded. */
     public String receivedUntilClosed() throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
