@@ -217,7 +217,8 @@ final class ClientFaults {
             if (LibertyFaults.isTooLarge(t)) {
                 return 413;
             }
-            if (LibertyFaults.isMalformedMultipart(t) || LibertyFaults.isBrokenBody(t)) {
+            if (LibertyFaults.isMalformedMultipart(t) || LibertyFaults.isBrokenBody(t)
+                    || LibertyFaults.isMalformedParameters(t)) {
                 return 400;
             }
             if (LibertyFaults.isNotMultipart(t)) {

@@ -29,10 +29,18 @@ final class FormUrlEncoded {
     /**
      * What a broken {@code %} escape costs: the whole request (a 400, as Jetty, Tomcat and Undertow
      * refuse it), or only its own {@code name=value} pair, which Payara (GlassFish) drops, the other
-     * pairs kept.
+     * pairs kept. {@code SHORT_KEPT}, Open Liberty's way: a {@code %} that its name or value ends
+     * before two more characters is kept with them as written ({@code %}, {@code %4}, {@code %+});
+     * any other broken escape refuses the request (Liberty's own parse throws, which would be a 500).
+     * Where a broken escape does not refuse the request, bytes its charset cannot decode become U+FFFD,
+     * as those containers decode them.
      */
     enum BrokenEscapes {
-        REFUSED, PAIR_DROPPED
+        REFUSED, PAIR_DROPPED, SHORT_KEPT;
+
+        boolean lenientBytes() {
+            return this != REFUSED;
+        }
     }
 
     /**
@@ -122,9 +130,9 @@ final class FormUrlEncoded {
     }
 
     /**
-     * {@link #decode(String, int, int, Charset, boolean)}; where a broken escape costs only its pair
-     * (Payara), bytes that are not valid in {@code charset} become U+FFFD, as Payara decodes them,
-     * instead of refusing the request.
+     * {@link #decode(String, int, int, Charset, boolean)}; where a broken escape does not refuse the
+     * request (Payara, Liberty), bytes that are not valid in {@code charset} become U+FFFD, as those
+     * containers decode them, instead of refusing the request.
      */
     private static String decode(String text, int from, int to, Charset charset, boolean latin1Bytes,
             BrokenEscapes brokenEscapes) {
@@ -145,22 +153,22 @@ final class FormUrlEncoded {
             if (c == '+') {
                 bytes.write(' ');
             } else if (c == '%') {
+                if (brokenEscapes == BrokenEscapes.SHORT_KEPT && to - i < 3) {
+                    for (int j = i; j < to; j++) {
+                        j += writeAsIs(text, j, charset, latin1Bytes, bytes);
+                    }
+                    break;
+                }
                 if (hex(text, i + 1, to) < 0 || hex(text, i + 2, to) < 0) {
                     throw new MalformedBodyException("A request parameter has a broken percent-escape");
                 }
                 bytes.write(hex(text, i + 1, to) * 16 + hex(text, i + 2, to));
                 i += 2;
-            } else if (c < 0x80 || (latin1Bytes && c < 0x100)) {
-                bytes.write(c);
             } else {
-                // A character a container already decoded: kept, as the charset's bytes for it.
-                int cp = text.codePointAt(i);
-                byte[] encoded = new String(Character.toChars(cp)).getBytes(charset);
-                bytes.write(encoded, 0, encoded.length);
-                i += Character.charCount(cp) - 1;
+                i += writeAsIs(text, i, charset, latin1Bytes, bytes);
             }
         }
-        if (brokenEscapes == BrokenEscapes.PAIR_DROPPED) {
+        if (brokenEscapes.lenientBytes()) {
             return decodeBytes(bytes.toByteArray(), charset);
         }
         try {
@@ -171,6 +179,23 @@ final class FormUrlEncoded {
             malformed.initCause(e);
             throw malformed;
         }
+    }
+
+    /**
+     * Writes the character at {@code i} as the bytes it stands for and returns how many more chars
+     * it took: with {@code latin1Bytes} a char below 256 is a byte of the body; otherwise a char
+     * outside ASCII is one a container already decoded, kept as the charset's bytes for it.
+     */
+    private static int writeAsIs(String text, int i, Charset charset, boolean latin1Bytes, ByteArrayOutputStream bytes) {
+        char c = text.charAt(i);
+        if (c < 0x80 || (latin1Bytes && c < 0x100)) {
+            bytes.write(c);
+            return 0;
+        }
+        int cp = text.codePointAt(i);
+        byte[] encoded = new String(Character.toChars(cp)).getBytes(charset);
+        bytes.write(encoded, 0, encoded.length);
+        return Character.charCount(cp) - 1;
     }
 
     /** Whether {@code text[from, to)} has a {@code %} not followed by two hex digits. */

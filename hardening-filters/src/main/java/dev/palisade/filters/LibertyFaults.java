@@ -14,7 +14,8 @@ import java.util.List;
  * write). Its HTTP channel's word for a body framed wrongly (a bad chunk size) has a class of its
  * own. Its multipart errors are plain {@code IllegalStateException}s and {@code IOException}s
  * raised by its request class, told apart by their message id ({@code SRVE8021E}…), which stays
- * the same in every language. Recognised by name, so the filter jar needs no Liberty classes.
+ * the same in every language; its parameter parser's, a bare {@code IllegalArgumentException} raised
+ * by that parser. Recognised by name, so the filter jar needs no Liberty classes.
  *
  * <p>Liberty hands a filter a servlet's exception inside its own {@code ServletException},
  * {@code WebAppErrorReport}: {@link #unwrapped} looks through it, so that the kit meets what the
@@ -42,6 +43,11 @@ final class LibertyFaults {
     private static final List<String> MALFORMED_MULTIPART = List.of(
             "org.apache.commons.fileupload.MultipartStream$MalformedStreamException",
             "org.apache.commons.fileupload.MultipartStream$IllegalBoundaryException");
+    /**
+     * The web container's parser of query strings and form bodies, which throws a bare
+     * {@code IllegalArgumentException} for a {@code %} not followed by two hex digits.
+     */
+    private static final String PARAMETER_PARSER = "com.ibm.wsspi.webcontainer.util.RequestUtils";
     private static final int MAX_WRAPPERS = 4;
 
     private LibertyFaults() {
@@ -77,6 +83,15 @@ final class LibertyFaults {
             }
         }
         return false;
+    }
+
+    /** Whether {@code t} itself is Liberty's parameter parser's failure on a broken escape in the query or form. */
+    static boolean isMalformedParameters(Throwable t) {
+        if (!(t instanceof IllegalArgumentException)) {
+            return false;
+        }
+        String raiser = StackFrames.raisedBy(StackFrames.of(t));
+        return raiser != null && (raiser.equals(PARAMETER_PARSER) || raiser.startsWith(PARAMETER_PARSER + "$"));
     }
 
     /** Whether {@code t} itself is Liberty's refusal of {@code getParts()} on a body that is not multipart. */

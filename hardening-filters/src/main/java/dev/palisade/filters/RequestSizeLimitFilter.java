@@ -155,15 +155,20 @@ public final class RequestSizeLimitFilter implements Filter {
         Charset formCharset = jetty ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
         SizeLimitedRequest.FormMethods formMethods = jetty ? SizeLimitedRequest.FormMethods.POST_AND_PUT
                 : undertow ? SizeLimitedRequest.FormMethods.ANY : SizeLimitedRequest.FormMethods.POST;
-        // Payara decodes a query string as ISO-8859-1 and drops a pair with a broken escape (in a
-        // form body too) where the others refuse the request: the chunked form must read the same.
+        // Payara and Liberty decode a query string in the request's character encoding, else as
+        // ISO-8859-1; Payara drops a pair with a broken escape (in a form body too), Liberty keeps
+        // one cut short, where the others refuse the request: the chunked form must read the same.
+        // Liberty reads a form with a length cut short by the client as no parameters at all, so
+        // there the filter parses that one too (the application would take an empty form for the
+        // client's).
         boolean glassFish = Containers.isGlassFish(context);
-        Charset queryCharset = glassFish ? null : StandardCharsets.UTF_8;
+        boolean liberty = Containers.isLiberty(context);
+        Charset queryCharset = glassFish || liberty ? null : StandardCharsets.UTF_8;
         FormUrlEncoded.BrokenEscapes brokenEscapes = glassFish ? FormUrlEncoded.BrokenEscapes.PAIR_DROPPED
-                : FormUrlEncoded.BrokenEscapes.REFUSED;
+                : liberty ? FormUrlEncoded.BrokenEscapes.SHORT_KEPT : FormUrlEncoded.BrokenEscapes.REFUSED;
         return new SizeLimitedRequest.BodyOptions(config.maxParameters(), config.multipartThresholdBytes(),
                 config.maxFormBytes(), defaultTempDir(context), formCharset, formMethods, onlyChunked, queryCharset,
-                brokenEscapes);
+                brokenEscapes, liberty);
     }
 
     private static Path defaultTempDir(ServletContext context) {

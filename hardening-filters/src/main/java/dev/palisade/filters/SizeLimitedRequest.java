@@ -41,7 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * and — for bodies without a {@code Content-Length}, the only ones the container's framing does
  * not already bound — parses {@code application/x-www-form-urlencoded} and
  * {@code multipart/form-data} bodies itself. With a declared length (already checked against the
- * limit) the container parses as usual: it cannot read past that length.
+ * limit) the container parses as usual: it cannot read past that length. (But on Open Liberty,
+ * which takes a form cut short for an empty one, the filter parses forms with a length too.)
  */
 final class SizeLimitedRequest extends HttpServletRequestWrapper {
     private static final String FORM = "application/x-www-form-urlencoded";
@@ -56,12 +57,14 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
      * {@code formWithoutLengthOnlyChunked}: a form without a length is parameters only when it comes
      * chunked (Tomcat: over HTTP/2, where no body is chunked, it stays for the application to read).
      * {@code queryCharset}: the query string's (UTF-8 on Jetty, Tomcat and Undertow); {@code null}
-     * for the request's character encoding, else ISO-8859-1 (Payara). {@code brokenEscapes}: what a broken {@code %} escape in the query or form costs (Payara
-     * drops the pair; the others refuse the request).
+     * for the request's character encoding, else ISO-8859-1 (Payara, Liberty). {@code brokenEscapes}: what a broken {@code %} escape in the query or form costs (Payara
+     * drops the pair; Liberty keeps one cut short; the others refuse the request).
+     * {@code formWithLengthParsed}: a form with a length is parsed here too (Liberty, which reads one
+     * cut short by the client as no parameters at all, where the others fail the read).
      */
     record BodyOptions(int maxParameters, long multipartThreshold, long maxFormBytes, Path tempDir,
             Charset formCharset, FormMethods formMethods, boolean formWithoutLengthOnlyChunked, Charset queryCharset,
-            FormUrlEncoded.BrokenEscapes brokenEscapes) {
+            FormUrlEncoded.BrokenEscapes brokenEscapes, boolean formWithLengthParsed) {
     }
 
     /** The methods whose form body a container reads as parameters. */
@@ -328,13 +331,16 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     /** Whether this wrapper, not the container, must parse the body for parameters and parts. */
     private boolean parsesBody() {
-        return !body.lengthDeclared && (isMediaType(FORM) || isMediaType(MULTIPART));
+        if (body.lengthDeclared) {
+            return body.options.formWithLengthParsed() && isMediaType(FORM);
+        }
+        return isMediaType(FORM) || isMediaType(MULTIPART);
     }
 
     private boolean formIsParameters() {
         String method = getMethod();
         boolean parsedMethod = body.options.formMethods().parse(method);
-        return parsedMethod && (!body.options.formWithoutLengthOnlyChunked()
+        return parsedMethod && (body.lengthDeclared || !body.options.formWithoutLengthOnlyChunked()
                 || "chunked".equalsIgnoreCase(getHeader("Transfer-Encoding")));
     }
 
@@ -431,13 +437,13 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                     body.bodyParameters = fromBody.toMap();
                 }
                 FormUrlEncoded.Params params = new FormUrlEncoded.Params(body.options.maxParameters());
-                // Query strings are UTF-8 whatever the body's charset, but on Payara, which reads them
-                // in the request's character encoding if the application set one, else in ISO-8859-1.
+                // Query strings are UTF-8 whatever the body's charset, but on Payara and Liberty, which
+                // read them in the request's character encoding if there is one, else in ISO-8859-1.
                 Charset queryCharset = body.options.queryCharset() != null ? body.options.queryCharset()
                         : charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
                 for (String query : queries) {
                     if (body.options.queryCharset() == null) {
-                        // Payara hands out the query's raw bytes as ISO-8859-1 chars: bytes to decode.
+                        // Payara and Liberty hand out the query's raw bytes as ISO-8859-1 chars: bytes to decode.
                         FormUrlEncoded.parseBytes(query, queryCharset, body.options.brokenEscapes(), params);
                     } else {
                         FormUrlEncoded.parse(query, queryCharset, body.options.brokenEscapes(), params);

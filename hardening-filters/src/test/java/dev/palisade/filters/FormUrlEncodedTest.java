@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FormUrlEncodedTest {
@@ -46,5 +47,34 @@ class FormUrlEncodedTest {
         FormUrlEncoded.parse("a=%C3%A9%41", StandardCharsets.ISO_8859_1, FormUrlEncoded.BrokenEscapes.PAIR_DROPPED, params);
 
         assertThat(params.toMap().get("a")).containsExactly("\u00c3\u00a9A");
+    }
+
+    /** Open Liberty's way: an escape its name or value ends too soon for is kept as written, with what follows it. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"a=%|%", "a=x%4|x%4", "a=%+|%+", "a=%%|%%", "a=%e|%e", "a=%41%4|A%4", "a=+%2|' %2'"})
+    void keepsAnEscapeCutShortByTheEndOfItsValueWhenAsked(String text, String value) {
+        FormUrlEncoded.Params params = new FormUrlEncoded.Params(10);
+        FormUrlEncoded.parseBytes(text + "&b%4=1", StandardCharsets.UTF_8, FormUrlEncoded.BrokenEscapes.SHORT_KEPT, params);
+
+        assertThat(params.toMap().get("a")).containsExactly(value);
+        assertThat(params.toMap().get("b%4")).containsExactly("1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a=%zz", "a=%%41", "a=%4%41&b=1", "%G1=1", "a=%ex1"})
+    void refusesAnyOtherBrokenEscapeWhenKeepingShortOnes(String text) {
+        assertThatThrownBy(() -> FormUrlEncoded.parseBytes(text, StandardCharsets.UTF_8,
+                FormUrlEncoded.BrokenEscapes.SHORT_KEPT, new FormUrlEncoded.Params(10)))
+                .isInstanceOf(MalformedBodyException.class);
+    }
+
+    @Test
+    void decodesBytesNotValidInTheCharsetAsReplacementsWhenKeepingShortEscapes() {
+        FormUrlEncoded.Params params = new FormUrlEncoded.Params(10);
+        FormUrlEncoded.parseBytes("a=%FF%FE&b=%C3&c=%C3%A9", StandardCharsets.UTF_8, FormUrlEncoded.BrokenEscapes.SHORT_KEPT, params);
+
+        assertThat(params.toMap().get("a")).containsExactly("\ufffd\ufffd");
+        assertThat(params.toMap().get("b")).containsExactly("\ufffd");
+        assertThat(params.toMap().get("c")).containsExactly("\u00e9");
     }
 }

@@ -69,6 +69,24 @@ class LibertyFaultsTest {
         assertThat(ClientFaults.status(notMultipart)).isEqualTo(415);
     }
 
+    /** A broken escape: the bare IllegalArgumentException of Liberty's parameter parser is the client's; an application's is not. */
+    @Test
+    void theParameterParsersIllegalArgumentIsTheClients() {
+        String parser = "com.ibm.wsspi.webcontainer.util.RequestUtils$StringQueryString";
+        IllegalArgumentException escape = withFrames(new IllegalArgumentException(), parser,
+                "com.ibm.wsspi.webcontainer.util.RequestUtils", REQUEST, "com.example.App");
+        IllegalArgumentException own = withFrames(new IllegalArgumentException("bad id"), "com.example.App", REQUEST);
+        IllegalArgumentException lookalike = withFrames(new IllegalArgumentException(),
+                "com.ibm.wsspi.webcontainer.util.RequestUtilsExtra", "com.example.App");
+        IllegalStateException otherType = withFrames(new IllegalStateException(), parser, "com.example.App");
+
+        assertThat(ClientFaults.status(escape)).isEqualTo(400);
+        assertThat(ClientFaults.status(new WebAppErrorReport(escape))).isEqualTo(400);
+        assertThat(ClientFaults.status(own)).isZero();
+        assertThat(ClientFaults.status(lookalike)).isZero();
+        assertThat(ClientFaults.status(otherType)).isZero();
+    }
+
     /** Liberty's wrapper of a servlet's exception is looked through; other ServletExceptions are not. */
     @Test
     void libertysErrorReportIsLookedThrough() {

@@ -23,6 +23,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * The web application LibertyTest deploys on Open Liberty: the kit installed by code (as the
@@ -84,6 +86,36 @@ public class LibertyApp implements ServletContextListener {
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String a = request.getParameter("a");
             response.getWriter().write("param a=" + (a == null ? "null" : a.length()));
+        }
+    }
+
+    /** Every parameter as the application sees it, names sorted, non-ASCII characters as escapes. */
+    @WebServlet(urlPatterns = "/params", asyncSupported = true)
+    public static class Params extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String charset = request.getHeader("X-Read-As");
+            if (charset != null) {
+                request.setCharacterEncoding(charset);
+            }
+            StringBuilder listed = new StringBuilder();
+            new TreeMap<>(request.getParameterMap()).forEach((name, values) -> {
+                listed.append(escaped(name)).append('=');
+                for (String value : values) {
+                    listed.append('[').append(escaped(value)).append(']');
+                }
+                listed.append(';');
+            });
+            response.getWriter().write("params " + listed);
+        }
+
+        private static String escaped(String text) {
+            StringBuilder out = new StringBuilder();
+            text.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
+                    : String.format(Locale.ROOT, "\\u%04x", c)));
+            return out.toString();
         }
     }
 
