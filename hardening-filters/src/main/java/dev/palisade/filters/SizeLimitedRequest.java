@@ -128,6 +128,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
          */
         volatile boolean parsedTooLarge;
         volatile boolean unsupportedCharset;
+        /** A form with a length that was read before this filter: its parameters are the container's. */
+        volatile boolean formReadBefore;
         /** Whether the filter has counted this request as rejected. */
         final AtomicBoolean rejectionRecorded = new AtomicBoolean();
 
@@ -332,7 +334,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
     /** Whether this wrapper, not the container, must parse the body for parameters and parts. */
     private boolean parsesBody() {
         if (body.lengthDeclared) {
-            return body.options.formWithLengthParsed() && isMediaType(FORM);
+            return body.options.formWithLengthParsed() && isMediaType(FORM) && !body.formReadBefore;
         }
         return isMediaType(FORM) || isMediaType(MULTIPART);
     }
@@ -370,21 +372,22 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     @Override
     public String getParameter(String name) {
-        if (!parsesBody()) {
+        Map<String, String[]> parsed = ownParameters();
+        if (parsed == null) {
             checkContainerFormCharset();
             return super.getParameter(name);
         }
-        String[] values = parameters().get(name);
+        String[] values = parsed.get(name);
         return values == null ? null : values[0];
     }
 
     @Override
     public Map<String, String[]> getParameterMap() {
-        if (!parsesBody()) {
+        Map<String, String[]> parsed = ownParameters();
+        if (parsed == null) {
             checkContainerFormCharset();
             return super.getParameterMap();
         }
-        Map<String, String[]> parsed = parameters();
         body.lock.lock();
         try {
             if (body.handedOutParameters == null) {
@@ -401,21 +404,32 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
 
     @Override
     public Enumeration<String> getParameterNames() {
-        if (!parsesBody()) {
+        Map<String, String[]> parsed = ownParameters();
+        if (parsed == null) {
             checkContainerFormCharset();
             return super.getParameterNames();
         }
-        return Collections.enumeration(parameters().keySet());
+        return Collections.enumeration(parsed.keySet());
     }
 
     @Override
     public String[] getParameterValues(String name) {
-        if (!parsesBody()) {
+        Map<String, String[]> parsed = ownParameters();
+        if (parsed == null) {
             checkContainerFormCharset();
             return super.getParameterValues(name);
         }
-        String[] values = parameters().get(name);
+        String[] values = parsed.get(name);
         return values == null ? null : values.clone();
+    }
+
+    /** The parameters this wrapper parsed, or {@code null} where the container's stand. */
+    private Map<String, String[]> ownParameters() {
+        if (!parsesBody()) {
+            return null;
+        }
+        Map<String, String[]> parsed = parameters();
+        return body.formReadBefore ? null : parsed;
     }
 
     private Map<String, String[]> parameters() {
@@ -515,6 +529,13 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             }
             // Decoded into memory about three times over (bytes, text, values): capped as containers cap forms.
             byte[] bytes = counting(Math.min(body.limit, body.options.maxFormBytes())).readAllBytes();
+            if (body.lengthDeclared && bytes.length < getContentLengthLong()) {
+                // Read before this filter ran (a filter ahead of the chain asked the container for
+                // parameters): the container holds the form. A body the client cut short fails the
+                // read instead of ending it early.
+                body.formReadBefore = true;
+                return;
+            }
             Charset charset = charset(getCharacterEncoding(), body.options.formCharset());
             if (!FormUrlEncoded.isAsciiCompatible(charset)) {
                 // UTF-16 and the like: '=' and '&' are not single bytes, so the pairs cannot be split

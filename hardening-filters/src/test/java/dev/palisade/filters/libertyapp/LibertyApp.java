@@ -8,6 +8,8 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.annotation.MultipartConfig;
 import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.annotation.WebServlet;
@@ -96,6 +98,14 @@ public class LibertyApp implements ServletContextListener {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getHeader("X-Container-First") != null) {
+                // As a filter ahead of the chain would: Liberty parses the form before the kit sees it.
+                ServletRequest container = request;
+                while (container instanceof ServletRequestWrapper wrapper) {
+                    container = wrapper.getRequest();
+                }
+                container.getParameterMap();
+            }
             String charset = request.getHeader("X-Read-As");
             if (charset != null) {
                 request.setCharacterEncoding(charset);
