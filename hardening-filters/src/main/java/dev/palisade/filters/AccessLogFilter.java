@@ -46,6 +46,8 @@ public final class AccessLogFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogFilter.class);
     private static final String LINE = "{} {} status={} bytes={} durationMs={} requestId={}";
+    /** Request attribute holding an async request's {@link CompletionListener}, for the dispatch that ends a failed task. */
+    private static final String COMPLETION = AccessLogFilter.class.getName() + ".completion";
 
     private final Config preset;
     private final LongSupplier nanoTime;
@@ -87,6 +89,11 @@ public final class AccessLogFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Logger log = access;
+        if (request.getDispatcherType() == DispatcherType.ASYNC
+                && request.getAttribute(SafeErrorFilter.COMMITTED_TASK_FAILURE) != null) {
+            endFailedTask(request, response, chain);
+            return;
+        }
         if (!log.isInfoEnabled() || request.getDispatcherType() != DispatcherType.REQUEST
                 || !(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse plain)) {
             chain.doFilter(request, response);
@@ -119,6 +126,22 @@ public final class AccessLogFilter implements Filter {
         }
     }
 
+    /**
+     * The {@code ASYNC} dispatch in which {@link SafeErrorFilter} breaks the connection of a task
+     * that failed after commit: the line is written once it has, with the status the client got.
+     * Jetty tells no listener of a cycle whose response is aborted, so onComplete never comes there.
+     */
+    private static void endFailedTask(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            if (request.getAttribute(COMPLETION) instanceof CompletionListener completion) {
+                completion.logIfCommitted();
+            }
+        }
+    }
+
     /** The status of the problem the chain wrote for this request, or 0 (see {@link ProblemResponse#SENT_STATUS}). */
     private static int problemStatus(HttpServletRequest http) {
         return http.getAttribute(ProblemResponse.SENT_STATUS) instanceof Integer sent ? sent : 0;
@@ -128,7 +151,9 @@ public final class AccessLogFilter implements Filter {
             long start) {
         counting.noteRequestThreadReturned();
         try {
-            http.getAsyncContext().addListener(new CompletionListener(log, requested, http, counting, start));
+            CompletionListener completion = new CompletionListener(log, requested, http, counting, start);
+            http.getAsyncContext().addListener(completion);
+            http.setAttribute(COMPLETION, completion);
             return true;
         } catch (IllegalStateException alreadyCompleted) {
             LOG.debug("Async request completed before its access-log listener was added; logging now");

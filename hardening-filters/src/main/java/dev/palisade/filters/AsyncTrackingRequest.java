@@ -130,6 +130,8 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private volatile boolean dispatched;
         private final AtomicBoolean failureClaimed = new AtomicBoolean();
         private final CountDownLatch failureAnswerWritten = new CountDownLatch(1);
+        /** Set by a failed task that claimed the answer but could not dispatch: the timeout is to abort the connection. */
+        private volatile boolean abortLeftToTimeout;
 
         TrackedAsyncContext(AsyncContext delegate, ServletRequest request) {
             this(delegate, request, UNANSWERED);
@@ -200,6 +202,20 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /**
+         * Called by a failed task that claimed the answer to a committed response's failure (and
+         * logged it) but could not dispatch the cycle to break the connection: Jetty refuses another
+         * thread's dispatch while its own thread handles the timeout, and that thread then breaks it.
+         */
+        void leaveAbortToTimeout() {
+            abortLeftToTimeout = true;
+        }
+
+        /** Whether the timeout is to break the connection of a failure already logged (see {@link #leaveAbortToTimeout}). */
+        boolean abortLeftToTimeout() {
+            return abortLeftToTimeout;
         }
 
         /** Whether a {@code dispatch} was called: another run of the request is to answer it. */

@@ -151,6 +151,8 @@ public final class Hardening {
         }
         AccessLogFilter accessLog = config.accessLog() == null ? null : new AccessLogFilter(config.accessLog());
         SafeErrorFilter safeError = new SafeErrorFilter();
+        // The chain is mapped for every ASYNC dispatch on /* (see register): a failed task's cycle may be dispatched to end it.
+        safeError.seesEveryAsyncDispatch();
         SecurityHeadersFilter headers = config.securityHeaders() == null ? null
                 : new SecurityHeadersFilter(config.securityHeaders());
         List<RateLimitFilter> rateLimits = new ArrayList<>();

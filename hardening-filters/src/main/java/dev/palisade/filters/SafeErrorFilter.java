@@ -67,7 +67,8 @@ import org.slf4j.MDC;
  * error becomes a 500 problem (logged once) instead of the container's page, unless a listener of
  * the application's answered it first with {@code complete()} or {@code dispatch()} (see
  * {@link AsyncTrackingRequest}); a task given to {@code AsyncContext.start} that throws is answered
- * at once instead of at the timeout. Code that writes through {@code AsyncContext.getResponse()}
+ * at once instead of at the timeout (after commit, installed by {@link Hardening} on Jetty and
+ * Tomcat, its connection is broken at once, in an {@code ASYNC} dispatch). Code that writes through {@code AsyncContext.getResponse()}
  * after a no-argument {@code startAsync()} holds the container's unwrapped response (the
  * specification says so) and bypasses this filter: use
  * {@code startAsync(request, response)} with the objects the servlet received. Register the filter
@@ -98,6 +99,12 @@ public final class SafeErrorFilter implements Filter {
      */
     private static final long CLAIMANT_WAIT_MILLIS = 2_000;
 
+    /**
+     * Request attribute that sends a task's failure after commit to the {@code ASYNC} dispatch the
+     * task asked for (see {@link #dispatchCommittedTaskFailure}): a {@link CommittedTaskFailure}.
+     */
+    static final String COMMITTED_TASK_FAILURE = SafeErrorFilter.class.getName() + ".committedTaskFailure";
+
     /** One instance, not a method reference per request. */
     private final AsyncTrackingRequest.TaskFailures taskFailures = this::answerTaskFailure;
     /** The context from {@code init}: where ERROR lines go without an SLF4J backend (see {@link ErrorLog}). */
@@ -106,8 +113,21 @@ public final class SafeErrorFilter implements Filter {
     /** How to break a committed response's connection: the container's, found in {@link #init} or from the first request. */
     private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
 
+    /**
+     * Whether this filter runs for every {@code ASYNC} dispatch of the context's requests, before
+     * any servlet: {@link Hardening} maps its chain so. Only then may a failed task's cycle be
+     * dispatched to end it; mapped by hand (perhaps for {@code REQUEST} only) the dispatch could run
+     * the application's servlet again.
+     */
+    private volatile boolean seesEveryAsyncDispatch;
+
     public SafeErrorFilter() {
         // Nothing to configure: the behaviour is fixed on purpose.
+    }
+
+    /** Called by {@link Hardening}, whose mapping runs the chain for every {@code ASYNC} dispatch, on {@code /*}. */
+    void seesEveryAsyncDispatch() {
+        seesEveryAsyncDispatch = true;
     }
 
     @Override
@@ -192,6 +212,14 @@ public final class SafeErrorFilter implements Filter {
     /** The boundary's run: the chain below it, then what it threw or its error status answered. */
     private void bound(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC
+                && request.getAttribute(COMMITTED_TASK_FAILURE) instanceof CommittedTaskFailure failed) {
+            // Not the application's dispatch but the failed task's (see dispatchCommittedTaskFailure):
+            // the application must not run again.
+            request.removeAttribute(COMMITTED_TASK_FAILURE);
+            abortAfterTaskFailure(request, response, failed.failure());
+            return;
+        }
         AsyncTrackingRequest tracking = new AsyncTrackingRequest(request, taskFailures);
         ErrorCapturingResponse wrapped = new ErrorCapturingResponse(request, response, this);
         try {
@@ -481,6 +509,10 @@ public final class SafeErrorFilter implements Filter {
                 // A failed task is being answered on another thread; once it is, this thread ends
                 // the cycle (while it handles a timeout, Jetty lets no other thread do so).
                 async.awaitFailureAnswer(CLAIMANT_WAIT_MILLIS);
+                if (async.abortLeftToTimeout() && !async.ended()) {
+                    abortCommitted(event, abort);
+                    return;
+                }
                 completeUnlessEnded(async);
                 return;
             }
@@ -500,8 +532,10 @@ public final class SafeErrorFilter implements Filter {
 
     /**
      * A task the application started with {@code AsyncContext.start} threw: answered at once with
-     * the 500 problem, unless the response is already under way or the cycle was ended (then the
-     * container gets the failure, as without this filter).
+     * the 500 problem; once the response is under way, its connection broken (in an {@code ASYNC}
+     * dispatch where that is known to reach this filter, else at the async timeout), the failure
+     * logged once, redacted. Only where this filter cannot answer it (a request it does not see as
+     * HTTP) does the container get the failure, as without this filter.
      */
     private boolean answerTaskFailure(AsyncTrackingRequest.TrackedAsyncContext async, Throwable failure) {
         if (ClientFaults.causedBy(failure, BODY_TOO_LARGE)) {
@@ -578,10 +612,15 @@ public final class SafeErrorFilter implements Filter {
             completeUnlessEnded(async);
             return true;
         }
-        if (response.isCommitted() && !async.failureAnswerClaimed()) {
-            // Committed: only a broken connection can tell the client, which the container (or the
-            // timeout's answer, later) brings about.
-            return false;
+        if (response.isCommitted() && async.claimFailureAnswer()) {
+            try {
+                if (!dispatchCommittedTaskFailure(async, request, failure)) {
+                    leaveAbortToTimeout(async, request, failure);
+                }
+            } finally {
+                async.failureAnswerWritten();
+            }
+            return true;
         }
         if (!async.claimFailureAnswer()) {
             ErrorLog.error(LOG, request.getServletContext(),
@@ -607,6 +646,76 @@ public final class SafeErrorFilter implements Filter {
             completeUnlessEnded(async);
         }
         return answered;
+    }
+
+    /**
+     * Ends the cycle of a task that failed after its response was committed on a container thread,
+     * the sanctioned way: the request is marked and its cycle dispatched, and the {@code ASYNC}
+     * dispatch, which runs this filter before any servlet, breaks the connection as a failure after
+     * commit on a request thread does ({@link #abortAfterTaskFailure}), and the container ends the
+     * cycle with its listeners told. From the task's own thread neither Jetty nor Tomcat lets the
+     * connection be broken safely (Jetty's abort there tells no listener; Tomcat's connection state
+     * is the request thread's). Only on Jetty and Tomcat, where it is tested, and only where this
+     * filter sees every {@code ASYNC} dispatch.
+     *
+     * @return whether the dispatch was made; false where it is not to be, or the container refused
+     *     it (Jetty, while its own thread handles the timeout)
+     */
+    private boolean dispatchCommittedTaskFailure(AsyncTrackingRequest.TrackedAsyncContext async,
+            HttpServletRequest request, Throwable failure) {
+        ServletContext servletContext = request.getServletContext();
+        if (!seesEveryAsyncDispatch || !(Containers.isJetty(servletContext) || Containers.isTomcat(servletContext))) {
+            return false;
+        }
+        request.setAttribute(COMMITTED_TASK_FAILURE, new CommittedTaskFailure(failure));
+        try {
+            async.dispatch();
+            return true;
+        } catch (IllegalStateException refused) {
+            request.removeAttribute(COMMITTED_TASK_FAILURE);
+            LOG.debug("The failed task's cycle could not be dispatched; the timeout ends it", refused);
+            return false;
+        }
+    }
+
+    /**
+     * The failed task's {@code ASYNC} dispatch: logs the task's failure and breaks the connection,
+     * as for a failure after commit on the request's own thread.
+     */
+    private void abortAfterTaskFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure)
+            throws IOException {
+        String id = RequestIds.of(request);
+        ResponseAbortedException aborted = new ResponseAbortedException(id);
+        ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
+                "Request {} failed in an asynchronous task after its response was committed; aborting the connection: "
+                + "{} {}", id, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
+                RedactedThrowable.loggable(failure));
+        if (Containers.isJetty(request.getServletContext())) {
+            abort.of(request).abortAsync(request, response, aborted);
+            return;
+        }
+        IOException abortion = abort.of(request).forCommittedResponse(request, response, aborted);
+        if (abortion != null) {
+            throw abortion;
+        }
+    }
+
+    /**
+     * Where the failed task's cycle cannot be dispatched, the failure is logged here, redacted (the
+     * container would log its message as it is), and the async timeout breaks the connection
+     * without another ERROR line (see {@link AsyncFailures}).
+     */
+    private static void leaveAbortToTimeout(AsyncTrackingRequest.TrackedAsyncContext async, HttpServletRequest request,
+            Throwable failure) {
+        async.leaveAbortToTimeout();
+        ErrorLog.error(LOG, request.getServletContext(),
+                "Request {} failed in an asynchronous task after its response was committed; the connection is "
+                + "aborted at the async timeout: {} {}", RequestIds.of(request), LogSafe.escape(request.getMethod()),
+                Redactor.redact(request.getRequestURI()), RedactedThrowable.loggable(failure));
+    }
+
+    /** A task's failure after commit, on its way to the {@code ASYNC} dispatch that ends the cycle. */
+    private record CommittedTaskFailure(Throwable failure) {
     }
 
     private static void completeUnlessEnded(AsyncTrackingRequest.TrackedAsyncContext async) {
@@ -658,15 +767,7 @@ public final class SafeErrorFilter implements Filter {
             ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
                     "Request {} failed asynchronously after its response was committed; aborting the connection: "
                     + "{} {}", id, method, path, RedactedThrowable.loggable(failure));
-            // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
-            ErrorPageGuard.markAborted(request, id);
-            if (abort.abortAsync(request, response, aborted)) {
-                try {
-                    async.complete();
-                } catch (IllegalStateException e) {
-                    LOG.debug("Async cycle already ended", e);
-                }
-            }
+            abortCommitted(async, request, response, aborted, abort);
             return;
         }
         if (failure == null) {
@@ -679,6 +780,28 @@ public final class SafeErrorFilter implements Filter {
         }
         answerAbandoned(request, response);
         async.complete();
+    }
+
+    /** At the async timeout, breaks the connection of a task's failure after commit, which the task logged. */
+    private static void abortCommitted(AsyncEvent event, ConnectionAbort abort) {
+        AsyncContext async = event.getAsyncContext();
+        if (async.getRequest() instanceof HttpServletRequest request
+                && async.getResponse() instanceof HttpServletResponse response) {
+            abortCommitted(async, request, response, new ResponseAbortedException(RequestIds.of(request)), abort);
+        }
+    }
+
+    private static void abortCommitted(AsyncContext async, HttpServletRequest request, HttpServletResponse response,
+            ResponseAbortedException aborted, ConnectionAbort abort) {
+        // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
+        ErrorPageGuard.markAborted(request, RequestIds.of(request));
+        if (abort.abortAsync(request, response, aborted)) {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                LOG.debug("Async cycle already ended", e);
+            }
+        }
     }
 
     /**

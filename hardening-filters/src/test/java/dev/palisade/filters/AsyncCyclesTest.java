@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
@@ -200,6 +201,57 @@ class AsyncCyclesTest {
         }
     }
 
+    /**
+     * A streamed answer whose task fails half-way: part of the body written and flushed, then an
+     * exception whose message holds a secret. The async timeout is long (60 s), so that a client
+     * answered only at the timeout is seen waiting. Started with or without arguments, with a
+     * declared length or chunked; the application's listener notes the events it hears.
+     */
+    static final class StreamFailsOnATask extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        /** The events the application's listener heard, per request id. */
+        static final java.util.Map<String, List<String>> HEARD = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            boolean withArguments = req.getParameter("arguments") != null;
+            AsyncContext async = withArguments ? req.startAsync(req, resp) : req.startAsync();
+            async.setTimeout(60_000);
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            HEARD.put(req.getHeader("X-Request-Id"), heard);
+            async.addListener(new Listener() {
+                @Override
+                public void onComplete(AsyncEvent e) {
+                    heard.add("complete");
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent e) {
+                    heard.add("timeout");
+                }
+
+                @Override
+                public void onError(AsyncEvent e) {
+                    heard.add("error");
+                }
+            });
+            boolean withLength = req.getParameter("length") != null;
+            async.start(() -> {
+                try {
+                    resp.setContentType("text/plain");
+                    if (withLength) {
+                        resp.setContentLength(1000);
+                    }
+                    resp.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+                    resp.flushBuffer();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                throw new IllegalStateException("stream broke for password=hunter2");
+            });
+        }
+    }
+
     private static RunningServer wholeChain(Container container) throws Exception {
         return container.start(ctx -> {
             ReturnLatch.install(ctx);
@@ -211,7 +263,67 @@ class AsyncCyclesTest {
             add(ctx, new CompletesInFinally(false), "/finally");
             add(ctx, new CompletesInFinally(true), "/finally-with-arguments");
             add(ctx, new CommitsUnwrappedOnATaskThenFails(), "/unwrapped");
+            add(ctx, new StreamFailsOnATask(), "/stream-fails");
         });
+    }
+
+    static List<String> streamFailures() {
+        return List.of("", "?length", "?arguments", "?arguments&length");
+    }
+
+    /**
+     * A task that fails after it committed its response: the client sees the response break at once,
+     * not after the async timeout (60 s here; each read of the client's is bounded at 10 s); the kit
+     * logs it once, redacted, and neither container logs the task's exception; the access log has
+     * its line and the application's listener hears the cycle complete, once.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aTaskFailingAfterTheCommitBreaksTheConnectionAtOnce(Container container) throws Exception {
+        try (RunningServer server = wholeChain(container)) {
+            for (String query : streamFailures()) {
+                String id = "stream-fails-" + container.name().toLowerCase(java.util.Locale.ROOT) + query.hashCode();
+                try (LogCapture all = LogCapture.of(Logger.ROOT_LOGGER_NAME);
+                        LogCapture access = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER)) {
+                    String received;
+                    try (RawHttp http = server.raw()) {
+                        // readAll fails if the server keeps the connection open past the 10 s bound.
+                        received = http.send("GET /stream-fails" + query + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
+                                + "\r\n\r\n").readAll();
+                    }
+
+                    assertThat(received).as(query).startsWith("HTTP/1.1 200").contains("partial");
+                    if (query.contains("length")) {
+                        assertThat(received).as(query).contains("Content-Length: 1000").endsWith("partial");
+                    } else {
+                        assertThat(received).as(query).doesNotEndWith("0\r\n\r\n");
+                    }
+                    List<String> heard = StreamFailsOnATask.HEARD.get(id);
+                    // Jetty tells no listener of a cycle whose response is aborted (as after the timeout's abort).
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !access.lines().isEmpty()
+                            && (container != Container.TOMCAT || heard.contains("complete")));
+                    assertThat(access.lines()).as(query).hasSize(1);
+                    assertThat(access.lines().get(0)).as(query).contains("GET /stream-fails", " status=200 ", id);
+                    if (container == Container.TOMCAT) {
+                        // Tomcat tells them of the error in the dispatch first.
+                        assertThat(heard).as(query).containsExactly("error", "complete");
+                    } else {
+                        assertThat(heard).as(query).isEmpty();
+                    }
+                    List<ILoggingEvent> alarms = all.events().stream()
+                            .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                            .filter(e -> !e.getFormattedMessage().startsWith("No servlet is mapped"))
+                            .collect(java.util.stream.Collectors.toList());
+                    assertThat(alarms).as(query + ": " + all.text()).hasSize(1);
+                    assertThat(alarms.get(0).getLoggerName()).isEqualTo(SafeErrorFilter.class.getName());
+                    assertThat(alarms.get(0).getLevel()).isEqualTo(Level.ERROR);
+                    assertThat(alarms.get(0).getFormattedMessage()).contains("Request " + id
+                            + " failed in an asynchronous task after its response was committed");
+                    assertThat(alarms.get(0).getThrowableProxy()).isNotNull();
+                    assertThat(all.text()).as(query).doesNotContain("hunter2");
+                }
+            }
+        }
     }
 
     private static RunningServer sizeFilterAlone(Container container, EnumSet<DispatcherType> dispatches)

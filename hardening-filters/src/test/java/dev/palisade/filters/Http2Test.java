@@ -70,6 +70,10 @@ class Http2Test {
             ServletRegistration.Dynamic fails = ctx.addServlet("fails", new HttpServlet() {
                 @Override
                 protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    if (req.getPathInfo().equals("/async-task")) {
+                        failOnATaskAfterTheCommit(req, resp);
+                        return;
+                    }
                     resp.setContentType("text/plain");
                     resp.getWriter().write("partial");
                     resp.flushBuffer();
@@ -234,6 +238,47 @@ class Http2Test {
             Answer next = send(post(server, RequestSizeLimitFilterTest.ReadPath.STREAM, new byte[3], false));
             assertThat(next.status()).isEqualTo(200);
             assertThat(next.clientEnd()).isNotNull().isEqualTo(failed.clientEnd());
+        }
+    }
+
+    /** A task that writes and flushes part of the body, then fails; the async timeout is long (60 s). */
+    static void failOnATaskAfterTheCommit(HttpServletRequest req, HttpServletResponse resp) {
+        jakarta.servlet.AsyncContext async = req.startAsync(req, resp);
+        async.setTimeout(60_000);
+        async.start(() -> {
+            try {
+                resp.setContentType("text/plain");
+                resp.getWriter().write("partial");
+                resp.flushBuffer();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            throw new IllegalStateException("task failed after commit");
+        });
+    }
+
+    /**
+     * A task that fails after committing its response: the stream is reset at once (not ended
+     * cleanly, not at the async timeout, 60 s here), and the connection goes on serving.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aTaskFailingAfterTheCommitResetsTheStreamAtOnce(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class);
+                RawH2 h2 = new RawH2("127.0.0.1", server.port())) {
+            h2.request(1, "GET", "/fails/async-task", true);
+
+            RawH2.StreamResult failed = h2.await(1, 10_000);
+
+            assertThat(failed.status()).as(failed.frames().toString()).isEqualTo(200);
+            assertThat(failed.body()).isEqualTo("partial");
+            assertThat(failed.reset()).as("reset within 10 s: " + failed.frames()).isNotNull();
+            assertThat(failed.frames()).as("not ended cleanly").noneMatch(RawH2.Frame::endStream);
+            assertThat(failed.goAway()).isFalse();
+            assertThat(logs.text()).contains("failed in an asynchronous task after its response was committed");
+
+            h2.request(3, "GET", "/fails/async-task", true);
+            assertThat(h2.await(3, 10_000).reset()).as("the connection serves the next stream").isNotNull();
         }
     }
 
