@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * connection itself, through public methods by reflection ({@code RequestFacade.getUnwrappedCoyoteRequest()
  * .getCoyoteRequest().getConnection().closeSilently()}, {@code getGrizzlyRequest()} in Eclipse GlassFish 7
  * and later; a graceful close: what was written is sent first, the rest of the body skipped), and then
- * throws that exception. Over HTTP/2 the connection is shared by other streams and
- * is left alone: the stream ends as Payara decides.
+ * throws that exception. Over HTTP/2 the connection is shared by other streams and is left
+ * alone: the request's stream is reset instead (see {@link GrizzlyStreamReset}), as Payara would end
+ * it cleanly.
  *
  * <p>Open Liberty appends its error page (the exception's class, message and stack) to a committed
  * response when an exception leaves the chain, and logs the exception (SRVE0315E) whatever its class
@@ -69,14 +70,14 @@ import org.slf4j.LoggerFactory;
  * HTTP/1.x the filter closes Liberty's connection itself (see {@link LibertyConnection}) and throws
  * nothing: with its connection closed, Liberty ends the request without a word. A failed response
  * is cut off at once (no last chunk); an early answer is sent whole first, and the body left unread.
- * After an asynchronous failure the caller completes the cycle. Over HTTP/2 the connection is shared
- * by other streams and is left alone.
+ * After an asynchronous failure the caller completes the cycle. Over HTTP/2 the same close resets
+ * only the request's stream, and the connection and its other streams carry on.
  */
 final class ConnectionAbort {
     /** Throws failures as they are and cannot abort an asynchronous response. */
     static final ConnectionAbort NONE = new ConnectionAbort(null, List.of(), null, null);
     /** Open Liberty's: see the class comment. */
-    private static final ConnectionAbort LIBERTY = new ConnectionAbort(null, List.of(), null, null, null, true);
+    private static final ConnectionAbort LIBERTY = new ConnectionAbort(null, List.of(), null, null, null, null, true);
 
     /**
      * A filter's abort: learnt from the context in {@code init()} or, for a filter a framework runs
@@ -129,6 +130,8 @@ final class ConnectionAbort {
     private final MethodHandle grizzlyClose;
     /** Payara's {@code (ServletRequest) -> ...getConnection().isOpen()}; {@code null} elsewhere. */
     private final MethodHandle grizzlyOpen;
+    /** Payara's reset of a request's HTTP/2 stream; {@code null} elsewhere. */
+    private final GrizzlyStreamReset grizzlyStreamReset;
     /** Whether this is Open Liberty's, whose connection is found from each request (see {@link LibertyConnection}). */
     private final boolean liberty;
 
@@ -139,16 +142,18 @@ final class ConnectionAbort {
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose, MethodHandle grizzlyOpen) {
-        this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, grizzlyOpen, false);
+        this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, grizzlyOpen, null, false);
     }
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
-            MethodHandle grizzlyClose, MethodHandle grizzlyOpen, boolean liberty) {
+            MethodHandle grizzlyClose, MethodHandle grizzlyOpen, GrizzlyStreamReset grizzlyStreamReset,
+            boolean liberty) {
         this.tomcatAbort = tomcatAbort;
         this.jettyAborts = List.copyOf(jettyAborts);
         this.undertowClose = undertowClose;
         this.grizzlyClose = grizzlyClose;
         this.grizzlyOpen = grizzlyOpen;
+        this.grizzlyStreamReset = grizzlyStreamReset;
         this.liberty = liberty;
     }
 
@@ -218,7 +223,27 @@ final class ConnectionAbort {
                     + "with their stack", serverInfo, TOMCAT_ABORT);
         }
         MethodHandle open = firstFound(context, loader -> grizzlyConnection(loader, "isOpen", boolean.class));
-        return new ConnectionAbort(constructor, List.of(), null, close, open);
+        GrizzlyStreamReset streamReset = firstFoundStreamReset(context);
+        if (streamReset == null) {
+            LOG.warn("{}: Grizzly's HTTP/2 stream classes are not usable here; over HTTP/2 a response that fails after "
+                    + "it was committed will end cleanly instead of resetting its stream", serverInfo);
+        }
+        return new ConnectionAbort(constructor, List.of(), null, close, open, streamReset, false);
+    }
+
+    /** Payara's reset of an HTTP/2 stream, through the web application's class loader, then the filter jar's. */
+    private static GrizzlyStreamReset firstFoundStreamReset(ServletContext context) {
+        for (ClassLoader loader : new ClassLoader[] {context.getClassLoader(), ConnectionAbort.class.getClassLoader()}) {
+            try {
+                GrizzlyStreamReset found = GrizzlyStreamReset.find(grizzlyRequest(loader));
+                if (found != null) {
+                    return found;
+                }
+            } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+                LOG.debug("{} not usable from {}", GLASSFISH_REQUEST, loader, e);
+            }
+        }
+        return null;
     }
 
     /**
@@ -408,10 +433,10 @@ final class ConnectionAbort {
      * What to throw when a request fails after its response was committed, so that the container
      * breaks the connection (the client must see the response is incomplete) and writes nothing
      * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}, on
-     * Undertow once the connection is closed here. {@code null} on Liberty, once the connection is
-     * closed here over HTTP/1.x (over HTTP/2 nothing is closed, and the stream ends cleanly): the
-     * caller then returns normally, as Liberty logs any exception that leaves the chain and appends
-     * its error page (see the class comment).
+     * Undertow once the connection is closed here, on Payara once the connection is closed (over
+     * HTTP/2, the stream reset) here. {@code null} on Liberty, once the connection (over HTTP/2, the
+     * stream) is closed here: the caller then returns normally, as Liberty logs any exception that
+     * leaves the chain and appends its error page (see the class comment).
      */
     IOException forCommittedResponse(HttpServletRequest request, HttpServletResponse response, IOException failure) {
         if (liberty) {
@@ -429,7 +454,7 @@ final class ConnectionAbort {
         if (tomcatAbort == null) {
             return failure;
         }
-        if (request.getProtocol().startsWith("HTTP/2")) {
+        if (isHttp2(request)) {
             withholdEndOfStream(response, failure);
         }
         return tomcatAbort(failure.getMessage(), failure);
@@ -459,7 +484,7 @@ final class ConnectionAbort {
      * Does nothing where the container breaks it itself (Tomcat, Undertow) or no way is known.
      *
      * @return whether the caller must still complete the cycle: Liberty, which otherwise appends its
-     *     error page to the response (over HTTP/2, where the connection is left alone, too)
+     *     error page to the response (over HTTP/2 too, where only the stream is closed)
      */
     boolean abortAsync(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
         if (liberty) {
@@ -543,23 +568,40 @@ final class ConnectionAbort {
     }
 
     /**
-     * Over HTTP/1.x, sends what the response holds and closes Grizzly's connection without the end
-     * of the body: the client sees the response is incomplete. Over HTTP/2 the connection carries
-     * other streams, and is left alone.
+     * Sends what the response holds, then over HTTP/1.x closes Grizzly's connection without the end
+     * of the body, over HTTP/2 resets the request's stream: the client sees the response is
+     * incomplete. The HTTP/2 connection carries other streams, and is left open.
      */
     private void closeGrizzlyConnection(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
-        if (flushedBeforeClose(request, response)) {
+        if (!flushedBeforeClose(request, response)) {
+            return;
+        }
+        if (!isHttp2(request)) {
             closeConnection(grizzlyClose, request, failure);
+            return;
+        }
+        ServletRequest container = request;
+        while (container instanceof ServletRequestWrapper wrapper) {
+            container = wrapper.getRequest();
+        }
+        if (grizzlyStreamReset != null && !grizzlyStreamReset.reset(container)) {
+            LOG.warn("Could not reset the HTTP/2 stream of a failed response on Payara: it ends as Payara decides "
+                    + "(cleanly)");
         }
     }
 
+    private static boolean isHttp2(HttpServletRequest request) {
+        String protocol = request.getProtocol();
+        return protocol != null && protocol.startsWith("HTTP/2");
+    }
+
     /**
-     * Over HTTP/1.x, sends what the failed response holds and returns true: its connection is then
-     * to be closed. Over HTTP/2 the connection carries other streams, and is left alone: false.
+     * Over HTTP/1.x and HTTP/2, sends what the failed response holds and returns true: its connection
+     * (HTTP/1.x) or stream (HTTP/2) is then to be ended. Over any other protocol, false.
      */
     private static boolean flushedBeforeClose(HttpServletRequest request, HttpServletResponse response) {
         String protocol = request.getProtocol();
-        if (protocol == null || !protocol.startsWith("HTTP/1.")) {
+        if (protocol == null || !protocol.startsWith("HTTP/1.") && !protocol.startsWith("HTTP/2")) {
             return false;
         }
         try {
@@ -581,14 +623,15 @@ final class ConnectionAbort {
     }
 
     /**
-     * Over HTTP/1.x, sends what the response holds and closes Liberty's connection without the end
-     * of the body. Over HTTP/2 the connection carries other streams, and is left alone.
+     * Sends what the response holds and closes Liberty's link of the request without the end of the
+     * body: over HTTP/1.x the connection, over HTTP/2 the request's stream alone, which Liberty resets
+     * (see {@link LibertyConnection}).
      */
     private static void abortLiberty(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
         if (flushedBeforeClose(request, response)
                 && !LibertyConnection.close(request, failure instanceof Exception e ? e : new IOException(failure))) {
-            LOG.warn("Could not close the connection of a failed response on Liberty: it ends as Liberty decides "
-                    + "(cleanly, perhaps with Liberty's error page appended)");
+            LOG.warn("Could not close the connection (over HTTP/2, the stream) of a failed response on Liberty: it "
+                    + "ends as Liberty decides (cleanly, perhaps with Liberty's error page appended)");
         }
     }
 

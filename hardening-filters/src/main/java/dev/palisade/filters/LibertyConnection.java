@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
  * .getHttpInboundConnection()} is the HTTP dispatcher's link of the connection, and its
  * {@code close(getVirtualConnection(), e)} closes the socket at once: a chunked body under way gets
  * no last chunk, and a request body is left unread. (The link's public {@code finish(e)} would end
- * the response cleanly first, and wait for the rest of a request body with a length.)
+ * the response cleanly first, and wait for the rest of a request body with a length.) Over HTTP/2
+ * the link is the stream's ({@code H2HttpInboundLinkWrap}), and the same {@code close} resets that
+ * stream alone ({@code RST_STREAM}, PROTOCOL_ERROR, Liberty's code for a stream closed with an
+ * exception not its own) and leaves the connection and its other streams open.
  */
 final class LibertyConnection {
     private static final Logger LOG = LoggerFactory.getLogger(LibertyConnection.class);
@@ -25,7 +28,7 @@ final class LibertyConnection {
     }
 
     /**
-     * Closes the connection of {@code request} at once, without ending its response.
+     * Closes the connection of {@code request} (over HTTP/2, its stream) at once, without ending its response.
      *
      * @return whether it was closed; {@code false} for a request that is not Liberty's, or a changed API
      */

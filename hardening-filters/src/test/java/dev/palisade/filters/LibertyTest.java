@@ -185,6 +185,40 @@ class LibertyTest {
                 "failed asynchronously after its response was committed");
     }
 
+    /**
+     * F1 and F6 over HTTP/2 (h2c with prior knowledge, which Liberty offers on its plain port with
+     * servlet-6.0, unconfigured): a failure after the commit resets the request's stream (Liberty on
+     * its own ended it cleanly, END_STREAM on an empty DATA frame) with nothing appended, and only
+     * that stream: the next request on the same connection is answered. Only the kit's ERROR is logged.
+     */
+    @Test
+    void overHttp2AFailureAfterTheCommitResetsTheStreamNotTheConnection() throws Exception {
+        String[][] failures = {
+            {"/app/throwcommitted?case=h2-commit", "failed after its response was committed"},
+            {"/app/asynctimeout?commit&case=h2-committed-timeout", "failed asynchronously after its response was committed"},
+            {"/app/taskthrows?commit&case=h2-task-commit", "failed in an asynchronous task after its response was committed"}};
+        try (RawH2 h2 = new RawH2("127.0.0.1", port)) {
+            int stream = 1;
+            for (String[] failure : failures) {
+                int from = logText().length();
+                RawH2.StreamResult failed = h2.get(stream, failure[0], 10_000);
+
+                assertThat(failed.status()).as(failure[0]).isEqualTo(200);
+                assertThat(failed.body()).as(failure[0]).isNotEmpty().doesNotContain("Error 500", "SECRET", "SRVE8025E", "<html");
+                assertThat(failed.reset()).as("%s: RST_STREAM; frames %s", failure[0], failed.frames()).isNotNull();
+                assertThat(failed.frames()).as(failure[0]).noneMatch(RawH2.Frame::endStream);
+                assertOnlyTheKitsErrorAbout("GET " + failure[0], from, failure[1]);
+                stream += 2;
+            }
+            RawH2.StreamResult next = h2.get(stream, "/app/stream?case=h2-after-resets", 10_000);
+
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.body()).isEqualTo("stream 0");
+            assertThat(next.reset()).isNull();
+            assertThat(next.goAway()).as("the connection carries on").isFalse();
+        }
+    }
+
     /** F2: after a 413 for a declared length, the connection closes at once, the body left unread. */
     @Test
     void theConnectionClosesAfterA413LeavingTheBodyUnread() throws IOException {

@@ -136,6 +136,47 @@ class PayaraTest {
     }
 
     /**
+     * F2 over HTTP/2 (h2c, prior knowledge): a failure after the commit resets the request's stream
+     * (Payara on its own ended it cleanly, END_STREAM on an empty DATA frame), and only that stream:
+     * the next request on the same connection is answered. Payara logs nothing about it.
+     */
+    @Test
+    void overHttp2AFailureAfterTheCommitResetsTheStreamNotTheConnection() throws Exception {
+        int from = logText().length();
+        try (RawH2 h2 = new RawH2("127.0.0.1", port)) {
+            RawH2.StreamResult thrown = h2.get(1, "/app/throwcommitted?case=h2-commit", 10_000);
+            RawH2.StreamResult timedOut = h2.get(3, "/app/asynctimeout?commit&case=h2-committed-timeout", 10_000);
+            // Streamed without a length, so that the servlet commits before the limit is crossed.
+            h2.request(5, "POST", "/app/commitread?case=h2-committed-overflow", false);
+            byte[] chunk = new byte[16 * 1024];
+            for (int i = 0; i < 3; i++) {
+                h2.data(5, chunk, false);
+            }
+            // The stream's window is 64 KiB: the rest once Payara has read some.
+            assertThat(h2.awaitFrame(5, RawH2.WINDOW_UPDATE, 10_000)).as("Payara read the body").isNotNull();
+            h2.data(5, chunk, false);
+            h2.data(5, chunk, false);
+            RawH2.StreamResult overflowed = h2.await(5, 10_000);
+            RawH2.StreamResult next = h2.get(7, "/app/stream?case=h2-after-resets", 10_000);
+
+            assertThat(thrown.body()).startsWith("line 0 of a response that will fail");
+            assertThat(timedOut.body()).isEqualTo("partial");
+            assertThat(overflowed.body()).isEqualTo("started\n");
+            for (RawH2.StreamResult failed : List.of(thrown, timedOut, overflowed)) {
+                assertThat(failed.status()).isEqualTo(200);
+                assertThat(failed.reset()).as("RST_STREAM; frames %s", failed.frames()).isNotNull();
+                assertThat(failed.frames()).noneMatch(RawH2.Frame::endStream);
+            }
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.body()).isEqualTo("stream 0");
+            assertThat(next.reset()).isNull();
+            assertThat(next.goAway()).as("the connection carries on").isFalse();
+        }
+        awaitLogLine("GET /app/stream?case=h2-after-resets status=", from);
+        assertThat(logText().substring(from)).as("Payara's own log").doesNotContain("SEVERE", "WARNING");
+    }
+
+    /**
      * A request whose connection the kit closes mid-body is served once: closing gracefully, Grizzly
      * went on parsing the body bytes it had buffered as a new request with the same header fields,
      * and the servlet ran again (a second access-log line, a new request id), every time.

@@ -140,6 +140,11 @@ final class RawH2 implements AutoCloseable {
                 if (type == PING && (flags & 1) == 0) {
                     frame(PING, 1, 0, payload);
                 }
+                if (type == DATA && len > 0) {
+                    // As a client must, whatever the stream's state (one reset by the server may still
+                    // get the DATA the server had queued): else the connection's window runs dry.
+                    windowUpdate(0, len);
+                }
                 if (type == HEADERS || type == CONTINUATION) {
                     if (type == HEADERS) {
                         block = new ByteArrayOutputStream();
@@ -223,6 +228,12 @@ final class RawH2 implements AutoCloseable {
         headers(stream, endStream, fields.toArray(String[]::new));
     }
 
+    /** A GET of {@code path} without a body on {@code stream}, and what came for it (see {@link #await}). */
+    StreamResult get(int stream, String path, long millis) throws IOException, InterruptedException {
+        request(stream, "GET", path, true);
+        return await(stream, millis);
+    }
+
     void data(int stream, byte[] bytes, boolean endStream) throws IOException {
         frame(DATA, endStream ? 1 : 0, stream, bytes);
     }
@@ -279,7 +290,6 @@ final class RawH2 implements AutoCloseable {
                         body.write(f.payload(), 0, f.payload().length);
                         if (f.payload().length > 0) {
                             try {
-                                windowUpdate(0, f.payload().length);
                                 windowUpdate(stream, f.payload().length);
                             } catch (IOException ignored) {
                                 // The connection is gone; the result says so.
@@ -315,12 +325,18 @@ final class RawH2 implements AutoCloseable {
 
     /** The error code of the first RST_STREAM the server sends on {@code stream}, or {@code null} if none came in time. */
     Integer awaitReset(int stream, long millis) throws InterruptedException {
+        Frame reset = awaitFrame(stream, RST_STREAM, millis);
+        return reset == null ? null : reset.errorCode();
+    }
+
+    /** The first frame of {@code type} the server sends on {@code stream}, or {@code null} if none came in time. */
+    Frame awaitFrame(int stream, int type, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (lock) {
             while (true) {
                 for (Frame f : all) {
-                    if (f.stream() == stream && f.type() == RST_STREAM) {
-                        return f.errorCode();
+                    if (f.stream() == stream && f.type() == type) {
+                        return f;
                     }
                 }
                 long left = deadline - System.nanoTime();
