@@ -102,27 +102,41 @@ final class GrizzlyStreamReset {
 
     /**
      * Resets the stream of {@code request}, Catalina's request facade (unwrapped), once what it holds is
-     * sent.
+     * sent. Everything that can fail is done before the stream is terminated: a stream terminated but
+     * not reset would leave the client waiting for the connection's idle timeout.
      *
-     * @return whether a reset was sent; {@code false} for a request that is not on an HTTP/2 stream, or
-     *     that Grizzly does not know as its own
+     * @return whether the stream was taken over: reset, or terminated with its reset failing (logged
+     *     here); {@code false} for a request that is not on an HTTP/2 stream, or that Grizzly does not
+     *     know as its own (the stream then ends as Payara ends it)
      */
     boolean reset(ServletRequest request) {
+        Object stream;
+        Object frame;
+        Object socket;
         try {
-            Object stream = streamOf.invokeExact(requestPacket.invokeExact(request));
+            stream = streamOf.invokeExact(requestPacket.invokeExact(request));
             if (stream == null) {
                 return false;
             }
-            Object frame = resetFrame.invokeExact((int) streamId.invokeExact(stream));
-            terminate.invokeExact(stream);
-            write.invokeExact(connection.invokeExact(request), frame);
-            return true;
+            frame = resetFrame.invokeExact((int) streamId.invokeExact(stream));
+            socket = connection.invokeExact(request);
         } catch (Error e) {
             throw e;
         } catch (Throwable e) {
             // Not Catalina's facade (an application's own request object), or a changed API.
-            LOG.debug("Could not reset the request's HTTP/2 stream", e);
+            LOG.debug("Could not prepare the reset of the request's HTTP/2 stream", e);
             return false;
+        }
+        try {
+            terminate.invokeExact(stream);
+            write.invokeExact(socket, frame);
+            return true;
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.warn("Could not reset the HTTP/2 stream of a failed response on Payara; the client waits for the "
+                    + "connection's idle timeout", e);
+            return true;
         }
     }
 }
