@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import jakarta.servlet.ServletException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 
 /**
@@ -100,15 +101,21 @@ final class LibertyFaults {
     }
 
     /**
-     * Whether {@code t} itself is the HTTP channel's failure to read a body the client broke off or
-     * framed wrongly: on the request body stream, the end of the stream before the declared length
-     * or the socket's own error raised by the TCP channel, or the channel's word for a bad framing.
+     * Whether {@code t} itself is the HTTP channel's failure to read a body the client broke off,
+     * stalled or framed wrongly: on the request body stream, the end of the stream before the
+     * declared length or the socket's own error raised by the TCP channel, the channel's word for a
+     * bad framing, or the TCP channel's read timeout.
      */
     static boolean isBrokenBody(Throwable t) {
         if (!(t instanceof IOException)) {
             return false;
         }
         StackTraceElement[] frames = StackFrames.of(t);
+        if (t instanceof SocketTimeoutException) {
+            // A client that stopped sending mid-body: the TCP channel's timeout check raises it on
+            // its own selector thread (its stack never passes the body stream), and hands it to the read.
+            return thrownByTcpChannel(frames);
+        }
         if (!StackFrames.passesThrough(frames, HTTP_INPUT)) {
             return false;
         }

@@ -6,6 +6,8 @@ import com.ibm.ws.webcontainer.webapp.WebAppErrorReport;
 import jakarta.servlet.ServletException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import org.apache.commons.fileupload.MultipartStream;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,18 @@ class LibertyFaultsTest {
         assertThat(ClientFaults.status(cut)).isEqualTo(400);
         assertThat(ClientFaults.status(new ServletException(cut))).isEqualTo(400);
         assertThat(ClientFaults.status(own)).isZero();
+        assertThat(ClientFaults.status(backend)).isZero();
+    }
+
+    /** A client stalled mid-body: the TCP channel's timeout, raised on its selector thread, is the client's; a backend's socket timeout is not. */
+    @Test
+    void theTcpChannelsReadTimeoutIsTheClients() {
+        SocketTimeoutException stalled = withFrames(new SocketTimeoutException("Socket operation timed out"),
+                "com.ibm.ws.tcpchannel.internal.SocketRWChannelSelector", "com.ibm.ws.tcpchannel.internal.ChannelSelector");
+        SocketTimeoutException backend = withFrames(new SocketTimeoutException("Read timed out"), "sun.nio.ch.NioSocketImpl",
+                "java.net.Socket$SocketInputStream", "com.example.Client");
+
+        assertThat(ClientFaults.status(new UncheckedIOException(stalled))).isEqualTo(400);
         assertThat(ClientFaults.status(backend)).isZero();
     }
 
