@@ -110,6 +110,8 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         BufferedReader reader;
         /** The body's own parameters (none when it was read as a stream first), in arrival order. */
         Map<String, String[]> bodyParameters;
+        /** Where the request's encoding decodes query strings (Payara, Liberty): the encoding of the first parse. */
+        Charset firstQueryCharset;
         /** The query strings {@link #parameters} was made with: a later dispatch may add its own. */
         List<String> parametersQueries;
         Map<String, String[]> parameters;
@@ -452,9 +454,16 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
                 }
                 FormUrlEncoded.Params params = new FormUrlEncoded.Params(body.options.maxParameters());
                 // Query strings are UTF-8 whatever the body's charset, but on Payara and Liberty, which
-                // read them in the request's character encoding if there is one, else in ISO-8859-1.
-                Charset queryCharset = body.options.queryCharset() != null ? body.options.queryCharset()
-                        : charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
+                // read them in the request's character encoding if there is one, else in ISO-8859-1:
+                // the one in force at the first read, as a later setCharacterEncoding (in an include,
+                // say) changes nothing already read there.
+                Charset queryCharset = body.options.queryCharset();
+                if (queryCharset == null) {
+                    if (body.firstQueryCharset == null) {
+                        body.firstQueryCharset = charset(getCharacterEncoding(), StandardCharsets.ISO_8859_1);
+                    }
+                    queryCharset = body.firstQueryCharset;
+                }
                 for (String query : queries) {
                     if (body.options.queryCharset() == null) {
                         // Payara and Liberty hand out the query's raw bytes as ISO-8859-1 chars: bytes to decode.

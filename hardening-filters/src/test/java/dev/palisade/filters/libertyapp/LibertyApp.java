@@ -129,6 +129,24 @@ public class LibertyApp implements ServletContextListener {
         }
     }
 
+    /**
+     * Lists its parameters, includes {@link Params} with a query of its own (which sets the request's
+     * encoding to the {@code X-Read-As} header's value before it lists them), and lists them again.
+     */
+    @WebServlet(urlPatterns = "/includes", asyncSupported = true)
+    public static class IncludesParams extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response)
+                throws IOException, ServletException {
+            String before = String.valueOf(request.getParameter("q").chars().boxed().toList());
+            response.getWriter().write("before " + before + " | ");
+            request.getRequestDispatcher("/params?f=1").include(request, response);
+            response.getWriter().write(" | after " + request.getParameter("q").chars().boxed().toList());
+        }
+    }
+
     /** Parts, each at most 20,000 bytes (below the kit's limit, so that Liberty's own limit answers). */
     @WebServlet(urlPatterns = "/parts", asyncSupported = true)
     @MultipartConfig(maxFileSize = 20_000)
