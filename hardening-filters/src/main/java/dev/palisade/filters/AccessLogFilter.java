@@ -129,7 +129,8 @@ public final class AccessLogFilter implements Filter {
     /**
      * The {@code ASYNC} dispatch in which {@link SafeErrorFilter} breaks the connection of a task
      * that failed after commit: the line is written once it has, with the status the client got.
-     * Jetty tells no listener of a cycle whose response is aborted, so onComplete never comes there.
+     * Jetty tells no listener of a cycle whose response is aborted, so onComplete never comes there
+     * (the boundary tells the application's listeners, not the kit's own).
      */
     private static void endFailedTask(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -250,7 +251,7 @@ public final class AccessLogFilter implements Filter {
         }
     }
 
-    private final class CompletionListener implements AsyncListener {
+    private final class CompletionListener implements KitAsyncListener {
         private final Logger log;
         private final Requested requested;
         private final HttpServletRequest http;

@@ -9,9 +9,10 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,9 +95,31 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
          */
         private final ServletRequest attributes;
 
-        SeesThisContext(AsyncListener listener, ServletRequest attributes) {
+        /** The cycle's record of the application's listeners, told when the container will not tell them. */
+        private final ApplicationListeners listeners;
+
+        SeesThisContext(AsyncListener listener, ServletRequest attributes, ApplicationListeners listeners) {
             super(listener);
             this.attributes = attributes;
+            this.listeners = listeners;
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            try {
+                super.onTimeout(event);
+            } finally {
+                listeners.heardFailure(this, event.getAsyncContext());
+            }
+        }
+
+        @Override
+        public void onError(AsyncEvent event) throws IOException {
+            try {
+                super.onError(event);
+            } finally {
+                listeners.heardFailure(this, event.getAsyncContext());
+            }
         }
 
         @Override
@@ -121,6 +144,9 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
     static final class TrackedAsyncContext implements AsyncContext {
         /** Answers no task failure: the container handles it. */
         private static final TaskFailures UNANSWERED = (async, failure) -> false;
+        private static final int UNCLAIMED = 0;
+        private static final int CLAIMED_BY_TASK = 1;
+        private static final int CLAIMED_BY_CONTAINER = 2;
 
         private final AsyncContext delegate;
         /** The request the cycle was started on, whose attribute names the cycle's tracked context. */
@@ -128,10 +154,15 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private final TaskFailures taskFailures;
         private volatile boolean ended;
         private volatile boolean dispatched;
-        private final AtomicBoolean failureClaimed = new AtomicBoolean();
+        /** Who claimed the answer to this cycle's failure: {@link #UNCLAIMED}, {@link #CLAIMED_BY_TASK} or {@link #CLAIMED_BY_CONTAINER}. */
+        private final AtomicInteger failureClaimed = new AtomicInteger(UNCLAIMED);
         private final CountDownLatch failureAnswerWritten = new CountDownLatch(1);
         /** Set by a failed task that claimed the answer but could not dispatch: the timeout is to abort the connection. */
         private volatile boolean abortLeftToTimeout;
+        /** The application's listeners, for Jetty, which tells none of a cycle whose connection the kit broke. */
+        private final ApplicationListeners applicationListeners = new ApplicationListeners();
+        /** Set once the kit broke the connection and ended the cycle itself: the application's complete() or dispatch() then does nothing. */
+        private volatile boolean abortedByKit;
 
         TrackedAsyncContext(AsyncContext delegate, ServletRequest request) {
             this(delegate, request, UNANSWERED);
@@ -174,12 +205,22 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
          * claim both would log the request and write its answer.
          */
         boolean claimFailureAnswer() {
-            return failureClaimed.compareAndSet(false, true);
+            return failureClaimed.compareAndSet(UNCLAIMED, CLAIMED_BY_CONTAINER);
+        }
+
+        /** As {@link #claimFailureAnswer}, by a failed task. */
+        boolean claimFailureAnswerForTask() {
+            return failureClaimed.compareAndSet(UNCLAIMED, CLAIMED_BY_TASK);
         }
 
         /** Whether the answer to this cycle's failure is claimed (a committed response may be that answer's). */
         boolean failureAnswerClaimed() {
-            return failureClaimed.get();
+            return failureClaimed.get() != UNCLAIMED;
+        }
+
+        /** Whether a failed task (not the timeout or the container's error) claimed the answer to this cycle's failure. */
+        boolean failureAnswerClaimedByTask() {
+            return failureClaimed.get() == CLAIMED_BY_TASK;
         }
 
         /** Called by a task that claimed the answer, once it is written (or abandoned). */
@@ -240,6 +281,10 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void dispatch() {
+            if (abortedByKit) {
+                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
+                return;
+            }
             delegate.dispatch();
             ended = true;
             dispatched = true;
@@ -247,6 +292,10 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void dispatch(String path) {
+            if (abortedByKit) {
+                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
+                return;
+            }
             delegate.dispatch(path);
             ended = true;
             dispatched = true;
@@ -254,6 +303,10 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void dispatch(ServletContext context, String path) {
+            if (abortedByKit) {
+                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
+                return;
+            }
             delegate.dispatch(context, path);
             ended = true;
             dispatched = true;
@@ -261,6 +314,10 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void complete() {
+            if (abortedByKit) {
+                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
+                return;
+            }
             delegate.complete();
             ended = true;
         }
@@ -280,12 +337,35 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public void addListener(AsyncListener listener) {
-            delegate.addListener(new SeesThisContext(listener, request));
+            SeesThisContext wrapper = new SeesThisContext(listener, request, applicationListeners);
+            delegate.addListener(wrapper);
+            applicationListeners.add(wrapper, null, null);
         }
 
         @Override
         public void addListener(AsyncListener listener, ServletRequest supplied, ServletResponse response) {
-            delegate.addListener(new SeesThisContext(listener, request), supplied, response);
+            SeesThisContext wrapper = new SeesThisContext(listener, request, applicationListeners);
+            delegate.addListener(wrapper, supplied, response);
+            applicationListeners.add(wrapper, supplied, response);
+        }
+
+        /**
+         * After the kit broke the connection of this cycle in its {@code ASYNC} dispatch on Jetty,
+         * which then ends the request without a word to any listener: tells the application's
+         * listeners of {@code failure} and of the end, as Tomcat does.
+         */
+        void abortedInDispatch(Throwable failure, String requestId) {
+            abortedByKit = true;
+            applicationListeners.tellOfAbortAfter(failure, delegate, requestId);
+        }
+
+        /**
+         * After the kit broke the connection at a timeout or error on Jetty, which the listeners hear
+         * from Jetty: tells them of the end, which Jetty will not.
+         */
+        void abortedAtFailure(String requestId) {
+            abortedByKit = true;
+            applicationListeners.tellOfAbortAtFailure(delegate, requestId);
         }
 
         @Override

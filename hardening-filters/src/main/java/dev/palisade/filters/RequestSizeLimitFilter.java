@@ -448,7 +448,7 @@ public final class RequestSizeLimitFilter implements Filter {
     }
 
     /** Deletes temporary part files when an asynchronous request ends. */
-    private static final class ReleaseOnEnd implements AsyncListener {
+    private static final class ReleaseOnEnd implements KitAsyncListener {
         private final SizeLimitedRequest request;
 
         ReleaseOnEnd(SizeLimitedRequest request) {

@@ -16,6 +16,11 @@ abstract class RetargetingListener implements AsyncListener {
         this.listener = listener;
     }
 
+    /** The listener this one hands events to. */
+    AsyncListener listener() {
+        return listener;
+    }
+
     /** {@code event}, or a copy carrying the context the listener should see. */
     abstract AsyncEvent retarget(AsyncEvent event);
 

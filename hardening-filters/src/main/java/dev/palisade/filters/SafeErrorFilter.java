@@ -217,7 +217,7 @@ public final class SafeErrorFilter implements Filter {
             // Not the application's dispatch but the failed task's (see dispatchCommittedTaskFailure):
             // the application must not run again.
             request.removeAttribute(COMMITTED_TASK_FAILURE);
-            abortAfterTaskFailure(request, response, failed.failure());
+            abortAfterTaskFailure(request, response, failed);
             return;
         }
         AsyncTrackingRequest tracking = new AsyncTrackingRequest(request, taskFailures);
@@ -482,7 +482,7 @@ public final class SafeErrorFilter implements Filter {
      * Answers an async timeout or error with a problem instead of the container's error page,
      * unless an earlier listener (the application's) already completed or dispatched.
      */
-    private static final class AsyncFailures implements AsyncListener {
+    private static final class AsyncFailures implements KitAsyncListener {
         private final AsyncTrackingRequest.TrackedAsyncContext async;
         private final ConnectionAbort abort;
 
@@ -510,13 +510,13 @@ public final class SafeErrorFilter implements Filter {
                 // the cycle (while it handles a timeout, Jetty lets no other thread do so).
                 async.awaitFailureAnswer(CLAIMANT_WAIT_MILLIS);
                 if (async.abortLeftToTimeout() && !async.ended()) {
-                    abortCommitted(event, abort);
+                    abortCommitted(event, async, abort);
                     return;
                 }
                 completeUnlessEnded(async);
                 return;
             }
-            onAsyncFailure(event, failure, abort);
+            onAsyncFailure(event, async, failure, abort);
         }
 
         @Override
@@ -545,7 +545,7 @@ public final class SafeErrorFilter implements Filter {
             // a departed client: deep in a task's failure it is as likely a backend that closed.
             // No request id: once the cycle has ended the container may refuse getRequest() (Jetty ee11).
             LOG.debug("An asynchronous task ended by the client's doing ({})", failure.getClass().getSimpleName());
-            if (!async.ended() && async.claimFailureAnswer()) {
+            if (!async.ended() && async.claimFailureAnswerForTask()) {
                 async.failureAnswerWritten();
                 completeUnlessEnded(async);
             }
@@ -562,7 +562,7 @@ public final class SafeErrorFilter implements Filter {
             // not begun, is the server's: below). The container's task executor would log it as an
             // uncaught exception.
             LOG.debug("An asynchronous task ended by the client's departure ({})", failure.getClass().getSimpleName());
-            if (!async.ended() && async.claimFailureAnswer()) {
+            if (!async.ended() && async.claimFailureAnswerForTask()) {
                 async.failureAnswerWritten();
                 completeUnlessEnded(async);
             }
@@ -579,7 +579,7 @@ public final class SafeErrorFilter implements Filter {
                 || !(async.getResponse() instanceof HttpServletResponse response)) {
             return false;
         }
-        if (response.isCommitted() && isRedirect(response) && async.claimFailureAnswer()) {
+        if (response.isCommitted() && isRedirect(response) && async.claimFailureAnswerForTask()) {
             // Nothing to cut short (see isRedirect); handed to Tomcat, the failure would replace the
             // redirect it holds with its error page and the failure's stack, and Jetty would keep the
             // connection until the async timeout.
@@ -595,7 +595,7 @@ public final class SafeErrorFilter implements Filter {
             return true;
         }
         ConnectionAbort connectionAbort = abort.of(request);
-        if (response.isCommitted() && connectionAbort.endsCommittedTaskFailures() && async.claimFailureAnswer()) {
+        if (response.isCommitted() && connectionAbort.endsCommittedTaskFailures() && async.claimFailureAnswerForTask()) {
             // Liberty would log the failure's message and stack as they are and append its error
             // page to the response: the connection is broken here instead, and the cycle completed.
             String id = RequestIds.of(request);
@@ -612,7 +612,7 @@ public final class SafeErrorFilter implements Filter {
             completeUnlessEnded(async);
             return true;
         }
-        if (response.isCommitted() && async.claimFailureAnswer()) {
+        if (response.isCommitted() && async.claimFailureAnswerForTask()) {
             try {
                 if (!dispatchCommittedTaskFailure(async, request, failure)) {
                     leaveAbortToTimeout(async, request, failure);
@@ -622,9 +622,11 @@ public final class SafeErrorFilter implements Filter {
             }
             return true;
         }
-        if (!async.claimFailureAnswer()) {
-            ErrorLog.error(LOG, request.getServletContext(),
-                    "Request {} failed in an asynchronous task while its timeout was being answered: {} {}",
+        if (!async.claimFailureAnswerForTask()) {
+            // Another task's failure, or the timeout, is being answered on another thread.
+            ErrorLog.error(LOG, request.getServletContext(), async.failureAnswerClaimedByTask()
+                    ? "Request {} failed in an asynchronous task while its failure was already being answered: {} {}"
+                    : "Request {} failed in an asynchronous task while its timeout was being answered: {} {}",
                     RequestIds.of(request), LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
                     RedactedThrowable.loggable(failure));
             return true;
@@ -667,7 +669,7 @@ public final class SafeErrorFilter implements Filter {
         if (!seesEveryAsyncDispatch || !(Containers.isJetty(servletContext) || Containers.isTomcat(servletContext))) {
             return false;
         }
-        request.setAttribute(COMMITTED_TASK_FAILURE, new CommittedTaskFailure(failure));
+        request.setAttribute(COMMITTED_TASK_FAILURE, new CommittedTaskFailure(failure, async));
         try {
             async.dispatch();
             return true;
@@ -682,8 +684,9 @@ public final class SafeErrorFilter implements Filter {
      * The failed task's {@code ASYNC} dispatch: logs the task's failure and breaks the connection,
      * as for a failure after commit on the request's own thread.
      */
-    private void abortAfterTaskFailure(HttpServletRequest request, HttpServletResponse response, Throwable failure)
-            throws IOException {
+    private void abortAfterTaskFailure(HttpServletRequest request, HttpServletResponse response,
+            CommittedTaskFailure failed) throws IOException {
+        Throwable failure = failed.failure();
         String id = RequestIds.of(request);
         ResponseAbortedException aborted = new ResponseAbortedException(id);
         ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
@@ -691,7 +694,10 @@ public final class SafeErrorFilter implements Filter {
                 + "{} {}", id, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
                 RedactedThrowable.loggable(failure));
         if (Containers.isJetty(request.getServletContext())) {
+            // Thrown instead, the abort would cost a WARN of Jetty's per failure, and Jetty would tell
+            // the listeners no more than it does after this abort: nothing.
             abort.of(request).abortAsync(request, response, aborted);
+            failed.async().abortedInDispatch(failure, id);
             return;
         }
         IOException abortion = abort.of(request).forCommittedResponse(request, response, aborted);
@@ -715,7 +721,7 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /** A task's failure after commit, on its way to the {@code ASYNC} dispatch that ends the cycle. */
-    private record CommittedTaskFailure(Throwable failure) {
+    private record CommittedTaskFailure(Throwable failure, AsyncTrackingRequest.TrackedAsyncContext async) {
     }
 
     private static void completeUnlessEnded(AsyncTrackingRequest.TrackedAsyncContext async) {
@@ -731,8 +737,8 @@ public final class SafeErrorFilter implements Filter {
         }
     }
 
-    private static void onAsyncFailure(AsyncEvent event, Throwable failure, ConnectionAbort abort)
-            throws IOException {
+    private static void onAsyncFailure(AsyncEvent event, AsyncTrackingRequest.TrackedAsyncContext tracked,
+            Throwable failure, ConnectionAbort abort) throws IOException {
         AsyncContext async = event.getAsyncContext();
         if (!(async.getRequest() instanceof HttpServletRequest) || !(async.getResponse() instanceof HttpServletResponse)) {
             return;
@@ -767,7 +773,7 @@ public final class SafeErrorFilter implements Filter {
             ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
                     "Request {} failed asynchronously after its response was committed; aborting the connection: "
                     + "{} {}", id, method, path, RedactedThrowable.loggable(failure));
-            abortCommitted(async, request, response, aborted, abort);
+            abortCommitted(async, tracked, request, response, aborted, abort);
             return;
         }
         if (failure == null) {
@@ -783,19 +789,27 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /** At the async timeout, breaks the connection of a task's failure after commit, which the task logged. */
-    private static void abortCommitted(AsyncEvent event, ConnectionAbort abort) {
+    private static void abortCommitted(AsyncEvent event, AsyncTrackingRequest.TrackedAsyncContext tracked,
+            ConnectionAbort abort) {
         AsyncContext async = event.getAsyncContext();
         if (async.getRequest() instanceof HttpServletRequest request
                 && async.getResponse() instanceof HttpServletResponse response) {
-            abortCommitted(async, request, response, new ResponseAbortedException(RequestIds.of(request)), abort);
+            abortCommitted(async, tracked, request, response, new ResponseAbortedException(RequestIds.of(request)),
+                    abort);
         }
     }
 
-    private static void abortCommitted(AsyncContext async, HttpServletRequest request, HttpServletResponse response,
-            ResponseAbortedException aborted, ConnectionAbort abort) {
+    private static void abortCommitted(AsyncContext async, AsyncTrackingRequest.TrackedAsyncContext tracked,
+            HttpServletRequest request, HttpServletResponse response, ResponseAbortedException aborted,
+            ConnectionAbort abort) {
         // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
         ErrorPageGuard.markAborted(request, RequestIds.of(request));
-        if (abort.abortAsync(request, response, aborted)) {
+        boolean completes = abort.abortAsync(request, response, aborted);
+        if (Containers.isJetty(request.getServletContext())) {
+            // Jetty ends the request without calling any listener: the application's hear of the end from the kit.
+            tracked.abortedAtFailure(RequestIds.of(request));
+        }
+        if (completes) {
             try {
                 async.complete();
             } catch (IllegalStateException e) {

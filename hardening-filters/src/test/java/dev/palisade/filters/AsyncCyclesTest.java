@@ -219,6 +219,7 @@ class AsyncCyclesTest {
             async.setTimeout(60_000);
             List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
             HEARD.put(req.getHeader("X-Request-Id"), heard);
+            boolean completesOnError = req.getParameter("completes") != null;
             async.addListener(new Listener() {
                 @Override
                 public void onComplete(AsyncEvent e) {
@@ -233,6 +234,10 @@ class AsyncCyclesTest {
                 @Override
                 public void onError(AsyncEvent e) {
                     heard.add("error");
+                    if (completesOnError) {
+                        // The usual error handler: must break nothing once the kit has ended the cycle.
+                        e.getAsyncContext().complete();
+                    }
                 }
             });
             boolean withLength = req.getParameter("length") != null;
@@ -252,6 +257,44 @@ class AsyncCyclesTest {
         }
     }
 
+    /**
+     * A streamed answer that commits and then waits for nothing: its short async timeout (1 s)
+     * finds the response committed, and the kit breaks the connection. The application's listener
+     * notes the events it hears.
+     */
+    static final class CommitsThenTimesOut extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        /** The events the application's listener heard, per request id. */
+        static final java.util.Map<String, List<String>> HEARD = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            AsyncContext async = req.startAsync();
+            async.setTimeout(1_000);
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            HEARD.put(req.getHeader("X-Request-Id"), heard);
+            async.addListener(new Listener() {
+                @Override
+                public void onComplete(AsyncEvent e) {
+                    heard.add("complete");
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent e) {
+                    heard.add("timeout");
+                }
+
+                @Override
+                public void onError(AsyncEvent e) {
+                    heard.add("error");
+                }
+            });
+            resp.setContentType("text/plain");
+            resp.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+            resp.flushBuffer();
+        }
+    }
+
     private static RunningServer wholeChain(Container container) throws Exception {
         return container.start(ctx -> {
             ReturnLatch.install(ctx);
@@ -264,11 +307,12 @@ class AsyncCyclesTest {
             add(ctx, new CompletesInFinally(true), "/finally-with-arguments");
             add(ctx, new CommitsUnwrappedOnATaskThenFails(), "/unwrapped");
             add(ctx, new StreamFailsOnATask(), "/stream-fails");
+            add(ctx, new CommitsThenTimesOut(), "/times-out");
         });
     }
 
     static List<String> streamFailures() {
-        return List.of("", "?length", "?arguments", "?arguments&length");
+        return List.of("", "?length", "?arguments", "?arguments&length", "?completes");
     }
 
     /**
@@ -299,17 +343,16 @@ class AsyncCyclesTest {
                         assertThat(received).as(query).doesNotEndWith("0\r\n\r\n");
                     }
                     List<String> heard = StreamFailsOnATask.HEARD.get(id);
-                    // Jetty tells no listener of a cycle whose response is aborted (as after the timeout's abort).
                     await().atMost(Duration.ofSeconds(10)).until(() -> !access.lines().isEmpty()
-                            && (container != Container.TOMCAT || heard.contains("complete")));
+                            && heard.contains("complete"));
                     assertThat(access.lines()).as(query).hasSize(1);
                     assertThat(access.lines().get(0)).as(query).contains("GET /stream-fails", " status=200 ", id);
-                    if (container == Container.TOMCAT) {
-                        // Tomcat tells them of the error in the dispatch first.
-                        assertThat(heard).as(query).containsExactly("error", "complete");
-                    } else {
-                        assertThat(heard).as(query).isEmpty();
-                    }
+                    // Once each, whatever comes later: another request on the server has been answered since.
+                    assertThat(exchange(server, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                            .status()).isEqualTo(404);
+                    // Tomcat tells them of the error in the dispatch first; on Jetty, which tells none of a
+                    // cycle whose connection was broken, the kit does, as Tomcat.
+                    assertThat(heard).as(query).containsExactly("error", "complete");
                     List<ILoggingEvent> alarms = all.events().stream()
                             .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                             .filter(e -> !e.getFormattedMessage().startsWith("No servlet is mapped"))
@@ -323,6 +366,33 @@ class AsyncCyclesTest {
                     assertThat(all.text()).as(query).doesNotContain("hunter2");
                 }
             }
+        }
+    }
+
+    /**
+     * An async timeout that finds the response committed: the kit breaks the connection, and the
+     * application's listener hears the timeout and then the end, once each (Jetty, which tells no
+     * listener of the end of a cycle whose connection was broken, hears it from the kit).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aTimeoutAfterTheCommitTellsTheApplicationsListenerOfTheEnd(Container container) throws Exception {
+        try (RunningServer server = wholeChain(container);
+                LogCapture access = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER)) {
+            String id = "times-out-" + container.name().toLowerCase(java.util.Locale.ROOT);
+            String received;
+            try (RawHttp http = server.raw()) {
+                received = http.send("GET /times-out HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id + "\r\n\r\n")
+                        .readAll();
+            }
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("partial").doesNotEndWith("0\r\n\r\n");
+            List<String> heard = CommitsThenTimesOut.HEARD.get(id);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !access.lines().isEmpty() && heard.contains("complete"));
+            // Once each, whatever comes later: another request on the server has been answered since.
+            assertThat(exchange(server, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status())
+                    .isEqualTo(404);
+            assertThat(heard).containsExactly("timeout", "complete");
         }
     }
 
