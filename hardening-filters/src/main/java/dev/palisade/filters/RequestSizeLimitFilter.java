@@ -447,8 +447,13 @@ public final class RequestSizeLimitFilter implements Filter {
         LOG.debug("destroyed");
     }
 
-    /** Deletes temporary part files when an asynchronous request ends. */
-    private static final class ReleaseOnEnd implements KitAsyncListener {
+    /**
+     * Deletes temporary part files when an asynchronous request ends. Not marked as one of the kit's
+     * own listeners ({@link KitAsyncListener}): where the error boundary breaks a cycle's connection
+     * on Jetty, which then tells no listener, it is told of the end as the application's are, and
+     * the files go then.
+     */
+    private static final class ReleaseOnEnd implements AsyncListener {
         private final SizeLimitedRequest request;
 
         ReleaseOnEnd(SizeLimitedRequest request) {

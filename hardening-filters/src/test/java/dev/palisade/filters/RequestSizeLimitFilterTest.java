@@ -1043,6 +1043,56 @@ class RequestSizeLimitFilterTest {
     }
 
     /**
+     * Behind the whole chain, an async task that failed after its response was committed: the error
+     * boundary breaks the connection in an ASYNC dispatch, where Jetty tells no listener of the end;
+     * the part files go all the same.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void partsOfARequestWhoseTaskFailedAfterTheCommitAreDeleted(Container container) throws Exception {
+        Path partsDir = java.nio.file.Files.createDirectories(tempDir.resolve("parts"));
+        java.util.concurrent.CountDownLatch taskRan = new java.util.concurrent.CountDownLatch(1);
+        try (RunningServer server = container.startWithTempDir(ctx -> {
+            Hardening.install(ctx, Hardening.builder().rateLimit(null).sizeLimit(RequestSizeLimitFilter.Config.builder()
+                    .maxBytes(LIMIT).multipartThresholdBytes(0).build()).build());
+            var taskFails = ctx.addServlet("taskFails", new HttpServlet() {
+                @Override
+                protected void doPost(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, jakarta.servlet.ServletException {
+                    req.getPart("f");
+                    jakarta.servlet.AsyncContext async = req.startAsync();
+                    async.setTimeout(60_000);
+                    async.start(() -> {
+                        try {
+                            resp.getWriter().write("started");
+                            resp.flushBuffer();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        } finally {
+                            taskRan.countDown();
+                        }
+                        throw new IllegalStateException("the task failed");
+                    });
+                }
+            });
+            taskFails.setAsyncSupported(true);
+            taskFails.setMultipartConfig(new jakarta.servlet.MultipartConfigElement(tempDir.toString()));
+            taskFails.addMapping("/taskFails");
+        }, partsDir, null); RawHttp http = server.raw()) {
+            http.send("POST /taskFails HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n");
+            http.chunk(ONE_FILE);
+            http.lastChunk();
+
+            assertThat(http.readAll()).contains("started");
+            assertThat(taskRan.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // The connection is broken once the cycle ended: its files are gone by then, not at the server's stop.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(partFiles(partsDir)).isZero());
+        }
+    }
+
+    /**
      * An error page (the filter mapped for ERROR) after a run that parsed a body without a length:
      * it sees the parameters, but the part files went with the run that parsed them (a request
      * without async has no later moment to delete them at), and reading a part is an
