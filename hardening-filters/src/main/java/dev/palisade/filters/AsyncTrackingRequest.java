@@ -73,6 +73,7 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
     private AsyncContext track(AsyncContext context) {
         // Each startAsync begins a new cycle (a container may hand back the same object), so a new record.
         TrackedAsyncContext tracked = new TrackedAsyncContext(context, this, taskFailures);
+        tracked.startedIn = getServletContext();
         current = tracked;
         // For the application's listeners, whichever dispatch's wrapper added them (see SeesThisContext).
         setAttribute(CURRENT_ATTRIBUTE, tracked);
@@ -164,8 +165,20 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         /** Set once the kit broke the connection and ended the cycle itself: the application's complete() or dispatch() then does nothing. */
         private volatile boolean abortedByKit;
 
+        /**
+         * The context of the dispatch that started the cycle: another than the error boundary's when
+         * it started in a cross-context forward, where a dispatch of the cycle may go to a servlet of
+         * that context, which the chain may not guard.
+         */
+        private volatile ServletContext startedIn;
+
         TrackedAsyncContext(AsyncContext delegate, ServletRequest request) {
             this(delegate, request, UNANSWERED);
+        }
+
+        /** The context of the dispatch that started the cycle, or {@code null} if not known. */
+        ServletContext startedIn() {
+            return startedIn;
         }
 
         TrackedAsyncContext(AsyncContext delegate, ServletRequest request, TaskFailures taskFailures) {

@@ -669,6 +669,12 @@ public final class SafeErrorFilter implements Filter {
         if (!seesEveryAsyncDispatch || !(Containers.isJetty(servletContext) || Containers.isTomcat(servletContext))) {
             return false;
         }
+        ServletContext own = context;
+        if (own != null && async.startedIn() != null && async.startedIn() != own) {
+            // Started in a cross-context forward: with startAsync(request, response) the dispatch goes
+            // to the forward's URI, in a context whose servlet this chain may not guard.
+            return false;
+        }
         request.setAttribute(COMMITTED_TASK_FAILURE, new CommittedTaskFailure(failure, async));
         try {
             async.dispatch();
