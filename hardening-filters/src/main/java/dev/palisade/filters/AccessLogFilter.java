@@ -89,12 +89,12 @@ public final class AccessLogFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Logger log = access;
-        if (request.getDispatcherType() == DispatcherType.ASYNC
-                && request.getAttribute(SafeErrorFilter.COMMITTED_TASK_FAILURE) != null) {
+        DispatcherType dispatch = request.getDispatcherType();
+        if (dispatch == DispatcherType.ASYNC && request.getAttribute(SafeErrorFilter.COMMITTED_TASK_FAILURE) != null) {
             endFailedTask(request, response, chain);
             return;
         }
-        if (!log.isInfoEnabled() || request.getDispatcherType() != DispatcherType.REQUEST
+        if (!log.isInfoEnabled() || dispatch != DispatcherType.REQUEST
                 || !(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse plain)) {
             chain.doFilter(request, response);
             return;
