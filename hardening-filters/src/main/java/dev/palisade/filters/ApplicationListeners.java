@@ -61,7 +61,7 @@ final class ApplicationListeners {
         for (Added each : added) {
             if (each.heardFailure.compareAndSet(false, true)) {
                 try {
-                    each.listener.onError(new AsyncEvent(container, each.request, each.response, failure));
+                    each.listener.onError(event(each, container, failure));
                 } catch (IOException | RuntimeException e) {
                     warn("onError", requestId, e);
                 }
@@ -103,10 +103,29 @@ final class ApplicationListeners {
             return;
         }
         try {
-            each.listener.onComplete(new AsyncEvent(container, each.request, each.response));
+            each.listener.onComplete(event(each, container, null));
         } catch (IOException | RuntimeException e) {
             warn("onComplete", requestId, e);
         }
+    }
+
+    /**
+     * The event the container would send: with the request and response the listener was added
+     * with, else the cycle's own (those of {@code startAsync}), as Jetty and Tomcat give them.
+     */
+    private static AsyncEvent event(Added each, AsyncContext container, Throwable failure) {
+        ServletRequest request = each.request;
+        ServletResponse response = each.response;
+        if (request == null || response == null) {
+            try {
+                request = container.getRequest();
+                response = container.getResponse();
+            } catch (IllegalStateException ended) {
+                LOG.debug("The cycle's request and response are no longer available to its listeners' event", ended);
+            }
+        }
+        return failure == null ? new AsyncEvent(container, request, response)
+                : new AsyncEvent(container, request, response, failure);
     }
 
     private static void warn(String event, String requestId, Exception e) {

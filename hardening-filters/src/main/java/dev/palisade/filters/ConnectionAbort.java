@@ -495,11 +495,22 @@ final class ConnectionAbort {
             closeGrizzlyConnection(request, response, failure);
             return false;
         }
+        abortJetty(request, failure);
+        return false;
+    }
+
+    /**
+     * Jetty's part of {@link #abortAsync}: aborts the request's channel ({@code ServletChannel.abort}).
+     *
+     * @return whether it was aborted: Jetty then ends the request without calling any listener;
+     *     otherwise it ends the cycle itself, and tells them
+     */
+    boolean abortJetty(HttpServletRequest request, Throwable failure) {
         Throwable last = null;
         for (MethodHandle abort : jettyAborts) {
             try {
                 abort.invokeExact((ServletRequest) request, failure);
-                return false;
+                return true;
             } catch (Error e) {
                 throw e;
             } catch (Throwable e) {

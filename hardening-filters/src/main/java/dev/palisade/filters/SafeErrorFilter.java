@@ -702,8 +702,9 @@ public final class SafeErrorFilter implements Filter {
         if (Containers.isJetty(request.getServletContext())) {
             // Thrown instead, the abort would cost a WARN of Jetty's per failure, and Jetty would tell
             // the listeners no more than it does after this abort: nothing.
-            abort.of(request).abortAsync(request, response, aborted);
-            failed.async().abortedInDispatch(failure, id);
+            if (abort.of(request).abortJetty(request, aborted)) {
+                failed.async().abortedInDispatch(failure, id);
+            }
             return;
         }
         IOException abortion = abort.of(request).forCommittedResponse(request, response, aborted);
@@ -810,10 +811,15 @@ public final class SafeErrorFilter implements Filter {
             ConnectionAbort abort) {
         // Tomcat goes on to include the application's error page, if it has one, unless the guard stops it.
         ErrorPageGuard.markAborted(request, RequestIds.of(request));
-        boolean completes = abort.abortAsync(request, response, aborted);
+        boolean completes;
         if (Containers.isJetty(request.getServletContext())) {
-            // Jetty ends the request without calling any listener: the application's hear of the end from the kit.
-            tracked.abortedAtFailure(RequestIds.of(request));
+            completes = false;
+            if (abort.abortJetty(request, aborted)) {
+                // Jetty ends the request without calling any listener: the application's hear of the end from the kit.
+                tracked.abortedAtFailure(RequestIds.of(request));
+            }
+        } else {
+            completes = abort.abortAsync(request, response, aborted);
         }
         if (completes) {
             try {

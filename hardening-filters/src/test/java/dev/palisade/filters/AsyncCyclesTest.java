@@ -237,7 +237,11 @@ class AsyncCyclesTest {
         }
     }
 
-    /** An application's listener that notes the events it hears, and may complete the cycle on an error, as many do. */
+    /**
+     * An application's listener that notes the events it hears (and an event without the request
+     * and response of the cycle, which both containers supply), and may complete the cycle on an
+     * error, as many do.
+     */
     static final class Recording extends Listener {
         private final List<String> heard;
         private final boolean completesOnError;
@@ -249,21 +253,25 @@ class AsyncCyclesTest {
 
         @Override
         public void onComplete(AsyncEvent e) {
-            heard.add("complete");
+            heard.add("complete" + unsupplied(e));
         }
 
         @Override
         public void onTimeout(AsyncEvent e) {
-            heard.add("timeout");
+            heard.add("timeout" + unsupplied(e));
         }
 
         @Override
         public void onError(AsyncEvent e) {
-            heard.add("error");
+            heard.add("error" + unsupplied(e));
             if (completesOnError) {
                 // The usual error handler: must break nothing once the kit has ended the cycle.
                 e.getAsyncContext().complete();
             }
+        }
+
+        private static String unsupplied(AsyncEvent e) {
+            return e.getSuppliedRequest() == null || e.getSuppliedResponse() == null ? " without the request" : "";
         }
     }
 
