@@ -50,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * which over HTTP/2 resets the one stream). Undertow breaks the connection itself after an
  * asynchronous failure on a committed response, and closes after an answer that leaves a body unread.
  *
+ * <p>Quarkus's fork of Undertow ({@code quarkus-undertow}, on Vert.x) has no {@code getConnection()}
+ * and never breaks a connection by itself: it ends a committed response cleanly after any failure,
+ * synchronous or asynchronous, and reads a body left unread to its end. So the filter closes
+ * Vert.x's exchange itself (see {@link QuarkusConnection}) after a failure on a committed response,
+ * and, over HTTP/1.x, after an answer that leaves a body unread (the answer ended whole first).
+ *
  * <p>Payara (GlassFish) runs Catalina's valves, forked from Tomcat's, on Grizzly's connector. Its
  * valves, like Tomcat's, are quiet about Catalina's {@code ClientAbortException} and render no error
  * page for it, but Grizzly ends a committed response cleanly whatever was thrown (a last chunk, the
@@ -134,6 +140,8 @@ final class ConnectionAbort {
     private final GrizzlyStreamReset grizzlyStreamReset;
     /** Whether this is Open Liberty's, whose connection is found from each request (see {@link LibertyConnection}). */
     private final boolean liberty;
+    /** Quarkus's fork of Undertow on Vert.x (see {@link QuarkusConnection}); {@code null} elsewhere. */
+    private final QuarkusConnection quarkus;
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose) {
@@ -155,6 +163,18 @@ final class ConnectionAbort {
         this.grizzlyOpen = grizzlyOpen;
         this.grizzlyStreamReset = grizzlyStreamReset;
         this.liberty = liberty;
+        this.quarkus = null;
+    }
+
+    private ConnectionAbort(QuarkusConnection quarkus) {
+        this.tomcatAbort = null;
+        this.jettyAborts = List.of();
+        this.undertowClose = null;
+        this.grizzlyClose = null;
+        this.grizzlyOpen = null;
+        this.grizzlyStreamReset = null;
+        this.liberty = false;
+        this.quarkus = quarkus;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -180,14 +200,7 @@ final class ConnectionAbort {
             return new ConnectionAbort(null, aborts, null, null);
         }
         if (Containers.isUndertow(context)) {
-            MethodHandle close = firstFound(context, ConnectionAbort::undertowConnectionClose);
-            if (close == null) {
-                LOG.info("{}: Undertow's {} is not visible here; a response that fails after it was committed "
-                        + "will end cleanly instead of breaking the connection", LogSafe.escape(serverInfo),
-                        UNDERTOW_REQUEST);
-                return NONE;
-            }
-            return new ConnectionAbort(null, List.of(), close, null);
+            return forUndertow(context);
         }
         if (Containers.isGlassFish(context)) {
             return forGlassFish(context);
@@ -206,6 +219,28 @@ final class ConnectionAbort {
             return NONE;
         }
         return new ConnectionAbort(constructor, List.of(), null, null);
+    }
+
+    /** Undertow's, or that of Quarkus's fork of it, whose exchange has no {@code getConnection()}. */
+    private static ConnectionAbort forUndertow(ServletContext context) {
+        // The web application's view first: the filter jar's loader may see another Undertow.
+        for (ClassLoader loader : new ClassLoader[] {context.getClassLoader(), ConnectionAbort.class.getClassLoader()}) {
+            MethodHandle close = undertowConnectionClose(loader);
+            if (close != null) {
+                return new ConnectionAbort(null, List.of(), close, null);
+            }
+            QuarkusConnection quarkus = QuarkusConnection.find(loader);
+            if (quarkus != null) {
+                return new ConnectionAbort(quarkus);
+            }
+        }
+        // Neither Undertow's own connection nor Quarkus's Vert.x exchange: the server may be fine
+        // with it, but a failure after commit then looks like a whole response to the client.
+        LOG.warn("{}: neither {}.getExchange().getConnection() (Undertow) nor getExchange().getDelegate() as {} (Quarkus) "
+                + "is usable here; a response that fails after it was committed will end as the server decides "
+                + "(cleanly on Quarkus) instead of breaking the connection", LogSafe.escape(context.getServerInfo()),
+                UNDERTOW_REQUEST, QuarkusConnection.VERTX_EXCHANGE);
+        return NONE;
     }
 
     /** Payara's and GlassFish's: Catalina's quiet exception, thrown once Grizzly's connection is closed. */
@@ -404,6 +439,16 @@ final class ConnectionAbort {
      */
     void afterAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String protocol = request.getProtocol();
+        if (quarkus != null && protocol != null && protocol.startsWith("HTTP/1.")) {
+            // Quarkus reads the rest of the body, however long, and serves a request pipelined after
+            // it despite "Connection: close": the answer is ended whole, then the connection closed.
+            endResponse(response);
+            if (!quarkus.close(request, false, new IOException(UNREAD_BODY))) {
+                LOG.warn("Could not close the connection after an answer that left the request body unread: Quarkus "
+                        + "will read the rest of the body, however long");
+            }
+            return;
+        }
         if ((tomcatAbort == null && grizzlyClose == null && !liberty) || protocol == null
                 || !protocol.startsWith("HTTP/1.")) {
             return;
@@ -447,6 +492,10 @@ final class ConnectionAbort {
             closeConnection(undertowClose, request, failure);
             return failure;
         }
+        if (quarkus != null) {
+            abortQuarkus(request, response, failure);
+            return failure;
+        }
         if (grizzlyClose != null) {
             closeGrizzlyConnection(request, response, failure);
             return tomcatAbort(failure.getMessage(), failure);
@@ -480,8 +529,8 @@ final class ConnectionAbort {
 
     /**
      * Breaks the connection of a request that failed asynchronously after its response was
-     * committed, where the container would otherwise end the response cleanly (Jetty, Payara, Liberty).
-     * Does nothing where the container breaks it itself (Tomcat, Undertow) or no way is known.
+     * committed, where the container would otherwise end the response cleanly (Jetty, Payara, Liberty,
+     * Quarkus). Does nothing where the container breaks it itself (Tomcat, Undertow) or no way is known.
      *
      * @return whether the caller must still complete the cycle: Liberty, which otherwise appends its
      *     error page to the response (over HTTP/2 too, where only the stream is closed)
@@ -493,6 +542,11 @@ final class ConnectionAbort {
         }
         if (grizzlyClose != null) {
             closeGrizzlyConnection(request, response, failure);
+            return false;
+        }
+        if (quarkus != null) {
+            // Quarkus, unlike Undertow, ends the response cleanly after an asynchronous failure.
+            abortQuarkus(request, response, failure);
             return false;
         }
         abortJetty(request, failure);
@@ -529,11 +583,12 @@ final class ConnectionAbort {
     /**
      * Whether a task given to {@code AsyncContext.start} that fails after its response was committed
      * must be answered by the filter (the connection broken and the cycle completed): Liberty would
-     * log the failure unredacted and append its error page. Elsewhere the container breaks the
-     * connection itself, or the timeout's answer does.
+     * log the failure unredacted and append its error page; Quarkus would end the response cleanly
+     * at once (its last chunk sent before the timeout could break the connection). Elsewhere the
+     * container breaks the connection itself, or the timeout's answer does.
      */
     boolean endsCommittedTaskFailures() {
-        return liberty;
+        return liberty || quarkus != null;
     }
 
     /**
@@ -644,6 +699,22 @@ final class ConnectionAbort {
             LOG.warn("Could not close the connection (over HTTP/2, the stream) of a failed response on Liberty: it "
                     + "ends as Liberty decides (cleanly, perhaps with Liberty's error page appended)");
         }
+    }
+
+    /**
+     * Sends what the response holds, then closes Quarkus's connection (over HTTP/2, resets the
+     * stream) without the end of the body: Quarkus itself would end it cleanly.
+     */
+    private void abortQuarkus(HttpServletRequest request, HttpServletResponse response, Throwable failure) {
+        if (flushedBeforeClose(request, response) && !quarkus.close(request, isHttp2(request), failure)) {
+            LOG.warn("Could not close the connection (over HTTP/2, the stream) of a failed response on Quarkus: it "
+                    + "ends as Quarkus decides (cleanly)");
+        }
+    }
+
+    /** Whether this is the abort of Quarkus's fork of Undertow (for tests and the fault recognitions). */
+    boolean isQuarkus() {
+        return quarkus != null;
     }
 
     private static void closeConnection(MethodHandle close, ServletRequest request, Throwable failure) {

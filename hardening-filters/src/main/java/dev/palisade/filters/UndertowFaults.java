@@ -37,6 +37,21 @@ final class UndertowFaults {
     private static final List<String> SERVLET_OUTPUT = List.of("io.undertow.servlet.spec.ServletOutputStreamImpl",
             "io.undertow.servlet.spec.HttpServletResponseImpl", "io.undertow.servlet.spec.ServletPrintWriter");
 
+    /**
+     * Quarkus's fork of Undertow, on Vert.x: its exchange, whose blocking read raises the failure
+     * of the connection (wrapped once more by the handler that recorded it, an inner class).
+     */
+    private static final String VERTX_EXCHANGE = "io.undertow.vertx.VertxHttpExchange";
+    /** Vert.x's word that the connection closed (the client closed or half-closed it mid-body). */
+    private static final String VERTX_CLOSED = "io.vertx.core.http.HttpClosedException";
+    /** Netty's HTTP/1.x decoder, which fails on a chunk-size line it cannot read. */
+    private static final String NETTY_HTTP_DECODER = "io.netty.handler.codec.http.HttpObjectDecoder";
+    /** The fork's servlet output stream, which wraps the exchange's refusal of a write in an IOException. */
+    private static final String SERVLET_OUTPUT_STREAM = "io.undertow.servlet.spec.ServletOutputStreamImpl";
+    /** The fork's exchange, whose blocking write refuses (UT000127) once Vert.x has ended it with the connection. */
+    private static final String SERVER_EXCHANGE = "io.undertow.server.HttpServerExchange";
+    private static final int MAX_VERTX_WRAPPERS = 3;
+
     /** A multipart body whose part headers Undertow cannot parse (no message; Undertow's client throws it too). */
     private static final String MALFORMED_MESSAGE = "io.undertow.util.MalformedMessageException";
     /** More form fields than Undertow's {@code MAX_PARAMETERS} (1000 unless set). */
@@ -78,7 +93,7 @@ final class UndertowFaults {
             // In a form or multipart parse: the client's body. (Undertow's client throws it for a backend's answer.)
             return Arrays.stream(frames).anyMatch(frame -> frame.getClassName().startsWith(FORM_PARSERS));
         }
-        if (!isClientsIoFailure(t, frames)) {
+        if (!isClientsIoFailure(t, frames) && !isVertxReadFailure(t, frames)) {
             return false;
         }
         for (StackTraceElement frame : frames) {
@@ -96,7 +111,58 @@ final class UndertowFaults {
             return false;
         }
         StackTraceElement[] frames = StackFrames.of(t);
+        if (isVertxWriteRefused(t, frames)) {
+            return true;
+        }
         return thrownByUndertow(frames) && isClientsIoFailure(t, frames) && StackFrames.passesThrough(frames, SERVLET_OUTPUT);
+    }
+
+    /**
+     * Whether {@code t} is Quarkus's failure of a blocking read on a connection the client broke:
+     * raised by the Vert.x exchange's read, around (through the exchange's own wrappers) Vert.x's
+     * exception for a closed connection or Netty's decoder's for a chunk size it cannot read. The same
+     * Vert.x exception from an application's own Vert.x client is not raised by that read.
+     */
+    private static boolean isVertxReadFailure(Throwable t, StackTraceElement[] frames) {
+        if (!VERTX_EXCHANGE.equals(StackFrames.raisedBy(frames))) {
+            return false;
+        }
+        Throwable cause = ClientFaults.causeOf(t);
+        for (int depth = 0; cause != null && depth < MAX_VERTX_WRAPPERS; depth++, cause = ClientFaults.causeOf(cause)) {
+            String raiser = StackFrames.raisedBy(StackFrames.of(cause));
+            if (cause instanceof IOException && raiser != null && raiser.startsWith(VERTX_EXCHANGE)) {
+                continue;
+            }
+            // Vert.x's closed-connection exception is shared, without frames: known by its class alone.
+            return VERTX_CLOSED.equals(cause.getClass().getName())
+                    || (raiser != null && raiser.startsWith(NETTY_HTTP_DECODER));
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code t} is Quarkus's failure of a write to a client that went away: the servlet
+     * output stream's IOException around the exchange's {@code IllegalStateException} "UT000127:
+     * Response has already been sent", raised by the exchange's write (Vert.x ended the exchange
+     * when the connection closed).
+     */
+    private static boolean isVertxWriteRefused(Throwable t, StackTraceElement[] frames) {
+        if (!SERVLET_OUTPUT_STREAM.equals(StackFrames.raisedBy(frames))
+                || !(ClientFaults.causeOf(t) instanceof IllegalStateException refused)) {
+            return false;
+        }
+        StackTraceElement[] refusedFrames = StackFrames.of(refused);
+        if (!SERVER_EXCHANGE.equals(StackFrames.raisedBy(refusedFrames))
+                || !StackFrames.passesThrough(refusedFrames, SERVLET_OUTPUT_STREAM)) {
+            return false;
+        }
+        String message;
+        try {
+            message = refused.getMessage();
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
+        return message != null && message.startsWith("UT000127");
     }
 
     /**

@@ -1,0 +1,120 @@
+package dev.palisade.filters;
+
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection of a request on Quarkus's fork of Undertow ({@code quarkus-undertow}, whose
+ * {@code io.quarkus.http} core runs on Vert.x), reached by reflection on public methods: the filter
+ * jar needs no Quarkus classes. The fork's {@code HttpServerExchange} has no {@code getConnection()};
+ * its {@code getDelegate()} is Vert.x's exchange ({@code io.undertow.vertx.VertxHttpExchange}),
+ * whose {@code close()} closes the connection over HTTP/1.x at once (a chunked body gets no last
+ * chunk). Over HTTP/2 that {@code close()} resets the stream with NO_ERROR, which a client may take
+ * for a complete response: the stream is reset with CANCEL instead, through the exchange's context
+ * (Quarkus's {@code RoutingContext}) {@code response().reset(8)}. ({@code HttpServerExchange.close()}
+ * is not used: it ends the response cleanly.)
+ */
+final class QuarkusConnection {
+    /** The fork's exchange on Vert.x; the kit takes its presence for the fork. */
+    static final String VERTX_EXCHANGE = "io.undertow.vertx.VertxHttpExchange";
+    private static final Logger LOG = LoggerFactory.getLogger(QuarkusConnection.class);
+    private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
+    private static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
+    /** HTTP/2's CANCEL: the stream is no longer needed, and what was sent of it is not the whole. */
+    private static final long CANCEL = 8;
+
+    /** {@code (ServletRequest) -> void}: the Vert.x exchange's close. */
+    private final MethodHandle close;
+    /** {@code (ServletRequest) -> boolean}: the HTTP/2 stream's reset with CANCEL; {@code null} if not usable. */
+    private final MethodHandle reset;
+
+    private QuarkusConnection(MethodHandle close, MethodHandle reset) {
+        this.close = close;
+        this.reset = reset;
+    }
+
+    /** Quarkus's connection, through {@code loader}; {@code null} if that is not Quarkus's fork of Undertow. */
+    static QuarkusConnection find(ClassLoader loader) {
+        MethodHandle exchange;
+        MethodHandle close;
+        Class<?> vertxExchange;
+        try {
+            vertxExchange = Class.forName(VERTX_EXCHANGE, false, loader);
+            Class<?> request = Class.forName(UNDERTOW_REQUEST, false, loader);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Method exchangeGetter = request.getMethod("getExchange");
+            Method delegateGetter = exchangeGetter.getReturnType().getMethod("getDelegate");
+            // (ServletRequest) -> (VertxHttpExchange) ((HttpServletRequestImpl) r).getExchange().getDelegate()
+            exchange = MethodHandles.filterReturnValue(lookup.unreflect(exchangeGetter), lookup.unreflect(delegateGetter))
+                    .asType(MethodType.methodType(vertxExchange, ServletRequest.class));
+            close = MethodHandles.filterReturnValue(exchange,
+                    lookup.findVirtual(vertxExchange, "close", MethodType.methodType(void.class)));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("{} not usable from {}", VERTX_EXCHANGE, loader, e);
+            return null;
+        }
+        return new QuarkusConnection(close, streamReset(loader, vertxExchange, exchange));
+    }
+
+    /** {@code (ServletRequest) -> ((RoutingContext) exchange.getContext()).response().reset(CANCEL)}, or {@code null}. */
+    private static MethodHandle streamReset(ClassLoader loader, Class<?> vertxExchange, MethodHandle exchange) {
+        try {
+            Class<?> routingContext = Class.forName(ROUTING_CONTEXT, false, loader);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle context = lookup.findVirtual(vertxExchange, "getContext", MethodType.methodType(Object.class))
+                    .asType(MethodType.methodType(routingContext, vertxExchange));
+            Method responseGetter = routingContext.getMethod("response");
+            MethodHandle reset = MethodHandles.insertArguments(lookup.findVirtual(responseGetter.getReturnType(),
+                    "reset", MethodType.methodType(boolean.class, long.class)), 1, CANCEL);
+            MethodHandle response = MethodHandles.filterReturnValue(context, lookup.unreflect(responseGetter));
+            return MethodHandles.filterReturnValue(MethodHandles.filterReturnValue(exchange, response), reset);
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.warn("Vert.x's RoutingContext is not usable here: over HTTP/2 a response that fails after it was "
+                    + "committed will be reset with NO_ERROR, which a client may take for a complete one: {}", e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Closes the connection of {@code request} at once, without ending its response; over HTTP/2,
+     * resets its stream with CANCEL (the connection and its other streams carry on).
+     *
+     * @return whether it was closed; {@code false} for a request that is not the fork's, or a changed API
+     */
+    boolean close(ServletRequest request, boolean http2, Throwable failure) {
+        ServletRequest container = request;
+        while (container instanceof ServletRequestWrapper wrapper) {
+            container = wrapper.getRequest();
+        }
+        if (http2 && reset != null) {
+            try {
+                if ((boolean) reset.invokeExact(container)) {
+                    return true;
+                }
+                LOG.debug("Vert.x did not reset the stream (ended already); closing the exchange");
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                // The exchange's context is not a RoutingContext here: Vert.x's own close still ends the stream.
+                failure.addSuppressed(e);
+                LOG.debug("Could not reset the HTTP/2 stream with CANCEL; closing the exchange", e);
+            }
+        }
+        try {
+            close.invokeExact(container);
+            return true;
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            failure.addSuppressed(e);
+            LOG.debug("Could not close the Vert.x exchange", e);
+            return false;
+        }
+    }
+}

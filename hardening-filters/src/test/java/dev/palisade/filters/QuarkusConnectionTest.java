@@ -1,0 +1,115 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.servlet.ServletContext;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which abort an Undertow context gets: Undertow's own connection where its exchange has
+ * {@code getConnection()}, Quarkus's Vert.x exchange where it has {@code getDelegate()} instead.
+ * Quarkus's fork is not in the suite: its public shape (as Quarkus 3.20.1's {@code quarkus-http}
+ * 5.3.4 has it) is compiled here into stubs the context's class loader sees before Undertow 2.3's.
+ * Closing through it was checked by hand on Quarkus (see docs/filters.md).
+ */
+class QuarkusConnectionTest {
+    private static final Map<String, String> FORK = Map.of(
+            "io/undertow/servlet/spec/HttpServletRequestImpl.java",
+            "package io.undertow.servlet.spec; public abstract class HttpServletRequestImpl"
+                    + " implements jakarta.servlet.http.HttpServletRequest {"
+                    + " public io.undertow.server.HttpServerExchange getExchange() { return null; } }",
+            "io/undertow/server/HttpServerExchange.java",
+            "package io.undertow.server; public class HttpServerExchange {"
+                    + " public io.undertow.httpcore.HttpExchange getDelegate() { return null; } }",
+            "io/undertow/httpcore/HttpExchange.java",
+            "package io.undertow.httpcore; public interface HttpExchange { }",
+            "io/undertow/vertx/VertxHttpExchange.java",
+            "package io.undertow.vertx; public class VertxHttpExchange implements io.undertow.httpcore.HttpExchange {"
+                    + " public void close() { } public Object getContext() { return null; } }",
+            "io/vertx/ext/web/RoutingContext.java",
+            "package io.vertx.ext.web; public interface RoutingContext { io.vertx.core.http.HttpServerResponse response(); }",
+            "io/vertx/core/http/HttpServerResponse.java",
+            "package io.vertx.core.http; public interface HttpServerResponse { boolean reset(long code); }");
+
+    @TempDir
+    Path classes;
+
+    /** Undertow 2.3 (on the test class path): its own connection close, not Quarkus's. */
+    @Test
+    void undertowsOwnExchangeGetsUndertowsClose() {
+        ConnectionAbort abort = ConnectionAbort.forContainer(undertowContext(getClass().getClassLoader()));
+
+        assertThat(abort).isNotSameAs(ConnectionAbort.NONE);
+        assertThat(abort.isQuarkus()).isFalse();
+        assertThat(abort.endsCommittedTaskFailures()).isFalse();
+        assertThat(QuarkusConnection.find(getClass().getClassLoader())).isNull();
+    }
+
+    /** Quarkus's fork: no getConnection(), a Vert.x exchange behind getDelegate(): the Vert.x close, and task failures ended by the kit. */
+    @Test
+    void quarkussForkGetsTheVertxClose() throws IOException {
+        try (URLClassLoader fork = forkFirst(compileFork())) {
+            ConnectionAbort abort = ConnectionAbort.forContainer(undertowContext(fork));
+
+            assertThat(abort.isQuarkus()).isTrue();
+            assertThat(abort.endsCommittedTaskFailures()).isTrue();
+            assertThat(QuarkusConnection.find(fork)).isNotNull();
+        }
+    }
+
+    private Path compileFork() throws IOException {
+        Path sources = Files.createDirectories(classes.resolve("src"));
+        List<String> arguments = new ArrayList<>(List.of("-d", classes.resolve("out").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        for (Map.Entry<String, String> source : FORK.entrySet()) {
+            Path file = sources.resolve(source.getKey());
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source.getValue());
+            arguments.add(file.toString());
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, arguments.toArray(String[]::new))).isZero();
+        return classes.resolve("out");
+    }
+
+    /** Loads the fork's classes from {@code dir} before its parent's (which has Undertow 2.3's of the same names). */
+    private URLClassLoader forkFirst(Path dir) throws IOException {
+        return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> loaded = findLoadedClass(name);
+                    if (loaded == null && (name.startsWith("io.undertow.") || name.startsWith("io.vertx."))) {
+                        try {
+                            loaded = findClass(name);
+                        } catch (ClassNotFoundException notInFork) {
+                            loaded = super.loadClass(name, false);
+                        }
+                    }
+                    return loaded != null ? loaded : super.loadClass(name, resolve);
+                }
+            }
+        };
+    }
+
+    private static ServletContext undertowContext(ClassLoader loader) {
+        return (ServletContext) Proxy.newProxyInstance(QuarkusConnectionTest.class.getClassLoader(),
+                new Class<?>[] {ServletContext.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getServerInfo" -> "Undertow - 5.3.4";
+                    case "getClassLoader" -> loader;
+                    default -> null;
+                });
+    }
+}
