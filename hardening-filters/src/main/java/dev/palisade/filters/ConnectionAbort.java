@@ -441,8 +441,10 @@ final class ConnectionAbort {
         String protocol = request.getProtocol();
         if (quarkus != null && protocol != null && protocol.startsWith("HTTP/1.")) {
             // Quarkus reads the rest of the body, however long, and serves a request pipelined after
-            // it despite "Connection: close": the answer is ended whole, then the connection closed.
-            endResponse(response);
+            // it despite "Connection: close". The answer is sent (the chain's answers have a length),
+            // then the connection closed before the response is ended: ended first, Vert.x would
+            // start on the pipelined request, and could answer it before the close.
+            response.flushBuffer();
             if (!quarkus.close(request, false, new IOException(UNREAD_BODY))) {
                 LOG.warn("Could not close the connection after an answer that left the request body unread: Quarkus "
                         + "will read the rest of the body, however long");
