@@ -432,7 +432,7 @@ final class ConnectionAbort {
     /**
      * Called once an answer is written that leaves the request body unread: commits it and, where
      * the container would otherwise drain the body, throws so that it closes the connection
-     * instead (on Liberty, closes it here and throws nothing). The caller lets the exception
+     * instead (on Liberty and Quarkus, closes it here and throws nothing). The caller lets the exception
      * propagate to the container. Not over HTTP/2: nothing
      * is drained there (the container resets the stream), and Tomcat would reset it as an internal
      * error, which lets a client drop the complete answer (curl does).
