@@ -6,6 +6,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * for a complete response: the stream is reset with CANCEL instead, through the exchange's context
  * (Quarkus's {@code RoutingContext}) {@code response().reset(8)}. ({@code HttpServerExchange.close()}
  * is not used: it ends the response cleanly.)
+ *
+ * <p>Vert.x closes on its event loop, later: meanwhile Quarkus, told of the failure, ends the response
+ * and its last chunk could still go out first. So over HTTP/1.x the connection is closed through the
+ * context's {@code request().connection().close()}, whose future is awaited (bounded) when the
+ * caller is not on the event loop itself.
  */
 final class QuarkusConnection {
     /** The fork's exchange on Vert.x; the kit takes its presence for the fork. */
@@ -26,6 +35,8 @@ final class QuarkusConnection {
     private static final Logger LOG = LoggerFactory.getLogger(QuarkusConnection.class);
     private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
     private static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
+    /** How long a close is awaited: the event loop does it at once unless it is stuck. */
+    private static final long CLOSE_WAIT_MILLIS = 1000;
     /** HTTP/2's CANCEL: the stream is no longer needed, and what was sent of it is not the whole. */
     private static final long CANCEL = 8;
 
@@ -33,16 +44,24 @@ final class QuarkusConnection {
     private final MethodHandle close;
     /** {@code (ServletRequest) -> boolean}: the HTTP/2 stream's reset with CANCEL; {@code null} if not usable. */
     private final MethodHandle reset;
+    /** {@code (ServletRequest) -> CompletionStage}: the connection's close, to be awaited; {@code null} if not usable. */
+    private final MethodHandle awaitableClose;
+    /** {@code (ServletRequest) -> boolean}: whether the caller is on the exchange's event loop. */
+    private final MethodHandle inIoThread;
 
-    private QuarkusConnection(MethodHandle close, MethodHandle reset) {
+    private QuarkusConnection(MethodHandle close, MethodHandle reset, MethodHandle awaitableClose,
+            MethodHandle inIoThread) {
         this.close = close;
         this.reset = reset;
+        this.awaitableClose = awaitableClose;
+        this.inIoThread = inIoThread;
     }
 
     /** Quarkus's connection, through {@code loader}; {@code null} if that is not Quarkus's fork of Undertow. */
     static QuarkusConnection find(ClassLoader loader) {
         MethodHandle exchange;
         MethodHandle close;
+        MethodHandle inIoThread;
         Class<?> vertxExchange;
         try {
             vertxExchange = Class.forName(VERTX_EXCHANGE, false, loader);
@@ -55,11 +74,38 @@ final class QuarkusConnection {
                     .asType(MethodType.methodType(vertxExchange, ServletRequest.class));
             close = MethodHandles.filterReturnValue(exchange,
                     lookup.findVirtual(vertxExchange, "close", MethodType.methodType(void.class)));
+            inIoThread = MethodHandles.filterReturnValue(exchange,
+                    lookup.findVirtual(vertxExchange, "isInIoThread", MethodType.methodType(boolean.class)));
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
             LOG.debug("{} not usable from {}", VERTX_EXCHANGE, loader, e);
             return null;
         }
-        return new QuarkusConnection(close, streamReset(loader, vertxExchange, exchange));
+        return new QuarkusConnection(close, streamReset(loader, vertxExchange, exchange),
+                awaitableClose(loader, vertxExchange, exchange), inIoThread);
+    }
+
+    /**
+     * {@code (ServletRequest) -> ((RoutingContext) exchange.getContext()).request().connection().close()
+     * .toCompletionStage()}, or {@code null}.
+     */
+    private static MethodHandle awaitableClose(ClassLoader loader, Class<?> vertxExchange, MethodHandle exchange) {
+        try {
+            Class<?> routingContext = Class.forName(ROUTING_CONTEXT, false, loader);
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle handle = lookup.findVirtual(vertxExchange, "getContext", MethodType.methodType(Object.class))
+                    .asType(MethodType.methodType(routingContext, vertxExchange));
+            for (String getter : new String[] {"request", "connection", "close", "toCompletionStage"}) {
+                Method method = handle.type().returnType().getMethod(getter);
+                handle = MethodHandles.filterReturnValue(handle, lookup.unreflect(method));
+            }
+            return MethodHandles.filterReturnValue(exchange, handle)
+                    .asType(MethodType.methodType(CompletionStage.class, ServletRequest.class));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError
+                | ClassCastException e) {
+            LOG.warn("Vert.x's HttpConnection.close() is not usable here: a response that fails after it was committed "
+                    + "may still get its last chunk out before the connection closes: {}", e.toString());
+            return null;
+        }
     }
 
     /** {@code (ServletRequest) -> ((RoutingContext) exchange.getContext()).response().reset(CANCEL)}, or {@code null}. */
@@ -106,6 +152,9 @@ final class QuarkusConnection {
                 LOG.debug("Could not reset the HTTP/2 stream with CANCEL; closing the exchange", e);
             }
         }
+        if (!http2 && awaitableClose != null && closedAndAwaited(container, failure)) {
+            return true;
+        }
         try {
             close.invokeExact(container);
             return true;
@@ -114,6 +163,34 @@ final class QuarkusConnection {
         } catch (Throwable e) {
             failure.addSuppressed(e);
             LOG.debug("Could not close the Vert.x exchange", e);
+            return false;
+        }
+    }
+
+    /** Closes the connection and, off the event loop, waits (bounded) until Vert.x has closed it. */
+    private boolean closedAndAwaited(ServletRequest container, Throwable failure) {
+        try {
+            boolean onEventLoop = (boolean) inIoThread.invokeExact(container);
+            CompletionStage<?> closed = (CompletionStage<?>) awaitableClose.invokeExact(container);
+            if (!onEventLoop) {
+                closed.toCompletableFuture().get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.addSuppressed(e);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            // Asked to close already: what remains is how soon, which the response's end may win.
+            failure.addSuppressed(e);
+            LOG.debug("Vert.x did not confirm the close in time", e);
+            return true;
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // The exchange's context is not a RoutingContext here: the exchange's own close instead.
+            failure.addSuppressed(e);
+            LOG.debug("Could not close the connection through the RoutingContext", e);
             return false;
         }
     }

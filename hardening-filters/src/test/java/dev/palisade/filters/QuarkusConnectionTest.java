@@ -2,6 +2,8 @@ package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import dev.palisade.filters.testing.LogCapture;
 import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -25,23 +27,32 @@ import org.junit.jupiter.api.io.TempDir;
  * Closing through it was checked by hand on Quarkus (see docs/filters.md).
  */
 class QuarkusConnectionTest {
-    private static final Map<String, String> FORK = Map.of(
-            "io/undertow/servlet/spec/HttpServletRequestImpl.java",
-            "package io.undertow.servlet.spec; public abstract class HttpServletRequestImpl"
+    private static final Map<String, String> FORK = Map.ofEntries(
+            Map.entry("io/undertow/servlet/spec/HttpServletRequestImpl.java",
+                    "package io.undertow.servlet.spec; public abstract class HttpServletRequestImpl"
                     + " implements jakarta.servlet.http.HttpServletRequest {"
-                    + " public io.undertow.server.HttpServerExchange getExchange() { return null; } }",
-            "io/undertow/server/HttpServerExchange.java",
-            "package io.undertow.server; public class HttpServerExchange {"
-                    + " public io.undertow.httpcore.HttpExchange getDelegate() { return null; } }",
-            "io/undertow/httpcore/HttpExchange.java",
-            "package io.undertow.httpcore; public interface HttpExchange { }",
-            "io/undertow/vertx/VertxHttpExchange.java",
-            "package io.undertow.vertx; public class VertxHttpExchange implements io.undertow.httpcore.HttpExchange {"
-                    + " public void close() { } public Object getContext() { return null; } }",
-            "io/vertx/ext/web/RoutingContext.java",
-            "package io.vertx.ext.web; public interface RoutingContext { io.vertx.core.http.HttpServerResponse response(); }",
-            "io/vertx/core/http/HttpServerResponse.java",
-            "package io.vertx.core.http; public interface HttpServerResponse { boolean reset(long code); }");
+                    + " public io.undertow.server.HttpServerExchange getExchange() { return null; } }"),
+            Map.entry("io/undertow/server/HttpServerExchange.java",
+                    "package io.undertow.server; public class HttpServerExchange {"
+                    + " public io.undertow.httpcore.HttpExchange getDelegate() { return null; } }"),
+            Map.entry("io/undertow/httpcore/HttpExchange.java",
+                    "package io.undertow.httpcore; public interface HttpExchange { }"),
+            Map.entry("io/undertow/vertx/VertxHttpExchange.java",
+                    "package io.undertow.vertx; public class VertxHttpExchange implements io.undertow.httpcore.HttpExchange {"
+                    + " public void close() { } public Object getContext() { return null; }"
+                    + " public boolean isInIoThread() { return false; } }"),
+            Map.entry("io/vertx/ext/web/RoutingContext.java",
+                    "package io.vertx.ext.web; public interface RoutingContext { io.vertx.core.http.HttpServerResponse response();"
+                    + " io.vertx.core.http.HttpServerRequest request(); }"),
+            Map.entry("io/vertx/core/http/HttpServerResponse.java",
+                    "package io.vertx.core.http; public interface HttpServerResponse { boolean reset(long code); }"),
+            Map.entry("io/vertx/core/http/HttpServerRequest.java",
+                    "package io.vertx.core.http; public interface HttpServerRequest { HttpConnection connection(); }"),
+            Map.entry("io/vertx/core/http/HttpConnection.java",
+                    "package io.vertx.core.http; public interface HttpConnection { io.vertx.core.Future<Void> close(); }"),
+            Map.entry("io/vertx/core/Future.java",
+                    "package io.vertx.core; public interface Future<T> {"
+                    + " java.util.concurrent.CompletionStage<T> toCompletionStage(); }"));
 
     @TempDir
     Path classes;
@@ -60,12 +71,15 @@ class QuarkusConnectionTest {
     /** Quarkus's fork: no getConnection(), a Vert.x exchange behind getDelegate(): the Vert.x close, and task failures ended by the kit. */
     @Test
     void quarkussForkGetsTheVertxClose() throws IOException {
-        try (URLClassLoader fork = forkFirst(compileFork())) {
+        try (URLClassLoader fork = forkFirst(compileFork());
+                LogCapture log = LogCapture.of(QuarkusConnection.class)) {
             ConnectionAbort abort = ConnectionAbort.forContainer(undertowContext(fork));
 
             assertThat(abort.isQuarkus()).isTrue();
             assertThat(abort.endsCommittedTaskFailures()).isTrue();
             assertThat(QuarkusConnection.find(fork)).isNotNull();
+            // The HTTP/2 reset and the awaited close were found too: no WARN about either.
+            assertThat(log.events()).noneMatch(event -> event.getLevel() == Level.WARN);
         }
     }
 
