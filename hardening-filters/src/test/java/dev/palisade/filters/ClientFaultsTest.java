@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import static dev.palisade.filters.testing.SyntheticFrames.withFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -60,14 +61,6 @@ class ClientFaultsTest {
         assertThat(ClientFaults.status(disk)).isZero();
     }
 
-    private static <T extends IOException> T withFrames(T e, String... frames) {
-        StackTraceElement[] trace = new StackTraceElement[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            trace[i] = new StackTraceElement(frames[i], "m", null, 1);
-        }
-        e.setStackTrace(trace);
-        return e;
-    }
 
     /**
      * Payara's: Grizzly's end of stream on the servlet input path is the client's broken body; the

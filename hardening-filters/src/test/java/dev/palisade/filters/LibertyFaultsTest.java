@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import static dev.palisade.filters.testing.SyntheticFrames.withFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ibm.ws.webcontainer.webapp.WebAppErrorReport;
@@ -109,14 +110,5 @@ class LibertyFaultsTest {
         assertThat(LibertyFaults.unwrapped(new WebAppErrorReport(thrown))).isSameAs(thrown);
         ServletException other = new ServletException(thrown);
         assertThat(LibertyFaults.unwrapped(other)).isSameAs(other);
-    }
-
-    private static <T extends Throwable> T withFrames(T e, String... frames) {
-        StackTraceElement[] trace = new StackTraceElement[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            trace[i] = new StackTraceElement(frames[i], "m", null, 1);
-        }
-        e.setStackTrace(trace);
-        return e;
     }
 }

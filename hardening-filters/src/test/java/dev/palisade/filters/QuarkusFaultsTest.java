@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import static dev.palisade.filters.testing.SyntheticFrames.withFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.http.HttpClosedException;
@@ -100,14 +101,5 @@ class QuarkusFaultsTest {
         IOException recorded = withFrames(new IOException(cause), EXCHANGE + "$1", EXCHANGE + "$1",
                 "io.vertx.core.impl.ContextInternal", "io.vertx.core.http.impl.Http1xServerRequest");
         return withFrames(new IOException(recorded), READ);
-    }
-
-    private static <T extends Throwable> T withFrames(T e, String... frames) {
-        StackTraceElement[] trace = new StackTraceElement[frames.length];
-        for (int i = 0; i < frames.length; i++) {
-            trace[i] = new StackTraceElement(frames[i], "m", null, 1);
-        }
-        e.setStackTrace(trace);
-        return e;
     }
 }
