@@ -162,7 +162,11 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private volatile boolean abortLeftToTimeout;
         /** The application's listeners, for Jetty, which tells none of a cycle whose connection the kit broke. */
         private final ApplicationListeners applicationListeners = new ApplicationListeners();
-        /** Set once the kit broke the connection and ended the cycle itself: the application's complete() or dispatch() then does nothing. */
+        /**
+         * Set once the kit broke the connection and ended the cycle itself (on Jetty, see
+         * {@link #abortedInDispatch}): the application's {@code complete()} or {@code dispatch()},
+         * such as a listener's usual {@code complete()} in {@code onError}, then does nothing.
+         */
         private volatile boolean abortedByKit;
 
         /**
@@ -295,7 +299,6 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         @Override
         public void dispatch() {
             if (abortedByKit) {
-                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
                 return;
             }
             delegate.dispatch();
@@ -306,7 +309,6 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         @Override
         public void dispatch(String path) {
             if (abortedByKit) {
-                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
                 return;
             }
             delegate.dispatch(path);
@@ -317,7 +319,6 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         @Override
         public void dispatch(ServletContext context, String path) {
             if (abortedByKit) {
-                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
                 return;
             }
             delegate.dispatch(context, path);
@@ -328,7 +329,6 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         @Override
         public void complete() {
             if (abortedByKit) {
-                // Ended by the kit (see abortedInDispatch): a listener's usual complete() in onError must not fail.
                 return;
             }
             delegate.complete();
