@@ -178,7 +178,8 @@ public final class SafeErrorFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (req.getDispatcherType() == DispatcherType.INCLUDE || req.getDispatcherType() == DispatcherType.FORWARD) {
+        DispatcherType dispatch = req.getDispatcherType();
+        if (dispatch == DispatcherType.INCLUDE || dispatch == DispatcherType.FORWARD) {
             ERROR_PAGE_GUARD.doFilter(req, res, chain);
             return;
         }
@@ -199,7 +200,7 @@ public final class SafeErrorFilter implements Filter {
         String enclosingId = MDC.get(MDC_REQUEST_ID);
         MDC.put(MDC_REQUEST_ID, id);
         try {
-            bound(request, response, chain);
+            bound(request, response, chain, dispatch);
         } finally {
             if (enclosingId == null) {
                 MDC.remove(MDC_REQUEST_ID);
@@ -210,9 +211,9 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /** The boundary's run: the chain below it, then what it threw or its error status answered. */
-    private void bound(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws IOException, ServletException {
-        if (request.getDispatcherType() == DispatcherType.ASYNC
+    private void bound(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            DispatcherType dispatch) throws IOException, ServletException {
+        if (dispatch == DispatcherType.ASYNC
                 && request.getAttribute(COMMITTED_TASK_FAILURE) instanceof CommittedTaskFailure failed) {
             // Not the application's dispatch but the failed task's (see dispatchCommittedTaskFailure):
             // the application must not run again.
