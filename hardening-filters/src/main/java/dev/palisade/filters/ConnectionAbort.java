@@ -430,6 +430,19 @@ final class ConnectionAbort {
     }
 
     /**
+     * Called before an answer that will leave the request body unread is written. On Quarkus over
+     * HTTP/1.x, arranges the connection's close for the moment the answer ends: the answer has a
+     * length, so it ends as its last byte is written, and Vert.x would start on a request pipelined
+     * behind the body before a close asked for afterwards (one try in eight served it).
+     */
+    void beforeAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+        String protocol = request.getProtocol();
+        if (quarkus != null && protocol != null && protocol.startsWith("HTTP/1.") && !response.isCommitted()) {
+            quarkus.closeWhenResponseEnds(request);
+        }
+    }
+
+    /**
      * Called once an answer is written that leaves the request body unread: commits it and, where
      * the container would otherwise drain the body, throws so that it closes the connection
      * instead (on Liberty and Quarkus, closes it here and throws nothing). The caller lets the exception
@@ -441,9 +454,9 @@ final class ConnectionAbort {
         String protocol = request.getProtocol();
         if (quarkus != null && protocol != null && protocol.startsWith("HTTP/1.")) {
             // Quarkus reads the rest of the body, however long, and serves a request pipelined after
-            // it despite "Connection: close". The answer is sent (the chain's answers have a length),
-            // then the connection closed before the response is ended: ended first, Vert.x would
-            // start on the pipelined request, and could answer it before the close.
+            // it despite "Connection: close". The close was asked for as the answer ended (see
+            // beforeAnswerLeavingBodyUnread); asked again here for an answer that has not ended, and
+            // awaited.
             response.flushBuffer();
             if (!quarkus.close(request, false, new IOException(UNREAD_BODY))) {
                 LOG.warn("Could not close the connection after an answer that left the request body unread: Quarkus "

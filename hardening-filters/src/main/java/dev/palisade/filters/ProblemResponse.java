@@ -100,9 +100,27 @@ public final class ProblemResponse {
             throws IOException {
         if (!declaresBody(request) || readIfArrived(request)) {
             send(request, response);
-        } else if (closingConnection(request).send(request, response)) {
-            abort.afterAnswerLeavingBodyUnread(request, response);
+        } else {
+            sendClosingConnection(request, response, abort);
         }
+    }
+
+    /**
+     * Sends this problem as an answer that leaves the request body unread: telling an HTTP/1.x
+     * client that the connection closes after it, and closing it (see {@link
+     * ConnectionAbort#afterAnswerLeavingBodyUnread}). Any exception from {@code abort} is the
+     * caller's to let propagate.
+     *
+     * @return whether it was sent: not if the response was committed already
+     */
+    boolean sendClosingConnection(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort)
+            throws IOException {
+        abort.beforeAnswerLeavingBodyUnread(request, response);
+        if (!closingConnection(request).send(request, response)) {
+            return false;
+        }
+        abort.afterAnswerLeavingBodyUnread(request, response);
+        return true;
     }
 
     /**

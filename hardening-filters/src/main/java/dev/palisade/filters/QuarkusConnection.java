@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * and its last chunk could still go out first. So over HTTP/1.x the connection is closed through the
  * context's {@code request().connection().close()}, whose future is awaited (bounded) when the
  * caller is not on the event loop itself.
+ *
+ * <p>An answer that leaves the body unread ends its response as its last byte is written (it has a
+ * length), and Vert.x then starts on a request pipelined behind the body unless the close is queued
+ * on the event loop first: so the close is asked for in the response's body-end handler (the
+ * context's {@code addBodyEndHandler}), which Vert.x calls as the response ends, before it looks for
+ * the next request.
  */
 final class QuarkusConnection {
     /** The fork's exchange on Vert.x; the kit takes its presence for the fork. */
@@ -35,6 +42,7 @@ final class QuarkusConnection {
     private static final Logger LOG = LoggerFactory.getLogger(QuarkusConnection.class);
     private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
     private static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
+    private static final String VERTX_HANDLER = "io.vertx.core.Handler";
     /** How long a close is awaited: the event loop does it at once unless it is stuck. */
     private static final long CLOSE_WAIT_MILLIS = 1000;
     /** HTTP/2's CANCEL: the stream is no longer needed, and what was sent of it is not the whole. */
@@ -48,13 +56,16 @@ final class QuarkusConnection {
     private final MethodHandle awaitableClose;
     /** {@code (ServletRequest) -> boolean}: whether the caller is on the exchange's event loop. */
     private final MethodHandle inIoThread;
+    /** Asks for the connection's close as the response ends; {@code null} if not usable. */
+    private final CloseAtEnd closeAtEnd;
 
     private QuarkusConnection(MethodHandle close, MethodHandle reset, MethodHandle awaitableClose,
-            MethodHandle inIoThread) {
+            MethodHandle inIoThread, CloseAtEnd closeAtEnd) {
         this.close = close;
         this.reset = reset;
         this.awaitableClose = awaitableClose;
         this.inIoThread = inIoThread;
+        this.closeAtEnd = closeAtEnd;
     }
 
     /** Quarkus's connection, through {@code loader}; {@code null} if that is not Quarkus's fork of Undertow. */
@@ -81,7 +92,7 @@ final class QuarkusConnection {
             return null;
         }
         return new QuarkusConnection(close, streamReset(loader, vertxExchange, exchange),
-                awaitableClose(loader, vertxExchange, exchange), inIoThread);
+                awaitableClose(loader, vertxExchange, exchange), inIoThread, CloseAtEnd.find(loader, vertxExchange, exchange));
     }
 
     /**
@@ -128,16 +139,23 @@ final class QuarkusConnection {
     }
 
     /**
+     * Asks Vert.x to close the connection of {@code request} (HTTP/1.x) as its response ends, before
+     * it starts on a request pipelined behind this one. To be called before the answer is written.
+     *
+     * @return whether the close was arranged; {@code false} where the context is not usable
+     */
+    boolean closeWhenResponseEnds(ServletRequest request) {
+        return closeAtEnd != null && closeAtEnd.arrange(containerRequest(request));
+    }
+
+    /**
      * Closes the connection of {@code request} at once, without ending its response; over HTTP/2,
      * resets its stream with CANCEL (the connection and its other streams carry on).
      *
      * @return whether it was closed; {@code false} for a request that is not the fork's, or a changed API
      */
     boolean close(ServletRequest request, boolean http2, Throwable failure) {
-        ServletRequest container = request;
-        while (container instanceof ServletRequestWrapper wrapper) {
-            container = wrapper.getRequest();
-        }
+        ServletRequest container = containerRequest(request);
         if (http2 && reset != null) {
             try {
                 if ((boolean) reset.invokeExact(container)) {
@@ -192,6 +210,81 @@ final class QuarkusConnection {
             failure.addSuppressed(e);
             LOG.debug("Could not close the connection through the RoutingContext", e);
             return false;
+        }
+    }
+
+    private static ServletRequest containerRequest(ServletRequest request) {
+        ServletRequest container = request;
+        while (container instanceof ServletRequestWrapper wrapper) {
+            container = wrapper.getRequest();
+        }
+        return container;
+    }
+
+    /**
+     * {@code ((RoutingContext) exchange.getContext()).addBodyEndHandler(v -> connection.close())}, the
+     * connection being that context's {@code request().connection()}.
+     */
+    private static final class CloseAtEnd {
+        /** {@code (ServletRequest) -> RoutingContext}, as Object. */
+        private final MethodHandle context;
+        /** {@code (Object context) -> HttpConnection}, as Object. */
+        private final MethodHandle connection;
+        /** {@code (Object connection) -> void}: its close, the returned future dropped. */
+        private final MethodHandle closeConnection;
+        /** {@code (Object context, Object handler) -> void}. */
+        private final MethodHandle addBodyEndHandler;
+        private final Class<?> handlerType;
+
+        private CloseAtEnd(MethodHandle context, MethodHandle connection, MethodHandle closeConnection,
+                MethodHandle addBodyEndHandler, Class<?> handlerType) {
+            this.context = context;
+            this.connection = connection;
+            this.closeConnection = closeConnection;
+            this.addBodyEndHandler = addBodyEndHandler;
+            this.handlerType = handlerType;
+        }
+
+        static CloseAtEnd find(ClassLoader loader, Class<?> vertxExchange, MethodHandle exchange) {
+            try {
+                Class<?> routingContext = Class.forName(ROUTING_CONTEXT, false, loader);
+                Class<?> handlerType = Class.forName(VERTX_HANDLER, false, loader);
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                MethodHandle context = MethodHandles.filterReturnValue(exchange,
+                        lookup.findVirtual(vertxExchange, "getContext", MethodType.methodType(Object.class)));
+                Method requestGetter = routingContext.getMethod("request");
+                Method connectionGetter = requestGetter.getReturnType().getMethod("connection");
+                MethodHandle connection = MethodHandles.filterReturnValue(lookup.unreflect(requestGetter),
+                        lookup.unreflect(connectionGetter));
+                Method connectionClose = connectionGetter.getReturnType().getMethod("close");
+                MethodHandle addBodyEndHandler = lookup.unreflect(routingContext.getMethod("addBodyEndHandler", handlerType));
+                return new CloseAtEnd(context.asType(MethodType.methodType(Object.class, ServletRequest.class)),
+                        connection.asType(MethodType.methodType(Object.class, Object.class)),
+                        lookup.unreflect(connectionClose).asType(MethodType.methodType(void.class, Object.class)),
+                        addBodyEndHandler.asType(MethodType.methodType(void.class, Object.class, Object.class)),
+                        handlerType);
+            } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+                LOG.warn("Vert.x's RoutingContext.addBodyEndHandler is not usable here: a request pipelined behind a body "
+                        + "left unread may be served after the answer that closes the connection: {}", e.toString());
+                return null;
+            }
+        }
+
+        boolean arrange(ServletRequest container) {
+            try {
+                Object routing = context.invokeExact(container);
+                Object connectionOfRequest = connection.invokeExact(routing);
+                // Handler.handle(Object): the body-end event (null) dropped, the close's future too.
+                MethodHandle onEnd = MethodHandles.dropArguments(closeConnection.bindTo(connectionOfRequest), 0, Object.class);
+                addBodyEndHandler.invokeExact(routing, (Object) MethodHandleProxies.asInterfaceInstance(handlerType, onEnd));
+                return true;
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                // The exchange's context is not a RoutingContext here: closed after the answer instead.
+                LOG.debug("Could not arrange the connection's close at the response's end", e);
+                return false;
+            }
         }
     }
 }

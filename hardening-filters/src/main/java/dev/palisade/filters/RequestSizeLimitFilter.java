@@ -211,8 +211,7 @@ public final class RequestSizeLimitFilter implements Filter {
         long declared = ContentLengthHeader.parse(request.getHeaders("Content-Length"));
         if (declared == ContentLengthHeader.INVALID) {
             badRequests.record();
-            ProblemResponse.of(400).closingConnection(request).send(request, response);
-            abort.of(request).afterAnswerLeavingBodyUnread(request, response);
+            ProblemResponse.of(400).sendClosingConnection(request, response, abort.of(request));
             return;
         }
         if (declared == ContentLengthHeader.ABSENT && !mayHaveBody(request)) {
@@ -222,8 +221,7 @@ public final class RequestSizeLimitFilter implements Filter {
         long limit = limitFor(current, request);
         if (declared > limit) {
             tooLarge.record();
-            ProblemResponse.of(413).closingConnection(request).send(request, response);
-            abort.of(request).afterAnswerLeavingBodyUnread(request, response);
+            ProblemResponse.of(413).sendClosingConnection(request, response, abort.of(request));
             return;
         }
         SizeLimitedRequest wrapped = new SizeLimitedRequest(request, limit, declared != ContentLengthHeader.ABSENT,
@@ -352,11 +350,7 @@ public final class RequestSizeLimitFilter implements Filter {
                 && wrapped.claimAnswer()) {
             recordOnce(wrapped, badRequests);
             int status = partsRefusal != 0 ? partsRefusal : wrapped.unsupportedCharset() ? 415 : 400;
-            if (ProblemResponse.of(status).closingConnection(wrapped).send(wrapped, response)) {
-                abort.of(wrapped).afterAnswerLeavingBodyUnread(wrapped, response);
-                return true;
-            }
-            return false;
+            return ProblemResponse.of(status).sendClosingConnection(wrapped, response, abort.of(wrapped));
         }
         return false;
     }
@@ -399,6 +393,7 @@ public final class RequestSizeLimitFilter implements Filter {
             return true;
         }
         recordOnce(wrapped, tooLarge);
+        abort.of(wrapped).beforeAnswerLeavingBodyUnread(wrapped, response);
         return ProblemResponse.of(413).closingConnection(wrapped).send(wrapped, response);
     }
 

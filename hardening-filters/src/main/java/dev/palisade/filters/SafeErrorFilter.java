@@ -289,8 +289,7 @@ public final class SafeErrorFilter implements Filter {
             }
             // Unanswered: RequestSizeLimitFilter did not see this dispatch (mapped for REQUEST only,
             // and the body read after AsyncContext.dispatch()). Answered as it would have.
-            ProblemResponse.of(413).closingConnection(request).send(request, response);
-            abort.of(request).afterAnswerLeavingBodyUnread(request, response);
+            ProblemResponse.of(413).sendClosingConnection(request, response, abort.of(request));
             return;
         }
         if (isClientGone(failure, request, abort.of(request))) {

@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.LogCapture;
+import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.Appender;
 import dev.palisade.filters.payaraapp.PayaraApp;
+import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.ServerFiles;
 import io.github.bucket4j.Bucket;

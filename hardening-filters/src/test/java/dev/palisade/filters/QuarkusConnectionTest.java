@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Which abort an Undertow context gets: Undertow's own connection where its exchange has
  * {@code getConnection()}, Quarkus's Vert.x exchange where it has {@code getDelegate()} instead.
- * Quarkus's fork is not in the suite: its public shape (as Quarkus 3.20.1's {@code quarkus-http}
- * 5.3.4 has it) is compiled here into stubs the context's class loader sees before Undertow 2.3's.
- * Closing through it was checked by hand on Quarkus (see docs/filters.md).
+ * The fork's public shape (as Quarkus 3.20.1's {@code quarkus-http} 5.3.4 has it, and 3.33.2's 5.5.0)
+ * is compiled here into stubs the context's class loader sees before Undertow 2.3's (this module's
+ * tests have Undertow 2.3 on their class path). Closing through it on a real Quarkus is the
+ * {@code quarkus-tests} module's {@code QuarkusUndertowTest}.
  */
 class QuarkusConnectionTest {
     private static final Map<String, String> FORK = Map.ofEntries(
@@ -43,7 +44,10 @@ class QuarkusConnectionTest {
                     + " public boolean isInIoThread() { return false; } }"),
             Map.entry("io/vertx/ext/web/RoutingContext.java",
                     "package io.vertx.ext.web; public interface RoutingContext { io.vertx.core.http.HttpServerResponse response();"
-                    + " io.vertx.core.http.HttpServerRequest request(); }"),
+                    + " io.vertx.core.http.HttpServerRequest request();"
+                    + " int addBodyEndHandler(io.vertx.core.Handler<Void> handler); }"),
+            Map.entry("io/vertx/core/Handler.java",
+                    "package io.vertx.core; public interface Handler<E> { void handle(E event); }"),
             Map.entry("io/vertx/core/http/HttpServerResponse.java",
                     "package io.vertx.core.http; public interface HttpServerResponse { boolean reset(long code); }"),
             Map.entry("io/vertx/core/http/HttpServerRequest.java",
@@ -78,7 +82,7 @@ class QuarkusConnectionTest {
             assertThat(abort.isQuarkus()).isTrue();
             assertThat(abort.endsCommittedTaskFailures()).isTrue();
             assertThat(QuarkusConnection.find(fork)).isNotNull();
-            // The HTTP/2 reset and the awaited close were found too: no WARN about either.
+            // The HTTP/2 reset, the awaited close and the close at the response's end were found too: no WARN.
             assertThat(log.events()).noneMatch(event -> event.getLevel() == Level.WARN);
         }
     }

@@ -1,4 +1,4 @@
-package dev.palisade.filters;
+package dev.palisade.filters.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,17 +23,17 @@ import org.eclipse.jetty.http2.hpack.HpackDecoder;
  * header fields as literals (so connection-specific fields and odd pseudo-headers go out as they
  * are), and records every frame the server sends, decoding response header blocks.
  */
-final class RawH2 implements AutoCloseable {
-    static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7, WINDOW_UPDATE = 8,
+public final class RawH2 implements AutoCloseable {
+    public static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7, WINDOW_UPDATE = 8,
             CONTINUATION = 9;
 
     /** One frame the server sent, with a decoded header block for HEADERS. */
-    record Frame(int type, int flags, int stream, byte[] payload, Map<String, String> fields, String decodeError) {
-        boolean endStream() {
+    public record Frame(int type, int flags, int stream, byte[] payload, Map<String, String> fields, String decodeError) {
+        public boolean endStream() {
             return (flags & 1) != 0 && (type == DATA || type == HEADERS);
         }
 
-        int errorCode() {
+        public int errorCode() {
             ByteBuffer b = ByteBuffer.wrap(payload);
             return type == RST_STREAM ? b.getInt() : type == GOAWAY ? b.getInt(4) : -1;
         }
@@ -56,16 +56,16 @@ final class RawH2 implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
-    final List<Frame> all = new CopyOnWriteArrayList<>();
+    public final List<Frame> all = new CopyOnWriteArrayList<>();
     private final HpackDecoder decoder = new HpackDecoder(64 * 1024, System::nanoTime);
     private final Thread reader;
     volatile boolean eof;
     private final String authority;
 
     /** What the server answered to the HTTP/1.1 Upgrade request, up to its blank line (null for prior knowledge). */
-    final String upgradeResponse;
+    public final String upgradeResponse;
 
-    RawH2(String host, int port) throws IOException {
+    public RawH2(String host, int port) throws IOException {
         this(host, port, null);
     }
 
@@ -73,7 +73,7 @@ final class RawH2 implements AutoCloseable {
      * With {@code upgradeRequest}, sends it over HTTP/1.1 first and reads the answer's head; on a
      * 101 goes on as HTTP/2 (the answer to that request is stream 1), else stops reading frames.
      */
-    RawH2(String host, int port, byte[] upgradeRequest) throws IOException {
+    public RawH2(String host, int port, byte[] upgradeRequest) throws IOException {
         socket = new Socket(host, port);
         socket.setSoTimeout(10_000);
         authority = host + ":" + port;
@@ -107,7 +107,7 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** After a refused upgrade: the rest of the HTTP/1.1 answer, until close or timeout. */
-    String restOfHttp1() throws IOException {
+    public String restOfHttp1() throws IOException {
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
         byte[] b = new byte[8192];
         try {
@@ -193,7 +193,7 @@ final class RawH2 implements AutoCloseable {
         }
     }
 
-    synchronized void frame(int type, int flags, int stream, byte[] payload) throws IOException {
+    public synchronized void frame(int type, int flags, int stream, byte[] payload) throws IOException {
         byte[] head = new byte[9];
         head[0] = (byte) (payload.length >>> 16);
         head[1] = (byte) (payload.length >>> 8);
@@ -210,7 +210,7 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** HEADERS with the given fields as literal, never-indexed-free ones (names as given, so upper case goes as is). */
-    void headers(int stream, boolean endStream, String... namesAndValues) throws IOException {
+    public void headers(int stream, boolean endStream, String... namesAndValues) throws IOException {
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             block.write(0x00);
@@ -221,7 +221,7 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** The usual request pseudo-headers, then {@code more}. */
-    void request(int stream, String method, String path, boolean endStream, String... more) throws IOException {
+    public void request(int stream, String method, String path, boolean endStream, String... more) throws IOException {
         List<String> fields = new ArrayList<>(List.of(":method", method, ":scheme", "http", ":authority", authority,
                 ":path", path));
         fields.addAll(List.of(more));
@@ -229,12 +229,12 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** A GET of {@code path} without a body on {@code stream}, and what came for it (see {@link #await}). */
-    StreamResult get(int stream, String path, long millis) throws IOException, InterruptedException {
+    public StreamResult get(int stream, String path, long millis) throws IOException, InterruptedException {
         request(stream, "GET", path, true);
         return await(stream, millis);
     }
 
-    void data(int stream, byte[] bytes, boolean endStream) throws IOException {
+    public void data(int stream, byte[] bytes, boolean endStream) throws IOException {
         frame(DATA, endStream ? 1 : 0, stream, bytes);
     }
 
@@ -266,7 +266,7 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** Frames for {@code stream} (and any GOAWAY) until it ends (END_STREAM or RST) or the wait passes. */
-    StreamResult await(int stream, long millis) throws InterruptedException {
+    public StreamResult await(int stream, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         List<Frame> got = new ArrayList<>();
         Map<String, String> fields = null;
@@ -324,13 +324,13 @@ final class RawH2 implements AutoCloseable {
     }
 
     /** The error code of the first RST_STREAM the server sends on {@code stream}, or {@code null} if none came in time. */
-    Integer awaitReset(int stream, long millis) throws InterruptedException {
+    public Integer awaitReset(int stream, long millis) throws InterruptedException {
         Frame reset = awaitFrame(stream, RST_STREAM, millis);
         return reset == null ? null : reset.errorCode();
     }
 
     /** The first frame of {@code type} the server sends on {@code stream}, or {@code null} if none came in time. */
-    Frame awaitFrame(int stream, int type, long millis) throws InterruptedException {
+    public Frame awaitFrame(int stream, int type, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (lock) {
             while (true) {
@@ -348,13 +348,13 @@ final class RawH2 implements AutoCloseable {
         }
     }
 
-    void windowUpdate(int stream, int delta) throws IOException {
+    public void windowUpdate(int stream, int delta) throws IOException {
         frame(WINDOW_UPDATE, 0, stream, ByteBuffer.allocate(4).putInt(delta).array());
     }
 
-    record StreamResult(Map<String, String> fields, String body, boolean ended, Integer reset, boolean goAway,
+    public record StreamResult(Map<String, String> fields, String body, boolean ended, Integer reset, boolean goAway,
             boolean connectionClosed, List<Frame> frames) {
-        int status() {
+        public int status() {
             return fields == null || fields.get(":status") == null ? 0 : Integer.parseInt(fields.get(":status"));
         }
     }
