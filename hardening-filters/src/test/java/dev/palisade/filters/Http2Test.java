@@ -280,6 +280,11 @@ class Http2Test {
 
             h2.request(3, "GET", "/fails/async-task", true);
             assertThat(h2.await(3, 10_000).reset()).as("the connection serves the next stream").isNotNull();
+            // And goes on after two resets (Tomcat's overhead protection is not tripped by them).
+            h2.request(5, "GET", "/nothing-here", true);
+            RawH2.StreamResult third = h2.await(5, 10_000);
+            assertThat(third.status()).as(third.frames().toString()).isEqualTo(404);
+            assertThat(third.goAway()).isFalse();
         }
     }
 

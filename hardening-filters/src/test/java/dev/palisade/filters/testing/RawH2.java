@@ -143,7 +143,7 @@ public final class RawH2 implements AutoCloseable {
                 if (type == DATA && len > 0) {
                     // As a client must, whatever the stream's state (one reset by the server may still
                     // get the DATA the server had queued): else the connection's window runs dry.
-                    windowUpdate(0, len);
+                    creditConnection(len);
                 }
                 if (type == HEADERS || type == CONTINUATION) {
                     if (type == HEADERS) {
@@ -290,7 +290,7 @@ public final class RawH2 implements AutoCloseable {
                         body.write(f.payload(), 0, f.payload().length);
                         if (f.payload().length > 0) {
                             try {
-                                windowUpdate(stream, f.payload().length);
+                                creditStream(stream, f.payload().length);
                             } catch (IOException ignored) {
                                 // The connection is gone; the result says so.
                             }
@@ -346,6 +346,41 @@ public final class RawH2 implements AutoCloseable {
                 TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
         }
+    }
+
+    /**
+     * Flow-control credit is given back in steps of {@link #CREDIT_STEP}, as real clients batch it: a
+     * WINDOW_UPDATE per small DATA frame is what Tomcat's overhead protection counts against a client
+     * (increments under its overheadWindowUpdateThreshold, 1024), answering GOAWAY ENHANCE_YOUR_CALM.
+     * The step stays well under the initial 64 KiB windows, so a server never waits for credit.
+     */
+    private static final int CREDIT_STEP = 16 * 1024;
+    private int connectionUncredited;
+    private final Map<Integer, Integer> streamUncredited = new java.util.HashMap<>();
+
+    private void creditConnection(int len) throws IOException {
+        int delta;
+        synchronized (lock) {
+            connectionUncredited += len;
+            if (connectionUncredited < CREDIT_STEP) {
+                return;
+            }
+            delta = connectionUncredited;
+            connectionUncredited = 0;
+        }
+        windowUpdate(0, delta);
+    }
+
+    private void creditStream(int stream, int len) throws IOException {
+        int uncredited;
+        synchronized (lock) {
+            uncredited = streamUncredited.merge(stream, len, Integer::sum);
+            if (uncredited < CREDIT_STEP) {
+                return;
+            }
+            streamUncredited.put(stream, 0);
+        }
+        windowUpdate(stream, uncredited);
     }
 
     public void windowUpdate(int stream, int delta) throws IOException {
