@@ -657,8 +657,8 @@ public final class SafeErrorFilter implements Filter {
      * commit on a request thread does ({@link #abortAfterTaskFailure}), and the container ends the
      * cycle with its listeners told. From the task's own thread neither Jetty nor Tomcat lets the
      * connection be broken safely (Jetty's abort there tells no listener; Tomcat's connection state
-     * is the request thread's). Only on Jetty and Tomcat, where it is tested, and only where this
-     * filter sees every {@code ASYNC} dispatch.
+     * is the request thread's). Only on Jetty, Tomcat and GlassFish (Payara, where it is tested:
+     * held until the timeout otherwise), and only where this filter sees every {@code ASYNC} dispatch.
      *
      * @return whether the dispatch was made; false where it is not to be, or the container refused
      *     it (Jetty, while its own thread handles the timeout)
@@ -666,7 +666,8 @@ public final class SafeErrorFilter implements Filter {
     private boolean dispatchCommittedTaskFailure(AsyncTrackingRequest.TrackedAsyncContext async,
             HttpServletRequest request, Throwable failure) {
         ServletContext servletContext = request.getServletContext();
-        if (!seesEveryAsyncDispatch || !(Containers.isJetty(servletContext) || Containers.isTomcat(servletContext))) {
+        if (!seesEveryAsyncDispatch || !(Containers.isJetty(servletContext) || Containers.isTomcat(servletContext)
+                || Containers.isGlassFish(servletContext))) {
             return false;
         }
         ServletContext own = context;

@@ -119,6 +119,26 @@ class PayaraTest {
         }
     }
 
+    /**
+     * A task failing after it committed breaks the connection at once (not at the cycle's 30 s
+     * timeout, past the client's 10 s), is logged once by the kit and not by Payara, the access log
+     * has its line then, and the application's listener hears {@code onError} (Payara tells no
+     * listener {@code onComplete} once the connection is closed, as after a timeout after commit).
+     */
+    @Test
+    void aTaskFailingAfterTheCommitBreaksTheConnectionAtOnce() throws IOException {
+        int from = logText().length();
+        try (RawHttp http = RawHttp.connect(port)) {
+            String received = http.send(get("/app/taskfails?case=task")).receivedUntilClosed();
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("task started").doesNotEndWith("0\r\n\r\n");
+        }
+        awaitLogLine("listener of task heard onError", from);
+        awaitLogLine("GET /app/taskfails?case=task status=", from);
+        String logged = logText().substring(from);
+        assertThat(logged).containsOnlyOnce("the task failed after the commit").doesNotContain("SEVERE", "WARNING");
+    }
+
     /** F2: a body read past the size limit after the commit breaks the connection. */
     @Test
     void aBodyOverTheLimitAfterTheCommitBreaksTheConnection() throws IOException {
@@ -158,12 +178,14 @@ class PayaraTest {
             h2.data(5, chunk, false);
             h2.data(5, chunk, false);
             RawH2.StreamResult overflowed = h2.await(5, 10_000);
-            RawH2.StreamResult next = h2.get(7, "/app/stream?case=h2-after-resets", 10_000);
+            RawH2.StreamResult task = h2.get(7, "/app/taskfails?case=h2-task", 10_000);
+            RawH2.StreamResult next = h2.get(9, "/app/stream?case=h2-after-resets", 10_000);
 
             assertThat(thrown.body()).startsWith("line 0 of a response that will fail");
             assertThat(timedOut.body()).isEqualTo("partial");
             assertThat(overflowed.body()).isEqualTo("started\n");
-            for (RawH2.StreamResult failed : List.of(thrown, timedOut, overflowed)) {
+            assertThat(task.body()).isEqualTo("task started");
+            for (RawH2.StreamResult failed : List.of(thrown, timedOut, overflowed, task)) {
                 assertThat(failed.status()).isEqualTo(200);
                 assertThat(failed.reset()).as("RST_STREAM; frames %s", failed.frames()).isNotNull();
                 assertThat(failed.frames()).noneMatch(RawH2.Frame::endStream);

@@ -163,6 +163,53 @@ public class PayaraApp implements ServletContextListener {
         }
     }
 
+    /**
+     * An {@code AsyncContext.start} task that commits, then fails, in a cycle whose timeout (30 s) is
+     * past the client's patience; a listener of the application's logs the events it hears.
+     */
+    @WebServlet(urlPatterns = "/taskfails", asyncSupported = true)
+    public static class TaskFails extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskFails.class);
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) {
+            AsyncContext async = request.startAsync();
+            async.setTimeout(30_000);
+            String id = request.getParameter("case");
+            async.addListener(new jakarta.servlet.AsyncListener() {
+                @Override
+                public void onComplete(jakarta.servlet.AsyncEvent event) {
+                    LOG.info("listener of {} heard onComplete", id);
+                }
+
+                @Override
+                public void onTimeout(jakarta.servlet.AsyncEvent event) {
+                    LOG.info("listener of {} heard onTimeout", id);
+                }
+
+                @Override
+                public void onError(jakarta.servlet.AsyncEvent event) {
+                    LOG.info("listener of {} heard onError", id);
+                }
+
+                @Override
+                public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+                    // Not restarted here.
+                }
+            });
+            async.start(() -> {
+                try {
+                    response.getWriter().write("task started");
+                    response.flushBuffer();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                throw new IllegalStateException("the task failed after the commit");
+            });
+        }
+    }
+
     /** Commits, then reads the body (over the size limit, sent chunked). */
     @WebServlet(urlPatterns = "/commitread", asyncSupported = true)
     public static class CommitsThenReads extends HttpServlet {
