@@ -1,74 +1,40 @@
 package dev.palisade.filters;
 
-import static dev.palisade.filters.testing.ServerFiles.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RawHttp;
-import dev.palisade.filters.testing.ServerFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The kit on a real Quarkus with {@code quarkus-undertow} (Quarkus's own fork of Undertow on Vert.x
- * and Netty): the application of {@code dev.palisade.quarkusapp}, packaged by Quarkus's plugin in
- * this module's package phase, started as {@code quarkus-run.jar} in a process of its own with the
- * test JVM's Java. Asserted with raw sockets: how a connection ends, and what Quarkus's log says.
+ * and Netty), a {@link QuarkusServer}. Asserted with raw sockets: how a connection ends, and what
+ * Quarkus's log says.
  *
  * <p>What docs/filters.md says of Quarkus, checked here: Quarkus never breaks a connection by itself
  * (it ends a committed response cleanly, and reads a body left unread to its end), so the kit does.
  */
 class QuarkusUndertowTest {
-    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration LOG_DEADLINE = Duration.ofSeconds(15);
-    private static final Path WORK = Path.of("target", "quarkus-run");
     private static final String LAST_CHUNK = "0\r\n\r\n";
 
-    private static Process quarkus;
-    private static Path log;
+    private static QuarkusServer quarkus;
     private static int port;
-    private static int fences;
 
     @BeforeAll
     static void start() throws IOException {
-        ServerFiles.deleteRecursively(WORK);
-        Files.createDirectories(WORK);
-        port = Integer.getInteger("palisade.test.quarkus.port", freePort());
-        log = WORK.resolve("quarkus.log");
-        Path app = Path.of(System.getProperty("palisade.test.quarkus.app", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(app).as("the application Quarkus's plugin packages (mvn package)").isRegularFile();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port,
-                "-jar", app.toAbsolutePath().toString());
-        quarkus = new ProcessBuilder(command).directory(WORK.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        // Killed with the test JVM too (a failsafe timeout, Ctrl-C), where @AfterAll never runs.
-        Process process = quarkus;
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        await().atMost(START_DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(() -> !quarkus.isAlive() || logText().contains("Listening on: "));
-        String startLog = logText();
-        assertThat(quarkus.isAlive()).as("Quarkus did not start; its log: %s", startLog).isTrue();
-        assertThat(startLog).as("the chain installed").contains("Palisade chain installed");
-        assertThat(startLog).as("the chain can break Quarkus's connections: no WARN at start")
-                .doesNotContain(" WARN ", " ERROR ");
+        quarkus = QuarkusServer.start("quarkus-run");
+        port = quarkus.port();
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         if (quarkus != null) {
-            quarkus.destroy();
-            if (!quarkus.waitFor(20, TimeUnit.SECONDS)) {
-                quarkus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            quarkus.close();
         }
     }
 
@@ -162,7 +128,6 @@ class QuarkusUndertowTest {
      */
     @Test
     void anEarlyAnswerClosesTheConnection() throws IOException {
-        String next = "GET /stream?case=pipelined HTTP/1.1\r\nHost: quarkus\r\n\r\n";
         String[][] requests = {
             {"413", "POST /stream?case=declared-too-large HTTP/1.1\r\nHost: quarkus\r\nContent-Length: 1000000\r\n\r\n"},
             {"401", "POST /private/stream?case=no-key HTTP/1.1\r\nHost: quarkus\r\nContent-Length: 3000\r\n\r\n"},
@@ -297,26 +262,18 @@ class QuarkusUndertowTest {
     }
 
     private static String get(String path) {
-        return "GET " + path + " HTTP/1.1\r\nHost: quarkus\r\n\r\n";
+        return QuarkusServer.get(path);
     }
 
-    /**
-     * Asserts that Quarkus's log, from {@code from} on, has the access line of {@code request} and no
-     * ERROR or WARN line, once a later request has been logged too.
-     */
     private static void assertQuietAbout(String request, int from) throws IOException {
-        awaitLogLine(request + " status=", from);
-        String fence = "/fence-" + ++fences;
-        RawHttp.exchange(port, get(fence));
-        awaitLogLine("GET " + fence + " status=", from);
-        assertThat(logText().substring(from)).as(request).doesNotContain(" ERROR ", " WARN ");
+        quarkus.assertQuietAbout(request, from);
     }
 
     private static String awaitLogLine(String text, int from) {
-        return ServerFiles.awaitLogLine(log, text, from, LOG_DEADLINE);
+        return quarkus.awaitLogLine(text, from);
     }
 
     private static String logText() throws IOException {
-        return ServerFiles.logText(log);
+        return quarkus.logText();
     }
 }
