@@ -262,9 +262,16 @@ public final class SafeErrorFilter implements Filter {
         }
     }
 
-    /** Writes the problem for an error status that no exception explains; a 5xx is logged once. */
+    /**
+     * Writes the problem for an error status that no exception explains; a 5xx is logged once, but
+     * for 501: {@code HttpServlet} answers it to any method it does not know ({@code FOO /x}, or
+     * {@code PATCH} on Servlet 6.0), so any client could write ERROR lines at will.
+     */
     void answer(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
-        if (status >= 500) {
+        if (status == HttpServletResponse.SC_NOT_IMPLEMENTED) {
+            LOG.debug("Request {} answered 501 without an exception: {} {}", RequestIds.of(request),
+                    LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
+        } else if (status >= 500) {
             ErrorLog.errorThenAnswer(LOG, request, response, abort.of(request), () -> ProblemResponse.of(status).send(request, response),
                     "Request {} answered {} without an exception: {} {}", RequestIds.of(request), status,
                     LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));

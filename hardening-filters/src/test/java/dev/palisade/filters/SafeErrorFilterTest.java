@@ -357,6 +357,12 @@ class SafeErrorFilterTest {
                 resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
             }
         }).addMapping("/body");
+        ctx.addServlet("doGetOnly", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write("got");
+            }
+        }).addMapping("/do-get-only");
         var parts = ctx.addServlet("readsParts", new HttpServlet() {
             @Override
             protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
@@ -421,6 +427,25 @@ class SafeErrorFilterTest {
             // Tomcat's java.util.logging is routed to SLF4J by the test fixture, so both containers are seen.
             assertThat(all.text(e -> !e.getLoggerName().startsWith("dev.palisade")))
                     .as("the container logs nothing more").doesNotContain("hunter2");
+        }
+    }
+
+    /**
+     * A method no servlet knows is answered 501 by {@code HttpServlet}: the problem, but no ERROR
+     * line, which any client could otherwise write at will (one per request).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anUnknownMethodIsA501ProblemWithoutAnErrorLine(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            for (int i = 0; i < 3; i++) {
+                RawHttp.Response r = RawHttp.exchange(server.port(),
+                        "FOO /do-get-only HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+                assertProblem(r, 501);
+                assertLeaksNothing(r);
+            }
+            assertThat(all.events()).as(all.text()).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
         }
     }
 
