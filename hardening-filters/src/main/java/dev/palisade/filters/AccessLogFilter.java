@@ -88,6 +88,9 @@ public final class AccessLogFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (QuarkusConnection.dropsRequest(request)) {
+            return;
+        }
         Logger log = access;
         DispatcherType dispatch = request.getDispatcherType();
         if (dispatch == DispatcherType.ASYNC && request.getAttribute(SafeErrorFilter.COMMITTED_TASK_FAILURE) != null) {

@@ -147,6 +147,9 @@ public final class ApiKeyAuthFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (QuarkusConnection.dropsRequest(request)) {
+            return;
+        }
         if (!(request instanceof HttpServletRequest req) || !(response instanceof HttpServletResponse resp)) {
             throw new ServletException("ApiKeyAuthFilter only handles HTTP requests");
         }

@@ -14,8 +14,8 @@ import java.util.TreeSet;
  * <ul>
  * <li>a path an {@code allowlist} spares, and no other limiter limits, where a key is checked (for
  *     some method): guesses at keys there are never slowed down;</li>
- * <li>a dev-only path that is public to the key check: in prod it answers 404 without a key where an
- *     unknown path answers 401, so it shows that it exists;</li>
+ * <li>a dev-only path that is public to the key check where an unknown path beside it is not: in
+ *     prod it answers 404 without a key where that path answers 401, so it shows that it exists;</li>
  * <li>a dev-only path whose rule asks for other roles than an unknown path beside it: in prod a key
  *     without those roles answers 403 there and gets the application's 404 beside it (or the other
  *     way round), so it shows that it exists too.</li>
@@ -66,6 +66,10 @@ final class ChainOverlaps {
             for (String pattern : gate.devOnlyPaths()) {
                 String path = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
                 if (publicAt(rules, path, pattern.endsWith("/*"))) {
+                    if (publicAt(rules, path.substring(0, path.lastIndexOf('/')) + ANY_SEGMENT, false)) {
+                        // An unknown path beside it is public too: both answer 404 without a key.
+                        continue;
+                    }
                     found.add("the dev-only path " + pattern + " is public to the key check: in prod it answers "
                             + "404 without a key where an unknown path answers 401, and so shows it exists");
                 } else {

@@ -102,6 +102,9 @@ public final class EnvironmentGateFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (QuarkusConnection.dropsRequest(request)) {
+            return;
+        }
         Config current = config;
         if (current == null) {
             // Fail closed: a framework that calls doFilter without init() would otherwise expose every dev-only path.

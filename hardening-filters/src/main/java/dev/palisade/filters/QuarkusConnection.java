@@ -1,12 +1,17 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.http.HttpServletRequest;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * length), and Vert.x then starts on a request pipelined behind the body unless the close is queued
  * on the event loop first: so the close is asked for in the response's body-end handler (the
  * context's {@code addBodyEndHandler}), which Vert.x calls as the response ends, before it looks for
- * the next request.
+ * the next request. Vert.x hands that request to the application all the same (its keep-alive comes
+ * from the request alone, and the channel closes later): it would run, though its answer can never
+ * be sent, and a client retrying it would have it run twice. So the kit keeps the connections it
+ * closed and the chain drops a request arriving on one unrun ({@link #dropsRequest}).
  */
 final class QuarkusConnection {
     /** The fork's exchange on Vert.x; the kit takes its presence for the fork. */
@@ -47,6 +55,10 @@ final class QuarkusConnection {
     private static final long CLOSE_WAIT_MILLIS = 1000;
     /** HTTP/2's CANCEL: the stream is no longer needed, and what was sent of it is not the whole. */
     private static final long CANCEL = 8;
+    /** Vert.x's HTTP/1.x connections the kit closed or asked to close; weak keys: as long as Vert.x keeps one. */
+    private static final Map<Object, Boolean> CLOSED_BY_KIT = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The fork's connection finder that marked one closed; {@code null} until then (anywhere but Quarkus, for ever). */
+    private static volatile QuarkusConnection marking;
 
     /** {@code (ServletRequest) -> void}: the Vert.x exchange's close. */
     private final MethodHandle close;
@@ -66,6 +78,39 @@ final class QuarkusConnection {
         this.awaitableClose = awaitableClose;
         this.inIoThread = inIoThread;
         this.closeAtEnd = closeAtEnd;
+    }
+
+    /**
+     * Whether {@code request} is a {@code REQUEST} dispatch that Vert.x started on a connection the
+     * kit closed (a request pipelined behind an answer that closed it), which a filter is to drop
+     * unrun: its answer could never be sent. A volatile read anywhere the kit never closed a
+     * Quarkus connection.
+     */
+    static boolean dropsRequest(ServletRequest request) {
+        QuarkusConnection finder = marking;
+        if (finder == null || request.getDispatcherType() != DispatcherType.REQUEST || finder.closeAtEnd == null) {
+            return false;
+        }
+        Object connection = finder.closeAtEnd.connectionOf(containerRequest(request));
+        if (connection == null || !CLOSED_BY_KIT.containsKey(connection)) {
+            return false;
+        }
+        if (request instanceof HttpServletRequest http) {
+            LOG.debug("Dropped a request Vert.x started on a connection closed after the previous answer: {} {}",
+                    LogSafe.escape(http.getMethod()), Redactor.redact(http.getRequestURI()));
+        }
+        return true;
+    }
+
+    private void markClosed(ServletRequest container) {
+        if (closeAtEnd == null) {
+            return;
+        }
+        Object connection = closeAtEnd.connectionOf(container);
+        if (connection != null) {
+            CLOSED_BY_KIT.put(connection, Boolean.TRUE);
+            marking = this;
+        }
     }
 
     /** Quarkus's connection, through {@code loader}; {@code null} if that is not Quarkus's fork of Undertow. */
@@ -145,7 +190,12 @@ final class QuarkusConnection {
      * @return whether the close was arranged; {@code false} where the context is not usable
      */
     boolean closeWhenResponseEnds(ServletRequest request) {
-        return closeAtEnd != null && closeAtEnd.arrange(containerRequest(request));
+        ServletRequest container = containerRequest(request);
+        if (closeAtEnd == null || !closeAtEnd.arrange(container)) {
+            return false;
+        }
+        markClosed(container);
+        return true;
     }
 
     /**
@@ -169,6 +219,10 @@ final class QuarkusConnection {
                 failure.addSuppressed(e);
                 LOG.debug("Could not reset the HTTP/2 stream with CANCEL; closing the exchange", e);
             }
+        }
+        if (!http2) {
+            // Before the close: Vert.x may start on a pipelined request as soon as Quarkus ends this one.
+            markClosed(container);
         }
         if (!http2 && awaitableClose != null && closedAndAwaited(container, failure)) {
             return true;
@@ -266,6 +320,18 @@ final class QuarkusConnection {
             } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
                 LOG.warn("Vert.x's RoutingContext.addBodyEndHandler is not usable here: a request pipelined behind a body "
                         + "left unread may be served after the answer that closes the connection: {}", e.toString());
+                return null;
+            }
+        }
+
+        /** The Vert.x connection of {@code container}, or {@code null} where its context is not Vert.x Web's. */
+        Object connectionOf(ServletRequest container) {
+            try {
+                return connection.invokeExact(context.invokeExact(container));
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                LOG.debug("No Vert.x connection for this request", e);
                 return null;
             }
         }

@@ -147,6 +147,9 @@ public final class RateLimitFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
+        if (QuarkusConnection.dropsRequest(req)) {
+            return;
+        }
         Limiter rt = limiter;
         if (rt == null) {
             // Fail closed: a framework that calls doFilter without init() would otherwise limit nothing.

@@ -192,6 +192,9 @@ public final class RequestSizeLimitFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        if (QuarkusConnection.dropsRequest(req)) {
+            return;
+        }
         Config known = config;
         if (known == null) {
             throw new ServletException("RequestSizeLimitFilter used before init()");

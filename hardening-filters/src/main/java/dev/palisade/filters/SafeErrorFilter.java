@@ -174,6 +174,9 @@ public final class SafeErrorFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        if (QuarkusConnection.dropsRequest(req)) {
+            return;
+        }
         if (!(req instanceof HttpServletRequest) || !(res instanceof HttpServletResponse)) {
             chain.doFilter(req, res);
             return;

@@ -129,6 +129,9 @@ public final class SecurityHeadersFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
+        if (QuarkusConnection.dropsRequest(req)) {
+            return;
+        }
         String[] values = defaultValues;
         if (values == null) {
             throw new ServletException("SecurityHeadersFilter used before init()");

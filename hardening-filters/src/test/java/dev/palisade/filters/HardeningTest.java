@@ -565,13 +565,25 @@ class HardeningTest {
                         .rule("POST", "/static/admin", "admin").build())
                 .build();
         assertThat(ChainOverlaps.find(slashScope)).isEmpty();
-        // A public prefix above a dev-only path, written in another case (the gate ignores case).
-        Hardening.Config above = Hardening.builder()
-                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/static/*").build())
+        // A public prefix over a dev-only one, written in another case (the gate ignores case).
+        Hardening.Config over = Hardening.builder()
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/API/Debug/*").build())
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
-                        .devOnlyPaths("/STATIC/x").build())
+                        .devOnlyPaths("/api/debug/*").build())
                 .build();
-        assertThat(ChainOverlaps.find(above)).anySatisfy(w -> assertThat(w).contains("dev-only path /STATIC/x is public"));
+        assertThat(ChainOverlaps.find(over)).anySatisfy(w -> assertThat(w).contains("dev-only path /api/debug/* is public"));
+        // ... but not where the paths beside it are public too (every unknown path there answers 404
+        // without a key, as the dev-only one does; a review saw the warning with publicPath("/*")).
+        for (String[] publicAndDev : new String[][] {{"/*", "/api/debug/*"}, {"/*", "/qna"}, {"/static/*", "/STATIC/x"}}) {
+            Hardening.Config besidePublic = Hardening.builder()
+                    .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager")
+                            .publicPath(publicAndDev[0]).build())
+                    .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                            .devOnlyPaths(publicAndDev[1]).build())
+                    .build();
+            assertThat(ChainOverlaps.find(besidePublic)).as(String.join(" ", publicAndDev))
+                    .noneMatch(warning -> warning.contains("dev-only"));
+        }
         // A role rule of its own on a dev-only path: a key without the role gets 403 there and 404
         // beside it (found by review); one rule over both tells them apart no more.
         Hardening.Config roleOfItsOwn = Hardening.builder()

@@ -149,12 +149,15 @@ class QuarkusUndertowTest {
     }
 
     /**
-     * A request pipelined behind a body the chain's answer left unread is not served: Quarkus reads
-     * the body to its end, and Vert.x started on the next request as the answer ended, before a close
-     * asked for after it (served in 5 of 40 tries); now asked for as the answer ends.
+     * A request pipelined behind a body the chain's answer left unread is neither answered nor run:
+     * Quarkus reads the body to its end, and Vert.x starts on the next request as the answer ends. A
+     * close asked for after the answer let it be answered (5 of 40 tries), and Vert.x ran it even
+     * when the close came first (its access line, in about a third of the tries): the close is now
+     * asked for as the answer ends, and the chain drops a request on a connection it closed.
      */
     @Test
-    void aRequestPipelinedBehindAnUnreadBodyIsNotServed() throws IOException {
+    void aRequestPipelinedBehindAnUnreadBodyIsNeitherAnsweredNorRun() throws IOException {
+        int from = logText().length();
         String body = "a".repeat(70_000);
         String next = "GET /stream?case=pipelined HTTP/1.1\r\nHost: quarkus\r\n\r\n";
         String[][] requests = {
@@ -171,6 +174,12 @@ class QuarkusUndertowTest {
                 }
             }
         }
+        awaitLogLine("POST /private/stream?case=unread-no-key status=401", from);
+        assertThat(RawHttp.exchange(port, get("/stream?case=after-pipelined")).status()).isEqualTo(200);
+        awaitLogLine("GET /stream?case=after-pipelined status=200", from);
+        // The kit's count of rejections may come as a WARN: Quarkus's, Vert.x's or Netty's may not.
+        assertThat(logText().substring(from)).as("run by the server").doesNotContain("case=pipelined", " ERROR ",
+                "WARN  [io.");
     }
 
     /** A body cut short is the client's doing: a 400 if anything, and no ERROR or WARN in the log. */
