@@ -49,8 +49,8 @@ final class ForwardedPeerCheck {
         log.warn("The remote address of request {} is the left-most {} entry, which the client writes: the container "
                 + "took it from the header, so every client can choose its own rate-limit identity. Jetty's "
                 + "ForwardedRequestCustomizer does this unless setForwardedForHeader(null) and setForwardedHeader(null) "
-                + "keep the peer; so do Undertow's ProxyPeerAddressHandler, WildFly's proxy-address-forwarding=true and "
-                + "Spring Boot's server.forward-headers-strategy=native on Jetty or Undertow. Keep the peer and set "
+                + "keep the peer; so do Undertow's ProxyPeerAddressHandler, WildFly's proxy-address-forwarding=true, "
+                + "Quarkus's quarkus.http.proxy.proxy-address-forwarding=true and Spring Boot's server.forward-headers-strategy=native on Jetty or Undertow. Keep the peer and set "
                 + "trustedProxies, which reads the header from the right. (Said once by this limiter.)",
                 RequestIds.of(request), header);
     }
