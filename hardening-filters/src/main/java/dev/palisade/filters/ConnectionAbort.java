@@ -52,9 +52,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Quarkus's fork of Undertow ({@code quarkus-undertow}, on Vert.x) has no {@code getConnection()}
  * and never breaks a connection by itself: it ends a committed response cleanly after any failure,
- * synchronous or asynchronous, and reads a body left unread to its end. So the filter closes
- * Vert.x's exchange itself (see {@link QuarkusConnection}) after a failure on a committed response,
- * and, over HTTP/1.x, after an answer that leaves a body unread (the answer ended whole first).
+ * synchronous or asynchronous, and reads a body left unread to its end (over HTTP/2 too, granting
+ * window for all of it). So the filter closes Vert.x's exchange itself (see {@link QuarkusConnection})
+ * after a failure on a committed response, and, over HTTP/1.x, after an answer that leaves a body
+ * unread (the answer ended whole first); over HTTP/2 such an answer's stream is reset with
+ * {@code NO_ERROR} once the answer has ended (see {@link QuarkusStreamReset}).
  *
  * <p>Payara (GlassFish) runs Catalina's valves, forked from Tomcat's, on Grizzly's connector. Its
  * valves, like Tomcat's, are quiet about Catalina's {@code ClientAbortException} and render no error
@@ -142,6 +144,8 @@ final class ConnectionAbort {
     private final boolean liberty;
     /** Quarkus's fork of Undertow on Vert.x (see {@link QuarkusConnection}); {@code null} elsewhere. */
     private final QuarkusConnection quarkus;
+    /** Quarkus's reset of an early answer's HTTP/2 stream; {@code null} elsewhere, or where not usable. */
+    private final QuarkusStreamReset quarkusStreamReset;
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose) {
@@ -164,9 +168,10 @@ final class ConnectionAbort {
         this.grizzlyStreamReset = grizzlyStreamReset;
         this.liberty = liberty;
         this.quarkus = null;
+        this.quarkusStreamReset = null;
     }
 
-    private ConnectionAbort(QuarkusConnection quarkus) {
+    private ConnectionAbort(QuarkusConnection quarkus, QuarkusStreamReset quarkusStreamReset) {
         this.tomcatAbort = null;
         this.jettyAborts = List.of();
         this.undertowClose = null;
@@ -175,6 +180,7 @@ final class ConnectionAbort {
         this.grizzlyStreamReset = null;
         this.liberty = false;
         this.quarkus = quarkus;
+        this.quarkusStreamReset = quarkusStreamReset;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -231,7 +237,7 @@ final class ConnectionAbort {
             }
             QuarkusConnection quarkus = QuarkusConnection.find(loader);
             if (quarkus != null) {
-                return new ConnectionAbort(quarkus);
+                return new ConnectionAbort(quarkus, QuarkusStreamReset.find(loader));
             }
         }
         // Neither Undertow's own connection nor Quarkus's Vert.x exchange: the server may be fine
@@ -433,22 +439,42 @@ final class ConnectionAbort {
      * Called before an answer that will leave the request body unread is written. On Quarkus over
      * HTTP/1.x, arranges the connection's close for the moment the answer ends: the answer has a
      * length, so it ends as its last byte is written, and Vert.x would start on a request pipelined
-     * behind the body before a close asked for afterwards (one try in eight served it).
+     * behind the body before a close asked for afterwards (one try in eight served it). On Quarkus
+     * over HTTP/2, arranges the stream's reset with {@code NO_ERROR} for that moment, if the body
+     * has not ended by then (see {@link QuarkusStreamReset}): Quarkus would grant window for the
+     * rest of the body and read it to its end.
      */
     void beforeAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) {
         String protocol = request.getProtocol();
-        if (quarkus != null && protocol != null && protocol.startsWith("HTTP/1.") && !response.isCommitted()) {
-            quarkus.closeWhenResponseEnds(request);
+        if (quarkus == null || protocol == null || response.isCommitted()) {
+            return;
         }
+        if (protocol.startsWith("HTTP/1.")) {
+            quarkus.closeWhenResponseEnds(request);
+        } else if (protocol.startsWith("HTTP/2") && quarkusStreamReset != null
+                && !quarkusStreamReset.resetWhenResponseEnds(request)) {
+            LOG.debug("No reset arranged for the HTTP/2 stream: Quarkus will read the rest of the body");
+        }
+    }
+
+    /**
+     * Whether an answer to an asynchronous read must be written from another thread: Quarkus calls a
+     * {@code ReadListener} on its Vert.x event loop, where a blocking write fails (Undertow's
+     * {@code UT000126}) after the status and header fields were set, and the client would get the
+     * head of the answer without its body.
+     */
+    boolean answersOffEventLoop(ServletRequest request) {
+        return quarkus != null && quarkus.onEventLoop(request);
     }
 
     /**
      * Called once an answer is written that leaves the request body unread: commits it and, where
      * the container would otherwise drain the body, throws so that it closes the connection
      * instead (on Liberty and Quarkus, closes it here and throws nothing). The caller lets the exception
-     * propagate to the container. Not over HTTP/2: nothing
-     * is drained there (the container resets the stream), and Tomcat would reset it as an internal
-     * error, which lets a client drop the complete answer (curl does).
+     * propagate to the container. Not over HTTP/2: the other containers reset the stream
+     * themselves, and Tomcat would reset it as an internal error, which lets a client drop the
+     * complete answer (curl does). Quarkus, which reads the rest of the body there too, has its
+     * stream reset with {@code NO_ERROR} as the answer ends (see {@link #beforeAnswerLeavingBodyUnread}).
      */
     void afterAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String protocol = request.getProtocol();

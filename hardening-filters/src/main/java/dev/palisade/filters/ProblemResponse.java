@@ -94,11 +94,18 @@ public final class ProblemResponse {
      * body before reusing the connection, holding a request thread for as long as the client takes
      * to send it (a client trickling a byte now and then holds it for good); Jetty closed such a
      * connection without saying so. A body is declared by {@code Content-Length} above 0 or by
-     * {@code Transfer-Encoding}. Any exception from {@code abort} is the caller's to let propagate.
+     * {@code Transfer-Encoding}. Over HTTP/2 any request may still be sending a body after its header
+     * fields: the answer is sent as it is, its stream left to the container (on Quarkus, reset with
+     * {@code NO_ERROR} as the answer ends if the body has not). Any exception from {@code abort} is
+     * the caller's to let propagate.
      */
     void sendLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort)
             throws IOException {
-        if (!declaresBody(request) || readIfArrived(request)) {
+        String protocol = request.getProtocol();
+        if (protocol != null && protocol.startsWith("HTTP/2")) {
+            abort.beforeAnswerLeavingBodyUnread(request, response);
+            send(request, response);
+        } else if (!declaresBody(request) || readIfArrived(request)) {
             send(request, response);
         } else {
             sendClosingConnection(request, response, abort);

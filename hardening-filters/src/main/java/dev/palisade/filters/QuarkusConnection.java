@@ -267,6 +267,23 @@ final class QuarkusConnection {
         }
     }
 
+    /**
+     * Whether the caller is on the Vert.x event loop of {@code request}'s connection, where Quarkus
+     * calls a {@code ReadListener} and where no blocking write may be done (Undertow's
+     * {@code UT000126}); {@code false} for a request that is not the fork's.
+     */
+    boolean onEventLoop(ServletRequest request) {
+        try {
+            return (boolean) inIoThread.invokeExact(containerRequest(request));
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            // An application's own request object, or a changed API: taken for a thread that may block.
+            LOG.debug("Could not tell whether this is the Vert.x event loop", e);
+            return false;
+        }
+    }
+
     private static ServletRequest containerRequest(ServletRequest request) {
         ServletRequest container = request;
         while (container instanceof ServletRequestWrapper wrapper) {

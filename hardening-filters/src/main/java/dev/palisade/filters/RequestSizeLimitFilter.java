@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * discard up to its connector's {@code maxSwallowSize} (2 MiB), so there, over HTTP/1.x, the
  * filter flushes its answer and ends the request with Tomcat's own {@code ClientAbortException},
  * which Tomcat handles quietly by closing at once (see {@link ConnectionAbort}). Over HTTP/2 nothing
- * is drained: the container resets the stream, and nothing is thrown.
+ * is drained: the container resets the stream (on Quarkus, the filter has it reset with
+ * {@code NO_ERROR} as the answer ends), and nothing is thrown.
  */
 public final class RequestSizeLimitFilter implements Filter {
     public static final long DEFAULT_MAX_BYTES = 1024L * 1024;
@@ -362,12 +364,27 @@ public final class RequestSizeLimitFilter implements Filter {
      * Called on the reading thread when a body first passes its limit. Synchronous requests are
      * answered after the chain returns; an asynchronous one has no such moment (an exception
      * leaving {@code onDataAvailable} reaches the application's {@code onError}, usually a 500), so
-     * it is answered and completed here.
+     * it is answered and completed here; on Quarkus's event loop, where {@code onDataAvailable} runs
+     * and a blocking write fails, from the cycle's {@code AsyncContext.start} (Quarkus's worker pool).
      */
     private void overflowed(SizeLimitedRequest wrapped, HttpServletResponse response) {
         if (!wrapped.isAsyncStarted()) {
             return;
         }
+        if (abort.of(wrapped).answersOffEventLoop(wrapped)) {
+            try {
+                wrapped.getAsyncContext().start(() -> answerAsync(wrapped, response));
+                return;
+            } catch (IllegalStateException | RejectedExecutionException e) {
+                // The cycle is over, or the pool refuses work: the answer's blocking write fails here too.
+                LOG.debug("Could not answer the asynchronous request off the event loop", e);
+            }
+        }
+        answerAsync(wrapped, response);
+    }
+
+    /** Answers an asynchronous request over its limit, and completes its cycle. */
+    private void answerAsync(SizeLimitedRequest wrapped, HttpServletResponse response) {
         try {
             answerTooLarge(wrapped, response);
         } catch (IOException | RuntimeException e) {

@@ -49,11 +49,44 @@ class QuarkusConnectionTest {
             Map.entry("io/vertx/core/Handler.java",
                     "package io.vertx.core; public interface Handler<E> { void handle(E event); }"),
             Map.entry("io/vertx/core/http/HttpServerResponse.java",
-                    "package io.vertx.core.http; public interface HttpServerResponse { boolean reset(long code); }"),
+                    "package io.vertx.core.http; public interface HttpServerResponse { boolean reset(long code);"
+                    + " int streamId(); }"),
             Map.entry("io/vertx/core/http/HttpServerRequest.java",
                     "package io.vertx.core.http; public interface HttpServerRequest { HttpConnection connection(); }"),
             Map.entry("io/vertx/core/http/HttpConnection.java",
-                    "package io.vertx.core.http; public interface HttpConnection { io.vertx.core.Future<Void> close(); }"),
+                    "package io.vertx.core.http; public interface HttpConnection { io.vertx.core.Future<Void> close();"
+                    + " HttpConnection ping(io.vertx.core.buffer.Buffer data,"
+                    + " io.vertx.core.Handler<io.vertx.core.AsyncResult<io.vertx.core.buffer.Buffer>> pong); }"),
+            Map.entry("io/vertx/core/buffer/Buffer.java",
+                    "package io.vertx.core.buffer; public interface Buffer {"
+                    + " static Buffer buffer(byte[] bytes) { return null; } }"),
+            Map.entry("io/vertx/core/AsyncResult.java",
+                    "package io.vertx.core; public interface AsyncResult<T> { }"),
+            Map.entry("io/vertx/core/net/impl/ConnectionBase.java",
+                    "package io.vertx.core.net.impl; public abstract class ConnectionBase {"
+                    + " public io.netty.channel.ChannelHandlerContext channelHandlerContext() { return null; } }"),
+            Map.entry("io/netty/channel/ChannelHandlerContext.java",
+                    "package io.netty.channel; public interface ChannelHandlerContext {"
+                    + " io.netty.util.concurrent.EventExecutor executor(); ChannelHandler handler(); }"),
+            Map.entry("io/netty/channel/ChannelHandler.java",
+                    "package io.netty.channel; public interface ChannelHandler { }"),
+            Map.entry("io/netty/util/concurrent/EventExecutor.java",
+                    "package io.netty.util.concurrent; public interface EventExecutor extends java.util.concurrent.Executor { }"),
+            Map.entry("io/netty/handler/codec/http2/Http2ConnectionHandler.java",
+                    "package io.netty.handler.codec.http2; public class Http2ConnectionHandler"
+                    + " implements io.netty.channel.ChannelHandler { public Http2Connection connection() { return null; }"
+                    + " public void onError(io.netty.channel.ChannelHandlerContext ctx, boolean outbound, Throwable cause) { } }"),
+            Map.entry("io/netty/handler/codec/http2/Http2Connection.java",
+                    "package io.netty.handler.codec.http2; public interface Http2Connection { Http2Stream stream(int id); }"),
+            Map.entry("io/netty/handler/codec/http2/Http2Stream.java",
+                    "package io.netty.handler.codec.http2; public interface Http2Stream { State state();"
+                    + " enum State { OPEN; public boolean remoteSideOpen() { return true; } } }"),
+            Map.entry("io/netty/handler/codec/http2/Http2Exception.java",
+                    "package io.netty.handler.codec.http2; public class Http2Exception extends Exception {"
+                    + " public static Http2Exception streamError(int id, Http2Error error, String fmt, Object... args) {"
+                    + " return new Http2Exception(); } }"),
+            Map.entry("io/netty/handler/codec/http2/Http2Error.java",
+                    "package io.netty.handler.codec.http2; public enum Http2Error { NO_ERROR, CANCEL }"),
             Map.entry("io/vertx/core/Future.java",
                     "package io.vertx.core; public interface Future<T> {"
                     + " java.util.concurrent.CompletionStage<T> toCompletionStage(); }"));
@@ -76,14 +109,18 @@ class QuarkusConnectionTest {
     @Test
     void quarkussForkGetsTheVertxClose() throws IOException {
         try (URLClassLoader fork = forkFirst(compileFork());
-                LogCapture log = LogCapture.of(QuarkusConnection.class)) {
+                LogCapture log = LogCapture.of(QuarkusConnection.class);
+                LogCapture resetLog = LogCapture.of(QuarkusStreamReset.class)) {
             ConnectionAbort abort = ConnectionAbort.forContainer(undertowContext(fork));
 
             assertThat(abort.isQuarkus()).isTrue();
             assertThat(abort.endsCommittedTaskFailures()).isTrue();
             assertThat(QuarkusConnection.find(fork)).isNotNull();
-            // The HTTP/2 reset, the awaited close and the close at the response's end were found too: no WARN.
+            assertThat(QuarkusStreamReset.find(fork)).isNotNull();
+            // The HTTP/2 resets (CANCEL, and NO_ERROR after an early answer), the awaited close and the
+            // close at the response's end were found too: no WARN.
             assertThat(log.events()).noneMatch(event -> event.getLevel() == Level.WARN);
+            assertThat(resetLog.events()).noneMatch(event -> event.getLevel() == Level.WARN);
         }
     }
 
@@ -102,14 +139,18 @@ class QuarkusConnectionTest {
         return classes.resolve("out");
     }
 
-    /** Loads the fork's classes from {@code dir} before its parent's (which has Undertow 2.3's of the same names). */
+    /**
+     * Loads the fork's classes from {@code dir} before its parent's (which has Undertow 2.3's of the
+     * same names, and may have another Netty's), falling back to the parent's for the rest.
+     */
     private URLClassLoader forkFirst(Path dir) throws IOException {
         return new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader()) {
             @Override
             protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
                 synchronized (getClassLoadingLock(name)) {
                     Class<?> loaded = findLoadedClass(name);
-                    if (loaded == null && (name.startsWith("io.undertow.") || name.startsWith("io.vertx."))) {
+                    if (loaded == null && (name.startsWith("io.undertow.") || name.startsWith("io.vertx.")
+                            || name.startsWith("io.netty."))) {
                         try {
                             loaded = findClass(name);
                         } catch (ClassNotFoundException notInFork) {

@@ -1,0 +1,298 @@
+package dev.palisade.filters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.palisade.filters.testing.RawH2;
+import dev.palisade.filters.testing.RawHttp;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chain's answers that leave a request body unread, on a real Quarkus ({@link QuarkusServer}):
+ * an asynchronous ({@code ReadListener}) upload over the size limit, whose overflow Quarkus reports
+ * on its Vert.x event loop, where no blocking write may be done; and, over HTTP/2, the stream of
+ * an early answer reset with {@code NO_ERROR} once the answer is whole (RFC 9113, section 8.1), as
+ * Quarkus on its own goes on granting window for the rest of the body and reads it to its end,
+ * without a worker thread left waiting for the rest of a body the client no longer sends.
+ */
+class QuarkusEarlyAnswersTest {
+    private static final int MIB = 1024 * 1024;
+    /** HTTP/2's default initial window (RFC 9113, section 6.9.2), for a peer whose SETTINGS do not change it. */
+    private static final int DEFAULT_WINDOW = 65_535;
+    private static final int FRAME = 16 * 1024;
+    private static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
+
+    /** The kit's WARN at the first rejection of a kind since start (see RejectionLog). */
+    private static final Pattern REJECTIONS_COUNTED = Pattern.compile(
+            " WARN  \\[dev\\.palisade\\.filters\\.\\w+\\] \\([^)]*\\) Rejected 1 requests .*\\(the first since start;");
+
+    private static QuarkusServer quarkus;
+    private static int port;
+    private static int fences;
+
+    @BeforeAll
+    static void start() throws IOException {
+        quarkus = QuarkusServer.start("quarkus-early");
+        port = quarkus.port();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (quarkus != null) {
+            quarkus.close();
+        }
+    }
+
+    /**
+     * A chunked upload read by a {@code ReadListener} passes the limit in {@code onDataAvailable}, on
+     * Vert.x's event loop: the 413 is written whole (its body as long as its {@code Content-Length};
+     * before, the blocking write failed there, and the client got the head and no body, 20 tries in
+     * 20), then the connection closes, and Quarkus logs nothing.
+     */
+    @Test
+    void anAsyncUploadOverTheLimitGetsAWhole413() throws IOException {
+        for (int i = 0; i < 8; i++) {
+            String request = "POST /asyncread?case=async-" + i;
+            int from = quarkus.logText().length();
+            try (RawHttp http = RawHttp.connect(port)) {
+                http.send(request + " HTTP/1.1\r\nHost: quarkus\r\nTransfer-Encoding: chunked\r\n\r\n");
+                byte[] chunk = new byte[FRAME];
+                for (int sent = 0; sent < 64 && !http.writeFailed(); sent++) {
+                    http.chunk(chunk);
+                }
+                RawHttp.Response answer = http.readResponse();
+
+                assertThat(answer.status()).as("try %d", i).isEqualTo(413);
+                assertWholeProblem(answer.header("Content-Type"), answer.header("Content-Length"), answer.body(), 413);
+                assertThat(answer.header("Connection")).isEqualTo("close");
+                assertThat(http.closedByServer()).as("closed after the 413, try %d", i).isTrue();
+            }
+            assertQuietAbout(request, from);
+        }
+    }
+
+    /** The same over HTTP/2: the 413's HEADERS, then its DATA with END_STREAM, then RST_STREAM(NO_ERROR). */
+    @Test
+    void overHttp2AnAsyncUploadOverTheLimitGetsAWhole413() throws Exception {
+        int from = quarkus.logText().length();
+        try (RawH2 h2 = new RawH2("127.0.0.1", port)) {
+            h2.request(1, "POST", "/asyncread?case=h2-async", false);
+            Upload upload = new Uploader(h2).upload(1, MIB);
+            RawH2.StreamResult answer = h2.await(1, 10_000);
+
+            assertCompleteThenReset(h2, 1, answer, 413, upload);
+            assertNextStreamAnswered(h2, 3, "/stream?case=h2-after-async");
+            assertNoWorkerLeftDraining();
+        }
+        assertQuietAbout("POST /asyncread?case=h2-async", from);
+    }
+
+    /**
+     * Over HTTP/2 the chain's answers that leave the body unread (413 on a declared length, 413 in the
+     * middle of a body, 401 without a key) end their stream whole, then reset it with NO_ERROR: the
+     * client stops sending (Quarkus granted window for the whole megabyte before, and read it), and
+     * the connection carries on.
+     */
+    @Test
+    void overHttp2AnEarlyAnswerResetsTheStreamWithNoErrorAfterTheWholeAnswer() throws Exception {
+        String[][] requests = {
+            {"413", "/stream?case=h2-declared-too-large", Integer.toString(MIB)},
+            {"413", "/stream?case=h2-mid-body", null},
+            {"401", "/private/stream?case=h2-no-key", Integer.toString(MIB)},
+        };
+        int from = quarkus.logText().length();
+        try (RawH2 h2 = new RawH2("127.0.0.1", port)) {
+            Uploader uploader = new Uploader(h2);
+            int stream = 1;
+            for (String[] request : requests) {
+                if (request[2] == null) {
+                    h2.request(stream, "POST", request[1], false);
+                } else {
+                    h2.request(stream, "POST", request[1], false, "content-length", request[2]);
+                }
+                Upload upload = uploader.upload(stream, MIB);
+                RawH2.StreamResult answer = h2.await(stream, 10_000);
+
+                assertCompleteThenReset(h2, stream, answer, Integer.parseInt(request[0]), upload);
+                stream += 2;
+            }
+            assertNextStreamAnswered(h2, stream, "/stream?case=h2-after-early-answers");
+            assertNoWorkerLeftDraining();
+        }
+        for (String[] request : requests) {
+            assertQuietAbout("POST " + request[1], from);
+        }
+    }
+
+    /** A GET, whose stream the client ended with its header fields, gets its 401 and no reset. */
+    @Test
+    void overHttp2AnEarlyAnswerToARequestWithoutBodyIsNotReset() throws Exception {
+        try (RawH2 h2 = new RawH2("127.0.0.1", port)) {
+            RawH2.StreamResult answer = h2.get(1, "/private/stream?case=h2-get-no-key", 10_000);
+
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.ended()).isTrue();
+            assertNextStreamAnswered(h2, 3, "/stream?case=h2-after-get");
+            assertThat(h2.all).as("no RST_STREAM on the GET's stream")
+                    .noneMatch(f -> f.stream() == 1 && f.type() == RawH2.RST_STREAM);
+        }
+    }
+
+    /**
+     * The answer is whole (its status, the full problem body, END_STREAM), the stream then reset with
+     * NO_ERROR, and the server grants that stream no window after its reset: the client stopped
+     * before the end of its body.
+     */
+    private static void assertCompleteThenReset(RawH2 h2, int stream, RawH2.StreamResult answer, int status,
+            Upload upload) throws InterruptedException {
+        assertThat(answer.status()).as("frames %s", answer.frames()).isEqualTo(status);
+        assertWholeProblem(answer.fields().get("content-type"), answer.fields().get("content-length"), answer.body(),
+                status);
+        assertThat(h2.awaitReset(stream, 10_000)).as("RST_STREAM(NO_ERROR) after the answer; frames %s", h2.all)
+                .isEqualTo(0);
+        List<RawH2.Frame> frames = h2.all.stream().filter(f -> f.stream() == stream).toList();
+        int end = indexOf(frames, RawH2.Frame::endStream);
+        int reset = indexOf(frames, f -> f.type() == RawH2.RST_STREAM);
+        assertThat(end).as("END_STREAM, then the reset: %s", frames).isNotNegative().isLessThan(reset);
+        assertThat(frames.subList(reset, frames.size())).as("no window granted after the reset")
+                .noneMatch(f -> f.type() == RawH2.WINDOW_UPDATE);
+        assertThat(upload.stoppedByReset()).as("the client stopped at the reset, %d bytes sent", upload.sent())
+                .isTrue();
+        assertThat(upload.sent()).isLessThan(MIB);
+    }
+
+    /**
+     * Quarkus's log from {@code from} on has the access line of {@code request}, once a later request
+     * was logged too, and no ERROR or WARN but the kit's count of rejections (a WARN for the first
+     * of each kind since start, whichever test sends it).
+     */
+    private static void assertQuietAbout(String request, int from) throws IOException {
+        quarkus.awaitLogLine(request + " status=", from);
+        String fence = "/fence-early-" + ++fences;
+        RawHttp.exchange(port, QuarkusServer.get(fence));
+        quarkus.awaitLogLine("GET " + fence + " status=", from);
+        assertThat(quarkus.logText().substring(from).lines()
+                .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                .filter(line -> !REJECTIONS_COUNTED.matcher(line).find()))
+                .as("%s: ERROR or WARN lines", request).isEmpty();
+    }
+
+    private static void assertWholeProblem(String contentType, String contentLength, String body, int status) {
+        assertThat(contentType).isEqualTo("application/problem+json");
+        assertThat(contentLength).isNotNull();
+        assertThat(body).as("the whole body").hasSize(Integer.parseInt(contentLength))
+                .startsWith("{\"type\":\"about:blank\"").contains("\"status\":" + status).endsWith("}");
+    }
+
+    /**
+     * Quarkus drains an unread body as the exchange ends: with the stream reset, no worker may be left
+     * waiting there for bytes that will not come (up to its 60 s read timeout).
+     */
+    private static void assertNoWorkerLeftDraining() {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(RawHttp.exchange(port, QuarkusServer.get("/draining")).body())
+                        .isEqualTo("draining 0"));
+    }
+
+    private static void assertNextStreamAnswered(RawH2 h2, int stream, String path) throws Exception {
+        RawH2.StreamResult next = h2.get(stream, path, 10_000);
+        assertThat(next.status()).as("the next stream on the connection; frames %s", next.frames()).isEqualTo(200);
+        assertThat(next.body()).isEqualTo("stream 0");
+        assertThat(next.goAway()).as("the connection carries on").isFalse();
+    }
+
+    private static int indexOf(List<RawH2.Frame> frames, java.util.function.Predicate<RawH2.Frame> match) {
+        for (int i = 0; i < frames.size(); i++) {
+            if (match.test(frames.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** What an upload sent, and whether it stopped because the server reset the stream. */
+    private record Upload(long sent, boolean stoppedByReset) {
+    }
+
+    /** Sends request bodies on one connection as a client honouring flow control does. */
+    private static final class Uploader {
+        private final RawH2 h2;
+        private final long initialWindow;
+        /** What all streams sent: the connection's window is shared. */
+        private long sentOnConnection;
+
+        Uploader(RawH2 h2) throws InterruptedException {
+            this.h2 = h2;
+            assertThat(h2.awaitFrame(0, RawH2.SETTINGS, 10_000)).as("the server's SETTINGS").isNotNull();
+            this.initialWindow = initialWindow(h2);
+        }
+
+        /**
+         * Sends up to {@code total} bytes of DATA on {@code stream} (END_STREAM on the last), no more
+         * than the windows the server granted, the stream's and the connection's. Stops when the
+         * server resets the stream, or grants no window for 5 s.
+         */
+        Upload upload(int stream, long total) throws IOException {
+            byte[] frame = new byte[FRAME];
+            long sent = 0;
+            while (sent < total) {
+                long sentBefore = sent;
+                try {
+                    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2))
+                            .until(() -> wasReset(stream) || sendable(stream, sentBefore) >= FRAME);
+                } catch (ConditionTimeoutException noWindow) {
+                    return new Upload(sent, false);
+                }
+                if (wasReset(stream)) {
+                    return new Upload(sent, true);
+                }
+                int length = (int) Math.min(FRAME, total - sent);
+                h2.data(stream, length == FRAME ? frame : new byte[length], sent + length == total);
+                sent += length;
+                sentOnConnection += length;
+            }
+            return new Upload(sent, false);
+        }
+
+        private boolean wasReset(int stream) {
+            return h2.all.stream().anyMatch(f -> f.stream() == stream && f.type() == RawH2.RST_STREAM);
+        }
+
+        /** What may be sent on {@code stream} now: the smaller of its window and the connection's. */
+        private long sendable(int stream, long sentOnStream) {
+            long streamWindow = initialWindow + granted(stream) - sentOnStream;
+            long connectionWindow = DEFAULT_WINDOW + granted(0) - sentOnConnection;
+            return Math.min(streamWindow, connectionWindow);
+        }
+
+        private long granted(int stream) {
+            return h2.all.stream().filter(f -> f.type() == RawH2.WINDOW_UPDATE && f.stream() == stream)
+                    .mapToLong(f -> ByteBuffer.wrap(f.payload()).getInt() & 0x7FFF_FFFF).sum();
+        }
+
+        private static long initialWindow(RawH2 h2) {
+            long window = DEFAULT_WINDOW;
+            for (RawH2.Frame f : h2.all) {
+                if (f.type() == RawH2.SETTINGS && f.stream() == 0 && (f.flags() & 1) == 0) {
+                    ByteBuffer entries = ByteBuffer.wrap(f.payload());
+                    while (entries.remaining() >= 6) {
+                        int id = entries.getShort() & 0xFFFF;
+                        long value = entries.getInt() & 0xFFFF_FFFFL;
+                        if (id == SETTINGS_INITIAL_WINDOW_SIZE) {
+                            window = value;
+                        }
+                    }
+                }
+            }
+            return window;
+        }
+    }
+}
