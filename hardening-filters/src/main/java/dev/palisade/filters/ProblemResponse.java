@@ -102,10 +102,11 @@ public final class ProblemResponse {
     void sendLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort)
             throws IOException {
         String protocol = request.getProtocol();
-        if (protocol != null && protocol.startsWith("HTTP/2")) {
-            abort.beforeAnswerLeavingBodyUnread(request, response);
+        boolean http2 = protocol != null && protocol.startsWith("HTTP/2");
+        if (!declaresBody(request) && !http2 || readIfArrived(request)) {
             send(request, response);
-        } else if (!declaresBody(request) || readIfArrived(request)) {
+        } else if (http2) {
+            abort.beforeAnswerLeavingBodyUnread(request, response);
             send(request, response);
         } else {
             sendClosingConnection(request, response, abort);
