@@ -66,7 +66,8 @@ final class ChainOverlaps {
             for (String pattern : gate.devOnlyPaths()) {
                 String path = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
                 if (publicAt(rules, path, pattern.endsWith("/*"))) {
-                    if (publicAt(rules, path.substring(0, path.lastIndexOf('/')) + ANY_SEGMENT, false)) {
+                    String besideIt = path.substring(0, Math.max(0, path.lastIndexOf('/'))) + ANY_SEGMENT;
+                    if (publicToEveryMethodAt(rules, besideIt)) {
                         // An unknown path beside it is public too: both answer 404 without a key.
                         continue;
                     }
@@ -166,6 +167,21 @@ final class ChainOverlaps {
         boolean limits(String method, String path) {
             return (scope.isEmpty() || scope.matches(method, path)) && !allowlist.matches(method, path);
         }
+    }
+
+    /**
+     * Whether {@code path} (a path no rule names) is public to the key check whatever the method: a
+     * rule for some methods leaves the others to answer 401 there.
+     */
+    private static boolean publicToEveryMethodAt(AccessRules rules, String path) {
+        AccessRules folded = rules.folded();
+        String lower = Chars.foldCase(path);
+        for (String method : METHODS) {
+            if (folded.match(method, lower).access() != ApiKeyAuthFilter.Access.PUBLIC) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the dev-only {@code path} (and, for a prefix, anything below it) is public to the key check. */

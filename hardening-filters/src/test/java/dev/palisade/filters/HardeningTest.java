@@ -584,6 +584,22 @@ class HardeningTest {
             assertThat(ChainOverlaps.find(besidePublic)).as(String.join(" ", publicAndDev))
                     .noneMatch(warning -> warning.contains("dev-only"));
         }
+        // Public beside it for GET only: a POST without a key still answers 404 there and 401 beside it.
+        Hardening.Config getBeside = Hardening.builder()
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/admin/*")
+                        .rules("GET /*=public").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/admin/*").build())
+                .build();
+        assertThat(ChainOverlaps.find(getBeside)).anySatisfy(w -> assertThat(w).contains("dev-only path /admin/* is public"));
+        // The whole application dev-only, /health public below it (answering 404 without a key where
+        // the paths beside it answer 401): a review found the check threw at install, failing the start.
+        Hardening.Config everything = Hardening.builder()
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(TOKEN, "acme", "manager").publicPath("/health").build())
+                .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                        .devOnlyPaths("/*").build())
+                .build();
+        assertThat(ChainOverlaps.find(everything)).anySatisfy(w -> assertThat(w).contains("dev-only path /* is public"));
         // A role rule of its own on a dev-only path: a key without the role gets 403 there and 404
         // beside it (found by review); one rule over both tells them apart no more.
         Hardening.Config roleOfItsOwn = Hardening.builder()
