@@ -114,6 +114,20 @@ final class CountedAsyncContext implements AsyncContext {
         }
     }
 
+    /**
+     * Takes the cycle's completion for the filter, whose 413 is to be written on another thread:
+     * the application's {@code complete()} until then does nothing (its {@code dispatch()} neither,
+     * the answer being claimed), so the cycle cannot end with an empty response before the 413.
+     */
+    void holdCompletionForFilter() {
+        completed.set(true);
+    }
+
+    /** The filter's own completion after {@link #holdCompletionForFilter}. */
+    void completeForFilter() {
+        delegate.complete();
+    }
+
     @Override
     public void start(Runnable run) {
         delegate.start(run);

@@ -371,16 +371,36 @@ public final class RequestSizeLimitFilter implements Filter {
         if (!wrapped.isAsyncStarted()) {
             return;
         }
-        if (abort.of(wrapped).answersOffEventLoop(wrapped)) {
+        if (abort.of(wrapped).answersOffEventLoop(wrapped)
+                && wrapped.getAsyncContext() instanceof CountedAsyncContext counted && wrapped.claimAnswer()) {
+            // Claimed here, the completion held: an application that completes the cycle in its
+            // ReadListener as the read fails would otherwise end it with an empty 200 first.
+            counted.holdCompletionForFilter();
             try {
-                wrapped.getAsyncContext().start(() -> answerAsync(wrapped, response));
+                counted.start(() -> answerHeldAsync(wrapped, counted, response));
                 return;
             } catch (IllegalStateException | RejectedExecutionException e) {
                 // The cycle is over, or the pool refuses work: the answer's blocking write fails here too.
                 LOG.debug("Could not answer the asynchronous request off the event loop", e);
+                answerHeldAsync(wrapped, counted, response);
+                return;
             }
         }
         answerAsync(wrapped, response);
+    }
+
+    /** Writes the 413 claimed for a cycle whose completion the filter holds, and completes the cycle. */
+    private void answerHeldAsync(SizeLimitedRequest wrapped, CountedAsyncContext counted, HttpServletResponse response) {
+        try {
+            writeTooLarge(wrapped, response);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not write the 413 answer to an asynchronous request", e);
+        }
+        try {
+            counted.completeForFilter();
+        } catch (IllegalStateException e) {
+            LOG.debug("Asynchronous request already completed", e);
+        }
     }
 
     /** Answers an asynchronous request over its limit, and completes its cycle. */
@@ -412,6 +432,11 @@ public final class RequestSizeLimitFilter implements Filter {
         if (!wrapped.claimAnswer()) {
             return true;
         }
+        return writeTooLarge(wrapped, response);
+    }
+
+    /** Writes the 413 claimed already; {@code false} when the response was already committed. */
+    private boolean writeTooLarge(SizeLimitedRequest wrapped, HttpServletResponse response) throws IOException {
         recordOnce(wrapped, tooLarge);
         abort.of(wrapped).beforeAnswerLeavingBodyUnread(wrapped, response);
         return ProblemResponse.of(413).closingConnection(wrapped).send(wrapped, response);

@@ -29,7 +29,21 @@ public final class QuarkusUploads {
             AsyncContext async = request.startAsync();
             async.setTimeout(30_000);
             ServletInputStream in = request.getInputStream();
-            in.setReadListener(new Counting(in, response, async));
+            in.setReadListener(new Counting(in, response, async, false));
+        }
+    }
+
+    /** As {@link AsyncRead}, but a read's failure in {@code onDataAvailable} completes the cycle there, as many do. */
+    @WebServlet(urlPatterns = "/asyncread-completing", asyncSupported = true)
+    public static class AsyncReadCompletingOnFailure extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            AsyncContext async = request.startAsync();
+            async.setTimeout(30_000);
+            ServletInputStream in = request.getInputStream();
+            in.setReadListener(new Counting(in, response, async, true));
         }
     }
 
@@ -56,23 +70,32 @@ public final class QuarkusUploads {
         private final ServletInputStream in;
         private final HttpServletResponse response;
         private final AsyncContext async;
+        private final boolean completesOnReadFailure;
         private final byte[] buffer = new byte[8192];
         private long read;
 
-        Counting(ServletInputStream in, HttpServletResponse response, AsyncContext async) {
+        Counting(ServletInputStream in, HttpServletResponse response, AsyncContext async, boolean completesOnReadFailure) {
             this.in = in;
             this.response = response;
             this.async = async;
+            this.completesOnReadFailure = completesOnReadFailure;
         }
 
         @Override
         public void onDataAvailable() throws IOException {
-            while (in.isReady() && !in.isFinished()) {
-                int n = in.read(buffer);
-                if (n < 0) {
-                    return;
+            try {
+                while (in.isReady() && !in.isFinished()) {
+                    int n = in.read(buffer);
+                    if (n < 0) {
+                        return;
+                    }
+                    read += n;
                 }
-                read += n;
+            } catch (IOException e) {
+                if (!completesOnReadFailure) {
+                    throw e;
+                }
+                async.complete();
             }
         }
 
