@@ -10,12 +10,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +57,13 @@ final class QuarkusConnection {
     private static final long CLOSE_WAIT_MILLIS = 1000;
     /** HTTP/2's CANCEL: the stream is no longer needed, and what was sent of it is not the whole. */
     private static final long CANCEL = 8;
-    /** Vert.x's HTTP/1.x connections the kit closed or asked to close; weak keys: as long as Vert.x keeps one. */
-    private static final Map<Object, Boolean> CLOSED_BY_KIT = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Vert.x's HTTP/1.x connections the kit closed or asked to close; weak keys: as long as Vert.x
+     * keeps one. Striped by identity, so that the lookup every filter makes on Quarkus (once the kit
+     * has closed a connection) does not go through one lock for every request thread.
+     */
+    private static final List<Map<Object, Boolean>> CLOSED_BY_KIT = IntStream.range(0, 16)
+            .mapToObj(stripe -> Collections.synchronizedMap(new WeakHashMap<Object, Boolean>())).toList();
     /** The fork's connection finder that marked one closed; {@code null} until then (anywhere but Quarkus, for ever). */
     private static volatile QuarkusConnection marking;
 
@@ -92,7 +99,7 @@ final class QuarkusConnection {
             return false;
         }
         Object connection = finder.closeAtEnd.connectionOf(containerRequest(request));
-        if (connection == null || !CLOSED_BY_KIT.containsKey(connection)) {
+        if (connection == null || !closedByKit(connection).containsKey(connection)) {
             return false;
         }
         if (request instanceof HttpServletRequest http) {
@@ -102,13 +109,17 @@ final class QuarkusConnection {
         return true;
     }
 
+    private static Map<Object, Boolean> closedByKit(Object connection) {
+        return CLOSED_BY_KIT.get(System.identityHashCode(connection) & (CLOSED_BY_KIT.size() - 1));
+    }
+
     private void markClosed(ServletRequest container) {
         if (closeAtEnd == null) {
             return;
         }
         Object connection = closeAtEnd.connectionOf(container);
         if (connection != null) {
-            CLOSED_BY_KIT.put(connection, Boolean.TRUE);
+            closedByKit(connection).put(connection, Boolean.TRUE);
             marking = this;
         }
     }
