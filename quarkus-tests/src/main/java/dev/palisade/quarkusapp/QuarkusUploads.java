@@ -18,9 +18,11 @@ public final class QuarkusUploads {
     /**
      * Reads the body asynchronously, as the Servlet specification shows it: a {@link ReadListener}
      * reading while the stream is ready, answering how many bytes it read once all were read; an
-     * error completes the cycle. On Quarkus, Vert.x calls the listener on its event loop.
+     * error completes the cycle. At {@code /asyncread-completing} a read's failure in
+     * {@code onDataAvailable} completes the cycle there, as many listeners do. On Quarkus, Vert.x
+     * calls the listener on its event loop.
      */
-    @WebServlet(urlPatterns = {"/asyncread", "/private/asyncread"}, asyncSupported = true)
+    @WebServlet(urlPatterns = {"/asyncread", "/private/asyncread", "/asyncread-completing"}, asyncSupported = true)
     public static class AsyncRead extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -29,21 +31,7 @@ public final class QuarkusUploads {
             AsyncContext async = request.startAsync();
             async.setTimeout(30_000);
             ServletInputStream in = request.getInputStream();
-            in.setReadListener(new Counting(in, response, async, false));
-        }
-    }
-
-    /** As {@link AsyncRead}, but a read's failure in {@code onDataAvailable} completes the cycle there, as many do. */
-    @WebServlet(urlPatterns = "/asyncread-completing", asyncSupported = true)
-    public static class AsyncReadCompletingOnFailure extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            AsyncContext async = request.startAsync();
-            async.setTimeout(30_000);
-            ServletInputStream in = request.getInputStream();
-            in.setReadListener(new Counting(in, response, async, true));
+            in.setReadListener(new Counting(in, response, async, request.getServletPath().endsWith("-completing")));
         }
     }
 
