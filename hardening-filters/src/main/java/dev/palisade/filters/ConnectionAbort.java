@@ -2,7 +2,6 @@ package dev.palisade.filters;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -642,10 +641,7 @@ final class ConnectionAbort {
         if (grizzlyOpen == null) {
             return false;
         }
-        ServletRequest container = request;
-        while (container instanceof ServletRequestWrapper wrapper) {
-            container = wrapper.getRequest();
-        }
+        ServletRequest container = ContainerRequests.unwrapped(request);
         try {
             return (boolean) grizzlyOpen.invokeExact(container);
         } catch (Error e) {
@@ -687,10 +683,7 @@ final class ConnectionAbort {
             closeConnection(grizzlyClose, request, failure);
             return;
         }
-        ServletRequest container = request;
-        while (container instanceof ServletRequestWrapper wrapper) {
-            container = wrapper.getRequest();
-        }
+        ServletRequest container = ContainerRequests.unwrapped(request);
         if (grizzlyStreamReset != null && !grizzlyStreamReset.reset(container)) {
             LOG.warn("Could not reset the HTTP/2 stream of a failed response on Payara: it ends as Payara decides "
                     + "(cleanly)");
@@ -759,10 +752,7 @@ final class ConnectionAbort {
     }
 
     private static void closeConnection(MethodHandle close, ServletRequest request, Throwable failure) {
-        ServletRequest container = request;
-        while (container instanceof ServletRequestWrapper wrapper) {
-            container = wrapper.getRequest();
-        }
+        ServletRequest container = ContainerRequests.unwrapped(request);
         try {
             close.invokeExact(container);
         } catch (Error e) {

@@ -1,7 +1,6 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import org.slf4j.Logger;
@@ -33,7 +32,7 @@ final class LibertyConnection {
      * @return whether it was closed; {@code false} for a request that is not Liberty's, or a changed API
      */
     static boolean close(ServletRequest request, Exception reason) {
-        ServletRequest container = unwrapped(request);
+        ServletRequest container = ContainerRequests.unwrapped(request);
         Class<?> requestClass = servletRequestClass(container);
         if (requestClass == null) {
             return false;
@@ -63,13 +62,5 @@ final class LibertyConnection {
             }
         }
         return null;
-    }
-
-    private static ServletRequest unwrapped(ServletRequest request) {
-        ServletRequest container = request;
-        while (container instanceof ServletRequestWrapper wrapper) {
-            container = wrapper.getRequest();
-        }
-        return container;
     }
 }

@@ -2,7 +2,6 @@ package dev.palisade.filters;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
@@ -50,9 +49,9 @@ final class QuarkusConnection {
     /** The fork's exchange on Vert.x; the kit takes its presence for the fork. */
     static final String VERTX_EXCHANGE = "io.undertow.vertx.VertxHttpExchange";
     private static final Logger LOG = LoggerFactory.getLogger(QuarkusConnection.class);
-    private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
-    private static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
-    private static final String VERTX_HANDLER = "io.vertx.core.Handler";
+    static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
+    static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
+    static final String VERTX_HANDLER = "io.vertx.core.Handler";
     /** How long a close is awaited: the event loop does it at once unless it is stuck. */
     private static final long CLOSE_WAIT_MILLIS = 1000;
     /** HTTP/2's CANCEL: the stream is no longer needed, and what was sent of it is not the whole. */
@@ -98,7 +97,7 @@ final class QuarkusConnection {
         if (finder == null || request.getDispatcherType() != DispatcherType.REQUEST || finder.closeAtEnd == null) {
             return false;
         }
-        Object connection = finder.closeAtEnd.connectionOf(containerRequest(request));
+        Object connection = finder.closeAtEnd.connectionOf(ContainerRequests.unwrapped(request));
         if (connection == null || !closedByKit(connection).containsKey(connection)) {
             return false;
         }
@@ -201,7 +200,7 @@ final class QuarkusConnection {
      * @return whether the close was arranged; {@code false} where the context is not usable
      */
     boolean closeWhenResponseEnds(ServletRequest request) {
-        ServletRequest container = containerRequest(request);
+        ServletRequest container = ContainerRequests.unwrapped(request);
         if (closeAtEnd == null || !closeAtEnd.arrange(container)) {
             return false;
         }
@@ -216,7 +215,7 @@ final class QuarkusConnection {
      * @return whether it was closed; {@code false} for a request that is not the fork's, or a changed API
      */
     boolean close(ServletRequest request, boolean http2, Throwable failure) {
-        ServletRequest container = containerRequest(request);
+        ServletRequest container = ContainerRequests.unwrapped(request);
         if (http2 && reset != null) {
             try {
                 if ((boolean) reset.invokeExact(container)) {
@@ -285,7 +284,7 @@ final class QuarkusConnection {
      */
     boolean onEventLoop(ServletRequest request) {
         try {
-            return (boolean) inIoThread.invokeExact(containerRequest(request));
+            return (boolean) inIoThread.invokeExact(ContainerRequests.unwrapped(request));
         } catch (Error e) {
             throw e;
         } catch (Throwable e) {
@@ -295,13 +294,6 @@ final class QuarkusConnection {
         }
     }
 
-    private static ServletRequest containerRequest(ServletRequest request) {
-        ServletRequest container = request;
-        while (container instanceof ServletRequestWrapper wrapper) {
-            container = wrapper.getRequest();
-        }
-        return container;
-    }
 
     /**
      * {@code ((RoutingContext) exchange.getContext()).addBodyEndHandler(v -> connection.close())}, the

@@ -1,7 +1,6 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
@@ -37,9 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class QuarkusStreamReset {
     private static final Logger LOG = LoggerFactory.getLogger(QuarkusStreamReset.class);
-    private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
-    private static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
-    private static final String VERTX_HANDLER = "io.vertx.core.Handler";
     private static final String VERTX_CONNECTION = "io.vertx.core.net.impl.ConnectionBase";
     private static final String NETTY_CONTEXT = "io.netty.channel.ChannelHandlerContext";
     private static final String NETTY_HTTP2_HANDLER = "io.netty.handler.codec.http2.Http2ConnectionHandler";
@@ -112,9 +108,9 @@ final class QuarkusStreamReset {
     static QuarkusStreamReset find(ClassLoader loader) {
         try {
             Class<?> vertxExchange = Class.forName(QuarkusConnection.VERTX_EXCHANGE, false, loader);
-            Class<?> request = Class.forName(UNDERTOW_REQUEST, false, loader);
-            Class<?> routingContext = Class.forName(ROUTING_CONTEXT, false, loader);
-            Class<?> handlerType = Class.forName(VERTX_HANDLER, false, loader);
+            Class<?> request = Class.forName(QuarkusConnection.UNDERTOW_REQUEST, false, loader);
+            Class<?> routingContext = Class.forName(QuarkusConnection.ROUTING_CONTEXT, false, loader);
+            Class<?> handlerType = Class.forName(QuarkusConnection.VERTX_HANDLER, false, loader);
             Class<?> vertxConnection = Class.forName(VERTX_CONNECTION, false, loader);
             Class<?> channelContext = Class.forName(NETTY_CONTEXT, false, loader);
             Class<?> http2Handler = Class.forName(NETTY_HTTP2_HANDLER, false, loader);
@@ -206,10 +202,7 @@ final class QuarkusStreamReset {
      * @return whether it was arranged; {@code false} where the request is not the fork's
      */
     boolean resetWhenResponseEnds(ServletRequest request) {
-        ServletRequest container = request;
-        while (container instanceof ServletRequestWrapper wrapper) {
-            container = wrapper.getRequest();
-        }
+        ServletRequest container = ContainerRequests.unwrapped(request);
         try {
             Object routing = context.invokeExact(container);
             // Handler.handle(Object event) -> this.onBodyEnd(routing, event)
