@@ -294,7 +294,6 @@ final class QuarkusConnection {
         }
     }
 
-
     /**
      * {@code ((RoutingContext) exchange.getContext()).addBodyEndHandler(v -> connection.close())}, the
      * connection being that context's {@code request().connection()}.
