@@ -49,7 +49,7 @@ final class QuarkusConnection {
     /** The fork's exchange on Vert.x; the kit takes its presence for the fork. */
     static final String VERTX_EXCHANGE = "io.undertow.vertx.VertxHttpExchange";
     private static final Logger LOG = LoggerFactory.getLogger(QuarkusConnection.class);
-    static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
+    private static final String UNDERTOW_REQUEST = "io.undertow.servlet.spec.HttpServletRequestImpl";
     static final String ROUTING_CONTEXT = "io.vertx.ext.web.RoutingContext";
     static final String VERTX_HANDLER = "io.vertx.core.Handler";
     /** How long a close is awaited: the event loop does it at once unless it is stuck. */
@@ -131,13 +131,8 @@ final class QuarkusConnection {
         Class<?> vertxExchange;
         try {
             vertxExchange = Class.forName(VERTX_EXCHANGE, false, loader);
-            Class<?> request = Class.forName(UNDERTOW_REQUEST, false, loader);
+            exchange = exchangeOf(loader, vertxExchange);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Method exchangeGetter = request.getMethod("getExchange");
-            Method delegateGetter = exchangeGetter.getReturnType().getMethod("getDelegate");
-            // (ServletRequest) -> (VertxHttpExchange) ((HttpServletRequestImpl) r).getExchange().getDelegate()
-            exchange = MethodHandles.filterReturnValue(lookup.unreflect(exchangeGetter), lookup.unreflect(delegateGetter))
-                    .asType(MethodType.methodType(vertxExchange, ServletRequest.class));
             close = MethodHandles.filterReturnValue(exchange,
                     lookup.findVirtual(vertxExchange, "close", MethodType.methodType(void.class)));
             inIoThread = MethodHandles.filterReturnValue(exchange,
@@ -148,6 +143,20 @@ final class QuarkusConnection {
         }
         return new QuarkusConnection(close, streamReset(loader, vertxExchange, exchange),
                 awaitableClose(loader, vertxExchange, exchange), inIoThread, CloseAtEnd.find(loader, vertxExchange, exchange));
+    }
+
+    /**
+     * {@code (ServletRequest) -> (VertxHttpExchange) ((HttpServletRequestImpl) r).getExchange().getDelegate()},
+     * {@code vertxExchange} being the fork's exchange class as {@code loader} sees it.
+     */
+    static MethodHandle exchangeOf(ClassLoader loader, Class<?> vertxExchange)
+            throws ClassNotFoundException, NoSuchMethodException, IllegalAccessException {
+        Class<?> request = Class.forName(UNDERTOW_REQUEST, false, loader);
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        Method exchangeGetter = request.getMethod("getExchange");
+        Method delegateGetter = exchangeGetter.getReturnType().getMethod("getDelegate");
+        return MethodHandles.filterReturnValue(lookup.unreflect(exchangeGetter), lookup.unreflect(delegateGetter))
+                .asType(MethodType.methodType(vertxExchange, ServletRequest.class));
     }
 
     /**

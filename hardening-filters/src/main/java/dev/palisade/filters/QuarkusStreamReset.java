@@ -108,7 +108,6 @@ final class QuarkusStreamReset {
     static QuarkusStreamReset find(ClassLoader loader) {
         try {
             Class<?> vertxExchange = Class.forName(QuarkusConnection.VERTX_EXCHANGE, false, loader);
-            Class<?> request = Class.forName(QuarkusConnection.UNDERTOW_REQUEST, false, loader);
             Class<?> routingContext = Class.forName(QuarkusConnection.ROUTING_CONTEXT, false, loader);
             Class<?> handlerType = Class.forName(QuarkusConnection.VERTX_HANDLER, false, loader);
             Class<?> vertxConnection = Class.forName(VERTX_CONNECTION, false, loader);
@@ -117,12 +116,8 @@ final class QuarkusStreamReset {
             Class<?> http2Exception = Class.forName(NETTY_HTTP2_EXCEPTION, false, loader);
             Class<?> http2Error = Class.forName(NETTY_HTTP2_ERROR, false, loader);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Method exchangeGetter = request.getMethod("getExchange");
-            Method delegateGetter = exchangeGetter.getReturnType().getMethod("getDelegate");
             // (ServletRequest) -> ((HttpServletRequestImpl) r).getExchange().getDelegate().getContext()
-            MethodHandle context = MethodHandles.filterReturnValue(
-                    MethodHandles.filterReturnValue(lookup.unreflect(exchangeGetter), lookup.unreflect(delegateGetter))
-                            .asType(MethodType.methodType(vertxExchange, ServletRequest.class)),
+            MethodHandle context = MethodHandles.filterReturnValue(QuarkusConnection.exchangeOf(loader, vertxExchange),
                     lookup.findVirtual(vertxExchange, "getContext", MethodType.methodType(Object.class)));
             Method requestGetter = routingContext.getMethod("request");
             Method responseGetter = routingContext.getMethod("response");
