@@ -10,6 +10,9 @@
 #   fields    encoding the response's header fields (Jetty's HttpGenerator, Tomcat's Http11OutputBuffer)
 #   write     the kernel's writev/tcp_sendmsg (bytes on the wire: the fields are most of them)
 #   read      the kernel's reads
+#   client    on loopback, the kernel delivers each response to wrk inside the server's write: the
+#             client's TCP receive and its wake-up (softirq frames). A real network does that on the
+#             client's host, so the last line leaves it out of both servers' totals.
 #   wake-ups  LockSupport.unpark / futex (threads handing work to each other; varies with timing)
 #   other     the rest of the JVM, the container and the kernel
 # JIT compiler and GC threads are left out, as in paired.sh. The collapsed stacks are kept for a
@@ -59,6 +62,7 @@ categorise() {
       if (f[1] ~ /C1 Comp|C2 Comp|GC Thread|VM Thread/) next
       # SHA-256 runs as a compiler stub whose samples lose their Java callers: the token hash.
       if ((stack ~ /dev\/palisade\/filters\// && stack !~ /benchmarks\/load\/LoadServer\$/) || stack ~ /sha256_implCompress/) c = "filters"
+      else if (stack ~ /net_rx_action|do_softirq/) c = "client"
       else if (stack ~ /LockSupport\.unpark|futex/) c = "wake-ups"
       else if (stack ~ /writev|tcp_sendmsg/) c = "write"
       else if (stack ~ /HttpGenerator|Http11OutputBuffer/) c = "fields"
@@ -76,10 +80,12 @@ awk -v nb="$nb" -v nv="$nv" '
   END {
     per = b["total"] / nb
     printf "%-10s %9s %9s %8s\n", "category", "bare", "variant", "diff"
-    n = split("filters fields write read wake-ups other total", order, " ")
+    n = split("filters fields write client read wake-ups other total", order, " ")
     for (i = 1; i <= n; i++) {
       c = order[i]; bb = b[c] / nb / per * 100; vv = v[c] / nv / per * 100
       printf "%-10s %8.1f%% %8.1f%% %+7.1f%%\n", c, bb, vv, vv - bb
     }
+    own_b = (b["total"] - b["client"]) / nb; own_v = (v["total"] - v["client"]) / nv
+    printf "total without client (done on the client host on a real network) %+.1f%%\n", (own_v / own_b - 1) * 100
   }' <(categorise "$out/bare.collapsed") <(categorise "$out/variant.collapsed")
 echo "collapsed stacks: $out/bare.collapsed $out/variant.collapsed"
