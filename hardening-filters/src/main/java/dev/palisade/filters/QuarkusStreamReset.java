@@ -5,8 +5,14 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
-import java.util.concurrent.Executor;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Vert.x for); the connection and its other streams carry on. The PING's round trip is for curl
  * (7.88): a reset that came in the same read as the answer failed the transfer in about one try of
  * five ("Stream error in the HTTP/2 framing layer", the answer dropped); none in 40 once the reset
- * followed the client's next read.
+ * followed the client's next read. One PING at a time per connection, with a deadline (see {@link
+ * PingGatedResets}): Vert.x keeps each pending PING's handler until it is acknowledged, for the
+ * connection's life if it never is.
  *
  * <p>Not with Vert.x's {@code response().reset(0)}: Vert.x then tells the request nothing, and
  * Quarkus, which drains the unread body as the exchange ends, waits on a worker thread for body
@@ -48,6 +56,11 @@ final class QuarkusStreamReset {
     private static final MethodHandle ON_BODY_END;
     /** {@code (Runnable) -> void}: its {@code run()}. */
     private static final MethodHandle RUN;
+    /**
+     * Per Vert.x connection, its streams waiting for a PING's acknowledgement. Weak keys: a gate
+     * reaches its connection only through weak references, so the entry goes with the connection.
+     */
+    private static final Map<Object, PingGatedResets> GATES = Collections.synchronizedMap(new WeakHashMap<>());
 
     static {
         try {
@@ -65,7 +78,7 @@ final class QuarkusStreamReset {
     private final MethodHandle streamId;
     /** {@code (Object context) -> Object}: Netty's {@code ChannelHandlerContext} of the request's connection. */
     private final MethodHandle channelContext;
-    /** {@code (Object channelContext) -> Executor}: its event loop. */
+    /** {@code (Object channelContext) -> ScheduledExecutorService}: its event loop. */
     private final MethodHandle eventLoop;
     /** {@code (Object channelContext) -> Object}: its handler, Netty's HTTP/2 connection handler. */
     private final MethodHandle handler;
@@ -82,7 +95,9 @@ final class QuarkusStreamReset {
     private final MethodHandle remoteOpen;
     /** {@code (Object context, Object handler) -> void}. */
     private final MethodHandle addBodyEndHandler;
-    /** {@code (Object context, Object pongHandler) -> void}: {@code context.request().connection().ping(PING_DATA, h)}. */
+    /** {@code (Object context) -> Object}: {@code context.request().connection()}, Vert.x's HTTP/2 connection. */
+    private final MethodHandle vertxConnection;
+    /** {@code (Object connection, Object pongHandler) -> void}: {@code connection.ping(PING_DATA, h)}. */
     private final MethodHandle ping;
     private final Class<?> handlerType;
 
@@ -97,6 +112,7 @@ final class QuarkusStreamReset {
         this.onError = handles[7];
         this.addBodyEndHandler = handles[8];
         this.ping = handles[9];
+        this.vertxConnection = handles[10];
         this.http2Handler = http2Handler;
         this.handlerType = handlerType;
     }
@@ -142,23 +158,25 @@ final class QuarkusStreamReset {
             Class<?> buffer = Class.forName(VERTX_BUFFER, false, loader);
             MethodHandle pingData = MethodHandles.insertArguments(lookup.findStatic(buffer, "buffer",
                     MethodType.methodType(buffer, byte[].class)), 0, (Object) PING_DATA);
-            // (context, pongHandler) -> context.request().connection().ping(Buffer.buffer(PING_DATA), pongHandler)
-            MethodHandle ping = MethodHandles.foldArguments(MethodHandles.filterArguments(
+            // (connection, pongHandler) -> connection.ping(Buffer.buffer(PING_DATA), pongHandler)
+            MethodHandle ping = MethodHandles.foldArguments(
                     lookup.unreflect(connectionGetter.getReturnType().getMethod("ping", buffer, handlerType)),
-                    0, MethodHandles.filterReturnValue(lookup.unreflect(requestGetter), lookup.unreflect(connectionGetter))),
                     1, MethodHandles.dropArguments(pingData, 0, handlerType));
+            MethodHandle httpConnection = MethodHandles.filterReturnValue(lookup.unreflect(requestGetter),
+                    lookup.unreflect(connectionGetter));
             MethodHandle addBodyEndHandler = lookup.unreflect(routingContext.getMethod("addBodyEndHandler", handlerType));
             MethodHandle[] handles = {
                 context.asType(MethodType.methodType(Object.class, ServletRequest.class)),
                 remoteOpen.asType(MethodType.methodType(boolean.class, Object.class, int.class)),
                 streamId.asType(MethodType.methodType(int.class, Object.class)),
                 toChannelContext.asType(MethodType.methodType(Object.class, Object.class)),
-                lookup.unreflect(executorGetter).asType(MethodType.methodType(Executor.class, Object.class)),
+                lookup.unreflect(executorGetter).asType(MethodType.methodType(ScheduledExecutorService.class, Object.class)),
                 lookup.unreflect(handlerGetter).asType(MethodType.methodType(Object.class, Object.class)),
                 streamError.asType(MethodType.methodType(Throwable.class, int.class)),
                 onError.asType(MethodType.methodType(void.class, Object.class, Object.class, boolean.class, Throwable.class)),
                 addBodyEndHandler.asType(MethodType.methodType(void.class, Object.class, Object.class)),
                 ping.asType(MethodType.methodType(void.class, Object.class, Object.class)),
+                httpConnection.asType(MethodType.methodType(Object.class, Object.class)),
             };
             return new QuarkusStreamReset(handles, http2Handler, handlerType);
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | IllegalArgumentException
@@ -216,9 +234,8 @@ final class QuarkusStreamReset {
     /**
      * Called by Vert.x as the response ends, on the thread that ended it. The rest runs on the
      * connection's event loop, after the response's last DATA, queued there before it: a client still
-     * sending gets a PING, and the stream error is raised there once the client has acknowledged it
-     * (or the PING failed: the connection is gone). A client that never acknowledges it is not reset:
-     * Quarkus then reads the rest of the body as it would have anyway.
+     * sending has its stream reset once it has acknowledged a PING sent after the answer, or once the
+     * PING is overdue (see {@link PingGatedResets}).
      */
     @SuppressWarnings("unused")
     private void onBodyEnd(Object routing, Object event) {
@@ -230,8 +247,9 @@ final class QuarkusStreamReset {
                 return;
             }
             int id = (int) streamId.invokeExact(routing);
-            Executor loop = (Executor) eventLoop.invokeExact(channel);
-            loop.execute(() -> pingThenReset(routing, connectionHandler, channel, id, loop));
+            Object connection = vertxConnection.invokeExact(routing);
+            ScheduledExecutorService loop = (ScheduledExecutorService) eventLoop.invokeExact(channel);
+            loop.execute(() -> answered(connection, connectionHandler, channel, loop, id));
         } catch (Error e) {
             throw e;
         } catch (Throwable e) {
@@ -240,33 +258,103 @@ final class QuarkusStreamReset {
         }
     }
 
-    /** On the event loop: the PING, unless the client has ended its side of the stream (a GET's at once). */
-    private void pingThenReset(Object routing, Object connectionHandler, Object channel, int id, Executor loop) {
-        try {
-            if (!(boolean) remoteOpen.invokeExact(connectionHandler, id)) {
-                return;
-            }
-            Runnable reset = () -> loop.execute(() -> raise(connectionHandler, channel, id));
-            // Handler<AsyncResult<Buffer>>.handle(result) -> reset.run(), whatever the result
-            MethodHandle onPong = MethodHandles.dropArguments(RUN.bindTo(reset), 0, Object.class);
-            ping.invokeExact(routing, (Object) MethodHandleProxies.asInterfaceInstance(handlerType, onPong));
-        } catch (Error e) {
-            throw e;
-        } catch (Throwable e) {
-            LOG.debug("Could not reset the HTTP/2 stream after its answer", e);
+    /** On the event loop: unless the client has ended its side of the stream (a GET's at once), to the connection's gate. */
+    private void answered(Object connection, Object connectionHandler, Object channel, ScheduledExecutorService loop,
+            int id) {
+        Http2Connection http2 = new Http2Connection(connection, connectionHandler, channel, loop);
+        if (http2.remoteOpen(id)) {
+            GATES.computeIfAbsent(connection, c -> new PingGatedResets(http2)).answered(id);
         }
     }
 
-    /** On the event loop, the PING acknowledged: the reset, unless the client has ended its side of the stream since. */
-    private void raise(Object connectionHandler, Object channel, int id) {
-        try {
-            if ((boolean) remoteOpen.invokeExact(connectionHandler, id)) {
-                onError.invokeExact(connectionHandler, channel, false, (Throwable) streamError.invokeExact(id));
+    /**
+     * Vert.x's and Netty's side of one HTTP/2 connection, for its gate. Weakly held: the gate is a
+     * value of {@link #GATES}, whose key, the connection, must stay collectable.
+     */
+    private final class Http2Connection implements PingGatedResets.Connection {
+        private final WeakReference<Object> connection;
+        private final WeakReference<Object> connectionHandler;
+        private final WeakReference<Object> channel;
+        private final ScheduledExecutorService loop;
+
+        Http2Connection(Object connection, Object connectionHandler, Object channel, ScheduledExecutorService loop) {
+            this.connection = new WeakReference<>(connection);
+            this.connectionHandler = new WeakReference<>(connectionHandler);
+            this.channel = new WeakReference<>(channel);
+            this.loop = loop;
+        }
+
+        @Override
+        public boolean remoteOpen(int stream) {
+            Object h = connectionHandler.get();
+            try {
+                return h != null && (boolean) remoteOpen.invokeExact(h, stream);
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                LOG.debug("Could not read the HTTP/2 stream's state; taken as closed", e);
+                return false;
             }
-        } catch (Error e) {
-            throw e;
-        } catch (Throwable e) {
-            LOG.debug("Could not reset the HTTP/2 stream after its answer", e);
+        }
+
+        /** The stream error, unless the client has ended its side of the stream since. */
+        @Override
+        public void reset(int stream) {
+            Object h = connectionHandler.get();
+            Object c = channel.get();
+            try {
+                if (h != null && c != null && (boolean) remoteOpen.invokeExact(h, stream)) {
+                    onError.invokeExact(h, c, false, (Throwable) streamError.invokeExact(stream));
+                }
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                LOG.debug("Could not reset the HTTP/2 stream after its answer", e);
+            }
+        }
+
+        @Override
+        public void ping(Runnable onAnswer) {
+            Object c = connection.get();
+            if (c == null) {
+                return;
+            }
+            Runnable onLoop = () -> onLoop(onAnswer);
+            // Handler<AsyncResult<Buffer>>.handle(result) -> onLoop.run(), whatever the result
+            MethodHandle onPong = MethodHandles.dropArguments(RUN.bindTo(onLoop), 0, Object.class);
+            try {
+                ping.invokeExact(c, (Object) MethodHandleProxies.asInterfaceInstance(handlerType, onPong));
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                // The gate's deadline resets the streams instead.
+                LOG.debug("Could not send a PING before the HTTP/2 stream's reset", e);
+            }
+        }
+
+        @Override
+        public void schedule(Runnable task, long millis) {
+            try {
+                loop.schedule(task, millis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("The event loop is shutting down: no deadline for the PING", e);
+            }
+        }
+
+        private void onLoop(Runnable task) {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("The event loop is shutting down: the HTTP/2 streams are not reset", e);
+            }
+        }
+
+        @Override
+        public void idle() {
+            Object c = connection.get();
+            if (c != null) {
+                GATES.remove(c);
+            }
         }
     }
 }

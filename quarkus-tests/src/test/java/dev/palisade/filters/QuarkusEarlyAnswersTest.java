@@ -134,6 +134,43 @@ class QuarkusEarlyAnswersTest {
         }
     }
 
+    /**
+     * A client that never acknowledges a PING has one sent on its connection however many early
+     * answers wait for it (before, one per stream, each pending PING's handler kept by Vert.x for the
+     * connection's life, and no stream ever reset), its streams reset at the PING's deadline, and from
+     * then on every early answer's stream reset at once. Its late acknowledgement starts afresh.
+     */
+    @Test
+    void overHttp2AClientThatNeverAcknowledgesAPingHasOneOutAndItsStreamsResetAtItsDeadline() throws Exception {
+        int from = quarkus.logText().length();
+        try (RawH2 h2 = new RawH2("127.0.0.1", port)) {
+            h2.acknowledgesPings = false;
+            for (int stream = 1; stream <= 5; stream += 2) {
+                assertThat(unauthorisedUpload(h2, stream, "h2-no-ping-ack").status()).isEqualTo(401);
+            }
+            for (int stream = 1; stream <= 5; stream += 2) {
+                assertThat(h2.awaitReset(stream, 10_000)).as("stream %d reset at the deadline", stream).isEqualTo(0);
+            }
+            assertThat(pings(h2)).as("one PING for the three streams").hasSize(1);
+
+            assertThat(unauthorisedUpload(h2, 7, "h2-after-deadline").status()).isEqualTo(401);
+            assertThat(h2.awaitReset(7, 10_000)).as("late: reset without a PING").isEqualTo(0);
+            assertThat(pings(h2)).hasSize(1);
+
+            h2.acknowledgesPings = true;
+            h2.frame(RawH2.PING, 1, 0, pings(h2).get(0).payload());
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                // The acknowledgement is read on the event loop before a later answer's end: once the
+                // next stream waits for a PING of its own, the connection is no longer late.
+                unauthorisedUpload(h2, nextStream(h2), "h2-after-late-ack");
+                return pings(h2).size() == 2;
+            });
+            assertNextStreamAnswered(h2, nextStream(h2), "/stream?case=h2-after-no-ping-ack");
+            assertNoWorkerLeftDraining();
+        }
+        assertQuietAbout("POST /private/stream?case=h2-after-deadline", from);
+    }
+
     /** A GET, whose stream the client ended with its header fields, gets its 401 and no reset. */
     @Test
     void overHttp2AnEarlyAnswerToARequestWithoutBodyIsNotReset() throws Exception {
@@ -209,6 +246,22 @@ class QuarkusEarlyAnswersTest {
         assertThat(next.status()).as("the next stream on the connection; frames %s", next.frames()).isEqualTo(200);
         assertThat(next.body()).isEqualTo("stream 0");
         assertThat(next.goAway()).as("the connection carries on").isFalse();
+    }
+
+    /** A POST declaring a megabyte to a path that needs a key, without one and without the body: a 401 leaving it unread. */
+    private static RawH2.StreamResult unauthorisedUpload(RawH2 h2, int stream, String name) throws Exception {
+        h2.request(stream, "POST", "/private/stream?case=" + name, false, "content-length", Integer.toString(MIB));
+        return h2.await(stream, 10_000);
+    }
+
+    /** The server's PINGs so far (not acknowledgements). */
+    private static List<RawH2.Frame> pings(RawH2 h2) {
+        return h2.all.stream().filter(f -> f.type() == RawH2.PING && (f.flags() & 1) == 0).toList();
+    }
+
+    /** The next client stream id: one past the highest the server has sent a frame on. */
+    private static int nextStream(RawH2 h2) {
+        return h2.all.stream().mapToInt(RawH2.Frame::stream).max().orElse(-1) + 2;
     }
 
     private static int indexOf(List<RawH2.Frame> frames, java.util.function.Predicate<RawH2.Frame> match) {

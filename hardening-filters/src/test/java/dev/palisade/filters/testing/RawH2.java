@@ -57,6 +57,8 @@ public final class RawH2 implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     public final List<Frame> all = new CopyOnWriteArrayList<>();
+    /** Whether the server's PINGs are acknowledged as they come, as every client must (RFC 9113, section 6.7). */
+    public volatile boolean acknowledgesPings = true;
     private final HpackDecoder decoder = new HpackDecoder(64 * 1024, System::nanoTime);
     private final Thread reader;
     volatile boolean eof;
@@ -137,7 +139,7 @@ public final class RawH2 implements AutoCloseable {
                 if (type == SETTINGS && (flags & 1) == 0) {
                     frame(SETTINGS, 1, 0, new byte[0]);
                 }
-                if (type == PING && (flags & 1) == 0) {
+                if (type == PING && (flags & 1) == 0 && acknowledgesPings) {
                     frame(PING, 1, 0, payload);
                 }
                 if (type == DATA && len > 0) {
