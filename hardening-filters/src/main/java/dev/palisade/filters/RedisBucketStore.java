@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,12 @@ import org.slf4j.LoggerFactory;
  * asking Redis for {@link #RETRY_AFTER_FAILURE}; then one request tries Redis again. So an outage
  * costs one timeout per interval, not one per request, and each process still holds every client
  * to the budget (a client spread over N processes gets up to N times it while Redis is away).
- * These decisions are counted ({@link #failureCount()}) and logged as counts.
+ * These decisions are counted ({@link #failureCount()}) and logged as counts, each line with the
+ * last failure's class and message (a Redis that refuses writes, {@code READONLY} after a failover or
+ * {@code OOM} under {@code noeviction}, fails every call as surely as one that is down). A failure
+ * that is about one key, not Redis (a key holding a value of another type, {@code WRONGTYPE}; state
+ * Bucket4j cannot read), sends only that key's checks to the local buckets for the interval; a second
+ * key failing within it, a timeout, a lost connection, or a failed retry sends all of them.
  *
  * <p>Clock: Bucket4j stamps bucket state with the client's clock, which must be a wall clock that
  * all processes share (NTP). A {@code TimeMeter} that is not wall-clock based (the filter's default
@@ -94,8 +100,13 @@ public final class RedisBucketStore implements BucketStore {
     private final AtomicLong skipRedisUntil = new AtomicLong(CLOSED);
     private final AtomicLong redisCalls = new AtomicLong();
     private final AtomicLong redisFailures = new AtomicLong();
+    /** The key resting alone after a failure about it, or {@code null}. */
+    private final AtomicReference<KeyRest> restingKey = new AtomicReference<>();
+    /** The last failure's class and message, for the counted WARN. */
+    private volatile String lastFailure = "";
     private final RejectionLog localDecisions = new RejectionLog(LOG, "Decided",
-            "rate-limit checks in this process alone because Redis did not answer");
+            "rate-limit checks in this process alone because Redis did not answer or failed",
+            () -> lastFailure.isEmpty() ? "" : " (last failure: " + lastFailure + ")");
 
     /**
      * A store over any Bucket4j {@link ProxyManager} (Lettuce, Jedis, Redisson, JDBC…), keyed by the
@@ -158,7 +169,7 @@ public final class RedisBucketStore implements BucketStore {
     @Override
     public ConsumptionProbe tryConsume(String clientKey) {
         ConsumptionProbe alone = local.tryConsume(clientKey);
-        long asked = alone.isConsumed() ? askRedis() : NOT_ASKED;
+        long asked = alone.isConsumed() && !isResting(clientKey) ? askRedis() : NOT_ASKED;
         if (asked == NOT_ASKED) {
             // Refused here, refused by the shared bucket too; or Redis is being given time to recover.
             if (alone.isConsumed()) {
@@ -177,13 +188,71 @@ public final class RedisBucketStore implements BucketStore {
             }
             return shared;
         } catch (RuntimeException e) {
-            skipRedisUntil.set(restClock.getAsLong() + RETRY_AFTER_FAILURE.toNanos());
+            long now = restClock.getAsLong();
+            lastFailure = describe(e);
             redisFailures.incrementAndGet();
+            if (asked != CLOSED || isUnreachable(e) || !restAlone(clientKey, now)) {
+                skipRedisUntil.set(now + RETRY_AFTER_FAILURE.toNanos());
+                LOG.debug("Redis failed a rate-limit check; deciding with this process's buckets for {}",
+                        RETRY_AFTER_FAILURE, e);
+            } else {
+                LOG.debug("Redis failed a rate-limit check of one client; deciding its checks with this process's "
+                        + "buckets for {}", RETRY_AFTER_FAILURE, e);
+            }
             localDecisions.record();
-            LOG.debug("Redis did not answer a rate-limit check; deciding with this process's buckets for {}",
-                    RETRY_AFTER_FAILURE, e);
             return alone;
         }
+    }
+
+    /** Whether {@code clientKey} rests alone after a failure about it. */
+    private boolean isResting(String clientKey) {
+        KeyRest rest = restingKey.get();
+        return rest != null && rest.key().equals(clientKey) && rest.until() - restClock.getAsLong() > 0;
+    }
+
+    /**
+     * Rests {@code clientKey} alone, unless another key is resting: two keys failing within the
+     * interval are taken for Redis failing.
+     *
+     * @return whether it rests alone
+     */
+    private boolean restAlone(String clientKey, long now) {
+        KeyRest rest = restingKey.get();
+        if (rest != null && !rest.key().equals(clientKey) && rest.until() - now > 0) {
+            return false;
+        }
+        restingKey.set(new KeyRest(clientKey, now + RETRY_AFTER_FAILURE.toNanos()));
+        return true;
+    }
+
+    /**
+     * A timeout or a lost connection anywhere in the chain of causes: Bucket4j's request timeout,
+     * or a client library's (Lettuce's {@code RedisCommandTimeoutException} and {@code
+     * RedisConnectionException}, Jedis's {@code JedisConnectionException}), named so that this
+     * class needs none of them.
+     */
+    static boolean isUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            if (t instanceof io.github.bucket4j.TimeoutException || t instanceof java.util.concurrent.TimeoutException
+                    || t instanceof java.io.IOException || name.contains("Timeout") || name.contains("Connection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost cause's class and the first line of its message, log-safe and short. */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("");
+        if (message.length() > 160) {
+            message = message.substring(0, 160) + "...";
+        }
+        return LogSafe.escape(root.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message));
     }
 
     /** The client's bucket proxy: the same one for concurrent checks, so that they are batched. */
@@ -243,6 +312,9 @@ public final class RedisBucketStore implements BucketStore {
     @Override
     public void flush() {
         localDecisions.flush();
+    }
+
+    private record KeyRest(String key, long until) {
     }
 
     /** Recently used proxies of one stripe, least recently used dropped first. */

@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -26,6 +27,8 @@ public final class RejectionLog {
     private final LongAdder sinceLastLine = new LongAdder();
     private final AtomicLong lastLineAt;
     private final long createdAt;
+    /** Appended to each line: the latest circumstance, such as the last failure's message. */
+    private final Supplier<String> detail;
 
     /**
      * @param what a fixed phrase naming the rejection, such as {@code "requests over the size limit (413)"}
@@ -46,7 +49,18 @@ public final class RejectionLog {
         this(logger, verb, what, DEFAULT_INTERVAL_NANOS, System::nanoTime);
     }
 
+    /** As above, with {@code detail} appended to each line (log-safe text; empty for none). */
+    RejectionLog(Logger logger, String verb, String what, Supplier<String> detail) {
+        this(logger, verb, what, DEFAULT_INTERVAL_NANOS, System::nanoTime, detail);
+    }
+
     RejectionLog(Logger logger, String verb, String what, long intervalNanos, LongSupplier nanoClock) {
+        this(logger, verb, what, intervalNanos, nanoClock, () -> "");
+    }
+
+    RejectionLog(Logger logger, String verb, String what, long intervalNanos, LongSupplier nanoClock,
+            Supplier<String> detail) {
+        this.detail = detail;
         this.logger = logger;
         this.verb = verb;
         this.what = what;
@@ -79,8 +93,8 @@ public final class RejectionLog {
 
     private void log(long count, long now, long previousLineAt) {
         if (previousLineAt - createdAt < 0) {
-            logger.warn("{} {} {} (the first since start; from now on counted and logged at most once every {} s)",
-                    verb, count, what, TimeUnit.NANOSECONDS.toSeconds(intervalNanos));
+            logger.warn("{} {} {}{} (the first since start; from now on counted and logged at most once every {} s)",
+                    verb, count, what, detail.get(), TimeUnit.NANOSECONDS.toSeconds(intervalNanos));
             return;
         }
         // The span is the time since the previous line: after a quiet spell it is longer than the
@@ -88,7 +102,7 @@ public final class RejectionLog {
         // To the nearest second, at least 1: a flush at stop soon after a line must not claim "in
         // the last 0 s", nor a line a few milliseconds past the interval "61 s".
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(now - previousLineAt + TimeUnit.MILLISECONDS.toNanos(500)));
-        logger.warn("{} {} {} in the last {} s", verb, count, what, seconds);
+        logger.warn("{} {} {} in the last {} s{}", verb, count, what, seconds, detail.get());
     }
 
     /** Every rejection recorded since start. */

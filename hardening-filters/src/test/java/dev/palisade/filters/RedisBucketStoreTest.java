@@ -233,6 +233,39 @@ class RedisBucketStoreTest {
         }
     }
 
+    /**
+     * A key holding a value of another type (Redis answers {@code WRONGTYPE}) sends only its own
+     * client to the process's buckets; every other client is still decided by Redis, and the
+     * counted WARN names the failure (a review: one such key sent every client of the process to
+     * its local buckets, 1,026 checks of 1,030, logged as "Redis did not answer").
+     */
+    @Test
+    void aKeyOfAnotherTypeRestsItsClientAloneAndTheWarnNamesIt() {
+        Quota quota = new Quota(100, 100);
+        try (StatefulRedisConnection<byte[], byte[]> connection = newConnection();
+                StatefulRedisConnection<String, String> strings = client.connect();
+                dev.palisade.filters.testing.LogCapture log = dev.palisade.filters.testing.LogCapture.of(RedisBucketStore.class)) {
+            strings.sync().hset(prefix + RedisBucketStore.quotaTag(quota) + "poisoned", "x", "y");
+            RedisBucketStore store = (RedisBucketStore) RedisBucketStore.lettuce(connection, prefix, clock::currentTimeNanos)
+                    .create(quota, clock);
+
+            assertThat(store.tryConsume("poisoned").isConsumed()).as("decided here").isTrue();
+            assertThat(store.redisFailures()).isEqualTo(1);
+            for (int i = 0; i < 5; i++) {
+                store.tryConsume("poisoned");
+                store.tryConsume("healthy-" + i);
+            }
+
+            assertThat(store.redisCalls()).as("the five healthy clients went to Redis, the poisoned one rested")
+                    .isEqualTo(6);
+            assertThat(store.redisFailures()).isEqualTo(1);
+            assertThat(strings.sync().exists(prefix + RedisBucketStore.quotaTag(quota) + "healthy-4")).isEqualTo(1);
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("because Redis did not answer or failed (last failure: RedisCommandExecutionException: "
+                            + "WRONGTYPE"));
+        }
+    }
+
     /** A client over the budget in one process is refused there, without a Redis call. */
     @Test
     void refusesWhatTheProcessAloneAlreadySpentWithoutAskingRedis() {
