@@ -12,9 +12,11 @@ import java.util.List;
  * while a PING is out wait for the next one: the first PING's acknowledgement says nothing of an
  * answer queued after it.
  *
- * <p>Bounded in time and size: a PING not acknowledged within {@link #DEADLINE_MILLIS} resets its
- * streams anyway, and from then on, until the client acknowledges it, every early answer's stream
- * is reset at once (Quarkus's drain holds a worker thread on each stream until it ends). More than
+ * <p>Bounded in time and size: a PING not acknowledged within {@link #DEADLINE_MILLIS} has every
+ * waiting stream reset anyway (those waiting for the next PING too: a client that has not answered
+ * one for that long is not waited for again), and from then on, until the client acknowledges it,
+ * every early answer's stream is reset at once (Quarkus's drain holds a worker thread on each stream
+ * until it ends). More than
  * {@link #MAX_WAITING} streams waiting: those the client has closed since are forgotten, and if as
  * many remain, the newcomer is reset at once.
  *

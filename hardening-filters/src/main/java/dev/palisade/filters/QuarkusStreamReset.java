@@ -297,7 +297,15 @@ final class QuarkusStreamReset {
             }
         }
 
-        /** The stream error, unless the client has ended its side of the stream since. */
+        /**
+         * The stream error, unless the client has ended its side of the stream since; then every
+         * thread waiting on the connection is woken. Quarkus's exchange records the failure and
+         * wakes a reader with {@code notify()} on the Vert.x connection, which every stream's
+         * blocking read on that connection waits on: it woke one of them, often another stream's,
+         * and the drain of this one waited out its read timeout (60 s; 31 of 40 workers left so in
+         * a review's probe). Each woken reader looks at its own stream's state and waits again if
+         * nothing came for it.
+         */
         @Override
         public void reset(int stream) {
             Object h = connectionHandler.get();
@@ -305,11 +313,21 @@ final class QuarkusStreamReset {
             try {
                 if (h != null && c != null && (boolean) remoteOpen.invokeExact(h, stream)) {
                     onError.invokeExact(h, c, false, (Throwable) streamError.invokeExact(stream));
+                    wakeReaders();
                 }
             } catch (Error e) {
                 throw e;
             } catch (Throwable e) {
                 LOG.debug("Could not reset the HTTP/2 stream after its answer", e);
+            }
+        }
+
+        private void wakeReaders() {
+            Object c = connection.get();
+            if (c != null) {
+                synchronized (c) {
+                    c.notifyAll();
+                }
             }
         }
 
