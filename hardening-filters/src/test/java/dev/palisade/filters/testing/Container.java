@@ -51,6 +51,7 @@ public enum Container {
             ForwardedRequestCustomizer forwarded = new ForwardedRequestCustomizer();
             forwarded.setForwardedForHeader(null);
             forwarded.setForwardedHeader(null);
+            forwarded.setForwardedHostHeader(null);
             return startJetty(setup, http -> http.addCustomizer(forwarded), context -> { });
         }
 
