@@ -52,6 +52,8 @@ public final class EnvironmentGateFilter implements Filter {
     private final RejectionLog rejections = new RejectionLog(LOG, "requests to dev-only paths in prod (404)");
     private volatile Config config;
     private volatile PathPatterns patterns = PathPatterns.NONE;
+    /** How an answer that leaves a body unread ends the connection: as the application's own 404 does. */
+    private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
 
     /** Configured in {@code init()} from the {@code devOnlyPaths} init-param and {@code ENV}. */
     public EnvironmentGateFilter() {
@@ -89,6 +91,7 @@ public final class EnvironmentGateFilter implements Filter {
             throw new ServletException(filterConfig.getFilterName() + ": " + e.getMessage(), e);
         }
         apply(chosen);
+        abort.learn(filterConfig.getServletContext());
         LOG.info("{}: mode {}, dev-only paths {}", LogSafe.escape(filterConfig.getFilterName()),
                 chosen.mode().label(), chosen.devOnlyPaths().isEmpty() ? "none" : chosen.devOnlyPaths());
     }
@@ -114,7 +117,9 @@ public final class EnvironmentGateFilter implements Filter {
                 && request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
                 && isDevOnly(http)) {
             rejections.record();
-            ProblemResponse.of(404).send(http, httpResponse);
+            // As SafeErrorFilter answers an unknown path's sendError(404) (the body read and dropped,
+            // or the connection closed), so that the two cannot be told apart.
+            ProblemResponse.of(404).sendAfterApplication(http, httpResponse, abort.of(http), true);
             return;
         }
         chain.doFilter(request, response);

@@ -183,7 +183,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         if (filterReturned || request.isAsyncStarted()) {
             // The filter has returned (or may have): nobody would write a recorded status later. After
             // AsyncContext.dispatch() that includes code that kept this response from the first run.
-            owner.answer(request, response, sc);
+            owner.answer(request, response, sc, false);
             return;
         }
         errorStatus = sc;
@@ -201,17 +201,19 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         forwardCompleted = true;
         if (errorStatus != 0 && !errorAnswered) {
             errorAnswered = true;
-            owner.answer(request, (HttpServletResponse) getResponse(), errorStatus);
+            owner.answer(request, (HttpServletResponse) getResponse(), errorStatus, false);
         } else if (errorStatus == 0 && !request.isAsyncStarted()) {
-            answerBareErrorStatus();
+            answerBareErrorStatus(false);
         }
     }
 
     /**
      * Gives a bare error status (set with {@code setStatus}, no {@code sendError}) its problem body,
      * unless the application asked for the body itself: its own error body is left alone.
+     *
+     * @param endsChain whether the filter's run has returned from the chain (see {@link SafeErrorFilter#answer})
      */
-    void answerBareErrorStatus() throws IOException {
+    void answerBareErrorStatus(boolean endsChain) throws IOException {
         HttpServletResponse response = (HttpServletResponse) getResponse();
         int status = response.getStatus();
         if (status < 400 || status > 599) {
@@ -219,7 +221,7 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
         }
         if (!response.isCommitted()) {
             if (!bodyRequested) {
-                owner.answer(request, response, status);
+                owner.answer(request, response, status, endsChain);
             }
         } else {
             // Perhaps Tomcat's own answer to a broken body the application read and gave up on.

@@ -132,35 +132,118 @@ public final class ProblemResponse {
     }
 
     /**
+     * Sends this problem as the answer to an application's error (its {@code sendError}, or an error
+     * status it set without a body), when it may have read none, part or all of the request body
+     * (through the stream, the reader, or parameters or parts). A body read to its end leaves the
+     * connection as it is; what is left of one is read and dropped as {@link #sendLeavingBodyUnread}
+     * does, if it is small and has arrived; else, over HTTP/1.x, the answer says
+     * {@code Connection: close} and the connection closes: Jetty would otherwise find the body
+     * unread once the answer was committed, and close without saying so (the client's next request
+     * on the connection then failed). Over HTTP/2 the answer is sent as it is. Where the state of a
+     * body read through the reader cannot be learnt (not Jetty, whose stream says it; Tomcat reads
+     * what is left itself), the answer is sent as it is.
+     *
+     * @param endsChain whether an exception from {@code abort} may leave the filter (its run after the
+     *     chain returned, as for an early answer); where the application's code is still on the stack
+     *     (a {@code sendError} after {@code startAsync}, or in a forward) the connection is only told
+     *     to close, which Jetty acts on, and Tomcat after reading what is left
+     * @return whether it was sent: not if the response was committed already
+     */
+    boolean sendAfterApplication(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort,
+            boolean endsChain) throws IOException {
+        if (response.isCommitted()) {
+            return false;
+        }
+        if (!declaresBody(request)) {
+            return send(request, response);
+        }
+        if (expectsContinue(request)) {
+            return endsChain ? sendClosingConnection(request, response, abort)
+                    : sendClosingWithoutAbort(request, response, abort);
+        }
+        ServletInputStream in;
+        try {
+            in = request.getInputStream();
+        } catch (IllegalStateException readerTaken) {
+            in = JettyInput.of(request);
+            if (in == null) {
+                LOG.debug("The body was read through the reader; whether to its end is unknown here", readerTaken);
+                return send(request, response);
+            }
+        }
+        if (readIfArrived(request, in)) {
+            return send(request, response);
+        }
+        return endsChain ? sendClosingConnection(request, response, abort)
+                    : sendClosingWithoutAbort(request, response, abort);
+    }
+
+    /** Says {@code Connection: close} without the abort that would throw into the application's code. */
+    private boolean sendClosingWithoutAbort(HttpServletRequest request, HttpServletResponse response,
+            ConnectionAbort abort) throws IOException {
+        abort.beforeAnswerLeavingBodyUnread(request, response);
+        return closingConnection(request).send(request, response);
+    }
+
+    /**
+     * Whether the client waits for a 100 before its body: asking for the body (Jetty's
+     * {@code getInputStream()} does) would make Jetty send one, and the client would send a body
+     * into a closing connection, perhaps losing the answer. A body the application read so is
+     * closed after as well: whether it did cannot be asked without the same risk.
+     */
+    private static boolean expectsContinue(HttpServletRequest request) {
+        String expect = request.getHeader("Expect");
+        return expect != null && expect.regionMatches(true, 0, "100-continue", 0, 12);
+    }
+
+    /**
      * Reads and drops a small declared body that has already arrived (most small POSTs come in
      * the same packets as their header fields), without waiting for a byte more: the connection
      * then stays open for the client's next request. Anything else is left unread.
      */
     private static boolean readIfArrived(HttpServletRequest request) {
-        long remaining = request.getContentLengthLong();
-        if (remaining <= 0 || remaining > MAX_BODY_READ_ON_ANSWER) {
-            return false;
-        }
-        String expect = request.getHeader("Expect");
-        if (expect != null && expect.regionMatches(true, 0, "100-continue", 0, 12)) {
-            // The client waits for a 100 before its body: asking for it would make Jetty send one,
-            // and the client would send a body into a closing connection, perhaps losing the answer.
+        if (expectsContinue(request)) {
             return false;
         }
         try {
-            ServletInputStream in = request.getInputStream();
+            return readIfArrived(request, request.getInputStream());
+        } catch (IOException | IllegalStateException unreadable) {
+            LOG.debug("The body could not be read before an early answer; the connection closes", unreadable);
+            return false;
+        }
+    }
+
+    /**
+     * As {@link #readIfArrived(HttpServletRequest)}, for a body of which the application may have
+     * read some or all already through {@code in}: whether nothing of it is left.
+     */
+    private static boolean readIfArrived(HttpServletRequest request, ServletInputStream in) {
+        try {
+            if (in.isFinished()) {
+                // Read to its end already: by the application, or by the container for its parameters.
+                return true;
+            }
+            long remaining = request.getContentLengthLong();
+            if (remaining <= 0 || remaining > MAX_BODY_READ_ON_ANSWER) {
+                return false;
+            }
             byte[] buffer = new byte[(int) Math.min(remaining, 8192)];
-            // available() is what can be read without blocking (Tomcat may say 1 for "some").
+            // available() is what can be read without blocking (Tomcat may say 1 for "some"). The
+            // declared length bounds the reads; what the application read is not counted in it,
+            // so the stream says whether the end came.
             while (remaining > 0 && in.available() > 0) {
                 int read = in.read(buffer, 0, (int) Math.min(remaining, buffer.length));
                 if (read < 0) {
-                    return false;
+                    break;
                 }
                 remaining -= read;
             }
-            return remaining == 0;
+            // A body read to its last byte but not past it (by a parser that stops at the end of its
+            // document) is not finished on Jetty until its empty last chunk is taken, which
+            // available() does not count: Jetty's own consumeAvailable() takes it.
+            return remaining == 0 || in.isFinished() || JettyInput.consumedToEnd(in);
         } catch (IOException | IllegalStateException unreadable) {
-            LOG.debug("The body could not be read before an early answer; the connection closes", unreadable);
+            LOG.debug("The rest of the body could not be read before the answer; the connection closes", unreadable);
             return false;
         }
     }

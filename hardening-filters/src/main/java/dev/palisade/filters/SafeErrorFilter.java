@@ -241,7 +241,8 @@ public final class SafeErrorFilter implements Filter {
             // A sendError made before startAsync was meant to be sent, async or not (unless a
             // forward returned and answered it).
             if (!wrapped.errorAnswered()) {
-                answer(request, response, errorStatus);
+                // (Once async started, the application's code may still use the response: no exception.)
+                answer(request, response, errorStatus, !request.isAsyncStarted());
             }
         } else if (request.isAsyncStarted()) {
             AsyncTrackingRequest.TrackedAsyncContext async = tracking.trackedAsyncContext();
@@ -261,26 +262,35 @@ public final class SafeErrorFilter implements Filter {
             }
             async.addListener(new AsyncFailures(async, abort.of(request)));
         } else {
-            wrapped.answerBareErrorStatus();
+            wrapped.answerBareErrorStatus(true);
         }
     }
 
     /**
      * Writes the problem for an error status that no exception explains; a 5xx is logged once, but
      * for 501: {@code HttpServlet} answers it to any method it does not know ({@code FOO /x}, or
-     * {@code PATCH} on Servlet 6.0), so any client could write ERROR lines at will.
+     * {@code PATCH} on Servlet 6.0), so any client could write ERROR lines at will. A request body
+     * the application left unread is read and dropped, or the connection closed, as
+     * {@link ProblemResponse#sendAfterApplication} says.
+     *
+     * @param endsChain whether this is the filter's own run once the chain returned, from which an
+     *     exception that ends the connection may leave (see {@link ProblemResponse#sendAfterApplication})
      */
-    void answer(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
+    void answer(HttpServletRequest request, HttpServletResponse response, int status, boolean endsChain)
+            throws IOException {
+        ConnectionAbort connectionAbort = abort.of(request);
+        ErrorLog.Answer send = () -> ProblemResponse.of(status).sendAfterApplication(request, response, connectionAbort,
+                endsChain);
         if (status == HttpServletResponse.SC_NOT_IMPLEMENTED) {
             LOG.debug("Request {} answered 501 without an exception: {} {}", RequestIds.of(request),
                     LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
         } else if (status >= 500) {
-            ErrorLog.errorThenAnswer(LOG, request, response, abort.of(request), () -> ProblemResponse.of(status).send(request, response),
+            ErrorLog.errorThenAnswer(LOG, request, response, connectionAbort, send,
                     "Request {} answered {} without an exception: {} {}", RequestIds.of(request), status,
                     LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
             return;
         }
-        ProblemResponse.of(status).send(request, response);
+        send.send();
     }
 
     private void onFailure(HttpServletRequest request, HttpServletResponse response, Throwable thrown,
