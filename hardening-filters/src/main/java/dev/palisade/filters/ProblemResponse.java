@@ -202,7 +202,9 @@ public final class ProblemResponse {
      * then stays open for the client's next request. Anything else is left unread.
      */
     private static boolean readIfArrived(HttpServletRequest request) {
-        if (expectsContinue(request)) {
+        long declared = request.getContentLengthLong();
+        // Nothing has read the body yet: a large or unframed one is left without touching the stream.
+        if (declared <= 0 || declared > MAX_BODY_READ_ON_ANSWER || expectsContinue(request)) {
             return false;
         }
         try {

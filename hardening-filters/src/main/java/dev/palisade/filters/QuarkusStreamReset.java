@@ -261,10 +261,15 @@ final class QuarkusStreamReset {
     /** On the event loop: unless the client has ended its side of the stream (a GET's at once), to the connection's gate. */
     private void answered(Object connection, Object connectionHandler, Object channel, ScheduledExecutorService loop,
             int id) {
-        Http2Connection http2 = new Http2Connection(connection, connectionHandler, channel, loop);
-        if (http2.remoteOpen(id)) {
-            GATES.computeIfAbsent(connection, c -> new PingGatedResets(http2)).answered(id);
+        PingGatedResets gate = GATES.get(connection);
+        if (gate == null) {
+            Http2Connection http2 = new Http2Connection(connection, connectionHandler, channel, loop);
+            if (!http2.remoteOpen(id)) {
+                return;
+            }
+            gate = GATES.computeIfAbsent(connection, c -> new PingGatedResets(http2));
         }
+        gate.answered(id);
     }
 
     /**
