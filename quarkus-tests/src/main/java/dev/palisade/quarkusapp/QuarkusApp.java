@@ -56,16 +56,21 @@ public class QuarkusApp implements ServletContextListener {
         }
     }
 
-    /** Commits a response of many lines, then fails. */
+    /**
+     * Commits a response of many lines (2,000, or the {@code lines} parameter's number), then fails,
+     * leaving any request body unread.
+     */
     @WebServlet(urlPatterns = "/throwcommitted", asyncSupported = true)
     public static class ThrowsCommitted extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String asked = request.getParameter("lines");
+            int lines = asked == null ? 2000 : Integer.parseInt(asked);
             response.setContentType("text/plain");
             PrintWriter out = response.getWriter();
-            for (int i = 0; i < 2000; i++) {
+            for (int i = 0; i < lines; i++) {
                 out.println("line " + i + " of a response that will fail");
             }
             response.flushBuffer();

@@ -196,6 +196,42 @@ class QuarkusEarlyAnswersTest {
         }
     }
 
+    /**
+     * Forty uploads at once on one connection, each declaring 30,000 bytes (half of them sending
+     * 1,000, half nothing), to a servlet that commits its response and then fails, leaving the body
+     * unread: every stream is reset with CANCEL after what was committed (never ended with
+     * END_STREAM, which a client would take for a complete response), the connection carries on,
+     * and no worker is left draining a body (26 of 40 were, for the 60 s read timeout, while the
+     * reset was Vert.x's own).
+     */
+    @Test
+    void overHttp2FortyFailuresAfterTheCommitAtOnceAreCancelledAndLeaveNoWorkerDraining() throws Exception {
+        try (RawH2 h2 = new RawH2("127.0.0.1", port)) {
+            List<Integer> streams = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                int stream = 1 + 2 * i;
+                h2.request(stream, "POST", "/throwcommitted?lines=1&case=h2-committed-" + stream, false,
+                        "content-length", "30000");
+                if (i % 2 == 0) {
+                    h2.data(stream, new byte[1000], false);
+                }
+                streams.add(stream);
+            }
+            for (int stream : streams) {
+                RawH2.StreamResult failed = h2.await(stream, 10_000);
+                assertThat(failed.status()).as("stream %d; frames %s", stream, failed.frames()).isEqualTo(200);
+                assertThat(failed.body()).startsWith("line 0 of a response that will fail");
+                // The first RST_STREAM is what the client acts on (Quarkus's exchange, its drain failed,
+                // closes itself with Vert.x's reset(0), which Netty sends on the closed stream too).
+                assertThat(h2.awaitReset(stream, 10_000)).as("stream %d: RST_STREAM CANCEL first; frames %s", stream,
+                        failed.frames()).isEqualTo(8);
+                assertThat(failed.frames()).noneMatch(RawH2.Frame::endStream);
+            }
+            assertNoWorkerLeftDraining();
+            assertNextStreamAnswered(h2, nextStream(h2), "/stream?case=h2-after-forty-failures");
+        }
+    }
+
     /** A GET, whose stream the client ended with its header fields, gets its 401 and no reset. */
     @Test
     void overHttp2AnEarlyAnswerToARequestWithoutBodyIsNotReset() throws Exception {
