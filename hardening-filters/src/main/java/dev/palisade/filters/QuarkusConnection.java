@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * its {@code getDelegate()} is Vert.x's exchange ({@code io.undertow.vertx.VertxHttpExchange}),
  * whose {@code close()} closes the connection over HTTP/1.x at once (a chunked body gets no last
  * chunk). Over HTTP/2 that {@code close()} resets the stream with NO_ERROR, which a client may take
- * for a complete response: the stream is reset with CANCEL instead, through the exchange's context
- * (Quarkus's {@code RoutingContext}) {@code response().reset(8)}. ({@code HttpServerExchange.close()}
- * is not used: it ends the response cleanly.)
+ * for a complete response: the stream is reset with CANCEL instead, as a stream error in Netty's
+ * HTTP/2 handler, which fails Quarkus's reads of the body too (see {@link QuarkusStreamCancel});
+ * where that is not usable, through the exchange's context (Quarkus's {@code RoutingContext})
+ * {@code response().reset(8)}, after which Quarkus's drain of an unread body waits out its read
+ * timeout. ({@code HttpServerExchange.close()} is not used: it ends the response cleanly.)
  *
  * <p>Vert.x closes on its event loop, later: meanwhile Quarkus, told of the failure, ends the response
  * and its last chunk could still go out first. So over HTTP/1.x the connection is closed through the
@@ -68,7 +70,9 @@ final class QuarkusConnection {
 
     /** {@code (ServletRequest) -> void}: the Vert.x exchange's close. */
     private final MethodHandle close;
-    /** {@code (ServletRequest) -> boolean}: the HTTP/2 stream's reset with CANCEL; {@code null} if not usable. */
+    /** The HTTP/2 stream's reset with CANCEL as a stream error; {@code null} if not usable. */
+    private final QuarkusStreamCancel cancel;
+    /** {@code (ServletRequest) -> boolean}: Vert.x's reset of the HTTP/2 stream with CANCEL; {@code null} if not usable. */
     private final MethodHandle reset;
     /** {@code (ServletRequest) -> CompletionStage}: the connection's close, to be awaited; {@code null} if not usable. */
     private final MethodHandle awaitableClose;
@@ -77,9 +81,10 @@ final class QuarkusConnection {
     /** Asks for the connection's close as the response ends; {@code null} if not usable. */
     private final CloseAtEnd closeAtEnd;
 
-    private QuarkusConnection(MethodHandle close, MethodHandle reset, MethodHandle awaitableClose,
-            MethodHandle inIoThread, CloseAtEnd closeAtEnd) {
+    private QuarkusConnection(MethodHandle close, QuarkusStreamCancel cancel, MethodHandle reset,
+            MethodHandle awaitableClose, MethodHandle inIoThread, CloseAtEnd closeAtEnd) {
         this.close = close;
+        this.cancel = cancel;
         this.reset = reset;
         this.awaitableClose = awaitableClose;
         this.inIoThread = inIoThread;
@@ -141,7 +146,7 @@ final class QuarkusConnection {
             LOG.debug("{} not usable from {}", VERTX_EXCHANGE, loader, e);
             return null;
         }
-        return new QuarkusConnection(close, streamReset(loader, vertxExchange, exchange),
+        return new QuarkusConnection(close, QuarkusStreamCancel.find(loader), streamReset(loader, vertxExchange, exchange),
                 awaitableClose(loader, vertxExchange, exchange), inIoThread, CloseAtEnd.find(loader, vertxExchange, exchange));
     }
 
@@ -225,25 +230,13 @@ final class QuarkusConnection {
      */
     boolean close(ServletRequest request, boolean http2, Throwable failure) {
         ServletRequest container = ContainerRequests.unwrapped(request);
-        if (http2 && reset != null) {
-            try {
-                if ((boolean) reset.invokeExact(container)) {
-                    return true;
-                }
-                LOG.debug("Vert.x did not reset the stream (ended already); closing the exchange");
-            } catch (Error e) {
-                throw e;
-            } catch (Throwable e) {
-                // The exchange's context is not a RoutingContext here: Vert.x's own close still ends the stream.
-                failure.addSuppressed(e);
-                LOG.debug("Could not reset the HTTP/2 stream with CANCEL; closing the exchange", e);
-            }
+        if (http2) {
+            return cancel != null && cancel.cancel(container, () -> resetByVertx(container, null))
+                    || resetByVertx(container, failure);
         }
-        if (!http2) {
-            // Before the close: Vert.x may start on a pipelined request as soon as Quarkus ends this one.
-            markClosed(container);
-        }
-        if (!http2 && awaitableClose != null && closedAndAwaited(container, failure)) {
+        // Before the close: Vert.x may start on a pipelined request as soon as Quarkus ends this one.
+        markClosed(container);
+        if (awaitableClose != null && closedAndAwaited(container, failure)) {
             return true;
         }
         try {
@@ -255,6 +248,43 @@ final class QuarkusConnection {
             failure.addSuppressed(e);
             LOG.debug("Could not close the Vert.x exchange", e);
             return false;
+        }
+    }
+
+    /**
+     * Resets the HTTP/2 stream with CANCEL through Vert.x, else closes Vert.x's exchange (which resets
+     * it with NO_ERROR); {@code failure}, if any, keeps what went wrong.
+     */
+    private boolean resetByVertx(ServletRequest container, Throwable failure) {
+        if (reset != null) {
+            try {
+                if ((boolean) reset.invokeExact(container)) {
+                    return true;
+                }
+                LOG.debug("Vert.x did not reset the stream (ended already); closing the exchange");
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) {
+                // The exchange's context is not a RoutingContext here: Vert.x's own close still ends the stream.
+                suppress(failure, e);
+                LOG.debug("Could not reset the HTTP/2 stream with CANCEL; closing the exchange", e);
+            }
+        }
+        try {
+            close.invokeExact(container);
+            return true;
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            suppress(failure, e);
+            LOG.debug("Could not close the Vert.x exchange", e);
+            return false;
+        }
+    }
+
+    private static void suppress(Throwable failure, Throwable e) {
+        if (failure != null) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -50,7 +50,7 @@ class QuarkusConnectionTest {
                     "package io.vertx.core; public interface Handler<E> { void handle(E event); }"),
             Map.entry("io/vertx/core/http/HttpServerResponse.java",
                     "package io.vertx.core.http; public interface HttpServerResponse { boolean reset(long code);"
-                    + " int streamId(); }"),
+                    + " int streamId(); HttpServerResponse exceptionHandler(io.vertx.core.Handler<Throwable> handler); }"),
             Map.entry("io/vertx/core/http/HttpServerRequest.java",
                     "package io.vertx.core.http; public interface HttpServerRequest { HttpConnection connection(); }"),
             Map.entry("io/vertx/core/http/HttpConnection.java",
@@ -110,17 +110,20 @@ class QuarkusConnectionTest {
     void quarkussForkGetsTheVertxClose() throws IOException {
         try (URLClassLoader fork = forkFirst(compileFork());
                 LogCapture log = LogCapture.of(QuarkusConnection.class);
-                LogCapture resetLog = LogCapture.of(QuarkusStreamReset.class)) {
+                LogCapture resetLog = LogCapture.of(QuarkusStreamReset.class);
+                LogCapture cancelLog = LogCapture.of(QuarkusStreamCancel.class)) {
             ConnectionAbort abort = ConnectionAbort.forContainer(undertowContext(fork));
 
             assertThat(abort.isQuarkus()).isTrue();
             assertThat(abort.endsCommittedTaskFailures()).isTrue();
             assertThat(QuarkusConnection.find(fork)).isNotNull();
             assertThat(QuarkusStreamReset.find(fork)).isNotNull();
+            assertThat(QuarkusStreamCancel.find(fork)).isNotNull();
             // The HTTP/2 resets (CANCEL, and NO_ERROR after an early answer), the awaited close and the
             // close at the response's end were found too: no WARN.
             assertThat(log.events()).noneMatch(event -> event.getLevel() == Level.WARN);
             assertThat(resetLog.events()).noneMatch(event -> event.getLevel() == Level.WARN);
+            assertThat(cancelLog.events()).noneMatch(event -> event.getLevel() == Level.WARN);
         }
     }
 
