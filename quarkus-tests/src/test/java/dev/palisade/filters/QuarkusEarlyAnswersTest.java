@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * on its Vert.x event loop, where no blocking write may be done; and, over HTTP/2, the stream of
  * an early answer reset with {@code NO_ERROR} once the answer is whole (RFC 9113, section 8.1), as
  * Quarkus on its own goes on granting window for the rest of the body and reads it to its end,
- * without a worker thread left waiting for the rest of a body the client no longer sends.
+ * without a worker thread left waiting for the rest of a body the client no longer sends; and the
+ * same for a body left unread by a failure after the commit, whose stream is reset with CANCEL.
  */
 class QuarkusEarlyAnswersTest {
     private static final int MIB = 1024 * 1024;
