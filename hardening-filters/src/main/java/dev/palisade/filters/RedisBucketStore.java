@@ -10,6 +10,7 @@ import io.github.bucket4j.distributed.proxy.RemoteBucketBuilder;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,9 +154,33 @@ public final class RedisBucketStore implements BucketStore {
     /** As {@link #lettuce(StatefulRedisConnection, String)}, timing the rest after a failure with {@code restClock}. */
     static Factory lettuce(StatefulRedisConnection<byte[], byte[]> connection, String keyPrefix, LongSupplier restClock) {
         Objects.requireNonNull(connection, "connection");
+        return factory(() -> Bucket4jLettuce.casBasedBuilder(connection), keyPrefix, restClock);
+    }
+
+    /**
+     * As {@link #lettuce(StatefulRedisConnection, String)}, over a Redis Cluster: the app's own
+     * {@code RedisClusterClient} connection (byte-array codec). Each bucket is one key, so the
+     * buckets spread over the cluster's nodes by the key's hash slot and every call goes to the node
+     * holding it. A node that does not answer is a timeout like any other (see the class comment):
+     * while it is away every check in this process is decided locally for {@link #RETRY_AFTER_FAILURE}
+     * at a time, also the clients whose buckets live on the nodes still up.
+     */
+    public static Factory lettuceCluster(StatefulRedisClusterConnection<byte[], byte[]> connection, String keyPrefix) {
+        return lettuceCluster(connection, keyPrefix, System::nanoTime);
+    }
+
+    /** As {@link #lettuceCluster(StatefulRedisClusterConnection, String)}, timing the rest with {@code restClock}. */
+    static Factory lettuceCluster(StatefulRedisClusterConnection<byte[], byte[]> connection, String keyPrefix,
+            LongSupplier restClock) {
+        Objects.requireNonNull(connection, "connection");
+        return factory(() -> Bucket4jLettuce.casBasedBuilder(connection), keyPrefix, restClock);
+    }
+
+    private static Factory factory(Supplier<Bucket4jLettuce.LettuceBasedProxyManagerBuilder<byte[]>> builders,
+            String keyPrefix, LongSupplier restClock) {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         return (quota, clock) -> {
-            Bucket4jLettuce.LettuceBasedProxyManagerBuilder<byte[]> builder = Bucket4jLettuce.casBasedBuilder(connection)
+            Bucket4jLettuce.LettuceBasedProxyManagerBuilder<byte[]> builder = builders.get()
                     .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_REFILL))
                     .requestTimeout(REQUEST_TIMEOUT);
             if (clock.isWallClockBased()) {
