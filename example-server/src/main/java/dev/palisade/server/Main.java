@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts the reference server from the environment. A bad setting, or one that cannot be used (a
@@ -20,6 +21,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        routeJavaUtilLoggingToSlf4j();
         ExampleServer server = startOrNull(System::getenv);
         if (server == null) {
             System.exit(EXIT_BAD_CONFIGURATION);
@@ -27,6 +29,17 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "graceful-stop"));
         server.join();
+    }
+
+    /**
+     * Libraries that log through {@code java.util.logging} (the PostgreSQL driver warns about a bad URL
+     * there) would otherwise write to stderr past the redacting log configuration.
+     */
+    static void routeJavaUtilLoggingToSlf4j() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     /** The running server, or {@code null} after logging the one line that says why it cannot start. */

@@ -81,6 +81,22 @@ class MainProcessTest {
         }
     }
 
+    /**
+     * The PostgreSQL driver warns about a bad URL through java.util.logging, whose default handler
+     * wrote to stderr past the redacting log configuration, with the URL's parameters (a review).
+     */
+    @Test
+    void aLibraryLoggingThroughJavaUtilLoggingGoesThroughTheServersLogToo() throws Exception {
+        try (Child child = new Child(env("STORE", "postgres",
+                "DATABASE_URL", "jdbc:postgresql://127.0.0.1:99999/app?user=u&password=s3cret-Pa55&loginTimeout=abc"))) {
+            assertThat(child.exitStatus()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> child.lines.stream().anyMatch(l -> l.contains("Cannot start")));
+            assertThat(child.lines).as("every line the server's own format").allMatch(
+                    line -> line.matches("\\d{4}-\\d{2}-\\d{2}T\\S+ (ERROR|WARN |INFO ) .*"));
+            assertThat(String.join("\n", child.lines)).doesNotContain("s3cret-Pa55");
+        }
+    }
+
     @Test
     void exitsWithStatusTwoWhenThePortIsTakenAndLeavesTheHolderAlone() throws Exception {
         try (ServerSocket holder = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
