@@ -185,7 +185,8 @@ public final class ExampleServer implements AutoCloseable {
 
         Optional<AdminServer> admin = Optional.empty();
         if (config.adminPort().isPresent()) {
-            Metrics metrics = new Metrics(statistics, installed.get(), servlets.conversations(), llm, store, clock);
+            Metrics metrics = new Metrics(server, statistics, installed.get(), servlets.conversations(), llm, store, clock);
+            resources.push(metrics);
             AdminServer started = AdminServer.start(config.adminPort().get(), metrics);
             resources.push(started);
             admin = Optional.of(started);

@@ -223,7 +223,12 @@ class ExampleServerTest {
                     .contains("palisade_rejections_total{by=\"size\",status=\"413\"}")
                     .contains("palisade_sessions_evictions_total")
                     .contains("palisade_llm_cache_size")
-                    .contains("palisade_outbox_depth");
+                    .contains("palisade_outbox_depth")
+                    .contains("palisade_rate_limit_store_failures_total{by=\"rate_general\"} 0.0")
+                    .contains("jetty_threads_busy").contains("jetty_threads_jobs")
+                    .contains("jetty_connections_current_connections")
+                    .contains("jvm_memory_used_bytes").contains("jvm_gc_live_data_size_bytes")
+                    .contains("process_files_open_files").contains("process_cpu_usage");
             assertThat(get(server.port(), "/metrics").statusCode()).isIn(401, 404);
             assertThat(get(admin, "/health").statusCode()).isEqualTo(404);
             assertThat(get(admin, "/api/events").statusCode()).isEqualTo(404);
