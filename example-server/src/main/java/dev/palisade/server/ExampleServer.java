@@ -16,6 +16,7 @@ import dev.palisade.workflow.store.jdbc.PostgresStores;
 import dev.palisade.workflow.store.jdbc.SqliteStores;
 import dev.palisade.workflow.uploads.UploadStorage;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -213,12 +214,15 @@ public final class ExampleServer implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            if (isBindFailure(e)) {
-                throw new InvalidSettingException(variable, variable + " " + port + " on " + host
-                        + " is already in use (or not allowed)");
+            BindException bind = bindFailure(e);
+            if (bind != null && String.valueOf(bind.getMessage()).contains("in use")) {
+                throw new InvalidSettingException(variable, variable + " " + port + " on " + host + " is already in use");
             }
+            // "Cannot assign requested address" (BIND names an address this host does not have),
+            // "Permission denied" (a port below 1024), an unknown host name: the JDK's words say which.
+            Throwable reason = bind != null ? bind : e;
             throw new InvalidSettingException(variable, "Cannot listen on " + host + ":" + port
-                    + " (" + variable + ", BIND): " + e.getClass().getSimpleName());
+                    + " (" + variable + ", BIND): " + reason.getClass().getSimpleName() + ": " + oneLine(reason.getMessage()));
         } catch (InvalidSettingException | StoreStartupException e) {
             throw e;
         } catch (Exception e) {
@@ -226,13 +230,13 @@ public final class ExampleServer implements AutoCloseable {
         }
     }
 
-    private static boolean isBindFailure(Throwable e) {
+    private static BindException bindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
-                return true;
+                return (BindException) t;
             }
         }
-        return false;
+        return null;
     }
 
     private static Store openStore(ServerConfig config, Clock clock) {
@@ -284,8 +288,9 @@ public final class ExampleServer implements AutoCloseable {
         try {
             connection = client.connect(ByteArrayCodec.INSTANCE);
         } catch (RedisException e) {
-            throw new InvalidSettingException("REDIS_URL", "REDIS_URL: Redis cannot be reached ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new InvalidSettingException("REDIS_URL", redisRefusal(e)
+                    .map(refusal -> "REDIS_URL: Redis refused the connection's login or database (" + refusal + ")")
+                    .orElse("REDIS_URL: Redis cannot be reached (" + e.getClass().getSimpleName() + ")"));
         }
         resources.push(connection::close);
         List<RateLimitFilter.Config> limits = new ArrayList<>();
@@ -294,6 +299,27 @@ public final class ExampleServer implements AutoCloseable {
         limits.add(config.generalRateLimit().toBuilder()
                 .store(RedisBucketStore.lettuce(connection, "palisade:rl:general:")).build());
         return limits;
+    }
+
+    /**
+     * Redis's own answer where it refused the connection's setup (a wrong or missing password, a
+     * database it does not have: {@code WRONGPASS ...}, {@code NOAUTH ...}, {@code ERR DB index is out
+     * of range}), which "cannot be reached" would misname. Redis's error text never holds the password;
+     * it is cut short and its control characters dropped all the same.
+     */
+    static Optional<String> redisRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RedisCommandExecutionException && t.getMessage() != null) {
+                return Optional.of(oneLine(t.getMessage()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A library's message for the one start-up line: control characters dropped, at most 120 characters. */
+    private static String oneLine(String message) {
+        String line = String.valueOf(message).replaceAll("\\p{Cntrl}", " ").strip();
+        return line.length() > 120 ? line.substring(0, 120) + "..." : line;
     }
 
     private static void purgeSnapshots(Store store, Clock clock) {
