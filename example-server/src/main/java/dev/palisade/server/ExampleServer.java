@@ -258,14 +258,11 @@ public final class ExampleServer implements AutoCloseable {
         Path root = config.dataDir().resolve("uploads");
         UploadStorage uploads = new UploadStorage(root, config.uploadLimitBytes(), clock);
         try {
+            Files.createDirectories(root);
+            requireWritable(config, root);
             if (config.store() == ServerConfig.StoreKind.POSTGRES) {
                 // No data-directory lock here: servers sharing the database may share DATA_DIR too, so only
                 // temp files idle long enough to be a crash's leftovers are another process's to remove.
-                Files.createDirectories(root);
-                if (!Files.isWritable(root)) {
-                    throw new InvalidSettingException("DATA_DIR", "DATA_DIR " + config.dataDir()
-                            + ": the uploads directory " + root + " is not writable by this process");
-                }
                 uploads.removeAbandonedTempFiles(ABANDONED_UPLOAD_IDLE);
             } else {
                 // The SQLite store holds the data-directory lock: no other process uploads here.
@@ -314,6 +311,19 @@ public final class ExampleServer implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Writes and removes a file in the uploads directory: permission bits say nothing to root, nor of an
+     * immutable directory or a read-only mount (a review: the server started, then failed every upload).
+     */
+    private static void requireWritable(ServerConfig config, Path root) {
+        try {
+            Files.delete(Files.createTempFile(root, ".write-check-", ".tmp"));
+        } catch (IOException e) {
+            throw new InvalidSettingException("DATA_DIR", "DATA_DIR " + config.dataDir() + ": the uploads directory "
+                    + root + " is not writable by this process (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** A library's message for the one start-up line: control characters dropped, at most 120 characters. */

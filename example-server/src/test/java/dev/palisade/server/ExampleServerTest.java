@@ -236,6 +236,25 @@ class ExampleServerTest {
         }
     }
 
+    /** The SQLite store's uploads directory is checked by writing, as PostgreSQL's was (a review: it started "half"). */
+    @Test
+    void refusesAnUploadsDirectoryItCannotWriteIn() throws Exception {
+        Path readOnly = Path.of("/sys/kernel");
+        try {
+            Files.delete(Files.createTempFile(readOnly, "probe", ".tmp"));
+            org.junit.jupiter.api.Assumptions.abort(readOnly + " is writable here: no read-only directory to point uploads at");
+        } catch (java.io.IOException expected) {
+            // The read-only mount this test needs.
+            assertThat(Files.isDirectory(readOnly)).isTrue();
+        }
+        Files.createSymbolicLink(dataDir.resolve("uploads"), readOnly);
+
+        assertThatThrownBy(() -> start())
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("DATA_DIR " + dataDir + ": the uploads directory ")
+                .hasMessageContaining("is not writable by this process");
+    }
+
     @Test
     void refusesADataDirectoryThatIsAFile() throws Exception {
         Path file = Files.writeString(dataDir.resolve("not-a-dir"), "x");
