@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -66,9 +67,19 @@ public final class ExampleServer implements AutoCloseable {
 
     /** How long requests in flight may take to finish once a stop begins. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    /** Connections idle this long are closed, also while a request's headers are still arriving. */
+    /** Connections idle this long are closed; each byte received restarts it. */
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(20);
-    /** A request body or header trickling in slower than this is aborted (slow-client attacks). */
+    /**
+     * A request's line and headers must be complete this long after the connection opened (or the
+     * previous response on it ended), however they trickle in (slowloris).
+     */
+    public static final Duration REQUEST_HEAD_DEADLINE = Duration.ofSeconds(20);
+    /**
+     * Open connections past which the server stops accepting (new ones wait in the listen backlog):
+     * bounds the file descriptors clients can hold. Needs an open-files limit well above it.
+     */
+    public static final int MAX_CONNECTIONS = 2_000;
+    /** A request body trickling in slower than this is aborted (slow-client attacks). */
     public static final long MIN_REQUEST_BYTES_PER_SECOND = 256;
     /** Request line plus headers; past it Jetty answers 431. */
     public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
@@ -108,15 +119,26 @@ public final class ExampleServer implements AutoCloseable {
      *         everything opened so far is closed again
      */
     public static ExampleServer start(ServerConfig config, Clock clock) {
-        return start(config, clock, IDLE_TIMEOUT);
+        return start(config, clock, ConnectionLimits.DEFAULTS);
     }
 
     /** {@link #start(ServerConfig, Clock)} with another idle timeout, for tests of slow clients. */
     static ExampleServer start(ServerConfig config, Clock clock, Duration idleTimeout) {
+        return start(config, clock, new ConnectionLimits(idleTimeout, REQUEST_HEAD_DEADLINE, MAX_CONNECTIONS));
+    }
+
+    /** The connection limits, fixed in production ({@link ConnectionLimits#DEFAULTS}); tests shorten them. */
+    record ConnectionLimits(Duration idleTimeout, Duration requestHeadDeadline, int maxConnections) {
+        static final ConnectionLimits DEFAULTS = new ConnectionLimits(IDLE_TIMEOUT, REQUEST_HEAD_DEADLINE,
+                MAX_CONNECTIONS);
+    }
+
+    /** {@link #start(ServerConfig, Clock)} with other connection limits, for tests of slow clients. */
+    static ExampleServer start(ServerConfig config, Clock clock, ConnectionLimits limits) {
         // Closed in reverse order of opening, on failure here and on close().
         Deque<AutoCloseable> resources = new ArrayDeque<>();
         try {
-            return startUp(config, clock, resources, idleTimeout);
+            return startUp(config, clock, resources, limits);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -124,7 +146,7 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     private static ExampleServer startUp(ServerConfig config, Clock clock, Deque<AutoCloseable> resources,
-            Duration idleTimeout) {
+            ConnectionLimits connectionLimits) {
         Store store = openStore(config, clock);
         resources.push(store);
         UploadStorage uploads = uploads(config, clock);
@@ -141,11 +163,17 @@ public final class ExampleServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
         threads.setName("http");
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration(idleTimeout)));
+        HttpConfiguration http = httpConfiguration(connectionLimits.idleTimeout());
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.bind());
         connector.setPort(config.port());
-        connector.setIdleTimeout(idleTimeout.toMillis());
+        connector.setIdleTimeout(connectionLimits.idleTimeout().toMillis());
+        RequestHeadDeadline headDeadline = new RequestHeadDeadline(connector.getScheduler(),
+                connectionLimits.requestHeadDeadline());
+        connector.addBean(headDeadline);
+        http.addCustomizer(headDeadline);
         server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(connectionLimits.maxConnections(), connector));
 
         AtomicReference<Hardening.Installed> installed = new AtomicReference<>();
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
@@ -206,6 +234,8 @@ public final class ExampleServer implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
         http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
+        // Jetty checks that rate on the servlet input stream only; its own getParts() reads past it.
+        http.addCustomizer(new MinimumDataRate());
         http.setIdleTimeout(idleTimeout.toMillis());
         return http;
     }
