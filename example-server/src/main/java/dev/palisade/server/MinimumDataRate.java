@@ -1,7 +1,9 @@
 package dev.palisade.server;
 
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -23,7 +25,13 @@ final class MinimumDataRate implements HttpConfiguration.Customizer {
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders) {
         long bytesPerSecond = request.getConnectionMetaData().getHttpConfiguration().getMinRequestDataRate();
-        return bytesPerSecond > 0 ? new Checked(request, bytesPerSecond) : request;
+        return bytesPerSecond > 0 && mayHaveContent(request) ? new Checked(request, bytesPerSecond) : request;
+    }
+
+    /** Over HTTP/1.1 a request without a length or a transfer coding has no content: no wrapper for a GET. */
+    private static boolean mayHaveContent(Request request) {
+        HttpFields headers = request.getHeaders();
+        return request.getLength() > 0 || headers.contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     private static final class Checked extends Request.Wrapper {
@@ -62,8 +70,11 @@ final class MinimumDataRate implements HttpConfiguration.Customizer {
                 if (chunk != null) {
                     chunk.release();
                 }
+                // The TimeoutException cause tells code above the container (the upload servlet sees
+                // only Jetty's ServletException around it) that the client was too slow.
                 failure = Content.Chunk.from(new HttpException.RuntimeException(HttpStatus.REQUEST_TIMEOUT_408,
-                        "Request content data rate < " + bytesPerSecond + " B/s"), true);
+                        "Request content data rate < " + bytesPerSecond + " B/s",
+                        new TimeoutException("request content slower than " + bytesPerSecond + " B/s")), true);
                 return failure;
             }
             return chunk;

@@ -10,9 +10,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,20 @@ public final class UploadServlet extends ApiServlet {
         routes().add("POST", PATH, Roles.MANAGER_OR_SYSTEM, this::upload);
     }
 
+    /**
+     * Whether the container gave up on a body that arrived too slowly: a read timeout (Tomcat's
+     * {@code SocketTimeoutException}) or a minimum data rate (the reference server's, on Jetty, a
+     * {@code TimeoutException}) somewhere among the causes of the container's parse failure.
+     */
+    static boolean cameTooSlowly(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void upload(Call call) throws IOException {
         String contentType = call.request().getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
@@ -51,6 +67,9 @@ public final class UploadServlet extends ApiServlet {
         try {
             part = call.request().getPart(FIELD);
         } catch (ServletException e) {
+            if (cameTooSlowly(e)) {
+                throw new ApiProblem(408, "The upload arrived too slowly.");
+            }
             throw ApiProblem.badRequest("The multipart body is malformed.");
         } catch (IllegalStateException e) {
             // The container's own size limits (a backstop behind the request size filter).
