@@ -2,6 +2,7 @@ package dev.palisade.workflow.web;
 
 import dev.palisade.filters.ApiKeyPrincipal;
 import dev.palisade.filters.ProblemResponse;
+import dev.palisade.filters.RejectionLog;
 import dev.palisade.workflow.engine.StateConflictException;
 import dev.palisade.workflow.engine.UnknownResourceException;
 import dev.palisade.workflow.store.StoreUnavailableException;
@@ -29,10 +30,12 @@ import org.slf4j.LoggerFactory;
 abstract class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
-    /** A busy database (a lock, the pool) usually frees up within a second. */
-    private static final String RETRY_AFTER_SECONDS = "1";
 
     private final transient Router router = new Router();
+    /** 503s as counted WARNs: during an outage every request gets one, and the log must not grow with them. */
+    private final transient RejectionLog unavailable = new RejectionLog(LOG,
+            "API requests with 503 because the store could not serve (database unreachable, or a lock or pool wait"
+                    + " ran out)");
     private final transient boolean requiresKey;
     protected final transient Json json;
 
@@ -80,11 +83,19 @@ abstract class ApiServlet extends HttpServlet {
         } catch (StateConflictException conflict) {
             ProblemResponse.of(409).withDetail(conflict.getMessage()).send(request, response);
         } catch (StoreUnavailableException busy) {
-            // Not a defect: the database could not serve now and nothing was written. One line, no stack, and
+            // Not a defect: the database could not serve now and nothing was written. Counted, no stack, and
             // the servlet path only (a snapshot's path carries its capability id).
-            LOG.warn("{} {}: answered 503, the store is unavailable: {}", request.getMethod(), request.getServletPath(),
+            unavailable.record();
+            LOG.debug("{} {}: answered 503, the store is unavailable: {}", request.getMethod(), request.getServletPath(),
                     busy.getMessage());
-            ProblemResponse.of(503).withHeader("Retry-After", RETRY_AFTER_SECONDS).send(request, response);
+            long seconds = Math.max(1, busy.retryAfter().toSeconds());
+            ProblemResponse.of(503).withHeader("Retry-After", Long.toString(seconds)).send(request, response);
         }
+    }
+
+    @Override
+    public void destroy() {
+        unavailable.flush();
+        super.destroy();
     }
 }

@@ -66,6 +66,7 @@ public final class JdbcStore implements Store {
             Caffeine.newBuilder().weakValues().build(team -> new ReentrantLock(true));
     private final ThreadLocal<Boolean> insideTransaction = ThreadLocal.withInitial(() -> Boolean.FALSE);
     private volatile boolean closed;
+    private final OutageRest outage;
 
     /**
      * @param description   what {@link #describe()} returns, e.g. {@code sqlite:/var/lib/palisade/palisade.db}
@@ -81,6 +82,7 @@ public final class JdbcStore implements Store {
         this.writerWait = Objects.requireNonNull(writerWait, "writerWait");
         this.discardBroken = Objects.requireNonNull(discardBroken, "discardBroken");
         this.onClose = Objects.requireNonNull(onClose, "onClose");
+        this.outage = new OutageRest(description, System::nanoTime);
     }
 
     @Override
@@ -171,7 +173,7 @@ public final class JdbcStore implements Store {
             awaitTurn(turn);
         }
         insideTransaction.set(Boolean.TRUE);
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connect()) {
             return inTransaction(connection, c -> dialect.begin(c, team), work);
         } catch (SQLException e) {
             throw failure("write transaction on " + description + " failed: " + e.getMessage(), e);
@@ -250,13 +252,27 @@ public final class JdbcStore implements Store {
     /** Runs {@code work} on a pooled connection outside any transaction (single statements, tests). */
     <T> T read(Function<Connection, T> work) {
         checkOpen();
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connect()) {
             return work.apply(connection);
         } catch (SQLException e) {
             throw failure("cannot use a database connection of " + description + ": " + e.getMessage(), e);
         } catch (StoreException e) {
             throw unavailableIfTransient(e);
         }
+    }
+
+    /** A pooled connection, or at once {@link StoreUnavailableException} while the database is known down. */
+    private Connection connect() throws SQLException {
+        long state = outage.enter();
+        Connection connection;
+        try {
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            outage.failed(state, e);
+            throw e;
+        }
+        outage.connected(state);
+        return connection;
     }
 
     /** A failure the caller may retry (the database could not serve now) becomes {@link StoreUnavailableException}. */

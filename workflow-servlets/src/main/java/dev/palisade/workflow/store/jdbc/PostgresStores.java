@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,16 @@ public final class PostgresStores {
     private static final PostgresDialect DIALECT = new PostgresDialect();
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStores.class);
     private static final long CONNECT_TIMEOUT_SECONDS = 5;
+    /**
+     * How long a caller waits for a pooled connection before its request is answered 503. A free connection is
+     * handed out in microseconds and a new one made in milliseconds; the transactions are short, and writers
+     * queue for their team's turn before they borrow one. A wait of seconds means the database is gone or
+     * overloaded, and a client told to retry does better than a request thread held for the lock timeout (10 s).
+     * While the database is unreachable only one caller per rest pays this ({@link OutageRest}).
+     */
+    static final Duration CONNECTION_WAIT = Duration.ofSeconds(3);
+    /** A pooled connection's liveness check before it is handed out; below {@link #CONNECTION_WAIT}. */
+    private static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(1);
 
     private PostgresStores() {
     }
@@ -55,7 +66,8 @@ public final class PostgresStores {
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(1);
         hikari.setAutoCommit(true);
-        hikari.setConnectionTimeout(config.lockTimeout().toMillis());
+        hikari.setConnectionTimeout(CONNECTION_WAIT.toMillis());
+        hikari.setValidationTimeout(VALIDATION_TIMEOUT.toMillis());
         hikari.addDataSourceProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_SECONDS));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         hikari.addDataSourceProperty("ApplicationName", "palisade");
