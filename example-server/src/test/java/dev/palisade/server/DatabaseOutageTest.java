@@ -39,7 +39,11 @@ class DatabaseOutageTest {
     /** The pool's connection timeout (3 s) plus scheduling slack on a busy machine. */
     private static final Duration FIRST_FAILURE_BOUND = Duration.ofMillis(5_000);
     private static final Duration AT_ONCE = Duration.ofMillis(500);
-    private static final Duration HEALTH_BOUND = Duration.ofMillis(1_000);
+    /**
+     * A liveness probe's usual timeout is 1 s; twice that leaves room for a shared two-core test machine busy
+     * with the burst (on main, /health took the pool's full 10 s behind the burst).
+     */
+    private static final Duration HEALTH_BOUND = Duration.ofMillis(2_000);
 
     @TempDir
     Path dataDir;
@@ -50,6 +54,8 @@ class DatabaseOutageTest {
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         apiLog.addAppender(lines);
+        Logger outageLog = (Logger) LoggerFactory.getLogger("dev.palisade.workflow.store.jdbc.OutageRest");
+        outageLog.addAppender(lines);
         try (PostgresTestDatabase.Schema schema = PostgresTestDatabase.newSchemaWithOwnRole();
                 CuttableRelay relay = relayTo(schema.jdbcUrl());
                 ExampleServer server = start(throughRelay(schema.jdbcUrl(), relay.port()))) {
@@ -74,9 +80,12 @@ class DatabaseOutageTest {
             for (int i = 0; i < BURST; i++) {
                 burst.add(CLIENT.sendAsync(request(port, "/api/tasks"), HttpResponse.BodyHandlers.ofString()));
             }
-            Timed health = timed(port, "/health");
-            assertThat(health.response.statusCode()).isEqualTo(200);
-            assertThat(health.took).as("/health during a burst of %s API calls", BURST).isLessThan(HEALTH_BOUND);
+            // On its own connection, not queued behind the burst in the test's HTTP client.
+            long healthStart = System.nanoTime();
+            String health = Raw.exchange(port, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            Duration healthTook = Duration.ofNanos(System.nanoTime() - healthStart);
+            assertThat(Raw.status(health)).isEqualTo(200);
+            assertThat(healthTook).as("/health during a burst of %s API calls", BURST).isLessThan(HEALTH_BOUND);
             int answered503 = 0;
             for (CompletableFuture<HttpResponse<String>> call : burst) {
                 HttpResponse<String> response = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -85,14 +94,19 @@ class DatabaseOutageTest {
             }
             assertThat(answered503).isEqualTo(BURST);
             long warns = lines.list.stream().filter(e -> e.getLevel() == Level.WARN).count();
-            assertThat(warns).as("WARN lines for %s 503s: %s", BURST + 5, lines.list).isLessThanOrEqualTo(2);
+            // One for the outage, one counting the 503s (the first is logged at once, the rest counted).
+            assertThat(warns).as("WARN lines for %s 503s: %s", BURST + 5, lines.list).isLessThanOrEqualTo(3);
 
             relay.restore();
             await("requests succeed once the database is back").atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> get(port, "/api/tasks").statusCode() == 200);
+            assertThat(lines.list).as("the outage and the return, each logged once")
+                    .filteredOn(e -> e.getLoggerName().endsWith("OutageRest")).extracting(ILoggingEvent::getLevel)
+                    .containsExactly(Level.WARN, Level.INFO);
         } finally {
             apiLog.detachAppender(lines);
+            outageLog.detachAppender(lines);
         }
     }
 
