@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * apply where, and what runs in the background is decided here and nowhere else.
  *
  * <p>{@link #close()} is the graceful stop: the connector stops accepting, requests in flight get up to
- * {@link #STOP_TIMEOUT} to finish, then the outbox sender drains once more, the snapshot purge stops
- * and the store closes.
+ * {@link #STOP_TIMEOUT} to finish, then the outbox sender sends what is due for at most
+ * {@link OutboxSender#FLUSH_WINDOW} (the rest stays queued), the snapshot purge stops and the store closes.
  */
 public final class ExampleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExampleServer.class);
@@ -194,11 +194,8 @@ public final class ExampleServer implements AutoCloseable {
         Optional<OutboxSender> outbox = config.email().map(c -> OutboxSender.create(c, store, clock));
         outbox.ifPresent(sender -> {
             sender.start();
-            resources.push(() -> {
-                sender.close();
-                // One last drain while the store is still open: nothing answered is left unsent needlessly.
-                sender.drainOnce();
-            });
+            // One last drain while the store is still open, with a deadline: the rest stays queued.
+            resources.push(sender::stop);
         });
         ScheduledExecutorService purge = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "snapshot-purge");

@@ -50,8 +50,12 @@ import org.slf4j.LoggerFactory;
  * by which time it is sent, rescheduled by its backoff, or (its sender died mid-send) free to be
  * tried again. Only that last case can repeat a send, and the idempotency key covers it.
  *
+ * <p><b>The stop is bounded.</b> {@link #stop()} goes on sending what is due for {@link #FLUSH_WINDOW}
+ * at most, then claims nothing more; the email in flight gets until the close timeout. The queue is
+ * durable, so what the stop does not reach goes out after the next start; one line says how much.
+ *
  * <p>Thread-safe. Typical life: {@link #fromEnvironment} or {@link #create}, {@link #start()}; at
- * shutdown {@link #close()}, then optionally one {@link #drainOnce()}, then close the store.
+ * shutdown {@link #stop()} (or {@link #close()}, which does not flush), then close the store.
  */
 public final class OutboxSender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxSender.class);
@@ -67,6 +71,12 @@ public final class OutboxSender implements AutoCloseable {
     /** "Pending at any time": far enough ahead for every backoff, small enough for any SQL timestamp. */
     private static final Duration ANY_TIME = Duration.ofDays(3650);
     private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(2);
+    /**
+     * How long {@link #stop()} goes on claiming due emails. A healthy service takes dozens in this time; a
+     * slow one is not waited on email after email while the supervisor's grace period runs out.
+     */
+    public static final Duration FLUSH_WINDOW = Duration.ofSeconds(5);
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final Store store;
     private final EmailTransport transport;
@@ -84,6 +94,8 @@ public final class OutboxSender implements AutoCloseable {
     private boolean serviceDown;
     private ScheduledExecutorService scheduler;
     private boolean closed;
+    /** {@link System#nanoTime()} after which no drain claims another email; set by {@link #stop()}. */
+    private volatile long claimDeadline = NO_DEADLINE;
 
     /**
      * A sender with the default batch size, backoff and jitter.
@@ -171,6 +183,10 @@ public final class OutboxSender implements AutoCloseable {
             int failedNow = 0;
             for (Team team : store.teamsWithDueEmail(now)) {
                 for (int n = 0; n < batchSize * MAX_BATCHES_PER_TEAM; n++) {
+                    if (pastClaimDeadline()) {
+                        // Stopping: what is not claimed stays queued for the next start.
+                        return new DrainResult(sentNow, failedNow, true);
+                    }
                     // One claim per email: a claimed row is not due for anyone else until the lease ends, and
                     // rows this drain does not reach (it stops at an outage) stay due on their own schedule.
                     Optional<OutboxEmail> claimed =
@@ -194,6 +210,11 @@ public final class OutboxSender implements AutoCloseable {
         } finally {
             drainLock.unlock();
         }
+    }
+
+    private boolean pastClaimDeadline() {
+        long deadline = claimDeadline;
+        return deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0;
     }
 
     private enum Outcome {
@@ -289,8 +310,7 @@ public final class OutboxSender implements AutoCloseable {
     /**
      * Stops the schedule and waits up to the close timeout for a drain in progress; past it the email
      * in flight is interrupted (it stays queued, unchanged) and the drain gets two more seconds to
-     * unwind. Does not drain: call {@link #drainOnce()} after it to flush at shutdown while the store
-     * is still open.
+     * unwind. Does not flush: {@link #stop()} does.
      */
     @Override
     public void close() {
@@ -299,12 +319,41 @@ public final class OutboxSender implements AutoCloseable {
             closed = true;
             running = scheduler;
         }
-        if (running == null) {
-            return;
+        if (running != null) {
+            running.shutdown();
+            awaitStop(running, closeTimeout);
         }
-        running.shutdown();
+    }
+
+    /**
+     * The stop at shutdown, while the store is still open: no more scheduled drains; what is due goes on
+     * being sent for {@link #FLUSH_WINDOW} (the close timeout if shorter), by the drain in progress or one
+     * last drain, then nothing more is claimed; the email in flight gets until the close timeout after the
+     * call, then is interrupted (it stays queued). Logs one line with how many emails stay queued.
+     */
+    public void stop() {
+        long start = System.nanoTime();
+        Duration window = FLUSH_WINDOW.compareTo(closeTimeout) < 0 ? FLUSH_WINDOW : closeTimeout;
+        claimDeadline = start + window.toNanos();
+        ScheduledExecutorService running;
+        synchronized (this) {
+            closed = true;
+            running = scheduler;
+        }
+        if (running == null) {
+            scheduledDrain();
+        } else {
+            // A task given before shutdown() still runs after it (periodic ones do not): the last drain.
+            running.execute(this::scheduledDrain);
+            running.shutdown();
+            awaitStop(running, closeTimeout.minusNanos(System.nanoTime() - start));
+        }
+        logQueued();
+    }
+
+    private void awaitStop(ScheduledExecutorService running, Duration timeout) {
         try {
-            if (!running.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!running.awaitTermination(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
                 LOG.warn("Outbox drain still running after {}; interrupting it (its emails stay queued)", closeTimeout);
                 running.shutdownNow();
                 // A moment for the interrupted send to unwind, so the store is not closed under it.
@@ -315,6 +364,21 @@ public final class OutboxSender implements AutoCloseable {
         } catch (InterruptedException e) {
             running.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void logQueued() {
+        long queued;
+        try {
+            queued = outboxDepth();
+        } catch (RuntimeException e) {
+            LOG.warn("Outbox sender stopped; how many emails stay queued is unknown ({})", e.getMessage());
+            return;
+        }
+        if (queued == 0) {
+            LOG.info("Outbox sender stopped; the outbox is empty");
+        } else {
+            LOG.info("Outbox sender stopped; {} emails stay queued and go out after the next start", queued);
         }
     }
 
