@@ -4,6 +4,7 @@ import dev.palisade.filters.Redactor;
 import dev.palisade.workflow.domain.OutboxEmail;
 import dev.palisade.workflow.domain.Team;
 import dev.palisade.workflow.store.Store;
+import dev.palisade.workflow.store.StoreUnavailableException;
 import dev.palisade.workflow.store.TeamStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,6 +97,8 @@ public final class OutboxSender implements AutoCloseable {
     private boolean closed;
     /** {@link System#nanoTime()} after which no drain claims another email; set by {@link #stop()}. */
     private volatile long claimDeadline = NO_DEADLINE;
+    /** Whether the last scheduled drain found the store unavailable (its next failures are DEBUG). */
+    private volatile boolean storeWasUnavailable;
 
     /**
      * A sender with the default batch size, backoff and jitter.
@@ -165,6 +168,17 @@ public final class OutboxSender implements AutoCloseable {
     private void scheduledDrain() {
         try {
             drainOnce();
+            storeWasUnavailable = false;
+        } catch (StoreUnavailableException e) {
+            // The database cannot serve now. This poll recurs every second: the first failure is a WARN, the
+            // ones after it DEBUG until a drain gets through again.
+            if (storeWasUnavailable) {
+                LOG.debug("Outbox drain skipped, the store is still unavailable ({})", e.getMessage());
+            } else {
+                storeWasUnavailable = true;
+                LOG.warn("Outbox drain skipped, the store is unavailable ({}); the emails stay queued and each poll"
+                        + " tries again", e.getMessage());
+            }
         } catch (RuntimeException e) {
             // A store failure must not end the schedule (an executor drops a task that throws).
             LOG.error("Outbox drain failed; the emails stay queued and the next poll tries again", e);
