@@ -350,15 +350,19 @@ public final class OutboxSender implements AutoCloseable {
         Duration window = FLUSH_WINDOW.compareTo(closeTimeout) < 0 ? FLUSH_WINDOW : closeTimeout;
         claimDeadline = start + window.toNanos();
         ScheduledExecutorService running;
+        boolean alreadyClosed;
         synchronized (this) {
+            alreadyClosed = closed;
             closed = true;
             running = scheduler;
+            if (running != null && !alreadyClosed) {
+                // A task given before shutdown() still runs after it (periodic ones do not): the last drain.
+                running.execute(this::scheduledDrain);
+            }
         }
         if (running == null) {
             scheduledDrain();
         } else {
-            // A task given before shutdown() still runs after it (periodic ones do not): the last drain.
-            running.execute(this::scheduledDrain);
             running.shutdown();
             awaitStop(running, closeTimeout.minusNanos(System.nanoTime() - start));
         }
