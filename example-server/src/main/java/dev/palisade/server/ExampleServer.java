@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -185,7 +186,8 @@ public final class ExampleServer implements AutoCloseable {
             config.mounts().install(servlets, ctx);
         });
         StatisticsHandler statistics = new StatisticsHandler(new TraceRejectingHandler(context));
-        server.setHandler(new GracefulHandler(statistics));
+        GracefulHandler graceful = new GracefulHandler(statistics);
+        server.setHandler(graceful);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false);
@@ -206,7 +208,7 @@ public final class ExampleServer implements AutoCloseable {
                 PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         resources.push(() -> stopPurge(purge));
 
-        resources.push(() -> server.stop());
+        resources.push(() -> stopJetty(server, graceful));
         startJetty(server, "PORT", config.port(), config.bind());
 
         Optional<AdminServer> admin = Optional.empty();
@@ -442,7 +444,32 @@ public final class ExampleServer implements AutoCloseable {
             }
             closed = true;
         }
+        long started = System.nanoTime();
         closeAll(resources);
+        LOG.info("Stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /**
+     * Stops accepting, gives the requests in flight {@link #STOP_TIMEOUT}, and says how many it had to
+     * cut: past the timeout Jetty's stop fails with a {@code TimeoutException}, which is the stop
+     * working as documented, not a failure to report with a stack trace.
+     */
+    private static void stopJetty(Server server, GracefulHandler graceful) throws Exception {
+        if (!server.isStarted()) {
+            // A start that failed: nothing was served, so there is nothing to say.
+            server.stop();
+            return;
+        }
+        long inFlight = graceful.getCurrentRequestCount();
+        LOG.info("Stopping: no new connections; {} request(s) in flight get up to {} s", inFlight,
+                STOP_TIMEOUT.toSeconds());
+        try {
+            server.stop();
+        } catch (TimeoutException e) {
+            // Jetty has closed their connections by now, so it can no longer say how many there were.
+            LOG.warn("Stopped after {} s; the requests still in flight then were cut ({} in flight when the stop began)",
+                    STOP_TIMEOUT.toSeconds(), inFlight);
+        }
     }
 
     private static void closeAll(Deque<AutoCloseable> resources) {

@@ -348,6 +348,52 @@ class ExampleServerTest {
         }
     }
 
+    /**
+     * A request still in flight when the stop's time is up is cut, and the stop says so in one WARN
+     * line (a review: an ERROR with a TimeoutException's stack trace, "Stopping a part of the server failed").
+     */
+    @Test
+    void saysInOneLineThatItCutARequestStillInFlightAfterTheStopTimeout() throws Exception {
+        ch.qos.logback.classic.Logger serverLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ExampleServer.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        serverLog.addAppender(lines);
+        ExampleServer server = start();
+        try (Raw raw = new Raw(server.port())) {
+            // A body at 1 KB/s, above the minimum rate, that would take 60 s: longer than the stop's 10 s.
+            int length = 60_000;
+            raw.send("POST /api/start-conversation HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + length
+                    + "\r\nConnection: close\r\n\r\n{\"email\":\"");
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger(10);
+            CompletableFuture<Void> client = Pace.every(Duration.ofMillis(100), () -> {
+                raw.send("x".repeat(100));
+                return sent.addAndGet(100) < length - 200;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.activeRequests() == 1);
+
+            long started = System.nanoTime();
+            server.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(took).isBetween(ExampleServer.STOP_TIMEOUT, ExampleServer.STOP_TIMEOUT.plusSeconds(5));
+            java.util.List<String> stop = lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage())
+                    .dropWhile(line -> !line.contains("Stopping")).toList();
+            assertThat(stop).hasSize(3);
+            assertThat(stop.get(0)).isEqualTo("INFO Stopping: no new connections; 1 request(s) in flight get up to 10 s");
+            assertThat(stop.get(1)).isEqualTo(
+                    "WARN Stopped after 10 s; the requests still in flight then were cut (1 in flight when the stop began)");
+            assertThat(stop.get(2)).startsWith("INFO Stopped in ");
+            assertThat(lines.list).allMatch(e -> e.getThrowableProxy() == null);
+            assertThat(client).as("the client's connection was cut").failsWithin(Duration.ofSeconds(5));
+        } finally {
+            serverLog.detachAppender(lines);
+            server.close();
+        }
+    }
+
     private static String withoutRequestId(String body) {
         return body.replaceAll("\"requestId\":\"[^\"]*\"", "");
     }
