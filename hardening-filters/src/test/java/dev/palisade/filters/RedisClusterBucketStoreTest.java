@@ -137,20 +137,23 @@ class RedisClusterBucketStoreTest {
 
     /**
      * A node that is gone is a failure like any other: the checks of clients on it are decided within
-     * the store's bounds with the process's own buckets (never let through past the budget), and
-     * after the rest the clients on the nodes still up go back to Redis.
+     * the store's bounds with the process's own buckets (never let through past the budget), so are
+     * the checks of clients on the nodes still up during the rest, and after the rest those go back to
+     * Redis, whose count another process shares.
      */
     @Test
     void aNodeGoneDecidesLocallyWithinBoundsAndTheOthersComeBack() throws Exception {
         FakeClock rest = new FakeClock(0);
         RedisBucketStore store = (RedisBucketStore) RedisBucketStore.lettuceCluster(connect(), prefix,
                 rest::currentTimeNanos).create(QUOTA, clock);
+        BucketStore otherProcess = RedisBucketStore.lettuceCluster(connect(), prefix).create(QUOTA, clock);
         StatefulRedisClusterConnection<byte[], byte[]> probe = connect();
         int gonePort = cluster.ports().get(1);
         String onGone = clientOn(probe, gonePort);
         String onLive = clientOn(probe, cluster.ports().get(0));
         assertThat(store.tryConsume(onGone).isConsumed()).isTrue();
-        assertThat(store.tryConsume(onLive).isConsumed()).isTrue();
+        assertThat(otherProcess.tryConsume(onLive).isConsumed()).as("another process spends one of onLive's 3").isTrue();
+        assertThat(otherProcess.tryConsume(onLive).isConsumed()).as("and a second").isTrue();
 
         cluster.kill(gonePort);
         List<Boolean> alone = new ArrayList<>();
@@ -163,12 +166,17 @@ class RedisClusterBucketStoreTest {
         assertThat(alone).as("the process's own budget: 2 left of 3").containsExactly(true, true, false, false);
         assertThat(took).as("one timed-out call, then the rest").isLessThan(Duration.ofSeconds(3));
         assertThat(store.redisFailures()).isEqualTo(1);
+        long callsBefore = store.redisCalls();
+        assertThat(store.tryConsume(onLive).isConsumed()).as("during the rest: this process's own bucket, still full")
+                .isTrue();
+        assertThat(store.redisCalls()).as("a live node's client is not asked of Redis during the rest")
+                .isEqualTo(callsBefore);
 
         rest.advance(RedisBucketStore.RETRY_AFTER_FAILURE);
         long failures = store.redisFailures();
-        assertThat(store.tryConsume(onLive).isConsumed()).isTrue();
-        assertThat(store.tryConsume(onLive).isConsumed()).isTrue();
+        assertThat(store.tryConsume(onLive).isConsumed()).as("Redis's count: 2 spent elsewhere, 1 left").isTrue();
         assertThat(store.tryConsume(onLive).isConsumed()).as("Redis's count: 3 of 3 spent").isFalse();
+        assertThat(store.redisCalls()).as("asked of Redis again").isGreaterThan(callsBefore);
         assertThat(store.redisFailures()).as("the live node answered").isEqualTo(failures);
     }
 

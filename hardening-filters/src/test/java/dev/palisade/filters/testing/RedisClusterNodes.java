@@ -33,8 +33,12 @@ public final class RedisClusterNodes implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
 
+    /** Kills the nodes if the test JVM exits without {@link #close()} (a timeout, an interrupted build). */
+    private final Thread killOnExit = new Thread(() -> processes.forEach(Process::destroyForcibly), "redis-cluster-kill");
+
     private RedisClusterNodes(Path dir) {
         this.dir = dir;
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** Starts the nodes, joins them into one cluster and waits until it serves every slot. */
@@ -42,7 +46,7 @@ public final class RedisClusterNodes implements AutoCloseable {
         RedisClusterNodes cluster = new RedisClusterNodes(Files.createTempDirectory("palisade-redis-cluster"));
         try {
             for (int i = 0; i < NODES; i++) {
-                cluster.startNode(freePortWithFreeBusPort());
+                cluster.startNode(freePortWithFreeBusPort(cluster.ports));
             }
             for (int port : cluster.ports) {
                 awaitAnswer(port, "PING", "PONG");
@@ -56,7 +60,11 @@ public final class RedisClusterNodes implements AutoCloseable {
             }
             return cluster;
         } catch (IOException | InterruptedException | RuntimeException e) {
-            cluster.close();
+            try {
+                cluster.close();
+            } catch (InterruptedException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }
@@ -138,13 +146,15 @@ public final class RedisClusterNodes implements AutoCloseable {
         }
     }
 
-    private static int freePortWithFreeBusPort() throws IOException {
+    /** A free port, not among {@code taken} (a node started a moment ago may not have bound yet). */
+    private static int freePortWithFreeBusPort(List<Integer> taken) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = socket.getLocalPort();
             }
-            if (port + 10_000 > 65_535) {
+            if (port + 10_000 > 65_535 || taken.contains(port) || taken.contains(port + 10_000)
+                    || taken.stream().anyMatch(p -> p + 10_000 == port)) {
                 continue;
             }
             try (ServerSocket bus = new ServerSocket()) {
@@ -160,6 +170,7 @@ public final class RedisClusterNodes implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        Runtime.getRuntime().removeShutdownHook(killOnExit);
         for (Process node : processes) {
             node.destroyForcibly();
         }
