@@ -92,9 +92,14 @@ final class OutageRest {
 
     /**
      * Whether the pool's failure says it could not connect: HikariCP's timeout carries its last connection
-     * failure as the cause, and a driver that fails directly reports a connection SQLSTATE (class 08).
+     * failure as the cause, and a driver that fails directly reports a connection SQLSTATE (class 08); an
+     * interrupted wait (HikariCP's "Interrupted during connection acquisition") does not.
      */
     static boolean couldNotConnect(SQLException failure) {
+        if (failure.getCause() instanceof InterruptedException) {
+            // The pool's wait was interrupted (a stop cutting the request): it says nothing of the database.
+            return false;
+        }
         String state = failure.getSQLState();
         return failure.getCause() != null || state != null && state.startsWith("08");
     }

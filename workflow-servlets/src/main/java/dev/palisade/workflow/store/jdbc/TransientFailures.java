@@ -25,6 +25,10 @@ final class TransientFailures {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
                 return true;
             }
+            if (t instanceof InterruptedException) {
+                // A wait for a connection or a lock cut short (the server stopping): nothing was done.
+                return true;
+            }
             if (t instanceof SQLException sql && isTransient(sql)) {
                 return true;
             }

@@ -44,6 +44,15 @@ class OutageRestTest {
         rest.connected(rest.enter());
     }
 
+    /** HikariCP's wait interrupted by a stop (a review: it was an ERROR and would have started a rest). */
+    @Test
+    void anInterruptedWaitForAConnectionDoesNotRest() {
+        rest.failed(rest.enter(), new SQLException("HikariPool-1 - Interrupted during connection acquisition",
+                new InterruptedException()));
+
+        rest.connected(rest.enter());
+    }
+
     @Test
     void letsOneCallerTryAfterTheRestAndItsSuccessEndsIt() {
         rest.failed(rest.enter(), unreachable());

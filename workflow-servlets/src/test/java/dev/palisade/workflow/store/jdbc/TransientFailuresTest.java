@@ -14,6 +14,9 @@ class TransientFailuresTest {
     void aDatabaseThatCannotServeNowIsTransient() {
         assertThat(TransientFailures.isTransient(new SQLTransientConnectionException("pool wait ran out"))).isTrue();
         assertThat(TransientFailures.isTransient(new SQLException("connection refused", "08001"))).isTrue();
+        // HikariCP's wait for a connection interrupted by a stop: a 503, not a 500 with an ERROR.
+        assertThat(TransientFailures.isTransient(new SQLException("HikariPool-1 - Interrupted during connection acquisition",
+                new InterruptedException()))).isTrue();
         assertThat(TransientFailures.isTransient(new SQLException("lock timeout", "55P03"))).isTrue();
         assertThat(TransientFailures.isTransient(new SQLException("statement timeout", "57014"))).isTrue();
         assertThat(TransientFailures.isTransient(new SQLException("shutting down", "57P01"))).isTrue();
