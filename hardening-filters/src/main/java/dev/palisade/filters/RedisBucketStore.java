@@ -14,6 +14,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -90,6 +91,8 @@ public final class RedisBucketStore implements BucketStore {
     /** What {@link #askRedis()} returns when this call is not to go to Redis. */
     private static final long NOT_ASKED = Long.MIN_VALUE + 1;
     private static final Logger LOG = LoggerFactory.getLogger(RedisBucketStore.class);
+    private static final Set<String> SERVER_WIDE_ERRORS = Set.of("READONLY", "OOM", "LOADING", "MASTERDOWN",
+            "CLUSTERDOWN", "BUSY", "NOAUTH", "NOPERM");
 
     private final RemoteBucketBuilder<String> buckets;
     private final BucketConfiguration configuration;
@@ -217,7 +220,7 @@ public final class RedisBucketStore implements BucketStore {
             long now = restClock.getAsLong();
             lastFailure = describe(e);
             redisFailures.incrementAndGet();
-            if (asked != CLOSED || isUnreachable(e) || !restAlone(clientKey, now)) {
+            if (asked != CLOSED || isUnreachable(e) || refusesEveryKey(e) || !restAlone(clientKey, now)) {
                 skipRedisUntil.set(now + RETRY_AFTER_FAILURE.toNanos());
                 LOG.debug("Redis failed a rate-limit check; deciding with this process's buckets for {}",
                         RETRY_AFTER_FAILURE, e);
@@ -262,6 +265,25 @@ public final class RedisBucketStore implements BucketStore {
             String name = t.getClass().getSimpleName();
             if (t instanceof io.github.bucket4j.TimeoutException || t instanceof java.util.concurrent.TimeoutException
                     || t instanceof java.io.IOException || name.contains("Timeout") || name.contains("Connection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Redis's own errors that are about the server, not a key, by their error code (the first word of
+     * the message, whichever client library raised it): a replica after a failover or an operator's
+     * {@code REPLICAOF} ({@code READONLY}), a full one under {@code noeviction} ({@code OOM}), one
+     * still loading its data ({@code LOADING}), a replica without its primary ({@code MASTERDOWN}), a
+     * cluster without full coverage ({@code CLUSTERDOWN}), a busy script ({@code BUSY}), a changed
+     * password or ACL ({@code NOAUTH}, {@code NOPERM}). Every key would fail the same way: all rest at
+     * once instead of one key first.
+     */
+    static boolean refusesEveryKey(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && SERVER_WIDE_ERRORS.contains(message.split("[ \r\n]", 2)[0])) {
                 return true;
             }
         }

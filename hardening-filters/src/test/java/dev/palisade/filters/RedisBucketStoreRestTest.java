@@ -56,6 +56,11 @@ class RedisBucketStoreRestTest {
                     if (key.endsWith("broken")) {
                         throw new IllegalStateException("unreadable state");
                     }
+                    if (key.endsWith("readonly")) {
+                        // As Lettuce's RedisReadOnlyException says it, under Bucket4j's wrapping.
+                        throw new IllegalStateException("bucket4j", new IllegalStateException(
+                                "READONLY You can't write against a read only replica."));
+                    }
                     if (key.endsWith("timeout")) {
                         throw new io.github.bucket4j.TimeoutException("timed out", 500_000_001L, 500_000_000L);
                     }
@@ -149,6 +154,26 @@ class RedisBucketStoreRestTest {
         restNanos.addAndGet(RedisBucketStore.RETRY_AFTER_FAILURE.toNanos());
         store.tryConsume("a-broken");
         assertThat(store.redisFailures()).as("asked again after the interval").isEqualTo(2);
+    }
+
+    /**
+     * A refusal Redis gives every key (READONLY: a primary demoted without its clients being dropped,
+     * a review with Sentinel) rests every key at once, not that key first.
+     */
+    @Test
+    void aServerWideRefusalRestsEveryKeyAtOnce() {
+        GatedProxies proxies = new GatedProxies();
+        RedisBucketStore store = new RedisBucketStore(proxies, new Quota(100, 100), new FakeClock(), () -> 1_000L);
+        store.tryConsume("a-readonly");
+        int calls = proxies.backendCalls.get();
+
+        assertThat(store.tryConsume("fine").isConsumed()).isTrue();
+        assertThat(proxies.backendCalls.get()).as("every key rests").isEqualTo(calls);
+        assertThat(RedisBucketStore.refusesEveryKey(new IllegalStateException("OOM command not allowed when used memory > 'maxmemory'.")))
+                .isTrue();
+        assertThat(RedisBucketStore.refusesEveryKey(new IllegalStateException(
+                "WRONGTYPE Operation against a key holding the wrong kind of value"))).as("about one key").isFalse();
+        assertThat(RedisBucketStore.refusesEveryKey(new IllegalStateException((String) null))).isFalse();
     }
 
     /** Two keys failing within the interval are Redis failing: every check rests. */
