@@ -90,6 +90,7 @@ final class ClientFaults {
             "org.apache.catalina.connector.ClientAbortException",
             "org.apache.coyote.CloseNowException");
     private static final Set<String> JETTY_CLIENT_GONE = Set.of("org.eclipse.jetty.io.EofException");
+    private static final String JETTY_HTTP2_PACKAGE = "org.eclipse.jetty.http2.";
     private static final Set<String> GLASSFISH_CLIENT_GONE = Set.of("org.apache.catalina.connector.ClientAbortException");
 
     /**
@@ -123,7 +124,25 @@ final class ClientFaults {
         return causedBy(failure, clientGoneOn(context))
                 || (Containers.isUndertow(context) && undertowClientGone(failure) != null)
                 || (Containers.isGlassFish(context) && grizzlyClientGone(failure) != null)
-                || (Containers.isLiberty(context) && libertyClientGone(failure) != null);
+                || (Containers.isLiberty(context) && libertyClientGone(failure) != null)
+                || (Containers.isJetty(context) && jettyHttp2PeerGone(failure) != null);
+    }
+
+    /**
+     * Jetty's HTTP/2 session failing the streams of a connection the peer closed, broke (a protocol
+     * error) or flooded past the rate control: plain JDK exceptions ({@code ClosedChannelException}
+     * from {@code HTTP2Session$StreamsState.onShutdown}, {@code EOFException "reset"} from its
+     * {@code failStreams}, an {@code IOException "enhance_your_calm_error/..."}), told by where they
+     * were raised, in Jetty's HTTP/2 code. Most of these come as Jetty's {@code EofException}; these
+     * did not (a client closing its connection mid-download, in about one try of two on ee11; a
+     * review behind HAProxy). As with {@code EofException}, the same from Jetty's HTTP/2 client in
+     * the application cannot be told apart.
+     */
+    private static IOException jettyHttp2PeerGone(Throwable failure) {
+        return firstIoException(failure, io -> {
+            String raisedBy = StackFrames.raisedBy(StackFrames.of(io));
+            return raisedBy != null && raisedBy.startsWith(JETTY_HTTP2_PACKAGE);
+        });
     }
 
     /**

@@ -135,6 +135,13 @@ class SafeErrorFilterTest {
                     throw new IllegalStateException(SECRET);
                 }
                 case "client-gone" -> throw clientGone(req);
+                // Jetty's HTTP/2 session failing a stream of a connection the client closed: a JDK
+                // exception raised in Jetty's HTTP/2 code (seen as an ERROR with a stack before).
+                case "jetty-h2-session-gone" -> throw dev.palisade.filters.testing.SyntheticFrames.withFrames(
+                        new java.nio.channels.ClosedChannelException(), "org.eclipse.jetty.http2.HTTP2Session$StreamsState",
+                        "org.eclipse.jetty.http2.HTTP2Session", "org.eclipse.jetty.http2.HTTP2Connection$HTTP2Producer");
+                // The same JDK exception raised by the application's own channel: the server's failure.
+                case "own-channel-closed" -> throw new java.nio.channels.ClosedChannelException();
                 // The same connector exception from a backend the application called: the server's failure.
                 case "backend-gone" -> throw new IllegalStateException(SECRET, clientGone(req));
                 // As a framework or a lambda that may not throw IOException passes it on.
@@ -1050,7 +1057,12 @@ class SafeErrorFilterTest {
     void staysQuietWhenTheClientWentAway(Container container) throws Exception {
         try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class);
                 LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
-            for (String kind : List.of("client-gone", "client-gone-wrapped", "client-gone-in-servlet-exception")) {
+            List<String> kinds = new java.util.ArrayList<>(
+                    List.of("client-gone", "client-gone-wrapped", "client-gone-in-servlet-exception"));
+            if (container != Container.TOMCAT) {
+                kinds.add("jetty-h2-session-gone");
+            }
+            for (String kind : kinds) {
                 try (RawHttp c = server.raw()) {
                     c.send("GET /t/" + kind + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
                     c.closedByServer();
@@ -1058,7 +1070,19 @@ class SafeErrorFilterTest {
             }
             // The container's log too: it stays quiet about its own exception, not about one in a wrapper.
             assertThat(errors(all)).isEmpty();
-            assertThat(logs.lines()).filteredOn(line -> line.contains("ended by the client")).hasSize(3);
+            assertThat(logs.lines()).filteredOn(line -> line.contains("ended by the client")).hasSize(kinds.size());
+        }
+    }
+
+    /** A {@code ClosedChannelException} the application's own code raised is the server's failure: 500, logged. */
+    @Test
+    void anOwnChannelsClosedChannelIsTheServersFailureOnJetty() throws Exception {
+        try (RunningServer server = start(Container.JETTY); LogCapture logs = LogCapture.of(SafeErrorFilter.class);
+                RawHttp c = server.raw()) {
+            c.send("GET /t/own-channel-closed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+            assertProblem(c.readResponse(), 500);
+            assertThat(logs.text(e -> e.getLevel() == Level.ERROR)).contains("ClosedChannelException");
         }
     }
 

@@ -147,7 +147,7 @@ public final class RedisClusterNodes implements AutoCloseable {
     }
 
     /** A free port, not among {@code taken} (a node started a moment ago may not have bound yet). */
-    private static int freePortWithFreeBusPort(List<Integer> taken) throws IOException {
+    static int freePortWithFreeBusPort(List<Integer> taken) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
