@@ -145,10 +145,16 @@ final class ConnectionAbort {
     private final QuarkusConnection quarkus;
     /** Quarkus's reset of an early answer's HTTP/2 stream; {@code null} elsewhere, or where not usable. */
     private final QuarkusStreamReset quarkusStreamReset;
+    /** Jetty's: an early answer's HTTP/2 stream reset with NO_ERROR, not CANCEL; {@code null} elsewhere, or where not usable. */
+    private final JettyStreamReset jettyStreamReset;
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose) {
         this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, null);
+    }
+
+    private ConnectionAbort(List<MethodHandle> jettyAborts, JettyStreamReset jettyStreamReset) {
+        this(null, jettyAborts, null, null, null, null, false, jettyStreamReset);
     }
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
@@ -159,6 +165,12 @@ final class ConnectionAbort {
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose, MethodHandle grizzlyOpen, GrizzlyStreamReset grizzlyStreamReset,
             boolean liberty) {
+        this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, grizzlyOpen, grizzlyStreamReset, liberty, null);
+    }
+
+    private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
+            MethodHandle grizzlyClose, MethodHandle grizzlyOpen, GrizzlyStreamReset grizzlyStreamReset,
+            boolean liberty, JettyStreamReset jettyStreamReset) {
         this.tomcatAbort = tomcatAbort;
         this.jettyAborts = List.copyOf(jettyAborts);
         this.undertowClose = undertowClose;
@@ -168,6 +180,7 @@ final class ConnectionAbort {
         this.liberty = liberty;
         this.quarkus = null;
         this.quarkusStreamReset = null;
+        this.jettyStreamReset = jettyStreamReset;
     }
 
     private ConnectionAbort(QuarkusConnection quarkus, QuarkusStreamReset quarkusStreamReset) {
@@ -180,6 +193,7 @@ final class ConnectionAbort {
         this.liberty = false;
         this.quarkus = quarkus;
         this.quarkusStreamReset = quarkusStreamReset;
+        this.jettyStreamReset = null;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -187,8 +201,10 @@ final class ConnectionAbort {
         String serverInfo = context.getServerInfo();
         if (Containers.isJetty(context)) {
             List<MethodHandle> aborts = new ArrayList<>();
+            List<String> requestClasses = new ArrayList<>();
             for (String environment : jettyEnvironments(context)) {
                 String requestClass = JETTY_PACKAGE + environment + JETTY_REQUEST_CLASS_SUFFIX;
+                requestClasses.add(requestClass);
                 MethodHandle abort = firstFound(context, loader -> jettyChannelAbort(requestClass, loader));
                 if (abort != null) {
                     aborts.add(abort);
@@ -202,7 +218,7 @@ final class ConnectionAbort {
                         LogSafe.escape(serverInfo));
                 return NONE;
             }
-            return new ConnectionAbort(null, aborts, null, null);
+            return new ConnectionAbort(aborts, jettyStreamReset(context, requestClasses));
         }
         if (Containers.isUndertow(context)) {
             return forUndertow(context);
@@ -269,6 +285,20 @@ final class ConnectionAbort {
                     + "it was committed will end cleanly instead of resetting its stream", serverInfo);
         }
         return new ConnectionAbort(constructor, List.of(), null, close, open, streamReset, false);
+    }
+
+    /** Jetty's NO_ERROR reset of an early answer's HTTP/2 stream, through the web application's class loader, then the filter jar's. */
+    private static JettyStreamReset jettyStreamReset(ServletContext context, List<String> requestClasses) {
+        for (ClassLoader loader : new ClassLoader[] {context.getClassLoader(), ConnectionAbort.class.getClassLoader()}) {
+            JettyStreamReset found = JettyStreamReset.find(loader, requestClasses);
+            if (found != null) {
+                return found;
+            }
+        }
+        LOG.warn("{}: Jetty's Request.addHttpStreamWrapper is not usable here; over HTTP/2 Jetty will reset the stream "
+                + "of an early answer to an unfinished upload with CANCEL, after which some clients drop the answer",
+                LogSafe.escape(context.getServerInfo()));
+        return null;
     }
 
     /** Payara's reset of an HTTP/2 stream, through the web application's class loader, then the filter jar's. */
@@ -435,7 +465,9 @@ final class ConnectionAbort {
     }
 
     /**
-     * Called before an answer that will leave the request body unread is written. On Quarkus over
+     * Called before an answer that will leave the request body unread is written. On Jetty over
+     * HTTP/2, has the stream reset with {@code NO_ERROR}, not {@code CANCEL}, if the body has not
+     * ended once the answer has (see {@link JettyStreamReset}). On Quarkus over
      * HTTP/1.x, arranges the connection's close for the moment the answer ends: the answer has a
      * length, so it ends as its last byte is written, and Vert.x would start on a request pipelined
      * behind the body before a close asked for afterwards (one try in eight served it). On Quarkus
@@ -445,7 +477,14 @@ final class ConnectionAbort {
      */
     void beforeAnswerLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response) {
         String protocol = request.getProtocol();
-        if (quarkus == null || protocol == null || response.isCommitted()) {
+        if (protocol == null || response.isCommitted()) {
+            return;
+        }
+        if (jettyStreamReset != null && protocol.startsWith("HTTP/2")
+                && !jettyStreamReset.resetWithoutErrorWhenBodyUnread(request)) {
+            LOG.debug("No NO_ERROR reset arranged for the HTTP/2 stream: Jetty resets it with CANCEL");
+        }
+        if (quarkus == null) {
             return;
         }
         if (protocol.startsWith("HTTP/1.")) {
