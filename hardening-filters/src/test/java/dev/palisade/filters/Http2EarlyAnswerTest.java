@@ -56,6 +56,10 @@ class Http2EarlyAnswerTest {
                 resetCodes[chain ? 0 : 1] = h2.awaitReset(1, 5_000);
                 if (chain) {
                     assertThat(resetAfterEndOfStream(h2)).as("the reset follows the answer's END_STREAM").isTrue();
+                    if (container == Container.JETTY) {
+                        assertThat(pingBetweenEndOfStreamAndReset(h2))
+                                .as("Jetty: the reset waits for a PING sent after the answer (curl 7.88)").isTrue();
+                    }
                 }
                 assertThat(answer.goAway()).as("chain=%s: the connection stays", chain).isFalse();
             } finally {
@@ -66,6 +70,26 @@ class Http2EarlyAnswerTest {
         assertThat(resetCodes[0]).as("the first RST_STREAM after the chain's whole answer").isEqualTo(NO_ERROR);
         if (container == Container.TOMCAT) {
             assertThat(resetCodes[1]).as("Tomcat: as after the application's own answer").isEqualTo(NO_ERROR);
+        }
+    }
+
+    /**
+     * On Jetty, a client that never acknowledges the PING still has its stream reset with NO_ERROR,
+     * once the PING is overdue ({@link PingGatedResets#DEADLINE_MILLIS}).
+     */
+    @org.junit.jupiter.api.Test
+    void jettyResetsWithoutErrorOnceThePingIsOverdue() throws Exception {
+        RunningServer server = start(Container.JETTY, true, 413);
+        try (RawH2 h2 = new RawH2("127.0.0.1", server.port())) {
+            h2.acknowledgesPings = false;
+            h2.request(1, "POST", "/echo/x", false, "content-length", "100000");
+            h2.data(1, new byte[1000], false);
+
+            assertThat(h2.await(1, 5_000).status()).isEqualTo(413);
+            assertThat(h2.awaitReset(1, PingGatedResets.DEADLINE_MILLIS + 5_000)).isEqualTo(NO_ERROR);
+            assertThat(pingBetweenEndOfStreamAndReset(h2)).isTrue();
+        } finally {
+            stopAllowingJettysGraceToRunOut(server);
         }
     }
 
@@ -89,6 +113,20 @@ class Http2EarlyAnswerTest {
         } finally {
             stopAllowingJettysGraceToRunOut(server);
         }
+    }
+
+    /** Whether the server sent a PING after stream 1's END_STREAM and before its RST_STREAM. */
+    private static boolean pingBetweenEndOfStreamAndReset(RawH2 h2) {
+        boolean ended = false;
+        boolean pinged = false;
+        for (RawH2.Frame f : h2.all) {
+            if (f.stream() == 1 && f.type() == RawH2.RST_STREAM) {
+                return pinged;
+            }
+            ended |= f.stream() == 1 && f.endStream();
+            pinged |= ended && f.type() == RawH2.PING && (f.flags() & 1) == 0;
+        }
+        return false;
     }
 
     /** Whether the RST_STREAM on stream 1 came after the answer's END_STREAM. */
