@@ -96,8 +96,8 @@ public final class ProblemResponse {
      * connection without saying so. A body is declared by {@code Content-Length} above 0 or by
      * {@code Transfer-Encoding}. Over HTTP/2 any request may still be sending a body after its header
      * fields: the answer is sent as it is, its stream left to the container (on Quarkus, reset with
-     * {@code NO_ERROR} as the answer ends if the body has not). Any exception from {@code abort} is
-     * the caller's to let propagate.
+     * {@code NO_ERROR} as the answer ends if the body has not; on Jetty, with {@code NO_ERROR}
+     * instead of Jetty's {@code CANCEL}). Any exception from {@code abort} is the caller's to let propagate.
      */
     void sendLeavingBodyUnread(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort)
             throws IOException {

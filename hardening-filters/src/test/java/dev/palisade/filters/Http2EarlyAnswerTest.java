@@ -73,6 +73,25 @@ class Http2EarlyAnswerTest {
         }
     }
 
+    /** A client waiting for {@code 100 Continue} before its body (Tomcat sends one anyway) is answered and reset with NO_ERROR. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Container.class)
+    void aClientWaitingForContinueIsResetWithoutError(Container container) throws Exception {
+        RunningServer server = start(container, true, 413);
+        try (RawH2 h2 = new RawH2("127.0.0.1", server.port())) {
+            h2.request(1, "POST", "/echo/x", false, "content-length", "100000", "expect", "100-continue");
+
+            RawH2.StreamResult answer = h2.await(1, 5_000);
+
+            assertThat(answer.frames()).filteredOn(f -> f.type() == RawH2.HEADERS && f.fields() != null)
+                    .extracting(f -> f.fields().get(":status")).last().isEqualTo("413");
+            assertThat(h2.awaitReset(1, 5_000)).isEqualTo(NO_ERROR);
+            assertThat(resetAfterEndOfStream(h2)).isTrue();
+        } finally {
+            stopAllowingJettysGraceToRunOut(server);
+        }
+    }
+
     /**
      * On Jetty, a client that never acknowledges the PING still has its stream reset with NO_ERROR,
      * once the PING is overdue ({@link PingGatedResets#DEADLINE_MILLIS}).
