@@ -239,16 +239,7 @@ final class QuarkusConnection {
         if (awaitableClose != null && closedAndAwaited(container, failure)) {
             return true;
         }
-        try {
-            close.invokeExact(container);
-            return true;
-        } catch (Error e) {
-            throw e;
-        } catch (Throwable e) {
-            failure.addSuppressed(e);
-            LOG.debug("Could not close the Vert.x exchange", e);
-            return false;
-        }
+        return closeExchange(container, failure);
     }
 
     /**
@@ -270,6 +261,11 @@ final class QuarkusConnection {
                 LOG.debug("Could not reset the HTTP/2 stream with CANCEL; closing the exchange", e);
             }
         }
+        return closeExchange(container, failure);
+    }
+
+    /** Vert.x's exchange's close; {@code failure}, if any, keeps what went wrong. */
+    private boolean closeExchange(ServletRequest container, Throwable failure) {
         try {
             close.invokeExact(container);
             return true;

@@ -171,6 +171,11 @@ public final class RedisClusterNodes implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         Runtime.getRuntime().removeShutdownHook(killOnExit);
+        killAndDelete(processes, dir);
+    }
+
+    /** Kills {@code processes} (bounded wait) and deletes {@code dir}, the nodes' files: shared with {@link RedisSentinelNodes}. */
+    static void killAndDelete(List<Process> processes, Path dir) throws InterruptedException {
         for (Process node : processes) {
             node.destroyForcibly();
         }

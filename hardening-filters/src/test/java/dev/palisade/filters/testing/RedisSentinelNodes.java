@@ -3,19 +3,14 @@ package dev.palisade.filters.testing;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -160,16 +155,6 @@ public final class RedisSentinelNodes implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         Runtime.getRuntime().removeShutdownHook(killOnExit);
-        for (Process node : processes) {
-            node.destroyForcibly();
-        }
-        for (Process node : processes) {
-            node.waitFor(10, TimeUnit.SECONDS);
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + dir, e);
-        }
+        RedisClusterNodes.killAndDelete(processes, dir);
     }
 }
