@@ -70,9 +70,15 @@ class Http2ClientDepartureTest {
                     h2.close();
                 } else if (departure == Departure.RESET_FLOOD) {
                     // Streams opened and reset at once, past the server's rate control (Jetty: 128/s).
-                    for (int stream = 3; stream < 3 + 2 * 400 && writeFailed.getCount() > 0; stream += 2) {
-                        h2.request(stream, "GET", "/download", true);
-                        h2.frame(0x3, 0, stream, ByteBuffer.allocate(4).putInt(8).array());
+                    try {
+                        for (int stream = 3; stream < 3 + 2 * 400 && writeFailed.getCount() > 0; stream += 2) {
+                            h2.request(stream, "GET", "/download", true);
+                            h2.frame(0x3, 0, stream, ByteBuffer.allocate(4).putInt(8).array());
+                        }
+                    } catch (java.net.SocketException closedByTheServer) {
+                        // The server closed the connection on the flood before the loop ended (a broken
+                        // pipe or a reset, by platform): as intended; the download's write fails with it.
+                        assertThat(h2).isNotNull();
                     }
                     assertThat(writeFailed.await(10, TimeUnit.SECONDS)).as("%s: the write failed", container).isTrue();
                     h2.close();
