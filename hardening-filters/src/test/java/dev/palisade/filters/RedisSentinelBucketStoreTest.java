@@ -59,6 +59,7 @@ class RedisSentinelBucketStoreTest {
                 client.shutdownAsync(0, 2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
             } catch (TimeoutException | ExecutionException e) {
                 LOG.warn("A Redis client did not shut down within 5 s; left to the JVM's exit", e);
+                RedisClusterBucketStoreTest.silenceLeftClients();
             }
         }
         if (nodes != null) {

@@ -81,18 +81,17 @@ public final class RedisSentinelNodes implements AutoCloseable {
         return replica;
     }
 
-    /** Asks a sentinel for a graceful failover: the replica becomes the primary. */
+    /**
+     * Asks a sentinel for a graceful failover: the replica becomes the primary. Retried (bounded):
+     * a sentinel learns of the replica from the primary's INFO, every 10 s, and answers
+     * {@code NOGOODSLAVE} until it has.
+     */
     public void failover() {
-        RedisClient client = RedisClient.create();
-        try (StatefulRedisConnection<String, String> connection =
-                client.connect(RedisURI.create("redis://127.0.0.1:" + sentinels.get(0)))) {
-            connection.sync().dispatch(io.lettuce.core.protocol.CommandType.SENTINEL,
-                    new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
-                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
-                            .add("failover").add(MASTER));
-        } finally {
-            client.shutdown();
-        }
+        await("a sentinel accepting SENTINEL FAILOVER", sentinels.get(0), connection -> "OK".equals(
+                connection.sync().dispatch(io.lettuce.core.protocol.CommandType.SENTINEL,
+                        new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                                .add("failover").add(MASTER))));
     }
 
     /** Whether the server on {@code port} holds {@code key}. */
