@@ -81,7 +81,7 @@ class RedisBucketStoreTest {
             return;
         }
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<String> keys = connection.sync().keys(prefix + "*");
+            List<String> keys = RedisKeysTesting.matching(connection.sync(), prefix + "*");
             if (!keys.isEmpty()) {
                 connection.sync().del(keys.toArray(new String[0]));
             }

@@ -233,7 +233,7 @@ class RedisClusterBucketStoreTest {
         RedisClient node = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + port));
         try (StatefulRedisConnection<String, String> connection = node.connect()) {
             RedisCommands<String, String> commands = connection.sync();
-            return commands.keys(prefix + "*").size();
+            return RedisKeysTesting.matching(commands, prefix + "*").size();
         } finally {
             node.shutdown();
         }
