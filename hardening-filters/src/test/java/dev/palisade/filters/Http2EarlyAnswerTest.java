@@ -112,6 +112,38 @@ class Http2EarlyAnswerTest {
         }
     }
 
+    /**
+     * Early answers one after another on one connection: Jetty counts each PING acknowledgement it
+     * receives, with each reset it sends, against its rate control (128 a second by default), so the
+     * gate sends at most one PING per {@link PingGatedResets#MIN_PING_INTERVAL_MILLIS}, the answers
+     * in between waiting for it. With a PING per answer, 66 answers in 0.9 s closed the connection.
+     */
+    @org.junit.jupiter.api.Test
+    void jettySendsAtMostTenPingsASecondForEarlyAnswersInARow() throws Exception {
+        RunningServer server = start(Container.JETTY, true, 413);
+        try (RawH2 h2 = new RawH2("127.0.0.1", server.port())) {
+            int last = 0;
+            long started = System.nanoTime();
+            for (int stream = 1; stream < 2 * 40; stream += 2) {
+                h2.request(stream, "POST", "/echo/x", false, "content-length", "100000");
+                h2.data(stream, new byte[1000], false);
+                assertThat(h2.awaitFrame(stream, RawH2.HEADERS, 5_000)).as("stream %d answered", stream).isNotNull();
+                last = stream;
+            }
+            assertThat(h2.awaitReset(last, PingGatedResets.DEADLINE_MILLIS + 5_000)).isEqualTo(NO_ERROR);
+            long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+
+            long pings = h2.all.stream().filter(f -> f.type() == RawH2.PING && (f.flags() & 1) == 0).count();
+            assertThat(pings).as("PINGs in %d ms", elapsedMillis)
+                    .isBetween(1L, 2 + elapsedMillis / PingGatedResets.MIN_PING_INTERVAL_MILLIS);
+            assertThat(h2.all).filteredOn(f -> f.type() == RawH2.RST_STREAM).hasSize(40)
+                    .allMatch(f -> f.errorCode() == NO_ERROR);
+            assertThat(h2.all).noneMatch(f -> f.type() == RawH2.GOAWAY);
+        } finally {
+            stopAllowingJettysGraceToRunOut(server);
+        }
+    }
+
     /** A request without a body (its stream half-closed by the client) is answered and not reset. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Container.class)

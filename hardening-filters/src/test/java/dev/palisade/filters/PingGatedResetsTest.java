@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class PingGatedResetsTest {
     private final FakeConnection connection = new FakeConnection();
-    private final PingGatedResets gate = new PingGatedResets(connection);
+    private final PingGatedResets gate = new PingGatedResets(connection, () -> connection.nanos);
 
     @Test
     void aStreamIsResetOnceThePingSentAfterItsAnswerIsAcknowledged() {
@@ -146,13 +147,73 @@ class PingGatedResetsTest {
         assertThat(connection.resets).containsExactly(1, last);
     }
 
-    /** Records what the gate asks for; PING answers and deadlines run when the test says. */
+    @Test
+    void pingsGoOutAtMostTenASecondAndAnswersMeanwhileJoinTheNextOne() {
+        connection.open(1, 3, 5, 7);
+        gate.answered(1);
+        connection.acknowledgeAfter(0, 10);
+        assertThat(connection.resets).containsExactly(1);
+
+        connection.advance(10);
+        gate.answered(3);
+        assertThat(connection.pings).as("20 ms after the last PING: the next waits").hasSize(1);
+        assertThat(connection.dueDelays).containsExactly(PingGatedResets.MIN_PING_INTERVAL_MILLIS - 20);
+        connection.advance(10);
+        gate.answered(5);
+        assertThat(connection.dueDelays).as("one PING due at a time").hasSize(1);
+
+        connection.advance(PingGatedResets.MIN_PING_INTERVAL_MILLIS - 30);
+        connection.runDue(0);
+        assertThat(connection.pings).hasSize(2);
+        assertThat(connection.resets).as("nothing reset before its PING's acknowledgement").containsExactly(1);
+        gate.answered(7);
+        connection.acknowledgeAfter(1, 1);
+        assertThat(connection.resets).as("both answered before the PING went out, not the one after")
+                .containsExactly(1, 3, 5);
+        assertThat(connection.pings).as("the one after waits for the next PING").hasSize(2);
+        assertThat(connection.dueDelays).hasSize(2);
+    }
+
+    @Test
+    void anAcknowledgedPingsDeadlineDoesNothingWhileTheNextIsDue() {
+        connection.open(1, 3);
+        gate.answered(1);
+        gate.answered(3);
+        connection.acknowledgeAfter(0, 10);
+        assertThat(connection.resets).containsExactly(1);
+        assertThat(connection.dueDelays).hasSize(1);
+
+        connection.runDeadline(0);
+        assertThat(connection.resets).containsExactly(1);
+
+        connection.advance(PingGatedResets.MIN_PING_INTERVAL_MILLIS);
+        connection.runDue(0);
+        connection.acknowledgeAfter(1, 1);
+        assertThat(connection.resets).containsExactly(1, 3);
+    }
+
+    @Test
+    void aStreamAnsweredOnceTheIntervalHasPassedGetsItsPingAtOnce() {
+        connection.open(1, 3);
+        gate.answered(1);
+        connection.acknowledgeAfter(0, 10);
+        connection.advance(PingGatedResets.MIN_PING_INTERVAL_MILLIS);
+
+        gate.answered(3);
+        assertThat(connection.pings).hasSize(2);
+        assertThat(connection.dueDelays).isEmpty();
+    }
+
+    /** Records what the gate asks for; PING answers, deadlines and due PINGs run when the test says. */
     private static final class FakeConnection implements PingGatedResets.Connection {
         final Set<Integer> open = new HashSet<>();
         final List<Integer> resets = new ArrayList<>();
         final List<Runnable> pings = new ArrayList<>();
         final List<Runnable> deadlineTasks = new ArrayList<>();
         final List<Long> deadlines = new ArrayList<>();
+        final List<Runnable> dueTasks = new ArrayList<>();
+        final List<Long> dueDelays = new ArrayList<>();
+        long nanos;
         int idle;
 
         void open(int... streams) {
@@ -165,8 +226,22 @@ class PingGatedResetsTest {
             open.remove(stream);
         }
 
+        /** The acknowledgement of {@code ping}, a round trip of {@link PingGatedResets#MIN_PING_INTERVAL_MILLIS} after it. */
         void acknowledge(int ping) {
+            acknowledgeAfter(ping, PingGatedResets.MIN_PING_INTERVAL_MILLIS);
+        }
+
+        void acknowledgeAfter(int ping, long millis) {
+            advance(millis);
             pings.get(ping).run();
+        }
+
+        void advance(long millis) {
+            nanos += TimeUnit.MILLISECONDS.toNanos(millis);
+        }
+
+        void runDue(int index) {
+            dueTasks.get(index).run();
         }
 
         void runDeadline(int ping) {
@@ -192,8 +267,13 @@ class PingGatedResetsTest {
 
         @Override
         public void schedule(Runnable task, long millis) {
-            deadlineTasks.add(task);
-            deadlines.add(millis);
+            if (millis == PingGatedResets.DEADLINE_MILLIS) {
+                deadlineTasks.add(task);
+                deadlines.add(millis);
+            } else {
+                dueTasks.add(task);
+                dueDelays.add(millis);
+            }
         }
 
         @Override
