@@ -14,11 +14,20 @@ import java.util.Map;
  * A throwable whose {@code getMessage()} or {@code toString()} throws is copied too (the backend
  * would call it again, and its failure would escape the error path), as is one whose
  * {@code toString()} (what {@code Throwable.printStackTrace} prints) says more than its class and message.
+ *
+ * <p>Bounded, since a client can make an application's exception as large as what it sends: a
+ * message is cut after {@link #MAX_MESSAGE_CHARS} (a 1 MiB form value quoted by
+ * {@code NumberFormatException} was one 1 MiB log line), and a throwable keeps its first
+ * {@link #MAX_SUPPRESSED} suppressed throwables (2,000 were one event of 376 KB).
  */
 final class RedactedThrowable extends RuntimeException {
     private static final long serialVersionUID = 1L;
     /** Cause and suppressed chains followed this deep; a longer chain keeps its rest unprinted. */
     private static final int MAX_DEPTH = 64;
+    /** Characters of a message kept; the rest is left out, and said to be. */
+    static final int MAX_MESSAGE_CHARS = 8_192;
+    /** Suppressed throwables kept per throwable; the rest are counted. */
+    static final int MAX_SUPPRESSED = 16;
 
     private RedactedThrowable(String text) {
         // The cause is set afterwards (initCause), once copied: chains may loop back.
@@ -65,7 +74,11 @@ final class RedactedThrowable extends RuntimeException {
         if (needsRedaction(t.getCause(), depth + 1, seen)) {
             return true;
         }
-        for (Throwable suppressed : t.getSuppressed()) {
+        Throwable[] suppressedThrowables = t.getSuppressed();
+        if (suppressedThrowables.length > MAX_SUPPRESSED) {
+            return true;
+        }
+        for (Throwable suppressed : suppressedThrowables) {
             if (needsRedaction(suppressed, depth + 1, seen)) {
                 return true;
             }
@@ -90,7 +103,8 @@ final class RedactedThrowable extends RuntimeException {
             return false;
         }
         // Redactor returns the very same String when it has nothing to mask or escape.
-        return (message == null || Redactor.redact(message) == message) && standardText(t, message).equals(shown);
+        return (message == null || message.length() <= MAX_MESSAGE_CHARS && Redactor.redact(message) == message)
+                && standardText(t, message).equals(shown);
     }
 
     private static String standardText(Throwable t, String message) {
@@ -112,9 +126,18 @@ final class RedactedThrowable extends RuntimeException {
             shown = null;
         }
         if (shown != null && !shown.equals(standardText(t, message))) {
-            return Redactor.redact(shown);
+            return bounded(Redactor.redact(shown));
         }
-        return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + Redactor.redact(message);
+        return message == null ? t.getClass().getName() : t.getClass().getName() + ": " + bounded(Redactor.redact(message));
+    }
+
+    /** {@code text} cut after {@link #MAX_MESSAGE_CHARS} (redacted first, so that no cut half of a secret goes unmasked). */
+    private static String bounded(String text) {
+        if (text.length() <= MAX_MESSAGE_CHARS) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(MAX_MESSAGE_CHARS - 1)) ? MAX_MESSAGE_CHARS - 1 : MAX_MESSAGE_CHARS;
+        return text.substring(0, end) + " [" + (text.length() - end) + " more characters left out]";
     }
 
     private static Throwable copy(Throwable t, int depth, Map<Throwable, Throwable> copies) {
@@ -130,11 +153,16 @@ final class RedactedThrowable extends RuntimeException {
             if (cause != null && cause != t) {
                 copy.initCause(copy(cause, depth + 1, copies));
             }
-            for (Throwable suppressed : t.getSuppressed()) {
-                Throwable copied = copy(suppressed, depth + 1, copies);
+            Throwable[] suppressedThrowables = t.getSuppressed();
+            for (int i = 0; i < Math.min(suppressedThrowables.length, MAX_SUPPRESSED); i++) {
+                Throwable copied = copy(suppressedThrowables[i], depth + 1, copies);
                 if (copied != copy) {
                     copy.addSuppressed(copied);
                 }
+            }
+            if (suppressedThrowables.length > MAX_SUPPRESSED) {
+                copy.addSuppressed(new RedactedThrowable("[" + (suppressedThrowables.length - MAX_SUPPRESSED)
+                        + " more suppressed throwables left out]", false));
             }
         }
         return copy;

@@ -53,7 +53,8 @@ public final class Redactor {
     private static final int MIN_PREFIXED_SECRET = 16;
 
     private static final Set<String> SENSITIVE_KEYS = Set.of(
-            "token", "key", "apikey", "api_key", "api-key", "password", "passwd", "pwd", "pass", "passphrase",
+            "token", "key", "apikey", "api_key", "api-key", "password", "passwd", "pwd", "pw", "pass", "pass_word",
+            "passcode", "passphrase",
             "secret", "email", "e-mail", "mail", "auth", "authorization", "access_token", "refresh_token",
             "id_token", "session", "sessionid", "session_id", "jsessionid", "sid", "code", "otp", "pin", "ssn",
             "cvv", "cvc", "card", "cardnumber", "card_number", "pan", "credential", "credentials", "signature",
@@ -62,7 +63,7 @@ public final class Redactor {
     private static final String[] SENSITIVE_SUFFIXES = {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
         "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
-        "_pwd", "_pass", "-pass", "sessid", "secrets", "apikeys", "tokens", "_keys", "-keys", ".keys", "passwords",
+        "_pwd", "_pass", "-pass", "_pw", "-pw", "sessid", "secrets", "apikeys", "tokens", "_keys", "-keys", ".keys", "passwords",
     };
     /**
      * Names of counts that end like plurals of secrets ({@code prompt_tokens=123},

@@ -452,12 +452,19 @@ public final class SafeErrorFilter implements Filter {
      * an I/O or servlet wrapper (an {@code UncheckedIOException} from a lambda, a framework's
      * IOException or ServletException). Not
      * deeper in other exceptions: Jetty's HttpClient throws the same {@code EofException} when a
-     * backend closes, and that failure is the server's, to be answered 500 and logged.
+     * backend closes, and that failure is the server's, to be answered 500 and logged. Tomcat's own
+     * exceptions ({@code ClientAbortException}, {@code CloseNowException}) come from its connector
+     * alone, so on Tomcat they count inside any wrapper too: an application turning a failed read
+     * into its own {@code IllegalStateException} made every client that left mid-body an ERROR with
+     * a stack (a review: 300 departures, 1.6 MB of log).
      */
     private static boolean isClientGone(Throwable failure, HttpServletRequest request, ConnectionAbort abort) {
-        return (failure instanceof IOException || failure instanceof UncheckedIOException
-                || failure instanceof ServletException) && ClientFaults.clientGone(failure, request.getServletContext())
-                && !abort.connectionKnownOpen(request);
+        ServletContext context = request.getServletContext();
+        boolean gone = failure instanceof IOException || failure instanceof UncheckedIOException
+                || failure instanceof ServletException
+                ? ClientFaults.clientGone(failure, context)
+                : Containers.isTomcat(context) && ClientFaults.containersClientGone(failure, context) != null;
+        return gone && !abort.connectionKnownOpen(request);
     }
 
     /**

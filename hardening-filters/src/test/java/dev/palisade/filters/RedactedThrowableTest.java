@@ -36,6 +36,43 @@ class RedactedThrowableTest {
                 .satisfies(s -> assertThat(s.getMessage()).isEqualTo("java.lang.IllegalStateException: from j***@example.com"));
     }
 
+    /** A message as large as what a client sent (a form value quoted by a parse error) is cut, after redaction. */
+    @Test
+    void aHugeMessageIsCutAfterItsRedaction() {
+        String value = "x".repeat(RedactedThrowable.MAX_MESSAGE_CHARS - 40) + " jane.doe@example.com " + "9".repeat(1 << 20);
+        NumberFormatException failure = new NumberFormatException("For input string: \"" + value + "\"");
+
+        Throwable logged = RedactedThrowable.loggable(failure);
+
+        assertThat(logged.getMessage()).hasSizeLessThan(RedactedThrowable.MAX_MESSAGE_CHARS + 100)
+                .contains("j***@example.com").doesNotContain("jane.doe")
+                .endsWith(" more characters left out]");
+        assertThat(logged.getStackTrace()).isEqualTo(failure.getStackTrace());
+        IllegalStateException nothingToMask = new IllegalStateException("z".repeat(1 << 20));
+        assertThat(RedactedThrowable.loggable(nothingToMask).getMessage())
+                .hasSizeLessThan(RedactedThrowable.MAX_MESSAGE_CHARS + 100);
+        String fits = "y".repeat(RedactedThrowable.MAX_MESSAGE_CHARS - "java.lang.IllegalStateException: ".length());
+        IllegalStateException longButFitting = new IllegalStateException(fits);
+        assertThat(RedactedThrowable.loggable(longButFitting)).isSameAs(longButFitting);
+    }
+
+    /** Thousands of suppressed throwables (one per failed item of a batch) are not one huge event. */
+    @Test
+    void onlyTheFirstSuppressedThrowablesAreKept() {
+        IllegalStateException failure = new IllegalStateException("batch failed");
+        for (int i = 0; i < 2_000; i++) {
+            failure.addSuppressed(new IllegalArgumentException("item " + i));
+        }
+
+        Throwable logged = RedactedThrowable.loggable(failure);
+
+        assertThat(logged.getSuppressed()).hasSize(RedactedThrowable.MAX_SUPPRESSED + 1);
+        assertThat(logged.getSuppressed()[0].getMessage()).isEqualTo("java.lang.IllegalArgumentException: item 0");
+        assertThat(logged.getSuppressed()[RedactedThrowable.MAX_SUPPRESSED].getMessage())
+                .isEqualTo("[" + (2_000 - RedactedThrowable.MAX_SUPPRESSED) + " more suppressed throwables left out]");
+        assertThat(logged.getSuppressed()[RedactedThrowable.MAX_SUPPRESSED].getStackTrace()).isEmpty();
+    }
+
     /** A secret deeper than the copy goes is not logged through the original's whole chain. */
     @Test
     void aSecretDeeperThanTheCheckGoesIsNotLoggedFromTheOriginal() {

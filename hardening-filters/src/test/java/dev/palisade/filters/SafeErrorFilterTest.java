@@ -41,6 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SafeErrorFilterTest {
     private static final String SECRET = "password=hunter2 at /etc/secret.conf";
+    /** Counted down by {@code /t/read-wrapped} as it starts to read the body. */
+    private static final java.util.concurrent.atomic.AtomicReference<CountDownLatch> READING =
+            new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(1));
     /** SECRET as the server log shows it: an exception's message is redacted there too. */
     private static final String LOGGED_SECRET = "password=*** at /etc/secret.conf";
     private static final Pattern BODY_ID = Pattern.compile("\"requestId\":\"([^\"]*)\"");
@@ -135,6 +138,14 @@ class SafeErrorFilterTest {
                     throw new IllegalStateException(SECRET);
                 }
                 case "client-gone" -> throw clientGone(req);
+                case "read-wrapped" -> {
+                    READING.get().countDown();
+                    try {
+                        req.getInputStream().readAllBytes();
+                    } catch (IOException e) {
+                        throw new IllegalStateException("Could not read the body", e);
+                    }
+                }
                 // Jetty's HTTP/2 session failing a stream of a connection the client closed: a JDK
                 // exception raised in Jetty's HTTP/2 code (seen as an ERROR with a stack before).
                 case "jetty-h2-session-gone" -> throw dev.palisade.filters.testing.SyntheticFrames.withFrames(
@@ -147,6 +158,9 @@ class SafeErrorFilterTest {
                 // As a framework or a lambda that may not throw IOException passes it on.
                 case "client-gone-wrapped" -> throw new java.io.UncheckedIOException(clientGone(req));
                 case "client-gone-in-servlet-exception" -> throw new ServletException(clientGone(req));
+                // An application's own wrapper of a failed read: Tomcat's exception counts inside it too.
+                case "client-gone-in-own-exception" -> throw new IllegalStateException("Could not read the body",
+                        clientGone(req));
                 // Jetty's HttpClient on Tomcat: a backend closed, in the application's wrapper.
                 case "backend-eof-wrapped" -> throw new java.io.UncheckedIOException("payment backend call failed",
                         new org.eclipse.jetty.io.EofException("backend closed"));
@@ -1061,6 +1075,8 @@ class SafeErrorFilterTest {
                     List.of("client-gone", "client-gone-wrapped", "client-gone-in-servlet-exception"));
             if (container != Container.TOMCAT) {
                 kinds.add("jetty-h2-session-gone");
+            } else {
+                kinds.add("client-gone-in-own-exception");
             }
             for (String kind : kinds) {
                 try (RawHttp c = server.raw()) {
@@ -1071,6 +1087,36 @@ class SafeErrorFilterTest {
             // The container's log too: it stays quiet about its own exception, not about one in a wrapper.
             assertThat(errors(all)).isEmpty();
             assertThat(logs.lines()).filteredOn(line -> line.contains("ended by the client")).hasSize(kinds.size());
+        }
+    }
+
+    /**
+     * A client that resets its connection mid-body while the application reads it, and an
+     * application that turns the failed read into an exception of its own: no ERROR (on Tomcat one
+     * per departure, with a stack, before).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void staysQuietWhenTheClientLeavesMidBodyAndTheApplicationWrapsTheFailedRead(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class);
+                LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            int departures = 3;
+            for (int i = 0; i < departures; i++) {
+                CountDownLatch reading = new CountDownLatch(1);
+                READING.set(reading);
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                    s.getOutputStream().write(("POST /t/read-wrapped HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+                            + "a".repeat(100)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+                    s.setSoLinger(true, 0);
+                }
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(logs.lines()).filteredOn(line -> line.contains("/t/read-wrapped")).hasSize(departures));
+            assertThat(logs.lines()).filteredOn(line -> line.contains("/t/read-wrapped"))
+                    // Tomcat: the client's departure; Jetty: the body's early end, a client fault (400).
+                    .allMatch(line -> line.startsWith("DEBUG"));
+            assertThat(errors(all)).isEmpty();
         }
     }
 
