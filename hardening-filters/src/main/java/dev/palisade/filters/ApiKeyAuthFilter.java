@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -74,8 +75,12 @@ public final class ApiKeyAuthFilter implements Filter {
 
     private final Config programmatic;
     private final Function<String, String> env;
-    private final RejectionLog unauthorized =
-            new RejectionLog(LOG, "requests without a valid API key (401)");
+    /** The 401s since the last count line by what they presented: a client guessing keys, or one not sending any. */
+    private final LongAdder withoutToken = new LongAdder();
+    private final LongAdder withInvalidToken = new LongAdder();
+    private final RejectionLog unauthorized = new RejectionLog(LOG, "Rejected", "requests without a valid API key (401)",
+            () -> ": " + withoutToken.sumThenReset() + " without a bearer token, " + withInvalidToken.sumThenReset()
+                    + " with an unknown or malformed one");
     private final RejectionLog forbidden =
             new RejectionLog(LOG, "requests with an API key lacking the route's role (403)");
 
@@ -174,6 +179,7 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         Credentials credentials = credentials(req, c.keys());
         if (credentials.principal() == null) {
+            (credentials.presented() ? withInvalidToken : withoutToken).increment();
             unauthorized.record();
             String challenge = "Bearer realm=\"" + c.realm() + "\""
                     + (credentials.presented() ? ", error=\"invalid_token\"" : "");

@@ -349,7 +349,12 @@ class ApiKeyAuthFilterTest {
             }
             String text = logs.text();
             assertThat(text).contains("auth: 3 API key(s) for teams [team-a, team-b, team-c]");
-            assertThat(text).contains("Rejected 1 requests without a valid API key (401)");
+            // What the 401s presented, since the line before: the first an unknown token; then (at stop)
+            // a Basic credential and a malformed token.
+            assertThat(text).contains("Rejected 1 requests without a valid API key (401): 0 without a bearer token, "
+                    + "1 with an unknown or malformed one (the first since start");
+            assertThat(text).containsPattern("Rejected 2 requests without a valid API key \\(401\\) in the last \\d+ s: "
+                    + "1 without a bearer token, 1 with an unknown or malformed one");
             assertThat(text).contains("Rejected 1 requests with an API key lacking the route's role (403)");
             for (String secret : List.of(UNKNOWN_TOKEN, SYSTEM_TOKEN, MANAGER_TOKEN, HASHED_TOKEN)) {
                 assertThat(text).doesNotContain(secret).doesNotContain(secret.substring(0, 12));
