@@ -95,7 +95,7 @@ final class JettyPingGate implements PingGatedResets.Connection {
     }
 
     @Override
-    public void schedule(Runnable task, long millis) {
+    public boolean schedule(Runnable task, long millis) {
         try {
             api.schedule(scheduler, () -> {
                 synchronized (this) {
@@ -103,8 +103,10 @@ final class JettyPingGate implements PingGatedResets.Connection {
                 }
                 runDue();
             }, millis, TimeUnit.MILLISECONDS);
+            return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("Could not schedule the PING's deadline; the streams wait for its acknowledgement", e);
+            LOG.debug("Could not schedule a PING or its deadline on Jetty's scheduler", e);
+            return false;
         }
     }
 

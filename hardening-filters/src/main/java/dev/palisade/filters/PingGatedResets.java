@@ -51,8 +51,8 @@ final class PingGatedResets {
         /** Sends a PING; {@code onAnswer} runs on the event loop once it is acknowledged or has failed. */
         void ping(Runnable onAnswer);
 
-        /** Runs {@code task} on the event loop after {@code millis}. */
-        void schedule(Runnable task, long millis);
+        /** Runs {@code task} on the event loop after {@code millis}; false if it could not be scheduled. */
+        boolean schedule(Runnable task, long millis);
 
         /** Nothing waits any more and no PING is out: the gate may be forgotten. */
         void idle();
@@ -115,13 +115,16 @@ final class PingGatedResets {
         long wait = pinged ? lastPingNanos + MIN_PING_INTERVAL_NANOS - nanoClock.getAsLong() : 0;
         if (wait > 0) {
             pingDue = true;
-            connection.schedule(() -> {
+            if (connection.schedule(() -> {
                 pingDue = false;
                 send(ping);
-            }, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
-        } else {
-            send(ping);
+            }, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)))) {
+                return;
+            }
+            // Not scheduled (the connection's loop or scheduler is stopping): at once, or never.
+            pingDue = false;
         }
+        send(ping);
     }
 
     private void send(int ping) {

@@ -234,11 +234,13 @@ final class QuarkusStreamReset {
         }
 
         @Override
-        public void schedule(Runnable task, long millis) {
+        public boolean schedule(Runnable task, long millis) {
             try {
                 loop.schedule(task, millis, TimeUnit.MILLISECONDS);
+                return true;
             } catch (RejectedExecutionException e) {
-                LOG.debug("The event loop is shutting down: no deadline for the PING", e);
+                LOG.debug("The event loop is shutting down: no PING or deadline scheduled", e);
+                return false;
             }
         }
 

@@ -452,9 +452,8 @@ public final class SafeErrorFilter implements Filter {
      * an I/O or servlet wrapper (an {@code UncheckedIOException} from a lambda, a framework's
      * IOException or ServletException). Not
      * deeper in other exceptions: Jetty's HttpClient throws the same {@code EofException} when a
-     * backend closes, and that failure is the server's, to be answered 500 and logged. Tomcat's own
-     * exceptions ({@code ClientAbortException}, {@code CloseNowException}) come from its connector
-     * alone, so on Tomcat they count inside any wrapper too: an application turning a failed read
+     * backend closes, and that failure is the server's, to be answered 500 and logged. Except, on
+     * Tomcat, a failed read of this request's own body, in any wrapper: an application turning it
      * into its own {@code IllegalStateException} made every client that left mid-body an ERROR with
      * a stack (a review: 300 departures, 1.6 MB of log).
      */
@@ -463,8 +462,23 @@ public final class SafeErrorFilter implements Filter {
         boolean gone = failure instanceof IOException || failure instanceof UncheckedIOException
                 || failure instanceof ServletException
                 ? ClientFaults.clientGone(failure, context)
-                : Containers.isTomcat(context) && ClientFaults.containersClientGone(failure, context) != null;
+                : Containers.isTomcat(context) && isTomcatsFailedRead(failure, request);
         return gone && !abort.connectionKnownOpen(request);
+    }
+
+    /**
+     * Whether {@code failure} holds Tomcat's {@code ClientAbortException} for a failed read of this
+     * request's body: Tomcat wraps the read's exception in it and notes the same exception on the
+     * request ({@code RequestDispatcher.ERROR_EXCEPTION}). One from another request's stream (a
+     * servlet writing to other clients) or from elsewhere is not this client's departure, nor is a
+     * read that timed out: that client may still be there, and is answered as before (Tomcat's
+     * connection timeout on a stalled body).
+     */
+    private static boolean isTomcatsFailedRead(Throwable failure, HttpServletRequest request) {
+        IOException gone = ClientFaults.containersClientGone(failure, request.getServletContext());
+        Throwable read = gone == null ? null : ClientFaults.causeOf(gone);
+        return read != null && !(read instanceof java.net.SocketTimeoutException)
+                && read == request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
     }
 
     /**

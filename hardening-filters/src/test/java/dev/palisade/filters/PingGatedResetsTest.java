@@ -204,6 +204,20 @@ class PingGatedResetsTest {
         assertThat(connection.dueDelays).isEmpty();
     }
 
+    /** A PING that cannot wait (the scheduler is stopping) goes at once rather than never. */
+    @Test
+    void aPingThatCannotBeScheduledGoesAtOnce() {
+        connection.open(1, 3);
+        gate.answered(1);
+        connection.acknowledgeAfter(0, 10);
+        connection.refusesSchedules = true;
+
+        gate.answered(3);
+        assertThat(connection.pings).hasSize(2);
+        connection.acknowledgeAfter(1, 1);
+        assertThat(connection.resets).containsExactly(1, 3);
+    }
+
     /** Records what the gate asks for; PING answers, deadlines and due PINGs run when the test says. */
     private static final class FakeConnection implements PingGatedResets.Connection {
         final Set<Integer> open = new HashSet<>();
@@ -215,6 +229,7 @@ class PingGatedResetsTest {
         final List<Long> dueDelays = new ArrayList<>();
         long nanos;
         int idle;
+        boolean refusesSchedules;
 
         void open(int... streams) {
             for (int stream : streams) {
@@ -266,7 +281,10 @@ class PingGatedResetsTest {
         }
 
         @Override
-        public void schedule(Runnable task, long millis) {
+        public boolean schedule(Runnable task, long millis) {
+            if (refusesSchedules) {
+                return false;
+            }
             if (millis == PingGatedResets.DEADLINE_MILLIS) {
                 deadlineTasks.add(task);
                 deadlines.add(millis);
@@ -274,6 +292,7 @@ class PingGatedResetsTest {
                 dueTasks.add(task);
                 dueDelays.add(millis);
             }
+            return true;
         }
 
         @Override

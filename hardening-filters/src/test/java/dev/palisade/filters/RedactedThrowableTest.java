@@ -51,6 +51,16 @@ class RedactedThrowableTest {
         IllegalStateException nothingToMask = new IllegalStateException("z".repeat(1 << 20));
         assertThat(RedactedThrowable.loggable(nothingToMask).getMessage())
                 .hasSizeLessThan(RedactedThrowable.MAX_MESSAGE_CHARS + 100);
+        RuntimeException hugeToString = new RuntimeException("short") {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String toString() {
+                return "custom: " + "q".repeat(1 << 20);
+            }
+        };
+        assertThat(RedactedThrowable.loggable(hugeToString).getMessage())
+                .hasSizeLessThan(RedactedThrowable.MAX_MESSAGE_CHARS + 100);
         String fits = "y".repeat(RedactedThrowable.MAX_MESSAGE_CHARS - "java.lang.IllegalStateException: ".length());
         IllegalStateException longButFitting = new IllegalStateException(fits);
         assertThat(RedactedThrowable.loggable(longButFitting)).isSameAs(longButFitting);

@@ -83,8 +83,8 @@ class RedactorTest {
                 // sensitive key=value pairs, quoted and JSON forms
                 Arguments.of("login password=hunter2 user=bob", "login password=*** user=bob"),
                 // Short and spelt-out names (a review found these logged as they came)
-                Arguments.of("pw=hunter2&user_pw=hunter2&pass_word=hunter2&passcode=1234&n=1",
-                        "pw=***&user_pw=***&pass_word=***&passcode=***&n=1"),
+                Arguments.of("pw=hunter2&user_pw=hunter2&pass_word=hunter2&passcode=1234&x-pw=a&n=1",
+                        "pw=***&user_pw=***&pass_word=***&passcode=***&x-pw=***&n=1"),
                 Arguments.of("GET /cb?code=abc123&state=xyz", "GET /cb?code=***&state=xyz"),
                 Arguments.of("api_key=0123456789abcdef0123456789abcdef", "api_key=***"),
                 Arguments.of("db_password='s3cr3t pass' host=db", "db_password='***' host=db"),

@@ -307,7 +307,7 @@ public enum Container {
         return startTomcat("", setup, customizer, connector -> { });
     }
 
-    static RunningServer startTomcat(String contextPath, ServletSetup setup, Consumer<Context> customizer,
+    public static RunningServer startTomcat(String contextPath, ServletSetup setup, Consumer<Context> customizer,
             Consumer<Connector> connectorCustomizer) throws Exception {
         Tomcat tomcat = newTomcat(connectorCustomizer);
         Path docBase = Files.createDirectories(Path.of(tomcat.getServer().getCatalinaBase().getPath(), "docroot"));
