@@ -74,10 +74,13 @@ public final class RateLimitFilter implements Filter {
     private final Config programmatic;
     private final BucketStore.Factory storeOverride;
     private final Function<String, String> env;
-    private final RejectionLog rejections = new RejectionLog(LOG, "requests over the rate limit (429)");
+    /** The filter's name (log-safe), in its count lines: several limiters share this class's logger. */
+    private volatile String name = "RateLimitFilter";
+    private final RejectionLog rejections = new RejectionLog(LOG, "Rejected", "requests over the rate limit (429)",
+            () -> " by " + name);
     private final ForwardedPeerCheck forwardedPeer = new ForwardedPeerCheck(LOG);
     private final RejectionLog storeFailures = new RejectionLog(LOG, "Let through",
-            "requests whose rate-limit check failed in the bucket store");
+            "requests whose rate-limit check failed in the bucket store", () -> " by " + name);
 
     private volatile Limiter limiter;
     private final ConnectionAbort.Known abort = new ConnectionAbort.Known();
@@ -132,6 +135,7 @@ public final class RateLimitFilter implements Filter {
             }
             Limiter built = programmatic != null && limiter != null ? limiter : new Limiter(config);
             abort.learn(filterConfig.getServletContext());
+            this.name = LogSafe.escape(name);
             this.limiter = built;
             LOG.info("{}: {} per client ({}), allowlist {}, {} trusted proxy network(s), {}, {}",
                     LogSafe.escape(name), built.quota, config.paths().isEmpty() ? "all requests" : "on " + config.paths(),

@@ -28,7 +28,8 @@ class RateLimitFilterTest {
     void answersProblemWith429AndRateLimitFieldsPastTheBurst(Container container) throws Exception {
         RateLimitFilter filter = new RateLimitFilter(RateLimitFilter.Config.builder().rps(2).burst(3).clock(clock)
                 .quotaHeadersOnSuccess(true).build());
-        try (RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
+        try (LogCapture logs = LogCapture.of(RateLimitFilter.class);
+                RunningServer server = container.start(ctx -> deploy(ctx, filter))) {
             for (int i = 0; i < 3; i++) {
                 RawHttp.Response ok = get(server, "/api/x");
                 assertThat(ok.status()).isEqualTo(200);
@@ -50,6 +51,8 @@ class RateLimitFilterTest {
                     + "\"status\":429,\"detail\":\"Too many requests; retry after the delay given in Retry-After.\","
                     + "\"requestId\":\"rl-1\"}");
             assertThat(filter.rejectedCount()).isEqualTo(1);
+            // Named: an application with several limiters (one per route) can tell which refused.
+            assertThat(logs.text()).contains("Rejected 1 requests over the rate limit (429) by rate (the first since start");
 
             clock.advance(Duration.ofMillis(500));
             assertThat(get(server, "/api/x").status()).isEqualTo(200);
