@@ -88,7 +88,7 @@ class RateLimitConcurrencyTest {
                 // All 206 rejections fall well inside one 60 s interval: one WARN, for the first (or
                 // the first few, when they race to it), which says how the rest are logged.
                 assertThat(logs.text(e -> e.getLevel() == Level.WARN))
-                        .matches("WARN Rejected \\d+ requests over the rate limit \\(429\\) \\(the first since start; from now on "
+                        .matches("WARN Rejected \\d+ requests over the rate limit \\(429\\) by rate \\(the first since start; from now on "
                                 + "counted and logged at most once every 60 s\\)");
             }
             // Stopping the container destroys the filter, which logs the rest of the burst.
