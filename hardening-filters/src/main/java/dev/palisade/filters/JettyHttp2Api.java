@@ -3,6 +3,7 @@ package dev.palisade.filters;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.EventListener;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -35,7 +36,7 @@ final class JettyHttp2Api {
     private record Http2(Class<?> connection, Method getSession, Method getStream, Method isRemotelyClosed,
             Method isClosed, Method addEventListener, Method removeEventListener, Method ping,
             Constructor<?> pingFrame, Object noopCallback, Class<?> pingFrameType, Method isReply,
-            Method payload, Class<?> frameListener) {
+            Method payload, Class<?> frameListener, Class<?> connectionListener, Method addConnectionListener) {
     }
 
     private JettyHttp2Api(ClassLoader loader) throws ReflectiveOperationException {
@@ -64,13 +65,16 @@ final class JettyHttp2Api {
             Class<?> pingFrame = Class.forName("org.eclipse.jetty.http2.frames.PingFrame", false, loader);
             Class<?> callback = Class.forName("org.eclipse.jetty.util.Callback", false, loader);
             Class<?> frameListener = Class.forName("org.eclipse.jetty.http2.HTTP2Session$FrameListener", false, loader);
+            Class<?> ioConnection = Class.forName("org.eclipse.jetty.io.Connection", false, loader);
+            Class<?> connectionListener = Class.forName("org.eclipse.jetty.io.Connection$Listener", false, loader);
             return new Http2(connection, getSession, session.getMethod("getStream", int.class),
                     stream.getMethod("isRemotelyClosed"), stream.getMethod("isClosed"),
                     session.getMethod("addEventListener", EventListener.class),
                     session.getMethod("removeEventListener", EventListener.class),
                     apiSession.getMethod("ping", pingFrame, callback),
                     pingFrame.getConstructor(long.class, boolean.class), callback.getField("NOOP").get(null),
-                    pingFrame, pingFrame.getMethod("isReply"), pingFrame.getMethod("getPayloadAsLong"), frameListener);
+                    pingFrame, pingFrame.getMethod("isReply"), pingFrame.getMethod("getPayloadAsLong"), frameListener,
+                    connectionListener, ioConnection.getMethod("addEventListener", EventListener.class));
         } catch (ReflectiveOperationException | LinkageError e) {
             LOG.debug("Jetty's HTTP/2 classes are not usable from {}: early answers' streams are reset at once", loader, e);
             return null;
@@ -118,13 +122,37 @@ final class JettyHttp2Api {
         invoke(addHttpStreamWrapper, request, wrapper);
     }
 
-    /** The request's HTTP/2 session, or {@code null} over another protocol or without Jetty's HTTP/2 classes. */
-    Object session(Object request) throws ReflectiveOperationException {
+    /** The request's HTTP/2 connection, or {@code null} over another protocol or without Jetty's HTTP/2 classes. */
+    Object http2Connection(Object request) throws ReflectiveOperationException {
         if (http2 == null) {
             return null;
         }
         Object connection = invoke(getConnection, invoke(getConnectionMetaData, request));
-        return http2.connection().isInstance(connection) ? invoke(http2.getSession(), connection) : null;
+        return http2.connection().isInstance(connection) ? connection : null;
+    }
+
+    /** The session of an {@link #http2Connection}. */
+    Object session(Object http2Connection) throws ReflectiveOperationException {
+        return invoke(http2.getSession(), http2Connection);
+    }
+
+    /** Runs {@code onClosed} once {@code connection} (Jetty's {@code Connection}) has closed. */
+    void whenClosed(Object connection, Runnable onClosed) throws ReflectiveOperationException {
+        Class<?> type = http2.connectionListener();
+        Object listener = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> "palisade close listener";
+                };
+            }
+            if (method.getName().equals("onClosed")) {
+                onClosed.run();
+            }
+            return null;
+        });
+        invoke(http2.addConnectionListener(), connection, listener);
     }
 
     Object scheduler(Object request) throws ReflectiveOperationException {

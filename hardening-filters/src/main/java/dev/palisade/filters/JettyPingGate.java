@@ -124,6 +124,28 @@ final class JettyPingGate implements PingGatedResets.Connection {
         }
     }
 
+    /**
+     * The connection has closed: the streams held for its PING are completed (nothing to reset) and
+     * let go at once. Held until the PING's deadline, each kept its closed session, 28-34 KB, for up to
+     * 3 s: a review's clients uploading over the limit and hanging up, 1,300 connections a second,
+     * kept about 100 MB in the heap.
+     */
+    void closed() {
+        synchronized (this) {
+            for (Integer id : List.copyOf(held.keySet())) {
+                complete(id, false);
+            }
+        }
+        runDue();
+    }
+
+    /** Streams held for this session's PING: for tests. */
+    int heldCount() {
+        synchronized (this) {
+            return held.size();
+        }
+    }
+
     private boolean isRemoteOpen(int id) {
         Object s = session.get();
         try {

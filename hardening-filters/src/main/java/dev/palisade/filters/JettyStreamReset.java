@@ -108,15 +108,32 @@ final class JettyStreamReset {
         return false;
     }
 
+    /** Streams held for a PING in every session: for tests. */
+    static int heldStreams() {
+        synchronized (GATES) {
+            return GATES.values().stream().mapToInt(JettyPingGate::heldCount).sum();
+        }
+    }
+
     /** The gate of the request's HTTP/2 session; {@code null} where there is none to be had (the reset then comes at once). */
     private JettyPingGate gate(Object core) {
         try {
-            Object session = api.session(core);
-            if (session == null) {
+            Object connection = api.http2Connection(core);
+            if (connection == null) {
                 return null;
             }
+            Object session = api.session(connection);
             Object scheduler = api.scheduler(core);
-            return GATES.computeIfAbsent(session, s -> new JettyPingGate(api, s, scheduler));
+            return GATES.computeIfAbsent(session, s -> {
+                JettyPingGate gate = new JettyPingGate(api, s, scheduler);
+                try {
+                    api.whenClosed(connection, gate::closed);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // The streams it holds are let go at the PING's deadline instead.
+                    LOG.debug("Could not listen for the HTTP/2 connection's close", e);
+                }
+                return gate;
+            });
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.debug("No PING gate for the HTTP/2 session; an early answer's stream is reset at once", e);
             return null;
