@@ -109,7 +109,7 @@ class RateLimitTest {
                 .pollInterval(java.time.Duration.ofMillis(50)).untilAsserted(() -> {
                     String log = server.log();
                     List<String> firstRejections = log.lines()
-                            .filter(line -> line.contains("(429) (the first since start"))
+                            .filter(line -> line.contains("(429) by ") && line.contains("(the first since start"))
                             .collect(java.util.stream.Collectors.toList());
                     assertThat(firstRejections).as("log:\n%s", log).isNotEmpty().allSatisfy(line -> {
                         java.util.regex.Matcher id = idField.matcher(line);
