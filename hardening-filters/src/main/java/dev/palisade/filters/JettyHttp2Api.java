@@ -141,11 +141,7 @@ final class JettyHttp2Api {
         Class<?> type = http2.connectionListener();
         Object listener = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
             if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "palisade close listener";
-                };
+                return objectMethod(proxy, method, args, "palisade close listener");
             }
             if (method.getName().equals("onClosed")) {
                 onClosed.run();
@@ -219,6 +215,15 @@ final class JettyHttp2Api {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    /** A reflection proxy's answer to one of {@code Object}'s methods: identity, and {@code text} as its string. */
+    static Object objectMethod(Object proxy, Method method, Object[] args, String text) {
+        return switch (method.getName()) {
+            case "equals" -> proxy == args[0];
+            case "hashCode" -> System.identityHashCode(proxy);
+            default -> text;
+        };
     }
 
     private static Object invoke(Method method, Object target, Object... args)

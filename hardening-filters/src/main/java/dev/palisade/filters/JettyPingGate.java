@@ -192,11 +192,7 @@ final class JettyPingGate implements PingGatedResets.Connection {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws InvocationTargetException {
             if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "palisade PING listener";
-                };
+                return JettyHttp2Api.objectMethod(proxy, method, args, "palisade PING listener");
             }
             if (method.getName().equals("onIncomingFrame") && args != null && args.length == 2
                     && api.isOurPingAnswer(args[1], PING_DATA)) {

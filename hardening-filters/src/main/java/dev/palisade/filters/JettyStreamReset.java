@@ -157,11 +157,7 @@ final class JettyStreamReset {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             if (method.getDeclaringClass() == Object.class) {
-                return switch (method.getName()) {
-                    case "equals" -> proxy == args[0];
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    default -> "NO_ERROR on unread body(" + stream + ")";
-                };
+                return JettyHttp2Api.objectMethod(proxy, method, args, "NO_ERROR on unread body(" + stream + ")");
             }
             if (gate != null && api.isFailed(method) && api.bodyLeftUnread(args[0])) {
                 int id;

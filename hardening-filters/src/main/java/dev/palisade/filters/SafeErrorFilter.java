@@ -17,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -477,7 +478,7 @@ public final class SafeErrorFilter implements Filter {
     private static boolean isTomcatsFailedRead(Throwable failure, HttpServletRequest request) {
         IOException gone = ClientFaults.containersClientGone(failure, request.getServletContext());
         Throwable read = gone == null ? null : ClientFaults.causeOf(gone);
-        return read != null && !(read instanceof java.net.SocketTimeoutException)
+        return read != null && !(read instanceof SocketTimeoutException)
                 && read == request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
     }
 
