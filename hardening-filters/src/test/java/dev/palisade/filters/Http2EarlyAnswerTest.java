@@ -170,6 +170,50 @@ class Http2EarlyAnswerTest {
         }
     }
 
+    /**
+     * A client that keeps opening uploads answered early and never acknowledges a PING: the server
+     * holds at most {@link PingGatedResets#MAX_WAITING} of its streams for the gate; the next is
+     * reset at once, not at the PING's deadline. Without the cap every stream would stay open (and
+     * count against the connection's concurrent streams) until the deadline.
+     */
+    @org.junit.jupiter.api.Test
+    void jettyHoldsAtMostThirtyTwoStreamsForAClientThatNeverAcknowledges() throws Exception {
+        RunningServer server = start(Container.JETTY, true, 413);
+        try (RawH2 h2 = new RawH2("127.0.0.1", server.port())) {
+            int before = JettyStreamReset.heldStreams();
+            h2.acknowledgesPings = false;
+            int streams = PingGatedResets.MAX_WAITING + 1;
+            int last = 2 * streams - 1;
+            for (int stream = 1; stream <= last; stream += 2) {
+                h2.request(stream, "POST", "/echo/x", false, "content-length", "100000");
+                h2.data(stream, new byte[1000], false);
+                assertThat(h2.awaitFrame(stream, RawH2.HEADERS, 5_000)).as("stream %d answered", stream).isNotNull();
+            }
+
+            RawH2.Frame firstReset = h2.all.stream().filter(f -> f.type() == RawH2.RST_STREAM).findFirst()
+                    .orElseGet(() -> awaitAnyReset(h2));
+            assertThat(firstReset).as("a reset before the PING's deadline").isNotNull();
+            assertThat(firstReset.stream()).as("the stream past the cap, reset at once").isEqualTo(last);
+            assertThat(firstReset.errorCode()).isEqualTo(NO_ERROR);
+            assertThat(JettyStreamReset.heldStreams() - before).isEqualTo(PingGatedResets.MAX_WAITING);
+
+            assertThat(h2.awaitReset(1, PingGatedResets.DEADLINE_MILLIS + 5_000)).as("the held ones at the deadline")
+                    .isEqualTo(NO_ERROR);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> h2.all.stream().filter(f -> f.type() == RawH2.RST_STREAM).count() == streams);
+            assertThat(h2.all).filteredOn(f -> f.type() == RawH2.RST_STREAM).allMatch(f -> f.errorCode() == NO_ERROR);
+            assertThat(h2.all).noneMatch(f -> f.type() == RawH2.GOAWAY);
+        } finally {
+            stopAllowingJettysGraceToRunOut(server);
+        }
+    }
+
+    private static RawH2.Frame awaitAnyReset(RawH2 h2) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMillis(PingGatedResets.DEADLINE_MILLIS))
+                .until(() -> h2.all.stream().filter(f -> f.type() == RawH2.RST_STREAM).findFirst().orElse(null),
+                        java.util.Objects::nonNull);
+    }
+
     /** A request without a body (its stream half-closed by the client) is answered and not reset. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Container.class)
