@@ -113,6 +113,8 @@ public final class Redactor {
      */
     private static final int MAX_CARD_DIGITS = 19;
     private static final int MIN_CARD_DIGITS = 13;
+    /** How many times a query value is decoded in search of what its encoding hides. */
+    private static final int MAX_DECODINGS = 3;
     /** The most [..] groups a form field's name may have ({@code user[address][0][line]}). */
     private static final int MAX_BRACKET_GROUPS = 8;
 
@@ -204,17 +206,26 @@ public final class Redactor {
     }
 
     /**
-     * A percent-encoded query value: redacted as it is, unless its decoded form holds something to
+     * A percent-encoded query value: redacted as it is, unless a decoded form holds something to
      * mask ({@code 4111+1111+1111+1111}, a URL whose own query carries {@code access_token%3D...}),
-     * which the encoding hides from the rules; then the decoded form, redacted, is what is logged.
+     * which the encoding hides from the rules; then that decoded form, redacted, is what is logged.
+     * Decoded up to {@link #MAX_DECODINGS} times: a return URL inside a return URL
+     * ({@code next=%2Flogin%3Fnext%3D%252Fcb%253Ftoken%253D...}) is encoded twice.
      */
     private static String redactEncodedValue(String raw) {
-        String decoded = decodeQueryText(raw);
-        String redacted = redact(decoded);
-        if (redacted.equals(LogSafe.escape(decoded))) {
-            return redact(raw);
+        String text = raw;
+        for (int decodings = 0; decodings < MAX_DECODINGS && hasEncoding(text, 0, text.length()); decodings++) {
+            String decoded = decodeQueryText(text);
+            if (decoded.equals(text)) {
+                break;
+            }
+            String redacted = redact(decoded);
+            if (!redacted.equals(LogSafe.escape(decoded))) {
+                return redacted;
+            }
+            text = decoded;
         }
-        return redacted;
+        return redact(raw);
     }
 
     /** Percent-decodes ASCII escapes and reads {@code +} as a space; other bytes stay encoded. */

@@ -318,6 +318,13 @@ class RedactorTest {
         }
         assertThat(Redactor.redactQuery("next=https%3A%2F%2Fapp%2Fcb%3Faccess_token%3Dabc123"))
                 .isEqualTo("next=https://app/cb?access_token=***");
+        // A return URL inside a return URL: encoded twice, and three times.
+        assertThat(Redactor.redactQuery("next=%2Flogin%3Fnext%3D%252Fcb%253Ftoken%253Dabc123&x=1"))
+                .isEqualTo("next=/login?next=/cb?token=***&x=1");
+        assertThat(Redactor.redactQuery("r=%25252Fcb%25253Fsecret%25253Ds3cr3t")).isEqualTo("r=/cb?secret=***");
+        assertThat(Redactor.redactQuery("r=%2525252Fcb%2525253Fsecret%2525253Ds3cr3t"))
+                .as("decoded at most three times").isEqualTo("r=%2525252Fcb%2525253Fsecret%2525253Ds3cr3t");
+        assertThat(Redactor.redactQuery("q=100%25+sure&r=%41%4")).isEqualTo("q=100%25+sure&r=%41%4");
         assertThat(Redactor.redactQuery("token[]=abc&user[password][]=x&password[0]=y&ok[]=1"))
                 .isEqualTo("token[]=***&user[password][]=***&password[0]=***&ok[]=1");
         // Encoded values with nothing to mask are logged as they came.
