@@ -306,7 +306,7 @@ public final class ExampleServer implements AutoCloseable {
 
     private static List<RateLimitFilter.Config> rateLimits(ServerConfig config, Deque<AutoCloseable> resources) {
         if (config.rateLimitBackend() != ServerConfig.RateLimitBackend.REDIS) {
-            return List.of(config.strictRateLimit(), config.generalRateLimit());
+            return config.chain().rateLimits();
         }
         RedisClient client = RedisClient.create(config.redisUrl().orElseThrow().toString());
         resources.push(client::shutdown);
@@ -319,11 +319,11 @@ public final class ExampleServer implements AutoCloseable {
                     .orElse("REDIS_URL: Redis cannot be reached (" + e.getClass().getSimpleName() + ")"));
         }
         resources.push(connection::close);
-        List<RateLimitFilter.Config> limits = new ArrayList<>();
-        limits.add(config.strictRateLimit().toBuilder()
-                .store(RedisBucketStore.lettuce(connection, "palisade:rl:strict:")).build());
-        limits.add(config.generalRateLimit().toBuilder()
+        List<RateLimitFilter.Config> limits = new ArrayList<>(config.chain().rateLimits());
+        limits.set(ServerConfig.GENERAL_LIMIT, config.generalRateLimit().toBuilder()
                 .store(RedisBucketStore.lettuce(connection, "palisade:rl:general:")).build());
+        limits.set(ServerConfig.STRICT_LIMIT, config.strictRateLimit().toBuilder()
+                .store(RedisBucketStore.lettuce(connection, "palisade:rl:strict:")).build());
         return limits;
     }
 

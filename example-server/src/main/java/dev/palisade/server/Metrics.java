@@ -59,7 +59,7 @@ public final class Metrics implements AutoCloseable {
         chain.sizeLimit().ifPresent(f -> rejections("413", "size", f, x -> x.rejectedCount()));
         List<RateLimitFilter> limits = chain.rateLimits();
         for (int i = 0; i < limits.size(); i++) {
-            rejections("429", i == 0 ? "rate_high_risk" : "rate_general", limits.get(i), RateLimitFilter::rejectedCount);
+            rejections("429", limitName(i), limits.get(i), RateLimitFilter::rejectedCount);
         }
         chain.apiKeyAuth().ifPresent(f -> {
             rejections("401", "auth", f, x -> x.unauthorizedCount());
@@ -80,11 +80,15 @@ public final class Metrics implements AutoCloseable {
                 .description("Emails waiting in the outbox, all teams").register(registry);
         for (int i = 0; i < limits.size(); i++) {
             FunctionCounter.builder("palisade_rate_limit_store_failures", limits.get(i), RateLimitFilter::storeFailureCount)
-                    .tag("by", i == 0 ? "rate_high_risk" : "rate_general")
+                    .tag("by", limitName(i))
                     .description("Rate-limit checks decided by this process alone: the shared store (Redis) failed")
                     .register(registry);
         }
         saturation(server);
+    }
+
+    private static String limitName(int index) {
+        return index == ServerConfig.STRICT_LIMIT ? "rate_high_risk" : "rate_general";
     }
 
     private void saturation(Server server) {

@@ -176,13 +176,24 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
                 + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
-    /** The strict limiter, then the general one (their order in {@link Hardening.Installed#rateLimits()}). */
+    /**
+     * The general limiter's place in {@link Hardening.Installed#rateLimits()}: first. Each limiter
+     * takes its token before the next decides, so a request the later one refuses has spent the
+     * earlier one's: with the strict limiter first, a client refused by the general one drained its
+     * high-risk budget with requests that never ran, and was told the general limit's short
+     * {@code Retry-After}, after which the strict one refused it for the budget's whole refill. The
+     * other way round, a strict refusal costs one token of the general budget, 50 a second.
+     */
+    public static final int GENERAL_LIMIT = 0;
+    /** The strict limiter's place, after the general one. */
+    public static final int STRICT_LIMIT = 1;
+
     public RateLimitFilter.Config strictRateLimit() {
-        return chain.rateLimits().get(0);
+        return chain.rateLimits().get(STRICT_LIMIT);
     }
 
     public RateLimitFilter.Config generalRateLimit() {
-        return chain.rateLimits().get(1);
+        return chain.rateLimits().get(GENERAL_LIMIT);
     }
 
     private static Hardening.Config chain(Function<String, String> env, Settings settings, Environment environment,
@@ -234,7 +245,7 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
         List<String> devOnly = new ArrayList<>(WorkflowServlets.TEST_ENDPOINT_PATHS);
         devOnly.addAll(WorkflowServlets.DEBUG_ENDPOINT_PATHS);
         return builder
-                .rateLimits(List.of(strict, general))
+                .rateLimits(List.of(general, strict))
                 .sizeLimit(size)
                 .apiKeyAuth(authConfig)
                 .environmentGate(EnvironmentGateFilter.Config.builder().environment(environment)

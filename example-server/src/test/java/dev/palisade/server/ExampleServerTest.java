@@ -94,6 +94,47 @@ class ExampleServerTest {
         }
     }
 
+    /**
+     * A request to a high-risk route that the general limit refuses has spent nothing of the strict
+     * budget: the general limiter decides first. With the strict one first, every such refusal took a
+     * strict token, and a client that waited the general limit's Retry-After (1 s) was then refused by
+     * the strict one for its whole refill.
+     */
+    @Test
+    void aRequestRefusedByTheGeneralLimitSpendsNothingOfTheStrictBudget() throws Exception {
+        try (ExampleServer server = start("RATE_LIMIT_BURST", "3", "RATE_LIMIT_RPS", "0.001",
+                "RATE_LIMIT_GENERAL_BURST", "1", "RATE_LIMIT_GENERAL_RPS", "2")) {
+            // No key: a request past both limits is answered 401, which is all this test needs.
+            HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/api/send-message")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+            java.util.List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(answer(CLIENT.send(post, HttpResponse.BodyHandlers.ofString())));
+            }
+            // One request per general refill (0.5 s) until the strict limit refuses (Retry-After about 1000 s).
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(600)).until(() -> {
+                String answer = answer(CLIENT.send(post, HttpResponse.BodyHandlers.ofString()));
+                answers.add(answer);
+                return answer.equals("429 strict");
+            });
+
+            assertThat(answers).as("the strict burst of 3, whatever the general limit refused before")
+                    .filteredOn(answer -> answer.equals("401")).hasSize(3);
+            assertThat(answers).filteredOn(answer -> answer.startsWith("429")).allMatch(
+                    answer -> answer.equals("429 general") || answer.equals("429 strict"));
+        }
+    }
+
+    /** The status, and for a 429 which limit's it is by its Retry-After: 1 s (general) or over 900 s (strict). */
+    private static String answer(HttpResponse<String> response) {
+        if (response.statusCode() != 429) {
+            return Integer.toString(response.statusCode());
+        }
+        long retryAfter = Long.parseLong(response.headers().firstValue("Retry-After").orElse("-1"));
+        return retryAfter == 1 ? "429 general" : retryAfter > 900 ? "429 strict" : "429 retry-after=" + retryAfter;
+    }
+
     @Test
     void requiresAKeyForTheApi() throws Exception {
         try (ExampleServer server = start()) {

@@ -103,6 +103,8 @@ class ServerConfigTest {
         "UPLOAD_SIZE_LIMIT_MB|ten",
         "UPLOAD_SIZE_LIMIT_MB|0",
         "SESSION_TTL_MINUTES|0",
+        "SESSION_TTL_MINUTES|525601",
+        "SESSION_TTL_MINUTES|153722867280912931",
         "SESSION_MAX_ENTRIES|many",
         "LLM_CACHE_MAX_SIZE|big",
         "LLM_URL|not a url",

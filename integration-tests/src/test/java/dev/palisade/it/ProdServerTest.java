@@ -44,7 +44,9 @@ class ProdServerTest {
                 "RATE_LIMIT_RPS", "1000",
                 "RATE_LIMIT_BURST", "1000",
                 "RATE_LIMIT_GENERAL_RPS", "1000",
-                "RATE_LIMIT_GENERAL_BURST", "1000"));
+                "RATE_LIMIT_GENERAL_BURST", "1000",
+                // A zone half an hour off a whole hour, for the log's timestamps.
+                "TZ", "Asia/Kolkata"));
         http = Http.to(server);
     }
 
@@ -114,6 +116,19 @@ class ProdServerTest {
                 .filteredOn(line -> line.contains(" WARN ") || line.contains(" ERROR "))
                 .as("WARN/ERROR at start in:\n%s", server.log())
                 .isEmpty();
+    }
+
+    /**
+     * Each line starts with an RFC 3339 timestamp in the host's zone: {@code +05:30}, which
+     * {@code ISO_OFFSET_DATE_TIME} reads (the pattern's single {@code X} printed {@code +0530}).
+     */
+    @Test
+    void logLinesStartWithAnRfc3339Timestamp() {
+        String first = server.log().lines().findFirst().orElseThrow();
+        String stamp = first.substring(0, first.indexOf(' '));
+
+        assertThat(stamp).endsWith("+05:30");
+        assertThat(java.time.OffsetDateTime.parse(stamp).getOffset()).isEqualTo(java.time.ZoneOffset.ofHoursMinutes(5, 30));
     }
 
     @Test

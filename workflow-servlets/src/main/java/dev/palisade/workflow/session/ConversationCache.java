@@ -107,6 +107,8 @@ public final class ConversationCache {
     public record Settings(Duration ttl, long maxEntries) {
         public static final long DEFAULT_TTL_MINUTES = 30;
         public static final long DEFAULT_MAX_ENTRIES = 10_000;
+        /** A year: longer only served to overflow the minutes' conversion (an uncaught ArithmeticException at start). */
+        public static final long MAX_TTL_MINUTES = 525_600;
 
         public Settings {
             Objects.requireNonNull(ttl, "ttl");
@@ -127,27 +129,28 @@ public final class ConversationCache {
          * a value that is not a whole number >= 1 throws, naming the variable and value.
          */
         public static Settings fromEnvironment(Function<String, String> env) {
-            long minutes = positive(env, "SESSION_TTL_MINUTES", DEFAULT_TTL_MINUTES);
-            long entries = positive(env, "SESSION_MAX_ENTRIES", DEFAULT_MAX_ENTRIES);
+            long minutes = positive(env, "SESSION_TTL_MINUTES", DEFAULT_TTL_MINUTES, MAX_TTL_MINUTES);
+            long entries = positive(env, "SESSION_MAX_ENTRIES", DEFAULT_MAX_ENTRIES, Long.MAX_VALUE);
             return new Settings(Duration.ofMinutes(minutes), entries);
         }
 
-        private static long positive(Function<String, String> env, String name, long fallback) {
+        private static long positive(Function<String, String> env, String name, long fallback, long max) {
             String raw = env.apply(name);
             if (raw == null || raw.isBlank()) {
                 return fallback;
             }
+            String expected = max == Long.MAX_VALUE ? "a whole number >= 1" : "a whole number from 1 to " + max;
             try {
                 long value = Long.parseLong(raw.strip());
-                if (value >= 1) {
+                if (value >= 1 && value <= max) {
                     return value;
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("Invalid value for " + name + ": \"" + raw.strip()
-                        + "\" (expected a whole number >= 1)", e);
+                        + "\" (expected " + expected + ")", e);
             }
             throw new IllegalArgumentException("Invalid value for " + name + ": \"" + raw.strip()
-                    + "\" (expected a whole number >= 1)");
+                    + "\" (expected " + expected + ")");
         }
     }
 }
