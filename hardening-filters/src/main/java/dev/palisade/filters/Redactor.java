@@ -1021,8 +1021,9 @@ public final class Redactor {
             }
             if (j < n) {
                 char c = s.charAt(j);
-                if (isAlnum(c) || c == '_' || ((c == '.' || c == ',') && j + 1 < n && isDigit(s.charAt(j + 1)))) {
-                    // "4111 1111 1111 1111 12.50": the group ending in a decimal is not the card's.
+                if (isAlnum(c) || c == '_' || (c == '.' && j + 1 < n && isDigit(s.charAt(j + 1)))) {
+                    // "4111 1111 1111 1111 12.50": the group ending in a decimal is not the card's. A
+                    // comma is no decimal here: "4111111111111111,12,2027" is a CSV row or a list.
                     return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
                 }
             }

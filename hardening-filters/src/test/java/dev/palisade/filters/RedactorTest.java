@@ -271,6 +271,11 @@ class RedactorTest {
                 Arguments.of("card 4111 1111 1111 1111 12/27", "card ****-****-****-1111 12/27"),
                 Arguments.of("card 4111 1111 1111 1111 2027", "card ****-****-****-1111 2027"),
                 Arguments.of("paid 4111 1111 1111 1111 12.50", "paid ****-****-****-1111 12.50"),
+                // A comma after a card is a list's or a CSV row's, not a decimal comma.
+                Arguments.of("row: john,4111111111111111,12,2027,123", "row: john,****-****-****-1111,12,2027,123"),
+                Arguments.of("[4111111111111111,1]", "[****-****-****-1111,1]"),
+                Arguments.of("cards=[4111111111111111,5555555555554444]", "cards=[****-****-****-1111,****-****-****-4444]"),
+                Arguments.of("cards 4111111111111111,5555555555554444", "cards ****-****-****-1111,****-****-****-4444"),
                 // internationalised domains
                 Arguments.of("signup anna.schmidt@b\u00fccher.de ok", "signup a***@b\u00fccher.de ok"),
                 Arguments.of("from ivan@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",
