@@ -42,6 +42,11 @@ public class RedactorBenchmark {
             + "date=2026-12-03 reply drafted; task created for manager review "
             + "requestId=3f2a9c1e5b7d4a8f9e0c1b2a3d4e5f60 durationMs=7";
 
+    /** 64 KiB of "Basic" followed by words that are not base64: each cost two exceptions before. */
+    final String hostileBasic = "Basic ====- ".repeat(64 * 1024 / 12);
+    /** The same length of prose with nothing to mask, for scale. */
+    final String benignLong = "Basic plans ".repeat(64 * 1024 / 12);
+
     private Logger logback;
 
     @Setup
@@ -77,5 +82,15 @@ public class RedactorBenchmark {
     @Benchmark
     public String redactPlainLine() {
         return Redactor.redact(plain);
+    }
+
+    @Benchmark
+    public String redactHostileBasic64k() {
+        return Redactor.redact(hostileBasic);
+    }
+
+    @Benchmark
+    public String redactBenignBasic64k() {
+        return Redactor.redact(benignLong);
     }
 }

@@ -1215,22 +1215,53 @@ public final class Redactor {
             return ApiKeys.looksLikeToken(s.substring(from, to)) ? to : -1;
         }
 
-        /** Whether {@code [from, to)} is base64 of {@code user:password}: it decodes, and holds a colon. */
+        /**
+         * Whether {@code [from, to)} is base64 of {@code user:password}: it decodes (as
+         * {@link Base64.Decoder} would: padding optional, but right when present), and holds a colon.
+         * Decoded in place, without an exception for what is not base64: a line of {@code "Basic ====- "}
+         * cost two exceptions per 12 characters, 50 times a benign line's time (found by review).
+         */
         private boolean isBase64Credentials(int from, int to) {
-            // Either alphabet, or both mixed: URL-safe characters read as their standard twins.
-            String word = s.substring(from, to).replace('-', '+').replace('_', '/');
-            byte[] decoded;
-            try {
-                decoded = Base64.getDecoder().decode(word);
-            } catch (IllegalArgumentException notBase64) {
+            int end = to;
+            int padding = 0;
+            while (end > from && padding < 2 && s.charAt(end - 1) == '=') {
+                end--;
+                padding++;
+            }
+            int data = end - from;
+            if (padding > 0 ? (data + padding) % 4 != 0 : data % 4 == 1) {
                 return false;
             }
-            for (byte b : decoded) {
-                if (b == ':') {
-                    return true;
+            int bits = 0;
+            int pending = 0;
+            boolean colon = false;
+            for (int k = from; k < end; k++) {
+                int value = base64Value(s.charAt(k));
+                if (value < 0) {
+                    return false;
+                }
+                bits = (bits << 6) | value;
+                pending += 6;
+                if (pending >= 8) {
+                    pending -= 8;
+                    colon |= ((bits >> pending) & 0xFF) == ':';
                 }
             }
-            return false;
+            return colon;
+        }
+
+        /** A base64 character's value, in either alphabet or both mixed (URL-safe read as standard); else -1. */
+        private static int base64Value(char c) {
+            if (c >= 'A' && c <= 'Z') {
+                return c - 'A';
+            }
+            if (c >= 'a' && c <= 'z') {
+                return c - 'a' + 26;
+            }
+            if (c >= '0' && c <= '9') {
+                return c - '0' + 52;
+            }
+            return c == '+' || c == '-' ? 62 : c == '/' || c == '_' ? 63 : -1;
         }
 
         /** Whether the word at {@code i} is "Basic" or "Bearer" on its own. */
