@@ -458,6 +458,21 @@ public final class Redactor {
             return out;
         }
 
+        /** Like {@link #keepUpTo}, for input the scan has not visited: control and format characters escaped. */
+        private StringBuilder keepEscapedUpTo(int upTo) {
+            StringBuilder written = keepUpTo(copied);
+            for (int k = copied; k < upTo; k++) {
+                char c = s.charAt(k);
+                if (LogSafe.keepsSurrogatePair(s, k)) {
+                    written.append(c).append(s.charAt(++k));
+                } else {
+                    LogSafe.appendEscaped(written, c);
+                }
+            }
+            copied = upTo;
+            return written;
+        }
+
         /** After a replacement written to the output: the input resumes at {@code end}. */
         private int resumeAt(int end) {
             copied = end;
@@ -632,7 +647,8 @@ public final class Redactor {
             if (colon < 0 || colon + 1 >= at) {
                 return -1;
             }
-            keepUpTo(colon + 1).append(MASK);
+            // The user name has not been scanned yet: escaped here as the scan would have.
+            keepEscapedUpTo(colon + 1).append(MASK);
             return resumeAt(at);
         }
 
@@ -1533,6 +1549,15 @@ public final class Redactor {
                 if (j + 1 < n && s.charAt(j) == '.' && isDomainLetterOrDigit(s.charAt(j + 1))) {
                     j++;
                 } else {
+                    break;
+                }
+            }
+            // A top-level label is in one script: where it changes, the address has ended and a sentence
+            // without spaces goes on ("tanaka@example.com宛に3件送信しました", found by review).
+            boolean asciiLabel = s.charAt(lastLabelStart) <= 0x7F;
+            for (int k = lastLabelStart; k < end; k++) {
+                if ((s.charAt(k) <= 0x7F) != asciiLabel) {
+                    end = k;
                     break;
                 }
             }

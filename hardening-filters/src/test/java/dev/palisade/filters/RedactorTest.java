@@ -271,6 +271,14 @@ class RedactorTest {
                 Arguments.of("card 4111 1111 1111 1111 12/27", "card ****-****-****-1111 12/27"),
                 Arguments.of("card 4111 1111 1111 1111 2027", "card ****-****-****-1111 2027"),
                 Arguments.of("paid 4111 1111 1111 1111 12.50", "paid ****-****-****-1111 12.50"),
+                // A URL's user name, before its masked password, escaped like any other text.
+                Arguments.of("x://us\u200Ber:pw@h/", "x://us\\u200ber:***@h/"),
+                Arguments.of("https://us\uD800er:pw@h/", "https://us\\ud800er:***@h/"),
+                Arguments.of("db=postgres://\uD83D\uDE00app:s3cret@db/x", "db=postgres://\uD83D\uDE00app:***@db/x"),
+                // An address followed, without a space, by text in another script that holds a digit.
+                Arguments.of("tanaka@example.com宛に3件送信しました", "t***@example.com宛に3件送信しました"),
+                Arguments.of("用户zhang.wei@example.cn发送了2封邮件", "用户z***@example.cn发送了2封邮件"),
+                Arguments.of("иван@пример.рфabc1", "и***@пример.рфabc1"),
                 // A comma after a card is a list's or a CSV row's, not a decimal comma.
                 Arguments.of("row: john,4111111111111111,12,2027,123", "row: john,****-****-****-1111,12,2027,123"),
                 Arguments.of("[4111111111111111,1]", "[****-****-****-1111,1]"),
