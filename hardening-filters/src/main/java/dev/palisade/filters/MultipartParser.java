@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -429,7 +430,8 @@ final class MultipartParser {
             }
             if (out == null && size > options.memoryThreshold()) {
                 file = Files.createTempFile(options.tempDir(), "palisade-part-", ".tmp");
-                out = Files.newOutputStream(file);
+                // Buffered: a client sending a few bytes per packet made one file write per read.
+                out = new BufferedOutputStream(Files.newOutputStream(file), 8192);
                 memory.writeTo(out);
                 memory = null;
             }
