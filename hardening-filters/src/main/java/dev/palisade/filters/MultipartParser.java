@@ -451,13 +451,22 @@ final class MultipartParser {
         void discard(Exception cause) {
             try {
                 close();
+            } catch (IOException e) {
+                // A full disk fails the buffer's last flush again: the file goes all the same.
+                suppress(cause, e);
+            }
+            try {
                 if (file != null) {
                     Files.deleteIfExists(file);
                 }
             } catch (IOException e) {
-                if (cause != null) {
-                    cause.addSuppressed(e);
-                }
+                suppress(cause, e);
+            }
+        }
+
+        private static void suppress(Exception cause, IOException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
             }
         }
 

@@ -1037,9 +1037,12 @@ public final class Redactor {
             }
             if (j < n) {
                 char c = s.charAt(j);
-                if (isAlnum(c) || c == '_' || (c == '.' && j + 1 < n && isDigit(s.charAt(j + 1)))) {
-                    // "4111 1111 1111 1111 12.50": the group ending in a decimal is not the card's. A
-                    // comma is no decimal here: "4111111111111111,12,2027" is a CSV row or a list.
+                boolean decimal = j + 1 < n && isDigit(s.charAt(j + 1))
+                        && (c == '.' || (c == ',' && separator != 0 && cardBeforeSeparator > 0));
+                if (isAlnum(c) || c == '_' || decimal) {
+                    // "4111 1111 1111 1111 12.50": the group ending in a decimal is not the card's; so
+                    // with a decimal comma after a group that a card came before. Else a comma is no
+                    // decimal: "4111111111111111,12,2027" is a CSV row or a list.
                     return cardBeforeSeparator > 0 ? maskCard(i, cardBeforeSeparator) : -1;
                 }
             }
@@ -1552,6 +1555,9 @@ public final class Redactor {
                     break;
                 }
             }
+            if (labels < 2) {
+                return -1;
+            }
             // A top-level label is in one script: where it changes, the address has ended and a sentence
             // without spaces goes on ("tanaka@example.com宛に3件送信しました", found by review).
             boolean asciiLabel = s.charAt(lastLabelStart) <= 0x7F;
@@ -1561,7 +1567,7 @@ public final class Redactor {
                     break;
                 }
             }
-            if (labels < 2 || end - lastLabelStart < 2) {
+            if (end - lastLabelStart < 2) {
                 return -1;
             }
             for (int k = lastLabelStart; k < end; k++) {

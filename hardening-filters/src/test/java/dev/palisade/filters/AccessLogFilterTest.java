@@ -131,6 +131,26 @@ class AccessLogFilterTest {
         }
     }
 
+    /** A target ending in an {@code @} (an address not yet written) is logged as it came, not a failure. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsATargetEndingInAnAtSign(Container container) throws Exception {
+        try (LogCapture logs = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                RunningServer server = start(container, ctx -> servlet(ctx, "/*", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                        resp.setStatus(204);
+                    }
+                }))) {
+            assertThat(get(server, "/users/bob@").status()).isEqualTo(204);
+            assertThat(get(server, "/q?e=bob@&f=foo%40&n=%25252540").status()).isEqualTo(204);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines().size() == 2);
+            assertThat(logs.lines().get(0)).startsWith("INFO GET /users/bob@ status=204 ");
+            assertThat(logs.lines().get(1)).startsWith("INFO GET /q?e=bob@&f=foo%40&n=%25252540 status=204 ");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void logsTheProblemStatusAndSizeWhenOutermostAndTheErrorWriterRunsInside(Container container) throws Exception {

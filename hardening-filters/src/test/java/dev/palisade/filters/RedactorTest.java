@@ -279,6 +279,11 @@ class RedactorTest {
                 Arguments.of("tanaka@example.com宛に3件送信しました", "t***@example.com宛に3件送信しました"),
                 Arguments.of("用户zhang.wei@example.cn发送了2封邮件", "用户z***@example.cn发送了2封邮件"),
                 Arguments.of("иван@пример.рфabc1", "и***@пример.рфabc1"),
+                // An address with nothing after its @ is no address (and no failure).
+                Arguments.of("foo@", "foo@"), Arguments.of("mail foo@", "mail foo@"), Arguments.of("josé@", "josé@"),
+                Arguments.of("x foo%40", "x foo%40"), Arguments.of("a@b", "a@b"),
+                // A decimal comma after a grouped card's amount, as a decimal point.
+                Arguments.of("paid 4111 1111 1111 1111 18,50", "paid ****-****-****-1111 18,50"),
                 // A comma after a card is a list's or a CSV row's, not a decimal comma.
                 Arguments.of("row: john,4111111111111111,12,2027,123", "row: john,****-****-****-1111,12,2027,123"),
                 Arguments.of("[4111111111111111,1]", "[****-****-****-1111,1]"),
@@ -338,6 +343,7 @@ class RedactorTest {
         assertThat(Redactor.redactQuery("r=%2525252Fcb%2525253Fsecret%2525253Ds3cr3t"))
                 .as("decoded at most three times").isEqualTo("r=%2525252Fcb%2525253Fsecret%2525253Ds3cr3t");
         assertThat(Redactor.redactQuery("q=100%25+sure&r=%41%4")).isEqualTo("q=100%25+sure&r=%41%4");
+        assertThat(Redactor.redactQuery("e=foo%40&n=%25252540&m=bob@")).isEqualTo("e=foo%40&n=%25252540&m=bob@");
         assertThat(Redactor.redactQuery("token[]=abc&user[password][]=x&password[0]=y&ok[]=1"))
                 .isEqualTo("token[]=***&user[password][]=***&password[0]=***&ok[]=1");
         // Encoded values with nothing to mask are logged as they came.

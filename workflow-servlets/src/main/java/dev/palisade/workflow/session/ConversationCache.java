@@ -126,7 +126,8 @@ public final class ConversationCache {
 
         /**
          * From {@code SESSION_TTL_MINUTES} and {@code SESSION_MAX_ENTRIES} read through {@code env};
-         * a value that is not a whole number >= 1 throws, naming the variable and value.
+         * a value that is not a whole number >= 1 (for the minutes, at most {@link #MAX_TTL_MINUTES})
+         * throws, naming the variable and value.
          */
         public static Settings fromEnvironment(Function<String, String> env) {
             long minutes = positive(env, "SESSION_TTL_MINUTES", DEFAULT_TTL_MINUTES, MAX_TTL_MINUTES);
