@@ -83,6 +83,7 @@ class AbandonedResultFieldsTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void noResetWhereSettingANullHeaderRemoves(Container container) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(container.tomcat10(), "Tomcat 10.1 ignores a null header");
         RESETS.set(0);
         try (RunningServer server = container.start(ctx -> {
             ctx.addFilter("resets", (req, resp, chain) -> chain.doFilter(req,
@@ -111,7 +112,7 @@ class AbandonedResultFieldsTest {
     /**
      * Tomcat's getHeaderNames() lists a name once per field: each value must come back once. With
      * the null-ignoring response the fallback runs on every container; without it, only on a
-     * Servlet 6.0 Tomcat (10.1: run with -Dtomcat.version=10.1.52).
+     * Servlet 6.0 Tomcat (10.1: the {@code tomcat-10.1} profile).
      */
     @ParameterizedTest
     @EnumSource(Container.class)

@@ -1262,6 +1262,11 @@ class SafeErrorFilterTest {
             RawHttp.Response fine = get(server, "/t/param?a=%41");
 
             for (RawHttp.Response r : List.of(badEscape, notUtf8, badForm)) {
+                if (container.tomcat10()) {
+                    // Tomcat 10.1 drops a parameter it cannot decode, and the application goes on without it.
+                    assertThat(r.status()).isEqualTo(200);
+                    continue;
+                }
                 assertProblem(r, 400);
                 assertLeaksNothing(r);
             }

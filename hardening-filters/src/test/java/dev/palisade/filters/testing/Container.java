@@ -181,7 +181,15 @@ public enum Container {
      * application call 6.1's methods, such as {@code sendRedirect(String, int)}.
      */
     public boolean servlet61() {
-        return this == TOMCAT || JETTY_ENVIRONMENT.name().equals("ee11");
+        return this == TOMCAT ? !tomcat10() : JETTY_ENVIRONMENT.name().equals("ee11");
+    }
+
+    /**
+     * Whether this is Tomcat 10.1 (Servlet 6.0, Spring Boot 3's), swapped in for Tomcat 11 by the
+     * {@code tomcat-10.1} profile's test run.
+     */
+    public boolean tomcat10() {
+        return this == TOMCAT && org.apache.catalina.util.ServerInfo.getServerNumber().startsWith("10.");
     }
 
     /**
