@@ -118,6 +118,15 @@ class ProdServerTest {
                 .isEmpty();
     }
 
+    /** Requests refused for want of a valid key are counted in the log, as the rate limiter's are. */
+    @Test
+    void logsTheCountOfRequestsWithoutAValidKey() {
+        assertProblem(call("GET", "/api/tasks", null), 401);
+
+        assertThat(awaitLogContaining("requests without a valid API key (401)"))
+                .containsPattern("WARN .*ApiKeyAuthFilter.* - Rejected \\d+ requests without a valid API key \\(401\\)");
+    }
+
     /**
      * Each line starts with an RFC 3339 timestamp in the host's zone: {@code +05:30}, which
      * {@code ISO_OFFSET_DATE_TIME} reads (the pattern's single {@code X} printed {@code +0530}).

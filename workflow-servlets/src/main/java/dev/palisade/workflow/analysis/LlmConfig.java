@@ -199,14 +199,15 @@ public record LlmConfig(
         if (raw == null) {
             return defaultValue;
         }
+        String problem = "Invalid value for " + name + ": \"" + raw + "\" (expected a whole number from 0 to " + max + ")";
         long value;
         try {
             value = Long.parseLong(raw);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number 0.." + max, e);
+            throw new IllegalArgumentException(problem, e);
         }
         if (value < 0 || value > max) {
-            throw new IllegalArgumentException(name + " must be a whole number 0.." + max + ", was " + value);
+            throw new IllegalArgumentException(problem);
         }
         return (int) value;
     }

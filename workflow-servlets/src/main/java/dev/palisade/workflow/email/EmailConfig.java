@@ -88,7 +88,8 @@ public record EmailConfig(URI url, Duration connectTimeout, Duration requestTime
         if (raw == null || raw.isBlank()) {
             return fallback;
         }
-        String problem = name + " must be a whole number of milliseconds from 1 to " + MAX_MILLIS;
+        String problem = "Invalid value for " + name + ": \"" + raw.strip() + "\" (expected a whole number of milliseconds from 1 to "
+                + MAX_MILLIS + ")";
         try {
             long value = Long.parseLong(raw.strip());
             if (value < 1 || value > MAX_MILLIS) {

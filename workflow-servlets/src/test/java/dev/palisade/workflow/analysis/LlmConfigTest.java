@@ -69,8 +69,16 @@ class LlmConfigTest {
 
         assertThatThrownBy(() -> from(env))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith(name + " ")
+                .satisfies(e -> assertThat(e.getMessage()).matches("(Invalid value for )?" + name + "[ :].*"))
                 .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void namesTheCacheSizeAsWrittenAndTheRangeIncludingNone() {
+        assertThatThrownBy(() -> from(Map.of("LLM_CACHE_MAX_SIZE", "2000000")))
+                .hasMessage("Invalid value for LLM_CACHE_MAX_SIZE: \"2000000\" (expected a whole number from 0 to 1000000)");
+        assertThat(LlmConfig.fromEnvironment(Map.of("LLM_URL", "http://llm.internal/v1/chat/completions",
+                "LLM_CACHE_MAX_SIZE", "0")::get).orElseThrow().cacheMaxSize()).isZero();
     }
 
     @Test

@@ -57,7 +57,8 @@ class EmailConfigTest {
                     "EMAIL_REQUEST_TIMEOUT_MS", bad)::get))
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("EMAIL_REQUEST_TIMEOUT_MS");
+                    .hasMessage("Invalid value for EMAIL_REQUEST_TIMEOUT_MS: \"" + bad
+                            + "\" (expected a whole number of milliseconds from 1 to 600000)");
         }
     }
 }
