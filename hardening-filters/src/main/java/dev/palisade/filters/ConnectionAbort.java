@@ -245,7 +245,7 @@ final class ConnectionAbort {
     /** Undertow's, or that of Quarkus's fork of it, whose exchange has no {@code getConnection()}. */
     private static ConnectionAbort forUndertow(ServletContext context) {
         // The web application's view first: the filter jar's loader may see another Undertow.
-        for (ClassLoader loader : new ClassLoader[] {context.getClassLoader(), ConnectionAbort.class.getClassLoader()}) {
+        for (ClassLoader loader : loaders(context)) {
             MethodHandle close = undertowConnectionClose(loader);
             if (close != null) {
                 return new ConnectionAbort(null, List.of(), close, null);
@@ -289,7 +289,7 @@ final class ConnectionAbort {
 
     /** Jetty's NO_ERROR reset of an early answer's HTTP/2 stream, through the web application's class loader, then the filter jar's. */
     private static JettyStreamReset jettyStreamReset(ServletContext context, List<String> requestClasses) {
-        for (ClassLoader loader : new ClassLoader[] {context.getClassLoader(), ConnectionAbort.class.getClassLoader()}) {
+        for (ClassLoader loader : loaders(context)) {
             JettyStreamReset found = JettyStreamReset.find(loader, requestClasses);
             if (found != null) {
                 return found;
@@ -303,7 +303,7 @@ final class ConnectionAbort {
 
     /** Payara's reset of an HTTP/2 stream, through the web application's class loader, then the filter jar's. */
     private static GrizzlyStreamReset firstFoundStreamReset(ServletContext context) {
-        for (ClassLoader loader : new ClassLoader[] {context.getClassLoader(), ConnectionAbort.class.getClassLoader()}) {
+        for (ClassLoader loader : loaders(context)) {
             try {
                 GrizzlyStreamReset found = GrizzlyStreamReset.find(grizzlyRequest(loader));
                 if (found != null) {
@@ -335,8 +335,24 @@ final class ConnectionAbort {
 
     /** {@code lookup} through the web application's class loader, then through the filter jar's. */
     private static MethodHandle firstFound(ServletContext context, Function<ClassLoader, MethodHandle> lookup) {
-        MethodHandle found = lookup.apply(context.getClassLoader());
-        return found != null ? found : lookup.apply(ConnectionAbort.class.getClassLoader());
+        for (ClassLoader loader : loaders(context)) {
+            MethodHandle found = lookup.apply(loader);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The web application's class loader, then the filter jar's, each once. An embedded Jetty
+     * context may have none of its own ({@code null}): that is not the bootstrap loader, where no
+     * container class lives, so it is left out (asking it logged a failed lookup per member).
+     */
+    private static List<ClassLoader> loaders(ServletContext context) {
+        ClassLoader application = context.getClassLoader();
+        ClassLoader kit = ConnectionAbort.class.getClassLoader();
+        return application == null || application == kit ? List.of(kit) : List.of(application, kit);
     }
 
     private static MethodHandle jettyChannelAbort(String requestClass, ClassLoader loader) {
