@@ -546,20 +546,25 @@ public final class RequestSizeLimitFilter implements Filter {
      * The limit for the request's path. The container's mapped path decides; an override stricter
      * than that which the raw URI matches, taken as it came, applies as well: a router
      * that matches segments as they came dispatches {@code /api/avatar/../uploads/x} to the avatar
-     * route, whose smaller limit must hold. A looser override applies only through the mapped path,
-     * the one every container routes on.
+     * route, whose smaller limit must hold. So does one that the raw URI matches resolved: Jetty
+     * 12.0 maps {@code /x;p=1/../avatar/a} as {@code /x/../avatar/a} (12.1 and Tomcat resolve it),
+     * which matched no override, while a servlet at {@code /} routes it as {@code /avatar/a}. A
+     * looser override applies only through the mapped path, the one every container routes on.
      */
-    private static long limitFor(Config config, HttpServletRequest request) {
+    static long limitFor(Config config, HttpServletRequest request) {
         long limit = config.limitFor(RequestPaths.mapped(request));
         if (config.pathLimits().isEmpty()) {
             return limit;
         }
         // Null for a plain URI (one scan, no allocation).
         String literal = RequestPaths.literal(request);
-        // Runs of '/' collapsed, as the environment gate compares ("/app//avatar/../upload/x"). (The
-        // raw URI normalised is the mapped path on Jetty and Tomcat, which refuse what would differ.)
-        return literal == null ? limit
-                : Math.min(limit, config.pathLimits().limitFor(RequestPaths.comparable(literal)).orElse(limit));
+        if (literal == null) {
+            return limit;
+        }
+        // Runs of '/' collapsed, as the environment gate compares ("/app//avatar/../upload/x").
+        limit = Math.min(limit, config.pathLimits().limitFor(RequestPaths.comparable(literal)).orElse(limit));
+        String resolved = RequestPaths.normalizedRaw(request);
+        return resolved == null ? limit : Math.min(limit, config.pathLimits().limitFor(resolved).orElse(limit));
     }
 
     /**
