@@ -448,24 +448,19 @@ final class MultipartParser {
             }
         }
 
+        /** Closes and deletes what was written, after {@code cause}, which takes any failure of it. */
         void discard(Exception cause) {
             try {
                 close();
             } catch (IOException e) {
                 // A full disk fails the buffer's last flush again: the file goes all the same.
-                suppress(cause, e);
+                cause.addSuppressed(e);
             }
             try {
                 if (file != null) {
                     Files.deleteIfExists(file);
                 }
             } catch (IOException e) {
-                suppress(cause, e);
-            }
-        }
-
-        private static void suppress(Exception cause, IOException e) {
-            if (cause != null) {
                 cause.addSuppressed(e);
             }
         }

@@ -1181,11 +1181,8 @@ public final class Redactor {
             if (end <= token) {
                 return -1;
             }
-            StringBuilder written = keepUpTo(runEnd);
-            for (int k = runEnd; k < token; k++) {
-                LogSafe.appendEscaped(written, s.charAt(k));
-            }
-            written.append(MASK);
+            keepUpTo(runEnd);
+            keepEscapedUpTo(token).append(MASK);
             return resumeAt(end);
         }
 
