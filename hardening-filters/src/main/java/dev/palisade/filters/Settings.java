@@ -149,7 +149,7 @@ public final class Settings {
                 return false;
             default:
                 throw InvalidSettingException.badValue(source.get().key(), source.get().value(),
-                        "true or false");
+                        "true or false, 1 or 0, yes or no, on or off");
         }
     }
 

@@ -52,6 +52,24 @@ class SettingsTest {
                 .hasMessageContaining("R");
     }
 
+    @Test
+    void aSwitchTakesTheUsualSpellingsAndARefusalNamesThemAll() {
+        for (String yes : List.of("true", "1", "yes", "on", " ON ")) {
+            assertThat(Settings.from("F", Map.of("maxBytes", yes), KNOWN, k -> null).bool("maxBytes", null, false))
+                    .as(yes).isTrue();
+        }
+        for (String no : List.of("false", "0", "no", "off", "False")) {
+            assertThat(Settings.from("F", Map.of("maxBytes", no), KNOWN, k -> null).bool("maxBytes", null, true))
+                    .as(no).isFalse();
+        }
+
+        assertThatThrownBy(() -> Settings.from("F", Map.of("maxBytes", "enabled"), KNOWN, k -> null)
+                .bool("maxBytes", null, true))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("maxBytes").hasMessageContaining("\"enabled\"")
+                .hasMessageContaining("true or false, 1 or 0, yes or no, on or off");
+    }
+
     /** A value that overflows once multiplied by the variable's unit names the largest one that does not. */
     @Test
     void namesTheLargestValueThatFitsOnceMultiplied() {

@@ -5,7 +5,6 @@ import dev.palisade.filters.Environment;
 import jakarta.servlet.ServletContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -30,8 +29,8 @@ public record WorkflowMounts(boolean testEndpoints, boolean debugEndpoints) {
      */
     public static WorkflowMounts decide(Environment environment, Function<String, String> env) {
         Objects.requireNonNull(environment, "environment");
-        boolean allowTest = flag(env, ALLOW_TEST_ENDPOINTS, true);
-        boolean debug = flag(env, DEBUG_TRACE_ENABLED, false);
+        boolean allowTest = EnvironmentValues.flag(env, ALLOW_TEST_ENDPOINTS, true);
+        boolean debug = EnvironmentValues.flag(env, DEBUG_TRACE_ENABLED, false);
         if (!environment.isDev()) {
             return new WorkflowMounts(false, false);
         }
@@ -81,31 +80,5 @@ public record WorkflowMounts(boolean testEndpoints, boolean debugEndpoints) {
     public String describeRiskyPaths() {
         List<String> paths = riskyPaths();
         return paths.isEmpty() ? "none" : String.join(", ", paths);
-    }
-
-    private static boolean flag(Function<String, String> env, String name, boolean fallback) {
-        String raw = env.apply(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        switch (raw.strip().toLowerCase(Locale.ROOT)) {
-            case "1", "true", "yes", "on":
-                return true;
-            case "0", "false", "no", "off":
-                return false;
-            default:
-                throw new IllegalArgumentException("Invalid value for " + name + ": \"" + printable(raw)
-                        + "\" (expected 1 or 0, true or false, yes or no, on or off)");
-        }
-    }
-
-    /** The value as it may appear in a log line: at most 40 printable ASCII characters. */
-    private static String printable(String raw) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < raw.length() && out.length() < 40; i++) {
-            char c = raw.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return out.toString();
     }
 }

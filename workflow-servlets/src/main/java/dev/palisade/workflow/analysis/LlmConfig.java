@@ -1,5 +1,6 @@
 package dev.palisade.workflow.analysis;
 
+import dev.palisade.workflow.EnvironmentValues;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -195,21 +196,7 @@ public record LlmConfig(
     }
 
     private static int intVariable(Function<String, String> env, String name, int defaultValue, int max) {
-        String raw = trimmed(env.apply(name));
-        if (raw == null) {
-            return defaultValue;
-        }
-        String problem = "Invalid value for " + name + ": \"" + raw + "\" (expected a whole number from 0 to " + max + ")";
-        long value;
-        try {
-            value = Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(problem, e);
-        }
-        if (value < 0 || value > max) {
-            throw new IllegalArgumentException(problem);
-        }
-        return (int) value;
+        return (int) EnvironmentValues.wholeNumber(env, name, defaultValue, 0, max, "a whole number from 0 to " + max);
     }
 
     private static String trimmed(String value) {

@@ -1,5 +1,6 @@
 package dev.palisade.workflow.email;
 
+import dev.palisade.workflow.EnvironmentValues;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -84,21 +85,8 @@ public record EmailConfig(URI url, Duration connectTimeout, Duration requestTime
     }
 
     private static Duration millis(Function<String, String> env, String name, Duration fallback) {
-        String raw = env.apply(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        String problem = "Invalid value for " + name + ": \"" + raw.strip() + "\" (expected a whole number of milliseconds from 1 to "
-                + MAX_MILLIS + ")";
-        try {
-            long value = Long.parseLong(raw.strip());
-            if (value < 1 || value > MAX_MILLIS) {
-                throw new IllegalArgumentException(problem);
-            }
-            return Duration.ofMillis(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(problem, e);
-        }
+        return Duration.ofMillis(EnvironmentValues.wholeNumber(env, name, fallback.toMillis(), 1, MAX_MILLIS,
+                "a whole number of milliseconds from 1 to " + MAX_MILLIS));
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.palisade.workflow.EnvironmentValues;
 import dev.palisade.workflow.domain.Conversation;
 import dev.palisade.workflow.domain.Team;
 import dev.palisade.workflow.store.Store;
@@ -136,22 +137,8 @@ public final class ConversationCache {
         }
 
         private static long positive(Function<String, String> env, String name, long fallback, long max) {
-            String raw = env.apply(name);
-            if (raw == null || raw.isBlank()) {
-                return fallback;
-            }
-            String expected = max == Long.MAX_VALUE ? "a whole number >= 1" : "a whole number from 1 to " + max;
-            try {
-                long value = Long.parseLong(raw.strip());
-                if (value >= 1 && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Invalid value for " + name + ": \"" + raw.strip()
-                        + "\" (expected " + expected + ")", e);
-            }
-            throw new IllegalArgumentException("Invalid value for " + name + ": \"" + raw.strip()
-                    + "\" (expected " + expected + ")");
+            return EnvironmentValues.wholeNumber(env, name, fallback, 1, max,
+                    max == Long.MAX_VALUE ? "a whole number >= 1" : "a whole number from 1 to " + max);
         }
     }
 }

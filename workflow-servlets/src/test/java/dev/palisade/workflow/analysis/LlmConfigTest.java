@@ -82,6 +82,12 @@ class LlmConfigTest {
     }
 
     @Test
+    void refusesACacheSizeWithASign() {
+        assertThatThrownBy(() -> from(Map.of("LLM_CACHE_MAX_SIZE", "+100")))
+                .hasMessage("Invalid value for LLM_CACHE_MAX_SIZE: \"+100\" (expected a whole number from 0 to 1000000)");
+    }
+
+    @Test
     void checksTheCacheSizeEvenWithoutLlmUrl() {
         assertThatThrownBy(() -> from(Map.of("LLM_CACHE_MAX_SIZE", "-5")))
                 .hasMessageContaining("LLM_CACHE_MAX_SIZE");

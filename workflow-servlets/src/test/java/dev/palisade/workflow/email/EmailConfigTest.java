@@ -52,7 +52,7 @@ class EmailConfigTest {
 
     @Test
     void rejectsBadNumbersNamingTheVariable() {
-        for (String bad : new String[] {"abc", "0", "-5", "1.5", "999999999"}) {
+        for (String bad : new String[] {"abc", "0", "-5", "1.5", "999999999", "+30", "30 ms"}) {
             assertThatThrownBy(() -> EmailConfig.fromEnvironment(Map.of("EMAIL_URL", "http://h/x",
                     "EMAIL_REQUEST_TIMEOUT_MS", bad)::get))
                     .as(bad)

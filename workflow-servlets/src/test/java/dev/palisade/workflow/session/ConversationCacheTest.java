@@ -143,5 +143,8 @@ class ConversationCacheTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConversationCache.Settings.fromEnvironment(
                 name -> "SESSION_TTL_MINUTES".equals(name) ? "ten" : null))
                 .hasMessageContaining("SESSION_TTL_MINUTES");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConversationCache.Settings.fromEnvironment(
+                name -> "SESSION_TTL_MINUTES".equals(name) ? "+30" : null))
+                .hasMessage("Invalid value for SESSION_TTL_MINUTES: \"+30\" (expected a whole number from 1 to 525600)");
     }
 }
