@@ -4,7 +4,10 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Collections;
 import java.util.EventListener;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -17,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class JettyHttp2Api {
     private static final Logger LOG = LoggerFactory.getLogger(JettyHttp2Api.class);
+    /** Weak: a redeployed application's loader must not stay reachable from here. */
+    private static final Set<ClassLoader> UNUSABLE_HTTP2_WARNED = Collections.newSetFromMap(
+            Collections.synchronizedMap(new WeakHashMap<>()));
 
     private final Class<?> httpStream;
     private final Throwable contentNotConsumed;
@@ -56,8 +62,14 @@ final class JettyHttp2Api {
     }
 
     private static Http2 http2(ClassLoader loader) {
+        Class<?> connection;
         try {
-            Class<?> connection = Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
+            connection = Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
+        } catch (ClassNotFoundException e) {
+            LOG.debug("No Jetty HTTP/2 classes from {} ({}): early answers' streams are reset at once", loader, e.toString());
+            return null;
+        }
+        try {
             Method getSession = connection.getMethod("getSession");
             Class<?> session = getSession.getReturnType();
             Class<?> stream = Class.forName("org.eclipse.jetty.http2.api.Stream", false, loader);
@@ -76,7 +88,14 @@ final class JettyHttp2Api {
                     pingFrame, pingFrame.getMethod("isReply"), pingFrame.getMethod("getPayloadAsLong"), frameListener,
                     connectionListener, ioConnection.getMethod("addEventListener", EventListener.class));
         } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.debug("Jetty's HTTP/2 classes are not usable from {}: early answers' streams are reset at once", loader, e);
+            // HTTP/2 is here but not as this kit knows it (another Jetty version, a split class loader):
+            // a client may then lose an early answer, so say so, once per loader and not per member.
+            if (UNUSABLE_HTTP2_WARNED.add(loader)) {
+                LOG.warn("Jetty's HTTP/2 classes are not usable from {}: over HTTP/2 an early answer's stream is "
+                        + "reset at once, and a client may lose the answer", loader, e);
+            } else {
+                LOG.debug("Jetty's HTTP/2 classes are not usable from {}: {}", loader, e.toString());
+            }
             return null;
         }
     }
