@@ -153,13 +153,7 @@ final class CountingResponse extends HttpServletResponseWrapper {
         if (writer == null) {
             PrintWriter inner = super.getWriter();
             Charset charset = charsetOf(getCharacterEncoding());
-            writer = new PrintWriter(new CountingWriter(inner, charset), false) {
-                @Override
-                public boolean checkError() {
-                    // The container's writer records client aborts; report them as it would.
-                    return super.checkError() || inner.checkError();
-                }
-            };
+            writer = new AbortReportingWriter(new CountingWriter(inner, charset), inner);
         }
         return writer;
     }
@@ -178,6 +172,21 @@ final class CountingResponse extends HttpServletResponseWrapper {
         statusSetByAsyncCode = 0;
         stream = null;
         writer = null;
+    }
+
+    /** The counting writer, with the container writer's record of client aborts in {@link #checkError()}. */
+    private static final class AbortReportingWriter extends PrintWriter {
+        private final PrintWriter container;
+
+        AbortReportingWriter(Writer counting, PrintWriter container) {
+            super(counting, false);
+            this.container = container;
+        }
+
+        @Override
+        public boolean checkError() {
+            return super.checkError() || container.checkError();
+        }
     }
 
     private static Charset charsetOf(String name) {

@@ -217,7 +217,6 @@ final class IpAddress {
                 }
                 groups[count++] = (int) (v4 >>> 16);
                 groups[count++] = (int) (v4 & 0xFFFF);
-                i = to;
                 break;
             }
             if (i == start) {

@@ -16,9 +16,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,6 +75,43 @@ class DropInParityTest {
         assertThat(r.chained().body()).startsWith(container == Container.JETTY ? "h\u00e9llo \u20ac42" : "h");
         // The bytes the container's print wrote: UTF-8 on Jetty, one byte a character on Tomcat.
         assertThat(r.accessLog()).contains(" bytes=" + r.chained().bodyBytes().length + " ");
+    }
+
+    /**
+     * A servlet streaming through {@code getWriter()} learns that the client left from
+     * {@code checkError()}, as on the bare container (a {@code PrintWriter} never throws): the access
+     * log's counting writer passes on the container writer's record of the failed write.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aWriterReportsTheClientsDepartureAsTheContainersDoes(Container container) throws Exception {
+        for (boolean chain : new boolean[] {false, true}) {
+            CompletableFuture<Boolean> noticed = new CompletableFuture<>();
+            try (RunningServer server = container.start(ctx -> {
+                if (chain) {
+                    Hardening.install(ctx, Hardening.builder().rateLimit(null).build());
+                }
+                ctx.addServlet("stream", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        resp.setContentType("text/plain");
+                        PrintWriter out = resp.getWriter();
+                        String block = "x".repeat(8192);
+                        boolean error = false;
+                        for (int i = 0; i < 8192 && !error; i++) {
+                            out.write(block);
+                            out.flush();
+                            error = out.checkError();
+                        }
+                        noticed.complete(error);
+                    }
+                }).addMapping("/stream");
+            })) {
+                RawHttp.readThenReset(server.port(), "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n", 1024);
+
+                assertThat(noticed.get(20, TimeUnit.SECONDS)).as("%s, chain %s", container, chain).isTrue();
+            }
+        }
     }
 
     /** Both answers to a GET of {@code path}, bare and behind the chain, and the chain's access log. */

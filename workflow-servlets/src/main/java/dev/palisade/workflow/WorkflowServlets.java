@@ -128,7 +128,12 @@ public final class WorkflowServlets {
      * upload storage.
      */
     public static long uploadRequestLimit(long uploadLimitBytes) {
-        return uploadLimitBytes + MULTIPART_OVERHEAD;
+        if (uploadLimitBytes < 0) {
+            throw new IllegalArgumentException("uploadLimitBytes must be >= 0: " + uploadLimitBytes);
+        }
+        // Saturates: a limit near Long.MAX_VALUE must not wrap to a negative one.
+        return uploadLimitBytes > Long.MAX_VALUE - MULTIPART_OVERHEAD ? Long.MAX_VALUE
+                : uploadLimitBytes + MULTIPART_OVERHEAD;
     }
 
     /**

@@ -93,7 +93,11 @@ public final class OutboxSender implements AutoCloseable {
     private final AtomicLong failedAttempts = new AtomicLong();
     /** Guarded by {@link #drainLock}: whether the last attempt failed as retryable (the service looks down). */
     private boolean serviceDown;
+    /** Private, so that no caller holding the sender's own monitor can block its start or shutdown. */
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}. */
     private ScheduledExecutorService scheduler;
+    /** Guarded by {@link #lock}. */
     private boolean closed;
     /** {@link System#nanoTime()} after which no drain claims another email; set by {@link #stop()}. */
     private volatile long claimDeadline = NO_DEADLINE;
@@ -150,7 +154,13 @@ public final class OutboxSender implements AutoCloseable {
     }
 
     /** Starts draining every poll interval on one background thread. */
-    public synchronized void start() {
+    public void start() {
+        synchronized (lock) {
+            startLocked();
+        }
+    }
+
+    private void startLocked() {
         if (closed) {
             throw new IllegalStateException("outbox sender is closed");
         }
@@ -329,7 +339,7 @@ public final class OutboxSender implements AutoCloseable {
     @Override
     public void close() {
         ScheduledExecutorService running;
-        synchronized (this) {
+        synchronized (lock) {
             closed = true;
             running = scheduler;
         }
@@ -351,7 +361,7 @@ public final class OutboxSender implements AutoCloseable {
         claimDeadline = start + window.toNanos();
         ScheduledExecutorService running;
         boolean alreadyClosed;
-        synchronized (this) {
+        synchronized (lock) {
             alreadyClosed = closed;
             closed = true;
             running = scheduler;

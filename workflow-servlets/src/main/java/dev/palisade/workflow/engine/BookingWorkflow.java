@@ -476,7 +476,7 @@ public final class BookingWorkflow {
     // --- helpers -------------------------------------------------------------------------------
 
     /** One transaction's store and clock reading, with the steps every operation shares. */
-    private final class Unit {
+    private static final class Unit {
         final TeamStore tx;
         final Instant now;
 
