@@ -162,6 +162,8 @@ public final class ApiKeyAuthFilter implements Filter {
         if (c == null) {
             throw new ServletException("ApiKeyAuthFilter used before init() or after destroy()");
         }
+        unauthorized.flushIfDue();
+        forbidden.flushIfDue();
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
             chain.doFilter(stillAuthenticated(req), resp);
             return;

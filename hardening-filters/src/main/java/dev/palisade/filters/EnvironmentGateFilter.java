@@ -113,6 +113,7 @@ public final class EnvironmentGateFilter implements Filter {
             // Fail closed: a framework that calls doFilter without init() would otherwise expose every dev-only path.
             throw new ServletException("EnvironmentGateFilter used before init()");
         }
+        rejections.flushIfDue();
         if (current.mode() == Environment.Mode.PROD && !patterns.isEmpty()
                 && request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
                 && isDevOnly(http)) {

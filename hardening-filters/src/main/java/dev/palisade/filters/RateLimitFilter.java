@@ -159,6 +159,8 @@ public final class RateLimitFilter implements Filter {
             // Fail closed: a framework that calls doFilter without init() would otherwise limit nothing.
             throw new ServletException("RateLimitFilter used before init()");
         }
+        rejections.flushIfDue();
+        storeFailures.flushIfDue();
         // An ASYNC dispatch is the same request again, counted on its REQUEST dispatch.
         if (req.getDispatcherType() != DispatcherType.REQUEST
                 || !(req instanceof HttpServletRequest request) || !(resp instanceof HttpServletResponse response)) {

@@ -197,6 +197,7 @@ public final class RedisBucketStore implements BucketStore {
 
     @Override
     public ConsumptionProbe tryConsume(String clientKey) {
+        localDecisions.flushIfDue();
         ConsumptionProbe alone = local.tryConsume(clientKey);
         long asked = alone.isConsumed() && !isResting(clientKey) ? askRedis() : NOT_ASKED;
         if (asked == NOT_ASKED) {

@@ -10,10 +10,11 @@ import org.slf4j.Logger;
 /**
  * Counts the requests a filter rejects and logs them as aggregated counts — at most one WARN per
  * interval — instead of one line per request, so an attack cannot flood the log. The first
- * rejection is logged at once; those after it are summed and logged with the first rejection after
+ * rejection is logged at once; those after it are summed and logged with the first rejection or
+ * the first request ({@link #flushIfDue()}, which the filters call for each request they see) after
  * the interval, or by {@link #flush()} (the filters call it from {@code destroy()}). There is no
- * timer thread, so the tail of a burst waits for one of those; {@link #total()} is always exact,
- * for metrics.
+ * timer thread, so after a burst the tail waits for the next request a minute on, or for the stop;
+ * {@link #total()} is always exact, for metrics.
  */
 public final class RejectionLog {
     static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -26,6 +27,8 @@ public final class RejectionLog {
     private final LongAdder total = new LongAdder();
     private final LongAdder sinceLastLine = new LongAdder();
     private final AtomicLong lastLineAt;
+    /** Whether something may be counted since the last line: lets {@link #flushIfDue()} return after one read. */
+    private volatile boolean pending;
     private final long createdAt;
     /** Appended to each line: the latest circumstance, such as the last failure's message. */
     private final Supplier<String> detail;
@@ -75,15 +78,40 @@ public final class RejectionLog {
     public void record() {
         total.increment();
         sinceLastLine.increment();
+        if (!pending) {
+            pending = true;
+        }
+        logIfDue();
+    }
+
+    /**
+     * Logs what was counted once the interval since the last line has passed: the filters call it for
+     * every request they see, so that a burst's tail is logged with the next request after the
+     * interval, not only with the next rejection. One volatile read when nothing is counted.
+     */
+    public void flushIfDue() {
+        if (pending) {
+            logIfDue();
+        }
+    }
+
+    private void logIfDue() {
         long now = nanoClock.getAsLong();
         long last = lastLineAt.get();
         if (now - last >= intervalNanos && lastLineAt.compareAndSet(last, now)) {
-            log(sinceLastLine.sumThenReset(), now, last);
+            // Cleared before the sum: a rejection counted after it sets it again and is logged later.
+            pending = false;
+            long count = sinceLastLine.sumThenReset();
+            // Zero only when a racing rejection set the flag again after its count was logged.
+            if (count > 0) {
+                log(count, now, last);
+            }
         }
     }
 
     /** Logs what was counted since the last line, if anything. */
     public void flush() {
+        pending = false;
         long count = sinceLastLine.sumThenReset();
         if (count > 0) {
             long now = nanoClock.getAsLong();

@@ -201,6 +201,8 @@ public final class RequestSizeLimitFilter implements Filter {
         if (known == null) {
             throw new ServletException("RequestSizeLimitFilter used before init()");
         }
+        tooLarge.flushIfDue();
+        badRequests.flushIfDue();
         if (!containerKnown) {
             learnContainer(known, req.getServletContext());
         }

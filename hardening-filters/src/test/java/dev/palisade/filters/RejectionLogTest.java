@@ -131,6 +131,41 @@ class RejectionLogTest {
         assertThat(log.total()).isEqualTo(3);
     }
 
+    /** Without a timer thread, the tail of a burst is logged with the next request after the interval, rejected or not. */
+    @Test
+    void theFirstRequestAfterTheIntervalLogsTheTailOfABurst() {
+        log.record();
+        log.record();
+        log.record();
+        clock.advance(INTERVAL.minusNanos(1));
+        log.flushIfDue();
+        assertThat(logs.lines()).as("within the interval").containsExactly("WARN Rejected 1 " + WHAT + FIRST);
+
+        clock.advance(Duration.ofNanos(1));
+        log.flushIfDue();
+        log.flushIfDue();
+        assertThat(logs.lines()).containsExactly(
+                "WARN Rejected 1 " + WHAT + FIRST,
+                "WARN Rejected 2 " + WHAT + " in the last 10 s");
+
+        // Nothing counted since: later requests log nothing, and the next rejection's span starts at that line.
+        clock.advance(INTERVAL.multipliedBy(3));
+        log.flushIfDue();
+        assertThat(logs.events()).hasSize(2);
+        log.record();
+        assertThat(logs.lines()).last().isEqualTo("WARN Rejected 1 " + WHAT + " in the last 30 s");
+        assertThat(log.total()).isEqualTo(4);
+    }
+
+    @Test
+    void aRequestBeforeAnyRejectionLogsNothing() {
+        clock.advance(INTERVAL.multipliedBy(2));
+        log.flushIfDue();
+        log.record();
+
+        assertThat(logs.lines()).containsExactly("WARN Rejected 1 " + WHAT + FIRST);
+    }
+
     @Test
     void aSpanIsRoundedToTheNearestSecondAndNeverReadAsZero() {
         log.record();
