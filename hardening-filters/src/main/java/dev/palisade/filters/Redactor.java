@@ -153,25 +153,39 @@ public final class Redactor {
 
     /**
      * {@code text} with every rule applied and control characters escaped; {@code "null"} for null.
-     * A {@code String} with nothing to mask or escape is returned itself, not a copy.
+     * A {@code String} with nothing to mask or escape is returned itself, not a copy. Never throws:
+     * should the redactor fail on a text, it returns {@code [unredactable]} (none of the text) and
+     * logs the fault once.
      */
     public static String redact(CharSequence text) {
         if (text == null) {
             return "null";
         }
-        // Scanned as a String: String.charAt is a direct, inlinable call whatever callers pass in.
-        return new Scan(text.toString()).run();
+        try {
+            // Scanned as a String: String.charAt is a direct, inlinable call whatever callers pass in.
+            return new Scan(text.toString()).run();
+        } catch (RuntimeException e) {
+            return RedactionFailures.placeholderFor(e);
+        }
     }
 
     /**
      * A raw query string ({@code a=1&token=x}) with the values of sensitive keys masked (keys are
      * percent-decoded before the check, so {@code api%5Fkey} counts) and every other value redacted
-     * as by {@link #redact}. {@code null} stays {@code null}.
+     * as by {@link #redact}. {@code null} stays {@code null}. Never throws, as {@link #redact}.
      */
     public static String redactQuery(String query) {
         if (query == null) {
             return null;
         }
+        try {
+            return redactPairs(query);
+        } catch (RuntimeException e) {
+            return RedactionFailures.placeholderFor(e);
+        }
+    }
+
+    private static String redactPairs(String query) {
         StringBuilder out = new StringBuilder(query.length() + 8);
         int start = 0;
         while (start <= query.length()) {
