@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,7 +105,7 @@ public final class BookingWorkflow {
             Conversation conversation = tx.createConversation(client.id(), lead.id(), now);
             tx.addMessage(conversation.id(), Direction.INBOUND, message, now);
             Draft draft = details(unit, client, lead, analysis);
-            HilTask task = unit.finish(draft, conversation.id());
+            HilTask task = unit.finish(lead, draft, conversation.id());
             return new Outcomes.Started(conversation.id(), client.id(), lead.id(), task.draft(), task.id(),
                     draft.event().step());
         });
@@ -134,7 +135,7 @@ public final class BookingWorkflow {
             Client client = unit.client(event.clientId());
             tx.addMessage(conversationId, Direction.INBOUND, message, now);
             Draft draft = onMessage(unit, client, event, analysis);
-            HilTask task = unit.finish(draft, conversationId);
+            HilTask task = unit.finish(event, draft, conversationId);
             return new Outcomes.Handled(event.id(), task.draft(), draft.event().step(), draft.event().status(),
                     task.id());
         });
@@ -242,25 +243,37 @@ public final class BookingWorkflow {
                         ? "The booking is closed." : "The booking already has an offer out.");
             }
             Client client = unit.client(event.clientId());
-            LocalDate date = options.date() != null ? options.date() : event.date();
-            boolean confirmed = options.date() == null || options.date().equals(event.date())
-                    ? event.dateConfirmed() : false;
-            Integer guests = options.guests() != null ? options.guests() : event.guests();
-            List<String> wishes = options.wishes() != null ? options.wishes() : event.wishes();
-            Event adjusted = event.withDetails(date, confirmed, guests, wishes, now);
+            // A new check replaces an offer drafted from an earlier one: it was never sent.
+            Event base = withdrawUnsentOffer(unit, event);
+            LocalDate date = options.date() != null ? options.date() : base.date();
+            boolean confirmed = options.date() == null || options.date().equals(base.date())
+                    ? base.dateConfirmed() : false;
+            Integer guests = options.guests() != null ? options.guests() : base.guests();
+            List<String> wishes = options.wishes() != null ? options.wishes() : base.wishes();
+            Event adjusted = base.withDetails(date, confirmed, guests, wishes, now);
             Draft draft;
             if (date == null || guests == null) {
-                draft = Draft.of(adjusted, TaskKind.AVAILABILITY,
+                // No room proposed, so approving the reply prices no offer.
+                draft = Draft.of(adjusted.withRoom(null, now), TaskKind.AVAILABILITY,
                         Drafts.askForDetails(client.name(), date == null, guests == null));
             } else if (date.isBefore(LocalDate.now(clock))) {
-                draft = Draft.of(adjusted, TaskKind.AVAILABILITY, Drafts.dateInPast(client.name(), date));
+                // The past date is not taken onto the event: an offer must never be priced for it.
+                draft = Draft.of(base.withRoom(null, now), TaskKind.AVAILABILITY, Drafts.dateInPast(client.name(), date));
             } else {
                 draft = availability(unit, client, adjusted);
             }
-            HilTask task = unit.finish(draft, unit.conversationOf(eventId));
+            HilTask task = unit.finish(event, draft, unit.conversationOf(eventId));
             return new Outcomes.Availability(eventId, task.draft(), task.id(), draft.event().step(), draft.rooms(),
                     draft.snapshotId());
         });
+    }
+
+    /** The event without its drafted, unsent offer (withdrawn), back at step 3 if it stood at step 4. */
+    private static Event withdrawUnsentOffer(Unit unit, Event event) {
+        unit.tx.currentOffer(event.id())
+                .filter(offer -> offer.status() == OfferStatus.DRAFT)
+                .ifPresent(offer -> unit.tx.updateOffer(offer.withStatus(OfferStatus.WITHDRAWN)));
+        return event.step() == Step.OFFER ? event.withStep(Step.ROOM_AVAILABILITY, unit.now) : event;
     }
 
     private Draft availability(Unit unit, Client client, Event event) {
@@ -343,7 +356,7 @@ public final class BookingWorkflow {
             Event confirmed = event.withStatus(EventStatus.CONFIRMED, now).withStep(Step.CONFIRMATION, now);
             Draft draft = Draft.of(confirmed, TaskKind.CONFIRMATION,
                     Drafts.confirmation(client.name(), room, event.date(), event.guests()));
-            HilTask task = unit.finish(draft, unit.conversationOf(eventId));
+            HilTask task = unit.finish(event, draft, unit.conversationOf(eventId));
             return new Outcomes.DepositPaid(eventId, confirmed.step(), confirmed.status(), task.id());
         });
     }
@@ -364,10 +377,11 @@ public final class BookingWorkflow {
         return store.inTeam(team, tx -> {
             Unit unit = new Unit(tx, now);
             HilTask task = openTask(tx, taskId);
+            Event event = unit.event(task.eventId());
+            requireStillApplies(unit, task, event);
             if (!tx.decideTask(task.decided(TaskStatus.APPROVED, decidedBy, now))) {
                 throw new StateConflictException("The task has already been decided.");
             }
-            Event event = unit.event(task.eventId());
             Client client = unit.client(event.clientId());
             String reply = editedReply == null ? task.draft() : editedReply;
             tx.addMessage(task.conversationId(), Direction.OUTBOUND, reply, now);
@@ -405,6 +419,22 @@ public final class BookingWorkflow {
         });
     }
 
+    /**
+     * A task's draft still describes the booking: a stale task is closed when the booking moves on
+     * ({@link Unit#closeStaleTasks}); this also refuses one left open by an earlier version.
+     */
+    private static void requireStillApplies(Unit unit, HilTask task, Event event) {
+        if (task.kind() == TaskKind.AVAILABILITY && event.status() != EventStatus.LEAD) {
+            throw new StateConflictException(event.status().isTerminal()
+                    ? "The booking is closed." : "The booking already has an offer out.");
+        }
+        if (task.kind() == TaskKind.DEPOSIT_REQUEST && (event.status() != EventStatus.OPTION
+                || event.step() != Step.DEPOSIT
+                || unit.tx.depositForEvent(event.id()).filter(d -> d.status() == DepositStatus.REQUESTED).isEmpty())) {
+            throw new StateConflictException("No deposit is awaited for this booking.");
+        }
+    }
+
     private static HilTask openTask(TeamStore tx, String taskId) {
         HilTask task = tx.task(taskId).orElseThrow(() -> new UnknownResourceException("No task with this id."));
         if (task.status() != TaskStatus.OPEN) {
@@ -419,7 +449,7 @@ public final class BookingWorkflow {
             throw new StateConflictException("The booking is closed.");
         }
         if (event.status() != EventStatus.LEAD || event.step() != Step.ROOM_AVAILABILITY || event.roomId() == null) {
-            // Nothing fitted (the reply says so), or the booking has moved on: the reply is all there is.
+            // Nothing fitted, details are missing or the date is past (the reply says so): the reply is all there is.
             return Optional.empty();
         }
         Room room = roomFreeFor(unit, event);
@@ -438,7 +468,7 @@ public final class BookingWorkflow {
         Event offered = event.withStep(Step.OFFER, unit.now);
         String text = Drafts.offer(client.name(), room, event.date(), event.guests(), total,
                 settings.snapshotLink(page.id()));
-        return Optional.of(unit.finish(Draft.of(offered, TaskKind.OFFER, text), conversationId));
+        return Optional.of(unit.finish(event, Draft.of(offered, TaskKind.OFFER, text), conversationId));
     }
 
     /** Step 4 to 5 on approval of the offer: sent, and the room is held (OPTION). */
@@ -477,6 +507,9 @@ public final class BookingWorkflow {
 
     /** One transaction's store and clock reading, with the steps every operation shares. */
     private static final class Unit {
+        /** Who closed a task whose draft no longer matches the booking. */
+        static final String SUPERSEDED = "superseded";
+
         final TeamStore tx;
         final Instant now;
 
@@ -493,17 +526,43 @@ public final class BookingWorkflow {
             return tx.client(clientId).orElseThrow(() -> new IllegalStateException("An event's client is missing"));
         }
 
+        /**
+         * Closes the event's open tasks whose drafts the move from {@code before} to {@code after}
+         * (with a new task of kind {@code drafting}) made stale, so that approving one cannot
+         * send the client a text the booking no longer matches: an availability or offer draft once
+         * the details changed, a newer check or offer was drafted, or the booking left the offer
+         * stage; a deposit request once the booking no longer awaits its deposit. In the same
+         * transaction, so a manager approving one at the same time gets 409.
+         */
+        void closeStaleTasks(Event before, Event after, TaskKind drafting) {
+            Set<TaskKind> stale = EnumSet.noneOf(TaskKind.class);
+            if (after.status() != EventStatus.LEAD || drafting == TaskKind.AVAILABILITY || drafting == TaskKind.OFFER
+                    || !Objects.equals(before.date(), after.date()) || !Objects.equals(before.guests(), after.guests())
+                    || !before.wishes().equals(after.wishes())) {
+                stale.add(TaskKind.AVAILABILITY);
+                stale.add(TaskKind.OFFER);
+            }
+            if (after.status() != EventStatus.OPTION || after.step() != Step.DEPOSIT) {
+                stale.add(TaskKind.DEPOSIT_REQUEST);
+            }
+            tx.closeOpenTasks(after.id(), stale, SUPERSEDED, now);
+        }
+
         /** The conversation about an event: every event starts with a client's message. */
         String conversationOf(String eventId) {
             return tx.conversationOfEvent(eventId).map(Conversation::id)
                     .orElseThrow(() -> new IllegalStateException("No conversation found for an event"));
         }
 
-        /** Writes the event as drafted, stores the task holding the draft, and notifies the team. */
-        HilTask finish(Draft draft, String conversationId) {
+        /**
+         * Writes the event as drafted from {@code before}, closes the tasks that made stale, stores the
+         * task holding the draft, and notifies the team.
+         */
+        HilTask finish(Event before, Draft draft, String conversationId) {
             if (!tx.updateEvent(draft.event())) {
                 throw new IllegalStateException("An event vanished inside its transaction");
             }
+            closeStaleTasks(before, draft.event(), draft.kind());
             HilTask task = new HilTask(Ids.newId(), draft.event().id(), conversationId, draft.kind(), TaskStatus.OPEN,
                     draft.text(), now, null, null);
             tx.insertTask(task);

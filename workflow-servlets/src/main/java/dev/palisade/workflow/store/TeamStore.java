@@ -12,12 +12,14 @@ import dev.palisade.workflow.domain.OutboxEmail;
 import dev.palisade.workflow.domain.Room;
 import dev.palisade.workflow.domain.Snapshot;
 import dev.palisade.workflow.domain.SnapshotType;
+import dev.palisade.workflow.domain.TaskKind;
 import dev.palisade.workflow.domain.Team;
 import dev.palisade.workflow.domain.TaskStatus;
 import dev.palisade.workflow.domain.Upload;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -99,6 +101,12 @@ public interface TeamStore {
      * longer open (so two managers cannot both approve it).
      */
     boolean decideTask(HilTask decided);
+
+    /**
+     * Moves the event's {@code OPEN} tasks of these kinds to {@code REJECTED}, decided by
+     * {@code decidedBy} at {@code now}: their drafts no longer match the booking. Returns how many.
+     */
+    int closeOpenTasks(String eventId, Set<TaskKind> kinds, String decidedBy, Instant now);
 
     // --- snapshots -----------------------------------------------------------------------------
 

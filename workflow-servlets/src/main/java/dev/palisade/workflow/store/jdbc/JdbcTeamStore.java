@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -358,6 +359,19 @@ final class JdbcTeamStore implements TeamStore {
                 + " WHERE team = ? AND id = ? AND status = ?",
                 decided.status(), Sql.millis(decided.decidedAt()), Sql.text(decided.decidedBy()),
                 teamId, Sql.text(decided.id()), TaskStatus.OPEN) == 1;
+    }
+
+    @Override
+    public int closeOpenTasks(String eventId, Set<TaskKind> kinds, String decidedBy, Instant now) {
+        if (kinds.isEmpty()) {
+            return 0;
+        }
+        List<Object> params = new ArrayList<>(List.of(TaskStatus.REJECTED, Sql.millis(storedPrecision(now)),
+                Sql.text(decidedBy), teamId, Sql.text(eventId), TaskStatus.OPEN));
+        params.addAll(kinds);
+        return sql().update("UPDATE hil_tasks SET status = ?, decided_at = ?, decided_by = ?"
+                + " WHERE team = ? AND event_id = ? AND status = ? AND kind IN ("
+                + String.join(", ", Collections.nCopies(kinds.size(), "?")) + ")", params.toArray());
     }
 
     private static HilTask task(ResultSet row) throws SQLException {
