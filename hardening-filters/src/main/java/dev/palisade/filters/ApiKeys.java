@@ -293,6 +293,10 @@ public final class ApiKeys {
                 throw problem(position, "the token has characters a bearer token cannot carry "
                         + "(allowed: A-Z a-z 0-9 - . _ ~ + / and trailing =)");
             }
+            if (tokenSpec.length() > MAX_TOKEN_LENGTH) {
+                // No request could present it: authenticate() refuses a longer token unhashed.
+                throw problem(position, "the token is longer than " + MAX_TOKEN_LENGTH + " characters");
+            }
             if (tokenSpec.length() < MIN_TOKEN_LENGTH) {
                 throw problem(position, "the token is shorter than " + MIN_TOKEN_LENGTH
                         + " characters (use a long random one, such as the output of: openssl rand -hex 32)");

@@ -184,4 +184,41 @@ class AccessRulesTest {
         org.assertj.core.api.Assertions.assertThat(rules.otherViews("GET", "/ADMIN/users", null, null))
                 .singleElement().satisfies(r -> org.assertj.core.api.Assertions.assertThat(r.roles()).containsExactly("admin"));
     }
+
+    /** The longer path decides before the method: a GET rule on /api/* must not govern /api/admin/x. */
+    @Test
+    void aLongerPrefixBeatsAShorterOneThatNamesTheMethod() {
+        AccessRules rules = new AccessRules(AccessRules.parse("rules", "GET /api/*=manager; /api/admin/*=admin"));
+
+        assertThat(rules.match("GET", "/api/admin/x").roles()).containsExactly("admin");
+        assertThat(rules.match("HEAD", "/api/admin/x").roles()).containsExactly("admin");
+    }
+
+    /** A trailing slash, or a raw URI unlike the mapped path, must also meet the rule of its other spelling. */
+    @Test
+    void otherViewsFindTheRuleOfTheSlashlessAndOfTheRawSpelling() {
+        AccessRules rules = new AccessRules(AccessRules.parse("rules", "/admin=admin; /api/*=authenticated"));
+
+        assertThat(rules.otherViews("GET", "/admin/", null, null)).extracting(Rule::roles).contains(Set.of("admin"));
+        assertThat(rules.otherViews("GET", "/api/x", "/admin", "/admin")).extracting(Rule::roles).contains(Set.of("admin"));
+    }
+
+    @Test
+    void rolesOnAPublicRuleAndASpaceInAPathFailStart() {
+        assertThatThrownBy(() -> new Rule(null, "/x", Access.PUBLIC, Set.of("admin")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes no roles");
+        assertThatThrownBy(() -> new Rule(null, "/a b", Access.PUBLIC, Set.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("space");
+    }
+
+    /** Each raw view alone finds the rule its spelling meets: the literal one (dot segments kept), the normalised one, and it without its slash. */
+    @Test
+    void eachRawViewOfARequestFindsItsRule() {
+        AccessRules rules = new AccessRules(AccessRules.parse("rules", "/api/*=admin; /a/b=manager; /health=public"));
+
+        assertThat(rules.otherViews("GET", "/health", "/api/files/../../health", "/health"))
+                .extracting(Rule::roles).contains(Set.of("admin"));
+        assertThat(rules.otherViews("GET", "/x", "/a\\b", "/a/b")).extracting(Rule::roles).contains(Set.of("manager"));
+        assertThat(rules.otherViews("GET", "/x", "/a\\b/", "/a/b/")).extracting(Rule::roles).contains(Set.of("manager"));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.palisade.filters;
 
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,6 +87,19 @@ class ApiKeysTest {
                 .hasMessageNotContaining(OTHER.substring(0, 8))
                 .satisfies(e -> assertThat(((InvalidSettingException) e).key()).isEqualTo("API_KEYS"))
                 .hasNoCause();
+    }
+
+    /** A token no request could present (authentication refuses one over 1,024 characters unhashed) fails the start, not every request. */
+    @Test
+    void aTokenLongerThanAnyRequestMayPresentFailsTheStart() {
+        String longest = "aB3" + "x".repeat(ApiKeys.MAX_TOKEN_LENGTH - 3);
+        String tooLong = longest + "x";
+
+        assertThat(ApiKeys.parse("keys", longest + "@team-a:manager").authenticate(longest)).isPresent();
+        assertThatThrownBy(() -> ApiKeys.parse("keys", OTHER + "@ok:system," + tooLong + "@team-b:manager"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("entry 2: the token is longer than 1024 characters")
+                .hasMessageNotContaining("aB3xx");
     }
 
     @Test
@@ -239,5 +253,20 @@ class ApiKeysTest {
                 new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
             assertThat(in.readObject()).isEqualTo(principal);
         }
+    }
+
+    /** The shortest token taken is also the shortest run taken for a token: written as the team, it is refused. */
+    @Test
+    void aTokenOfTheShortestLengthIsTakenAsATokenAndRefusedAsATeam() {
+        String token = "aB3dE5gH7jK9mN1p";
+
+        assertThat(token).hasSize(ApiKeys.MIN_TOKEN_LENGTH);
+        assertThat(ApiKeys.parse("keys", token + "@team-a:manager").authenticate(token)).isPresent();
+        assertThatThrownBy(() -> ApiKeys.parse("keys", SECRET + "@" + token + ":manager"))
+                .hasMessageContaining("the team looks like a token");
+        assertThat(ApiKeys.looksLikeToken("kkkMMMnnnPPPqqqRRssTT")).as("35% kind changes exactly").isTrue();
+        String longest = token + "x".repeat(ApiKeys.MAX_TOKEN_LENGTH - token.length());
+        assertThat(ApiKeys.parse("keys", longest + "@team-a:manager").authenticate(longest)).isPresent();
+        assertThat(List.of("a9", "z0", "A9", "Z0", "aZ", "zA")).allMatch(ApiKeys::mixesKinds);
     }
 }

@@ -52,4 +52,27 @@ class CidrTest {
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("TRUSTED_PROXIES").hasMessageContaining("\"" + text + "\"");
     }
+
+    /** Only /32, /65, /96 and /128 were tested: a mask of any other length must be exactly that long. */
+    @Test
+    void matchesNetworksOfEveryPrefixLengthToTheBit() {
+        assertThat(Cidr.parse("2001:db8:abcd::/48").contains("2001:db8:abcd:ffff:ffff:ffff:ffff:ffff")).isTrue();
+        assertThat(Cidr.parse("2001:db8:abcd::/48").contains("2001:db8:abce::")).isFalse();
+        assertThat(Cidr.parse("2001:db8:1:2::/64").contains("2001:db8:1:2:ffff:ffff:ffff:ffff")).isTrue();
+        assertThat(Cidr.parse("2001:db8:1:2::/64").contains("2001:db8:1:3::")).isFalse();
+        assertThat(Cidr.parse("2001:db8::1:0/112").contains("2001:db8::1:ffff")).isTrue();
+        assertThat(Cidr.parse("2001:db8::1:0/112").contains("2001:db8::2:0")).isFalse();
+        assertThat(Cidr.parse("192.168.0.0/20").contains("192.168.15.255")).isTrue();
+        assertThat(Cidr.parse("192.168.0.0/20").contains("192.168.16.0")).isFalse();
+        assertThat(Cidr.parse("10.1.2.0/24")).hasToString("10.1.2.0/24");
+    }
+
+    /** ::ffff:a.b.c.d/n is the IPv4 network a.b.c.d/(n-96); at /96 it is every IPv4 address, which no proxy list may hold. */
+    @Test
+    void anIpv4MappedNetworkIsTheIpv4NetworkItCovers() {
+        assertThat(Cidr.parse("::ffff:10.0.0.0/104")).isEqualTo(Cidr.parse("10.0.0.0/8")).hasToString("10.0.0.0/8")
+                .isNotEqualTo(Cidr.parse("10.0.0.0/9"));
+        assertThatThrownBy(() -> ClientResolvers.forwardedFor(List.of(Cidr.parse("::ffff:0.0.0.0/96"))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("trustedProxies");
+    }
 }

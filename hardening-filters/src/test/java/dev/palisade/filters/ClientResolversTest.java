@@ -112,4 +112,12 @@ class ClientResolversTest {
                     }
                 });
     }
+
+    /** Garbage in a later header, or an empty entry, makes the peer the client: never an entry the client wrote. */
+    @Test
+    void garbageInALaterHeaderFallsBackToThePeerNotToAnEarlierHeader() {
+        assertThat(BEHIND_PROXIES.resolve(request("10.0.0.5", "6.6.6.6", "unknown"))).isEqualTo("10.0.0.5");
+        assertThat(BEHIND_PROXIES.resolve(request("10.0.0.5", "6.6.6.6", "10.1.1.1, unknown"))).isEqualTo("10.0.0.5");
+        assertThat(BEHIND_PROXIES.resolve(request("10.0.0.5", ", 10.1.1.1"))).isEqualTo("10.0.0.5");
+    }
 }

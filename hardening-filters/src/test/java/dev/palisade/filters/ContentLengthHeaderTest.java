@@ -44,6 +44,7 @@ class ContentLengthHeaderTest {
     @Test
     void treatsAnAbsurdlyLargeNumberAsOverAnyLimit() {
         assertThat(parse("99999999999999999999999")).isEqualTo(Long.MAX_VALUE);
+        assertThat(parse("100000000000000000000")).isEqualTo(Long.MAX_VALUE);
         assertThat(parse("99999999999999999999999x")).isEqualTo(ContentLengthHeader.INVALID);
     }
 }

@@ -72,6 +72,7 @@ class EnvironmentTest {
         Environment dev = Environment.of(Mode.DEV, null);
 
         assertThat(dev.isDev()).isTrue();
+        assertThat(dev.isProd()).isFalse();
         assertThat(dev.reason()).isEqualTo("set in code -> dev");
         assertThat(dev).hasToString("dev (set in code -> dev)");
     }

@@ -77,4 +77,36 @@ class FormUrlEncodedTest {
         assertThat(params.toMap().get("b")).containsExactly("\ufffd");
         assertThat(params.toMap().get("c")).containsExactly("\u00e9");
     }
+
+    /** maxParameters is a bound: that many are taken, one more refuses the request. */
+    @Test
+    void boundsTheNumberOfParameters() {
+        FormUrlEncoded.Params params = new FormUrlEncoded.Params(2);
+        FormUrlEncoded.parse("a=1&b=2", StandardCharsets.UTF_8, params);
+
+        assertThatThrownBy(() -> FormUrlEncoded.parse("c=3", StandardCharsets.UTF_8, params))
+                .isInstanceOf(MalformedBodyException.class).hasMessageContaining("More than 2");
+    }
+
+    /** Bytes the charset cannot decode refuse the request, as Jetty and Tomcat do: not U+FFFD. */
+    @Test
+    void refusesBytesTheCharsetCannotDecodeByDefault() {
+        assertThatThrownBy(() -> FormUrlEncoded.parse("a=%FF", StandardCharsets.UTF_8, new FormUrlEncoded.Params(10)))
+                .isInstanceOf(MalformedBodyException.class);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void decodesZeroDigitsSkipsEmptyPairsAndKeepsCharactersAsSent() {
+        FormUrlEncoded.Params params = new FormUrlEncoded.Params(10);
+        FormUrlEncoded.parse("&a=%20%30%09&&b=\u00e9+\uD83D\uDE00&", StandardCharsets.UTF_8, params);
+        FormUrlEncoded.parseBytes("c=\u00c3\u00a9+", StandardCharsets.UTF_8, params);
+        FormUrlEncoded.parse("d=%20%09", StandardCharsets.UTF_8, FormUrlEncoded.BrokenEscapes.PAIR_DROPPED, params);
+
+        assertThat(params.toMap()).containsOnlyKeys("a", "b", "c", "d");
+        assertThat(params.toMap().get("a")).containsExactly(" 0\t");
+        assertThat(params.toMap().get("b")).containsExactly("\u00e9 \uD83D\uDE00");
+        assertThat(params.toMap().get("c")).containsExactly("\u00e9 ");
+        assertThat(params.toMap().get("d")).containsExactly(" \t");
+    }
 }

@@ -248,4 +248,23 @@ class InMemoryBucketStoreTest {
         assertThatThrownBy(() -> new InMemoryBucketStore(new Quota(1, 1), 0, clock))
                 .hasMessageContaining("maxClients").hasMessageContaining("\"0\"");
     }
+
+    /** Past the cap the least recently used client is forgotten, not merely uncounted: it starts again from a full bucket. */
+    @Test
+    void anEvictedClientIsGoneNotJustUncounted() {
+        InMemoryBucketStore store = new InMemoryBucketStore(new Quota(1, 1), 1, clock);
+        assertThat(store.tryConsume("a").isConsumed()).isTrue();
+        assertThat(store.tryConsume("a").isConsumed()).isFalse();
+
+        assertThat(store.tryConsume("b").isConsumed()).isTrue();
+
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(store.tryConsume("a").isConsumed()).as("a was evicted: a new, full bucket").isTrue();
+    }
+
+    @Test
+    void aQuotaTakesBothEndsOfItsRanges() {
+        assertThat(new Quota(Quota.MAX_RPS, Quota.MAX_BURST).burst()).isEqualTo(Quota.MAX_BURST);
+        assertThat(new Quota(1, 1).burst()).isEqualTo(1);
+    }
 }

@@ -28,6 +28,10 @@ class IpAddressTest {
             "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
             "1:0:0:2:0:0:0:3, 1:0:0:2::3",
             "64:ff9b::192.0.2.33, 64:ff9b::c000:221",
+            "192.0.2.1:65535, 192.0.2.1",
+            "192.0.2.1:8, 192.0.2.1",
+            "[2001:db8::1]:65535, 2001:db8::1",
+            "64:ff9b:0:0:0:0:192.0.2.33, 64:ff9b::c000:221",
     })
     void parsesLiteralsToCanonicalForm(String text, String canonical) {
         assertThat(IpAddress.parse(text)).hasToString(canonical);
@@ -37,7 +41,7 @@ class IpAddressTest {
     @ValueSource(strings = {"", " ", "unknown", "localhost", "example.com", "1.2.3", "1.2.3.4.5", "256.1.1.1",
             "01.2.3.4", "1.2.3.4:", "1.2.3.4:abc", "1.2.3.4:1234567", "::1::2", "1:2:3:4:5:6:7:8:9", ":1",
             "1:", "12345::", "g::1", "1:2:3:4:5:6:7:8::", "[::1", "[::1]x", "_hidden", "1.2.3.4, 5.6.7.8",
-            "::ffff:1.2.3", "1:2:3:4:5:6:7:1.2.3.4"})
+            "::ffff:1.2.3", "1:2:3:4:5:6:7:1.2.3.4", "2001:db8::1:", "1:2:3:4:5:6:7:"})
     void refusesEverythingThatIsNotALiteral(String text) {
         assertThat(IpAddress.parse(text)).isNull();
     }

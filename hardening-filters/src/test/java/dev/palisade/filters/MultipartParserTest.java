@@ -143,4 +143,74 @@ class MultipartParserTest {
         }
         assertThat(MultipartParser.fileName("form-data; name=\"f\"")).isNull();
     }
+
+    /** Delivers {@code body} in reads of up to {@code size} bytes. */
+    static InputStream chunked(String body, int size) {
+        ByteArrayInputStream in = new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+        return new InputStream() {
+            @Override
+            public int read() {
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                return in.read(b, off, Math.min(len, size));
+            }
+        };
+    }
+
+    /** Every other test trickles a byte per read: a body read in large chunks, as most are, keeps every byte too. */
+    @Test
+    void parsesABodyReadInLargeChunks() throws IOException {
+        String big = "0123456789abcdef".repeat(3000);
+        String small = "x".repeat(12_000); // the next part's headers start deep in the buffer
+        String body = "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n" + small + "\r\n--b\r\n"
+                + "Content-Disposition: form-data; name=\"f\"; filename=\"f.bin\"\r\n\r\n" + big + "\r\n--b--\r\n"
+                + "e".repeat(100_000);
+        for (int size : new int[] {body.length(), 16 * 1024, 7000, 4097}) {
+            InputStream in = chunked(body, size);
+            List<UploadedPart> parts = MultipartParser.parse(in, "b", options(64, 10));
+
+            assertThat(parts.get(0).text(StandardCharsets.UTF_8)).as("reads of %d", size).isEqualTo(small);
+            assertThat(parts.get(1).getInputStream().readAllBytes()).asString().as("reads of %d", size).isEqualTo(big);
+            assertThat(in.read()).as("the epilogue is read, and counted").isEqualTo(-1);
+            parts.get(1).delete();
+        }
+    }
+
+    @Test
+    void aPartOfExactlyTheLargestSizeIsTakenAndOneByteMoreRefused() throws IOException {
+        MultipartParser.Options max10 = new MultipartParser.Options(64, tmp, 10, StandardCharsets.UTF_8, 10, tmp);
+        String head = "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n";
+
+        assertThat(MultipartParser.parse(chunked(head + "0123456789\r\n--b--", 1000), "b", max10)).hasSize(1);
+        assertThatThrownBy(() -> MultipartParser.parse(chunked(head + "0123456789X\r\n--b--", 1000), "b", max10))
+                .isInstanceOf(RequestTooLargeException.class);
+    }
+
+    @Test
+    void refusesAPartWithoutADispositionAndAHeaderWithoutAName() {
+        assertThatThrownBy(() -> MultipartParser.parse(trickle("--b\r\nContent-Type: text/plain\r\n\r\nv\r\n--b--"), "b",
+                options(10, 10))).isInstanceOf(MalformedBodyException.class).hasMessageContaining("no form-data name");
+        assertThatThrownBy(() -> MultipartParser.parse(trickle("--b\r\n: x\r\nContent-Disposition: form-data; name=\"a\""
+                + "\r\n\r\nv\r\n--b--"), "b", options(10, 10))).isInstanceOf(MalformedBodyException.class)
+                .hasMessageContaining("Malformed multipart header");
+    }
+
+    /** Header values a client may cut short anywhere: read to their end, never past it. */
+    @Test
+    void readsParametersCutShortAtTheEndOfTheValue() {
+        assertThat(MultipartParser.parameter("form-data; name=", "name")).isEmpty();
+        assertThat(MultipartParser.parameter("form-data; name=\"abc", "name")).isEqualTo("abc");
+        assertThat(MultipartParser.parameter("form-data; name=\"a\\", "name")).isEqualTo("a\\");
+        assertThat(MultipartParser.parameter("form-data; name= \"a\"", "name")).isEqualTo("a");
+        assertThat(MultipartParser.boundary("multipart/form-data; boundary=" + "x".repeat(70))).hasSize(70);
+        assertThat(MultipartParser.boundary("multipart/form-data; boundary=a~b")).isEqualTo("a~b");
+        assertThat(MultipartParser.boundary("multipart/form-data; boundary=a\u00e9b")).isNull();
+        assertThat(MultipartParser.fileName("form-data; name=\"f\"; filename*=UTF-8''a%20%30.txt")).isEqualTo("a 0.txt");
+        for (String cut : new String[] {"UTF-8''a%", "UTF-8''a%4"}) {
+            assertThat(MultipartParser.fileName("form-data; name=\"f\"; filename=\"p\"; filename*=" + cut)).as(cut).isEqualTo("p");
+        }
+    }
 }

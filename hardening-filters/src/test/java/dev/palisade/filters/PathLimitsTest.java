@@ -81,4 +81,21 @@ class PathLimitsTest {
         assertThat(defaults.maxBytes()).isEqualTo(1024 * 1024);
         assertThat(defaults.maxFormBytes()).isEqualTo(2 * 1024 * 1024);
     }
+
+    /** A list of exact paths only, or of prefixes only, applies: it is not taken for "no overrides". */
+    @Test
+    void aListOfOnlyExactPathsOrOnlyPrefixesApplies() {
+        assertThat(PathLimits.parse("pathLimits", "/api/avatar/=50").limitFor("/api/avatar")).hasValue(50);
+        assertThat(PathLimits.parse("pathLimits", "/=5").limitFor("/")).hasValue(5);
+        assertThat(PathLimits.parse("pathLimits", "/up/*=70").limitFor("/up/x")).hasValue(70);
+        assertThat(PathLimits.parse("pathLimits", "/exact=0").limitFor("/exact")).hasValue(0);
+        assertThat(PathLimits.parse("pathLimits", " , ").isEmpty()).isTrue();
+    }
+
+    @Test
+    void patternsGivenInCodeAreCheckedAsTheTextFormIs() {
+        for (String bad : java.util.List.of("/api/%61vatar", "/api/../x", "/api/.", "api")) {
+            assertThatThrownBy(() -> PathLimits.of(Map.of(bad, 1L))).as(bad).isInstanceOf(InvalidSettingException.class);
+        }
+    }
 }

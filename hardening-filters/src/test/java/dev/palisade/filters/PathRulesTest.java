@@ -62,4 +62,16 @@ class PathRulesTest {
         assertThatThrownBy(() -> PathRules.prefixes("RATE_LIMIT_ALLOWLIST", List.of("GET /health")))
                 .hasMessageContaining("RATE_LIMIT_ALLOWLIST").hasMessageContaining("GET /health");
     }
+
+    /** An exact "/" scope is the root alone; an allowlisted "/" is every path. */
+    @Test
+    void theRootIsAPathLikeAnyOther() {
+        PathRules scope = PathRules.scope("paths", List.of("/", "PATCH /p"));
+
+        assertThat(scope.matches("GET", "/")).isTrue();
+        assertThat(scope.matches("GET", "/x")).isFalse();
+        assertThat(scope.matches("PATCH", "/p")).isTrue();
+        assertThat(PathRules.prefixes("allowlist", List.of("/")).matches("GET", "/api/x")).isTrue();
+        assertThatThrownBy(() -> PathRules.prefixes("allowlist", List.of("/a b"))).hasMessageContaining("allowlist");
+    }
 }

@@ -100,4 +100,14 @@ class SettingsTest {
 
         assertThat(s.list("paths", null, List.of())).containsExactly("/a", "/b/*");
     }
+
+    @Test
+    void takesBothEndsOfARangeAndTheDefaultOfAnUnsetSwitch() {
+        Settings s = Settings.fromEnvironment(Map.of("ONE", "1", "TEN", "10")::get);
+
+        assertThat(s.positiveLong(null, "ONE", 5, 10)).isEqualTo(1);
+        assertThat(s.positiveLong(null, "TEN", 5, 10)).isEqualTo(10);
+        assertThat(s.bool(null, "UNSET", true)).isTrue();
+        assertThat(s.bool(null, "UNSET", false)).isFalse();
+    }
 }
