@@ -62,14 +62,16 @@ final class JettyHttp2Api {
     }
 
     private static Http2 http2(ClassLoader loader) {
-        Class<?> connection;
         try {
-            connection = Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
+            Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
         } catch (ClassNotFoundException e) {
             LOG.debug("No Jetty HTTP/2 classes from {} ({}): early answers' streams are reset at once", loader, e.toString());
             return null;
+        } catch (LinkageError e) {
+            return unusable(loader, e);
         }
         try {
+            Class<?> connection = Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
             Method getSession = connection.getMethod("getSession");
             Class<?> session = getSession.getReturnType();
             Class<?> stream = Class.forName("org.eclipse.jetty.http2.api.Stream", false, loader);
@@ -88,16 +90,22 @@ final class JettyHttp2Api {
                     pingFrame, pingFrame.getMethod("isReply"), pingFrame.getMethod("getPayloadAsLong"), frameListener,
                     connectionListener, ioConnection.getMethod("addEventListener", EventListener.class));
         } catch (ReflectiveOperationException | LinkageError e) {
-            // HTTP/2 is here but not as this kit knows it (another Jetty version, a split class loader):
-            // a client may then lose an early answer, so say so, once per loader and not per member.
-            if (UNUSABLE_HTTP2_WARNED.add(loader)) {
-                LOG.warn("Jetty's HTTP/2 classes are not usable from {}: over HTTP/2 an early answer's stream is "
-                        + "reset at once, and a client may lose the answer", loader, e);
-            } else {
-                LOG.debug("Jetty's HTTP/2 classes are not usable from {}: {}", loader, e.toString());
-            }
-            return null;
+            return unusable(loader, e);
         }
+    }
+
+    /**
+     * HTTP/2 is here but not as this kit knows it (another Jetty version, a split class loader): a
+     * client may then lose an early answer, so say so, once per loader and not per member of the chain.
+     */
+    private static Http2 unusable(ClassLoader loader, Throwable e) {
+        if (UNUSABLE_HTTP2_WARNED.add(loader)) {
+            LOG.warn("Jetty's HTTP/2 classes are not usable from {}: over HTTP/2 an early answer's stream is "
+                    + "reset at once, and a client may lose the answer", loader, e);
+        } else {
+            LOG.debug("Jetty's HTTP/2 classes are not usable from {}: {}", loader, e.toString());
+        }
+        return null;
     }
 
     /** Through {@code loader}; {@code null} where Jetty's classes are not usable from it. */

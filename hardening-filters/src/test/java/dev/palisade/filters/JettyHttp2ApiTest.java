@@ -73,6 +73,30 @@ class JettyHttp2ApiTest {
         }
     }
 
+    /**
+     * HTTP/2's connection class present but not loadable (its class file built for a newer Java, or a
+     * class it extends missing: a LinkageError, not a ClassNotFoundException) is the "present but not
+     * usable" case: HTTP/2 off with a WARN, the rest of the API (HTTP/1.1 early answers) still found.
+     * Review finding: the first lookup caught only ClassNotFoundException, so the error left http2()
+     * and find() gave up on the whole API at DEBUG.
+     */
+    @Test
+    void anHttp2ConnectionClassThatCannotBeLinkedWarnsAndKeepsTheRest() {
+        ClassLoader broken = new ClassLoader(JettyHttp2ApiTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.equals("org.eclipse.jetty.http2.HTTP2Connection")) {
+                    throw new UnsupportedClassVersionError(name + " has been compiled by a more recent version");
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        try (LogCapture logs = LogCapture.of(JettyHttp2Api.class)) {
+            assertThat(JettyHttp2Api.find(broken)).isNotNull();
+            assertThat(logs.events().stream().map(ILoggingEvent::getLevel)).contains(Level.WARN);
+        }
+    }
+
     /** The test's own loader, refusing the classes whose names start with one of {@code refused}. */
     private static final class Refusing extends ClassLoader {
         private final Set<String> refused;

@@ -485,6 +485,7 @@ public final class BookingWorkflow {
                 .withStatus(EventStatus.OPTION, unit.now)
                 .withStep(Step.NEGOTIATION, unit.now);
         unit.tx.updateEvent(sent);
+        unit.closeStaleTasks(event, sent, null);
         return sent;
     }
 
@@ -528,19 +529,26 @@ public final class BookingWorkflow {
 
         /**
          * Closes the event's open tasks whose drafts the move from {@code before} to {@code after}
-         * (with a new task of kind {@code drafting}) made stale, so that approving one cannot
-         * send the client a text the booking no longer matches: an availability or offer draft once
-         * the details changed, a newer check or offer was drafted, or the booking left the offer
-         * stage; a deposit request once the booking no longer awaits its deposit. In the same
+         * (with a new task of kind {@code drafting}, or none) made stale, so that approving one
+         * cannot send the client a text the booking no longer matches: an availability or offer draft
+         * once the details changed, a newer check or offer was drafted, or the booking left the offer
+         * stage; a deposit request once the booking no longer awaits its deposit; a reply once the
+         * details, status or step changed. In the same
          * transaction, so a manager approving one at the same time gets 409.
          */
         void closeStaleTasks(Event before, Event after, TaskKind drafting) {
             Set<TaskKind> stale = EnumSet.noneOf(TaskKind.class);
+            boolean detailsChanged = !Objects.equals(before.date(), after.date())
+                    || !Objects.equals(before.guests(), after.guests()) || !before.wishes().equals(after.wishes());
             if (after.status() != EventStatus.LEAD || drafting == TaskKind.AVAILABILITY || drafting == TaskKind.OFFER
-                    || !Objects.equals(before.date(), after.date()) || !Objects.equals(before.guests(), after.guests())
-                    || !before.wishes().equals(after.wishes())) {
+                    || detailsChanged) {
                 stale.add(TaskKind.AVAILABILITY);
                 stale.add(TaskKind.OFFER);
+            }
+            // A reply answers the booking as it stood ("please confirm 12 June", a deposit reminder):
+            // stale once the booking moves on. The one drafted with this move is stored after this.
+            if (detailsChanged || before.status() != after.status() || before.step() != after.step()) {
+                stale.add(TaskKind.REPLY);
             }
             if (after.status() != EventStatus.OPTION || after.step() != Step.DEPOSIT) {
                 stale.add(TaskKind.DEPOSIT_REQUEST);

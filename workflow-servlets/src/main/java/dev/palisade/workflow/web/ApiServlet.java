@@ -50,6 +50,8 @@ abstract class ApiServlet extends HttpServlet {
 
     @Override
     protected final void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // The tail of an outage's 503s is logged with the first request a minute on, as the filters do.
+        unavailable.flushIfDue();
         ApiKeyPrincipal principal = ApiKeyPrincipal.of(request).orElse(null);
         if (requiresKey && principal == null) {
             ProblemResponse.of(401).withHeader("WWW-Authenticate", "Bearer realm=\"palisade\"").send(request, response);

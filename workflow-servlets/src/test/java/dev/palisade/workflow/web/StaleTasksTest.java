@@ -83,6 +83,19 @@ class StaleTasksTest {
         return check.text("taskId");
     }
 
+    /** "Your offer is being prepared", drafted while the offer waited, is stale once the offer is sent. */
+    @Test
+    void aHoldingReplyIsClosedWhenTheOfferIsSent() {
+        Steps.Booking booking = steps.toOffer("waiting@example.com");
+        String holding = steps.say(booking, "Any news about our booking?").text("taskId");
+        assertThat(steps.task(holding).get("kind").asText()).isEqualTo("REPLY");
+
+        steps.approve(booking.taskId());
+
+        assertSuperseded(holding);
+        assertThat(approve(holding).status()).isEqualTo(409);
+    }
+
     /** A cancelled booking leaves no open offer in the managers' queue (it stayed open for ever, approvable by no one). */
     @Test
     void aCancellationClosesThePendingOffer() {
@@ -161,6 +174,37 @@ class StaleTasksTest {
             assertThat(late.status()).as(closer).isEqualTo(409);
             assertThat(emailsTo(email)).extracting(OutboxEmail::subject).as(closer)
                     .doesNotContain("Deposit for your booking");
+        }
+    }
+
+    /**
+     * A deposit reminder is a REPLY, but it is as stale as the deposit request once the deposit is paid
+     * or the booking cancelled: approving it still on screen emailed "your booking is secured once the
+     * deposit of ... has arrived" to a client who had paid (or cancelled). Review finding: REPLY tasks are
+     * never closed nor checked.
+     */
+    @Test
+    void aDepositReminderIsNotSentOnceTheBookingNoLongerAwaitsTheDeposit() {
+        for (String closer : List.of("cancel", "pay")) {
+            String email = "reminder-" + closer + "@example.com";
+            Steps.Booking booking = steps.toNegotiation(email);
+            steps.say(booking, Steps.ACCEPT);
+            HttpResult asked = steps.say(booking, "Which bank account should we use?");
+            String reminder = asked.text("taskId");
+            assertThat(steps.task(reminder).get("kind").asText()).isEqualTo("REPLY");
+            assertThat(steps.task(reminder).get("draft").asText()).contains("deposit");
+            if (closer.equals("cancel")) {
+                assertThat(steps.say(booking, Steps.CANCEL).text("status")).isEqualTo("CANCELLED");
+            } else {
+                assertThat(server.post("/api/events/" + booking.eventId() + "/deposit/paid", WorkflowServer.MANAGER_A,
+                        "{}").status()).isEqualTo(200);
+            }
+
+            HttpResult late = approve(reminder);
+
+            assertThat(late.status()).as(closer + ": " + late).isEqualTo(409);
+            assertThat(emailsTo(email)).extracting(OutboxEmail::body).as(closer)
+                    .noneMatch(body -> body.contains("secured once the deposit"));
         }
     }
 
