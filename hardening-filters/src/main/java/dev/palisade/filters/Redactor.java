@@ -50,6 +50,7 @@ public final class Redactor {
     public static final String MASK = "***";
 
     private static final int MAX_KEY_LENGTH = 64;
+    private static final String AUTHORIZATION = "authorization";
     private static final int MIN_PREFIXED_SECRET = 16;
 
     private static final Set<String> SENSITIVE_KEYS = Set.of(
@@ -64,6 +65,7 @@ public final class Redactor {
         "token", "secret", "password", "passwd", "apikey", "api_key", "api-key", "_key", "-key", ".key",
         "_session", "sessionid", "credentials", "cookie", "secretkey", "privatekey", "accesskey", "signature",
         "_pwd", "_pass", "-pass", "_pw", "-pw", "sessid", "secrets", "apikeys", "tokens", "_keys", "-keys", ".keys", "passwords",
+        "authorization",
     };
     /**
      * Names of counts that end like plurals of secrets ({@code prompt_tokens=123},
@@ -574,7 +576,7 @@ public final class Redactor {
             if (s.charAt(runEnd) == '=') {
                 // The common shape (status=200) first, with nothing else to look at.
                 if (isSensitiveAsciiKey(s, i, runEnd)) {
-                    return isCountAt(i, runEnd, runEnd + 1) ? -1 : maskPlainValue(runEnd + 1);
+                    return isCountAt(i, runEnd, runEnd + 1) ? -1 : maskPlainValue(runEnd + 1, isAuthorization(i, runEnd));
                 }
                 // An encoded name (user%5Bpassword%5D, pass%77ord), as a form body carries it.
                 return hasEncoding(s, i, runEnd) && isSensitiveQueryKey(s.substring(i, runEnd))
@@ -600,7 +602,17 @@ public final class Redactor {
             // "key= value" is an empty value followed by text; "key: value" and "key = value" are not.
             boolean valueAfterSpaces = spaced || s.charAt(separator) == ':';
             int value = valueAfterSpaces ? skipSpaces(separator + 1) : separator + 1;
-            return isSensitiveAsciiKey(s, i, runEnd) && !isCountAt(i, runEnd, value) ? maskPlainValue(value) : -1;
+            return isSensitiveAsciiKey(s, i, runEnd) && !isCountAt(i, runEnd, value)
+                    ? maskPlainValue(value, isAuthorization(i, runEnd)) : -1;
+        }
+
+        /**
+         * Whether the key names an {@code Authorization} value ({@code X-Authorization},
+         * {@code HTTP_AUTHORIZATION}): its first word may be any scheme ({@code Token}, {@code Negotiate},
+         * {@code Digest}), and the credential after it is masked with it.
+         */
+        private boolean isAuthorization(int i, int runEnd) {
+            return runEnd - i >= AUTHORIZATION.length() && endsWithIgnoreCase(s, runEnd, AUTHORIZATION);
         }
 
         /**
@@ -680,6 +692,11 @@ public final class Redactor {
         }
 
         private int maskPlainValue(int v) {
+            return maskPlainValue(v, false);
+        }
+
+        /** As above; with {@code anyScheme}, a first word of token characters counts as an auth scheme. */
+        private int maskPlainValue(int v, boolean anyScheme) {
             if (v >= n) {
                 return -1;
             }
@@ -707,7 +724,8 @@ public final class Redactor {
             if (end == v) {
                 return -1;
             }
-            if (end < n && skipValueGap(end) > end && isAuthSchemeName(word, end)) {
+            if (end < n && skipValueGap(end) > end
+                    && (anyScheme ? isSchemeToken(word, end) : isAuthSchemeName(word, end))) {
                 // The credential after the scheme, control characters in it included ("Bearer\u200Eabc").
                 end = skipValueGap(end);
                 int token = end;
@@ -862,6 +880,20 @@ public final class Redactor {
 
         // The value may hold any character, so String.equalsIgnoreCase decides; the length check
         // first keeps the substring off all other values.
+        /** An RFC 9110 auth-scheme as written in practice: up to 32 letters, digits, - and _, a letter first. */
+        private boolean isSchemeToken(int v, int end) {
+            if (end - v > 32 || !Character.isLetter(s.charAt(v)) || s.charAt(v) > 0x7f) {
+                return false;
+            }
+            for (int k = v; k < end; k++) {
+                char c = s.charAt(k);
+                if (c > 0x7f || !(Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private boolean isAuthSchemeName(int v, int end) {
             int length = end - v;
             if (length != "bearer".length() && length != "basic".length()) {

@@ -28,4 +28,24 @@ class CharsFoldCaseTest {
         assertThat(Chars.foldCase(plain)).isSameAs(plain);
         assertThat(Chars.foldCase("/API")).isEqualTo("/api");
     }
+
+    /** Both ends of A-Z fold, whether the capital starts the fold or comes after one. */
+    @Test
+    void foldsEveryAsciiCapital() {
+        assertThat(Chars.foldCase("/Z")).isEqualTo("/z");
+        assertThat(Chars.foldCase("/AZ")).isEqualTo("/az");
+    }
+
+    /** Every ASCII hex digit, of either case, and nothing else (Redactor decodes %3d, %3a, %79 with it). */
+    @Test
+    void readsEveryAsciiHexDigitAndNothingElse() {
+        String digits = "0123456789abcdef";
+        for (int i = 0; i < digits.length(); i++) {
+            assertThat(Chars.hexValue(digits.charAt(i))).isEqualTo(i);
+            assertThat(Chars.hexValue(Character.toUpperCase(digits.charAt(i)))).isEqualTo(i);
+        }
+        for (char c : "/:@`gG \u0660\uff21".toCharArray()) {
+            assertThat(Chars.hexValue(c)).as("%s", c).isEqualTo(-1);
+        }
+    }
 }

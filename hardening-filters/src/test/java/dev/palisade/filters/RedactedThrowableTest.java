@@ -184,4 +184,57 @@ class RedactedThrowableTest {
         assertThat(logged.getMessage()).endsWith("token=***");
         assertThat(logged.getCause().getCause()).isSameAs(logged);
     }
+
+    /** A secret only in a suppressed throwable (the top and its cause are clean) is masked all the same. */
+    @Test
+    void aSecretOnlyInASuppressedThrowableIsMasked() {
+        IllegalStateException failure = new IllegalStateException("batch failed", new RuntimeException("root cause"));
+        failure.addSuppressed(new IllegalArgumentException("item 1 ok"));
+        failure.addSuppressed(new IllegalArgumentException("login password=hunter2\nINFO forged"));
+
+        Throwable logged = RedactedThrowable.loggable(failure);
+
+        assertThat(logged).isNotSameAs(failure);
+        assertThat(logged.getSuppressed()).extracting(Throwable::getMessage).containsExactly(
+                "java.lang.IllegalArgumentException: item 1 ok",
+                "java.lang.IllegalArgumentException: login password=***\\nINFO forged");
+    }
+
+    /** The copy of a long chain stops 64 levels below the top, through causes and suppressed throwables alike. */
+    @Test
+    void theCopyOfALongChainIsBounded() {
+        Throwable causes = new IllegalStateException("bottom");
+        Throwable suppressed = new IllegalStateException("bottom");
+        for (int i = 0; i < 200; i++) {
+            causes = new IllegalStateException("wrapper " + i, causes);
+            IllegalStateException next = new IllegalStateException("wrapper " + i);
+            next.addSuppressed(suppressed);
+            suppressed = next;
+        }
+        IllegalStateException top = new IllegalStateException("token=abc", causes);
+        top.addSuppressed(suppressed);
+
+        Throwable logged = RedactedThrowable.loggable(top);
+
+        int viaCauses = 0;
+        for (Throwable t = logged; t != null; t = t.getCause()) {
+            viaCauses++;
+        }
+        int viaSuppressed = 1;
+        for (Throwable t = logged.getSuppressed()[0]; t.getSuppressed().length > 0; t = t.getSuppressed()[0]) {
+            viaSuppressed++;
+        }
+        assertThat(viaCauses).isEqualTo(65);
+        assertThat(viaSuppressed).isEqualTo(64);
+    }
+
+    /** A cut never splits a surrogate pair (a lone half is what LogSafe escapes) and counts what it left out. */
+    @Test
+    void theCutKeepsSurrogatePairsWholeAndCountsTheRest() {
+        IllegalStateException failure = new IllegalStateException(
+                "x".repeat(RedactedThrowable.MAX_MESSAGE_CHARS - 1) + "\ud83d\ude00y");
+
+        assertThat(RedactedThrowable.loggable(failure).getMessage()).isEqualTo("java.lang.IllegalStateException: "
+                + "x".repeat(RedactedThrowable.MAX_MESSAGE_CHARS - 1) + " [3 more characters left out]");
+    }
 }

@@ -195,6 +195,26 @@ class RedactingLoggerTest {
                 + "contains AUDIT, CONFIDENTIAL, SECURITY message=password=*** login j***@example.com");
     }
 
+    /** The fluent API without markers (SLF4J then has none, not an empty list) on a backend that takes no events. */
+    @Test
+    void aBackendThatTakesNoEventsGetsAFluentCallWithoutMarkers() {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        RedactingLogger.wrap(new LocationAwareOnly(seen)).atInfo().log("login {} password={}", "jane@example.com", "hunter2");
+
+        assertThat(seen).containsExactly(
+                "fqcn=org.slf4j.spi.DefaultLoggingEventBuilder markers=none message=login j***@example.com password=***");
+    }
+
+    /** A varargs call handed a null array logs its pattern, redacted: a log call never throws. */
+    @Test
+    void aNullArgumentArrayLogsThePatternRedacted() {
+        try (LogCapture logs = LogCapture.of(NAME)) {
+            LOG.info("plain {} password=hunter2", (Object[]) null);
+
+            assertThat(logs.lines()).containsExactly("INFO plain {} password=***");
+        }
+    }
+
     /** A LocationAwareLogger that is not LoggingEventAware, recording what it is handed. */
     private static final class LocationAwareOnly extends org.slf4j.helpers.LegacyAbstractLogger
             implements org.slf4j.spi.LocationAwareLogger {
@@ -208,6 +228,10 @@ class RedactingLoggerTest {
 
         @Override
         public void log(org.slf4j.Marker marker, String fqcn, int level, String message, Object[] argArray, Throwable t) {
+            if (marker == null) {
+                seen.add("fqcn=" + fqcn + " markers=none message=" + message);
+                return;
+            }
             List<String> contained = new java.util.ArrayList<>();
             for (String name : List.of("AUDIT", "CONFIDENTIAL", "SECURITY")) {
                 if (marker.contains(name)) {
