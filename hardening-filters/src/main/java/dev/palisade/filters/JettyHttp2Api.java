@@ -62,8 +62,9 @@ final class JettyHttp2Api {
     }
 
     private static Http2 http2(ClassLoader loader) {
+        Class<?> connection;
         try {
-            Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
+            connection = Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
         } catch (ClassNotFoundException e) {
             LOG.debug("No Jetty HTTP/2 classes from {} ({}): early answers' streams are reset at once", loader, e.toString());
             return null;
@@ -71,7 +72,6 @@ final class JettyHttp2Api {
             return unusable(loader, e);
         }
         try {
-            Class<?> connection = Class.forName("org.eclipse.jetty.http2.HTTP2Connection", false, loader);
             Method getSession = connection.getMethod("getSession");
             Class<?> session = getSession.getReturnType();
             Class<?> stream = Class.forName("org.eclipse.jetty.http2.api.Stream", false, loader);

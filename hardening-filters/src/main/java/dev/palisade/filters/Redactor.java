@@ -608,8 +608,8 @@ public final class Redactor {
 
         /**
          * Whether the key names an {@code Authorization} value ({@code X-Authorization},
-         * {@code HTTP_AUTHORIZATION}): its first word may be any scheme ({@code Token}, {@code Negotiate},
-         * {@code Digest}), and the credential after it is masked with it.
+         * {@code HTTP_AUTHORIZATION}): its first word may be any scheme ({@code Token},
+         * {@code Negotiate}), and the credential after it is masked with it.
          */
         private boolean isAuthorization(int i, int runEnd) {
             return runEnd - i >= AUTHORIZATION.length() && endsWithIgnoreCase(s, runEnd, AUTHORIZATION);

@@ -533,8 +533,8 @@ public final class BookingWorkflow {
          * cannot send the client a text the booking no longer matches: an availability or offer draft
          * once the details changed, a newer check or offer was drafted, or the booking left the offer
          * stage; a deposit request once the booking no longer awaits its deposit; a reply once the
-         * details, status or step changed. In the same
-         * transaction, so a manager approving one at the same time gets 409.
+         * details, status or step changed. In the same transaction, so a manager approving one at the
+         * same time gets 409.
          */
         void closeStaleTasks(Event before, Event after, TaskKind drafting) {
             Set<TaskKind> stale = EnumSet.noneOf(TaskKind.class);
