@@ -217,12 +217,7 @@ public record ServerConfig(Environment environment, String bind, int port, Optio
             throw e.as(variable, written);
         }
 
-        RequestSizeLimitFilter.Config base413 = base.sizeLimit();
-        RequestSizeLimitFilter.Config size = RequestSizeLimitFilter.Config.builder()
-                .maxBytes(base413.maxBytes())
-                .maxParameters(base413.maxParameters())
-                .maxFormBytes(base413.maxFormBytes())
-                .multipartThresholdBytes(base413.multipartThresholdBytes())
+        RequestSizeLimitFilter.Config size = base.sizeLimit().toBuilder()
                 .pathLimit("/api/uploads", WorkflowServlets.uploadRequestLimit(uploadLimitBytes))
                 .build();
 

@@ -361,10 +361,14 @@ public final class ApiKeyAuthFilter implements Filter {
             keys = keys == null ? ApiKeys.none() : keys;
             rules = Settings.copyOf(PARAM_RULES, rules);
             AccessRules.checkDistinct(PARAM_RULES, rules);
-            realm = realm == null ? DEFAULT_REALM : realm;
+            realm = checkedRealm(realm == null ? DEFAULT_REALM : realm);
+        }
+
+        private static String checkedRealm(String realm) {
             if (!REALM.matcher(realm).matches()) {
                 throw InvalidSettingException.badValue(PARAM_REALM, realm, "1-64 characters of A-Z a-z 0-9 space . _ -");
             }
+            return realm;
         }
 
         /** A builder with no keys (every protected route answers 401) and no rules. */
@@ -442,7 +446,7 @@ public final class ApiKeyAuthFilter implements Filter {
 
             /** The realm named in {@code WWW-Authenticate: Bearer realm="…"}; 1-64 of A-Z a-z 0-9 space . _ - */
             public Builder realm(String realm) {
-                this.realm = realm;
+                this.realm = realm == null ? DEFAULT_REALM : checkedRealm(realm);
                 return this;
             }
 

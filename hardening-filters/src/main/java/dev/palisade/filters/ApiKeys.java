@@ -6,9 +6,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -132,6 +134,28 @@ public final class ApiKeys {
             roles.addAll(entry.principal.roles());
         }
         return roles;
+    }
+
+    /**
+     * Equal when both accept the same tokens as the same principals, in any order: configurations
+     * are records, and one read twice from the same {@code API_KEYS} must compare equal.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ApiKeys other && asSet().equals(other.asSet());
+    }
+
+    @Override
+    public int hashCode() {
+        return asSet().hashCode();
+    }
+
+    private Set<Map.Entry<String, ApiKeyPrincipal>> asSet() {
+        Set<Map.Entry<String, ApiKeyPrincipal>> set = new HashSet<>();
+        for (Entry entry : entries) {
+            set.add(Map.entry(HexFormat.of().formatHex(entry.digest), entry.principal));
+        }
+        return set;
     }
 
     /** Never shows tokens or digests. */

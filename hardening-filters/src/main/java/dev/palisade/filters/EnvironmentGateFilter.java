@@ -179,6 +179,11 @@ public final class EnvironmentGateFilter implements Filter {
             return new Builder();
         }
 
+        /** A builder holding these settings, to change some of them. */
+        public Builder toBuilder() {
+            return new Builder().mode(mode).devOnlyPaths(devOnlyPaths);
+        }
+
         static Config fromSettings(Settings settings) {
             Environment environment = Environment.fromValue(
                     settings.raw(null, Environment.VARIABLE).map(Settings.Source::value).orElse(null));
@@ -202,18 +207,23 @@ public final class EnvironmentGateFilter implements Filter {
 
         /** Takes the mode of an already resolved environment, so the app decides it in one place. */
         public Builder environment(Environment environment) {
+            if (environment == null) {
+                throw new InvalidSettingException("environment", "EnvironmentGateFilter environment must not be null");
+            }
             this.mode = environment.mode();
             return this;
         }
 
         /** Adds paths that answer 404 in prod: exact ({@code /api/qna}) or a prefix ({@code /api/debug/*}). */
         public Builder devOnlyPaths(String... devOnlyPaths) {
-            return devOnlyPaths(Arrays.asList(devOnlyPaths));
+            return devOnlyPaths(devOnlyPaths == null ? List.of() : Arrays.asList(devOnlyPaths));
         }
 
         /** {@link #devOnlyPaths(String...)}. */
         public Builder devOnlyPaths(Collection<String> devOnlyPaths) {
-            this.paths.addAll(devOnlyPaths);
+            if (devOnlyPaths != null) {
+                this.paths.addAll(devOnlyPaths);
+            }
             return this;
         }
 
@@ -285,13 +295,13 @@ public final class EnvironmentGateFilter implements Filter {
         }
 
         static void validate(String key, String pattern) {
-            String expected = "an exact path or /prefix/*, starting with /, in ASCII, with no other *, no ;, %, \\, // or "
+            String expected = "an exact path or /prefix/*, starting with /, in ASCII, with no other *, no comma, ;, %, \\, // or "
                     + "dot segments";
             if (pattern == null || !pattern.startsWith("/")) {
                 throw InvalidSettingException.badValue(key, String.valueOf(pattern), expected);
             }
             String body = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
-            if (body.indexOf('*') >= 0 || body.indexOf(';') >= 0 || body.indexOf('%') >= 0
+            if (body.indexOf('*') >= 0 || body.indexOf(';') >= 0 || body.indexOf(',') >= 0 || body.indexOf('%') >= 0
                     || body.indexOf('\\') >= 0 || RequestPaths.hasUnresolvedSegments(body)
                     // ASCII, as access rules: a request in other letters is matched case-folded, and
                     // only ASCII patterns fold the same way under every case mapping a router may use.

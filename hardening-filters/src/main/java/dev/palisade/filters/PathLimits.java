@@ -93,7 +93,10 @@ public final class PathLimits {
                 throw InvalidSettingException.badValue("pathLimits", e.getKey(), "each path pattern only once");
             }
         }
-        prefixes.sort(Comparator.comparingInt((Map.Entry<String, Long> p) -> p.getKey().length()).reversed());
+        // Longest first; prefixes of one length never match the same path (case variants are refused),
+        // so ordering them by name only makes equal limits given in any order compare equal.
+        prefixes.sort(Comparator.comparingInt((Map.Entry<String, Long> p) -> p.getKey().length()).reversed()
+                .thenComparing(Map.Entry::getKey));
         return exact.isEmpty() && prefixes.isEmpty() ? NONE : new PathLimits(Map.copyOf(exact), List.copyOf(prefixes));
     }
 
@@ -174,6 +177,13 @@ public final class PathLimits {
         exact.forEach((p, v) -> out.append(out.length() == 0 ? "" : ",").append(p).append('=').append(v));
         prefixes.forEach(e -> out.append(out.length() == 0 ? "" : ",").append(e.getKey()).append("/*=").append(e.getValue()));
         return out.toString();
+    }
+
+    /** The patterns as given to {@link #of} ({@code /prefix/*} for a prefix), for a builder to start from. */
+    Map<String, Long> patterns() {
+        Map<String, Long> patterns = new LinkedHashMap<>(exact);
+        prefixes.forEach(e -> patterns.put(e.getKey() + "/*", e.getValue()));
+        return patterns;
     }
 
     @Override

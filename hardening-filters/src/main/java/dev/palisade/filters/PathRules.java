@@ -139,7 +139,8 @@ final class PathRules {
         }
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c <= ' ' || c == '*' || c == '?' || c == '#' || c == '%' || c == '\\' || c >= 0x7F) {
+            // ',' separates the text form's items: a path holding one was a list written as one entry.
+            if (c <= ' ' || c == ',' || c == '*' || c == '?' || c == '#' || c == '%' || c == '\\' || c >= 0x7F) {
                 return null;
             }
         }

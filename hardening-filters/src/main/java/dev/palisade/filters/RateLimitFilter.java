@@ -502,7 +502,7 @@ public final class RateLimitFilter implements Filter {
 
         /** Parses each CIDR; a bad one fails naming {@code trustedProxies} and the value. */
         public Builder trustedProxies(String... cidrs) {
-            return trustedProxies(Cidr.parseAll("trustedProxies", List.of(cidrs)));
+            return trustedProxies(cidrs == null ? List.of() : Cidr.parseAll("trustedProxies", Arrays.asList(cidrs)));
         }
 
         /**

@@ -734,14 +734,75 @@ public final class Redactor {
                     end++;
                 }
                 if (end > token) {
-                    // A number in groups after the scheme is a card's: all of its groups.
-                    end = continuedValue(token, end);
+                    // Auth-params (Digest's username="bob", response="6629…") run over all of them; a
+                    // number in groups after the scheme is a card's: all of its groups.
+                    end = isAuthParam(token, end) ? authParamsEnd(end) : continuedValue(token, end);
                 }
             } else {
                 end = continuedValue(word, end);
             }
             keepUpTo(v).append(MASK);
             return resumeAt(end);
+        }
+
+        /**
+         * Whether the credential's first word at {@code [from, to)} is an auth-param
+         * ({@code name=value}, or {@code name=} before a quoted value) rather than a token68, whose
+         * only {@code =} are its trailing padding ({@code dXNlcg==}).
+         */
+        private boolean isAuthParam(int from, int to) {
+            int eq = Chars.indexOf(s, '=', from, to);
+            if (eq <= from) {
+                return false;
+            }
+            int padding = eq;
+            while (padding < to && s.charAt(padding) == '=') {
+                padding++;
+            }
+            return padding < to || (to < n && s.charAt(to) == '"' && padding == eq + 1);
+        }
+
+        /**
+         * The end of a list of auth-params whose first one ends at {@code end}
+         * ({@code username="bob", realm="x", qop=auth, response="6629…"}): each further one
+         * follows a comma, a quoted value runs to its closing quote. The first thing that is no
+         * {@code name=value} ends the list.
+         */
+        private int authParamsEnd(int end) {
+            int last = end < n && s.charAt(end) == '"' ? quotedPartEnd(end + 1) : end;
+            while (true) {
+                int j = last;
+                while (j < n && s.charAt(j) == ' ') {
+                    j++;
+                }
+                if (j == n || s.charAt(j) != ',') {
+                    return last;
+                }
+                j++;
+                while (j < n && s.charAt(j) == ' ') {
+                    j++;
+                }
+                int name = j;
+                while (j < n && s.charAt(j) != '=' && !endsPlainValue(s.charAt(j))) {
+                    j++;
+                }
+                if (j == name || j == n || s.charAt(j) != '=') {
+                    return last;
+                }
+                j++;
+                if (j < n && s.charAt(j) == '"') {
+                    last = quotedPartEnd(j + 1);
+                    continue;
+                }
+                int value = j;
+                while (j < n && !endsPlainValue(s.charAt(j))) {
+                    j++;
+                }
+                if (j == value) {
+                    return last;
+                }
+                last = j;
+            }
         }
 
         /**

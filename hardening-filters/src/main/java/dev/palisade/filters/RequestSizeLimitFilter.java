@@ -613,6 +613,14 @@ public final class RequestSizeLimitFilter implements Filter {
             return new Builder();
         }
 
+        /** A builder holding these settings, to change some of them. */
+        public Builder toBuilder() {
+            Builder builder = new Builder().maxBytes(maxBytes).maxParameters(maxParameters)
+                    .multipartThresholdBytes(multipartThresholdBytes).maxFormBytes(maxFormBytes);
+            builder.pathLimits.putAll(pathLimits.patterns());
+            return builder;
+        }
+
         static Config fromSettings(Settings s) {
             long maxBytes = s.nonNegativeLong(MAX_BYTES, ENV_LIMIT_KB, 1024, DEFAULT_MAX_BYTES);
             PathLimits paths = s.raw(PATH_LIMITS, null)

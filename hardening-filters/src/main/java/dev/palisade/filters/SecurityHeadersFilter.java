@@ -248,12 +248,12 @@ public final class SecurityHeadersFilter implements Filter {
         private static String noStorePrefix(String path) {
             String prefix = path != null && path.endsWith("/*") ? path.substring(0, path.length() - 1) : path;
             boolean ok = prefix != null && prefix.startsWith("/") && !RequestPaths.hasUnresolvedSegments(prefix)
-                    && prefix.chars().noneMatch(c -> c <= ' ' || c == 0x7F || c == '*' || c == '%' || c == '\\'
+                    && prefix.chars().noneMatch(c -> c <= ' ' || c == 0x7F || c == ',' || c == '*' || c == '%' || c == '\\'
                             || c == '?' || c == '#');
             if (!ok) {
                 throw InvalidSettingException.badValue(NO_STORE_PATHS, String.valueOf(path),
                         "decoded path prefixes starting with /, such as /api/ or /api/*, "
-                                + "without *, %, \\, ?, #, // or dot segments elsewhere");
+                                + "without a comma, *, %, \\, ?, #, // or dot segments elsewhere");
             }
             return prefix;
         }
@@ -266,6 +266,12 @@ public final class SecurityHeadersFilter implements Filter {
         /** A builder with the defaults of {@link #defaults()}. */
         public static Builder builder() {
             return new Builder();
+        }
+
+        /** A builder holding these settings, to change some of them. */
+        public Builder toBuilder() {
+            return new Builder().noStorePaths(noStorePaths.toArray(String[]::new)).hstsMaxAge(hstsMaxAge)
+                    .hstsIncludeSubDomains(hstsIncludeSubDomains);
         }
 
         static Config fromSettings(Settings s) {
@@ -287,7 +293,9 @@ public final class SecurityHeadersFilter implements Filter {
             /** Replaces the no-store prefixes; none at all disables the header. */
             public Builder noStorePaths(String... prefixes) {
                 noStorePaths.clear();
-                noStorePaths.addAll(Arrays.asList(prefixes));
+                if (prefixes != null) {
+                    noStorePaths.addAll(Arrays.asList(prefixes));
+                }
                 return this;
             }
 

@@ -467,6 +467,14 @@ class RedactorTest {
             Arguments.of("X-Authorization: Token abc123", "X-Authorization: ***"),
             Arguments.of("HTTP_AUTHORIZATION=Token abc123 from 10.0.0.1", "HTTP_AUTHORIZATION=*** from 10.0.0.1"),
             Arguments.of("auth_header authorization = ApiKey-v2 Zk3pQ9xL2mN7 ok", "auth_header authorization = *** ok"),
+            // Auth-params (Digest) in key=value form: all of them (the first quote cut it: response="…" in clear).
+            Arguments.of("authorization=Digest username=\"bob\", realm=\"x\", response=\"6629fae49393a05397450978507c4ef1\" ok",
+                    "authorization=*** ok"),
+            Arguments.of("authorization=Digest qop=auth, nc=00000001, response=6629fae4 done", "authorization=*** done"),
+            Arguments.of("authorization=Digest username=\"a\\\"b\", response=\"6629fae4\" tail", "authorization=*** tail"),
+            Arguments.of("authorization=Digest username=\"unterminated 6629fae4", "authorization=***"),
+            Arguments.of("authorization=Basic dXNlcjpwYXNzd29yZA==, next=1", "authorization=***, next=1"),
+            Arguments.of("authorization=Basic dXNlcjpwYXNzd29yZA= and more", "authorization=*** and more"),
             // Elsewhere a first word is the value and the next is prose, as before.
             Arguments.of("password=hunter2 was rejected", "password=*** was rejected"),
                 // both ends of the DEL/C1 range and of the bidi ranges, between a scheme and its token
