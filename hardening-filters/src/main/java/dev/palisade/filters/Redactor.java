@@ -736,7 +736,7 @@ public final class Redactor {
                 if (end > token) {
                     // Auth-params (Digest's username="bob", response="6629…") run over all of them; a
                     // number in groups after the scheme is a card's: all of its groups.
-                    end = isAuthParam(token, end) ? authParamsEnd(end) : continuedValue(token, end);
+                    end = isAuthParam(token, end) ? authParamsEnd(continuedValue(token, end)) : continuedValue(token, end);
                 }
             } else {
                 end = continuedValue(word, end);
@@ -765,8 +765,8 @@ public final class Redactor {
         /**
          * The end of a list of auth-params whose first one ends at {@code end}
          * ({@code username="bob", realm="x", qop=auth, response="6629…"}): each further one
-         * follows a comma, a quoted value runs to its closing quote. The first thing that is no
-         * {@code name=value} ends the list.
+         * follows a comma, a quoted value runs to its closing quote, a number in groups over all of
+         * them. The first thing that is no {@code name=value} ends the list.
          */
         private int authParamsEnd(int end) {
             int last = end < n && s.charAt(end) == '"' ? quotedPartEnd(end + 1) : end;
@@ -801,7 +801,7 @@ public final class Redactor {
                 if (j == value) {
                     return last;
                 }
-                last = j;
+                last = continuedValue(value, j);
             }
         }
 

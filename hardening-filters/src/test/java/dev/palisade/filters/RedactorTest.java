@@ -475,6 +475,8 @@ class RedactorTest {
             Arguments.of("authorization=Digest username=\"unterminated 6629fae4", "authorization=***"),
             Arguments.of("authorization=Basic dXNlcjpwYXNzd29yZA==, next=1", "authorization=***, next=1"),
             Arguments.of("authorization=Basic dXNlcjpwYXNzd29yZA= and more", "authorization=*** and more"),
+            Arguments.of("proxy_authorization=Token pan=5555 5555 5555 4444 ok", "proxy_authorization=*** ok"),
+            Arguments.of("authorization=Digest qop=auth, pan=5555 5555 5555 4444 ok", "authorization=*** ok"),
             // Elsewhere a first word is the value and the next is prose, as before.
             Arguments.of("password=hunter2 was rejected", "password=*** was rejected"),
                 // both ends of the DEL/C1 range and of the bidi ranges, between a scheme and its token
