@@ -134,6 +134,13 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         apply(effective);
         abort.learn(filterConfig.getServletContext());
+        List<String> rulePaths = new ArrayList<>();
+        for (Rule rule : effective.rules()) {
+            rulePaths.add(rule.path());
+            PathSettingChecks.warnUnknownMethod(LOG, name, PARAM_RULES, rule.method(), rule.method() + " " + rule.path());
+        }
+        PathSettingChecks.warnContextPath(LOG, name, filterConfig.getServletContext().getContextPath(), PARAM_RULES,
+                rulePaths);
         if (effective.keys().size() == 0) {
             LOG.warn("{}: no API keys configured ({} / {}): every protected route answers 401",
                     LogSafe.escape(name), PARAM_KEYS, ENV_KEYS);

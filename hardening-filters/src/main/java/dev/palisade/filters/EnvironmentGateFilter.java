@@ -1,8 +1,10 @@
 package dev.palisade.filters;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * {@link Hardening} does: then a hidden path answers exactly as an unknown path does, 401 and 429
  * included. Register it for the {@code REQUEST} and {@code ASYNC} dispatches (an
  * {@code AsyncContext.dispatch(path)} is gated too) — add {@code FORWARD} if the application
- * forwards to user-chosen paths. The 404 it writes carries the request id; an
+ * forwards to paths it did not choose itself ({@link Hardening}'s chain gates forwards and includes
+ * to dev-only paths with a guard of its own). The 404 it writes carries the request id; an
  * application's own unknown-path answer must also be {@code ProblemResponse.of(404)} for the two
  * to be indistinguishable.
  */
@@ -92,6 +95,8 @@ public final class EnvironmentGateFilter implements Filter {
         }
         apply(chosen);
         abort.learn(filterConfig.getServletContext());
+        PathSettingChecks.warnContextPath(LOG, filterConfig.getFilterName(),
+                filterConfig.getServletContext().getContextPath(), DEV_ONLY_PATHS, chosen.devOnlyPaths());
         LOG.info("{}: mode {}, dev-only paths {}", LogSafe.escape(filterConfig.getFilterName()),
                 chosen.mode().label(), chosen.devOnlyPaths().isEmpty() ? "none" : chosen.devOnlyPaths());
     }
@@ -145,6 +150,43 @@ public final class EnvironmentGateFilter implements Filter {
         // A router matching the raw URI as it came sends /api/debug/../x to the debug route.
         String literal = RequestPaths.literal(request);
         return literal != null && patterns.matches(literal);
+    }
+
+    /**
+     * Whether a {@code FORWARD} or {@code INCLUDE} dispatch made by the application targets a
+     * dev-only path in prod (counted as hidden if so): {@link Hardening}'s chain runs on requests
+     * and async dispatches only, and its guard for forwards and includes asks this, so that an
+     * alias forwarding {@code /legacy/*} to {@code /api/*}, or a page including a fragment it was
+     * asked for, cannot reach a dev-only route. A forward's request reports the target's paths; an
+     * include's are in its {@code jakarta.servlet.include.*} attributes.
+     */
+    boolean hidesDispatch(HttpServletRequest request) {
+        Config current = config;
+        if (current == null || current.mode() != Environment.Mode.PROD || patterns.isEmpty()) {
+            return false;
+        }
+        boolean hidden = request.getDispatcherType() == DispatcherType.INCLUDE ? isDevOnlyInclude(request)
+                : isDevOnly(request);
+        if (hidden) {
+            rejections.record();
+        }
+        return hidden;
+    }
+
+    private boolean isDevOnlyInclude(HttpServletRequest request) {
+        Object servletPath = request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH);
+        Object pathInfo = request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
+        String mapped = (servletPath == null ? "" : servletPath.toString()) + (pathInfo == null ? "" : pathInfo.toString());
+        if (!mapped.isEmpty() && patterns.matches(mapped)) {
+            return true;
+        }
+        Object uri = request.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI);
+        String context = request.getContextPath();
+        if (!(uri instanceof String raw) || context == null || !raw.startsWith(context)) {
+            return false;
+        }
+        String normalized = RequestPaths.normalize(raw.substring(context.length()));
+        return normalized != null && patterns.matches(normalized);
     }
 
     /** Number of requests hidden since start (for metrics). */
@@ -295,13 +337,14 @@ public final class EnvironmentGateFilter implements Filter {
         }
 
         static void validate(String key, String pattern) {
-            String expected = "an exact path or /prefix/*, starting with /, in ASCII, with no other *, no comma, ;, %, \\, // or "
+            String expected = "an exact path or /prefix/*, starting with /, in ASCII, with no other *, no comma, ;, %, \\, ?, #, // or "
                     + "dot segments";
             if (pattern == null || !pattern.startsWith("/")) {
                 throw InvalidSettingException.badValue(key, String.valueOf(pattern), expected);
             }
             String body = pattern.endsWith("/*") ? pattern.substring(0, pattern.length() - 2) : pattern;
             if (body.indexOf('*') >= 0 || body.indexOf(';') >= 0 || body.indexOf(',') >= 0 || body.indexOf('%') >= 0
+                    || body.indexOf('?') >= 0 || body.indexOf('#') >= 0
                     || body.indexOf('\\') >= 0 || RequestPaths.hasUnresolvedSegments(body)
                     // ASCII, as access rules: a request in other letters is matched case-folded, and
                     // only ASCII patterns fold the same way under every case mapping a router may use.

@@ -7,6 +7,8 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +33,23 @@ import org.slf4j.LoggerFactory;
  * {@link Hardening} registers this filter for them, by URL pattern and by servlet name (a named
  * dispatcher's dispatch matches no URL pattern), so the chain's members never see an include or a
  * forward.
+ *
+ * <p>And it keeps the chain's environment gate in force for forwards and includes, which the chain
+ * does not run on: in prod a forward to a dev-only path answers as a forward to an unknown path does
+ * (404, the problem body), an include of one adds nothing to the page, as an include of an unknown
+ * path would.
  */
 final class ErrorPageGuard implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorPageGuard.class);
     /** Holds the request id of a request aborted after its response was committed. */
     private static final String ABORTED = ErrorPageGuard.class.getName() + ".aborted";
+
+    /** The chain, asked for its environment gate on each forward and include; {@code null} for none. */
+    private final FilterSequence chain;
+
+    ErrorPageGuard(FilterSequence chain) {
+        this.chain = chain;
+    }
 
     /** Marks {@code request} as failed after commit: no later include may add to its response. */
     static void markAborted(ServletRequest request, String requestId) {
@@ -53,6 +67,10 @@ final class ErrorPageGuard implements Filter {
         }
         ErrorCapturingResponse capturing = type == DispatcherType.INCLUDE || type == DispatcherType.FORWARD
                 ? ErrorCapturingResponse.in(response) : null;
+        if (isHidden(type, request)) {
+            answerAsUnknownPath(type, request, response, capturing);
+            return;
+        }
         if (capturing == null) {
             chain.doFilter(request, response);
             return;
@@ -71,6 +89,42 @@ final class ErrorPageGuard implements Filter {
             // Now, before the container closes the response (Tomcat finishes its own when the
             // forward returns, and SafeErrorFilter's run could no longer write). A forward that
             // threw is left to SafeErrorFilter, which answers the failure.
+            capturing.forwardReturned();
+        }
+    }
+
+    private boolean isHidden(DispatcherType type, ServletRequest request) {
+        if (chain == null || (type != DispatcherType.INCLUDE && type != DispatcherType.FORWARD)
+                || !(request instanceof HttpServletRequest http)) {
+            return false;
+        }
+        EnvironmentGateFilter gate = chain.environmentGate();
+        return gate != null && gate.hidesDispatch(http);
+    }
+
+    /**
+     * What a forward or include of an unknown path gets: the forward a {@code sendError(404)}, which
+     * the chain's response answers with its problem when the forward returns; the include nothing
+     * (an included servlet's error is ignored).
+     */
+    private static void answerAsUnknownPath(DispatcherType type, ServletRequest request, ServletResponse response,
+            ErrorCapturingResponse capturing) throws IOException {
+        if (type == DispatcherType.INCLUDE) {
+            return;
+        }
+        if (capturing == null) {
+            // Not below the chain's response (its request did not run through the chain): never the container's error page.
+            ProblemResponse.of(404).send((HttpServletRequest) request, (HttpServletResponse) response);
+            return;
+        }
+        DispatcherType interrupted = ErrorCapturingResponse.currentDispatch();
+        ErrorCapturingResponse.dispatching(interrupted == DispatcherType.INCLUDE ? DispatcherType.INCLUDE : type);
+        try {
+            ((HttpServletResponse) response).sendError(404);
+        } finally {
+            ErrorCapturingResponse.dispatching(interrupted);
+        }
+        if (interrupted == null) {
             capturing.forwardReturned();
         }
     }

@@ -145,6 +145,16 @@ final class FilterSequence implements Filter {
         return current.names;
     }
 
+    /** The current members' environment gate (replaced on a restart), or {@code null}. */
+    EnvironmentGateFilter environmentGate() {
+        for (Filter member : current.filters) {
+            if (member instanceof EnvironmentGateFilter gate) {
+                return gate;
+            }
+        }
+        return null;
+    }
+
     /** The members in order, with the names their configurations report. */
     private static final class Members {
         final List<String> names;

@@ -185,13 +185,13 @@ public final class Hardening {
             // A descriptor that places the chain decides where it runs: Hardening's own mapping, for
             // the dispatches the descriptor's may leave out, must not come before it.
             register(context, FILTER_NAME, sequence, config.matchAfter() || placedByDescriptor);
-            registerErrorPageGuard(context);
+            registerErrorPageGuard(context, sequence);
             SEQUENCES.put(context, new WeakReference<>(sequence));
         } else if (!kept.replaceWhileStopped(names, members)) {
             throw new IllegalStateException("A filter named " + FILTER_NAME + " is already registered");
         } else if (context.getFilterRegistration(GUARD_NAME) == null) {
             // Jetty keeps a descriptor's placement of the chain across a restart, but not the guard added in code.
-            registerErrorPageGuard(context);
+            registerErrorPageGuard(context, kept);
         }
         for (String other : otherMembersRegistered(context)) {
             LOG.warn("Palisade chain: {}", LogSafe.escape(other));
@@ -329,8 +329,8 @@ public final class Hardening {
      * First among the includes' filters, so that no filter of the application's writes the page's
      * first bytes.
      */
-    private static void registerErrorPageGuard(ServletContext context) {
-        FilterRegistration.Dynamic registration = add(context, GUARD_NAME, new ErrorPageGuard());
+    private static void registerErrorPageGuard(ServletContext context, FilterSequence chain) {
+        FilterRegistration.Dynamic registration = add(context, GUARD_NAME, new ErrorPageGuard(chain));
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "/*");
         // A named dispatcher's include or forward matches no URL pattern. Liberty takes no "*" for

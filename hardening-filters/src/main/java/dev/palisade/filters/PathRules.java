@@ -65,6 +65,11 @@ final class PathRules {
             if (rule == null) {
                 throw InvalidSettingException.badValue(key, item, EXPECTED_PREFIX);
             }
+            if (rule.path.isEmpty()) {
+                // "/" or "/*" (an operator sparing the landing page) is a prefix of every path: the limiter would limit nothing.
+                throw InvalidSettingException.badValue(key, item,
+                        "a path prefix other than / or /* (every path starts with it: the limiter would limit nothing)");
+            }
             rules.add(rule);
         }
         return new PathRules(rules);

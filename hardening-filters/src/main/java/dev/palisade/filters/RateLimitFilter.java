@@ -135,6 +135,10 @@ public final class RateLimitFilter implements Filter {
             }
             Limiter built = programmatic != null && limiter != null ? limiter : new Limiter(config);
             abort.learn(filterConfig.getServletContext());
+            String contextPath = filterConfig.getServletContext().getContextPath();
+            PathSettingChecks.warnContextPath(LOG, name, contextPath, "paths", config.paths());
+            PathSettingChecks.warnContextPath(LOG, name, contextPath, "allowlist", config.allowlist());
+            PathSettingChecks.warnUnknownMethods(LOG, name, "paths", config.paths());
             this.name = LogSafe.escape(name);
             this.limiter = built;
             LOG.info("{}: {} per client ({}), allowlist {}, {} trusted proxy network(s), {}, {}",

@@ -129,6 +129,8 @@ public final class RequestSizeLimitFilter implements Filter {
         }
         abort.learn(filterConfig.getServletContext());
         learnContainer(effective, filterConfig.getServletContext());
+        PathSettingChecks.warnContextPath(LOG, filterConfig.getFilterName(),
+                filterConfig.getServletContext().getContextPath(), PATH_LIMITS, effective.pathLimits().patterns().keySet());
         config = effective;
         LOG.info("{}: maxBytes={}, pathLimits=[{}]", LogSafe.escape(filterConfig.getFilterName()),
                 effective.maxBytes(), effective.pathLimits());

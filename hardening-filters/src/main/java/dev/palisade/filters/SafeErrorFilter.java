@@ -92,7 +92,7 @@ public final class SafeErrorFilter implements Filter {
     /** Thrown by RequestSizeLimitFilter, sometimes inside a connector exception that ends the connection. */
     private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
 
-    private static final ErrorPageGuard ERROR_PAGE_GUARD = new ErrorPageGuard();
+    private static final ErrorPageGuard ERROR_PAGE_GUARD = new ErrorPageGuard(null);
     /**
      * How long an async timeout waits for a failed task's answer under way on another thread: a
      * small problem body, written in microseconds; past that (a WARN) the timeout's thread completes

@@ -107,6 +107,54 @@ class HardeningLifecycleTest {
         }
     }
 
+    /**
+     * The chain's guard gates the application's forwards with the chain's gate: after a restart
+     * (Jetty keeps the guard's registration), with the gate installed then, not the first one.
+     */
+    @Test
+    void aForwardIsGatedByTheChainInstalledAtTheLatestStart() throws Exception {
+        AtomicReference<String> hidden = new AtomicReference<>("/api/debug/*");
+        Server server = new Server();
+        ServerConnector connector = loopbackConnector(server);
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.addServletContainerInitializer((ServletContainerInitializer) (classes, ctx) -> {
+            Hardening.install(ctx, Hardening.builder().environmentGate(EnvironmentGateFilter.Config.builder()
+                    .mode(Environment.Mode.PROD).devOnlyPaths(hidden.get()).build()).build());
+            ServletRegistration.Dynamic alias = ctx.addServlet("alias", new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp)
+                        throws IOException, jakarta.servlet.ServletException {
+                    req.getRequestDispatcher("/api" + req.getPathInfo()).forward(req, resp);
+                }
+            });
+            if (alias != null) {
+                alias.addMapping("/legacy/*");
+                ctx.addServlet("api", new HttpServlet() {
+                    @Override
+                    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                        resp.getWriter().write("served");
+                    }
+                }).addMapping("/api/*");
+            }
+        });
+        server.setHandler(context);
+        server.start();
+        try {
+            int port = connector.getLocalPort();
+            assertThat(get(port, "/legacy/debug/x", null).status()).isEqualTo(404);
+            assertThat(get(port, "/legacy/secret/x", null).body()).isEqualTo("served");
+
+            context.stop();
+            hidden.set("/api/secret/*");
+            context.start();
+
+            assertThat(get(port, "/legacy/secret/x", null).status()).isEqualTo(404);
+            assertThat(get(port, "/legacy/debug/x", null).body()).isEqualTo("served");
+        } finally {
+            server.stop();
+        }
+    }
+
     static Stream<Arguments> filtersReadingInitParams() {
         String post = "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\nConnection: close\r\n\r\n01234567890123456789";
         String get = "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";

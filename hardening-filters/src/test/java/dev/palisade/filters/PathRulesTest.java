@@ -63,7 +63,7 @@ class PathRulesTest {
                 .hasMessageContaining("RATE_LIMIT_ALLOWLIST").hasMessageContaining("GET /health");
     }
 
-    /** An exact "/" scope is the root alone; an allowlisted "/" is every path. */
+    /** An exact "/" scope is the root alone; an allowlisted "/" is refused. */
     @Test
     void theRootIsAPathLikeAnyOther() {
         PathRules scope = PathRules.scope("paths", List.of("/", "PATCH /p"));
@@ -71,7 +71,8 @@ class PathRulesTest {
         assertThat(scope.matches("GET", "/")).isTrue();
         assertThat(scope.matches("GET", "/x")).isFalse();
         assertThat(scope.matches("PATCH", "/p")).isTrue();
-        assertThat(PathRules.prefixes("allowlist", List.of("/")).matches("GET", "/api/x")).isTrue();
+        // An allowlisted "/" or "/*" would spare every path: refused (FailOpenSettingsTest).
+        assertThatThrownBy(() -> PathRules.prefixes("allowlist", List.of("/"))).hasMessageContaining("allowlist");
         assertThatThrownBy(() -> PathRules.prefixes("allowlist", List.of("/a b"))).hasMessageContaining("allowlist");
     }
 }
