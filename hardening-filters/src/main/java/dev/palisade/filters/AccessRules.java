@@ -122,8 +122,9 @@ final class AccessRules {
         }
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c <= ' ' || c == 0x7F || c == '?' || c == '#' || c == ';' || c == '=' || c == '|') {
-                throw new IllegalArgumentException("the path has a space, control character or one of ? # ; = |");
+            if (c <= ' ' || c == 0x7F || c == '?' || c == '#' || c == ';' || c == '=' || c == '|' || c == ',') {
+                throw new IllegalArgumentException("the path has a space, control character or one of ? # ; = | ,"
+                        + " (a comma list given as one path matches no request)");
             }
             if (c == '%' || c == '\\') {
                 throw new IllegalArgumentException("the path has % or \\ (rules match the decoded path: "

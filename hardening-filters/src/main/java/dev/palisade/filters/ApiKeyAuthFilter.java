@@ -465,9 +465,9 @@ public final class ApiKeyAuthFilter implements Filter {
                 try {
                     rules.add(new Rule(method, path, access, roles));
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidSettingException(PARAM_RULES, "Invalid rule " + (rules.size() + 1) + " \""
-                            + LogSafe.escape(String.valueOf(method)) + " " + LogSafe.escape(String.valueOf(path))
-                            + "\": " + e.getMessage());
+                    throw new InvalidSettingException(PARAM_RULES, "Invalid value for " + PARAM_RULES + ": rule "
+                            + (rules.size() + 1) + " \"" + (method == null ? "" : LogSafe.escape(method) + " ")
+                            + LogSafe.escape(String.valueOf(path)) + "\": " + e.getMessage());
                 }
                 return this;
             }

@@ -16,7 +16,10 @@ final class PathSettingChecks {
     /** RFC 9110's methods, PATCH (RFC 5789), QUERY and WebDAV's (RFC 4918, 3253, 5323). */
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
             "OPTIONS", "TRACE", "PATCH", "QUERY", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK",
-            "REPORT", "SEARCH", "MKACTIVITY", "CHECKOUT", "MERGE", "VERSION-CONTROL");
+            "REPORT", "SEARCH", "MKACTIVITY", "CHECKOUT", "MERGE", "VERSION-CONTROL",
+            // The rest of the IANA HTTP Method Registry (CalDAV, WebDAV ACL/BIND/versioning, LINK).
+            "ACL", "BASELINE-CONTROL", "BIND", "CHECKIN", "LABEL", "LINK", "MKCALENDAR", "MKREDIRECTREF", "MKWORKSPACE",
+            "ORDERPATCH", "PRI", "REBIND", "UNBIND", "UNCHECKOUT", "UNLINK", "UPDATE", "UPDATEREDIRECTREF");
 
     private PathSettingChecks() {
     }

@@ -772,14 +772,15 @@ public final class Redactor {
             int last = end < n && s.charAt(end) == '"' ? quotedPartEnd(end + 1) : end;
             while (true) {
                 int j = last;
-                while (j < n && s.charAt(j) == ' ') {
+                // OWS around the comma: spaces or tabs (RFC 9110).
+                while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
                     j++;
                 }
                 if (j == n || s.charAt(j) != ',') {
                     return last;
                 }
                 j++;
-                while (j < n && s.charAt(j) == ' ') {
+                while (j < n && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
                     j++;
                 }
                 int name = j;

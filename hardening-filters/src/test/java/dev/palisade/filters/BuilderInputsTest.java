@@ -41,6 +41,11 @@ class BuilderInputsTest {
                 .isInstanceOf(InvalidSettingException.class);
         assertThatThrownBy(() -> SecurityHeadersFilter.Config.builder().noStorePaths("/api/,/admin/").build())
                 .isInstanceOf(InvalidSettingException.class);
+        // An access rule too: "/api/admin,/api/keys" needing manager matched nothing, and any valid key got in.
+        assertThatThrownBy(() -> ApiKeyAuthFilter.Config.builder().rule(null, "/api/admin,/api/keys", "manager"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("rules");
+        assertThatThrownBy(() -> ApiKeyAuthFilter.Config.builder().publicPath("/health,/metrics"))
+                .isInstanceOf(InvalidSettingException.class);
     }
 
     /** The builders' array setters: a null array is "none" for paths/allowlist but a bare NPE elsewhere. */

@@ -211,6 +211,18 @@ class FailOpenSettingsTest {
         }
     }
 
+    /** Every method of the IANA registry is one a client may send: no warning (CalDAV's MKCALENDAR, say). */
+    @Test
+    void registeredMethodsAreNotWarnedAbout() {
+        try (LogCapture log = LogCapture.of("dev.palisade.filters.test")) {
+            PathSettingChecks.warnUnknownMethods(org.slf4j.LoggerFactory.getLogger("dev.palisade.filters.test"), "rl",
+                    "paths", List.of("MKCALENDAR /dav/*", "ACL /dav/*", "BIND /dav/*", "UPDATEREDIRECTREF /x", "PURGE /c/*"));
+            List<String> warned = warnings(log);
+            assertThat(warned).hasSize(1);
+            assertThat(warned.get(0)).contains("PURGE");
+        }
+    }
+
     /** The gate refused * ; , % \ but took ? and #, which no decoded path holds. */
     @Test
     void aDevOnlyPathWithAQueryOrFragmentIsRefused() {

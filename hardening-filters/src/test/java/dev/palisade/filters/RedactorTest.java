@@ -471,6 +471,8 @@ class RedactorTest {
             Arguments.of("authorization=Digest username=\"bob\", realm=\"x\", response=\"6629fae49393a05397450978507c4ef1\" ok",
                     "authorization=*** ok"),
             Arguments.of("authorization=Digest qop=auth, nc=00000001, response=6629fae4 done", "authorization=*** done"),
+            Arguments.of("authorization=Digest username=\"bob\",\tresponse=\"6629fae4\" ok", "authorization=*** ok"),
+            Arguments.of("authorization=Digest username=\"bob\"\t,response=\"6629fae4\" ok", "authorization=*** ok"),
             Arguments.of("authorization=Digest username=\"a\\\"b\", response=\"6629fae4\" tail", "authorization=*** tail"),
             Arguments.of("authorization=Digest username=\"unterminated 6629fae4", "authorization=***"),
             Arguments.of("authorization=Basic dXNlcjpwYXNzd29yZA==, next=1", "authorization=***, next=1"),
