@@ -194,8 +194,8 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
 
     /**
      * Answers what a forwarded servlet left, as {@link SafeErrorFilter} answers a request's own run:
-     * a {@code sendError}, or an error status without a body. Called by the guard when the
-     * outermost forward returned normally, before the container closes the response.
+     * a {@code sendError}, or an error status without a body. Called by the guard when a
+     * forward (not one within an include) returned normally, before the container closes the response.
      */
     void forwardReturned() throws IOException {
         forwardCompleted = true;

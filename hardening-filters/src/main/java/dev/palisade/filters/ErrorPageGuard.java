@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * that an include or forward runs through it: an included servlet's {@code sendError} is ignored, as
  * the specification says (Tomcat ignores it only below the chain's wrapper, which had turned it into
  * a problem replacing the page), and a forwarded one's (or a bare error status without a body) is
- * answered when the forward returns (Tomcat finishes its response then, before
+ * answered when the forward returns, the innermost when forwards nest (Tomcat finishes its response then, before
  * {@link SafeErrorFilter} could write: the client got an empty 404). {@link SafeErrorFilter} does
  * all this itself on the {@code INCLUDE} and {@code FORWARD} dispatches it is mapped for;
  * {@link Hardening} registers this filter for them, by URL pattern and by servlet name (a named
@@ -85,10 +85,11 @@ final class ErrorPageGuard implements Filter {
         } finally {
             ErrorCapturingResponse.dispatching(interrupted);
         }
-        if (type == DispatcherType.FORWARD && interrupted == null) {
-            // Now, before the container closes the response (Tomcat finishes its own when the
-            // forward returns, and SafeErrorFilter's run could no longer write). A forward that
-            // threw is left to SafeErrorFilter, which answers the failure.
+        if (type == DispatcherType.FORWARD && interrupted != DispatcherType.INCLUDE) {
+            // Now, before the container closes the response (Tomcat finishes its own when any
+            // forward returns, a forward made inside another included, and SafeErrorFilter's run
+            // could no longer write). A forward that threw is left to SafeErrorFilter, which
+            // answers the failure.
             capturing.forwardReturned();
         }
     }
@@ -124,7 +125,7 @@ final class ErrorPageGuard implements Filter {
         } finally {
             ErrorCapturingResponse.dispatching(interrupted);
         }
-        if (interrupted == null) {
+        if (interrupted != DispatcherType.INCLUDE) {
             capturing.forwardReturned();
         }
     }

@@ -10,6 +10,7 @@ import dev.palisade.filters.testing.ServletSetup;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -381,6 +382,24 @@ class DropInParityTest {
                 resp.getWriter().write(" after status=" + resp.getStatus());
             }
         }).addMapping("/inc");
+        ctx.addServlet("fwdfwd", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                req.getRequestDispatcher("/fwd").forward(req, resp);
+            }
+        }).addMapping("/fwdfwd");
+        ServletRegistration.Dynamic asyncFwd = ctx.addServlet("asyncfwd", new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                if (req.getDispatcherType() == jakarta.servlet.DispatcherType.ASYNC) {
+                    req.getRequestDispatcher("/fwd").forward(req, resp);
+                    return;
+                }
+                req.startAsync().dispatch();
+            }
+        });
+        asyncFwd.setAsyncSupported(true);
+        asyncFwd.addMapping("/asyncfwd");
     };
 
     /** The chain, or SafeErrorFilter alone mapped as docs/filters.md says. */
@@ -429,6 +448,26 @@ class DropInParityTest {
             assertThat(r.status()).isEqualTo(503);
             // Answered once, in the forward: logged once.
             assertThat(logs.lines()).filteredOn(line -> line.contains("answered 503")).hasSize(1);
+        }
+    }
+
+    /**
+     * A forward made inside another forward, or from an async dispatch, answers its servlet's
+     * {@code sendError} with the problem too: on Tomcat the client got a 404 without a body (Tomcat
+     * closes the response when the inner forward returns, and the chain answered only when the
+     * outermost did).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aNestedOrAsyncDispatchedForwardsSendErrorIsAnsweredWithTheProblem(Container container) throws Exception {
+        for (boolean alone : new boolean[] {false, true}) {
+            for (String path : new String[] {"/fwdfwd", "/asyncfwd"}) {
+                RawHttp.Response r = dispatched(container, alone, path);
+
+                assertThat(r.status()).as("%s alone=%s", path, alone).isEqualTo(404);
+                assertThat(r.header("Content-Type")).as("%s alone=%s", path, alone).startsWith(ProblemResponse.CONTENT_TYPE);
+                assertThat(r.body()).as("%s alone=%s", path, alone).contains("\"status\":404").doesNotContain("[target]");
+            }
         }
     }
 
