@@ -221,6 +221,35 @@ class EnvironmentGateFilterTest {
         }
     }
 
+    /**
+     * A URI that is not plain (an escape, a ;parameter, a dot segment) is decided by the slower
+     * views (routed, raw, literal): in prod they must still let every path that is not dev-only
+     * through, else a session id in the URL or an encoded space would answer 404 for ever.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void prodPassesEverySpellingOfAPathThatIsNotDevOnly(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("gate", new EnvironmentGateFilter(config(Mode.PROD))).addMappingForUrlPatterns(null, false, "/*");
+            ctx.addServlet("public", new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                    resp.getWriter().write("public");
+                }
+            }).addMapping("/");
+        })) {
+            List<String> hidden = new ArrayList<>();
+            for (String path : List.of("/api/other;jsessionid=1", "/api/%6fther", "/api/./other", "/api/x/../other",
+                    "/api/debugger;x=1", "/api/qna%20x", "/api/qnax/.", "/files/a%20b.txt")) {
+                RawHttp.Response r = get(server, path);
+                if (r.status() != 200 || !r.body().equals("public")) {
+                    hidden.add(path + " -> " + r.status());
+                }
+            }
+            assertThat(hidden).isEmpty();
+        }
+    }
+
     private static RunningServer start(Container container, Filter gate, AtomicInteger devCalls) throws Exception {
         return start(container, gate, devCalls, reg -> { });
     }

@@ -15,6 +15,15 @@ class ProblemsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "400|Bad Request",
+        "401|Unauthorized",
+        "403|Forbidden",
+        "404|Not Found",
+        "405|Method Not Allowed",
+        "409|Conflict",
+        "415|Unsupported Media Type",
+        "429|Too Many Requests",
+        "500|Internal Server Error",
+        "503|Service Unavailable",
         "413|Content Too Large",
         "416|Range Not Satisfiable",
         "422|Unprocessable Content",
@@ -30,5 +39,25 @@ class ProblemsTest {
     })
     void titlesAProblemWithTheRegisteredReasonPhrase(int status, String title) {
         assertThat(Problems.title(status)).isEqualTo(title);
+    }
+
+    /**
+     * Every status a problem may carry has a title and a fixed sentence as its detail (the kit's own
+     * tests take both from this class to check a body, so only this test notices one gone empty).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {400, 401, 403, 404, 405, 406, 408, 409, 410, 411, 413, 414,
+        415, 421, 422, 429, 431, 499, 500, 503, 599})
+    void givesEveryStatusATitleAndADetailSentence(int status) {
+        assertThat(Problems.title(status)).isNotBlank();
+        assertThat(Problems.detail(status)).isNotBlank().endsWith(".").doesNotContain("{", "}", "\"");
+    }
+
+    /** An unlisted 4xx is the client's doing and an unlisted 5xx the server's: the generic sentence says which. */
+    @org.junit.jupiter.api.Test
+    void anUnlistedStatusGetsTheGenericSentenceOfItsClass() {
+        assertThat(Problems.detail(402)).isEqualTo(Problems.detail(499)).isEqualTo("The request cannot be processed.");
+        assertThat(Problems.detail(502)).isEqualTo(Problems.detail(599))
+                .isEqualTo("The server could not complete the request. Quote the request id when reporting it.");
     }
 }

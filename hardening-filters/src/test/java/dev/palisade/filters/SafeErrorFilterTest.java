@@ -92,6 +92,9 @@ class SafeErrorFilterTest {
                 };
                 case "send-error-404" -> resp.sendError(404, SECRET);
                 case "send-error-503" -> resp.sendError(503, SECRET);
+                case "send-error-500" -> resp.sendError(500, SECRET);
+                case "send-error-400" -> resp.sendError(400, SECRET);
+                case "send-error-599" -> resp.sendError(599, SECRET);
                 case "status-only" -> resp.setStatus(409);
                 case "own-body" -> {
                     resp.setStatus(422);
@@ -823,6 +826,42 @@ class SafeErrorFilterTest {
         }
     }
 
+    /**
+     * sendError(500) with no exception is a 5xx as well: logged once, with its id, and answered with
+     * the contract's body, written out here (assertProblem takes title and detail from Problems
+     * itself, so it could not tell an empty or changed one).
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void logsASendError500OnceAndAnswersTheContractsBody(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(SafeErrorFilter.class)) {
+            RawHttp.Response r = get(server, "/t/send-error-500", "X-Request-Id: se-500");
+
+            assertThat(r.status()).isEqualTo(500);
+            assertThat(r.header("X-Request-Id")).isEqualTo("se-500");
+            assertThat(r.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,"
+                    + "\"detail\":\"An unexpected error occurred. Quote the request id when reporting it.\","
+                    + "\"requestId\":\"se-500\"}");
+            assertThat(errors(logs)).hasSize(1);
+            assertThat(errors(logs).get(0).getFormattedMessage()).contains("se-500", "500", "/t/send-error-500")
+                    .doesNotContain("hunter2");
+        }
+    }
+
+    /** The first and last error statuses are errors too: a problem, never the container's own page. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void turnsSendErrorAtBothEndsOfTheErrorRangeIntoAProblem(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            for (int status : new int[] {400, 599}) {
+                RawHttp.Response r = get(server, "/t/send-error-" + status);
+
+                assertProblem(r, status);
+                assertLeaksNothing(r);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void turnsTheContainers405IntoAProblem(Container container) throws Exception {
@@ -865,6 +904,25 @@ class SafeErrorFilterTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hello");
             assertThat(r.header("X-Request-Id")).isEqualTo("Abc.123_x-Y");
+        }
+    }
+
+    /** The contract's [A-Za-z0-9._-]{1,64} to its edges: each end of each range, and 64 characters, are kept. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void keepsAnIncomingRequestIdAtTheEdgesOfItsAlphabetAndLength(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            for (String id : List.of("a", "z", "A", "Z", "0", "9", ".", "_", "-", "x".repeat(64), "az-AZ_09.")) {
+                RawHttp.Response r = get(server, "/t/send-error-404", "X-Request-Id: " + id);
+
+                assertProblem(r, 404);
+                assertThat(r.header("X-Request-Id")).as(id).isEqualTo(id);
+                assertThat(r.body()).as(id).contains("\"requestId\":\"" + id + "\"");
+            }
+            for (String bad : List.of("/", ":", "@", "[", "`", "{", "x".repeat(65))) {
+                assertThat(get(server, "/t/send-error-404", "X-Request-Id: " + bad).header("X-Request-Id")).as(bad)
+                        .matches("[0-9a-f]{32}");
+            }
         }
     }
 
