@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * that an include or forward runs through it: an included servlet's {@code sendError} is ignored, as
  * the specification says (Tomcat ignores it only below the chain's wrapper, which had turned it into
  * a problem replacing the page), and a forwarded one's (or a bare error status without a body) is
- * answered when the forward returns, the innermost when forwards nest (Tomcat finishes its response then, before
- * {@link SafeErrorFilter} could write: the client got an empty 404). {@link SafeErrorFilter} does
+ * answered when the forward returns, the innermost when forwards nest (Tomcat finishes its response
+ * then, before {@link SafeErrorFilter} could write: the client got an empty 404). {@link SafeErrorFilter} does
  * all this itself on the {@code INCLUDE} and {@code FORWARD} dispatches it is mapped for;
  * {@link Hardening} registers this filter for them, by URL pattern and by servlet name (a named
  * dispatcher's dispatch matches no URL pattern), so the chain's members never see an include or a
@@ -44,11 +44,11 @@ final class ErrorPageGuard implements Filter {
     /** Holds the request id of a request aborted after its response was committed. */
     private static final String ABORTED = ErrorPageGuard.class.getName() + ".aborted";
 
-    /** The chain, asked for its environment gate on each forward and include; {@code null} for none. */
-    private final FilterSequence chain;
+    /** The chain's sequence, asked for its environment gate on each forward and include; {@code null} for none. */
+    private final FilterSequence sequence;
 
-    ErrorPageGuard(FilterSequence chain) {
-        this.chain = chain;
+    ErrorPageGuard(FilterSequence sequence) {
+        this.sequence = sequence;
     }
 
     /** Marks {@code request} as failed after commit: no later include may add to its response. */
@@ -95,11 +95,11 @@ final class ErrorPageGuard implements Filter {
     }
 
     private boolean isHidden(DispatcherType type, ServletRequest request) {
-        if (chain == null || (type != DispatcherType.INCLUDE && type != DispatcherType.FORWARD)
+        if (sequence == null || (type != DispatcherType.INCLUDE && type != DispatcherType.FORWARD)
                 || !(request instanceof HttpServletRequest http)) {
             return false;
         }
-        EnvironmentGateFilter gate = chain.environmentGate();
+        EnvironmentGateFilter gate = sequence.environmentGate();
         return gate != null && gate.hidesDispatch(http);
     }
 

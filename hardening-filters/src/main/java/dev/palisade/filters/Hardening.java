@@ -329,8 +329,8 @@ public final class Hardening {
      * First among the includes' filters, so that no filter of the application's writes the page's
      * first bytes.
      */
-    private static void registerErrorPageGuard(ServletContext context, FilterSequence chain) {
-        FilterRegistration.Dynamic registration = add(context, GUARD_NAME, new ErrorPageGuard(chain));
+    private static void registerErrorPageGuard(ServletContext context, FilterSequence sequence) {
+        FilterRegistration.Dynamic registration = add(context, GUARD_NAME, new ErrorPageGuard(sequence));
         registration.setAsyncSupported(true);
         registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "/*");
         // A named dispatcher's include or forward matches no URL pattern. Liberty takes no "*" for
