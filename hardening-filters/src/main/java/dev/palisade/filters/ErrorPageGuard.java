@@ -65,23 +65,35 @@ final class ErrorPageGuard implements Filter {
                     LogSafe.escape(String.valueOf(request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH))));
             return;
         }
-        ErrorCapturingResponse capturing = type == DispatcherType.INCLUDE || type == DispatcherType.FORWARD
-                ? ErrorCapturingResponse.in(response) : null;
-        if (isHidden(type, request)) {
-            answerAsUnknownPath(type, request, response, capturing);
+        boolean hidden = isHidden(type, request);
+        if (hidden && type == DispatcherType.INCLUDE) {
+            // As an include of an unknown path: the included servlet's 404 is ignored, nothing is added.
             return;
         }
+        ErrorCapturingResponse capturing = type == DispatcherType.INCLUDE || type == DispatcherType.FORWARD
+                ? ErrorCapturingResponse.in(response) : null;
         if (capturing == null) {
-            chain.doFilter(request, response);
+            if (hidden) {
+                // Not below the chain's response (a filter ahead of the chain forwarded): the kit's
+                // own 404, never the container's error page.
+                ProblemResponse.of(404).send((HttpServletRequest) request, (HttpServletResponse) response);
+            } else {
+                chain.doFilter(request, response);
+            }
             return;
         }
         // The chain's response must know: an included servlet's sendError is ignored (within an
         // include, a forward's too: it writes into the including page), and a forwarded one's is
-        // answered when the outermost forward returns.
+        // answered when the forward returns.
         DispatcherType interrupted = ErrorCapturingResponse.currentDispatch();
         ErrorCapturingResponse.dispatching(interrupted == DispatcherType.INCLUDE ? DispatcherType.INCLUDE : type);
         try {
-            chain.doFilter(request, response);
+            if (hidden) {
+                // A forward to a dev-only path: what a forward to an unknown path gets.
+                ((HttpServletResponse) response).sendError(HttpServletResponse.SC_NOT_FOUND);
+            } else {
+                chain.doFilter(request, response);
+            }
         } finally {
             ErrorCapturingResponse.dispatching(interrupted);
         }
@@ -101,32 +113,5 @@ final class ErrorPageGuard implements Filter {
         }
         EnvironmentGateFilter gate = sequence.environmentGate();
         return gate != null && gate.hidesDispatch(http);
-    }
-
-    /**
-     * What a forward or include of an unknown path gets: the forward a {@code sendError(404)}, which
-     * the chain's response answers with its problem when the forward returns; the include nothing
-     * (an included servlet's error is ignored).
-     */
-    private static void answerAsUnknownPath(DispatcherType type, ServletRequest request, ServletResponse response,
-            ErrorCapturingResponse capturing) throws IOException {
-        if (type == DispatcherType.INCLUDE) {
-            return;
-        }
-        if (capturing == null) {
-            // Not below the chain's response (its request did not run through the chain): never the container's error page.
-            ProblemResponse.of(404).send((HttpServletRequest) request, (HttpServletResponse) response);
-            return;
-        }
-        DispatcherType interrupted = ErrorCapturingResponse.currentDispatch();
-        ErrorCapturingResponse.dispatching(interrupted == DispatcherType.INCLUDE ? DispatcherType.INCLUDE : type);
-        try {
-            ((HttpServletResponse) response).sendError(404);
-        } finally {
-            ErrorCapturingResponse.dispatching(interrupted);
-        }
-        if (interrupted != DispatcherType.INCLUDE) {
-            capturing.forwardReturned();
-        }
     }
 }
