@@ -133,6 +133,26 @@ class FailOpenSettingsTest {
         }
     }
 
+    /**
+     * A filter mapped ahead of the chain that includes what its request names: the include is not
+     * below the chain's response, and a dev-only path still adds nothing to the page.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anIncludeMadeAheadOfTheChainAddsNothingOfADevOnlyPath(Container container) throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("early", (jakarta.servlet.Filter) (req, resp, chain) -> {
+                resp.getWriter().write("[early]");
+                req.getRequestDispatcher(req.getParameter("to")).include(req, resp);
+            }).addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/early/*");
+            gatedApp(ctx);
+        })) {
+            assertThat(get(server, "/early/x?to=/nowhere", null).body()).isEqualTo("[early]");
+            assertThat(get(server, "/early/x?to=/api/qna", null).body()).isEqualTo("[early]");
+            assertThat(get(server, "/early/x?to=/api/other", null).body()).isEqualTo("[early]ok");
+        }
+    }
+
     /** Path settings are relative to the context: one written with the context path matches nothing, and now says so. */
     @ParameterizedTest
     @EnumSource(Container.class)
