@@ -47,7 +47,7 @@ class CountingInputStreamEdgesTest {
     @Test
     void readLineCountsAndFailsOnTheLineThatPassesTheLimit() throws IOException {
         byte[] text = "0123456789\n0123456789\n0123456789\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        CountingInputStream within = new CountingInputStream(lines(text), text.length);
+        CountingInputStream within = new CountingInputStream(CountingInputStreamTest.bytes(text), text.length);
         byte[] buf = new byte[64];
         int total = 0;
         for (int n; (n = within.readLine(buf, 0, buf.length)) > 0; ) {
@@ -57,37 +57,12 @@ class CountingInputStreamEdgesTest {
         assertThat(within.exceeded()).isFalse();
 
         AtomicInteger overflows = new AtomicInteger();
-        CountingInputStream over = new CountingInputStream(lines(text), 15, overflows::incrementAndGet);
+        CountingInputStream over = new CountingInputStream(CountingInputStreamTest.bytes(text), 15, overflows::incrementAndGet);
         assertThat(over.readLine(buf, 0, buf.length)).isEqualTo(11);
         assertThatThrownBy(() -> over.readLine(buf, 0, buf.length)).isInstanceOf(RequestTooLargeException.class);
         assertThat(over.exceeded()).isTrue();
         assertThat(overflows).hasValue(1);
         assertThatThrownBy(() -> over.readLine(buf, 0, buf.length)).isInstanceOf(RequestTooLargeException.class);
         assertThat(over.count()).isEqualTo(22);
-    }
-
-    private static jakarta.servlet.ServletInputStream lines(byte[] text) {
-        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(text);
-        return new jakarta.servlet.ServletInputStream() {
-            @Override
-            public int read() {
-                return in.read();
-            }
-
-            @Override
-            public boolean isFinished() {
-                return in.available() == 0;
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setReadListener(jakarta.servlet.ReadListener listener) {
-                throw new UnsupportedOperationException();
-            }
-        };
     }
 }

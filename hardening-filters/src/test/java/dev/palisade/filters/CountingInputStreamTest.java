@@ -17,14 +17,19 @@ import org.junit.jupiter.api.Test;
 class CountingInputStreamTest {
     /** A bare ServletInputStream over bytes. */
     static ServletInputStream bytes(int n) {
-        return new BytesStream(n);
+        return bytes(new byte[n]);
+    }
+
+    /** A bare ServletInputStream over {@code content}. */
+    static ServletInputStream bytes(byte[] content) {
+        return new BytesStream(content);
     }
 
     private static class BytesStream extends ServletInputStream {
         private final ByteArrayInputStream in;
 
-        BytesStream(int n) {
-            in = new ByteArrayInputStream(new byte[n]);
+        BytesStream(byte[] content) {
+            in = new ByteArrayInputStream(content);
         }
 
         @Override
@@ -98,7 +103,7 @@ class CountingInputStreamTest {
 
     /** Undertow 2.3 on a body cut short: available() fails, reads would go on. */
     private static ServletInputStream failingAvailable() {
-        return new BytesStream(1000) {
+        return new BytesStream(new byte[1000]) {
             @Override
             public int available() throws IOException {
                 throw new IOException("UT000128: Remote peer closed connection before all data could be read");
