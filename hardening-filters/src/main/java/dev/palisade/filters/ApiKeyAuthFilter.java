@@ -58,8 +58,12 @@ import org.slf4j.LoggerFactory;
  * caller without a key gets the same 401 for a hidden dev-only path as for a path that does not
  * exist (see {@link Hardening} for the whole order); after
  * {@code SafeErrorFilter} and {@code SecurityHeadersFilter}, so its answers carry their headers.
- * Map it to {@code REQUEST} dispatches (the default): it decides once, when the request enters,
- * and lets forwards, includes and error dispatches through.
+ * Map it to {@code REQUEST} dispatches (the default), and to {@code FORWARD}, {@code INCLUDE} and
+ * {@code ASYNC} as well for the application's own dispatches to be held to the rules of the path they
+ * go to ({@link Hardening}'s chain does this for you): an alias forwarding {@code /legacy/*} to
+ * {@code /api/admin/*} must not let in a key that {@code /api/admin/*} would refuse. A refused forward
+ * or async dispatch is answered 401 or 403 as a request would be; a refused include adds nothing.
+ * Error dispatches are let through.
  */
 public final class ApiKeyAuthFilter implements Filter {
     public static final String PARAM_KEYS = "keys";
@@ -172,7 +176,10 @@ public final class ApiKeyAuthFilter implements Filter {
         unauthorized.flushIfDue();
         forbidden.flushIfDue();
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
-            chain.doFilter(stillAuthenticated(req), resp);
+            HttpServletRequest authorized = authorizeDispatch(req, resp);
+            if (authorized != null) {
+                chain.doFilter(authorized, resp);
+            }
             return;
         }
         String method = req.getMethod();
@@ -188,23 +195,119 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         Credentials credentials = credentials(req, c.keys());
         if (credentials.principal() == null) {
-            (credentials.presented() ? withInvalidToken : withoutToken).increment();
-            unauthorized.record();
-            String challenge = "Bearer realm=\"" + c.realm() + "\""
-                    + (credentials.presented() ? ", error=\"invalid_token\"" : "");
-            ProblemResponse.of(401).withHeader(WWW_AUTHENTICATE, challenge).sendLeavingBodyUnread(req, resp, abort.of(req));
+            unauthorizedAnswer(c, credentials.presented()).sendLeavingBodyUnread(req, resp, abort.of(req));
             return;
         }
         ApiKeyPrincipal principal = credentials.principal();
         if (!grants(rule, principal) || !grantsAll(alsoRequired, principal)) {
-            forbidden.record();
-            ProblemResponse.of(403)
-                    .withHeader(WWW_AUTHENTICATE, "Bearer realm=\"" + c.realm() + "\", error=\"insufficient_scope\"")
-                    .sendLeavingBodyUnread(req, resp, abort.of(req));
+            forbiddenAnswer(c).sendLeavingBodyUnread(req, resp, abort.of(req));
             return;
         }
         req.setAttribute(ApiKeyPrincipal.ATTRIBUTE, principal);
         chain.doFilter(new AuthenticatedRequest(req, principal), resp);
+    }
+
+    /** A 401 (counted), its challenge saying whether a token was presented. */
+    private ProblemResponse unauthorizedAnswer(Config c, boolean presented) {
+        (presented ? withInvalidToken : withoutToken).increment();
+        unauthorized.record();
+        return ProblemResponse.of(401).withHeader(WWW_AUTHENTICATE,
+                "Bearer realm=\"" + c.realm() + "\"" + (presented ? ", error=\"invalid_token\"" : ""));
+    }
+
+    /** A 403 (counted). */
+    private ProblemResponse forbiddenAnswer(Config c) {
+        forbidden.record();
+        return ProblemResponse.of(403)
+                .withHeader(WWW_AUTHENTICATE, "Bearer realm=\"" + c.realm() + "\", error=\"insufficient_scope\"");
+    }
+
+    /**
+     * Authorises a dispatch the application made (a forward, an include, an async dispatch) by the
+     * rules of its target, as a client's request to that path would be, with the key the request
+     * presented: an alias forwarding {@code /legacy/*} to {@code /api/admin/*}, a page including the
+     * fragment its query names, or {@code AsyncContext.dispatch("/api/admin/x")} must not take a
+     * key without the manager role (or a request without a key) where the rules keep it out. A key
+     * authenticated for the request is not looked at again; one the request did not need (its path
+     * was public) is authenticated now. A target under {@code /WEB-INF/} or {@code /META-INF/} (an
+     * application's views and fragments, not routes) is held only to rules that name it, not to
+     * the default for paths no rule covers. Error dispatches are let through.
+     *
+     * @return the request to go on with (wrapped if its key was authenticated only now), or
+     *     {@code null} when refused: a forward or async dispatch has been answered 401 or 403, an
+     *     include is to add nothing, as an include of an unknown path would
+     */
+    HttpServletRequest authorizeDispatch(HttpServletRequest req, HttpServletResponse resp)
+            throws IOException, ServletException {
+        DispatcherType type = req.getDispatcherType();
+        if (type == DispatcherType.REQUEST || type == DispatcherType.ERROR) {
+            return req;
+        }
+        Config c = config;
+        if (c == null) {
+            throw new ServletException("ApiKeyAuthFilter used before init() or after destroy()");
+        }
+        DispatchTarget target = DispatchTarget.of(req);
+        if (target.mapped() == null) {
+            // A named dispatcher's include: no path of its own; the including request's was authorised.
+            return stillAuthenticated(req);
+        }
+        List<Rule> binding = bindingRules(req.getMethod(), target, req.getContextPath());
+        if (binding.isEmpty()) {
+            return stillAuthenticated(req);
+        }
+        ApiKeyPrincipal principal = req.getAttribute(ApiKeyPrincipal.ATTRIBUTE) instanceof ApiKeyPrincipal known
+                ? known : null;
+        if (principal == null) {
+            Credentials credentials = credentials(req, c.keys());
+            if (credentials.principal() == null) {
+                answerRefusedDispatch(unauthorizedAnswer(c, credentials.presented()), type, req, resp);
+                return null;
+            }
+            principal = credentials.principal();
+        }
+        if (!grantsAll(binding, principal)) {
+            answerRefusedDispatch(forbiddenAnswer(c), type, req, resp);
+            return null;
+        }
+        req.setAttribute(ApiKeyPrincipal.ATTRIBUTE, principal);
+        return req.getUserPrincipal() instanceof ApiKeyPrincipal ? req : new AuthenticatedRequest(req, principal);
+    }
+
+    /** The rules a dispatch to {@code target} must satisfy, public ones left out, in every view of its path. */
+    private List<Rule> bindingRules(String method, DispatchTarget target, String context) {
+        String literal = rules.isEmpty() || target.uri() == null ? null : RequestPaths.literal(target.uri(), context);
+        List<Rule> views = new ArrayList<>(rules.isEmpty() ? List.of() : rules.otherViews(method, target.mapped(),
+                literal, literal == null ? null : RequestPaths.normalizedRaw(target.uri(), context)));
+        views.add(rules.match(method, target.mapped()));
+        boolean privateResource = isPrivateResource(target.mapped());
+        views.removeIf(rule -> rule.access() == Access.PUBLIC || privateResource && rule == AccessRules.DEFAULT);
+        return views;
+    }
+
+    /**
+     * Whether {@code path} is under {@code /WEB-INF} or {@code /META-INF}, whose contents are not
+     * routes. As spelled: servlet mappings are case-sensitive, and {@code /web-inf/x} can be a route.
+     */
+    private static boolean isPrivateResource(String path) {
+        return underDirectory(path, "/WEB-INF") || underDirectory(path, "/META-INF");
+    }
+
+    private static boolean underDirectory(String path, String directory) {
+        return path.startsWith(directory)
+                && (path.length() == directory.length() || path.charAt(directory.length()) == '/');
+    }
+
+    /**
+     * A refused forward or async dispatch is answered as the request would have been; the
+     * application may have read the body, and in a forward its code is still on the stack (see
+     * {@link ProblemResponse#sendAfterApplication}). A refused include adds nothing.
+     */
+    private void answerRefusedDispatch(ProblemResponse answer, DispatcherType type, HttpServletRequest req,
+            HttpServletResponse resp) throws IOException {
+        if (type != DispatcherType.INCLUDE) {
+            answer.sendAfterApplication(req, resp, abort.of(req), type == DispatcherType.ASYNC);
+        }
     }
 
     /**

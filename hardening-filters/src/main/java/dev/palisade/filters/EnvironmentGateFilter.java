@@ -4,7 +4,6 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
-import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -174,15 +173,13 @@ public final class EnvironmentGateFilter implements Filter {
     }
 
     private boolean isDevOnlyInclude(HttpServletRequest request) {
-        Object servletPath = request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH);
-        Object pathInfo = request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO);
-        String mapped = (servletPath == null ? "" : servletPath.toString()) + (pathInfo == null ? "" : pathInfo.toString());
-        if (!mapped.isEmpty() && patterns.matches(mapped)) {
+        DispatchTarget target = DispatchTarget.of(request);
+        if (target.mapped() != null && patterns.matches(target.mapped())) {
             return true;
         }
-        Object uri = request.getAttribute(RequestDispatcher.INCLUDE_REQUEST_URI);
+        String raw = target.uri();
         String context = request.getContextPath();
-        if (!(uri instanceof String raw) || context == null || !raw.startsWith(context)) {
+        if (raw == null || context == null || !raw.startsWith(context)) {
             return false;
         }
         String normalized = RequestPaths.normalize(raw.substring(context.length()));

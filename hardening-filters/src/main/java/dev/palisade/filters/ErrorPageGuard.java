@@ -34,17 +34,19 @@ import org.slf4j.LoggerFactory;
  * dispatcher's dispatch matches no URL pattern), so the chain's members never see an include or a
  * forward.
  *
- * <p>And it keeps the chain's environment gate in force for forwards and includes, which the chain
- * does not run on: in prod a forward to a dev-only path answers as a forward to an unknown path does
- * (404, the problem body), an include of one adds nothing to the page, as an include of an unknown
- * path would.
+ * <p>And it keeps the chain's access rules and environment gate in force for forwards and includes,
+ * which the chain does not run on, in the chain's order: a forward the rules of its target refuse
+ * (see {@link ApiKeyAuthFilter#authorizeDispatch}) is answered 401 or 403, an include they refuse adds
+ * nothing; in prod a forward to a dev-only path answers as a forward to an unknown path does (404,
+ * the problem body), an include of one adds nothing to the page, as an include of an unknown path
+ * would.
  */
 final class ErrorPageGuard implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorPageGuard.class);
     /** Holds the request id of a request aborted after its response was committed. */
     private static final String ABORTED = ErrorPageGuard.class.getName() + ".aborted";
 
-    /** The chain's sequence, asked for its environment gate on each forward and include; {@code null} for none. */
+    /** The chain's sequence, asked for its access rules and environment gate on each forward and include; {@code null} for none. */
     private final FilterSequence sequence;
 
     ErrorPageGuard(FilterSequence sequence) {
@@ -64,6 +66,13 @@ final class ErrorPageGuard implements Filter {
             LOG.debug("Request {} failed after its response was committed; not including {}", id,
                     LogSafe.escape(String.valueOf(request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH))));
             return;
+        }
+        if (type == DispatcherType.INCLUDE || type == DispatcherType.FORWARD) {
+            ServletRequest authorized = authorized(request, response);
+            if (authorized == null) {
+                return;
+            }
+            request = authorized;
         }
         boolean hidden = isHidden(type, request);
         if (hidden && type == DispatcherType.INCLUDE) {
@@ -106,12 +115,23 @@ final class ErrorPageGuard implements Filter {
         }
     }
 
+    /** The request the chain's access rules let go on with, or {@code null} when they refused (and answered) it. */
+    private ServletRequest authorized(ServletRequest request, ServletResponse response)
+            throws IOException, ServletException {
+        ApiKeyAuthFilter auth = sequence == null ? null : sequence.member(ApiKeyAuthFilter.class);
+        if (auth == null || !(request instanceof HttpServletRequest http)
+                || !(response instanceof HttpServletResponse httpResponse)) {
+            return request;
+        }
+        return auth.authorizeDispatch(http, httpResponse);
+    }
+
     private boolean isHidden(DispatcherType type, ServletRequest request) {
         if (sequence == null || (type != DispatcherType.INCLUDE && type != DispatcherType.FORWARD)
                 || !(request instanceof HttpServletRequest http)) {
             return false;
         }
-        EnvironmentGateFilter gate = sequence.environmentGate();
+        EnvironmentGateFilter gate = sequence.member(EnvironmentGateFilter.class);
         return gate != null && gate.hidesDispatch(http);
     }
 }

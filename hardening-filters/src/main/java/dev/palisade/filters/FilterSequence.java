@@ -145,11 +145,11 @@ final class FilterSequence implements Filter {
         return current.names;
     }
 
-    /** The current members' environment gate (replaced on a restart), or {@code null}. */
-    EnvironmentGateFilter environmentGate() {
+    /** The current member of {@code type} (replaced on a restart), or {@code null}. */
+    <T extends Filter> T member(Class<T> type) {
         for (Filter member : current.filters) {
-            if (member instanceof EnvironmentGateFilter gate) {
-                return gate;
+            if (type.isInstance(member)) {
+                return type.cast(member);
             }
         }
         return null;

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * registration, {@value #FILTER_NAME}{@code .errorPageGuard}, sees only {@code INCLUDE} and
  * {@code FORWARD} dispatches: it keeps Tomcat from including an application's error page in a
  * response that failed asynchronously after it was committed, and has an included servlet's
- * {@code sendError} ignored and a forwarded one's answered ({@link ErrorPageGuard}). On
+ * {@code sendError} ignored and a forwarded one's answered, and holds forwards and includes to the
+ * chain's access rules and environment gate ({@link ErrorPageGuard}). On
  * Tomcat, map a servlet to {@code /} (its {@code DefaultServlet} or the app's own) so that an
  * unknown path reaches the chain and is answered as a problem, not by Tomcat's HTML page.
  */

@@ -71,11 +71,14 @@ final class RequestPaths {
      * common request: one scan, no allocation), or when an escape is malformed.
      */
     static String literal(HttpServletRequest request) {
-        String uri = request.getRequestURI();
+        return literal(request.getRequestURI(), request.getContextPath());
+    }
+
+    /** {@link #literal(HttpServletRequest)} of a raw {@code uri} in a context at {@code context}. */
+    static String literal(String uri, String context) {
         if (uri == null || isPlain(uri, 0)) {
             return null;
         }
-        String context = request.getContextPath();
         String decoded;
         if (context == null || context.isEmpty() || (uri.startsWith(context) && (uri.length() == context.length()
                 || uri.charAt(context.length()) == '/' || uri.charAt(context.length()) == ';'))) {
@@ -161,11 +164,16 @@ final class RequestPaths {
 
     /** The raw request URI minus the context path, decoded and normalised; {@code null} when it cannot be. */
     static String normalizedRaw(HttpServletRequest request) {
-        String uri = normalize(request.getRequestURI());
+        return normalizedRaw(request.getRequestURI(), request.getContextPath());
+    }
+
+    /** {@link #normalizedRaw(HttpServletRequest)} of a raw {@code rawUri} in a context at {@code rawContext}. */
+    static String normalizedRaw(String rawUri, String rawContext) {
+        String uri = normalize(rawUri);
         if (uri == null) {
             return null;
         }
-        String context = normalize(request.getContextPath());
+        String context = normalize(rawContext);
         if (context != null && !context.equals("/") && uri.startsWith(context)
                 && (uri.length() == context.length() || uri.charAt(context.length()) == '/')) {
             uri = uri.substring(context.length());
