@@ -214,6 +214,19 @@ class UndertowTest {
                     resp.getWriter().write("forwarded");
                 }
             }, "/forwarded-to");
+            add(ctx, new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException, ServletException {
+                    resp.getWriter().write("[page]");
+                    req.getRequestDispatcher("/forwarded-to").include(req, resp);
+                }
+            }, "/includes");
+            add(ctx, new HttpServlet() {
+                @Override
+                protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+                    req.startAsync().dispatch("/forwarded-to");
+                }
+            }, "/async-hops");
         };
         return UndertowServer.start(setup, deployment -> { }, options);
     }
@@ -573,6 +586,33 @@ class UndertowTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !logs.lines().isEmpty());
             assertThat(logs.lines().get(0)).startsWith("INFO GET /forwards?token=*** status=200 ");
         }
+    }
+
+    /** As on Jetty and Tomcat ({@code DispatchAuthorizationTest}): the application's dispatches meet the rules of their target. */
+    @Test
+    void theApplicationsDispatchesAreHeldToTheRulesOfTheirTarget() throws Exception {
+        String manager = "manager-token-0123456789";
+        String system = "system-token-0123456789A";
+        Hardening.Config chain = Hardening.builder().rateLimit(null)
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder().key(manager, "ops", "manager").key(system, "sys", "system")
+                        .rules("/forwards=public; /includes=public; /async-hops=public; /forwarded-to=manager").build())
+                .build();
+        try (UndertowServer server = start(chain)) {
+            for (String path : new String[] {"/forwards", "/async-hops"}) {
+                assertThat(getWithKey(server, path, null).status()).as(path).isEqualTo(401);
+                RawHttp.Response refused = getWithKey(server, path, system);
+                assertThat(refused.status()).as(path).isEqualTo(403);
+                assertThat(refused.body()).as(path).contains("\"status\":403").doesNotContain("forwarded");
+                assertThat(getWithKey(server, path, manager).body()).as(path).isEqualTo("forwarded");
+            }
+            assertThat(getWithKey(server, "/includes", system).body()).isEqualTo("[page]");
+            assertThat(getWithKey(server, "/includes", manager).body()).isEqualTo("[page]forwarded");
+        }
+    }
+
+    private static RawHttp.Response getWithKey(UndertowServer server, String path, String token) throws IOException {
+        return RawHttp.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "Connection: close\r\n\r\n");
     }
 
     /** Undertow initialises filters at their first request unless told otherwise: then a bad setting stops the start. */
