@@ -225,17 +225,19 @@ public final class ApiKeyAuthFilter implements Filter {
     /**
      * Authorises a dispatch the application made (a forward, an include, an async dispatch) by the
      * rules of its target, as a client's request to that path would be, with the key the request
-     * presented: an alias forwarding {@code /legacy/*} to {@code /api/admin/*}, a page including the
-     * fragment its query names, or {@code AsyncContext.dispatch("/api/admin/x")} must not take a
-     * key without the manager role (or a request without a key) where the rules keep it out. A key
-     * authenticated for the request is not looked at again; one the request did not need (its path
-     * was public) is authenticated now. A target under {@code /WEB-INF/} or {@code /META-INF/} (an
-     * application's views and fragments, not routes) is held only to rules that name it, not to
-     * the default for paths no rule covers. Error dispatches are let through.
+     * was authenticated with: an alias forwarding {@code /legacy/*} to {@code /api/admin/*}, a page
+     * including the fragment its query names, or {@code AsyncContext.dispatch("/api/admin/x")} must
+     * not take a key without the manager role (or a request without a key) where the rules keep it
+     * out. A request whose own path was public is anonymous, whatever it sent: its key is not read
+     * at a dispatch either, as such a path is often unthrottled ({@code /health}) and must not become
+     * a way to try keys. A target under {@code /WEB-INF/} or {@code /META-INF/} (an application's
+     * views and fragments, not routes) is held only to rules that name it, not to the default for
+     * paths no rule covers. Error dispatches are let through; so are a named dispatcher's, which name
+     * a servlet, not a path (the container tells no filter which servlet it goes to).
      *
-     * @return the request to go on with (wrapped if its key was authenticated only now), or
-     *     {@code null} when refused: a forward or async dispatch has been answered 401 or 403, an
-     *     include is to add nothing, as an include of an unknown path would
+     * @return the request to go on with, or {@code null} when refused: a forward or async dispatch
+     *     has been answered 401 or 403, an include (or a forward inside one) is to add nothing, as
+     *     an include of an unknown path would
      */
     HttpServletRequest authorizeDispatch(HttpServletRequest req, HttpServletResponse resp)
             throws IOException, ServletException {
@@ -256,22 +258,16 @@ public final class ApiKeyAuthFilter implements Filter {
         if (binding.isEmpty()) {
             return stillAuthenticated(req);
         }
-        ApiKeyPrincipal principal = req.getAttribute(ApiKeyPrincipal.ATTRIBUTE) instanceof ApiKeyPrincipal known
-                ? known : null;
-        if (principal == null) {
-            Credentials credentials = credentials(req, c.keys());
-            if (credentials.principal() == null) {
-                answerRefusedDispatch(unauthorizedAnswer(c, credentials.presented()), type, req, resp);
-                return null;
-            }
-            principal = credentials.principal();
+        if (!(req.getAttribute(ApiKeyPrincipal.ATTRIBUTE) instanceof ApiKeyPrincipal principal)) {
+            // Anonymous: a public path's request (or one after logout(), or one this filter never saw).
+            answerRefusedDispatch(unauthorizedAnswer(c, false), type, req, resp);
+            return null;
         }
         if (!grantsAll(binding, principal)) {
             answerRefusedDispatch(forbiddenAnswer(c), type, req, resp);
             return null;
         }
-        req.setAttribute(ApiKeyPrincipal.ATTRIBUTE, principal);
-        return req.getUserPrincipal() instanceof ApiKeyPrincipal ? req : new AuthenticatedRequest(req, principal);
+        return stillAuthenticated(req);
     }
 
     /** The rules a dispatch to {@code target} must satisfy, public ones left out, in every view of its path. */
@@ -301,12 +297,17 @@ public final class ApiKeyAuthFilter implements Filter {
     /**
      * A refused forward or async dispatch is answered as the request would have been; the
      * application may have read the body, and in a forward its code is still on the stack (see
-     * {@link ProblemResponse#sendAfterApplication}). A refused include adds nothing.
+     * {@link ProblemResponse#sendAfterApplication}); an async dispatch refused after the application
+     * committed the response breaks the connection. A refused include adds nothing, nor does a
+     * refused forward made inside an include: the page's status cannot change, and the problem
+     * would be written into it.
      */
     private void answerRefusedDispatch(ProblemResponse answer, DispatcherType type, HttpServletRequest req,
             HttpServletResponse resp) throws IOException {
-        if (type != DispatcherType.INCLUDE) {
-            answer.sendAfterApplication(req, resp, abort.of(req), type == DispatcherType.ASYNC);
+        if (type == DispatcherType.ASYNC) {
+            answer.sendRefusingAsyncDispatch(req, resp, abort.of(req));
+        } else if (type != DispatcherType.INCLUDE && ErrorCapturingResponse.currentDispatch() != DispatcherType.INCLUDE) {
+            answer.sendAfterApplication(req, resp, abort.of(req), false);
         }
     }
 

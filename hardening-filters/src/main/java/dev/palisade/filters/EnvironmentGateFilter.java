@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * the filters that may reject a request (rate limit, size limit, authentication), as
  * {@link Hardening} does: then a hidden path answers exactly as an unknown path does, 401 and 429
  * included. Register it for the {@code REQUEST} and {@code ASYNC} dispatches (an
- * {@code AsyncContext.dispatch(path)} is gated too) — add {@code FORWARD} if the application
- * forwards to paths it did not choose itself ({@link Hardening}'s chain gates forwards and includes
- * to dev-only paths with a guard of its own). The 404 it writes carries the request id; an
+ * {@code AsyncContext.dispatch(path)} is gated too) — add {@code FORWARD} and {@code INCLUDE} if the
+ * application forwards to or includes paths it did not choose itself: a forward to a dev-only path
+ * then answers 404, an include of one adds nothing ({@link Hardening}'s chain gates forwards and
+ * includes with a guard of its own). The 404 it writes carries the request id; an
  * application's own unknown-path answer must also be {@code ProblemResponse.of(404)} for the two
  * to be indistinguishable.
  */
@@ -118,13 +119,29 @@ public final class EnvironmentGateFilter implements Filter {
             throw new ServletException("EnvironmentGateFilter used before init()");
         }
         rejections.flushIfDue();
+        DispatcherType type = request.getDispatcherType();
+        if ((type == DispatcherType.INCLUDE || type == DispatcherType.FORWARD
+                && ErrorCapturingResponse.currentDispatch() == DispatcherType.INCLUDE)
+                && request instanceof HttpServletRequest included) {
+            // Mapped for includes: an include of a dev-only path (or a forward to one inside an
+            // include, which cannot change the page's status) adds nothing, as one of an unknown path.
+            if (!hidesDispatch(included)) {
+                chain.doFilter(request, response);
+            }
+            return;
+        }
         if (current.mode() == Environment.Mode.PROD && !patterns.isEmpty()
                 && request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
                 && isDevOnly(http)) {
             rejections.record();
             // As SafeErrorFilter answers an unknown path's sendError(404) (the body read and dropped,
-            // or the connection closed), so that the two cannot be told apart.
-            ProblemResponse.of(404).sendAfterApplication(http, httpResponse, abort.of(http), true);
+            // or the connection closed; after an async dispatch of a committed response, the
+            // connection broken), so that the two cannot be told apart.
+            if (http.getDispatcherType() == DispatcherType.ASYNC) {
+                ProblemResponse.of(404).sendRefusingAsyncDispatch(http, httpResponse, abort.of(http));
+            } else {
+                ProblemResponse.of(404).sendAfterApplication(http, httpResponse, abort.of(http), true);
+            }
             return;
         }
         chain.doFilter(request, response);

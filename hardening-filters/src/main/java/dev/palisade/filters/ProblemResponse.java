@@ -178,6 +178,24 @@ public final class ProblemResponse {
                     : sendClosingWithoutAbort(request, response, abort);
     }
 
+    /**
+     * Sends this problem as a filter's refusal of an async dispatch ({@link #sendAfterApplication});
+     * where the application committed the response before it dispatched, the refusal can no longer
+     * be sent, and the connection is broken instead ({@link RefusedAfterCommitException}), so that the
+     * client sees the response cut short rather than one that looks whole.
+     */
+    void sendRefusingAsyncDispatch(HttpServletRequest request, HttpServletResponse response, ConnectionAbort abort)
+            throws IOException {
+        if (sendAfterApplication(request, response, abort, true) || !response.isCommitted()) {
+            return;
+        }
+        IOException abortion = abort.forCommittedResponse(request, response,
+                new RefusedAfterCommitException(status, RequestIds.of(request)));
+        if (abortion != null) {
+            throw abortion;
+        }
+    }
+
     /** Says {@code Connection: close} without the abort that would throw into the application's code. */
     private boolean sendClosingWithoutAbort(HttpServletRequest request, HttpServletResponse response,
             ConnectionAbort abort) throws IOException {

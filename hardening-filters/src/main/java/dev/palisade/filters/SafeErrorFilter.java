@@ -91,6 +91,7 @@ public final class SafeErrorFilter implements Filter {
 
     /** Thrown by RequestSizeLimitFilter, sometimes inside a connector exception that ends the connection. */
     private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
+    private static final Set<String> REFUSED_AFTER_COMMIT = Set.of(RefusedAfterCommitException.class.getName());
 
     private static final ErrorPageGuard ERROR_PAGE_GUARD = new ErrorPageGuard(null);
     /**
@@ -301,6 +302,12 @@ public final class SafeErrorFilter implements Filter {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
+        if (failure instanceof IOException io && ClientFaults.causedBy(io, REFUSED_AFTER_COMMIT)) {
+            // A filter's refusal of an async dispatch made after the application committed the
+            // response: counted there, the connection to be broken (the exception does it).
+            LOG.debug("Request {} was refused after its response was committed: {} {}", id, method, path);
+            throw io;
+        }
         if (failure instanceof IOException io && ClientFaults.causedBy(io, BODY_TOO_LARGE)) {
             // The client's doing, answered or counted by RequestSizeLimitFilter (which also chose how
             // the connection ends).

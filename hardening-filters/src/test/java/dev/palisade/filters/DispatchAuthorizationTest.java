@@ -2,7 +2,9 @@ package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
@@ -30,11 +32,12 @@ class DispatchAuthorizationTest {
     private static final String MANAGER = "manager-token-0123456789";
     private static final String SYSTEM = "system-token-0123456789A";
     private static final String UNKNOWN = "unknown-token-0123456789";
+    private static final String PROBLEM = "\"status\":";
 
     private static final ApiKeyAuthFilter.Config AUTH = ApiKeyAuthFilter.Config.builder()
             .key(MANAGER, "ops", "manager")
             .key(SYSTEM, "sys", "system")
-            .rules("/health=public; /public/*=public; /open/*=public; /view=public; /secret-view=public; /meta-view=public;"
+            .rules("/health=public; /public/*=public; /open/*=public; /view=public; /meta-view=public; /public-report=public;"
                     + " /near-view=public; /lower-view=public;"
                     + " /api/admin/*=manager; /WEB-INF/secret/*=manager")
             .build();
@@ -85,6 +88,20 @@ class DispatchAuthorizationTest {
         }
     }
 
+    /**
+     * A page that includes the path its query names ({@code /to-admin} by default). (Nothing is
+     * written after it: a forward made inside the include closes the response, and Jetty then
+     * refuses the page's writer.)
+     */
+    static final class PageAround extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            resp.getWriter().write("[page]");
+            String to = req.getParameter("to");
+            req.getRequestDispatcher(to == null ? "/to-admin" : to).include(req, resp);
+        }
+    }
+
     /** Goes on asynchronously at {@code /api} + its path info. */
     static final class AsyncHop extends HttpServlet {
         @Override
@@ -94,14 +111,30 @@ class DispatchAuthorizationTest {
         }
     }
 
+    /** Writes and commits a first piece, then goes on asynchronously at {@code /api} + its path info. */
+    static final class CommitThenAsyncHop extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.getWriter().write("[committed]");
+            resp.flushBuffer();
+            req.startAsync().dispatch("/api" + req.getPathInfo());
+        }
+    }
+
     private static void servlets(ServletContext ctx) {
         ctx.addServlet("api", new Who()).addMapping("/api/*");
         ctx.addServlet("legacy", new Forward("/api")).addMapping("/legacy/*");
         ctx.addServlet("public", new Forward("/api")).addMapping("/public/*");
         ctx.addServlet("page", new Page()).addMapping("/page", "/open/page");
+        ctx.addServlet("pageWithAlias", new PageAround()).addMapping("/page-with-alias");
+        ctx.addServlet("toAdmin", new Forward("/api/admin/keys")).addMapping("/to-admin");
+        ctx.addServlet("toDebug", new Forward("/api/debug/trace")).addMapping("/to-debug");
         ServletRegistration.Dynamic async = ctx.addServlet("async", new AsyncHop());
         async.addMapping("/async/*");
         async.setAsyncSupported(true);
+        ServletRegistration.Dynamic committing = ctx.addServlet("committing", new CommitThenAsyncHop());
+        committing.addMapping("/commit-then-async/*");
+        committing.setAsyncSupported(true);
         ctx.addServlet("view", new Forward("/WEB-INF/view")).addMapping("/view");
         ctx.addServlet("secretView", new Forward("/WEB-INF/secret/view")).addMapping("/secret-view");
         ctx.addServlet("metaView", new Forward("/META-INF/view")).addMapping("/meta-view");
@@ -116,7 +149,7 @@ class DispatchAuthorizationTest {
     }
 
     private static void chainedApp(ServletContext ctx) {
-        Hardening.install(ctx, Hardening.builder().apiKeyAuth(AUTH)
+        Hardening.install(ctx, Hardening.builder().rateLimit(null).apiKeyAuth(AUTH)
                 .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
                         .devOnlyPaths("/api/debug/*").build())
                 .build());
@@ -137,7 +170,6 @@ class DispatchAuthorizationTest {
 
     private static final String INSUFFICIENT = "Bearer realm=\"palisade\", error=\"insufficient_scope\"";
     private static final String NO_TOKEN = "Bearer realm=\"palisade\"";
-    private static final String INVALID = "Bearer realm=\"palisade\", error=\"invalid_token\"";
 
     @ParameterizedTest
     @EnumSource(Container.class)
@@ -152,20 +184,21 @@ class DispatchAuthorizationTest {
         }
     }
 
-    /** A public path's request was let in without reading its key; the forward's target needs it. */
+    /**
+     * A public path's request is anonymous, whatever key it sent: the key is not read at its
+     * dispatches either (a public path may be unthrottled, and must not be a way to try keys).
+     */
     @ParameterizedTest
     @EnumSource(Container.class)
-    void aForwardFromAPublicPathAuthenticatesTheKeyItsTargetNeeds(Container container) throws Exception {
+    void aPublicPathsRequestIsAnonymousInItsDispatches(Container container) throws Exception {
         try (RunningServer server = container.start(DispatchAuthorizationTest::chainedApp)) {
-            assertRefused(get(server, "/public/admin/keys", null), 401, NO_TOKEN, "no key");
-            assertRefused(get(server, "/public/admin/keys", UNKNOWN), 401, INVALID, "unknown key");
-            assertRefused(get(server, "/public/admin/keys", SYSTEM), 403, INSUFFICIENT, "no manager role");
-            assertThat(get(server, "/public/admin/keys", MANAGER).body()).isEqualTo("who=ops,manager=true,attr=ops");
-            assertRefused(get(server, "/public/events", null), 401, NO_TOKEN, "the default rule");
-            assertThat(get(server, "/public/events", SYSTEM).body()).isEqualTo("who=sys,manager=false,attr=sys");
-            assertRefused(get(server, "/public-report", null), 401, NO_TOKEN, "a path no rule names");
-            assertThat(get(server, "/public-report", SYSTEM).body()).isEqualTo("report");
-            assertThat(get(server, "/open/health", null).body()).as("a public target").isEqualTo("up");
+            for (String token : new String[] {null, UNKNOWN, SYSTEM, MANAGER}) {
+                String what = token == null ? "no key" : token;
+                assertRefused(get(server, "/public/admin/keys", token), 401, NO_TOKEN, what);
+                assertRefused(get(server, "/public/events", token), 401, NO_TOKEN, what + ", the default rule");
+                assertRefused(get(server, "/public-report", token), 401, NO_TOKEN, what + ", a path no rule names");
+                assertThat(get(server, "/open/health", token).body()).as(what + ", a public target").isEqualTo("up");
+            }
         }
     }
 
@@ -180,7 +213,7 @@ class DispatchAuthorizationTest {
         try (RunningServer server = container.start(DispatchAuthorizationTest::chainedApp)) {
             assertRefused(get(server, "/public/debug/trace", null), 401, NO_TOKEN, "dev-only, no key");
             assertRefused(get(server, "/public/events", null), 401, NO_TOKEN, "not dev-only, no key");
-            RawHttp.Response hidden = get(server, "/public/debug/trace", SYSTEM);
+            RawHttp.Response hidden = get(server, "/legacy/debug/trace", SYSTEM);
             assertThat(hidden.status()).isEqualTo(404);
             assertThat(hidden.body()).contains("\"status\":404").doesNotContain("who=");
         }
@@ -194,11 +227,27 @@ class DispatchAuthorizationTest {
             assertThat(get(server, "/page?widget=ADMIN/keys", SYSTEM).body()).isEqualTo("[page]");
             assertThat(get(server, "/page?widget=admin/keys", MANAGER).body()).isEqualTo("[page]who=ops,manager=true,attr=ops");
             assertThat(get(server, "/page?widget=events", SYSTEM).body()).isEqualTo("[page]who=sys,manager=false,attr=sys");
-            RawHttp.Response open = get(server, "/open/page?widget=events", null);
-            assertThat(open.status()).isEqualTo(200);
-            assertThat(open.body()).isEqualTo("[page]");
-            assertThat(get(server, "/open/page?widget=events", SYSTEM).body()).isEqualTo("[page]who=sys,manager=false,attr=sys");
-            assertThat(get(server, "/open/page?widget=events", UNKNOWN).body()).isEqualTo("[page]");
+            for (String token : new String[] {null, UNKNOWN, SYSTEM}) {
+                RawHttp.Response open = get(server, "/open/page?widget=events", token);
+                assertThat(open.status()).isEqualTo(200);
+                assertThat(open.body()).as("a public page's include, anonymous").isEqualTo("[page]");
+            }
+        }
+    }
+
+    /**
+     * A forward made inside an include cannot change the page's status: refused, it adds nothing
+     * (as a forward to a dev-only path there does), rather than a 403 problem inside a 200 page.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aRefusedForwardInsideAnIncludeAddsNothing(Container container) throws Exception {
+        try (RunningServer server = container.start(DispatchAuthorizationTest::chainedApp)) {
+            RawHttp.Response refused = get(server, "/page-with-alias", SYSTEM);
+            assertThat(refused.status()).isEqualTo(200);
+            assertThat(refused.body()).doesNotContain(PROBLEM).doesNotContain("who=");
+            assertThat(String.valueOf(refused.header("Content-Type"))).doesNotContain("problem");
+            assertThat(get(server, "/page-with-alias", MANAGER).body()).contains("who=ops,manager=true,attr=ops");
         }
     }
 
@@ -212,6 +261,39 @@ class DispatchAuthorizationTest {
         }
     }
 
+    /**
+     * Refused after the response was committed, an async dispatch can no longer be answered 403 (or
+     * the environment gate's 404): the connection is broken, so that the client sees the response
+     * cut short, not a whole one.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anAsyncDispatchRefusedAfterCommitBreaksTheConnection(Container container) throws Exception {
+        try (RunningServer server = container.start(DispatchAuthorizationTest::chainedApp)) {
+            RawHttp.Response allowed = RawHttp.exchange(server.port(), "GET /commit-then-async/admin/keys HTTP/1.1\r\n"
+                    + "Host: x\r\nAuthorization: Bearer " + MANAGER + "\r\n\r\n");
+            assertThat(allowed.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(allowed.body()).isEqualTo("[committed]who=ops,manager=true,attr=ops");
+            String refused;
+            try (LogCapture log = LogCapture.of("dev.palisade.filters"); RawHttp http = RawHttp.connect(server.port())) {
+                // readAll fails if the server keeps the connection open past its 10 s bound.
+                refused = http.send("GET /commit-then-async/admin/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + SYSTEM + "\r\n\r\n").readAll();
+                // Counted as a refusal; no server error, which any client with a weaker key could cause at will.
+                assertThat(log.events()).noneMatch(e -> e.getLevel() == Level.ERROR);
+            }
+            assertThat(refused).startsWith("HTTP/1.1 200").contains("[committed]").doesNotContain("who=")
+                    .doesNotEndWith("0\r\n\r\n");
+            String hidden;
+            try (RawHttp http = RawHttp.connect(server.port())) {
+                hidden = http.send("GET /commit-then-async/debug/trace HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + SYSTEM + "\r\n\r\n").readAll();
+            }
+            assertThat(hidden).as("the environment gate's refusal").startsWith("HTTP/1.1 200").contains("[committed]")
+                    .doesNotContain("who=").doesNotEndWith("0\r\n\r\n");
+        }
+    }
+
     /** Views under /WEB-INF and /META-INF are not routes: only a rule naming them holds a forward there back. */
     @ParameterizedTest
     @EnumSource(Container.class)
@@ -222,8 +304,7 @@ class DispatchAuthorizationTest {
             // Routes the container maps like any other, which only look like the private directories.
             assertRefused(get(server, "/near-view", null), 401, NO_TOKEN, "/WEB-INFO");
             assertRefused(get(server, "/lower-view", null), 401, NO_TOKEN, "/web-inf");
-            assertThat(get(server, "/lower-view", SYSTEM).body()).isEqualTo("view");
-            assertRefused(get(server, "/secret-view", null), 401, NO_TOKEN, "a rule naming the view");
+            assertRefused(get(server, "/secret-view", null), 401, NO_TOKEN, "the request's own rule");
             assertRefused(get(server, "/secret-view", SYSTEM), 403, INSUFFICIENT, "a rule naming the view");
             assertThat(get(server, "/secret-view", MANAGER).body()).isEqualTo("view");
         }
@@ -252,6 +333,47 @@ class DispatchAuthorizationTest {
         }
     }
 
+    /**
+     * The chain as the docs' {@code web.xml} declares it, {@code apiKeys} and {@code envGate} mapped
+     * for forwards and includes too: the same answers as {@link Hardening}'s guard gives.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theFiltersMappedForForwardsAndIncludesHoldThemAsTheChainDoes(Container container) throws Exception {
+        EnumSet<DispatcherType> all = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.FORWARD,
+                DispatcherType.INCLUDE);
+        try (RunningServer server = container.start(ctx -> {
+            jakarta.servlet.FilterRegistration.Dynamic safeErrors = ctx.addFilter("safeErrors", new SafeErrorFilter());
+            safeErrors.setAsyncSupported(true);
+            safeErrors.addMappingForUrlPatterns(all, false, "/*");
+            safeErrors.addMappingForServletNames(EnumSet.of(DispatcherType.INCLUDE, DispatcherType.FORWARD), false, "*");
+            jakarta.servlet.FilterRegistration.Dynamic apiKeys = ctx.addFilter("apiKeys", new ApiKeyAuthFilter(AUTH));
+            apiKeys.setAsyncSupported(true);
+            apiKeys.addMappingForUrlPatterns(all, false, "/*");
+            jakarta.servlet.FilterRegistration.Dynamic envGate = ctx.addFilter("envGate", new EnvironmentGateFilter(
+                    EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD).devOnlyPaths("/api/debug/*").build()));
+            envGate.setAsyncSupported(true);
+            envGate.addMappingForUrlPatterns(all, false, "/*");
+            servlets(ctx);
+        })) {
+            assertRefused(get(server, "/legacy/admin/keys", SYSTEM), 403, INSUFFICIENT, "forward");
+            assertRefused(get(server, "/async/admin/keys", SYSTEM), 403, INSUFFICIENT, "async dispatch");
+            assertRefused(get(server, "/public/debug/trace", null), 401, NO_TOKEN, "forward, anonymous, dev-only");
+            RawHttp.Response hidden = get(server, "/legacy/debug/trace", SYSTEM);
+            assertThat(hidden.status()).as("forward, dev-only").isEqualTo(404);
+            assertThat(hidden.body()).contains(PROBLEM).doesNotContain("who=");
+            assertThat(get(server, "/page?widget=admin/keys", SYSTEM).body()).isEqualTo("[page]");
+            assertThat(get(server, "/page?widget=debug/trace", SYSTEM).body()).as("include, dev-only").isEqualTo("[page]");
+            for (String to : List.of("/to-admin", "/to-debug")) {
+                RawHttp.Response page = get(server, "/page-with-alias?to=" + to, SYSTEM);
+                assertThat(page.status()).as(to).isEqualTo(200);
+                assertThat(page.body()).as(to).doesNotContain(PROBLEM).doesNotContain("who=");
+            }
+            assertThat(get(server, "/page?widget=events", SYSTEM).body()).isEqualTo("[page]who=sys,manager=false,attr=sys");
+            assertThat(get(server, "/legacy/admin/keys", MANAGER).body()).isEqualTo("who=ops,manager=true,attr=ops");
+        }
+    }
+
     /** On its own, mapped for forwards too as its javadoc says, the filter holds them to the rules and counts the refusals. */
     @ParameterizedTest
     @EnumSource(Container.class)
@@ -268,7 +390,7 @@ class DispatchAuthorizationTest {
             assertThat(filter.forbiddenCount()).isEqualTo(1);
             assertThat(get(server, "/page?widget=admin/keys", SYSTEM).body()).isEqualTo("[page]");
             assertThat(filter.forbiddenCount()).isEqualTo(2);
-            assertThat(get(server, "/public/admin/keys", null).status()).isEqualTo(401);
+            assertThat(get(server, "/public/admin/keys", MANAGER).status()).isEqualTo(401);
             assertThat(filter.unauthorizedCount()).isEqualTo(1);
             assertThat(get(server, "/legacy/admin/keys", MANAGER).body()).isEqualTo("who=ops,manager=true,attr=ops");
         }
