@@ -485,6 +485,26 @@ class LibertyTest {
                 + "Content-Type: multipart/form-data; boundary=xyz\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body);
     }
 
+    /** As on Jetty and Tomcat ({@code DispatchAuthorizationTest}): the application's dispatches meet the rules of their target. */
+    @Test
+    void theApplicationsDispatchesAreHeldToTheRulesOfTheirTarget() throws IOException {
+        for (String path : List.of("/app/dispatch/forward", "/app/dispatch/async")) {
+            RawHttp.Response refused = RawHttp.exchange(port, getWithKey(path, dev.palisade.filters.libertyapp.LibertyApp.SYSTEM_KEY));
+            assertThat(refused.status()).as(path).isEqualTo(403);
+            assertThat(refused.body()).as(path).contains("\"status\":403").doesNotContain("admin");
+            assertThat(RawHttp.exchange(port, getWithKey(path, dev.palisade.filters.libertyapp.LibertyApp.MANAGER_KEY)).body()).as(path)
+                    .isEqualTo("admin ops");
+        }
+        assertThat(RawHttp.exchange(port, getWithKey("/app/dispatch/include", dev.palisade.filters.libertyapp.LibertyApp.SYSTEM_KEY))
+                .body()).isEqualTo("[page]");
+        assertThat(RawHttp.exchange(port, getWithKey("/app/dispatch/include", dev.palisade.filters.libertyapp.LibertyApp.MANAGER_KEY))
+                .body()).isEqualTo("[page]admin ops");
+    }
+
+    private static String getWithKey(String path, String token) {
+        return "GET " + path + " HTTP/1.1\r\nHost: liberty\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    }
+
     private static String get(String path) {
         return "GET " + path + " HTTP/1.1\r\nHost: liberty\r\n\r\n";
     }

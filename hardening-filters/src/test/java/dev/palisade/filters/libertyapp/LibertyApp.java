@@ -1,5 +1,6 @@
 package dev.palisade.filters.libertyapp;
 
+import dev.palisade.filters.ApiKeyAuthFilter;
 import dev.palisade.filters.Hardening;
 import dev.palisade.filters.RequestSizeLimitFilter;
 import jakarta.servlet.AsyncContext;
@@ -40,7 +41,49 @@ public class LibertyApp implements ServletContextListener {
         Hardening.install(event.getServletContext(), Hardening.builder()
                 .rateLimits(List.of())
                 .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(64 * 1024).build())
+                .apiKeyAuth(ApiKeyAuthFilter.Config.builder()
+                        .key(MANAGER_KEY, "ops", "manager")
+                        .key(SYSTEM_KEY, "sys", "system")
+                        // Every other servlet here is public: the keys matter to the dispatch servlets alone.
+                        .rules("/*=public; /dispatch/*=authenticated; /admin/*=manager")
+                        .build())
                 .build());
+    }
+
+    /** A key with the manager role, for the dispatch servlets. */
+    public static final String MANAGER_KEY = "manager-token-0123456789";
+    /** A key without it. */
+    public static final String SYSTEM_KEY = "system-token-0123456789A";
+
+    /** The route only the manager role may reach: says who reached it. */
+    @WebServlet(urlPatterns = "/admin/*", asyncSupported = true)
+    public static class Admin extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.getWriter().write("admin " + request.getRemoteUser());
+        }
+    }
+
+    /** Reaches {@code /admin/x} by a forward, an include or an async dispatch, as its path says. */
+    @WebServlet(urlPatterns = "/dispatch/*", asyncSupported = true)
+    public static class DispatchesToAdmin extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response)
+                throws IOException, ServletException {
+            switch (String.valueOf(request.getPathInfo())) {
+                case "/forward" -> request.getRequestDispatcher("/admin/x").forward(request, response);
+                case "/include" -> {
+                    response.getWriter().write("[page]");
+                    request.getRequestDispatcher("/admin/x").include(request, response);
+                }
+                case "/async" -> request.startAsync().dispatch("/admin/x");
+                default -> response.sendError(404);
+            }
+        }
     }
 
     /** The default servlet's place: every request meets the chain. */
