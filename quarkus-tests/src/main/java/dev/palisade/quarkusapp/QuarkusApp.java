@@ -6,6 +6,7 @@ import dev.palisade.filters.RequestSizeLimitFilter;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebListener;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -38,10 +39,47 @@ public class QuarkusApp implements ServletContextListener {
                         .pathLimit("/private/*", 1024 * 1024).build())
                 .apiKeyAuth(ApiKeyAuthFilter.Config.builder()
                         .key(KEY, "quarkus", "tester")
+                        .key(MANAGER_KEY, "ops", "manager")
                         .publicPath("/*")
                         .authenticated(null, "/private/*")
+                        .authenticated(null, "/dispatch/*")
+                        .rule(null, "/admin/*", "manager")
                         .build())
                 .build());
+    }
+
+    /** A key with the manager role, which {@link #KEY} lacks, for the dispatch servlets. */
+    public static final String MANAGER_KEY = "manager-token-0123456789";
+
+    /** The route only the manager role may reach: says who reached it. */
+    @WebServlet(urlPatterns = "/admin/*", asyncSupported = true)
+    public static class Admin extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.getWriter().write("admin " + request.getRemoteUser());
+        }
+    }
+
+    /** Reaches {@code /admin/x} by a forward, an include or an async dispatch, as its path says. */
+    @WebServlet(urlPatterns = "/dispatch/*", asyncSupported = true)
+    public static class DispatchesToAdmin extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response)
+                throws IOException, ServletException {
+            switch (String.valueOf(request.getPathInfo())) {
+                case "/forward" -> request.getRequestDispatcher("/admin/x").forward(request, response);
+                case "/include" -> {
+                    response.getWriter().write("[page]");
+                    request.getRequestDispatcher("/admin/x").include(request, response);
+                }
+                case "/async" -> request.startAsync().dispatch("/admin/x");
+                default -> response.sendError(404);
+            }
+        }
     }
 
     /** Reads the body through getInputStream and says how many bytes it read. */

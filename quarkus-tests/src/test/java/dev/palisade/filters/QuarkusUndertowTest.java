@@ -270,6 +270,26 @@ class QuarkusUndertowTest {
         }
     }
 
+    /** As on Jetty and Tomcat ({@code DispatchAuthorizationTest}): the application's dispatches meet the rules of their target. */
+    @Test
+    void theApplicationsDispatchesAreHeldToTheRulesOfTheirTarget() throws IOException {
+        for (String path : List.of("/dispatch/forward", "/dispatch/async")) {
+            RawHttp.Response refused = RawHttp.exchange(port, getWithKey(path, dev.palisade.quarkusapp.QuarkusApp.KEY));
+            assertThat(refused.status()).as(path).isEqualTo(403);
+            assertThat(refused.body()).as(path).contains("\"status\":403").doesNotContain("admin");
+            assertThat(RawHttp.exchange(port, getWithKey(path, dev.palisade.quarkusapp.QuarkusApp.MANAGER_KEY)).body())
+                    .as(path).isEqualTo("admin ops");
+        }
+        assertThat(RawHttp.exchange(port, getWithKey("/dispatch/include", dev.palisade.quarkusapp.QuarkusApp.KEY)).body())
+                .isEqualTo("[page]");
+        assertThat(RawHttp.exchange(port, getWithKey("/dispatch/include", dev.palisade.quarkusapp.QuarkusApp.MANAGER_KEY))
+                .body()).isEqualTo("[page]admin ops");
+    }
+
+    private static String getWithKey(String path, String token) {
+        return get(path).replace("\r\n\r\n", "\r\nAuthorization: Bearer " + token + "\r\n\r\n");
+    }
+
     private static String get(String path) {
         return QuarkusServer.get(path);
     }
