@@ -177,7 +177,9 @@ public final class ApiKeyAuthFilter implements Filter {
         forbidden.flushIfDue();
         if (req.getDispatcherType() != DispatcherType.REQUEST) {
             HttpServletRequest authorized = authorizeDispatch(req, resp);
-            if (authorized != null) {
+            if (authorized != null && req.getDispatcherType() == DispatcherType.INCLUDE) {
+                ErrorCapturingResponse.include(chain, authorized, resp);
+            } else if (authorized != null) {
                 chain.doFilter(authorized, resp);
             }
             return;

@@ -125,7 +125,12 @@ public final class EnvironmentGateFilter implements Filter {
                 && request instanceof HttpServletRequest included) {
             // Mapped for includes: an include of a dev-only path (or a forward to one inside an
             // include, which cannot change the page's status) adds nothing, as one of an unknown path.
-            if (!hidesDispatch(included)) {
+            if (hidesDispatch(included)) {
+                return;
+            }
+            if (type == DispatcherType.INCLUDE) {
+                ErrorCapturingResponse.include(chain, request, response);
+            } else {
                 chain.doFilter(request, response);
             }
             return;

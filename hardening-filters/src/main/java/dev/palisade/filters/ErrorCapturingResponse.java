@@ -1,7 +1,10 @@
 package dev.palisade.filters;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
@@ -82,6 +85,22 @@ final class ErrorCapturingResponse extends HttpServletResponseWrapper {
     /** The include or forward the current thread runs, or {@code null}. */
     static DispatcherType currentDispatch() {
         return DISPATCH.get();
+    }
+
+    /**
+     * Passes an include on through {@code chain}, noting that an include runs, for a filter mapped
+     * for includes without {@link SafeErrorFilter} (which notes it itself): a forward made inside
+     * the include can then tell that it cannot change the page's status.
+     */
+    static void include(FilterChain chain, ServletRequest request, ServletResponse response)
+            throws IOException, ServletException {
+        DispatcherType enclosing = DISPATCH.get();
+        DISPATCH.set(DispatcherType.INCLUDE);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            dispatching(enclosing);
+        }
     }
 
     /** Notes the include or forward the current thread now runs; {@code null} when it ends. */

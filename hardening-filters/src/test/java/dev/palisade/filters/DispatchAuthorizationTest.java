@@ -374,6 +374,29 @@ class DispatchAuthorizationTest {
         }
     }
 
+    /** The environment gate on its own, mapped for forwards and includes as its javadoc says. */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theGateOnItsOwnHidesForwardsAndIncludesMappedToIt(Container container) throws Exception {
+        EnvironmentGateFilter gate = new EnvironmentGateFilter(
+                EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD).devOnlyPaths("/api/debug/*").build());
+        try (RunningServer server = container.start(ctx -> {
+            ctx.addFilter("envGate", gate).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST,
+                    DispatcherType.FORWARD, DispatcherType.INCLUDE), false, "/*");
+            servlets(ctx);
+        })) {
+            RawHttp.Response forward = get(server, "/legacy/debug/trace", null);
+            assertThat(forward.status()).isEqualTo(404);
+            assertThat(forward.body()).contains(PROBLEM).doesNotContain("who=");
+            assertThat(get(server, "/page?widget=debug/trace", null).body()).isEqualTo("[page]");
+            RawHttp.Response page = get(server, "/page-with-alias?to=/to-debug", null);
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).doesNotContain(PROBLEM).doesNotContain("who=");
+            assertThat(gate.blockedCount()).isEqualTo(3);
+            assertThat(get(server, "/page?widget=events", null).body()).isEqualTo("[page]who=null,manager=false,attr=null");
+        }
+    }
+
     /** On its own, mapped for forwards too as its javadoc says, the filter holds them to the rules and counts the refusals. */
     @ParameterizedTest
     @EnumSource(Container.class)
@@ -392,6 +415,11 @@ class DispatchAuthorizationTest {
             assertThat(filter.forbiddenCount()).isEqualTo(2);
             assertThat(get(server, "/public/admin/keys", MANAGER).status()).isEqualTo(401);
             assertThat(filter.unauthorizedCount()).isEqualTo(1);
+            // Without SafeErrorFilter: the filter itself notes the include that a forward is made in.
+            RawHttp.Response page = get(server, "/page-with-alias", SYSTEM);
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body()).doesNotContain(PROBLEM).doesNotContain("who=");
+            assertThat(filter.forbiddenCount()).isEqualTo(3);
             assertThat(get(server, "/legacy/admin/keys", MANAGER).body()).isEqualTo("who=ops,manager=true,attr=ops");
         }
     }
