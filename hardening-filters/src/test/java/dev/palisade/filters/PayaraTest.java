@@ -399,15 +399,15 @@ class PayaraTest {
     @Test
     void theApplicationsDispatchesAreHeldToTheRulesOfTheirTarget() throws IOException {
         for (String path : List.of("/app/dispatch/forward", "/app/dispatch/async")) {
-            RawHttp.Response refused = RawHttp.exchange(port, getWithKey(path, dev.palisade.filters.payaraapp.PayaraApp.SYSTEM_KEY));
+            RawHttp.Response refused = RawHttp.exchange(port, getWithKey(path, PayaraApp.SYSTEM_KEY));
             assertThat(refused.status()).as(path).isEqualTo(403);
             assertThat(refused.body()).as(path).contains("\"status\":403").doesNotContain("admin");
-            assertThat(RawHttp.exchange(port, getWithKey(path, dev.palisade.filters.payaraapp.PayaraApp.MANAGER_KEY)).body()).as(path)
+            assertThat(RawHttp.exchange(port, getWithKey(path, PayaraApp.MANAGER_KEY)).body()).as(path)
                     .isEqualTo("admin ops");
         }
-        assertThat(RawHttp.exchange(port, getWithKey("/app/dispatch/include", dev.palisade.filters.payaraapp.PayaraApp.SYSTEM_KEY))
+        assertThat(RawHttp.exchange(port, getWithKey("/app/dispatch/include", PayaraApp.SYSTEM_KEY))
                 .body()).isEqualTo("[page]");
-        assertThat(RawHttp.exchange(port, getWithKey("/app/dispatch/include", dev.palisade.filters.payaraapp.PayaraApp.MANAGER_KEY))
+        assertThat(RawHttp.exchange(port, getWithKey("/app/dispatch/include", PayaraApp.MANAGER_KEY))
                 .body()).isEqualTo("[page]admin ops");
     }
 

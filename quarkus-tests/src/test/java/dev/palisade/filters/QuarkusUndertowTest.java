@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RawHttp;
+import dev.palisade.quarkusapp.QuarkusApp;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -274,15 +275,15 @@ class QuarkusUndertowTest {
     @Test
     void theApplicationsDispatchesAreHeldToTheRulesOfTheirTarget() throws IOException {
         for (String path : List.of("/dispatch/forward", "/dispatch/async")) {
-            RawHttp.Response refused = RawHttp.exchange(port, getWithKey(path, dev.palisade.quarkusapp.QuarkusApp.KEY));
+            RawHttp.Response refused = RawHttp.exchange(port, getWithKey(path, QuarkusApp.KEY));
             assertThat(refused.status()).as(path).isEqualTo(403);
             assertThat(refused.body()).as(path).contains("\"status\":403").doesNotContain("admin");
-            assertThat(RawHttp.exchange(port, getWithKey(path, dev.palisade.quarkusapp.QuarkusApp.MANAGER_KEY)).body())
+            assertThat(RawHttp.exchange(port, getWithKey(path, QuarkusApp.MANAGER_KEY)).body())
                     .as(path).isEqualTo("admin ops");
         }
-        assertThat(RawHttp.exchange(port, getWithKey("/dispatch/include", dev.palisade.quarkusapp.QuarkusApp.KEY)).body())
+        assertThat(RawHttp.exchange(port, getWithKey("/dispatch/include", QuarkusApp.KEY)).body())
                 .isEqualTo("[page]");
-        assertThat(RawHttp.exchange(port, getWithKey("/dispatch/include", dev.palisade.quarkusapp.QuarkusApp.MANAGER_KEY))
+        assertThat(RawHttp.exchange(port, getWithKey("/dispatch/include", QuarkusApp.MANAGER_KEY))
                 .body()).isEqualTo("[page]admin ops");
     }
 
