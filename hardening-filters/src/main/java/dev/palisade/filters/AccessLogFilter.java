@@ -46,7 +46,7 @@ public final class AccessLogFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogFilter.class);
     private static final String LINE = "{} {} status={} bytes={} durationMs={} requestId={}";
-    /** Request attribute holding an async request's {@link CompletionListener}, for the dispatch that ends a failed task. */
+    /** Request attribute holding an async request's {@link CompletionListener}, for an async dispatch that aborts it. */
     private static final String COMPLETION = AccessLogFilter.class.getName() + ".completion";
 
     private final Config preset;
@@ -93,8 +93,8 @@ public final class AccessLogFilter implements Filter {
         }
         Logger log = access;
         DispatcherType dispatch = request.getDispatcherType();
-        if (dispatch == DispatcherType.ASYNC && request.getAttribute(SafeErrorFilter.COMMITTED_TASK_FAILURE) != null) {
-            endFailedTask(request, response, chain);
+        if (dispatch == DispatcherType.ASYNC) {
+            asyncDispatch(request, response, chain);
             return;
         }
         if (!log.isInfoEnabled() || dispatch != DispatcherType.REQUEST
@@ -130,17 +130,23 @@ public final class AccessLogFilter implements Filter {
     }
 
     /**
-     * The {@code ASYNC} dispatch in which {@link SafeErrorFilter} breaks the connection of a task
-     * that failed after commit: the line is written once it has, with the status the client got.
-     * Jetty tells no listener of a cycle whose response is aborted, so onComplete never comes there
-     * (the boundary tells the application's listeners, not the kit's own).
+     * An {@code ASYNC} dispatch. Where it ends a committed response by breaking the connection (the
+     * one in which {@link SafeErrorFilter} does so for a task that failed after commit, or one that
+     * fails after commit: a refused dispatch's {@link RefusedAfterCommitException}), the line is
+     * written then, with the status the client got: Jetty tells no listener of a cycle whose
+     * response is aborted, so onComplete never comes there (the boundary tells the application's
+     * listeners, not the kit's own).
      */
-    private static void endFailedTask(ServletRequest request, ServletResponse response, FilterChain chain)
+    private static void asyncDispatch(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        boolean endsFailedTask = request.getAttribute(SafeErrorFilter.COMMITTED_TASK_FAILURE) != null;
+        boolean completed = false;
         try {
             chain.doFilter(request, response);
+            completed = true;
         } finally {
-            if (request.getAttribute(COMPLETION) instanceof CompletionListener completion) {
+            if ((endsFailedTask || !completed)
+                    && request.getAttribute(COMPLETION) instanceof CompletionListener completion) {
                 completion.logIfCommitted();
             }
         }

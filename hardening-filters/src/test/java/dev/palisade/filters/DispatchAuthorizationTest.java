@@ -1,6 +1,7 @@
 package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
@@ -16,6 +17,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -275,12 +277,18 @@ class DispatchAuthorizationTest {
             assertThat(allowed.header("Transfer-Encoding")).isEqualTo("chunked");
             assertThat(allowed.body()).isEqualTo("[committed]who=ops,manager=true,attr=ops");
             String refused;
-            try (LogCapture log = LogCapture.of("dev.palisade.filters"); RawHttp http = RawHttp.connect(server.port())) {
+            try (LogCapture log = LogCapture.of("dev.palisade.filters");
+                    LogCapture access = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER);
+                    RawHttp http = RawHttp.connect(server.port())) {
                 // readAll fails if the server keeps the connection open past its 10 s bound.
                 refused = http.send("GET /commit-then-async/admin/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                         + SYSTEM + "\r\n\r\n").readAll();
                 // Counted as a refusal; no server error, which any client with a weaker key could cause at will.
                 assertThat(log.events()).noneMatch(e -> e.getLevel() == Level.ERROR);
+                // Logged with the status the client got (Jetty tells no listener of the aborted cycle).
+                await().atMost(Duration.ofSeconds(10)).until(() -> !access.lines().isEmpty());
+                assertThat(access.lines()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                        .startsWith("INFO GET /commit-then-async/admin/keys status=200 ");
             }
             assertThat(refused).startsWith("HTTP/1.1 200").contains("[committed]").doesNotContain("who=")
                     .doesNotEndWith("0\r\n\r\n");
