@@ -175,11 +175,15 @@ public final class ApiKeyAuthFilter implements Filter {
         }
         unauthorized.flushIfDue();
         forbidden.flushIfDue();
-        if (req.getDispatcherType() != DispatcherType.REQUEST) {
+        DispatcherType type = req.getDispatcherType();
+        if (type != DispatcherType.REQUEST) {
             HttpServletRequest authorized = authorizeDispatch(req, resp);
-            if (authorized != null && req.getDispatcherType() == DispatcherType.INCLUDE) {
+            if (authorized == null) {
+                return;
+            }
+            if (type == DispatcherType.INCLUDE) {
                 ErrorCapturingResponse.include(chain, authorized, resp);
-            } else if (authorized != null) {
+            } else {
                 chain.doFilter(authorized, resp);
             }
             return;
@@ -187,10 +191,7 @@ public final class ApiKeyAuthFilter implements Filter {
         String method = req.getMethod();
         String path = RequestPaths.mapped(req);
         Rule rule = rules.match(method, path);
-        // Without rules every view gets the same default rule: nothing more to work out.
-        String literal = rules.isEmpty() ? null : RequestPaths.literal(req);
-        List<Rule> alsoRequired = rules.isEmpty() ? List.of() : rules.otherViews(method, path, literal,
-                literal == null ? null : RequestPaths.normalizedRaw(req));
+        List<Rule> alsoRequired = otherViews(method, path, req.getRequestURI(), req.getContextPath());
         if (rule.access() == Access.PUBLIC && allPublic(alsoRequired)) {
             chain.doFilter(req, resp);
             return;
@@ -272,11 +273,23 @@ public final class ApiKeyAuthFilter implements Filter {
         return stillAuthenticated(req);
     }
 
+    /**
+     * The rules of the other views of a path ({@link AccessRules#otherViews}), {@code mapped} as the
+     * container maps it and {@code uri} raw; empty without rules, where every view gets the same
+     * default rule.
+     */
+    private List<Rule> otherViews(String method, String mapped, String uri, String context) {
+        if (rules.isEmpty()) {
+            return List.of();
+        }
+        String literal = uri == null ? null : RequestPaths.literal(uri, context);
+        return rules.otherViews(method, mapped, literal,
+                literal == null ? null : RequestPaths.normalizedRaw(uri, context));
+    }
+
     /** The rules a dispatch to {@code target} must satisfy, public ones left out, in every view of its path. */
     private List<Rule> bindingRules(String method, DispatchTarget target, String context) {
-        String literal = rules.isEmpty() || target.uri() == null ? null : RequestPaths.literal(target.uri(), context);
-        List<Rule> views = new ArrayList<>(rules.isEmpty() ? List.of() : rules.otherViews(method, target.mapped(),
-                literal, literal == null ? null : RequestPaths.normalizedRaw(target.uri(), context)));
+        List<Rule> views = new ArrayList<>(otherViews(method, target.mapped(), target.uri(), context));
         views.add(rules.match(method, target.mapped()));
         boolean privateResource = isPrivateResource(target.mapped());
         views.removeIf(rule -> rule.access() == Access.PUBLIC || privateResource && rule == AccessRules.DEFAULT);
