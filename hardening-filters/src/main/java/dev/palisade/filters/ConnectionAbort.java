@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * committed. Both must close the connection, and neither may let the container add anything.
  *
  * <p>Jetty closes at once on {@code Connection: close}, and aborts a committed response when an
- * exception leaves the filter chain: the exception is thrown as it is. After an asynchronous
+ * exception leaves the filter chain: the exception is thrown with Jetty's quiet exception as its
+ * cause, so that Jetty logs it at DEBUG only (see {@link #quietOnJetty}). After an asynchronous
  * timeout or error on a committed response, though, no exception leaves a chain, and Jetty ends the
  * response cleanly (a last chunk, the connection kept): there the filter asks Jetty's
  * {@code ServletChannel.abort}, reached through public Jetty methods by reflection. Tomcat needs more:
@@ -114,6 +115,8 @@ final class ConnectionAbort {
     private static final String TOMCAT_ABORT = "org.apache.catalina.connector.ClientAbortException";
     private static final String JETTY_PACKAGE = "org.eclipse.jetty.";
     private static final String JETTY_REQUEST_CLASS_SUFFIX = ".servlet.ServletContextRequest";
+    /** What Jetty logs at DEBUG only when it is in the cause chain of what a request threw. */
+    private static final String JETTY_QUIET_EXCEPTION = "org.eclipse.jetty.io.QuietException$Exception";
     /** Jetty 12's EE environments with a servlet request class: Servlet 6.0 and 6.1. */
     private static final String[] JETTY_ENVIRONMENTS = {"ee10", "ee11"};
     private static final String UNREAD_BODY = "Request body left unread; closing the connection";
@@ -147,14 +150,20 @@ final class ConnectionAbort {
     private final QuarkusStreamReset quarkusStreamReset;
     /** Jetty's: an early answer's HTTP/2 stream reset with NO_ERROR, not CANCEL; {@code null} elsewhere, or where not usable. */
     private final JettyStreamReset jettyStreamReset;
+    /**
+     * Jetty's {@code QuietException.Exception(String)}, typed to return a Throwable: in the cause
+     * chain of what leaves the chain after commit, it keeps Jetty's log of it at DEBUG (see
+     * {@link #quietOnJetty}); {@code null} elsewhere, or where not visible.
+     */
+    private final MethodHandle jettyQuiet;
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose) {
         this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, null);
     }
 
-    private ConnectionAbort(List<MethodHandle> jettyAborts, JettyStreamReset jettyStreamReset) {
-        this(null, jettyAborts, null, null, null, null, false, jettyStreamReset);
+    private ConnectionAbort(List<MethodHandle> jettyAborts, JettyStreamReset jettyStreamReset, MethodHandle jettyQuiet) {
+        this(null, jettyAborts, null, null, null, null, false, jettyStreamReset, jettyQuiet);
     }
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
@@ -165,12 +174,13 @@ final class ConnectionAbort {
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose, MethodHandle grizzlyOpen, GrizzlyStreamReset grizzlyStreamReset,
             boolean liberty) {
-        this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, grizzlyOpen, grizzlyStreamReset, liberty, null);
+        this(tomcatAbort, jettyAborts, undertowClose, grizzlyClose, grizzlyOpen, grizzlyStreamReset, liberty, null,
+                null);
     }
 
     private ConnectionAbort(MethodHandle tomcatAbort, List<MethodHandle> jettyAborts, MethodHandle undertowClose,
             MethodHandle grizzlyClose, MethodHandle grizzlyOpen, GrizzlyStreamReset grizzlyStreamReset,
-            boolean liberty, JettyStreamReset jettyStreamReset) {
+            boolean liberty, JettyStreamReset jettyStreamReset, MethodHandle jettyQuiet) {
         this.tomcatAbort = tomcatAbort;
         this.jettyAborts = List.copyOf(jettyAborts);
         this.undertowClose = undertowClose;
@@ -181,6 +191,7 @@ final class ConnectionAbort {
         this.quarkus = null;
         this.quarkusStreamReset = null;
         this.jettyStreamReset = jettyStreamReset;
+        this.jettyQuiet = jettyQuiet;
     }
 
     private ConnectionAbort(QuarkusConnection quarkus, QuarkusStreamReset quarkusStreamReset) {
@@ -194,6 +205,7 @@ final class ConnectionAbort {
         this.quarkus = quarkus;
         this.quarkusStreamReset = quarkusStreamReset;
         this.jettyStreamReset = null;
+        this.jettyQuiet = null;
     }
 
     /** The abort that suits the container running {@code context}. */
@@ -218,7 +230,8 @@ final class ConnectionAbort {
                         LogSafe.escape(serverInfo));
                 return NONE;
             }
-            return new ConnectionAbort(aborts, jettyStreamReset(context, requestClasses));
+            return new ConnectionAbort(aborts, jettyStreamReset(context, requestClasses),
+                    firstFound(context, ConnectionAbort::jettyQuietException));
         }
         if (Containers.isUndertow(context)) {
             return forUndertow(context);
@@ -369,6 +382,17 @@ final class ConnectionAbort {
             return MethodHandles.filterArguments(abort, 0, MethodHandles.filterReturnValue(of, channel));
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
             LOG.debug("{} not usable from {}", requestClass, loader, e);
+            return null;
+        }
+    }
+
+    private static MethodHandle jettyQuietException(ClassLoader loader) {
+        try {
+            Class<?> quiet = Class.forName(JETTY_QUIET_EXCEPTION, false, loader);
+            return MethodHandles.publicLookup().findConstructor(quiet, MethodType.methodType(void.class, String.class))
+                    .asType(MethodType.methodType(Throwable.class, String.class));
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+            LOG.debug("{} not usable from {}", JETTY_QUIET_EXCEPTION, loader, e);
             return null;
         }
     }
@@ -573,7 +597,7 @@ final class ConnectionAbort {
      * What to throw when a request fails after its response was committed, so that the container
      * breaks the connection (the client must see the response is incomplete) and writes nothing
      * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}, on
-     * Undertow once the connection is closed here, on Payara once the connection is closed (over
+     * Jetty with a cause that keeps Jetty's log of it quiet, on Undertow once the connection is closed here, on Payara once the connection is closed (over
      * HTTP/2, the stream reset) here. {@code null} on Liberty, once the connection (over HTTP/2, the
      * stream) is closed here: the caller then returns normally, as Liberty logs any exception that
      * leaves the chain and appends its error page (see the class comment).
@@ -596,12 +620,36 @@ final class ConnectionAbort {
             return tomcatAbort(failure.getMessage(), failure);
         }
         if (tomcatAbort == null) {
-            return failure;
+            return quietOnJetty(failure);
         }
         if (isHttp2(request)) {
             withholdEndOfStream(response, failure);
         }
         return tomcatAbort(failure.getMessage(), failure);
+    }
+
+    /**
+     * {@code failure}, on Jetty with Jetty's quiet exception as its cause: Jetty logs whatever a
+     * request throws, without its stack but at WARN, unless a {@code QuietException} is in its cause
+     * chain, and aborts the connection either way. What the kit throws after commit is either logged
+     * by the kit already (a failure, with its stack) or a client's doing (a body over the limit, a
+     * refused dispatch) that a client could repeat to fill the log. Left as it is where the failure
+     * already has a cause (Jetty then logs its WARN line).
+     */
+    private IOException quietOnJetty(IOException failure) {
+        if (jettyQuiet == null || failure.getCause() != null) {
+            return failure;
+        }
+        try {
+            failure.initCause((Throwable) jettyQuiet.invokeExact("Logged, or counted, by Palisade"));
+        } catch (IllegalStateException causeSetToNull) {
+            LOG.debug("The failure's cause is fixed; Jetty logs it at WARN", causeSetToNull);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            LOG.debug("Jetty's quiet exception could not be made; Jetty logs the failure at WARN", e);
+        }
+        return failure;
     }
 
     /**

@@ -306,13 +306,18 @@ public final class SafeErrorFilter implements Filter {
             // A filter's refusal of an async dispatch made after the application committed the
             // response: counted there, the connection to be broken (the exception does it).
             LOG.debug("Request {} was refused after its response was committed: {} {}", id, method, path);
+            tellListenersJettyWillNot(request, async, io, id);
             throw io;
         }
         if (failure instanceof IOException io && ClientFaults.causedBy(io, BODY_TOO_LARGE)) {
             // The client's doing, answered or counted by RequestSizeLimitFilter (which also chose how
             // the connection ends).
             LOG.debug("Request {} sent a body over the size limit: {} {}", id, method, path);
-            if (response.isCommitted() || request.isAsyncStarted()) {
+            if (response.isCommitted()) {
+                tellListenersJettyWillNot(request, async, io, id);
+                throw io;
+            }
+            if (request.isAsyncStarted()) {
                 throw io;
             }
             // Unanswered: RequestSizeLimitFilter did not see this dispatch (mapped for REQUEST only,
@@ -394,6 +399,7 @@ public final class SafeErrorFilter implements Filter {
             }
             IOException abortion = abort.of(request).forCommittedResponse(request, response, aborted);
             if (abortion != null) {
+                tellListenersJettyWillNot(request, async, failure, id);
                 throw abortion;
             }
             // Liberty: nothing leaves the chain to end an async cycle started before the failure.
@@ -737,6 +743,33 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /**
+     * Before a failure after commit leaves the chain on Jetty, which aborts the connection for it: Jetty
+     * then tells the listeners of the cycle dispatched to this run nothing at all, and those of a
+     * cycle started in this run only {@code onError} (even once it was completed or dispatched), so an application that drops a subscriber or
+     * frees a resource in {@code onComplete} would never do it. The kit tells them the rest, as Tomcat
+     * tells them ({@code onError} with the failure, then {@code onComplete}); their {@code complete()}
+     * then does nothing.
+     *
+     * @param startedHere the cycle this run started, or {@code null}
+     */
+    private static void tellListenersJettyWillNot(HttpServletRequest request,
+            AsyncTrackingRequest.TrackedAsyncContext startedHere, Throwable failure, String id) {
+        if (!Containers.isJetty(request.getServletContext())) {
+            return;
+        }
+        if (startedHere != null) {
+            // Also after the application's complete() or dispatch() (which the abort then overtakes):
+            // Jetty still tells only onError.
+            startedHere.abortedAtFailure(id);
+        } else if (request.getDispatcherType() == DispatcherType.ASYNC
+                && request.getAttribute(AsyncTrackingRequest.CURRENT_ATTRIBUTE)
+                        instanceof AsyncTrackingRequest.TrackedAsyncContext dispatchedHere
+                && dispatchedHere.dispatched()) {
+            dispatchedHere.abortedInDispatch(failure, id);
+        }
+    }
+
+    /**
      * The failed task's {@code ASYNC} dispatch: logs the task's failure and breaks the connection,
      * as for a failure after commit on the request's own thread.
      */
@@ -750,8 +783,8 @@ public final class SafeErrorFilter implements Filter {
                 + "{} {}", id, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
                 RedactedThrowable.loggable(failure));
         if (Containers.isJetty(request.getServletContext())) {
-            // Thrown instead, the abort would cost a WARN of Jetty's per failure, and Jetty would tell
-            // the listeners no more than it does after this abort: nothing.
+            // Thrown instead, the abort would make Jetty tell the listeners no more than it does after
+            // this abort, nothing: here the kit tells them.
             if (abort.of(request).abortJetty(request, aborted)) {
                 failed.async().abortedInDispatch(failure, id);
             }

@@ -298,11 +298,69 @@ class AsyncCyclesTest {
         }
     }
 
+    /**
+     * Commits a first piece, starts a cycle (60 s timeout) whose listener notes what it hears, then
+     * by its path info: {@code /throw} fails at once ({@code /complete-then-throw} and
+     * {@code /dispatch-then-throw} once they ended the cycle), anything else is dispatched to
+     * {@code /dispatched} + its path info, where {@code /fails} writes and fails, {@code /reads} reads
+     * the body, and {@code /dev/*} is a dev-only path the environment gate refuses.
+     */
+    static final class CommitsThenDispatches extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        /** The events the application's listener heard, per request id. */
+        static final java.util.Map<String, List<String>> HEARD = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
+            resp.flushBuffer();
+            AsyncContext async = req.startAsync();
+            async.setTimeout(60_000);
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            HEARD.put(req.getHeader("X-Request-Id"), heard);
+            async.addListener(new Recording(heard, req.getParameter("completes") != null));
+            if (req.getPathInfo().equals("/throw")) {
+                throw new IllegalStateException("failed after starting the cycle");
+            }
+            if (req.getPathInfo().equals("/complete-then-throw")) {
+                async.complete();
+                throw new IllegalStateException("failed after completing the cycle");
+            }
+            if (req.getPathInfo().equals("/dispatch-then-throw")) {
+                async.dispatch("/dispatched/ok");
+                throw new IllegalStateException("failed after dispatching the cycle");
+            }
+            async.dispatch("/dispatched" + req.getPathInfo());
+        }
+    }
+
+    /** The target of {@link CommitsThenDispatches}' dispatch. */
+    static final class Dispatched extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (req.getPathInfo().equals("/fails")) {
+                resp.getOutputStream().write(" more".getBytes(StandardCharsets.US_ASCII));
+                throw new IllegalStateException("failed in the dispatch");
+            }
+            if (req.getPathInfo().equals("/reads")) {
+                req.getInputStream().readAllBytes();
+            }
+            resp.getOutputStream().write(" done".getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     private static RunningServer wholeChain(Container container) throws Exception {
         return container.start(ctx -> {
             ReturnLatch.install(ctx);
             Hardening.install(ctx, Hardening.builder().rateLimit(null)
-                    .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()).build());
+                    .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build())
+                    .environmentGate(EnvironmentGateFilter.Config.builder().mode(Environment.Mode.PROD)
+                            .devOnlyPaths("/dispatched/dev/*").build())
+                    .build());
+            add(ctx, new CommitsThenDispatches(), "/commit-then/*");
+            add(ctx, new Dispatched(), "/dispatched/*");
             add(ctx, new LongPollAfterDispatch(), "/long-poll");
             add(ctx, new TwoCycles(false), "/two-cycles");
             add(ctx, new BackendFailsInTask(), "/backend");
@@ -312,6 +370,57 @@ class AsyncCyclesTest {
             add(ctx, new StreamFailsOnATask(), "/stream-fails");
             add(ctx, new CommitsThenTimesOut(), "/times-out");
         });
+    }
+
+    /**
+     * A failure after the commit that leaves the chain, where the container breaks the connection
+     * for it: in the {@code ASYNC} dispatch of a cycle (the application's failure, a body over the
+     * limit, the environment gate's refusal of the dispatch) or in the run that started the cycle
+     * (also once it had completed or dispatched the cycle, which the abort overtakes). Jetty tells the cycle's listeners nothing, or only {@code onError}: the kit tells them the
+     * rest, so that on both containers the listener hears the failure and the end, once each (an
+     * application that frees a subscriber in {@code onComplete} would keep it for ever), also when it
+     * completes the cycle in {@code onError}. Neither container logs a WARN line for it (Jetty did,
+     * one per request, for the kit's stackless exceptions).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.MethodSource("everyContainerAndFailureAfterCommitLeavingTheChain")
+    void aFailureAfterTheCommitLeavingTheChainTellsTheApplicationsListenerOfTheEnd(Container container, String target)
+            throws Exception {
+        try (RunningServer server = wholeChain(container)) {
+            String id = "leaves-" + container.name().toLowerCase(java.util.Locale.ROOT) + target.hashCode();
+            String received;
+            try (LogCapture all = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
+                try (RawHttp http = server.raw()) {
+                    http.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
+                            + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+                    if (target.contains("/reads")) {
+                        http.chunk(new byte[LIMIT]).chunk(new byte[1]);
+                    } else {
+                        http.send("0\r\n\r\n");
+                    }
+                    // readAll fails if the server keeps the connection open past its 10 s bound.
+                    received = http.readAll();
+                }
+                assertThat(all.events()).filteredOn(e -> !e.getLoggerName().startsWith("dev.palisade."))
+                        .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+            }
+
+            assertThat(received).startsWith("HTTP/1.1 200").contains("partial").doesNotContain("done")
+                    .doesNotEndWith("0\r\n\r\n");
+            List<String> heard = CommitsThenDispatches.HEARD.get(id);
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("complete"));
+            // Once each, whatever comes later: another request on the server has been answered since.
+            assertThat(exchange(server, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status())
+                    .isEqualTo(404);
+            assertThat(heard).containsExactly("error", "complete");
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments>
+            everyContainerAndFailureAfterCommitLeavingTheChain() {
+        return Arrays.stream(Container.values()).flatMap(c -> java.util.stream.Stream.of("/commit-then/throw",
+                "/commit-then/complete-then-throw", "/commit-then/dispatch-then-throw", "/commit-then/fails", "/commit-then/fails?completes", "/commit-then/reads", "/commit-then/dev/x")
+                .map(target -> org.junit.jupiter.params.provider.Arguments.of(c, target)));
     }
 
     static List<String> streamFailures() {
