@@ -389,7 +389,8 @@ class AsyncCyclesTest {
         try (RunningServer server = wholeChain(container)) {
             String id = "leaves-" + container.name().toLowerCase(java.util.Locale.ROOT) + target.hashCode();
             String received;
-            try (LogCapture all = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
+            try (LogCapture all = LogCapture.of(Logger.ROOT_LOGGER_NAME);
+                    LogCapture access = LogCapture.of(AccessLogFilter.DEFAULT_LOGGER)) {
                 try (RawHttp http = server.raw()) {
                     http.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
                             + "\r\nTransfer-Encoding: chunked\r\n\r\n");
@@ -403,6 +404,12 @@ class AsyncCyclesTest {
                 }
                 assertThat(all.events()).filteredOn(e -> !e.getLoggerName().startsWith("dev.palisade."))
                         .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+                // The access log has the request's line, once, with the status the client got.
+                java.util.function.Supplier<List<String>> lines = () -> access.lines().stream()
+                        .filter(line -> line.endsWith("requestId=" + id)).toList();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !lines.get().isEmpty());
+                assertThat(lines.get()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                        .startsWith("INFO POST /commit-then/").contains(" status=200 ");
             }
 
             assertThat(received).startsWith("HTTP/1.1 200").contains("partial").doesNotContain("done")
