@@ -47,7 +47,7 @@ final class ApplicationListeners {
      * own: those act on the kit's behalf and must hear only what the container tells them.
      */
     void add(AsyncListener wrapper, ServletRequest request, ServletResponse response) {
-        if (!isKits(wrapper)) {
+        if (!isKits(wrapper) && !recordedByInnerBoundary(wrapper)) {
             added.add(new Added(wrapper, request, response));
         }
     }
@@ -131,6 +131,22 @@ final class ApplicationListeners {
     private static void warn(String event, String requestId, Exception e) {
         LOG.warn("An AsyncListener of the application failed in {} after the connection of request {} was aborted",
                 event, requestId, RedactedThrowable.loggable(e));
+    }
+
+    /**
+     * Whether the listener in {@code wrapper} reached this cycle through another error boundary's
+     * tracked context (an application's own {@code SafeErrorFilter} inside the chain), which keeps
+     * it already: kept twice, it would be told of the end twice.
+     */
+    private static boolean recordedByInnerBoundary(AsyncListener wrapper) {
+        AsyncListener inner = wrapper instanceof RetargetingListener retargeting ? retargeting.listener() : null;
+        while (inner instanceof RetargetingListener retargeting) {
+            if (retargeting instanceof AsyncTrackingRequest.SeesThisContext) {
+                return true;
+            }
+            inner = retargeting.listener();
+        }
+        return false;
     }
 
     private static boolean isKits(AsyncListener listener) {

@@ -88,7 +88,7 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
      * attribute), not fixed when the listener was added: a listener that re-adds itself in
      * {@code onStartAsync} serves the next cycle, whose tracked context does not exist yet then.
      */
-    private static final class SeesThisContext extends RetargetingListener {
+    static final class SeesThisContext extends RetargetingListener {
         /**
          * The request whose attribute names the cycle's tracked context. Not the event's context's
          * {@code getRequest()}: after {@code complete()} Tomcat refuses it, and Liberty logs an
@@ -134,8 +134,9 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
                 return event;
             }
             if (current instanceof TrackedAsyncContext tracked && tracked.wraps(container)) {
-                return new AsyncEvent(tracked, event.getSuppliedRequest(), event.getSuppliedResponse(),
-                        event.getThrowable());
+                ServletResponse supplied = event.getSuppliedResponse();
+                return new AsyncEvent(tracked, event.getSuppliedRequest(),
+                        tracked.abortedByKit() ? AbortedResponse.of(supplied) : supplied, event.getThrowable());
             }
             return event;
         }
@@ -288,7 +289,13 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
 
         @Override
         public ServletResponse getResponse() {
-            return delegate.getResponse();
+            ServletResponse response = delegate.getResponse();
+            return abortedByKit ? AbortedResponse.of(response) : response;
+        }
+
+        /** Whether the kit broke this cycle's connection and ended it (see {@link #abortedInDispatch}). */
+        boolean abortedByKit() {
+            return abortedByKit;
         }
 
         @Override

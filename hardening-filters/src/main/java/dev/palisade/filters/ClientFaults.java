@@ -4,6 +4,7 @@ import jakarta.servlet.ServletContext;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,10 @@ final class ClientFaults {
             "org.apache.tomcat.util.http.fileupload.MultipartStream$IllegalBoundaryException";
     /** Tomcat's reading of a malformed body framing (a bad chunk-size line). */
     private static final String TOMCAT_BAD_REQUEST = "org.apache.coyote.BadRequestException";
+    /** Jetty's servlet streams, whose reads and writes rethrow the connection's idle timeout. */
+    private static final Set<String> JETTY_SERVLET_STREAMS = Set.of(
+            "org.eclipse.jetty.ee10.servlet.HttpInput", "org.eclipse.jetty.ee11.servlet.HttpInput",
+            "org.eclipse.jetty.ee10.servlet.HttpOutput", "org.eclipse.jetty.ee11.servlet.HttpOutput");
     /** Jetty's reading of a body whose framing broke off or went wrong (a bad chunk-size line). */
     private static final String JETTY_EARLY_EOF = "org.eclipse.jetty.server.internal.HttpConnection$HttpEofException";
     /** Tomcat's {@code getParts()} on a body that is not multipart. */
@@ -208,11 +213,26 @@ final class ClientFaults {
         return null;
     }
 
+    /**
+     * Whether {@code t} itself is Jetty's idle timeout met by a read of the request body or a write
+     * of the response: an {@code IOException} carrying a {@code TimeoutException}, thrown by Jetty's
+     * servlet streams. A client that stalls mid-body, or stops reading, meets it at will (it was a
+     * 500 and an ERROR with the stack); Tomcat's is its client-abort exception. Jetty's HttpClient
+     * in the application times out through other frames.
+     */
+    private static boolean isJettyIdleTimeout(Throwable t) {
+        return t instanceof IOException && causeOf(t) instanceof TimeoutException
+                && StackFrames.passesThrough(StackFrames.of(t), JETTY_SERVLET_STREAMS);
+    }
+
     /** The 4xx status {@code failure} (or one of its first causes) stands for, or 0 if none. */
     static int status(Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
             String name = t.getClass().getName();
+            if (isJettyIdleTimeout(t)) {
+                return 408;
+            }
             if (TOMCAT_MALFORMED_MULTIPART.equals(name) || TOMCAT_ILLEGAL_BOUNDARY.equals(name)
                     || TOMCAT_BAD_REQUEST.equals(name) || TOMCAT_TOO_MANY_PARTS.equals(name)
                     || JETTY_EARLY_EOF.equals(name) || isMissingBoundary(t, name)) {

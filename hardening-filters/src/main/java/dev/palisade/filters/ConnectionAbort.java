@@ -231,7 +231,7 @@ final class ConnectionAbort {
                 return NONE;
             }
             return new ConnectionAbort(aborts, jettyStreamReset(context, requestClasses),
-                    firstFound(context, ConnectionAbort::jettyQuietException));
+                    firstFound(context, loader -> jettyQuietException(requestClasses, loader)));
         }
         if (Containers.isUndertow(context)) {
             return forUndertow(context);
@@ -386,15 +386,22 @@ final class ConnectionAbort {
         }
     }
 
-    private static MethodHandle jettyQuietException(ClassLoader loader) {
-        try {
-            Class<?> quiet = Class.forName(JETTY_QUIET_EXCEPTION, false, loader);
-            return MethodHandles.publicLookup().findConstructor(quiet, MethodType.methodType(void.class, String.class))
-                    .asType(MethodType.methodType(Throwable.class, String.class));
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
-            LOG.debug("{} not usable from {}", JETTY_QUIET_EXCEPTION, loader, e);
-            return null;
+    /**
+     * Through the loader of Jetty's own request class: an application may bundle a jetty-io of its
+     * own (for Jetty's HttpClient), whose {@code QuietException} Jetty's server would not know.
+     */
+    private static MethodHandle jettyQuietException(List<String> requestClasses, ClassLoader loader) {
+        for (String requestClass : requestClasses) {
+            try {
+                ClassLoader jettys = Class.forName(requestClass, false, loader).getClassLoader();
+                Class<?> quiet = Class.forName(JETTY_QUIET_EXCEPTION, false, jettys);
+                return MethodHandles.publicLookup().findConstructor(quiet, MethodType.methodType(void.class, String.class))
+                        .asType(MethodType.methodType(Throwable.class, String.class));
+            } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
+                LOG.debug("{} not usable through {} from {}", JETTY_QUIET_EXCEPTION, requestClass, loader, e);
+            }
         }
+        return null;
     }
 
     private static MethodHandle undertowConnectionClose(ClassLoader loader) {

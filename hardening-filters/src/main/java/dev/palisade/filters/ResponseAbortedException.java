@@ -12,8 +12,17 @@ final class ResponseAbortedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     ResponseAbortedException(String requestId) {
-        super("Response aborted: request " + requestId
-                + " failed after its response was committed (stack trace logged by SafeErrorFilter)");
+        this(requestId, "failed after its response was committed (stack trace logged by SafeErrorFilter)");
+    }
+
+    private ResponseAbortedException(String requestId, String whatHappened) {
+        super("Response aborted: request " + requestId + " " + whatHappened);
+    }
+
+    /** For a request whose client stalled after its response was committed: no failure of the server's. */
+    static ResponseAbortedException clientStalled(String requestId) {
+        return new ResponseAbortedException(requestId,
+                "was not sent or read in time by its client after its response was committed");
     }
 
     @Override

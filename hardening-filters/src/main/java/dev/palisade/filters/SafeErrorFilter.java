@@ -314,8 +314,18 @@ public final class SafeErrorFilter implements Filter {
             // the connection ends).
             LOG.debug("Request {} sent a body over the size limit: {} {}", id, method, path);
             if (response.isCommitted()) {
+                IOException out = io;
+                if (io instanceof RequestTooLargeException raw) {
+                    // As it came from the body stream, not through the size filter's own abort (mapped
+                    // for REQUEST only, or an application's second instance): aborted as that would.
+                    out = abort.of(request).forCommittedResponse(request, response, raw);
+                    if (out == null) {
+                        completeIfAsync(request);
+                        return;
+                    }
+                }
                 tellListenersJettyWillNot(request, async, io, id);
-                throw io;
+                throw out;
             }
             if (request.isAsyncStarted()) {
                 throw io;
@@ -347,7 +357,9 @@ public final class SafeErrorFilter implements Filter {
             // A malformed query string or form the container refused when the application asked for
             // it: the client's doing. The exception's message is not logged (Tomcat's quotes the value).
             LOG.debug("Request {} is malformed ({}): {} {}", id, clientFault, method, path);
-            sendUnlessClientGone(request, response, ProblemResponse.of(clientFault));
+            // A body that stalled has no end to read up to: the connection goes with the answer.
+            sendUnlessClientGone(request, response, clientFault == HttpServletResponse.SC_REQUEST_TIMEOUT
+                    ? ProblemResponse.of(clientFault).closingConnection(request) : ProblemResponse.of(clientFault));
             completeIfAsync(request);
             return;
         }
@@ -357,9 +369,17 @@ public final class SafeErrorFilter implements Filter {
                 LOG.debug("Request {} is malformed ({}) after its response was committed: {} {}", id, clientFault,
                         method, path);
                 if (Containers.isJetty(request.getServletContext())) {
-                    // Jetty's own exception (an early EOF of the body) as it came: Jetty aborts the
-                    // connection and is quiet about it, where the stackless abort below is a WARN
-                    // per request, which any client could cause.
+                    // Jetty aborts the connection for what leaves the chain, quiet about its own
+                    // early EOF; not about its idle timeout (a WARN line per request, which any
+                    // client could cause), which leaves as the kit's quiet abort instead.
+                    IOException abortion = clientFault == HttpServletResponse.SC_REQUEST_TIMEOUT
+                            ? abort.of(request).forCommittedResponse(request, response,
+                                    ResponseAbortedException.clientStalled(id))
+                            : null;
+                    tellListenersJettyWillNot(request, async, failure, id);
+                    if (abortion != null) {
+                        throw abortion;
+                    }
                     throw rethrowable(failure);
                 }
                 if (response.getStatus() == clientFault) {

@@ -299,7 +299,8 @@ class AsyncCyclesTest {
     }
 
     /**
-     * Commits a first piece, starts a cycle (60 s timeout) whose listener notes what it hears, then
+     * Commits a first piece, starts a cycle (60 s timeout; with the request and response it was given
+     * if asked for {@code arguments}) whose listener notes what it hears, then
      * by its path info: {@code /throw} fails at once ({@code /complete-then-throw} and
      * {@code /dispatch-then-throw} once they ended the cycle), anything else is dispatched to
      * {@code /dispatched} + its path info, where {@code /fails} writes and fails, {@code /reads} reads
@@ -314,11 +315,14 @@ class AsyncCyclesTest {
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.getOutputStream().write("partial".getBytes(StandardCharsets.US_ASCII));
             resp.flushBuffer();
-            AsyncContext async = req.startAsync();
+            AsyncContext async = req.getParameter("arguments") != null ? req.startAsync(req, resp) : req.startAsync();
             async.setTimeout(60_000);
             List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
             HEARD.put(req.getHeader("X-Request-Id"), heard);
             async.addListener(new Recording(heard, req.getParameter("completes") != null));
+            if (req.getParameter("closes") != null) {
+                async.addListener(new ClosesOnError());
+            }
             if (req.getPathInfo().equals("/throw")) {
                 throw new IllegalStateException("failed after starting the cycle");
             }
@@ -331,6 +335,32 @@ class AsyncCyclesTest {
                 throw new IllegalStateException("failed after dispatching the cycle");
             }
             async.dispatch("/dispatched" + req.getPathInfo());
+        }
+    }
+
+    /**
+     * A listener that ends the response in {@code onError}, through the event's context and through
+     * the response it was supplied: the response must still be cut short (on Jetty, which holds its
+     * abort until the request's thread returns, the close sent the last chunk and the response looked
+     * whole; the kit's listeners' responses now refuse output there).
+     */
+    static final class ClosesOnError extends Listener {
+        @Override
+        public void onError(AsyncEvent e) {
+            close(() -> e.getAsyncContext().getResponse());
+            close(e::getSuppliedResponse);
+        }
+
+        private static void close(java.util.function.Supplier<jakarta.servlet.ServletResponse> response) {
+            try {
+                jakarta.servlet.ServletResponse got = response.get();
+                if (got != null) {
+                    got.getOutputStream().close();
+                }
+            } catch (IllegalStateException | IOException refused) {
+                // Refused, as it may be once the connection was broken (Tomcat refuses the context's
+                // response after a dispatch).
+            }
         }
     }
 
@@ -423,10 +453,74 @@ class AsyncCyclesTest {
         }
     }
 
+    /**
+     * The same where the application adds a boundary of its own inside the chain (a second
+     * {@code SafeErrorFilter}: both kept the listener, and on Jetty it heard {@code onComplete}
+     * twice), or maps the filters by hand with the size filter for {@code REQUEST} only (the body over
+     * the limit read in the {@code ASYNC} dispatch, through the wrapper {@code startAsync(request,
+     * response)} kept, reached the boundary as it came: a WARN of Jetty's, two ERRORs of Tomcat's).
+     * Found by a review.
+     */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @org.junit.jupiter.params.provider.MethodSource("everyContainerOtherSetUpAndFailure")
+    void aFailureAfterTheCommitIsToldOnceInOtherSetUps(Container container, String setUp, String target)
+            throws Exception {
+        try (RunningServer server = container.start(ctx -> {
+            if (setUp.equals("inner boundary")) {
+                Hardening.install(ctx, Hardening.builder().rateLimit(null)
+                        .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()).build());
+                FilterRegistration.Dynamic inner = ctx.addFilter("inner", new SafeErrorFilter());
+                inner.setAsyncSupported(true);
+                inner.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), true, "/*");
+            } else {
+                FilterRegistration.Dynamic errors = ctx.addFilter("errors", new SafeErrorFilter());
+                errors.setAsyncSupported(true);
+                errors.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+                FilterRegistration.Dynamic size = ctx.addFilter("size",
+                        new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()));
+                size.setAsyncSupported(true);
+                size.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+            }
+            add(ctx, new CommitsThenDispatches(), "/commit-then/*");
+            add(ctx, new Dispatched(), "/dispatched/*");
+        })) {
+            String id = "other-" + container.name().toLowerCase(java.util.Locale.ROOT) + (setUp + target).hashCode();
+            String received;
+            try (LogCapture all = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
+                try (RawHttp http = server.raw()) {
+                    http.send("POST " + target + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
+                            + "\r\nTransfer-Encoding: chunked\r\n\r\n");
+                    if (target.contains("/reads")) {
+                        http.chunk(new byte[LIMIT]).chunk(new byte[1]);
+                    } else {
+                        http.send("0\r\n\r\n");
+                    }
+                    received = http.readAll();
+                }
+                assertThat(all.events()).filteredOn(e -> !e.getLoggerName().startsWith("dev.palisade."))
+                        .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+            }
+            assertThat(received).startsWith("HTTP/1.1 200").contains("partial").doesNotEndWith("0\r\n\r\n");
+            List<String> heard = CommitsThenDispatches.HEARD.get(id);
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("complete"));
+            assertThat(exchange(server, "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status())
+                    .isEqualTo(404);
+            assertThat(heard).containsExactly("error", "complete");
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> everyContainerOtherSetUpAndFailure() {
+        return Arrays.stream(Container.values()).flatMap(c -> java.util.stream.Stream.of("inner boundary",
+                "size filter for requests only").flatMap(setUp -> java.util.stream.Stream.of("/commit-then/throw",
+                "/commit-then/fails", "/commit-then/reads?arguments")
+                .map(target -> org.junit.jupiter.params.provider.Arguments.of(c, setUp, target))));
+    }
+
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments>
             everyContainerAndFailureAfterCommitLeavingTheChain() {
         return Arrays.stream(Container.values()).flatMap(c -> java.util.stream.Stream.of("/commit-then/throw",
-                "/commit-then/complete-then-throw", "/commit-then/dispatch-then-throw", "/commit-then/fails", "/commit-then/fails?completes", "/commit-then/reads", "/commit-then/dev/x")
+                "/commit-then/complete-then-throw", "/commit-then/dispatch-then-throw", "/commit-then/fails",
+                "/commit-then/fails?closes", "/commit-then/throw?closes", "/commit-then/dev/x?closes", "/commit-then/fails?completes", "/commit-then/reads", "/commit-then/dev/x")
                 .map(target -> org.junit.jupiter.params.provider.Arguments.of(c, target)));
     }
 

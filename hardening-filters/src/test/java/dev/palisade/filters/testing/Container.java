@@ -253,6 +253,15 @@ public enum Container {
     }
 
     /**
+     * Jetty whose connector gives up on a connection idle for {@code idleMillis} (30 s by default):
+     * a client that stalls mid-body or stops reading meets it, in a test's time.
+     */
+    public static RunningServer startJettyWithIdleTimeout(ServletSetup setup, long idleMillis) throws Exception {
+        return startJetty(LOOPBACK, setup, http -> { }, context -> { }, false,
+                connector -> connector.setIdleTimeout(idleMillis));
+    }
+
+    /**
      * Jetty, with {@code httpConfiguration} applied to its connector's HTTP configuration and
      * {@code customizer} to its context first.
      */
@@ -263,6 +272,12 @@ public enum Container {
 
     private static RunningServer startJetty(String host, ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
             Consumer<ContextHandler> customizer, boolean h2c) throws Exception {
+        return startJetty(host, setup, httpConfiguration, customizer, h2c, connector -> { });
+    }
+
+    private static RunningServer startJetty(String host, ServletSetup setup, Consumer<HttpConfiguration> httpConfiguration,
+            Consumer<ContextHandler> customizer, boolean h2c, Consumer<ServerConnector> connectorCustomizer)
+            throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         if (VIRTUAL_THREADS) {
             threads.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
@@ -274,6 +289,7 @@ public enum Container {
                 ? new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http))
                 : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
+        connectorCustomizer.accept(connector);
         ContextHandler context = JETTY_ENVIRONMENT.servletContext(initializer(setup));
         customizer.accept(context);
         return runJetty(server, connector, context);
