@@ -113,6 +113,40 @@ class MainProcessTest {
         }
     }
 
+    /**
+     * A request Jetty's parser refuses (two {@code Host} fields) is a 400, and no WARN line of Jetty's:
+     * any client could repeat it to fill the log (found by a review of what clients can make the
+     * server log; Jetty's {@code HttpParser} logged one per request).
+     */
+    @Test
+    void aRequestJettysParserRefusesIsLoggedNoWarning() throws Exception {
+        try (Child child = new Child(childOutput(), env())) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> child.lines().stream().anyMatch(l -> l.contains("Palisade example server on")));
+            java.util.regex.Matcher port = java.util.regex.Pattern.compile("on http://127\\.0\\.0\\.1:(\\d+)")
+                    .matcher(child.lines().get(0));
+            assertThat(port.find()).as("the start line names the port").isTrue();
+            int actual = Integer.parseInt(port.group(1));
+            assertThat(statusLine(actual, "GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 400");
+            // Answered after the refused one: its access line comes after anything the refusal logged.
+            assertThat(statusLine(actual, "GET /health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> child.lines().stream().anyMatch(l -> l.contains("GET /health status=200")));
+            assertThat(child.lines()).noneMatch(l -> l.contains("WARN") || l.contains("ERROR"));
+        }
+    }
+
+    private static String statusLine(int port, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getByName("127.0.0.1"), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
     @Test
     void startsWithOneInfoLineAndStopsOnSigterm() throws Exception {
         try (Child child = new Child(childOutput(), env())) {
