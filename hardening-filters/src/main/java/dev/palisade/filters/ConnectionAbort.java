@@ -604,8 +604,8 @@ final class ConnectionAbort {
      * What to throw when a request fails after its response was committed, so that the container
      * breaks the connection (the client must see the response is incomplete) and writes nothing
      * more: on Tomcat, its abort exception carrying {@code failure}; elsewhere {@code failure}, on
-     * Jetty with a cause that keeps Jetty's log of it quiet, on Undertow once the connection is closed here, on Payara once the connection is closed (over
-     * HTTP/2, the stream reset) here. {@code null} on Liberty, once the connection (over HTTP/2, the
+     * Jetty with a cause that keeps Jetty's log of it quiet, on Undertow once the connection is
+     * closed here, on Payara once the connection is closed (over HTTP/2, the stream reset) here. {@code null} on Liberty, once the connection (over HTTP/2, the
      * stream) is closed here: the caller then returns normally, as Liberty logs any exception that
      * leaves the chain and appends its error page (see the class comment).
      */

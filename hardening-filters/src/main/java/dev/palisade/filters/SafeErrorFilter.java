@@ -763,12 +763,13 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /**
-     * Before a failure after commit leaves the chain on Jetty, which aborts the connection for it: Jetty
-     * then tells the listeners of the cycle dispatched to this run nothing at all, and those of a
-     * cycle started in this run only {@code onError} (even once it was completed or dispatched), so an application that drops a subscriber or
-     * frees a resource in {@code onComplete} would never do it. The kit tells them the rest, as Tomcat
-     * tells them ({@code onError} with the failure, then {@code onComplete}); their {@code complete()}
-     * then does nothing.
+     * Before a failure after commit leaves the chain on Jetty, which aborts the connection for it:
+     * Jetty then tells the listeners of the cycle dispatched to this run nothing at all, and those of
+     * a cycle started in this run only {@code onError} (even once it was completed or dispatched), so
+     * an application that drops a subscriber or frees a resource in {@code onComplete} would never do
+     * it. The kit tells them the rest, as Tomcat tells them ({@code onError} with the failure, then
+     * {@code onComplete}); their {@code complete()} then does nothing, and the response they reach
+     * refuses output (see {@link AbortedResponse}).
      *
      * @param startedHere the cycle this run started, or {@code null}
      */
