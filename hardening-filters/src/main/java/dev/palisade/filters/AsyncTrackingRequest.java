@@ -153,6 +153,8 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         private final AsyncContext delegate;
         /** The request the cycle was started on, whose attribute names the cycle's tracked context. */
         private final ServletRequest request;
+        /** The cycle's response, asked for while the container hands it out to any thread. */
+        private final ServletResponse response;
         private final TaskFailures taskFailures;
         private volatile boolean ended;
         private volatile boolean dispatched;
@@ -181,6 +183,45 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
             this(delegate, request, UNANSWERED);
         }
 
+        /**
+         * Tomcat's failed read of the request's body, once the kit took it off the request (so
+         * that Tomcat's error page does not show it), for the other thread that may meet it: a
+         * task and the cycle's listeners both hear of it.
+         */
+        private volatile IOException failedRead;
+
+        IOException failedRead() {
+            return failedRead;
+        }
+
+        /** Set when the cycle ended because its client left (the kit's listener heard so). */
+        private volatile boolean leftByClient;
+
+        void clientLeft() {
+            leftByClient = true;
+        }
+
+        boolean leftByClient() {
+            return leftByClient;
+        }
+
+        void failedRead(IOException read) {
+            failedRead = read;
+        }
+
+        /**
+         * The request the cycle was started on: its attributes, where the container's context may
+         * refuse its own (Tomcat, to a task once its thread handles the cycle's error).
+         */
+        ServletRequest startedOn() {
+            return request;
+        }
+
+        /** The cycle's response as it was when the cycle started (see {@link #startedOn}). */
+        ServletResponse startedWith() {
+            return response;
+        }
+
         /** The context of the dispatch that started the cycle, or {@code null} if not known. */
         ServletContext startedIn() {
             return startedIn;
@@ -189,6 +230,7 @@ final class AsyncTrackingRequest extends HttpServletRequestWrapper {
         TrackedAsyncContext(AsyncContext delegate, ServletRequest request, TaskFailures taskFailures) {
             this.delegate = delegate;
             this.request = request;
+            this.response = delegate.getResponse();
             this.taskFailures = taskFailures;
         }
 

@@ -25,6 +25,12 @@ final class ResponseAbortedException extends IOException {
                 "was not sent or read in time by its client after its response was committed");
     }
 
+    /** For a request whose client's body broke off or was malformed after its response was committed. */
+    static ResponseAbortedException malformedBody(String requestId) {
+        return new ResponseAbortedException(requestId,
+                "had a malformed or cut-short body after its response was committed");
+    }
+
     @Override
     public synchronized Throwable fillInStackTrace() {
         return this;

@@ -342,6 +342,11 @@ public final class SafeErrorFilter implements Filter {
             // The connector's exception itself, out of any wrapper: the container is quiet about it.
             IOException gone = ClientFaults.containersClientGone(failure, request.getServletContext());
             if (gone == null) {
+                if (response.isCommitted()) {
+                    // Jetty aborts the connection for it and tells the cycle's listeners nothing, or
+                    // only onError; uncommitted, Jetty answers it and tells them onComplete itself.
+                    tellListenersJettyWillNot(request, async, failure, id);
+                }
                 throw rethrowable(failure);
             }
             IOException quiet = abort.of(request).quietly(gone);
@@ -358,8 +363,17 @@ public final class SafeErrorFilter implements Filter {
             // it: the client's doing. The exception's message is not logged (Tomcat's quotes the value).
             LOG.debug("Request {} is malformed ({}): {} {}", id, clientFault, method, path);
             // A body that stalled has no end to read up to: the connection goes with the answer.
-            sendUnlessClientGone(request, response, clientFault == HttpServletResponse.SC_REQUEST_TIMEOUT
-                    ? ProblemResponse.of(clientFault).closingConnection(request) : ProblemResponse.of(clientFault));
+            try {
+                sendUnlessClientGone(request, response, clientFault == HttpServletResponse.SC_REQUEST_TIMEOUT
+                        ? ProblemResponse.of(clientFault).closingConnection(request) : ProblemResponse.of(clientFault));
+            } catch (IOException | RuntimeException unsent) {
+                // The answer's write failed on Jetty (a client gone; its EofException leaves as it
+                // is): Jetty aborts the response and tells a cycle started here only onError.
+                if (response.isCommitted()) {
+                    tellListenersJettyWillNot(request, async, unsent, id);
+                }
+                throw unsent;
+            }
             completeIfAsync(request);
             return;
         }
@@ -613,6 +627,24 @@ public final class SafeErrorFilter implements Filter {
      * HTTP) does the container get the failure, as without this filter.
      */
     private boolean answerTaskFailure(AsyncTrackingRequest.TrackedAsyncContext async, Throwable failure) {
+        // The request the cycle started on, not the context's: Tomcat refuses a task the context's
+        // request once its own thread has begun on the failure of a read (see answerTaskBodyFault);
+        // none once the cycle ended, when Tomcat may have recycled it.
+        boolean ended = async.ended();
+        if (BodyFaults.streamReset(failure, context)) {
+            // An HTTP/2 client that reset its stream (an upload it gave up): gone, nothing to answer.
+            LOG.debug("Request {}: an asynchronous task ended by its HTTP/2 client's reset of the stream ({})",
+                    ended ? "-" : requestIdOf(async), failure.getClass().getSimpleName());
+            if (!ended && async.claimFailureAnswerForTask()) {
+                async.failureAnswerWritten();
+                completeUnlessEnded(async);
+            }
+            return true;
+        }
+        int bodyFault = bodyFault(failure, ended ? null : async.startedOn(), context, async, false);
+        if (bodyFault != 0) {
+            return answerTaskBodyFault(async, failure, bodyFault, ended);
+        }
         if (ClientFaults.causedBy(failure, BODY_TOO_LARGE)) {
             // The client's doing: a body over the limit (RequestSizeLimitFilter answered it and chose
             // how the connection ends). Handed back to the container, it would be logged with a stack
@@ -643,6 +675,12 @@ public final class SafeErrorFilter implements Filter {
             }
             return true;
         }
+        if (async.ended() && async.leftByClient()) {
+            // The client left and the cycle ended for it: Tomcat then refuses the task the cycle and
+            // the request ("recycled", "after an error had occurred"), which is no server failure.
+            LOG.debug("An asynchronous task failed after its client had left ({})", failure.getClass().getSimpleName());
+            return true;
+        }
         if (async.ended()) {
             // The request has its answer. Handed to the container, the failure would be logged with
             // its message as it is; no request id: the container may refuse getRequest() now (Jetty ee11).
@@ -650,8 +688,20 @@ public final class SafeErrorFilter implements Filter {
                     RedactedThrowable.loggable(failure));
             return true;
         }
-        if (!(async.getRequest() instanceof HttpServletRequest request)
-                || !(async.getResponse() instanceof HttpServletResponse response)) {
+        ServletRequest asyncRequest;
+        ServletResponse asyncResponse;
+        try {
+            asyncRequest = async.getRequest();
+            asyncResponse = async.getResponse();
+        } catch (IllegalStateException refused) {
+            // Tomcat's own thread has taken the cycle's error (a client that reset its stream or
+            // closed, answered by the kit's listener) or ended it, and refuses this thread the
+            // cycle: the task's failure came of that. Thrown on, Tomcat logged an ERROR with a stack.
+            LOG.debug("An asynchronous task failed while the container ended its cycle", failure);
+            return true;
+        }
+        if (!(asyncRequest instanceof HttpServletRequest request)
+                || !(asyncResponse instanceof HttpServletResponse response)) {
             return false;
         }
         if (response.isCommitted() && isRedirect(response) && async.claimFailureAnswerForTask()) {
@@ -673,13 +723,9 @@ public final class SafeErrorFilter implements Filter {
         if (response.isCommitted() && connectionAbort.endsCommittedTaskFailures() && async.claimFailureAnswerForTask()) {
             // Liberty would log the failure's message and stack as they are and append its error
             // page to the response: the connection is broken here instead, and the cycle completed.
-            String id = RequestIds.of(request);
             try {
-                ResponseAbortedException aborted = new ResponseAbortedException(id);
-                ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
-                        "Request {} failed in an asynchronous task after its response was committed; aborting the "
-                        + "connection: {} {}", id, LogSafe.escape(request.getMethod()),
-                        Redactor.redact(request.getRequestURI()), RedactedThrowable.loggable(failure));
+                ResponseAbortedException aborted = logCommittedTaskFailure(request, failure, 0,
+                        "aborting the connection");
                 connectionAbort.abortAsync(request, response, aborted);
             } finally {
                 async.failureAnswerWritten();
@@ -689,7 +735,7 @@ public final class SafeErrorFilter implements Filter {
         }
         if (response.isCommitted() && async.claimFailureAnswerForTask()) {
             try {
-                if (!dispatchCommittedTaskFailure(async, request, failure)) {
+                if (!dispatchCommittedTaskFailure(async, request, failure, 0)) {
                     leaveAbortToTimeout(async, request, failure);
                 }
             } finally {
@@ -726,6 +772,132 @@ public final class SafeErrorFilter implements Filter {
     }
 
     /**
+     * The id of the request {@code tracked}'s cycle started on, as noted, or {@code "-"}: Tomcat
+     * refuses a recycled request's attributes to a task that outlived the cycle.
+     */
+    private static Object requestIdOf(AsyncTrackingRequest.TrackedAsyncContext tracked) {
+        try {
+            Object id = tracked.startedOn().getAttribute(RequestIds.ATTRIBUTE);
+            return id == null ? "-" : id;
+        } catch (IllegalStateException recycled) {
+            return "-";
+        }
+    }
+
+    /**
+     * The 4xx the failure of {@code tracked}'s cycle stands for as a fault of the client's body, or 0
+     * (see {@link BodyFaults}). Tomcat's failed read is taken off the request, where Tomcat noted it
+     * with its own 400: its default error page would show it with every frame of the chain and the
+     * application, as on a request thread (see {@link #forgetTomcatsClientFault}); the cycle keeps it
+     * for the other thread that hears of it.
+     */
+    private static int bodyFault(Throwable failure, ServletRequest request, ServletContext context,
+            AsyncTrackingRequest.TrackedAsyncContext tracked, boolean toldByContainer) {
+        IOException known = tracked.failedRead();
+        IOException read = BodyFaults.tomcatsFailedRead(failure, request, context, known, toldByContainer);
+        if (read != null && known == null) {
+            tracked.failedRead(read);
+            if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) == read) {
+                request.removeAttribute(RequestDispatcher.ERROR_EXCEPTION);
+            }
+        }
+        return BodyFaults.status(failure, read);
+    }
+
+    /**
+     * A task's failure on its client's malformed, cut-short or stalled body: logged at DEBUG, and
+     * answered as on a request thread (the 4xx problem, closing the connection, as the body's end is
+     * not to be found; Tomcat's own answer, which it set when the read failed, left as it is), or a
+     * response under way cut short. It was a 500 and an ERROR with a stack per request (and, where
+     * the answer could not be written to a client gone, a WARN of Jetty's thread pool).
+     *
+     * <p>Through the request the cycle started on and the response it started with, not the
+     * context's: once Tomcat's own thread has begun on a failed read it refuses them to this thread
+     * (an {@code IllegalStateException} it logged as an ERROR with a stack). Tomcat tells the
+     * cycle's listeners of the failed read only when its thread meets it too (a client that closed):
+     * not to be waited for.
+     */
+    private boolean answerTaskBodyFault(AsyncTrackingRequest.TrackedAsyncContext async, Throwable failure,
+            int status, boolean ended) {
+        if (ended || !async.claimFailureAnswerForTask()) {
+            // Answered, or being answered on another thread (the kit's listener, told by Tomcat); no
+            // request id: the container may have recycled the request.
+            LOG.debug("A request failed in an asynchronous task on its client's malformed or cut-short body ({}) "
+                    + "after its answer", status);
+            return true;
+        }
+        Object id = requestIdOf(async);
+        if (!(async.startedOn() instanceof HttpServletRequest request)
+                || !(async.startedWith() instanceof HttpServletResponse response)) {
+            async.failureAnswerWritten();
+            completeUnlessEnded(async);
+            return true;
+        }
+        LOG.debug("Request {} failed in an asynchronous task on its client's malformed or cut-short body ({}): {} {}",
+                id, status, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
+        if (response.isCommitted() && !tomcatAnswered(async, response)) {
+            try {
+                ConnectionAbort connectionAbort = abort.of(request);
+                if (connectionAbort.endsCommittedTaskFailures()) {
+                    connectionAbort.abortAsync(request, response, ResponseAbortedException.malformedBody(
+                            RequestIds.of(request)));
+                    completeUnlessEnded(async);
+                } else if (!dispatchCommittedTaskFailure(async, request, failure, status)) {
+                    async.leaveAbortToTimeout();
+                }
+            } finally {
+                async.failureAnswerWritten();
+            }
+            return true;
+        }
+        try {
+            // Not over Tomcat's own answer: the problem is sent only while the response is not committed.
+            ProblemResponse.of(status).closingConnection(request).send(request, response);
+        } catch (IOException unsent) {
+            LOG.debug("Request {} ended by the client before its answer ({}) was written", id, status, unsent);
+        } finally {
+            async.failureAnswerWritten();
+        }
+        completeUnlessEnded(async);
+        return true;
+    }
+
+    /**
+     * Whether Tomcat answered the cycle's failed read itself: it sends a 408 for a read that timed
+     * out and a 400 for any other (its page held until the cycle ends), unless the application had
+     * committed the response.
+     */
+    private static boolean tomcatAnswered(AsyncTrackingRequest.TrackedAsyncContext tracked,
+            HttpServletResponse response) {
+        IOException read = tracked.failedRead();
+        return read != null && response.getStatus() == (read instanceof SocketTimeoutException
+                ? HttpServletResponse.SC_REQUEST_TIMEOUT : HttpServletResponse.SC_BAD_REQUEST);
+    }
+
+    /**
+     * Logs a task's failure after its response was committed, before the connection is broken: an
+     * ERROR, or a DEBUG line where the client's body was at fault ({@code bodyFault} not 0).
+     *
+     * @return the exception to break the connection with
+     */
+    private static ResponseAbortedException logCommittedTaskFailure(HttpServletRequest request, Throwable failure,
+            int bodyFault, String ending) {
+        String id = RequestIds.of(request);
+        String method = LogSafe.escape(request.getMethod());
+        String path = Redactor.redact(request.getRequestURI());
+        if (bodyFault != 0) {
+            LOG.debug("Request {} failed in an asynchronous task on its client's malformed or cut-short body ({}) "
+                    + "after its response was committed; " + ending + ": {} {}", id, bodyFault, method, path);
+            return ResponseAbortedException.malformedBody(id);
+        }
+        ResponseAbortedException aborted = new ResponseAbortedException(id);
+        ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
+                "Request {} failed in an asynchronous task after its response was committed; " + ending + ": {} {}",
+                id, method, path, RedactedThrowable.loggable(failure));
+        return aborted;
+    }
+
+    /**
      * Ends the cycle of a task that failed after its response was committed on a container thread,
      * the sanctioned way: the request is marked and its cycle dispatched, and the {@code ASYNC}
      * dispatch, which runs this filter before any servlet, breaks the connection as a failure after
@@ -739,7 +911,7 @@ public final class SafeErrorFilter implements Filter {
      *     it (Jetty, while its own thread handles the timeout)
      */
     private boolean dispatchCommittedTaskFailure(AsyncTrackingRequest.TrackedAsyncContext async,
-            HttpServletRequest request, Throwable failure) {
+            HttpServletRequest request, Throwable failure, int bodyFault) {
         ServletContext servletContext = request.getServletContext();
         if (!seesEveryAsyncDispatch || !(Containers.isJetty(servletContext) || Containers.isTomcat(servletContext)
                 || Containers.isGlassFish(servletContext))) {
@@ -751,7 +923,7 @@ public final class SafeErrorFilter implements Filter {
             // to the forward's URI, in a context whose servlet this chain may not guard.
             return false;
         }
-        request.setAttribute(COMMITTED_TASK_FAILURE, new CommittedTaskFailure(failure, async));
+        request.setAttribute(COMMITTED_TASK_FAILURE, new CommittedTaskFailure(failure, bodyFault, async));
         try {
             async.dispatch();
             return true;
@@ -798,11 +970,8 @@ public final class SafeErrorFilter implements Filter {
             CommittedTaskFailure failed) throws IOException {
         Throwable failure = failed.failure();
         String id = RequestIds.of(request);
-        ResponseAbortedException aborted = new ResponseAbortedException(id);
-        ErrorLog.errorBefore(aborted, LOG, request.getServletContext(),
-                "Request {} failed in an asynchronous task after its response was committed; aborting the connection: "
-                + "{} {}", id, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()),
-                RedactedThrowable.loggable(failure));
+        ResponseAbortedException aborted = logCommittedTaskFailure(request, failure, failed.bodyFault(),
+                "aborting the connection");
         if (Containers.isJetty(request.getServletContext())) {
             // Thrown instead, the abort would make Jetty tell the listeners no more than it does after
             // this abort, nothing: here the kit tells them.
@@ -825,14 +994,15 @@ public final class SafeErrorFilter implements Filter {
     private static void leaveAbortToTimeout(AsyncTrackingRequest.TrackedAsyncContext async, HttpServletRequest request,
             Throwable failure) {
         async.leaveAbortToTimeout();
-        ErrorLog.error(LOG, request.getServletContext(),
-                "Request {} failed in an asynchronous task after its response was committed; the connection is "
-                + "aborted at the async timeout: {} {}", RequestIds.of(request), LogSafe.escape(request.getMethod()),
-                Redactor.redact(request.getRequestURI()), RedactedThrowable.loggable(failure));
+        logCommittedTaskFailure(request, failure, 0, "the connection is aborted at the async timeout");
     }
 
-    /** A task's failure after commit, on its way to the {@code ASYNC} dispatch that ends the cycle. */
-    private record CommittedTaskFailure(Throwable failure, AsyncTrackingRequest.TrackedAsyncContext async) {
+    /**
+     * A task's failure after commit, on its way to the {@code ASYNC} dispatch that ends the cycle;
+     * {@code bodyFault} the 4xx of the client's body it stands for, or 0.
+     */
+    private record CommittedTaskFailure(Throwable failure, int bodyFault,
+            AsyncTrackingRequest.TrackedAsyncContext async) {
     }
 
     private static void completeUnlessEnded(AsyncTrackingRequest.TrackedAsyncContext async) {
@@ -859,14 +1029,21 @@ public final class SafeErrorFilter implements Filter {
         String id = RequestIds.of(request);
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
-        if (failure != null && isClientGone(failure, request, abort)) {
+        if (failure != null && (isClientGone(failure, request, abort)
+                || BodyFaults.streamReset(failure, request.getServletContext()))) {
             // The client went away (a long poll or a stream it closed): nobody to answer, nothing to alarm.
             LOG.debug("Request {} ended by the client in asynchronous mode: {} {}", id, method, path);
+            tracked.clientLeft();
             try {
                 async.complete();
             } catch (IllegalStateException e) {
                 LOG.debug("Async cycle already ended", e);
             }
+            return;
+        }
+        int bodyFault = failure == null ? 0 : bodyFault(failure, request, request.getServletContext(), tracked, true);
+        if (bodyFault != 0) {
+            answerBodyFault(async, tracked, request, response, bodyFault, abort);
             return;
         }
         if (failure == null && response.isCommitted() && isRedirect(response)) {
@@ -895,8 +1072,51 @@ public final class SafeErrorFilter implements Filter {
                     "Request {} failed asynchronously and was answered 500: {} {}", id, method, path,
                     RedactedThrowable.loggable(failure));
         }
-        answerAbandoned(request, response);
-        async.complete();
+        try {
+            answerAbandoned(request, response);
+        } catch (IOException unsent) {
+            if (!isClientGone(unsent, request, abort)) {
+                throw unsent;
+            }
+            // The client left before the timeout or error: the answer has nobody to go to. Thrown
+            // out of the listener, Jetty logged a WARN per departed client ("... while invoking
+            // onTimeout listener").
+            LOG.debug("Request {} ended by the client before its answer was written: {} {}", id, method, path);
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            LOG.debug("Async cycle already ended", e);
+        }
+    }
+
+    /**
+     * The container's error for the client's malformed, cut-short or stalled body, told to the
+     * cycle's listeners (Tomcat's, after a read failed on any thread), logged at DEBUG: the 4xx
+     * problem, closing the connection, where the response is not begun; Tomcat's own answer (its
+     * status set, the response held until the cycle ends) left as it is; a response under way cut
+     * short. It was a 500 and an ERROR with a stack per request.
+     */
+    private static void answerBodyFault(AsyncContext async, AsyncTrackingRequest.TrackedAsyncContext tracked,
+            HttpServletRequest request, HttpServletResponse response, int status, ConnectionAbort abort) {
+        String id = RequestIds.of(request);
+        LOG.debug("Request {} failed asynchronously on its client's malformed or cut-short body ({}): {} {}", id,
+                status, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
+        if (response.isCommitted() && !tomcatAnswered(tracked, response)) {
+            abortCommitted(async, tracked, request, response, ResponseAbortedException.malformedBody(id), abort);
+            return;
+        }
+        try {
+            // Not over Tomcat's own answer: the problem is sent only while the response is not committed.
+            ProblemResponse.of(status).closingConnection(request).send(request, response);
+        } catch (IOException unsent) {
+            LOG.debug("Request {} ended by the client before its answer ({}) was written", id, status, unsent);
+        }
+        try {
+            async.complete();
+        } catch (IllegalStateException e) {
+            LOG.debug("Async cycle already ended", e);
+        }
     }
 
     /** At the async timeout, breaks the connection of a task's failure after commit, which the task logged. */

@@ -1,6 +1,7 @@
 package dev.palisade.filters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
@@ -17,10 +18,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 
 /**
@@ -61,6 +66,10 @@ class AsyncBodyReadsTest {
             AsyncContext async = req.startAsync();
             async.start(() -> {
                 try {
+                    if (req.getParameter("commit") != null) {
+                        resp.getWriter().write("partial");
+                        resp.flushBuffer();
+                    }
                     resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -120,6 +129,58 @@ class AsyncBodyReadsTest {
         }
         try (RunningServer server = wholeChain(container)) {
             assertThat(postChunked(server, "/context", 4 * LIMIT).status()).isEqualTo(413);
+        }
+    }
+
+    static Stream<Arguments> everyContainerBodyFaultAndCommit() {
+        return Stream.of(Container.values()).flatMap(container -> Stream.of("cut short", "bad chunk")
+                .flatMap(fault -> Stream.of(false, true).map(committed -> Arguments.of(container, fault, committed))));
+    }
+
+    /**
+     * A task that reads a body the client cut short, or framed wrongly, and lets the container's
+     * exception out: the client's doing, as on a request thread. It was a 500 and an ERROR with a
+     * stack per request (Jetty always, Tomcat when its own thread came first, with an ERROR of
+     * Tomcat's for the task's use of the cycle after that), and a WARN of Jetty's thread pool when
+     * the answer could not be written. Found by an audit of what clients can make the log say.
+     */
+    @ParameterizedTest(name = "{0} {1} committed={2}")
+    @MethodSource("everyContainerBodyFaultAndCommit")
+    void aTaskFailingOnABrokenBodyIsTheClientsFault(Container container, String fault, boolean committed)
+            throws Exception {
+        String id = "broken-body-" + container + "-" + fault.replace(' ', '-') + "-" + committed;
+        try (RunningServer server = wholeChain(container); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME);
+                RawHttp http = server.raw()) {
+            String head = "POST /task" + (committed ? "?commit" : "") + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
+                    + "\r\n";
+            if (fault.equals("cut short")) {
+                http.send(head + "Content-Length: 100\r\n\r\n0123456789").halfClose();
+            } else {
+                http.send(head + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n");
+            }
+            String received = http.readAll();
+
+            if (committed) {
+                assertThat(received).startsWith("HTTP/1.1 200").contains("partial").doesNotEndWith("0\r\n\r\n");
+            } else {
+                // Tomcat's own page at most where its read failed (configure its ErrorReportValve):
+                // without the read's exception, which it showed with every frame of the application.
+                assertThat(received).startsWith("HTTP/1.1 400").doesNotContain("read ", "Exception", "at org.");
+                if (container == Container.JETTY) {
+                    assertThat(received).contains("application/problem+json", "\"status\":400");
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
+                    .anyMatch(line -> line.contains("requestId=" + id)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
+                    .anyMatch(line -> line.contains("in an asynchronous task on its client's malformed")));
+            assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .extracting(e -> e.getLoggerName() + " " + e.getFormattedMessage()).isEmpty();
+            if (!committed) {
+                // Tomcat's own answer to the failed read (it reports the response committed) is not a
+                // response the kit cut short.
+                assertThat(logs.lines()).noneMatch(line -> line.contains(id) && line.contains("after its response was"));
+            }
         }
     }
 
