@@ -1034,11 +1034,7 @@ public final class SafeErrorFilter implements Filter {
             // The client went away (a long poll or a stream it closed): nobody to answer, nothing to alarm.
             LOG.debug("Request {} ended by the client in asynchronous mode: {} {}", id, method, path);
             tracked.clientLeft();
-            try {
-                async.complete();
-            } catch (IllegalStateException e) {
-                LOG.debug("Async cycle already ended", e);
-            }
+            completeQuietly(async);
             return;
         }
         int bodyFault = failure == null ? 0 : bodyFault(failure, request, request.getServletContext(), tracked, true);
@@ -1083,11 +1079,7 @@ public final class SafeErrorFilter implements Filter {
             // onTimeout listener").
             LOG.debug("Request {} ended by the client before its answer was written: {} {}", id, method, path);
         }
-        try {
-            async.complete();
-        } catch (IllegalStateException e) {
-            LOG.debug("Async cycle already ended", e);
-        }
+        completeQuietly(async);
     }
 
     /**
@@ -1112,6 +1104,11 @@ public final class SafeErrorFilter implements Filter {
         } catch (IOException unsent) {
             LOG.debug("Request {} ended by the client before its answer ({}) was written", id, status, unsent);
         }
+        completeQuietly(async);
+    }
+
+    /** Completes {@code async} unless it has ended already (a listener of the application's may have ended it). */
+    private static void completeQuietly(AsyncContext async) {
         try {
             async.complete();
         } catch (IllegalStateException e) {

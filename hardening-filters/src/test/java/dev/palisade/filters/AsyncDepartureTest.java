@@ -173,20 +173,13 @@ class AsyncDepartureTest {
                 assertThat(http.readHeadResponse().status()).isEqualTo(200);
                 http.reset();
             }
-            List<String> heard = HEARD.get(id);
-            await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
-                    .anyMatch(line -> line.endsWith("requestId=" + id)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("complete") && heard.contains("error"));
-            // Once each, whatever comes later: another request on the server has been answered since.
-            assertThat(RawHttp.exchange(server.port(), "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .status()).isEqualTo(404);
+            List<String> heard = awaitTheEnd(server, logs, id);
             if (container == Container.JETTY) {
                 assertThat(heard).containsExactly("error", "complete");
             } else {
                 assertThat(heard.get(heard.size() - 1)).isEqualTo("complete");
             }
-            assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                    .extracting(e -> e.getLoggerName() + " " + e.getFormattedMessage()).isEmpty();
+            assertNoWarning(logs);
         }
     }
 
@@ -203,8 +196,7 @@ class AsyncDepartureTest {
             RawHttp.exchange(server.port(), "GET /gone-before-commit HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
                     + "\r\nConnection: close\r\n\r\n");
             await().atMost(Duration.ofSeconds(10)).until(() -> HEARD.containsKey(id) && HEARD.get(id).contains("complete"));
-            assertThat(RawHttp.exchange(server.port(), "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .status()).isEqualTo(404);
+            answerAnotherRequest(server);
             assertThat(HEARD.get(id)).containsOnlyOnce("complete").last().isEqualTo("complete");
         }
     }
@@ -225,15 +217,8 @@ class AsyncDepartureTest {
                 assertThat(started(id).await(10, TimeUnit.SECONDS)).isTrue();
                 http.reset();
             }
-            List<String> heard = HEARD.get(id);
-            await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
-                    .anyMatch(line -> line.endsWith("requestId=" + id)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("complete") && heard.contains("error"));
-            assertThat(RawHttp.exchange(server.port(), "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                    .status()).isEqualTo(404);
-            assertThat(heard).containsExactly("error", "complete");
-            assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                    .extracting(e -> e.getLoggerName() + " " + e.getFormattedMessage()).isEmpty();
+            assertThat(awaitTheEnd(server, logs, id)).containsExactly("error", "complete");
+            assertNoWarning(logs);
         }
     }
 
@@ -262,5 +247,29 @@ class AsyncDepartureTest {
                     && !e.getLoggerName().startsWith("dev.palisade.")).extracting(e -> e.getLoggerName() + " "
                     + e.getFormattedMessage()).isEmpty();
         }
+    }
+
+    /**
+     * Waits (bounded) for the request's access line and its listener's {@code onError} and
+     * {@code onComplete}, then for another request's answer, and returns what the listener heard:
+     * once each, whatever comes later.
+     */
+    private static List<String> awaitTheEnd(RunningServer server, LogCapture logs, String id) throws IOException {
+        List<String> heard = HEARD.get(id);
+        await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
+                .anyMatch(line -> line.endsWith("requestId=" + id)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("complete") && heard.contains("error"));
+        answerAnotherRequest(server);
+        return heard;
+    }
+
+    private static void answerAnotherRequest(RunningServer server) throws IOException {
+        assertThat(RawHttp.exchange(server.port(), "GET /missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .status()).isEqualTo(404);
+    }
+
+    private static void assertNoWarning(LogCapture logs) {
+        assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(e -> e.getLoggerName() + " " + e.getFormattedMessage()).isEmpty();
     }
 }
