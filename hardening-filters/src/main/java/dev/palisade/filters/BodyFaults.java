@@ -23,7 +23,6 @@ final class BodyFaults {
     private static final String JETTY_HTTP2_SERVER_PACKAGE = "org.eclipse.jetty.http2.server.";
     /** Tomcat's endpoints, which raise a connection's timeout. */
     private static final String TOMCAT_NET_PACKAGE = "org.apache.tomcat.util.net.";
-    private static final int MAX_CAUSES = 8;
 
     private BodyFaults() {
     }
@@ -42,14 +41,10 @@ final class BodyFaults {
         if (raiser == null) {
             return false;
         }
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = ClientFaults.causeOf(t)) {
-            String raisedBy = t instanceof IOException ? StackFrames.raisedBy(StackFrames.of(t)) : null;
-            if (raisedBy != null && raisedBy.startsWith(raiser)) {
-                return true;
-            }
-        }
-        return false;
+        return ClientFaults.firstIoException(failure, io -> {
+            String raisedBy = StackFrames.raisedBy(StackFrames.of(io));
+            return raisedBy != null && raisedBy.startsWith(raiser);
+        }) != null;
     }
 
     /**
@@ -86,13 +81,8 @@ final class BodyFaults {
             return read;
         }
         IOException noted = noted(request);
-        Throwable t = failure;
-        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = ClientFaults.causeOf(t)) {
-            if (t instanceof IOException read && isTomcatsRead(read) && (read == noted || knownRead != null)) {
-                return read;
-            }
-        }
-        return null;
+        return ClientFaults.firstIoException(failure,
+                read -> isTomcatsRead(read) && (read == noted || knownRead != null));
     }
 
     /** Whether {@code io} is Tomcat's endpoint's timeout of a connection (a client that stalled). */

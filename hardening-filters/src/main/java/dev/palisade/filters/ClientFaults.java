@@ -203,7 +203,7 @@ final class ClientFaults {
     }
 
     /** The first IOException {@code which} accepts in {@code failure} or its first causes, or {@code null}. */
-    private static IOException firstIoException(Throwable failure, Predicate<IOException> which) {
+    static IOException firstIoException(Throwable failure, Predicate<IOException> which) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
             if (t instanceof IOException io && which.test(io)) {
