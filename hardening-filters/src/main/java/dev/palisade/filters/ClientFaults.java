@@ -130,7 +130,7 @@ final class ClientFaults {
                 || (Containers.isUndertow(context) && undertowClientGone(failure) != null)
                 || (Containers.isGlassFish(context) && grizzlyClientGone(failure) != null)
                 || (Containers.isLiberty(context) && libertyClientGone(failure) != null)
-                || (Containers.isJetty(context) && jettyHttp2PeerGone(failure) != null);
+                || (Containers.isJetty(context) && jettyHttp2PeerGone(failure));
     }
 
     /**
@@ -143,11 +143,11 @@ final class ClientFaults {
      * review behind HAProxy). As with {@code EofException}, the same from Jetty's HTTP/2 client in
      * the application cannot be told apart.
      */
-    private static IOException jettyHttp2PeerGone(Throwable failure) {
+    static boolean jettyHttp2PeerGone(Throwable failure) {
         return firstIoException(failure, io -> {
             String raisedBy = StackFrames.raisedBy(StackFrames.of(io));
             return raisedBy != null && raisedBy.startsWith(JETTY_HTTP2_PACKAGE);
-        });
+        }) != null;
     }
 
     /**

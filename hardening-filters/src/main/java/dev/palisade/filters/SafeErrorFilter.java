@@ -335,7 +335,7 @@ public final class SafeErrorFilter implements Filter {
             ProblemResponse.of(413).sendClosingConnection(request, response, abort.of(request));
             return;
         }
-        if (isClientGone(failure, request, abort.of(request))) {
+        if (isClientGone(failure, request, abort.of(request)) && !isBackendsEofBeforeCommit(failure, request, response)) {
             // The container knows its own exception and stays quiet about it; an ERROR per
             // disconnect would let any client fill the log.
             LOG.debug("Request {} ended by the client: {} {}", id, method, path);
@@ -512,6 +512,21 @@ public final class SafeErrorFilter implements Filter {
                 ? ClientFaults.clientGone(failure, context)
                 : Containers.isTomcat(context) && isTomcatsFailedRead(failure, request);
         return gone && !abort.connectionKnownOpen(request);
+    }
+
+    /**
+     * Whether {@code failure}, taken on Jetty for the client's departure by its {@code EofException},
+     * came before anything was written: then it is a backend's, thrown by Jetty's HttpClient, and the
+     * server's failure. Jetty raises its own for a client that left when a write of the response
+     * fails (which has committed it) or in its HTTP/2 code (a reset stream, a session gone); a body
+     * cut short is its {@code HttpEofException}, a client fault. Rethrown, it had Jetty answer a
+     * client still there with Jetty's own page, quoting the exception's class and message (an async
+     * cycle: no answer at all until the timeout).
+     */
+    private static boolean isBackendsEofBeforeCommit(Throwable failure, HttpServletRequest request,
+            HttpServletResponse response) {
+        return Containers.isJetty(request.getServletContext()) && !response.isCommitted()
+                && !ClientFaults.jettyHttp2PeerGone(failure);
     }
 
     /**

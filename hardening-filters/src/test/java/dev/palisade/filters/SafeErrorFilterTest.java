@@ -45,6 +45,9 @@ class SafeErrorFilterTest {
     private static final java.util.concurrent.atomic.AtomicReference<CountDownLatch> READING =
             new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(1));
     /** SECRET as the server log shows it: an exception's message is redacted there too. */
+    /** The {@code onComplete} calls heard by the cycles of {@code /t/backend-eof-async}. */
+    private static final java.util.concurrent.atomic.AtomicInteger BACKEND_EOF_CYCLE_ENDS =
+            new java.util.concurrent.atomic.AtomicInteger();
     private static final String LOGGED_SECRET = "password=*** at /etc/secret.conf";
     private static final Pattern BODY_ID = Pattern.compile("\"requestId\":\"([^\"]*)\"");
 
@@ -140,7 +143,7 @@ class SafeErrorFilterTest {
                     resp.getWriter().write("a,b,c");
                     throw new IllegalStateException(SECRET);
                 }
-                case "client-gone" -> throw clientGone(req);
+                case "client-gone" -> throw departed(req, resp, clientGone(req));
                 // Tomcat: another client's stream failed (a servlet writing to several clients).
                 case "other-stream-gone" -> throw new IllegalStateException("broadcast failed",
                         new org.apache.catalina.connector.ClientAbortException(new IOException("Broken pipe")));
@@ -162,11 +165,34 @@ class SafeErrorFilterTest {
                 // The same connector exception from a backend the application called: the server's failure.
                 case "backend-gone" -> throw new IllegalStateException(SECRET, clientGone(req));
                 // As a framework or a lambda that may not throw IOException passes it on.
-                case "client-gone-wrapped" -> throw new java.io.UncheckedIOException(clientGone(req));
-                case "client-gone-in-servlet-exception" -> throw new ServletException(clientGone(req));
-                // Jetty's HttpClient on Tomcat: a backend closed, in the application's wrapper.
+                case "client-gone-wrapped" -> throw departed(req, resp, new java.io.UncheckedIOException(clientGone(req)));
+                case "client-gone-in-servlet-exception" -> throw departed(req, resp, new ServletException(clientGone(req)));
+                // Jetty's HttpClient: a backend closed, in the application's wrapper or as it is.
                 case "backend-eof-wrapped" -> throw new java.io.UncheckedIOException("payment backend call failed",
                         new org.eclipse.jetty.io.EofException("backend closed"));
+                case "backend-eof" -> throw new org.eclipse.jetty.io.EofException(SECRET);
+                case "backend-eof-async" -> {
+                    AsyncContext async = req.startAsync();
+                    async.addListener(new AsyncListener() {
+                        @Override
+                        public void onComplete(AsyncEvent event) {
+                            BACKEND_EOF_CYCLE_ENDS.incrementAndGet();
+                        }
+
+                        @Override
+                        public void onTimeout(AsyncEvent event) {
+                        }
+
+                        @Override
+                        public void onError(AsyncEvent event) {
+                        }
+
+                        @Override
+                        public void onStartAsync(AsyncEvent event) {
+                        }
+                    });
+                    throw new org.eclipse.jetty.io.EofException(SECRET);
+                }
                 case "async-send-error" -> {
                     AsyncContext async = req.startAsync();
                     CountDownLatch dispatchReturned = new CountDownLatch(1);
@@ -1240,6 +1266,48 @@ class SafeErrorFilterTest {
             assertThat(all.text(e -> e.getLevel() == Level.ERROR && e.getThrowableProxy() != null
                     && e.getThrowableProxy().getClassName().equals("java.io.UncheckedIOException")))
                     .contains("payment backend call failed");
+        }
+    }
+
+    /**
+     * {@code gone}, after the response was committed on Jetty: Jetty raises its {@code EofException}
+     * for a departed client (outside HTTP/2) only when a write of the response fails, and the same
+     * class before the commit is a backend's (see {@link #aBackendsEofExceptionBeforeTheCommitIsTheServersFailure}).
+     */
+    private static <T extends Exception> T departed(HttpServletRequest req, HttpServletResponse resp, T gone)
+            throws IOException {
+        if (!req.getServletContext().getServerInfo().startsWith("Apache Tomcat")) {
+            resp.getWriter().write("partial");
+            resp.flushBuffer();
+        }
+        return gone;
+    }
+
+    /**
+     * Jetty's {@code EofException} before anything was written is a backend's (Jetty's HttpClient),
+     * not the client's departure: the server's failure, answered with the 500 problem and logged once
+     * with its stack. Rethrown, it had Jetty answer with its own page quoting the exception's class
+     * and message, or (an async cycle started) nothing until the async timeout.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBackendsEofExceptionBeforeTheCommitIsTheServersFailure(Container container) throws Exception {
+        try (RunningServer server = start(container); LogCapture all = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+            for (String kind : List.of("backend-eof", "backend-eof-wrapped", "backend-eof-async")) {
+                int endsBefore = BACKEND_EOF_CYCLE_ENDS.get();
+                RawHttp.Response r = get(server, "/t/" + kind);
+
+                assertProblem(r, 500);
+                assertLeaksNothing(r);
+                assertThat(r.body()).as(kind).doesNotContain("backend", "Eof");
+                String id = bodyId(r);
+                assertThat(errors(all)).as(kind).filteredOn(e -> e.getFormattedMessage().contains(id))
+                        .singleElement().satisfies(e -> assertThat(e.getThrowableProxy()).isNotNull());
+                if (kind.endsWith("async")) {
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                            .until(() -> BACKEND_EOF_CYCLE_ENDS.get() > endsBefore);
+                }
+            }
         }
     }
 
