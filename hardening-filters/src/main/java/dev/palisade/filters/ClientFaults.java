@@ -2,6 +2,7 @@ package dev.palisade.filters;
 
 import jakarta.servlet.ServletContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -96,6 +97,9 @@ final class ClientFaults {
             "org.apache.coyote.CloseNowException");
     private static final Set<String> JETTY_CLIENT_GONE = Set.of("org.eclipse.jetty.io.EofException");
     private static final String JETTY_HTTP2_PACKAGE = "org.eclipse.jetty.http2.";
+    private static final String JETTY_PACKAGE = "org.eclipse.jetty.";
+    private static final String CATALINA_PACKAGE = "org.apache.catalina.";
+    private static final String COYOTE_PACKAGE = "org.apache.coyote.";
     private static final Set<String> GLASSFISH_CLIENT_GONE = Set.of("org.apache.catalina.connector.ClientAbortException");
 
     /**
@@ -200,6 +204,29 @@ final class ClientFaults {
      */
     private static IOException tomcatClientGone(Throwable failure) {
         return firstIoException(failure, io -> TOMCAT_CLIENT_GONE.contains(io.getClass().getName()));
+    }
+
+    /**
+     * Whether {@code failure}, a task's on a cycle the container ended because its client left, may
+     * come of that: a read or write that failed ({@code IOException} or its unchecked wrapper in the
+     * first causes), or the container's refusal of the ended cycle or of its recycled request (an
+     * exception raised in the container's code, Tomcat's {@code IllegalStateException "Calling
+     * [asyncComplete()] is not valid..."} or {@code "The request object has been recycled..."}).
+     * Anything else (the application's own {@code NullPointerException}) is the server's failure.
+     */
+    static boolean mayComeOfDeparture(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
+            if (t instanceof IOException || t instanceof UncheckedIOException) {
+                return true;
+            }
+            String raisedBy = StackFrames.raisedBy(StackFrames.of(t));
+            if (raisedBy != null && (raisedBy.startsWith(CATALINA_PACKAGE) || raisedBy.startsWith(COYOTE_PACKAGE)
+                    || raisedBy.startsWith(JETTY_PACKAGE))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first IOException {@code which} accepts in {@code failure} or its first causes, or {@code null}. */

@@ -693,7 +693,13 @@ public final class SafeErrorFilter implements Filter {
         if (async.ended() && async.leftByClient()) {
             // The client left and the cycle ended for it: Tomcat then refuses the task the cycle and
             // the request ("recycled", "after an error had occurred"), which is no server failure.
-            LOG.debug("An asynchronous task failed after its client had left ({})", failure.getClass().getSimpleName());
+            // A failure of the task's own (a bug, a backend's) is the server's nonetheless.
+            if (ClientFaults.mayComeOfDeparture(failure)) {
+                LOG.debug("An asynchronous task failed after its client had left ({})", failure.getClass().getSimpleName());
+            } else {
+                ErrorLog.error(LOG, context, "An asynchronous task failed after its client had left",
+                        RedactedThrowable.loggable(failure));
+            }
             return true;
         }
         if (async.ended()) {
@@ -711,8 +717,14 @@ public final class SafeErrorFilter implements Filter {
         } catch (IllegalStateException refused) {
             // Tomcat's own thread has taken the cycle's error (a client that reset its stream or
             // closed, answered by the kit's listener) or ended it, and refuses this thread the
-            // cycle: the task's failure came of that. Thrown on, Tomcat logged an ERROR with a stack.
-            LOG.debug("An asynchronous task failed while the container ended its cycle", failure);
+            // cycle: the task's failure came of that, unless it is one of the task's own (a bug, a
+            // backend's). Thrown on, Tomcat logged an ERROR with a stack about its refusal alone.
+            if (ClientFaults.mayComeOfDeparture(failure)) {
+                LOG.debug("An asynchronous task failed while the container ended its cycle", failure);
+            } else {
+                ErrorLog.error(LOG, context, "An asynchronous task failed while the container ended its cycle",
+                        RedactedThrowable.loggable(failure));
+            }
             return true;
         }
         if (!(asyncRequest instanceof HttpServletRequest request)

@@ -106,4 +106,30 @@ class ClientFaultsTest {
         assertThat(GlassFishFaults.isClientGone(applications)).isFalse();
         assertThat(GlassFishFaults.isClientGone(new NullFrames())).isFalse();
     }
+
+    /**
+     * A task's failure on a cycle the container ended for a departed client: a failed read or
+     * write, or the container's refusal of the cycle, came of the departure; the application's own
+     * exception did not.
+     */
+    @Test
+    void aTasksFailureComesOfTheDepartureOnlyAsAFailedIoOrTheContainersRefusal() {
+        assertThat(ClientFaults.mayComeOfDeparture(new IllegalStateException("could not read",
+                new IOException("Stream reset")))).isTrue();
+        assertThat(ClientFaults.mayComeOfDeparture(new java.io.UncheckedIOException(new IOException("reset")))).isTrue();
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalStateException("The request object has been recycled"),
+                "org.apache.catalina.connector.RequestFacade", "org.example.Task"))).isTrue();
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalStateException("Calling [asyncComplete()] is not valid"),
+                "org.apache.coyote.AsyncStateMachine", "org.apache.coyote.AbstractProcessor"))).isTrue();
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalStateException("refused"),
+                "org.eclipse.jetty.ee10.servlet.ServletChannelState"))).isTrue();
+
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new NullPointerException(), "org.example.Task",
+                "org.apache.catalina.core.AsyncContextImpl$RunnableWrapper"))).isFalse();
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalArgumentException("bad", new NullPointerException()),
+                "org.example.Task"))).isFalse();
+        // The JDK's frames are passed over to the first of the application's.
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalStateException("empty"),
+                "java.util.Optional", "org.example.Task"))).isFalse();
+    }
 }

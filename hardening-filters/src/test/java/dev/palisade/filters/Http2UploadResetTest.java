@@ -9,6 +9,8 @@ import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +40,10 @@ import org.slf4j.Logger;
 class Http2UploadResetTest {
     private static final Map<String, CountDownLatch> READING = new ConcurrentHashMap<>();
     private static final Map<String, CountDownLatch> TASK_ENDED = new ConcurrentHashMap<>();
+    /** The failed read of {@code /fails-after}'s task, by request id. */
+    private static final Map<String, IOException> READ_FAILED = new ConcurrentHashMap<>();
+    /** Whether the task of {@code /fails-after} failed after its cycle had ended, by request id. */
+    private static final Map<String, Boolean> FAILED_AFTER_THE_END = new ConcurrentHashMap<>();
     /** Requests whose task read the whole body nonetheless (Tomcat, now and then, after a reset). */
     private static final Map<String, Boolean> READ_IT_ALL = new ConcurrentHashMap<>();
 
@@ -44,7 +51,10 @@ class Http2UploadResetTest {
         return latches.computeIfAbsent(id, key -> new CountDownLatch(1));
     }
 
-    /** Reads the body in a task; {@code /rethrows} lets the failure out, {@code /catches} completes. */
+    /**
+     * Reads the body in a task; {@code /rethrows} lets the failure out, {@code /catches} completes,
+     * {@code /fails-after} waits for the end of the cycle and then fails in its own way (a bug).
+     */
     static final class TaskReads extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -54,7 +64,31 @@ class Http2UploadResetTest {
             AsyncContext async = req.startAsync();
             async.setTimeout(8_000);
             boolean rethrows = req.getServletPath().equals("/rethrows");
+            boolean failsAfter = req.getServletPath().equals("/fails-after");
+            CountDownLatch cycleEnded = new CountDownLatch(1);
+            async.addListener(new AsyncListener() {
+                @Override
+                public void onComplete(AsyncEvent event) {
+                    cycleEnded.countDown();
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            });
             async.start(() -> {
+                if (failsAfter) {
+                    readThenFailAfterTheEnd(req, cycleEnded, id);
+                    return;
+                }
                 try {
                     latch(READING, id).countDown();
                     resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
@@ -72,6 +106,37 @@ class Http2UploadResetTest {
         }
     }
 
+    /**
+     * Reads the body (Tomcat fails the read after a reset, or now and then ends the body there),
+     * waits for the end of the cycle, at most 10 s, and fails in its own way: a bug of the task's.
+     */
+    private static void readThenFailAfterTheEnd(HttpServletRequest req, CountDownLatch cycleEnded, String id) {
+        try {
+            latch(READING, id).countDown();
+            try {
+                req.getInputStream().readAllBytes();
+            } catch (IOException reset) {
+                READ_FAILED.put(id, reset);
+            }
+            FAILED_AFTER_THE_END.put(id, cycleEnded.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        } finally {
+            latch(TASK_ENDED, id).countDown();
+        }
+        throw new IllegalArgumentException("the task's own failure " + id);
+    }
+
+    private static RunningServer start(Container container) throws Exception {
+        return container.startWithH2c(ctx -> {
+            Hardening.install(ctx, Hardening.builder().rateLimit(null)
+                    .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(64 * 1024).build()).build());
+            ServletRegistration.Dynamic tasks = ctx.addServlet("tasks", new TaskReads());
+            tasks.setAsyncSupported(true);
+            tasks.addMapping("/rethrows", "/catches", "/fails-after");
+        });
+    }
+
     static Stream<Arguments> everyContainerAndServlet() {
         return Stream.of(Container.values()).flatMap(container -> Stream.of("/rethrows", "/catches")
                 .map(path -> Arguments.of(container, path)));
@@ -80,13 +145,7 @@ class Http2UploadResetTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everyContainerAndServlet")
     void aResetUploadIsNoServerError(Container container, String path) throws Exception {
-        try (RunningServer server = container.startWithH2c(ctx -> {
-            Hardening.install(ctx, Hardening.builder().rateLimit(null)
-                    .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(64 * 1024).build()).build());
-            ServletRegistration.Dynamic tasks = ctx.addServlet("tasks", new TaskReads());
-            tasks.setAsyncSupported(true);
-            tasks.addMapping("/rethrows", "/catches");
-        }); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
+        try (RunningServer server = start(container); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
             for (int i = 0; i < 3; i++) {
                 String id = "h2-reset-" + container + path.replace('/', '-') + "-" + i;
                 // One connection each: Tomcat answers a run of resets on one connection with GOAWAY
@@ -113,5 +172,41 @@ class Http2UploadResetTest {
             assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .extracting(e -> e.getLoggerName() + " " + e.getFormattedMessage()).isEmpty();
         }
+    }
+
+    /**
+     * A reset client does not make a task's own failure (a bug, not a consequence of the reset)
+     * quiet: it is the server's, an ERROR with its stack, once. The kit took any failure of a task
+     * whose client had left for one that came of the departure (DEBUG). Tomcat only: Jetty tells
+     * the cycle's listeners nothing of a reset stream, so the cycle lasts until the task ends it (a
+     * failure of the task's own then, on a cycle not ended, is the 500 path's ERROR, tested elsewhere).
+     */
+    @Test
+    void aTasksOwnFailureAfterTheResetStaysAnErrorOnTomcat() throws Exception {
+        try (RunningServer server = start(Container.TOMCAT); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
+            String id = "h2-reset-then-bug";
+            try (RawH2 client = new RawH2("127.0.0.1", server.port())) {
+                client.request(1, "POST", "/fails-after", false, "content-type", "application/octet-stream",
+                        "x-request-id", id);
+                client.data(1, new byte[4096], false);
+                assertThat(latch(READING, id).await(10, TimeUnit.SECONDS)).isTrue();
+                client.frame(RawH2.RST_STREAM, 0, 1, ByteBuffer.allocate(4).putInt(8).array());
+                assertThat(latch(TASK_ENDED, id).await(15, TimeUnit.SECONDS)).isTrue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> !errorsNaming(logs, id).isEmpty());
+            }
+            assertThat(FAILED_AFTER_THE_END.get(id)).as("the task failed after the cycle's end").isTrue();
+            assertThat(errorsNaming(logs, id)).singleElement().satisfies(e -> assertThat(e.getThrowableProxy()).isNotNull());
+            assertThat(logs.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .extracting(e -> e.getLoggerName() + " " + e.getFormattedMessage())
+                    .containsExactly(SafeErrorFilter.class.getName() + " An asynchronous task failed after its client had left");
+        }
+    }
+
+    /** The ERROR lines whose message or exception names {@code id}. */
+    private static java.util.List<ch.qos.logback.classic.spi.ILoggingEvent> errorsNaming(LogCapture logs, String id) {
+        return logs.events().stream().filter(e -> e.getLevel() == Level.ERROR)
+                .filter(e -> e.getFormattedMessage().contains(id) || (e.getThrowableProxy() != null
+                        && String.valueOf(e.getThrowableProxy().getMessage()).contains(id)))
+                .toList();
     }
 }
