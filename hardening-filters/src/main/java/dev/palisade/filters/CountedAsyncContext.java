@@ -8,7 +8,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The async context {@link SizeLimitedRequest}'s {@code startAsync} hands out. After a no-argument
@@ -23,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CountedAsyncContext implements AsyncContext {
     /** Request attribute holding the latest cycle's counted context. */
     static final String CURRENT_ATTRIBUTE = CountedAsyncContext.class.getName() + ".current";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CountedAsyncContext.class);
+    private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
 
     private final AsyncContext delegate;
     private final SizeLimitedRequest request;
@@ -130,7 +136,20 @@ final class CountedAsyncContext implements AsyncContext {
 
     @Override
     public void start(Runnable run) {
-        delegate.start(run);
+        delegate.start(() -> {
+            try {
+                run.run();
+            } catch (RuntimeException failure) {
+                if (!request.answered() || !ClientFaults.causedBy(failure, BODY_TOO_LARGE)) {
+                    throw failure;
+                }
+                // The task's read past the limit, which the filter has answered (and the cycle
+                // ended): thrown on, the container's pool logged it for every oversized body (Jetty
+                // a WARN "Job failed" with the stack).
+                LOG.debug("An asynchronous task ended by its body over the size limit ({})",
+                        failure.getClass().getSimpleName());
+            }
+        });
     }
 
     @Override

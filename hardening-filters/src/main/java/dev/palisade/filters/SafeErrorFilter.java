@@ -660,6 +660,12 @@ public final class SafeErrorFilter implements Filter {
         if (bodyFault != 0) {
             return answerTaskBodyFault(async, failure, bodyFault, ended);
         }
+        if (ClientFaults.causedBy(failure, BODY_TOO_LARGE) && !ended
+                && async.startedWith() instanceof HttpServletResponse started && started.isCommitted()) {
+            // Over the limit after the task had begun its response: RequestSizeLimitFilter left it
+            // to the reader (see its overflowed), and only a broken connection can tell the client.
+            return answerTaskBodyFault(async, failure, 413, false);
+        }
         if (ClientFaults.causedBy(failure, BODY_TOO_LARGE)) {
             // The client's doing: a body over the limit (RequestSizeLimitFilter answered it and chose
             // how the connection ends). Handed back to the container, it would be logged with a stack
@@ -849,7 +855,7 @@ public final class SafeErrorFilter implements Filter {
         if (ended || !async.claimFailureAnswerForTask()) {
             // Answered, or being answered on another thread (the kit's listener, told by Tomcat); no
             // request id: the container may have recycled the request.
-            LOG.debug("A request failed in an asynchronous task on its client's malformed or cut-short body ({}) "
+            LOG.debug("A request failed in an asynchronous task on its client's malformed, cut-short or oversized body ({}) "
                     + "after its answer", status);
             return true;
         }
@@ -860,7 +866,7 @@ public final class SafeErrorFilter implements Filter {
             completeUnlessEnded(async);
             return true;
         }
-        LOG.debug("Request {} failed in an asynchronous task on its client's malformed or cut-short body ({}): {} {}",
+        LOG.debug("Request {} failed in an asynchronous task on its client's malformed, cut-short or oversized body ({}): {} {}",
                 id, status, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
         if (response.isCommitted() && !tomcatAnswered(async, response)) {
             try {
@@ -913,7 +919,7 @@ public final class SafeErrorFilter implements Filter {
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
         if (bodyFault != 0) {
-            LOG.debug("Request {} failed in an asynchronous task on its client's malformed or cut-short body ({}) "
+            LOG.debug("Request {} failed in an asynchronous task on its client's malformed, cut-short or oversized body ({}) "
                     + "after its response was committed; " + ending + ": {} {}", id, bodyFault, method, path);
             return ResponseAbortedException.malformedBody(id);
         }

@@ -41,7 +41,7 @@ class Http2UploadResetTest {
     private static final Map<String, CountDownLatch> READING = new ConcurrentHashMap<>();
     private static final Map<String, CountDownLatch> TASK_ENDED = new ConcurrentHashMap<>();
     /** The failed read of {@code /fails-after}'s task, by request id. */
-    private static final Map<String, IOException> READ_FAILED = new ConcurrentHashMap<>();
+    private static final Map<String, Exception> READ_FAILED = new ConcurrentHashMap<>();
     /** Whether the task of {@code /fails-after} failed after its cycle had ended, by request id. */
     private static final Map<String, Boolean> FAILED_AFTER_THE_END = new ConcurrentHashMap<>();
     /** Requests whose task read the whole body nonetheless (Tomcat, now and then, after a reset). */
@@ -107,7 +107,8 @@ class Http2UploadResetTest {
     }
 
     /**
-     * Reads the body (Tomcat fails the read after a reset, or now and then ends the body there),
+     * Reads the body (Tomcat fails the read after a reset, or now and then ends the body there, or
+     * recycles the request under it),
      * waits for the end of the cycle, at most 10 s, and fails in its own way: a bug of the task's.
      */
     private static void readThenFailAfterTheEnd(HttpServletRequest req, CountDownLatch cycleEnded, String id) {
@@ -115,7 +116,9 @@ class Http2UploadResetTest {
             latch(READING, id).countDown();
             try {
                 req.getInputStream().readAllBytes();
-            } catch (IOException reset) {
+            } catch (IOException | RuntimeException reset) {
+                // Tomcat now and then recycles the request under the read once the cycle has
+                // ended: a NullPointerException from its input stream (also without the kit).
                 READ_FAILED.put(id, reset);
             }
             FAILED_AFTER_THE_END.put(id, cycleEnded.await(10, TimeUnit.SECONDS));
@@ -159,8 +162,8 @@ class Http2UploadResetTest {
                     assertThat(latch(TASK_ENDED, id).await(10, TimeUnit.SECONDS)).isTrue();
                     // Until the kit has handled the task's failure: the access line, or the kit's word for
                     // the reset (Tomcat does not always end the cycle after one: in about one try of
-                    // three the task's complete() after its caught failure ended nothing, the async
-                    // timeout neither). Nothing more to wait for where the task handled its failure
+                    // five the task's complete() after its caught failure ended nothing, the async
+                    // timeout neither; Tomcat's own, also without the kit: see docs/filters.md). Nothing more to wait for where the task handled its failure
                     // itself or read the body whole nonetheless (Tomcat, now and then).
                     await().atMost(Duration.ofSeconds(10)).until(() -> path.equals("/catches")
                             || READ_IT_ALL.containsKey(id)
