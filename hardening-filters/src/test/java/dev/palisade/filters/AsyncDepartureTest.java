@@ -5,12 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.EventRecordingListener;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
@@ -47,34 +46,6 @@ class AsyncDepartureTest {
         return STARTED.computeIfAbsent(id, key -> new CountDownLatch(1));
     }
 
-    static final class Recording implements AsyncListener {
-        private final List<String> heard;
-
-        Recording(List<String> heard) {
-            this.heard = heard;
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            heard.add("complete");
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            heard.add("timeout");
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            heard.add("error");
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // Not re-added.
-        }
-    }
-
     /**
      * {@code /streams}: commits, starts the cycle and streams until a write fails, then lets the
      * failure out, in the {@code ASYNC} dispatch or ({@code ?here}) on the request thread.
@@ -89,7 +60,7 @@ class AsyncDepartureTest {
             String id = req.getHeader("X-Request-Id");
             AsyncContext async = req.startAsync();
             async.setTimeout(60_000);
-            async.addListener(new Recording(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())));
+            async.addListener(new EventRecordingListener(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())::add));
             started(id).countDown();
             req.getInputStream().readAllBytes();
             async.complete();
@@ -104,7 +75,7 @@ class AsyncDepartureTest {
             }
             if (req.getServletPath().equals("/gone-before-commit")) {
                 AsyncContext async = req.startAsync();
-                async.addListener(new Recording(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())));
+                async.addListener(new EventRecordingListener(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())::add));
                 // As Jetty's HTTP/2 session fails a stream whose client has gone (before the commit, Jetty
                 // raises its EofException for a departure only there: elsewhere it is a backend's).
                 throw dev.palisade.filters.testing.SyntheticFrames.withFrames(
@@ -114,7 +85,7 @@ class AsyncDepartureTest {
             if (req.getServletPath().equals("/times-out")) {
                 AsyncContext async = req.startAsync();
                 async.setTimeout(500);
-                async.addListener(new Recording(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())));
+                async.addListener(new EventRecordingListener(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())::add));
                 started(id).countDown();
                 return;
             }
@@ -123,7 +94,7 @@ class AsyncDepartureTest {
             resp.flushBuffer();
             AsyncContext async = req.startAsync();
             async.setTimeout(60_000);
-            async.addListener(new Recording(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())));
+            async.addListener(new EventRecordingListener(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())::add));
             started(id).countDown();
             if (req.getParameter("here") != null) {
                 streamUntilTheWriteFails(resp);

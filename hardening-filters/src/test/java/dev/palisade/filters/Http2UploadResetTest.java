@@ -5,12 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.EventRecordingListener;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -66,24 +65,11 @@ class Http2UploadResetTest {
             boolean rethrows = req.getServletPath().equals("/rethrows");
             boolean failsAfter = req.getServletPath().equals("/fails-after");
             CountDownLatch cycleEnded = new CountDownLatch(1);
-            async.addListener(new AsyncListener() {
-                @Override
-                public void onComplete(AsyncEvent event) {
+            async.addListener(new EventRecordingListener(event -> {
+                if (event.equals("complete")) {
                     cycleEnded.countDown();
                 }
-
-                @Override
-                public void onTimeout(AsyncEvent event) {
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
-                }
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {
-                }
-            });
+            }));
             async.start(() -> {
                 if (failsAfter) {
                     readThenFailAfterTheEnd(req, cycleEnded, id);

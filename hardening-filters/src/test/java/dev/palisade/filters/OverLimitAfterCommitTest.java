@@ -5,12 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
+import dev.palisade.filters.testing.EventRecordingListener;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,27 +53,7 @@ class OverLimitAfterCommitTest {
             resp.flushBuffer();
             AsyncContext async = req.startAsync();
             async.setTimeout(20_000);
-            async.addListener(new AsyncListener() {
-                @Override
-                public void onComplete(AsyncEvent event) {
-                    heard.add("complete");
-                }
-
-                @Override
-                public void onTimeout(AsyncEvent event) {
-                    heard.add("timeout");
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
-                    heard.add("error");
-                }
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {
-                    // Not re-added.
-                }
-            });
+            async.addListener(new EventRecordingListener(heard::add));
             if (req.getParameterMap().containsKey("listener")) {
                 readThroughAListener(req, resp, async);
                 return;

@@ -173,24 +173,11 @@ class SafeErrorFilterTest {
                 case "backend-eof" -> throw new org.eclipse.jetty.io.EofException(SECRET);
                 case "backend-eof-async" -> {
                     AsyncContext async = req.startAsync();
-                    async.addListener(new AsyncListener() {
-                        @Override
-                        public void onComplete(AsyncEvent event) {
+                    async.addListener(new dev.palisade.filters.testing.EventRecordingListener(event -> {
+                        if (event.equals("complete")) {
                             BACKEND_EOF_CYCLE_ENDS.incrementAndGet();
                         }
-
-                        @Override
-                        public void onTimeout(AsyncEvent event) {
-                        }
-
-                        @Override
-                        public void onError(AsyncEvent event) {
-                        }
-
-                        @Override
-                        public void onStartAsync(AsyncEvent event) {
-                        }
-                    });
+                    }));
                     throw new org.eclipse.jetty.io.EofException(SECRET);
                 }
                 case "async-send-error" -> {
