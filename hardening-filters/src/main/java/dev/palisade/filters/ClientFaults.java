@@ -252,6 +252,20 @@ final class ClientFaults {
                 && StackFrames.passesThrough(StackFrames.of(t), JETTY_SERVLET_STREAMS);
     }
 
+    /**
+     * Whether {@code failure} or one of its first causes is {@link RequestSizeLimitFilter}'s own refusal
+     * of the body: parts asked of a body without them, or a charset the JVM does not know.
+     */
+    static boolean isSizeFiltersRefusal(Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSES; depth++, t = causeOf(t)) {
+            if (t instanceof SizeLimitedRequest.PartsRefusedException || t instanceof SizeLimitedRequest.CharsetRefusedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The 4xx status {@code failure} (or one of its first causes) stands for, or 0 if none. */
     static int status(Throwable failure) {
         Throwable t = failure;
@@ -259,6 +273,14 @@ final class ClientFaults {
             String name = t.getClass().getName();
             if (isJettyIdleTimeout(t)) {
                 return 408;
+            }
+            // The size filter's own refusals of a body (answered by it while the response is not
+            // committed; after the commit, or in a task, they must not count as the server's failure).
+            if (t instanceof SizeLimitedRequest.PartsRefusedException refused) {
+                return refused.status();
+            }
+            if (t instanceof SizeLimitedRequest.CharsetRefusedException) {
+                return 415;
             }
             if (TOMCAT_MALFORMED_MULTIPART.equals(name) || TOMCAT_ILLEGAL_BOUNDARY.equals(name)
                     || TOMCAT_BAD_REQUEST.equals(name) || TOMCAT_TOO_MANY_PARTS.equals(name)

@@ -384,11 +384,15 @@ public final class SafeErrorFilter implements Filter {
                         method, path);
                 if (Containers.isJetty(request.getServletContext())) {
                     // Jetty aborts the connection for what leaves the chain, quiet about its own
-                    // early EOF; not about its idle timeout (a WARN line per request, which any
-                    // client could cause), which leaves as the kit's quiet abort instead.
+                    // early EOF; not about its idle timeout nor the size filter's refusals of a
+                    // body (a WARN line per request, which any client could cause), which leave as
+                    // the kit's quiet abort instead.
                     IOException abortion = clientFault == HttpServletResponse.SC_REQUEST_TIMEOUT
                             ? abort.of(request).forCommittedResponse(request, response,
                                     ResponseAbortedException.clientStalled(id))
+                            : ClientFaults.isSizeFiltersRefusal(failure)
+                            ? abort.of(request).forCommittedResponse(request, response,
+                                    ResponseAbortedException.malformedBody(id))
                             : null;
                     tellListenersJettyWillNot(request, async, failure, id);
                     if (abortion != null) {

@@ -310,7 +310,7 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
             return Charset.forName(encoding.trim());
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
             body.unsupportedCharset = true;
-            UnsupportedEncodingException unsupported = new UnsupportedEncodingException(LogSafe.escape(encoding));
+            UnsupportedEncodingException unsupported = new CharsetRefusedException(LogSafe.escape(encoding));
             unsupported.initCause(e);
             throw unsupported;
         }
@@ -689,6 +689,20 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         PartsRefusedException(int status, String message) {
             super(message);
             this.status = status;
+        }
+
+        /** The 4xx the refusal stands for: 415 for a body that is not multipart, 400 for one without a boundary. */
+        int status() {
+            return status;
+        }
+    }
+
+    /** A charset the body declared and the JVM does not know: the specification's exception, and the client's fault (415). */
+    static final class CharsetRefusedException extends UnsupportedEncodingException {
+        private static final long serialVersionUID = 1L;
+
+        CharsetRefusedException(String charset) {
+            super(charset);
         }
     }
 
