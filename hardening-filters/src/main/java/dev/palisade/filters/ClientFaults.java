@@ -97,8 +97,11 @@ final class ClientFaults {
             "org.apache.coyote.CloseNowException");
     private static final Set<String> JETTY_CLIENT_GONE = Set.of("org.eclipse.jetty.io.EofException");
     private static final String JETTY_HTTP2_PACKAGE = "org.eclipse.jetty.http2.";
-    private static final String JETTY_PACKAGE = "org.eclipse.jetty.";
-    private static final String CATALINA_PACKAGE = "org.apache.catalina.";
+    /** The servlet layers of Jetty and Tomcat, which refuse a task an ended cycle or a recycled request. */
+    private static final String JETTY_SERVER_PACKAGE = "org.eclipse.jetty.server.";
+    private static final String JETTY_EE_PACKAGE = "org.eclipse.jetty.ee";
+    private static final String CATALINA_CONNECTOR_PACKAGE = "org.apache.catalina.connector.";
+    private static final String CATALINA_CORE_PACKAGE = "org.apache.catalina.core.";
     private static final String COYOTE_PACKAGE = "org.apache.coyote.";
     private static final Set<String> GLASSFISH_CLIENT_GONE = Set.of("org.apache.catalina.connector.ClientAbortException");
 
@@ -209,10 +212,12 @@ final class ClientFaults {
     /**
      * Whether {@code failure}, a task's on a cycle the container ended because its client left, may
      * come of that: a read or write that failed ({@code IOException} or its unchecked wrapper in the
-     * first causes), or the container's refusal of the ended cycle or of its recycled request (an
-     * exception raised in the container's code, Tomcat's {@code IllegalStateException "Calling
-     * [asyncComplete()] is not valid..."} or {@code "The request object has been recycled..."}).
-     * Anything else (the application's own {@code NullPointerException}) is the server's failure.
+     * first causes; a backend's I/O failure cannot be told from it here, and is taken for it too), or
+     * the container's refusal of the ended cycle or of its recycled request (an exception raised by
+     * the servlet layer of Tomcat or Jetty: Tomcat's {@code IllegalStateException "Calling
+     * [asyncComplete()] is not valid..."}, {@code "The request object has been recycled..."}, the
+     * {@code NullPointerException} of its recycled input stream). Anything else (the application's
+     * own {@code NullPointerException}, one raised in a container's utilities) is the server's failure.
      */
     static boolean mayComeOfDeparture(Throwable failure) {
         Throwable t = failure;
@@ -221,8 +226,9 @@ final class ClientFaults {
                 return true;
             }
             String raisedBy = StackFrames.raisedBy(StackFrames.of(t));
-            if (raisedBy != null && (raisedBy.startsWith(CATALINA_PACKAGE) || raisedBy.startsWith(COYOTE_PACKAGE)
-                    || raisedBy.startsWith(JETTY_PACKAGE))) {
+            if (raisedBy != null && (raisedBy.startsWith(CATALINA_CONNECTOR_PACKAGE) || raisedBy.startsWith(CATALINA_CORE_PACKAGE)
+                    || raisedBy.startsWith(COYOTE_PACKAGE) || raisedBy.startsWith(JETTY_SERVER_PACKAGE)
+                    || raisedBy.startsWith(JETTY_EE_PACKAGE))) {
                 return true;
             }
         }

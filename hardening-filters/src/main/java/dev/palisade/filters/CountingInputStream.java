@@ -21,7 +21,6 @@ public final class CountingInputStream extends ServletInputStream {
     /** Bytes still allowed; negative once the limit is passed. */
     private long remaining;
     private volatile boolean exceeded;
-    private volatile boolean nonBlocking;
     /** What {@link #available()} threw: reads fail with it (see there). */
     private volatile IOException availableFailure;
 
@@ -159,13 +158,7 @@ public final class CountingInputStream extends ServletInputStream {
 
     @Override
     public void setReadListener(ReadListener listener) {
-        nonBlocking = true;
         in.setReadListener(new Listener(listener));
-    }
-
-    /** Whether the body is read through a {@code ReadListener}. */
-    boolean nonBlocking() {
-        return nonBlocking;
     }
 
     @Override

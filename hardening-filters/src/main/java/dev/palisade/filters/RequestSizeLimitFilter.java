@@ -375,16 +375,6 @@ public final class RequestSizeLimitFilter implements Filter {
         if (!wrapped.isAsyncStarted()) {
             return;
         }
-        if (response.isCommitted() && !wrapped.readsNonBlocking()
-                && wrapped.getAttribute(AsyncTrackingRequest.CURRENT_ATTRIBUTE) != null) {
-            // A response under way, read on a request thread or in a task, with SafeErrorFilter in
-            // front tracking the cycle: the read's failure reaches the reader, and the error boundary
-            // breaks the connection where it leaves (the chain, or the task). Completed here, the
-            // cycle ended the half-written response cleanly (the client took it for whole) and Tomcat
-            // kept the connection, reading the rest of the body.
-            recordOnce(wrapped, tooLarge);
-            return;
-        }
         if (abort.of(wrapped).answersOffEventLoop(wrapped)
                 && wrapped.getAsyncContext() instanceof CountedAsyncContext counted && wrapped.claimAnswer()) {
             // Claimed here, the completion held: an application that completes the cycle in its

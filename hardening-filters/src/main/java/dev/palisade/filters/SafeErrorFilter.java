@@ -664,12 +664,6 @@ public final class SafeErrorFilter implements Filter {
         if (bodyFault != 0) {
             return answerTaskBodyFault(async, failure, bodyFault, ended);
         }
-        if (ClientFaults.causedBy(failure, BODY_TOO_LARGE) && !ended
-                && async.startedWith() instanceof HttpServletResponse started && started.isCommitted()) {
-            // Over the limit after the task had begun its response: RequestSizeLimitFilter left it
-            // to the reader (see its overflowed), and only a broken connection can tell the client.
-            return answerTaskBodyFault(async, failure, 413, false);
-        }
         if (ClientFaults.causedBy(failure, BODY_TOO_LARGE)) {
             // The client's doing: a body over the limit (RequestSizeLimitFilter answered it and chose
             // how the connection ends). Handed back to the container, it would be logged with a stack
@@ -703,7 +697,8 @@ public final class SafeErrorFilter implements Filter {
         if (async.ended() && async.leftByClient()) {
             // The client left and the cycle ended for it: Tomcat then refuses the task the cycle and
             // the request ("recycled", "after an error had occurred"), which is no server failure.
-            // A failure of the task's own (a bug, a backend's) is the server's nonetheless.
+            // A failure of the task's own (a bug; not an I/O failure, which may be the departure's)
+            // is the server's nonetheless.
             if (ClientFaults.mayComeOfDeparture(failure)) {
                 LOG.debug("An asynchronous task failed after its client had left ({})", failure.getClass().getSimpleName());
             } else {
@@ -727,8 +722,8 @@ public final class SafeErrorFilter implements Filter {
         } catch (IllegalStateException refused) {
             // Tomcat's own thread has taken the cycle's error (a client that reset its stream or
             // closed, answered by the kit's listener) or ended it, and refuses this thread the
-            // cycle: the task's failure came of that, unless it is one of the task's own (a bug, a
-            // backend's). Thrown on, Tomcat logged an ERROR with a stack about its refusal alone.
+            // cycle: the task's failure came of that, unless it is one of the task's own (a bug; not
+            // an I/O failure). Thrown on, Tomcat logged an ERROR with a stack about its refusal alone.
             if (ClientFaults.mayComeOfDeparture(failure)) {
                 LOG.debug("An asynchronous task failed while the container ended its cycle", failure);
             } else {
@@ -859,7 +854,7 @@ public final class SafeErrorFilter implements Filter {
         if (ended || !async.claimFailureAnswerForTask()) {
             // Answered, or being answered on another thread (the kit's listener, told by Tomcat); no
             // request id: the container may have recycled the request.
-            LOG.debug("A request failed in an asynchronous task on its client's malformed, cut-short or oversized body ({}) "
+            LOG.debug("A request failed in an asynchronous task on its client's malformed or cut-short body ({}) "
                     + "after its answer", status);
             return true;
         }
@@ -870,7 +865,7 @@ public final class SafeErrorFilter implements Filter {
             completeUnlessEnded(async);
             return true;
         }
-        LOG.debug("Request {} failed in an asynchronous task on its client's malformed, cut-short or oversized body ({}): {} {}",
+        LOG.debug("Request {} failed in an asynchronous task on its client's malformed or cut-short body ({}): {} {}",
                 id, status, LogSafe.escape(request.getMethod()), Redactor.redact(request.getRequestURI()));
         if (response.isCommitted() && !tomcatAnswered(async, response)) {
             try {
@@ -923,7 +918,7 @@ public final class SafeErrorFilter implements Filter {
         String method = LogSafe.escape(request.getMethod());
         String path = Redactor.redact(request.getRequestURI());
         if (bodyFault != 0) {
-            LOG.debug("Request {} failed in an asynchronous task on its client's malformed, cut-short or oversized body ({}) "
+            LOG.debug("Request {} failed in an asynchronous task on its client's malformed or cut-short body ({}) "
                     + "after its response was committed; " + ending + ": {} {}", id, bodyFault, method, path);
             return ResponseAbortedException.malformedBody(id);
         }

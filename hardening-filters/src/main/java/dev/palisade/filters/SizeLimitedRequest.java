@@ -235,12 +235,6 @@ final class SizeLimitedRequest extends HttpServletRequestWrapper {
         return answered.get();
     }
 
-    /** Whether the body is read through a {@code ReadListener} (see {@link CountingInputStream#nonBlocking}). */
-    boolean readsNonBlocking() {
-        CountingInputStream stream = body.stream;
-        return stream != null && stream.nonBlocking();
-    }
-
     /** Whether this is the first time the request is counted as rejected, whichever run answers it. */
     boolean firstRejection() {
         return body.rejectionRecorded.compareAndSet(false, true);

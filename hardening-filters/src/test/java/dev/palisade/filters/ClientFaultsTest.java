@@ -123,11 +123,18 @@ class ClientFaultsTest {
                 "org.apache.coyote.AsyncStateMachine", "org.apache.coyote.AbstractProcessor"))).isTrue();
         assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalStateException("refused"),
                 "org.eclipse.jetty.ee10.servlet.ServletChannelState"))).isTrue();
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new NullPointerException("this.ib is null"),
+                "org.apache.catalina.connector.CoyoteInputStream", "org.example.Task"))).isTrue();
 
         assertThat(ClientFaults.mayComeOfDeparture(withFrames(new NullPointerException(), "org.example.Task",
                 "org.apache.catalina.core.AsyncContextImpl$RunnableWrapper"))).isFalse();
         assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalArgumentException("bad", new NullPointerException()),
                 "org.example.Task"))).isFalse();
+        // Raised in a container's utilities, not its servlet layer: the application's mistake.
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new NullPointerException(),
+                "org.eclipse.jetty.util.BufferUtil", "org.example.Task"))).isFalse();
+        assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalArgumentException("bad header"),
+                "org.apache.tomcat.util.http.MimeHeaders", "org.example.Task"))).isFalse();
         // The JDK's frames are passed over to the first of the application's.
         assertThat(ClientFaults.mayComeOfDeparture(withFrames(new IllegalStateException("empty"),
                 "java.util.Optional", "org.example.Task"))).isFalse();

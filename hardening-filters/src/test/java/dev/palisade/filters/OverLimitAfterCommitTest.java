@@ -30,11 +30,14 @@ import org.slf4j.Logger;
 
 /**
  * A body that passes the size limit after the application started an async cycle and committed
- * its response, read on the request thread or in an {@code AsyncContext.start} task: the response
- * is cut short, so that the client can tell, and the connection closed. The size filter had
- * completed the cycle where the body overflowed, which ended the half-written response cleanly (a
- * last chunk: the client took it for whole), and Tomcat then kept the connection, reading the rest
- * of the body. Found by a review (2026-12-07).
+ * its response, read on the request thread, in an {@code AsyncContext.start} task or through a
+ * {@code ReadListener}, under the whole chain or the size filter alone: the size filter ends the
+ * cycle where the body overflows, quietly (the application's listeners hear the end once, nothing
+ * is logged above the rejection count; a task that let the failure out had been a WARN of Jetty's
+ * pool or an ERROR of Tomcat's per oversized body with the size filter alone). The half-written
+ * response then ends cleanly, a known gap (docs/filters.md): leaving the failure to the reader, so
+ * that the error boundary breaks the connection, hung every cycle whose reader catches it until
+ * the async timeout (a review, 2026-12-07).
  */
 class OverLimitAfterCommitTest {
     private static final int LIMIT = 1000;
@@ -105,66 +108,26 @@ class OverLimitAfterCommitTest {
         }
     }
 
-    static Stream<Arguments> everyContainerAndReader() {
-        return Stream.of(Container.values()).flatMap(container -> Stream.of("request thread", "task")
-                .map(reader -> Arguments.of(container, reader)));
+    static Stream<Arguments> everyContainerReaderAndSetup() {
+        return Stream.of(Container.values()).flatMap(container -> Stream.of("request thread", "task", "listener")
+                .flatMap(reader -> Stream.of("whole chain", "size filter alone")
+                        .map(setup -> Arguments.of(container, reader, setup))));
     }
 
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everyContainerAndReader")
-    void aBodyOverTheLimitAfterTheCommitCutsTheResponseShort(Container container, String reader) throws Exception {
-        String id = "over-after-commit-" + container + "-" + reader.replace(' ', '-');
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("everyContainerReaderAndSetup")
+    void theCycleEndsQuietlyWhereTheBodyOverflows(Container container, String reader, String setup) throws Exception {
+        String id = "over-after-commit-" + container + "-" + reader.replace(' ', '-') + "-" + setup.replace(' ', '-');
         try (RunningServer server = container.start(ctx -> {
-            Hardening.install(ctx, Hardening.builder().rateLimit(null)
-                    .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()).build());
-            addApp(ctx);
-        }); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); RawHttp http = server.raw()) {
-            sendOverTheLimit(http, id, reader);
-            String received = http.readAll();
-
-            assertThat(received).startsWith("HTTP/1.1 200").contains("partial").doesNotContain("whole")
-                    // No last chunk: the client can tell the response is incomplete.
-                    .doesNotContain("\r\n0\r\n\r\n");
-            assertTheCycleEndedQuietly(logs, id);
-        }
-    }
-
-    /**
-     * Read through a {@code ReadListener}: the size filter ends the cycle where the body overflows
-     * (an exception out of {@code onDataAvailable} would reach the application's {@code onError}
-     * as a 500, see docs/filters.md), though the half-written response then ends cleanly.
-     */
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(Container.class)
-    void readThroughAListenerTheCycleStillEndsWhereTheBodyOverflows(Container container) throws Exception {
-        String id = "over-after-commit-listener-" + container;
-        try (RunningServer server = container.start(ctx -> {
-            Hardening.install(ctx, Hardening.builder().rateLimit(null)
-                    .sizeLimit(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()).build());
-            addApp(ctx);
-        }); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); RawHttp http = server.raw()) {
-            sendOverTheLimit(http, id, "listener");
-
-            assertThat(http.readHeadResponse().status()).isEqualTo(200);
-            assertTheCycleEndedQuietly(logs, id);
-        }
-    }
-
-    /**
-     * The size filter on its own (no error boundary in front to break the connection where the
-     * failure leaves): it still ends the cycle itself where the body overflows, quietly, though the
-     * half-written response then ends cleanly (see docs/filters.md).
-     */
-    @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everyContainerAndReader")
-    void withoutTheErrorBoundaryTheSizeFilterStillEndsTheCycleQuietly(Container container, String reader) throws Exception {
-        String id = "over-after-commit-alone-" + container + "-" + reader.replace(' ', '-');
-        try (RunningServer server = container.start(ctx -> {
-            jakarta.servlet.FilterRegistration.Dynamic size = ctx.addFilter("size",
-                    new RequestSizeLimitFilter(RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build()));
-            size.setAsyncSupported(true);
-            size.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
-                    jakarta.servlet.DispatcherType.ASYNC), false, "/*");
+            RequestSizeLimitFilter.Config limit = RequestSizeLimitFilter.Config.builder().maxBytes(LIMIT).build();
+            if (setup.equals("whole chain")) {
+                Hardening.install(ctx, Hardening.builder().rateLimit(null).sizeLimit(limit).build());
+            } else {
+                jakarta.servlet.FilterRegistration.Dynamic size = ctx.addFilter("size", new RequestSizeLimitFilter(limit));
+                size.setAsyncSupported(true);
+                size.addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST,
+                        jakarta.servlet.DispatcherType.ASYNC), false, "/*");
+            }
             addApp(ctx);
         }); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME); RawHttp http = server.raw()) {
             sendOverTheLimit(http, id, reader);
