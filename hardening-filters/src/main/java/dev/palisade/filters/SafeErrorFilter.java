@@ -372,6 +372,14 @@ public final class SafeErrorFilter implements Filter {
                 if (response.isCommitted()) {
                     tellListenersJettyWillNot(request, async, unsent, id);
                 }
+                if (unsent instanceof RuntimeException && Containers.isJetty(request.getServletContext())) {
+                    // Jetty's IllegalStateException "Committed" for a client that reset its connection
+                    // after Jetty's 100 Continue: thrown on, a WARN line of Jetty's per request, which
+                    // any client could repeat; the kit's quiet abort ends the exchange instead.
+                    LOG.debug("Request {}: its answer ({}) could not be written", id, clientFault, unsent);
+                    throw abort.of(request).forCommittedResponse(request, response,
+                            ResponseAbortedException.malformedBody(id));
+                }
                 throw unsent;
             }
             completeIfAsync(request);
@@ -885,7 +893,9 @@ public final class SafeErrorFilter implements Filter {
         try {
             // Not over Tomcat's own answer: the problem is sent only while the response is not committed.
             ProblemResponse.of(status).closingConnection(request).send(request, response);
-        } catch (IOException unsent) {
+        } catch (IOException | RuntimeException unsent) {
+            // A client gone (Jetty's IllegalStateException "Committed" after its 100 Continue, too):
+            // thrown on, a WARN of Jetty's pool per request, and the cycle left to its timeout.
             LOG.debug("Request {} ended by the client before its answer ({}) was written", id, status, unsent);
         } finally {
             async.failureAnswerWritten();
