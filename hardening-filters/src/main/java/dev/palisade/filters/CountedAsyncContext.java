@@ -8,7 +8,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import java.io.IOException;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,6 @@ final class CountedAsyncContext implements AsyncContext {
     static final String CURRENT_ATTRIBUTE = CountedAsyncContext.class.getName() + ".current";
 
     private static final Logger LOG = LoggerFactory.getLogger(CountedAsyncContext.class);
-    private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
 
     private final AsyncContext delegate;
     private final SizeLimitedRequest request;
@@ -140,7 +138,7 @@ final class CountedAsyncContext implements AsyncContext {
             try {
                 run.run();
             } catch (RuntimeException failure) {
-                if (!request.answered() || !ClientFaults.causedBy(failure, BODY_TOO_LARGE)) {
+                if (!request.answered() || !ClientFaults.causedBy(failure, SafeErrorFilter.BODY_TOO_LARGE)) {
                     throw failure;
                 }
                 // The task's read past the limit, which the filter has answered (and the cycle

@@ -90,7 +90,8 @@ public final class SafeErrorFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(SafeErrorFilter.class);
 
     /** Thrown by RequestSizeLimitFilter, sometimes inside a connector exception that ends the connection. */
-    private static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
+    /** The size filter's overflow, by class name (see {@link ClientFaults#causedBy}). */
+    static final Set<String> BODY_TOO_LARGE = Set.of(RequestTooLargeException.class.getName());
     private static final Set<String> REFUSED_AFTER_COMMIT = Set.of(RefusedAfterCommitException.class.getName());
 
     private static final ErrorPageGuard ERROR_PAGE_GUARD = new ErrorPageGuard(null);
