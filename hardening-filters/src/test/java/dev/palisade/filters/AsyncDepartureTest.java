@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.EventRecordingListener;
+import dev.palisade.filters.testing.LatchesById;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,11 +40,7 @@ class AsyncDepartureTest {
     /** What each request's listener heard, by request id. */
     static final Map<String, List<String>> HEARD = new ConcurrentHashMap<>();
     /** Counted down once the request's cycle has started (and, streaming, its first bytes are sent). */
-    static final Map<String, CountDownLatch> STARTED = new ConcurrentHashMap<>();
-
-    static CountDownLatch started(String id) {
-        return STARTED.computeIfAbsent(id, key -> new CountDownLatch(1));
-    }
+    static final LatchesById STARTED = new LatchesById();
 
     /**
      * {@code /streams}: commits, starts the cycle and streams until a write fails, then lets the
@@ -61,7 +57,7 @@ class AsyncDepartureTest {
             AsyncContext async = req.startAsync();
             async.setTimeout(60_000);
             async.addListener(new EventRecordingListener(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())::add));
-            started(id).countDown();
+            STARTED.of(id).countDown();
             req.getInputStream().readAllBytes();
             async.complete();
         }
@@ -86,7 +82,7 @@ class AsyncDepartureTest {
                 AsyncContext async = req.startAsync();
                 async.setTimeout(500);
                 async.addListener(new EventRecordingListener(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())::add));
-                started(id).countDown();
+                STARTED.of(id).countDown();
                 return;
             }
             resp.setContentType("text/plain");
@@ -95,7 +91,7 @@ class AsyncDepartureTest {
             AsyncContext async = req.startAsync();
             async.setTimeout(60_000);
             async.addListener(new EventRecordingListener(HEARD.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>())::add));
-            started(id).countDown();
+            STARTED.of(id).countDown();
             if (req.getParameter("here") != null) {
                 streamUntilTheWriteFails(resp);
                 return;
@@ -143,7 +139,7 @@ class AsyncDepartureTest {
             try (RawHttp http = server.raw()) {
                 http.send("GET /streams" + (run.equals("dispatched") ? "" : "?here") + " HTTP/1.1\r\nHost: x\r\n"
                         + "X-Request-Id: " + id + "\r\n\r\n");
-                assertThat(started(id).await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(STARTED.of(id).await(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(http.readHeadResponse().status()).isEqualTo(200);
                 http.reset();
             }
@@ -188,7 +184,7 @@ class AsyncDepartureTest {
             try (RawHttp http = server.raw()) {
                 http.send("POST /reads HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
                         + "\r\nContent-Length: 60000\r\n\r\n0123456789");
-                assertThat(started(id).await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(STARTED.of(id).await(10, TimeUnit.SECONDS)).isTrue();
                 http.reset();
             }
             assertThat(awaitTheEnd(server, logs, id)).containsExactly("error", "complete");
@@ -209,7 +205,7 @@ class AsyncDepartureTest {
         try (RunningServer server = start(container); LogCapture logs = LogCapture.of(Logger.ROOT_LOGGER_NAME)) {
             try (RawHttp http = server.raw()) {
                 http.send("GET /times-out HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id + "\r\n\r\n");
-                assertThat(started(id).await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(STARTED.of(id).await(10, TimeUnit.SECONDS)).isTrue();
                 http.reset();
             }
             List<String> heard = HEARD.get(id);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.EventRecordingListener;
+import dev.palisade.filters.testing.LatchesById;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawHttp;
 import dev.palisade.filters.testing.RunningServer;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,13 +37,9 @@ import org.slf4j.Logger;
  * any client could repeat (a review, 2026-12-07).
  */
 class ExpectContinueDepartureTest {
-    private static final Map<String, CountDownLatch> ENTERED = new ConcurrentHashMap<>();
-    private static final Map<String, CountDownLatch> GONE = new ConcurrentHashMap<>();
+    private static final LatchesById ENTERED = new LatchesById();
+    private static final LatchesById GONE = new LatchesById();
     private static final Map<String, List<String>> HEARD = new ConcurrentHashMap<>();
-
-    private static CountDownLatch latch(Map<String, CountDownLatch> latches, String id) {
-        return latches.computeIfAbsent(id, key -> new CountDownLatch(1));
-    }
 
     /** Waits until the client has gone, then reads the body ({@code /task}: in a task) and lets the failure out. */
     static final class App extends HttpServlet {
@@ -52,9 +48,9 @@ class ExpectContinueDepartureTest {
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             String id = req.getHeader("X-Request-Id");
-            latch(ENTERED, id).countDown();
+            ENTERED.of(id).countDown();
             try {
-                if (!latch(GONE, id).await(10, TimeUnit.SECONDS)) {
+                if (!GONE.of(id).await(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("the client never left");
                 }
             } catch (InterruptedException e) {
@@ -97,10 +93,10 @@ class ExpectContinueDepartureTest {
             try (RawHttp http = server.raw()) {
                 http.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + id
                         + "\r\nExpect: 100-continue\r\nContent-Length: 100\r\n\r\n");
-                assertThat(latch(ENTERED, id).await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(ENTERED.of(id).await(10, TimeUnit.SECONDS)).isTrue();
                 http.reset();
             }
-            latch(GONE, id).countDown();
+            GONE.of(id).countDown();
             if (container == Container.TOMCAT && path.equals("/task")) {
                 // The kit's word for the failed read, from the task or the listener, whichever met it
                 // first. Tomcat now and then leaves this cycle unended after the task path's

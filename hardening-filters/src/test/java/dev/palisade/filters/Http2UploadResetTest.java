@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import dev.palisade.filters.testing.Container;
 import dev.palisade.filters.testing.EventRecordingListener;
+import dev.palisade.filters.testing.LatchesById;
 import dev.palisade.filters.testing.LogCapture;
 import dev.palisade.filters.testing.RawH2;
 import dev.palisade.filters.testing.RunningServer;
@@ -37,18 +38,14 @@ import org.slf4j.Logger;
  * clients can make the log say.
  */
 class Http2UploadResetTest {
-    private static final Map<String, CountDownLatch> READING = new ConcurrentHashMap<>();
-    private static final Map<String, CountDownLatch> TASK_ENDED = new ConcurrentHashMap<>();
+    private static final LatchesById READING = new LatchesById();
+    private static final LatchesById TASK_ENDED = new LatchesById();
     /** The failed read of {@code /fails-after}'s task, by request id. */
     private static final Map<String, Exception> READ_FAILED = new ConcurrentHashMap<>();
     /** Whether the task of {@code /fails-after} failed after its cycle had ended, by request id. */
     private static final Map<String, Boolean> FAILED_AFTER_THE_END = new ConcurrentHashMap<>();
     /** Requests whose task read the whole body nonetheless (Tomcat, now and then, after a reset). */
     private static final Map<String, Boolean> READ_IT_ALL = new ConcurrentHashMap<>();
-
-    private static CountDownLatch latch(Map<String, CountDownLatch> latches, String id) {
-        return latches.computeIfAbsent(id, key -> new CountDownLatch(1));
-    }
 
     /**
      * Reads the body in a task; {@code /rethrows} lets the failure out, {@code /catches} completes,
@@ -76,7 +73,7 @@ class Http2UploadResetTest {
                     return;
                 }
                 try {
-                    latch(READING, id).countDown();
+                    READING.of(id).countDown();
                     resp.getWriter().write("read " + req.getInputStream().readAllBytes().length);
                     READ_IT_ALL.put(id, true);
                     async.complete();
@@ -86,7 +83,7 @@ class Http2UploadResetTest {
                     }
                     async.complete();
                 } finally {
-                    latch(TASK_ENDED, id).countDown();
+                    TASK_ENDED.of(id).countDown();
                 }
             });
         }
@@ -99,7 +96,7 @@ class Http2UploadResetTest {
      */
     private static void readThenFailAfterTheEnd(HttpServletRequest req, CountDownLatch cycleEnded, String id) {
         try {
-            latch(READING, id).countDown();
+            READING.of(id).countDown();
             try {
                 req.getInputStream().readAllBytes();
             } catch (IOException | RuntimeException reset) {
@@ -111,7 +108,7 @@ class Http2UploadResetTest {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         } finally {
-            latch(TASK_ENDED, id).countDown();
+            TASK_ENDED.of(id).countDown();
         }
         throw new IllegalArgumentException("the task's own failure " + id);
     }
@@ -143,9 +140,9 @@ class Http2UploadResetTest {
                     client.request(1, "POST", path, false, "content-type", "application/octet-stream",
                             "x-request-id", id);
                     client.data(1, new byte[4096], false);
-                    assertThat(latch(READING, id).await(10, TimeUnit.SECONDS)).isTrue();
+                    assertThat(READING.of(id).await(10, TimeUnit.SECONDS)).isTrue();
                     client.frame(RawH2.RST_STREAM, 0, 1, ByteBuffer.allocate(4).putInt(8).array());
-                    assertThat(latch(TASK_ENDED, id).await(10, TimeUnit.SECONDS)).isTrue();
+                    assertThat(TASK_ENDED.of(id).await(10, TimeUnit.SECONDS)).isTrue();
                     // Until the kit has handled the task's failure: the access line, or the kit's word for
                     // the reset (Tomcat does not always end the cycle after one: in about one try of
                     // five the task's complete() after its caught failure ended nothing, the async
@@ -178,9 +175,9 @@ class Http2UploadResetTest {
                 client.request(1, "POST", "/fails-after", false, "content-type", "application/octet-stream",
                         "x-request-id", id);
                 client.data(1, new byte[4096], false);
-                assertThat(latch(READING, id).await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(READING.of(id).await(10, TimeUnit.SECONDS)).isTrue();
                 client.frame(RawH2.RST_STREAM, 0, 1, ByteBuffer.allocate(4).putInt(8).array());
-                assertThat(latch(TASK_ENDED, id).await(15, TimeUnit.SECONDS)).isTrue();
+                assertThat(TASK_ENDED.of(id).await(15, TimeUnit.SECONDS)).isTrue();
                 await().atMost(Duration.ofSeconds(10)).until(() -> !errorsNaming(logs, id).isEmpty());
             }
             assertThat(FAILED_AFTER_THE_END.get(id)).as("the task failed after the cycle's end").isTrue();
